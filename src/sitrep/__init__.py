@@ -1,0 +1,2 @@
+"""sitrep: sourced, parameterised situation reports."""
+__version__ = "0.1.0"

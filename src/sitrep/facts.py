@@ -1,0 +1,535 @@
+"""Load a data set's facts into tidy pandas DataFrames, validating everything at once.
+
+The tables and their columns are declared in a Frictionless Data Package (``schema/
+datapackage.json``, copied beside the CSVs so that outside tools validate the same rules). This
+module applies that schema with vectorised pandas checks (types, required cells, enumerations,
+patterns, minimums, primary and foreign keys) and then the domain rules a schema cannot state:
+quotes found verbatim in their sentences, every sentence accounted for, bounds in order,
+checksums of source texts. Every problem is collected and reported together, each with the file,
+row, field, rule and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sitrep import paths
+from sitrep.sources import read_text, sha256, split_sentences
+
+ID_LIST_SEPARATOR = ";"
+
+#: List fields whose items refer to another table (Table Schema foreign keys cannot say this).
+LIST_REFERENCES: dict[tuple[str, str], str] = {
+    ("claims", "claimants"): "actors",
+    ("claims", "relays"): "actors",
+    ("claims", "actors"): "actors",
+    ("claims", "places"): "places",
+}
+
+#: How a qualifier constrains the bounds of a number: (lower required, upper required,
+#: lower forbidden, upper forbidden).
+QUALIFIER_BOUNDS: dict[str, tuple[bool, bool, bool, bool]] = {
+    "exact": (False, False, False, False),
+    "about": (False, False, False, False),
+    "estimated": (False, False, False, False),
+    "potential": (False, False, False, False),
+    "over": (True, False, False, True),
+    "at_least": (True, False, False, True),
+    "nearly": (False, True, True, False),
+    "up_to": (False, True, True, False),
+    "range": (True, True, False, False),
+}
+
+#: ACLED geo_precision a place of each kind may carry.
+PRECISION_BY_KIND: dict[str, set[int]] = {
+    "town": {1, 2},
+    "region_part": {2},
+    "region": {3},
+    "country_part": {3},
+    "country": {3},
+}
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One broken rule: where (file, row, field), which rule, the value, and what it requires."""
+
+    file: str
+    row: int | None
+    field: str | None
+    rule: str
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.field:
+            where += f" field {self.field!r}"
+        shown = "" if self.value is None else f" (value {_shorten(self.value)!r})"
+        return f"{where}: [{self.rule}] {self.message}{shown}"
+
+
+class FactsError(Exception):
+    """The data set breaks one or more rules; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
+        noun = "problem" if len(problems) == 1 else "problems"
+        lines = [f"{len(problems)} {noun} in the data set:"] + [f"  {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Facts:
+    """A validated data set: one DataFrame per table, plus tidy link tables for list fields."""
+
+    dataset: Path
+    tables: dict[str, pd.DataFrame]
+    texts: dict[str, str] = field(default_factory=dict)
+    sentences_of: dict[str, list[str]] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def link(self, table: str, column: str) -> pd.DataFrame:
+        """A list column as a tidy two-column table, e.g. ``link("claims", "claimants")``."""
+        frame = self.tables[table]
+        key = frame.columns[0]
+        exploded = frame[[key, column]].explode(column).dropna(subset=[column])
+        return exploded.rename(columns={column: column.rstrip("s") + "_id"}).reset_index(drop=True)
+
+
+def _shorten(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, row: int | None, fld: str | None, rule: str, value: object,
+            message: str) -> None:
+        shown = None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        self.problems.append(Problem(file, row, fld, rule, shown, message))
+
+    def add_rows(self, file: str, frame: pd.DataFrame, mask: pd.Series, fld: str | None,
+                 rule: str, message: str, values: pd.Series | None = None) -> None:
+        """Report every row where ``mask`` is true (vectorised checks end here)."""
+        if not mask.any():
+            return
+        shown = (values if values is not None else frame[fld] if fld else None)
+        for index in mask[mask].index:
+            value = None if shown is None else shown.loc[index]
+            self.add(file, _row_number(index), fld, rule, value, message)
+
+
+def _row_number(index: int) -> int:
+    """The spreadsheet row of a data record: the header is row 1."""
+    return int(index) + 2
+
+
+def load_schema(path: Path = paths.SCHEMA) -> dict:
+    """The canonical Frictionless Data Package descriptor of the facts tables."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load(dataset: Path | str | None = None) -> Facts:
+    """Load and validate a data set directory (with ``facts/`` and ``sources/``).
+
+    Raises FactsError listing every problem found; returns Facts when the data set is clean.
+    """
+    dataset = Path(dataset) if dataset is not None else paths.DEFAULT_DATASET
+    problems, facts = _validate(dataset)
+    if problems:
+        raise FactsError(problems)
+    assert facts is not None
+    return facts
+
+
+def check(dataset: Path | str) -> list[Problem]:
+    """Every problem of a data set, sorted; an empty list when it is clean."""
+    problems, _ = _validate(Path(dataset))
+    return sorted(problems, key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
+
+
+def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
+    out = _Collector()
+    facts_dir = paths.facts_dir(dataset)
+    if not facts_dir.is_dir():
+        out.add(paths.display(facts_dir), None, None, "dataset-layout", None,
+                "a data set is a folder holding facts/ (the tables) and sources/ (the texts)")
+        return out.problems, None
+    schema = load_schema()
+    _check_descriptor_copy(facts_dir, schema, out)
+    resources = {r["name"]: r for r in schema["resources"]}
+    raw: dict[str, pd.DataFrame] = {}
+    for name, resource in resources.items():
+        frame = _read_table(facts_dir / resource["path"], resource["schema"], out)
+        if frame is not None:
+            raw[name] = frame
+    typed = {name: _check_fields(facts_dir / resources[name]["path"], frame,
+                                 resources[name]["schema"], out)
+             for name, frame in raw.items()}
+    for name, frame in typed.items():
+        _check_keys(facts_dir, name, frame, resources[name]["schema"], typed, resources, out)
+    if len(typed) != len(resources) or out.problems:
+        # Domain rules read across tables; they need every table present and well-formed.
+        return out.problems, None
+    facts = Facts(dataset=dataset, tables=typed)
+    _check_domain(facts, facts_dir, out)
+    return out.problems, (None if out.problems else facts)
+
+
+def _check_descriptor_copy(facts_dir: Path, schema: dict, out: _Collector) -> None:
+    descriptor = facts_dir / "datapackage.json"
+    shown = paths.display(descriptor)
+    if not descriptor.is_file():
+        out.add(shown, None, None, "descriptor", None,
+                "each data set carries a copy of the schema for outside validators "
+                "(copy src/sitrep/schema/datapackage.json)")
+        return
+    try:
+        copy = json.loads(descriptor.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        out.add(shown, None, None, "descriptor", None, f"is not valid JSON: {error}")
+        return
+    theirs = {r.get("name"): r.get("schema") for r in copy.get("resources", [])}
+    for resource in schema["resources"]:
+        if theirs.get(resource["name"]) != resource["schema"]:
+            out.add(shown, None, resource["name"], "descriptor", None,
+                    "the data set's schema copy must equal sitrep's schema "
+                    "(copy src/sitrep/schema/datapackage.json)")
+
+
+def _read_table(path: Path, schema: dict, out: _Collector) -> pd.DataFrame | None:
+    shown = paths.display(path)
+    if not path.is_file():
+        out.add(shown, None, None, "file-exists", None, "the table is missing")
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        out.add(shown, line, None, "utf-8", repr(data[error.start : error.start + 4]),
+                f"the file must be UTF-8 (byte {error.start} cannot be decoded)")
+        return None
+    if not text.strip():
+        out.add(shown, None, None, "header", None, "the file is empty: a header row is required")
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=True, engine="c")
+    except (pd.errors.ParserError, csv.Error) as error:
+        out.add(shown, None, None, "csv", None, f"the file is not a well-formed CSV table: {error}")
+        return None
+    expected = [f["name"] for f in schema["fields"]]
+    for column in frame.columns:
+        if column not in expected:
+            out.add(shown, 1, str(column), "unknown-column", column,
+                    f"the header has a column the schema does not declare (declared: {', '.join(expected)})")
+    for column in expected:
+        if column not in frame.columns:
+            out.add(shown, 1, column, "missing-column", None,
+                    "the header lacks a column the schema declares")
+    return frame
+
+
+def _check_fields(path: Path, frame: pd.DataFrame, schema: dict, out: _Collector) -> pd.DataFrame:
+    """Check each declared field; return the frame with typed columns."""
+    shown = paths.display(path)
+    typed = pd.DataFrame(index=frame.index)
+    for spec in schema["fields"]:
+        name = spec["name"]
+        if name not in frame.columns:
+            continue
+        column = frame[name].str.strip()
+        typed[name] = _check_field(shown, frame, column, spec, out)
+    return typed
+
+
+def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
+                 out: _Collector) -> pd.Series:
+    name, kind = spec["name"], spec["type"]
+    constraints = spec.get("constraints", {})
+    empty = column.eq("")
+    if constraints.get("required"):
+        out.add_rows(shown, frame, empty, name, "required", "a value is required")
+    present = ~empty
+    if kind == "list":
+        items = column.where(present, "").map(
+            lambda cell: tuple(x.strip() for x in cell.split(ID_LIST_SEPARATOR)) if cell else ())
+        if spec.get("itemType") == "integer":
+            bad = items.map(lambda xs: any(not _INTEGER.fullmatch(x) for x in xs))
+            out.add_rows(shown, frame, bad, name, "type",
+                         f"must be whole numbers separated by '{ID_LIST_SEPARATOR}'", column)
+            return items.map(lambda xs: tuple(int(x) for x in xs if _INTEGER.fullmatch(x)))
+        bad = items.map(lambda xs: any(x == "" for x in xs))
+        out.add_rows(shown, frame, bad, name, "type",
+                     f"must be ids separated by '{ID_LIST_SEPARATOR}', with no empty item", column)
+        return items
+    if kind == "integer":
+        bad = present & ~column.str.fullmatch(_INTEGER.pattern)
+        out.add_rows(shown, frame, bad, name, "type", "must be a whole number")
+        values = pd.to_numeric(column.where(present & ~bad), errors="coerce").astype("Int64")
+    elif kind == "number":
+        values = pd.to_numeric(column.where(present).str.replace(",", "", regex=False),
+                               errors="coerce")
+        bad = present & values.isna()
+        out.add_rows(shown, frame, bad, name, "type", "must be a number")
+        # A thousands separator is ambiguous across locales: demand plain digits.
+        comma = present & column.str.contains(",", regex=False)
+        out.add_rows(shown, frame, comma, name, "type",
+                     "must be written without thousands separators (e.g. 50000)")
+    elif kind == "date":
+        shaped = column.str.fullmatch(_DATE.pattern)
+        out.add_rows(shown, frame, present & ~shaped, name, "date-format",
+                     "must be a date written YYYY-MM-DD")
+        values = pd.to_datetime(column.where(present & shaped), format="%Y-%m-%d", errors="coerce")
+        out.add_rows(shown, frame, present & shaped & values.isna(), name, "date-exists",
+                     "must be a day that exists in the calendar")
+    else:
+        values = column
+    if "enum" in constraints:
+        allowed = constraints["enum"]
+        as_text = column if kind == "string" else column
+        bad = present & ~as_text.isin([str(a) for a in allowed])
+        out.add_rows(shown, frame, bad, name, "enum",
+                     "must be one of: " + ", ".join(str(a) for a in allowed))
+    if "pattern" in constraints and kind == "string":
+        bad = present & ~column.str.fullmatch(constraints["pattern"])
+        out.add_rows(shown, frame, bad, name, "pattern",
+                     f"must match the pattern {constraints['pattern']}")
+    if "minimum" in constraints and kind in ("integer", "number"):
+        bad = present & (values < constraints["minimum"]).fillna(False).astype(bool)
+        out.add_rows(shown, frame, bad, name, "minimum",
+                     f"must be at least {constraints['minimum']}")
+    if constraints.get("unique"):
+        dup = present & column.duplicated(keep="first")
+        out.add_rows(shown, frame, dup, name, "unique", "must be unique: the id is used above")
+    return values
+
+
+def _key_frame(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
+    return frame[fields].astype(str).agg("\x1f".join, axis=1)
+
+
+def _check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
+                tables: dict[str, pd.DataFrame], resources: dict, out: _Collector) -> None:
+    shown = paths.display(facts_dir / resources[name]["path"])
+    primary = schema.get("primaryKey", [])
+    if primary and all(f in frame.columns for f in primary) and len(primary) > 1:
+        dup = _key_frame(frame, primary).duplicated(keep="first")
+        out.add_rows(shown, frame, dup, ",".join(primary), "unique",
+                     "this combination must be unique: the same row stands above",
+                     _key_frame(frame, primary))
+    for foreign in schema.get("foreignKeys", []):
+        target = foreign["reference"]["resource"]
+        fields, ref_fields = foreign["fields"], foreign["reference"]["fields"]
+        if target not in tables or not all(f in frame.columns for f in fields):
+            continue
+        column = frame[fields[0]]
+        present = column.astype(str).ne("") & column.notna()
+        known = tables[target][ref_fields[0]] if ref_fields[0] in tables[target] else pd.Series()
+        bad = present & ~column.isin(set(known))
+        out.add_rows(shown, frame, bad, fields[0], "foreign-key",
+                     f"must name a {ref_fields[0]} listed in {target}.csv")
+    for (table, column), target in LIST_REFERENCES.items():
+        if table != name or column not in frame.columns or target not in tables:
+            continue
+        known = set(tables[target].iloc[:, 0])
+        unknown = frame[column].map(lambda ids: [x for x in ids if x not in known])
+        bad = unknown.map(bool)
+        out.add_rows(shown, frame, bad, column, "foreign-key",
+                     f"every item must name an id listed in {target}.csv",
+                     unknown.map(lambda xs: ";".join(xs)))
+
+
+def _check_domain(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    _check_documents(facts, facts_dir, out)
+    _check_claims(facts, facts_dir, out)
+    _check_quantities(facts, facts_dir, out)
+    _check_places(facts, facts_dir, out)
+    _check_claim_mentions(facts, facts_dir, out)
+
+
+def _check_documents(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    """Source texts exist, are unedited, and every sentence is accounted for."""
+    sources, sentences = facts.sources, facts.sentences
+    shown = paths.display(facts_dir / "sources.csv")
+    shown_sentences = paths.display(facts_dir / "sentences.csv")
+    documents = paths.sources_dir(facts.dataset)
+    for index, src in sources.iterrows():
+        row = _row_number(index)
+        if bool(src["document"]) != bool(src["sha256"]):
+            out.add(shown, row, "sha256", "checksum-required", src["sha256"],
+                    "a source with a document needs its sha256, and a sha256 needs a document")
+            continue
+        if not src["document"]:
+            continue
+        path = documents / src["document"]
+        if not path.is_file():
+            out.add(shown, row, "document", "document-exists", src["document"],
+                    f"the document must be a file in {paths.display(documents)}")
+            continue
+        digest = sha256(path)
+        if digest != src["sha256"]:
+            out.add(shown, row, "sha256", "checksum", digest,
+                    f"{paths.display(path)} has changed since it was recorded: source texts are "
+                    "verbatim and never edited (the value shown is the file's digest now)")
+            continue
+        try:
+            text = read_text(path)
+        except UnicodeDecodeError:
+            out.add(shown, row, "document", "utf-8", src["document"], "the document must be UTF-8")
+            continue
+        facts.texts[src["source_id"]] = text
+        facts.sentences_of[src["source_id"]] = split_sentences(text)
+
+    cited: dict[tuple[str, int], int] = {}
+    for _, claim in facts.claims.iterrows():
+        for number in claim["sentences"]:
+            cited[(claim["source_id"], number)] = cited.get((claim["source_id"], number), 0) + 1
+    listed = set()
+    for index, sent in sentences.iterrows():
+        key = (sent["source_id"], int(sent["sentence"]))
+        listed.add(key)
+        row = _row_number(index)
+        split = facts.sentences_of.get(sent["source_id"])
+        if split is None:
+            out.add(shown_sentences, row, "source_id", "sentence-source", sent["source_id"],
+                    "sentences are listed only for sources whose text is held in sources/")
+            continue
+        if key[1] > len(split):
+            out.add(shown_sentences, row, "sentence", "sentence-exists", key[1],
+                    f"the document has only {len(split)} sentences")
+            continue
+        if not split[key[1] - 1].startswith(sent["starts_with"]):
+            out.add(shown_sentences, row, "starts_with", "sentence-starts-with",
+                    sent["starts_with"],
+                    f"sentence {key[1]} begins {_shorten(split[key[1] - 1], 40)!r}: the numbering "
+                    "is off or the text changed")
+        if sent["role"] == "claims" and key not in cited:
+            out.add(shown_sentences, row, "role", "sentence-covered", sent["role"],
+                    "a sentence marked 'claims' must be cited by at least one claim")
+        if sent["role"] != "claims" and key in cited:
+            out.add(shown_sentences, row, "role", "sentence-covered", sent["role"],
+                    f"a sentence marked {sent['role']!r} carries no claim, yet a claim cites it")
+    for source_id, split in facts.sentences_of.items():
+        for number in range(1, len(split) + 1):
+            if (source_id, number) not in listed:
+                out.add(shown_sentences, None, "sentence", "sentence-accounted",
+                        f"{source_id} {number}",
+                        f"every sentence must be listed, as 'claims', 'heading' or 'context': "
+                        f"sentence {number} ({_shorten(split[number - 1], 40)!r}) is missing")
+
+
+def _check_claims(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    """Quotes and hedges are found verbatim in the cited sentences."""
+    shown = paths.display(facts_dir / "claims.csv")
+    for index, claim in facts.claims.iterrows():
+        row = _row_number(index)
+        split = facts.sentences_of.get(claim["source_id"])
+        if split is None:
+            if claim["quote"] or claim["sentences"]:
+                out.add(shown, row, "quote", "quote-without-text", claim["quote"],
+                        "a claim from a source whose text is not held in sources/ carries no "
+                        "quote and no sentence numbers")
+            continue
+        if not claim["sentences"]:
+            out.add(shown, row, "sentences", "required", None,
+                    "a claim from a held text must cite its sentence numbers")
+            continue
+        missing = [n for n in claim["sentences"] if not 1 <= n <= len(split)]
+        if missing:
+            out.add(shown, row, "sentences", "sentence-exists", ";".join(map(str, missing)),
+                    f"the document has sentences 1 to {len(split)}")
+            continue
+        cited_text = " ".join(split[n - 1] for n in claim["sentences"])
+        if not claim["quote"]:
+            out.add(shown, row, "quote", "quote-required", None,
+                    "a claim from a held text needs a verbatim quote")
+        elif claim["quote"] not in cited_text:
+            where = "elsewhere in the document" if claim["quote"] in facts.texts[
+                claim["source_id"]] else "nowhere in the document"
+            out.add(shown, row, "quote", "quote-in-source", claim["quote"],
+                    f"the quote must occur verbatim in the cited sentence(s) "
+                    f"{';'.join(map(str, claim['sentences']))}; it occurs {where}")
+        for hedge in claim["hedge"]:
+            if hedge.lower() not in cited_text.lower():
+                out.add(shown, row, "hedge", "hedge-in-source", hedge,
+                        "a hedge is recorded as written: it must occur in the cited sentence(s)")
+        if claim["likelihood"] and not claim["hedge"]:
+            out.add(shown, row, "likelihood", "likelihood-needs-hedge", claim["likelihood"],
+                    "an ICD 203 likelihood maps a hedge word: record the hedge as written")
+
+
+def _check_quantities(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    """Bounds in order, consistent with the qualifier, in the measure's unit."""
+    shown = paths.display(facts_dir / "quantities.csv")
+    q = facts.quantities
+    value, lower, upper = q["value"], q["lower"], q["upper"]
+    out.add_rows(shown, q, (lower > value).fillna(False), "lower", "bounds-order",
+                 "the lower bound must not exceed the value")
+    out.add_rows(shown, q, (upper < value).fillna(False), "upper", "bounds-order",
+                 "the upper bound must not be below the value")
+    out.add_rows(shown, q, (lower > upper).fillna(False), "lower", "bounds-order",
+                 "the lower bound must not exceed the upper bound")
+    units = facts.measures.set_index("measure_id")["unit"]
+    expected = q["measure_id"].map(units)
+    out.add_rows(shown, q, expected.notna() & q["unit"].ne(expected), "unit", "unit-of-measure",
+                 "must be the unit of its measure in measures.csv")
+    for qualifier, (need_low, need_up, no_low, no_up) in QUALIFIER_BOUNDS.items():
+        this = q["qualifier"].eq(qualifier)
+        for flag, column, wording in ((need_low, "lower", "needs a lower bound"),
+                                      (need_up, "upper", "needs an upper bound")):
+            if flag:
+                out.add_rows(shown, q, this & q[column].isna(), column, "qualifier-bounds",
+                             f"the qualifier {qualifier!r} {wording}", q["qualifier"])
+        for flag, column in ((no_low, "lower"), (no_up, "upper")):
+            if flag:
+                out.add_rows(shown, q, this & q[column].notna(), column, "qualifier-bounds",
+                             f"the qualifier {qualifier!r} gives no {column} bound: leave it empty")
+
+
+def _check_places(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    shown = paths.display(facts_dir / "places.csv")
+    p = facts.places
+    allowed = p["kind"].map(PRECISION_BY_KIND)
+    bad = pd.Series([prec not in kinds for prec, kinds in zip(p["geo_precision"], allowed)],
+                    index=p.index)
+    out.add_rows(shown, p, bad, "geo_precision", "precision-of-kind",
+                 "must fit the place's kind: town 1 or 2, region_part 2, region or country 3")
+
+
+def _check_claim_mentions(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    """Actors and places in positions, stances and relations are listed on their claim."""
+    claims = facts.claims.set_index("claim_id")
+    checks: Iterable[tuple[str, str, str]] = (
+        ("positions", "actor_id", "actors"), ("positions", "place_id", "places"),
+        ("stances", "actor_id", "actors"), ("relations", "from_actor", "actors"),
+        ("relations", "to_actor", "actors"),
+    )
+    for table, column, listed in checks:
+        frame = facts.tables[table]
+        shown = paths.display(facts_dir / f"{table}.csv")
+        lists = frame["claim_id"].map(claims[listed])
+        bad = pd.Series([v not in ids for v, ids in zip(frame[column], lists)], index=frame.index)
+        out.add_rows(shown, frame, bad, column, "listed-on-claim",
+                     f"must also be listed in the claim's {listed!r} in claims.csv")
