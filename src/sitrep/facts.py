@@ -32,6 +32,7 @@ LIST_REFERENCES: dict[tuple[str, str], str] = {
     ("claims", "relays"): "actors",
     ("claims", "actors"): "actors",
     ("claims", "places"): "places",
+    ("takeaways", "claims"): "claims",
 }
 
 #: How a qualifier constrains the bounds of a number: (lower required, upper required,
@@ -57,6 +58,7 @@ PRECISION_BY_KIND: dict[str, set[int]] = {
     "country": {3},
 }
 
+_NUMBER_IN_TEXT = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INTEGER = re.compile(r"[+-]?\d+")
 
@@ -98,6 +100,7 @@ class Facts:
 
     dataset: Path
     tables: dict[str, pd.DataFrame]
+    title: str = ""
     texts: dict[str, str] = field(default_factory=dict)
     sentences_of: dict[str, list[str]] = field(default_factory=dict)
 
@@ -114,6 +117,29 @@ class Facts:
         exploded = frame[[key, column]].explode(column).dropna(subset=[column])
         return exploded.rename(columns={column: column.rstrip("s") + "_id"}).reset_index(drop=True)
 
+    def until(self, as_of: str | pd.Timestamp) -> Facts:
+        """Only what had been reported by ``as_of``: sources published (at the earliest) on or
+        before it, their claims that refer to no later time, and what rests on those claims.
+        A takeaway is kept only when every claim it cites is kept."""
+        cut = pd.Timestamp(as_of)
+        t = self.tables
+        sources = t["sources"][t["sources"]["published"] <= cut]
+        claims = t["claims"][t["claims"]["source_id"].isin(sources["source_id"])
+                             & (t["claims"]["refers_to"] <= cut)]
+        kept = set(claims["claim_id"])
+        tables = dict(t, sources=sources, claims=claims,
+                      sentences=t["sentences"][t["sentences"]["source_id"].isin(
+                          sources["source_id"])])
+        for name in ("quantities", "positions", "stances", "relations"):
+            tables[name] = t[name][t[name]["claim_id"].isin(kept)]
+        tables["takeaways"] = t["takeaways"][t["takeaways"]["claims"].map(
+            lambda ids: all(i in kept for i in ids))]
+        tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
+        held = set(sources["source_id"])
+        return Facts(dataset=self.dataset, tables=tables, title=self.title,
+                     texts={k: v for k, v in self.texts.items() if k in held},
+                     sentences_of={k: v for k, v in self.sentences_of.items() if k in held})
+
 
 def _shorten(value: str, limit: int = 80) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
@@ -125,7 +151,10 @@ class _Collector:
 
     def add(self, file: str, row: int | None, fld: str | None, rule: str, value: object,
             message: str) -> None:
-        shown = None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        missing = value is None or (isinstance(value, float) and pd.isna(value))
+        shown = None if missing else str(value)
         self.problems.append(Problem(file, row, fld, rule, shown, message))
 
     def add_rows(self, file: str, frame: pd.DataFrame, mask: pd.Series, fld: str | None,
@@ -176,7 +205,7 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
                 "a data set is a folder holding facts/ (the tables) and sources/ (the texts)")
         return out.problems, None
     schema = load_schema()
-    _check_descriptor_copy(facts_dir, schema, out)
+    title = _check_descriptor_copy(facts_dir, schema, out)
     resources = {r["name"]: r for r in schema["resources"]}
     raw: dict[str, pd.DataFrame] = {}
     for name, resource in resources.items():
@@ -188,33 +217,36 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
              for name, frame in raw.items()}
     for name, frame in typed.items():
         _check_keys(facts_dir, name, frame, resources[name]["schema"], typed, resources, out)
-    if len(typed) != len(resources) or out.problems:
-        # Domain rules read across tables; they need every table present and well-formed.
+    structural = {"file-exists", "utf-8", "header", "csv", "missing-column", "descriptor"}
+    if len(typed) != len(resources) or any(p.rule in structural for p in out.problems):
+        # Domain rules read across tables: they need every table present with its columns.
         return out.problems, None
-    facts = Facts(dataset=dataset, tables=typed)
+    facts = Facts(dataset=dataset, tables=typed, title=title)
     _check_domain(facts, facts_dir, out)
     return out.problems, (None if out.problems else facts)
 
 
-def _check_descriptor_copy(facts_dir: Path, schema: dict, out: _Collector) -> None:
+def _check_descriptor_copy(facts_dir: Path, schema: dict, out: _Collector) -> str:
+    """Check the data set's datapackage.json against sitrep's; return the data set's title."""
     descriptor = facts_dir / "datapackage.json"
     shown = paths.display(descriptor)
     if not descriptor.is_file():
         out.add(shown, None, None, "descriptor", None,
                 "each data set carries a copy of the schema for outside validators "
                 "(copy src/sitrep/schema/datapackage.json)")
-        return
+        return ""
     try:
         copy = json.loads(descriptor.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         out.add(shown, None, None, "descriptor", None, f"is not valid JSON: {error}")
-        return
+        return ""
     theirs = {r.get("name"): r.get("schema") for r in copy.get("resources", [])}
     for resource in schema["resources"]:
         if theirs.get(resource["name"]) != resource["schema"]:
             out.add(shown, None, resource["name"], "descriptor", None,
                     "the data set's schema copy must equal sitrep's schema "
                     "(copy src/sitrep/schema/datapackage.json)")
+    return str(copy.get("title", ""))
 
 
 def _read_table(path: Path, schema: dict, out: _Collector) -> pd.DataFrame | None:
@@ -243,7 +275,8 @@ def _read_table(path: Path, schema: dict, out: _Collector) -> pd.DataFrame | Non
     for column in frame.columns:
         if column not in expected:
             out.add(shown, 1, str(column), "unknown-column", column,
-                    f"the header has a column the schema does not declare (declared: {', '.join(expected)})")
+                    "the header has a column the schema does not declare "
+                    f"(declared: {', '.join(expected)})")
     for column in expected:
         if column not in frame.columns:
             out.add(shown, 1, column, "missing-column", None,
@@ -308,8 +341,7 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
         values = column
     if "enum" in constraints:
         allowed = constraints["enum"]
-        as_text = column if kind == "string" else column
-        bad = present & ~as_text.isin([str(a) for a in allowed])
+        bad = present & ~column.isin([str(a) for a in allowed])
         out.add_rows(shown, frame, bad, name, "enum",
                      "must be one of: " + ", ".join(str(a) for a in allowed))
     if "pattern" in constraints and kind == "string":
@@ -349,12 +381,12 @@ def _check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
         known = tables[target][ref_fields[0]] if ref_fields[0] in tables[target] else pd.Series()
         bad = present & ~column.isin(set(known))
         out.add_rows(shown, frame, bad, fields[0], "foreign-key",
-                     f"must name a {ref_fields[0]} listed in {target}.csv")
+                     f"must be a {ref_fields[0]} listed in {target}.csv")
     for (table, column), target in LIST_REFERENCES.items():
         if table != name or column not in frame.columns or target not in tables:
             continue
         known = set(tables[target].iloc[:, 0])
-        unknown = frame[column].map(lambda ids: [x for x in ids if x not in known])
+        unknown = frame[column].map(lambda ids, known=known: [x for x in ids if x not in known])
         bad = unknown.map(bool)
         out.add_rows(shown, frame, bad, column, "foreign-key",
                      f"every item must name an id listed in {target}.csv",
@@ -367,6 +399,7 @@ def _check_domain(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     _check_quantities(facts, facts_dir, out)
     _check_places(facts, facts_dir, out)
     _check_claim_mentions(facts, facts_dir, out)
+    _check_takeaways(facts, facts_dir, out)
 
 
 def _check_documents(facts: Facts, facts_dir: Path, out: _Collector) -> None:
@@ -512,8 +545,8 @@ def _check_places(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     shown = paths.display(facts_dir / "places.csv")
     p = facts.places
     allowed = p["kind"].map(PRECISION_BY_KIND)
-    bad = pd.Series([prec not in kinds for prec, kinds in zip(p["geo_precision"], allowed)],
-                    index=p.index)
+    pairs = zip(p["geo_precision"], allowed, strict=True)
+    bad = pd.Series([prec not in kinds for prec, kinds in pairs], index=p.index)
     out.add_rows(shown, p, bad, "geo_precision", "precision-of-kind",
                  "must fit the place's kind: town 1 or 2, region_part 2, region or country 3")
 
@@ -530,6 +563,30 @@ def _check_claim_mentions(facts: Facts, facts_dir: Path, out: _Collector) -> Non
         frame = facts.tables[table]
         shown = paths.display(facts_dir / f"{table}.csv")
         lists = frame["claim_id"].map(claims[listed])
-        bad = pd.Series([v not in ids for v, ids in zip(frame[column], lists)], index=frame.index)
+        bad = pd.Series([v not in ids for v, ids in zip(frame[column], lists, strict=True)],
+                        index=frame.index)
         out.add_rows(shown, frame, bad, column, "listed-on-claim",
                      f"must also be listed in the claim's {listed!r} in claims.csv")
+
+
+def _check_takeaways(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    """A takeaway keeps the hedges of its claims and states only their figures."""
+    shown = paths.display(facts_dir / "takeaways.csv")
+    hedges = facts.claims.set_index("claim_id")["hedge"]
+    figures: dict[str, set[float]] = {}
+    for _, q in facts.quantities.iterrows():
+        bucket = figures.setdefault(q["claim_id"], set())
+        bucket.update(float(v) for v in (q["value"], q["lower"], q["upper"]) if pd.notna(v))
+    for index, takeaway in facts.takeaways.iterrows():
+        row = _row_number(index)
+        text = takeaway["text"]
+        for claim_id in takeaway["claims"]:
+            for hedge in hedges.get(claim_id, ()):
+                if hedge.lower() not in text.lower():
+                    out.add(shown, row, "text", "takeaway-keeps-hedge", hedge,
+                            f"claim {claim_id} is hedged {hedge!r}: the takeaway must say so")
+        allowed = set().union(*(figures.get(c, set()) for c in takeaway["claims"]))
+        for number in _NUMBER_IN_TEXT.findall(text):
+            if float(number.replace(",", "")) not in allowed:
+                out.add(shown, row, "text", "takeaway-figure", number,
+                        "every number in a takeaway must be a figure of a claim it cites")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 #: Words ending in a full stop that do not end a sentence.
 ABBREVIATIONS = frozenset(
-    """Mr Mrs Ms Dr Prof Gen Lt Col Maj Capt Sgt Adm Gov Sen Rep Rev St Mt No Nos vs etc
-    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec approx est""".split()
+    "Mr Mrs Ms Dr Prof Gen Lt Col Maj Capt Sgt Adm Gov Sen Rep Rev St Mt No Nos vs etc "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec approx est".split()
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _INITIALS = re.compile(r"(?:\b[A-Za-z]\.)+$")

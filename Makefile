@@ -1,0 +1,39 @@
+# sitrep: `make help` lists the targets. The first run sets everything up by itself.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help reports test lab lint check bench setup system clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
+
+reports: setup ## install what is needed, then render every report to reports/ (HTML and PDF)
+	$(BIN)/sitrep render
+
+test: setup ## install what is needed, then run the whole test suite (renders for real)
+	$(BIN)/pytest
+
+lab: setup ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: setup ## ruff over the package and the tests
+	$(BIN)/ruff check src tests
+
+check: setup ## validate the shipped data set (exit 2 on bad data)
+	$(BIN)/sitrep check data
+
+setup: $(STAMP) system ## the virtual environment and the Debian packages for PDF
+
+$(STAMP): pyproject.toml
+	scripts/setup-python "$(PYTHON)" "$(VENV)"
+	@touch $@
+
+system: ## Debian packages for PDF and browser tests (chromium, fonts, poppler), when missing
+	@scripts/setup-system
+
+clean: ## remove the virtual environment and rendered reports
+	rm -rf $(VENV) reports/*/ reports/index.html

@@ -1,0 +1,90 @@
+"""Who said it, who relayed it, where we read it: attribution and credit lines."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from sitrep.facts import Facts
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def date_label(day: pd.Timestamp, precision: str, basis: str = "stated") -> str:
+    """A date as precise as it is known: '10 Nov 2024', 'week of 10 Nov 2024', 'Nov 2024'."""
+    if pd.isna(day):
+        return "date unknown"
+    month = MONTHS[day.month - 1]
+    text = {
+        "day": f"{day.day} {month} {day.year}",
+        "week": f"week of {day.day} {month} {day.year}",
+        "month": f"{month} {day.year}",
+        "year": f"{day.year}",
+    }[precision]
+    return f"{text} (inferred)" if basis == "inferred" else text
+
+
+def _names(ids: tuple[str, ...], names: pd.Series) -> str:
+    shown = [str(names.get(i, i)) for i in ids]
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def attributions(facts: Facts) -> pd.DataFrame:
+    """One row per claim: claimant, relay, outlet and source, each kept in its own column.
+
+    ``said_by`` reads as a phrase: "American and Ukrainian officials, relayed by The New York
+    Times, in Dagens (Nov 2024 (inferred))"; a claim whose claimant is the outlet itself reads
+    "Dagens, no source named".
+    """
+    names = facts.actors.set_index("actor_id")["name"]
+    sources = facts.sources.set_index("source_id")
+    rows = []
+    for claim in facts.claims.itertuples(index=False):
+        source = sources.loc[claim.source_id]
+        outlet = str(names.get(source["outlet_id"], source["outlet_id"]))
+        claimant = _names(claim.claimants, names)
+        relay = _names(claim.relays, names)
+        own_voice = tuple(claim.claimants) == (source["outlet_id"],)
+        published = date_label(source["published"], source["published_precision"],
+                               source["published_basis"])
+        if own_voice:
+            said_by = f"{outlet}, no source named"
+        else:
+            said_by = claimant + (f", relayed by {relay}" if relay else "") + f", in {outlet}"
+        rows.append({
+            "claim_id": claim.claim_id,
+            "claimant": claimant,
+            "relay": relay,
+            "outlet": outlet,
+            "source_id": claim.source_id,
+            "source_title": source["title"],
+            "published": published,
+            "hedge": "; ".join(claim.hedge),
+            "unattributed": own_voice,
+            "said_by": said_by,
+        })
+    return pd.DataFrame(rows, columns=["claim_id", "claimant", "relay", "outlet", "source_id",
+                                       "source_title", "published", "hedge", "unattributed",
+                                       "said_by"])
+
+
+def credit_line(facts: Facts, claim_ids: list[str] | tuple[str, ...] | pd.Series) -> str:
+    """The credit line under a chart: every source of the claims shown, from its record."""
+    claims = facts.claims[facts.claims["claim_id"].isin(list(claim_ids))]
+    names = facts.actors.set_index("actor_id")["name"]
+    parts = []
+    for source_id, group in claims.groupby("source_id", sort=True):
+        source = facts.sources.set_index("source_id").loc[source_id]
+        outlet = names.get(source["outlet_id"], source["outlet_id"])
+        when = date_label(source["published"], source["published_precision"],
+                          source["published_basis"])
+        held = "text held" if source["document"] else "text not held"
+        ids = ", ".join(sorted(group["claim_id"]))
+        site = urlparse(source["url"]).netloc if source["url"] else ""
+        where = f" ({site})" if site else ""
+        parts.append(f"{outlet}{where}, \u201c{source['title']}\u201d, {when}; {held}; "
+                     f"claims {ids}")
+    return "Source: " + " | ".join(parts) if parts else "Source: none"

@@ -1,0 +1,119 @@
+"""The tables of the situation brief, built from a validated data set."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+
+from sitrep import paths
+from sitrep.attribution import attributions, date_label
+from sitrep.facts import Facts, load
+
+PRECISION_WORDS = {1: "town", 2: "part of a region / near a town", 3: "region only"}
+
+
+def open_dataset(dataset: str | None = None, as_of: str | None = None) -> Facts:
+    """Load and validate a data set (default: the shipped one), cut at ``as_of`` if given."""
+    facts = load(dataset or paths.DEFAULT_DATASET)
+    return facts.until(as_of) if as_of else facts
+
+
+def default_title(facts: Facts) -> str:
+    """'Situation brief: <data set title>' from the data set's datapackage.json."""
+    return f"Situation brief: {facts.title}" if facts.title else "Situation brief"
+
+
+def subtitle(facts: Facts, as_of: str | None) -> str:
+    """What the reader is looking at: sources, claims and the cut-off."""
+    n_sources, n_claims = len(facts.sources), len(facts.claims)
+    cut = f"Reporting up to {as_of}" if as_of else "All reporting in the data set"
+    return (f"{cut}: {n_claims} claims from {n_sources} source"
+            f"{'s' if n_sources != 1 else ''}. Every figure is tagged with its claim id; "
+            "hedges are kept as the source wrote them.")
+
+
+def takeaways(facts: Facts) -> list[tuple[str, str]]:
+    """Key takeaways with their claims: (text, 'C01 Dagens, no source named · ...')."""
+    said = attributions(facts).set_index("claim_id")
+    entries = []
+    for row in facts.takeaways.itertuples(index=False):
+        cited = [c for c in row.claims if c in said.index]
+        if not cited:
+            continue
+        detail = " · ".join(
+            f"{c}: {said.at[c, 'said_by']}" + (f" (hedge: {said.at[c, 'hedge']})"
+                                               if said.at[c, "hedge"] else "")
+            for c in cited)
+        entries.append((row.text, detail))
+    return entries
+
+
+def positions_table(facts: Facts) -> pd.DataFrame:
+    """Who is where doing what, with the precision of the place and who says so."""
+    names = facts.actors.set_index("actor_id")["name"]
+    places = facts.places.set_index("place_id")
+    said = attributions(facts).set_index("claim_id")
+    p = facts.positions
+    return pd.DataFrame({
+        "Actor": p["actor_id"].map(names),
+        "Activity": p["activity"],
+        "Place": p["place_id"].map(places["name"]),
+        "Place role": p["place_role"],
+        "Precision": p["place_id"].map(places["geo_precision"]).map(PRECISION_WORDS),
+        "Claim": p["claim_id"],
+        "Hedge": p["claim_id"].map(said["hedge"]),
+        "Said by": p["claim_id"].map(said["said_by"]),
+    }).reset_index(drop=True)
+
+
+def claims_table(facts: Facts) -> pd.DataFrame:
+    """Every claim with its quote, claimant and relay in separate columns."""
+    said = attributions(facts).set_index("claim_id")
+    c = facts.claims
+    return pd.DataFrame({
+        "Claim": c["claim_id"],
+        "Kind": c["kind"].str.replace("_", " "),
+        "Quote (verbatim)": c["quote"].where(c["quote"].ne(""), "(text not held)"),
+        "Claimant": c["claim_id"].map(said["claimant"]),
+        "Relayed by": c["claim_id"].map(said["relay"]),
+        "Hedge": c["claim_id"].map(said["hedge"]),
+        "Likelihood (ICD 203)": c["likelihood"],
+    }).reset_index(drop=True)
+
+
+def sources_table(facts: Facts) -> pd.DataFrame:
+    """The source documents with their provenance."""
+    names = facts.actors.set_index("actor_id")["name"]
+    s = facts.sources
+    return pd.DataFrame({
+        "Source": s["source_id"],
+        "Title": s["title"],
+        "Outlet": s["outlet_id"].map(names),
+        "Published": [date_label(d, p, b) for d, p, b in
+                      zip(s["published"], s["published_precision"], s["published_basis"],
+                          strict=True)],
+        "URL": s["url"],
+        "Text": s["sha256"].map(lambda h: f"held, sha256 {h[:12]}…" if h else "not held"),
+        "Date note": s["published_note"],
+    }).reset_index(drop=True)
+
+
+def coverage_table(facts: Facts, width: int = 90) -> pd.DataFrame:
+    """Each sentence of each held text: its role and the claims taken from it."""
+    claims_of: dict[tuple[str, int], list[str]] = {}
+    for row in facts.claims.itertuples(index=False):
+        for n in row.sentences:
+            claims_of.setdefault((row.source_id, n), []).append(row.claim_id)
+    rows = []
+    for s in facts.sentences.itertuples(index=False):
+        text = facts.sentences_of.get(s.source_id, [])
+        sentence = text[s.sentence - 1] if 0 < s.sentence <= len(text) else ""
+        rows.append({
+            "Source": s.source_id,
+            "#": s.sentence,
+            "Sentence": textwrap.shorten(sentence, width, placeholder="…"),
+            "Role": s.role,
+            "Claims": ", ".join(claims_of.get((s.source_id, s.sentence), [])) or "none",
+        })
+    return pd.DataFrame(rows, columns=["Source", "#", "Sentence", "Role", "Claims"])
