@@ -116,4 +116,6 @@ def coverage_table(facts: Facts, width: int = 90) -> pd.DataFrame:
             "Role": s.role,
             "Claims": ", ".join(claims_of.get((s.source_id, s.sentence), [])) or "none",
         })
-    return pd.DataFrame(rows, columns=["Source", "#", "Sentence", "Role", "Claims"])
+    table = pd.DataFrame(rows, columns=["Source", "#", "Sentence", "Role", "Claims"])
+    # With one source the column would repeat one id on every row.
+    return table.drop(columns="Source") if table["Source"].nunique() <= 1 else table

@@ -72,22 +72,29 @@ def _draw_figure(ax, y: float, row: pd.Series, xmax: float) -> None:
                                 "mutation_scale": 16}, zorder=4)
 
 
-def force_size_chart(table: pd.DataFrame, credit: str, *, title: str | None = None,
+def force_size_chart(table: pd.DataFrame, credit: str = "", *, title: str | None = None,
                      width: float = 7.0) -> Figure:
     """One row per reported figure, grouped by measure; bounds drawn as the text gives them.
 
-    ``table`` is ``sitrep.quantity.figures(...)``; ``credit`` comes from
-    ``sitrep.attribution.credit_line`` for the same claims.
+    ``table`` is ``sitrep.quantity.figures(...)``. ``credit`` (from
+    ``sitrep.attribution.credit_line`` for the same claims) is drawn under the chart when given,
+    for a chart that travels alone; reports show it as text under the image instead.
     """
+    if table.empty:
+        return empty_chart("No reported figures in the data set (up to the cut-off, if any).",
+                           credit, width=width)
     with mpl.rc_context(_style()):
         rows: list[tuple[str, object]] = []
         for label, group in table.groupby("label", sort=False):
             rows.append(("measure", label))
             rows.extend(("figure", r) for _, r in group.iterrows())
-        height = 1.25 + 0.42 * sum(2 if kind == "figure" else 1 for kind, _ in rows)
+        foot = 0.4 if credit else 0.0   # room for the credit line
+        head = 0.45 if title else 0.1   # room for the title
+        height = 0.75 + foot + head + 0.42 * sum(2 if kind == "figure" else 1 for kind, _ in rows)
         fig = Figure(figsize=(width, height))
         ax = fig.subplots()
-        fig.subplots_adjust(left=0.47, right=0.97, top=1 - 0.55 / height, bottom=1.05 / height)
+        fig.subplots_adjust(left=0.47, right=0.97, top=1 - head / height,
+                            bottom=(0.65 + foot) / height)
         top = table[["value", "lower", "upper"]].max().max() if len(table) else 1
         xmax = float(top) * 1.3 if pd.notna(top) and top > 0 else 1.0
         y = 0.0
@@ -130,8 +137,18 @@ def force_size_chart(table: pd.DataFrame, credit: str, *, title: str | None = No
         ]
         if len(table) and table["derived"].any():
             legend.append(Line2D([], [], ls="--", color=DERIVED, label="derived by the analyst"))
-        fig.legend(handles=legend, loc="lower left", bbox_to_anchor=(0.02, 0.42 / height),
+        fig.legend(handles=legend, loc="lower left", bbox_to_anchor=(0.02, (0.02 + foot) / height),
                    ncol=len(legend), frameon=False, fontsize=7.5, handlelength=1.8)
-        _text(fig, 0.03, 0.12 / height, "\n".join(textwrap.wrap(credit, 135)), fontsize=6.8,
-              color=MUTED, va="bottom", ha="left")
+        if credit:
+            _text(fig, 0.03, 0.12 / height, "\n".join(textwrap.wrap(credit, 135)),
+                  fontsize=6.8, color=MUTED, va="bottom", ha="left")
+    return fig
+
+
+def empty_chart(message: str, credit: str = "", *, width: float = 7.0) -> Figure:
+    """A small figure that says there is nothing to draw, rather than an empty axis."""
+    with mpl.rc_context(_style()):
+        fig = Figure(figsize=(width, 0.9))
+        _text(fig, 0.03, 0.6, message, fontsize=9.5, color=INK, va="center", ha="left")
+        _text(fig, 0.03, 0.15, credit, fontsize=6.8, color=MUTED, va="bottom", ha="left")
     return fig

@@ -7,22 +7,24 @@ in a quote is shown as text, never run.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from collections.abc import Iterable
 
 import pandas as pd
-from IPython.display import HTML, Image
+from IPython.display import HTML
 from IPython.display import display as _display
 from matplotlib.figure import Figure
 
-#: Resolution of chart images: sharp in print at the brief's width.
-DPI = 200
+EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
 
 
 def table(frame: pd.DataFrame, *, caption: str | None = None,
-          widths: dict[str, str] | None = None) -> HTML:
-    """A DataFrame as an escaped HTML table without its index."""
+          widths: dict[str, str] | None = None, empty: str = EMPTY) -> HTML:
+    """A DataFrame as an escaped HTML table without its index (a sentence when it is empty)."""
+    if frame.empty:
+        return paragraph(empty, css_class="sitrep-empty")
     styler = frame.style.hide(axis="index").format(escape="html", na_rep="")
     if caption:
         styler = styler.set_caption(html.escape(caption))
@@ -47,8 +49,12 @@ def paragraph(text: str, *, css_class: str = "") -> HTML:
     return HTML(f"<p{attribute}>{html.escape(text)}</p>")
 
 
-def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False) -> HTML:
+def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
+          empty: str = EMPTY) -> HTML:
     """A list of (text, detail) pairs; the detail is shown smaller beneath each item."""
+    entries = list(entries)
+    if not entries:
+        return paragraph(empty, css_class="sitrep-empty")
     tag = "ol" if ordered else "ul"
     body = "".join(
         f"<li><span class=\"sitrep-item\">{html.escape(text)}</span>"
@@ -67,8 +73,19 @@ def title(text: str, subtitle: str = "") -> None:
     _display(HTML(body), metadata={"sitrep": {"title": text}})
 
 
-def figure(fig: Figure, *, width_px: int = 680) -> Image:
-    """A chart as an embedded PNG sized for the page."""
+def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
+    """A chart as an embedded SVG image: sharp in print, its text real text in the PDF.
+
+    The SVG goes into an ``<img>`` as a data URI, never inline, so nothing in it can run; its
+    text is escaped by matplotlib, and the alt text by us. The caption (the credit line) is
+    HTML text under the image, so the PDF's text layer carries it.
+    """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    return Image(data=buffer.getvalue(), format="png", width=width_px)
+    fig.savefig(buffer, format="svg")
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    width_in = fig.get_figwidth()
+    image = (f'<img class="sitrep-chart" alt="{html.escape(alt)}" '
+             f'style="width:100%;max-width:{width_in:.2f}in" '
+             f'src="data:image/svg+xml;base64,{encoded}">')
+    note = f'<p class="sitrep-credit"><small>{html.escape(caption)}</small></p>' if caption else ""
+    return HTML(image + note)

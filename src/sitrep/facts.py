@@ -153,7 +153,8 @@ class _Collector:
             message: str) -> None:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        missing = value is None or (isinstance(value, float) and pd.isna(value))
+        missing = value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, float) and pd.isna(value))
         shown = None if missing else str(value)
         self.problems.append(Problem(file, row, fld, rule, shown, message))
 
@@ -265,6 +266,16 @@ def _read_table(path: Path, schema: dict, out: _Collector) -> pd.DataFrame | Non
     if not text.strip():
         out.add(shown, None, None, "header", None, "the file is empty: a header row is required")
         return None
+    # A row with more cells than the header: pandas would take the first column as an index
+    # (silently) or name a line, not a row. Report the row.
+    records = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    long = [(n, r) for n, r in enumerate(records, start=1) if len(r) > len(records[0])]
+    for row, record in long:
+        out.add(shown, row, None, "csv", ",".join(record),
+                f"the row has {len(record)} cells but the header has {len(records[0])}: "
+                "a cell holding a comma must be in double quotes")
+    if long:
+        return None
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                             na_filter=False, skip_blank_lines=True, engine="c")
@@ -359,7 +370,7 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
 
 
 def _key_frame(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
-    return frame[fields].astype(str).agg("\x1f".join, axis=1)
+    return frame[fields].astype(object).fillna("").astype(str).agg("\x1f".join, axis=1)
 
 
 def _check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
@@ -391,6 +402,18 @@ def _check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
         out.add_rows(shown, frame, bad, column, "foreign-key",
                      f"every item must name an id listed in {target}.csv",
                      unknown.map(lambda xs: ";".join(xs)))
+
+
+def _by_id(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A table indexed by its id, first row of a duplicated id only (reported as 'unique')."""
+    return frame.drop_duplicates(subset=key, keep="first").set_index(key)
+
+
+def _unusable_documents(facts: Facts) -> set[str]:
+    """Sources that record a document whose text could not be used (missing, edited, not
+    UTF-8): already reported on sources.csv, so their sentences and claims are not checked."""
+    recorded = facts.sources.loc[facts.sources["document"].ne(""), "source_id"]
+    return set(recorded) - set(facts.texts)
 
 
 def _check_domain(facts: Facts, facts_dir: Path, out: _Collector) -> None:
@@ -435,16 +458,21 @@ def _check_documents(facts: Facts, facts_dir: Path, out: _Collector) -> None:
         facts.texts[src["source_id"]] = text
         facts.sentences_of[src["source_id"]] = split_sentences(text)
 
+    unusable = _unusable_documents(facts)
     cited: dict[tuple[str, int], int] = {}
     for _, claim in facts.claims.iterrows():
         for number in claim["sentences"]:
             cited[(claim["source_id"], number)] = cited.get((claim["source_id"], number), 0) + 1
     listed = set()
     for index, sent in sentences.iterrows():
+        if pd.isna(sent["sentence"]) or sent["sentence"] < 1:
+            continue  # reported already (required, type or minimum)
         key = (sent["source_id"], int(sent["sentence"]))
         listed.add(key)
         row = _row_number(index)
         split = facts.sentences_of.get(sent["source_id"])
+        if sent["source_id"] in unusable:
+            continue
         if split is None:
             out.add(shown_sentences, row, "source_id", "sentence-source", sent["source_id"],
                     "sentences are listed only for sources whose text is held in sources/")
@@ -476,8 +504,11 @@ def _check_documents(facts: Facts, facts_dir: Path, out: _Collector) -> None:
 def _check_claims(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     """Quotes and hedges are found verbatim in the cited sentences."""
     shown = paths.display(facts_dir / "claims.csv")
+    unusable = _unusable_documents(facts)
     for index, claim in facts.claims.iterrows():
         row = _row_number(index)
+        if claim["source_id"] in unusable:
+            continue
         split = facts.sentences_of.get(claim["source_id"])
         if split is None:
             if claim["quote"] or claim["sentences"]:
@@ -524,7 +555,7 @@ def _check_quantities(facts: Facts, facts_dir: Path, out: _Collector) -> None:
                  "the upper bound must not be below the value")
     out.add_rows(shown, q, (lower > upper).fillna(False), "lower", "bounds-order",
                  "the lower bound must not exceed the upper bound")
-    units = facts.measures.set_index("measure_id")["unit"]
+    units = _by_id(facts.measures, "measure_id")["unit"]
     expected = q["measure_id"].map(units)
     out.add_rows(shown, q, expected.notna() & q["unit"].ne(expected), "unit", "unit-of-measure",
                  "must be the unit of its measure in measures.csv")
@@ -546,14 +577,16 @@ def _check_places(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     p = facts.places
     allowed = p["kind"].map(PRECISION_BY_KIND)
     pairs = zip(p["geo_precision"], allowed, strict=True)
-    bad = pd.Series([prec not in kinds for prec, kinds in pairs], index=p.index)
+    # An unknown kind or a missing precision is reported already (enum, type, required).
+    bad = pd.Series([isinstance(kinds, set) and pd.notna(prec) and prec not in kinds
+                     for prec, kinds in pairs], index=p.index)
     out.add_rows(shown, p, bad, "geo_precision", "precision-of-kind",
                  "must fit the place's kind: town 1 or 2, region_part 2, region or country 3")
 
 
 def _check_claim_mentions(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     """Actors and places in positions, stances and relations are listed on their claim."""
-    claims = facts.claims.set_index("claim_id")
+    claims = _by_id(facts.claims, "claim_id")
     checks: Iterable[tuple[str, str, str]] = (
         ("positions", "actor_id", "actors"), ("positions", "place_id", "places"),
         ("stances", "actor_id", "actors"), ("relations", "from_actor", "actors"),
@@ -562,9 +595,10 @@ def _check_claim_mentions(facts: Facts, facts_dir: Path, out: _Collector) -> Non
     for table, column, listed in checks:
         frame = facts.tables[table]
         shown = paths.display(facts_dir / f"{table}.csv")
+        # An unknown claim_id maps to no list: reported already as a foreign-key problem.
         lists = frame["claim_id"].map(claims[listed])
-        bad = pd.Series([v not in ids for v, ids in zip(frame[column], lists, strict=True)],
-                        index=frame.index)
+        bad = pd.Series([isinstance(ids, tuple) and v not in ids
+                         for v, ids in zip(frame[column], lists, strict=True)], index=frame.index)
         out.add_rows(shown, frame, bad, column, "listed-on-claim",
                      f"must also be listed in the claim's {listed!r} in claims.csv")
 
@@ -572,7 +606,7 @@ def _check_claim_mentions(facts: Facts, facts_dir: Path, out: _Collector) -> Non
 def _check_takeaways(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     """A takeaway keeps the hedges of its claims and states only their figures."""
     shown = paths.display(facts_dir / "takeaways.csv")
-    hedges = facts.claims.set_index("claim_id")["hedge"]
+    hedges = _by_id(facts.claims, "claim_id")["hedge"]
     figures: dict[str, set[float]] = {}
     for _, q in facts.quantities.iterrows():
         bucket = figures.setdefault(q["claim_id"], set())

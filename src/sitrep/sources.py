@@ -11,7 +11,7 @@ ABBREVIATIONS = frozenset(
     "Mr Mrs Ms Dr Prof Gen Lt Col Maj Capt Sgt Adm Gov Sen Rep Rev St Mt No Nos vs etc "
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec approx est".split()
 )
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _INITIALS = re.compile(r"(?:\b[A-Za-z]\.)+$")
 
 
@@ -45,10 +45,10 @@ def split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for match in _BOUNDARY.finditer(line):
-            candidate = line[start : match.start()]
-            if _ends_with_abbreviation(candidate):
+            if _ends_with_abbreviation(line[start : match.start()]):
                 continue
-            sentences.append(candidate.strip())
+            # The sentence keeps its closing quotes and brackets: group 1, before the space.
+            sentences.append(line[start : match.end(1)].strip())
             start = match.end()
         sentences.append(line[start:].strip())
     return sentences

@@ -1,0 +1,137 @@
+"""End to end: the brief rendered for real (papermill, nbconvert, Chromium) and read back."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from sitrep import facts as facts_module
+from sitrep.render import pdf_printer
+
+pytestmark = pytest.mark.e2e
+
+
+def _render(out: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sitrep.cli", "render", "brief", "--out", str(out), *args],
+        capture_output=True, text=True, timeout=300, cwd=out.parent,
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    result = _render(out)
+    assert result.returncode == 0, result.stderr
+    return out / "brief"
+
+
+@pytest.fixture(scope="module")
+def pdf_text(rendered) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(rendered / "brief.pdf").pages)
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def html_text(rendered) -> str:
+    return (rendered / "brief.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return facts_module.load()
+
+
+@pytest.mark.parametrize("expected", [
+    "50,000",                       # the massed force, as stated
+    "estimated over 10,000",        # a lower bound with its hedge, never a plain 10,000
+    "estimated 10,000",             # the same source's second figure for the measure
+    "reportedly",
+    "Sources indicate",
+    "likely",
+    "relayed by The New York Times",  # relay kept apart from the claimants
+    "American and Ukrainian officials",
+    "Dagens, no source named",      # the outlet's own voice said as such
+    "Nov 2024 (inferred)",          # the date with its precision and basis
+    "Source: Dagens (dagens.com)",  # the chart's credit line
+])
+def test_pdf_shows_figures_with_their_hedges(pdf_text, expected):
+    assert expected in pdf_text
+
+
+def test_pdf_shows_every_takeaway_and_every_claim_id(pdf_text, seed):
+    for text in seed.takeaways["text"]:
+        assert re.sub(r"\s+", " ", text) in pdf_text
+    for claim_id in seed.claims["claim_id"]:
+        assert re.search(rf"\b{claim_id}\b", pdf_text), claim_id
+
+
+def test_pdf_title_is_the_reports_title(rendered, seed):
+    title = PdfReader(rendered / "brief.pdf").metadata.title
+    assert title == f"Situation brief: {seed.title}"
+
+
+def test_pdf_fonts_are_embedded(rendered):
+    listing = subprocess.run(["pdffonts", str(rendered / "brief.pdf")], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    assert listing, "no fonts listed"
+    for line in listing:
+        assert line.split()[-5] == "yes", line
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.external: list[tuple[str, str]] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_title = tag == "title"
+        for name, value in attrs:
+            if name in ("src", "href") and value and re.match(r"\s*(https?:)?//", value):
+                self.external.append((tag, value))
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+
+def test_html_has_no_code_no_parameters_and_no_analyst_cells(html_text):
+    for leaked in ("from sitrep import", "display.table(", "injected-parameters",
+                   "Explore (analyst only)", "facts.tables"):
+        assert leaked not in html_text, leaked
+    code_elements = re.findall(r'class="[^"]*\b(?:jp-InputPrompt|jp-CodeMirrorEditor|highlight)\b',
+                               html_text)
+    assert code_elements == []
+
+
+def test_html_title_and_no_external_resources(html_text, seed):
+    tags = _Tags()
+    tags.feed(html_text)
+    assert tags.title.strip() == f"Situation brief: {seed.title}"
+    assert tags.external == []
+
+
+def test_html_opens_offline_in_chromium(html_text):
+    """The real judge: Chromium loads the page and no request leaves it."""
+    with pdf_printer() as printer:
+        printer(html_text)
+        assert printer.blocked == []
+
+
+def test_as_of_before_the_source_renders_an_honest_empty_brief(tmp_path):
+    result = _render(tmp_path, "--format", "html", "-p", "as_of=2024-11-01")
+    assert result.returncode == 0, result.stderr
+    html_text = (tmp_path / "brief" / "brief.html").read_text(encoding="utf-8")
+    assert "Reporting up to 2024-11-01: 0 claims from 0 sources" in html_text
+    assert "Nothing recorded in the data set (up to the cut-off, if any)." in html_text
