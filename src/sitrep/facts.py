@@ -381,7 +381,7 @@ def _check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
         dup = _key_frame(frame, primary).duplicated(keep="first")
         out.add_rows(shown, frame, dup, ",".join(primary), "unique",
                      "this combination must be unique: the same row stands above",
-                     _key_frame(frame, primary))
+                     _key_frame(frame, primary).str.replace("\x1f", ", "))
     for foreign in schema.get("foreignKeys", []):
         target = foreign["reference"]["resource"]
         fields, ref_fields = foreign["fields"], foreign["reference"]["fields"]
@@ -392,7 +392,7 @@ def _check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
         known = tables[target][ref_fields[0]] if ref_fields[0] in tables[target] else pd.Series()
         bad = present & ~column.isin(set(known))
         out.add_rows(shown, frame, bad, fields[0], "foreign-key",
-                     f"must be a {ref_fields[0]} listed in {target}.csv")
+                     f"must be one of the {ref_fields[0]} values in {target}.csv")
     for (table, column), target in LIST_REFERENCES.items():
         if table != name or column not in frame.columns or target not in tables:
             continue

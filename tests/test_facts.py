@@ -1,0 +1,417 @@
+"""The facts loader and validator: the shipped data set loads clean, and every broken copy is
+reported with the exact file, spreadsheet row (header = row 1), field and rule.
+
+Each case below is named after the failure it causes; its mutation breaks one thing in a fresh
+copy of the shipped data set (see conftest.py), and the test asserts the exact set of problems.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sitrep import paths
+from sitrep.facts import Facts, FactsError, Problem, check, load
+
+SOURCE_ID = "dagens-2024-11-russia-50000"
+SENTENCE_TOTAL = 18
+CLAIM_TOTAL = 28
+
+Key = tuple[str, int | None, str | None, str]
+
+
+def key(problem: Problem) -> Key:
+    """What a case pins down: file basename, row, field and rule."""
+    return (Path(problem.file).name, problem.row, problem.field, problem.rule)
+
+
+def keys(problems: list[Problem]) -> set[Key]:
+    return {key(p) for p in problems}
+
+
+# -- mutations that need more than one line -------------------------------------------------
+
+def _edit_schema_copy(d) -> None:
+    """Loosen one field's type in the data set's datapackage.json only."""
+    path = d.path("datapackage.json")
+    package = json.loads(path.read_text(encoding="utf-8"))
+    (places,) = [r for r in package["resources"] if r["name"] == "places"]
+    (geonameid,) = [f for f in places["schema"]["fields"] if f["name"] == "geonameid"]
+    geonameid["type"] = "string"
+    path.write_text(json.dumps(package, indent=1), encoding="utf-8")
+
+
+def _lower_above_upper(d) -> None:
+    d.set_cell("quantities", 4, "lower", "10000")  # C27: value 10000, 'estimated'
+    d.set_cell("quantities", 4, "upper", "9000")
+
+
+def _case(id: str, mutate, expected: Key, *also: Key, value: str | None = None):
+    """One broken data set: ``expected`` is the problem it is about, ``also`` any problems the
+    same slip rightly causes elsewhere; together they are every problem reported."""
+    return pytest.param(mutate, expected, also, value, id=id)
+
+
+CASES = [
+    # -- quotes, hedges and claims -----------------------------------------------------------
+    _case("quote_not_in_source",
+          lambda d: d.set_cell("claims", 2, "quote", "Russia has amassed 60,000 troops"),
+          ("claims.csv", 2, "quote", "quote-in-source"),
+          value="Russia has amassed 60,000 troops"),
+    _case("quote_from_another_sentence",
+          lambda d: d.set_cell("claims", 2, "quote", "Not Reallocating Soldiers"),
+          ("claims.csv", 2, "quote", "quote-in-source")),
+    _case("quote_missing",
+          lambda d: d.set_cell("claims", 2, "quote", ""),
+          ("claims.csv", 2, "quote", "quote-required")),
+    _case("claim_cites_missing_sentence",
+          lambda d: d.set_cell("claims", 2, "sentences", "19"),
+          ("claims.csv", 2, "sentences", "sentence-exists"), value="19"),
+    _case("hedge_not_in_source",  # C14, hedged 'potential'; no takeaway cites it
+          lambda d: d.set_cell("claims", 15, "hedge", "allegedly"),
+          ("claims.csv", 15, "hedge", "hedge-in-source"), value="allegedly"),
+    _case("likelihood_without_hedge",
+          lambda d: d.set_cell("claims", 2, "likelihood", "likely"),
+          ("claims.csv", 2, "likelihood", "likelihood-needs-hedge"), value="likely"),
+    # -- references between tables -----------------------------------------------------------
+    _case("unknown_actor",
+          lambda d: d.set_cell("claims", 2, "actors", "russia;russian_forces;nk_forces;ghost_army"),
+          ("claims.csv", 2, "actors", "foreign-key"), value="ghost_army"),
+    _case("unknown_actor_in_position",
+          lambda d: d.set_cell("positions", 2, "actor_id", "ghost_army"),
+          ("positions.csv", 2, "actor_id", "foreign-key"),
+          ("positions.csv", 2, "actor_id", "listed-on-claim"), value="ghost_army"),
+    _case("unknown_outlet",
+          lambda d: d.set_cell("sources", 2, "outlet_id", "ghost_news"),
+          ("sources.csv", 2, "outlet_id", "foreign-key"), value="ghost_news"),
+    _case("unknown_place_in_list",
+          lambda d: d.set_cell("claims", 2, "places", "kursk_oblast;atlantis"),
+          ("claims.csv", 2, "places", "foreign-key"), value="atlantis"),
+    _case("unknown_claimant",
+          lambda d: d.set_cell("claims", 2, "claimants", "dagens;ghost_source"),
+          ("claims.csv", 2, "claimants", "foreign-key"), value="ghost_source"),
+    _case("unknown_claim_in_takeaway",
+          lambda d: d.set_cell("takeaways", 2, "claims", "C01;C02;C03;C99"),
+          ("takeaways.csv", 2, "claims", "foreign-key"), value="C99"),
+    _case("unknown_claim_in_position",
+          lambda d: d.set_cell("positions", 2, "claim_id", "C99"),
+          ("positions.csv", 2, "claim_id", "foreign-key"), value="C99"),
+    _case("position_actor_not_on_claim",  # C01 lists russia, russian_forces, nk_forces
+          lambda d: d.set_cell("positions", 2, "actor_id", "ukrainian_forces"),
+          ("positions.csv", 2, "actor_id", "listed-on-claim"), value="ukrainian_forces"),
+    # -- columns, cells and keys -------------------------------------------------------------
+    _case("missing_column",
+          lambda d: d.drop_column("measures", "note"),
+          ("measures.csv", 1, "note", "missing-column")),
+    _case("unknown_column",
+          lambda d: d.add_column("measures", "source"),
+          ("measures.csv", 1, "source", "unknown-column"), value="source"),
+    _case("wrong_type_value",
+          lambda d: d.set_cell("places", 6, "geonameid", "Kurakhove"),
+          ("places.csv", 6, "geonameid", "type"), value="Kurakhove"),
+    _case("number_with_thousands_separator",
+          lambda d: d.set_cell("quantities", 2, "value", "50,000"),
+          ("quantities.csv", 2, "value", "type"), value="50,000"),
+    _case("empty_required_cell",
+          lambda d: d.set_cell("claims", 2, "statement", ""),
+          ("claims.csv", 2, "statement", "required")),
+    _case("duplicate_claim_id",  # a copy of C01 appended as row 30
+          lambda d: d.duplicate_row("claims", 2),
+          ("claims.csv", 30, "claim_id", "unique"), value="C01"),
+    _case("duplicate_position_row",  # a copy of row 2 appended as row 13
+          lambda d: d.duplicate_row("positions", 2),
+          ("positions.csv", 13, "claim_id,actor_id,activity,place_id", "unique")),
+    _case("bad_enum_qualifier",
+          lambda d: d.set_cell("quantities", 2, "qualifier", "roughly"),
+          ("quantities.csv", 2, "qualifier", "enum"), value="roughly"),
+    _case("bad_country_code_pattern",  # row 6 is ukraine
+          lambda d: d.set_cell("actors", 6, "country", "Ukraine"),
+          ("actors.csv", 6, "country", "pattern"), value="Ukraine"),
+    _case("invalid_date_format",
+          lambda d: d.set_cell("claims", 2, "refers_to", "10/11/2024"),
+          ("claims.csv", 2, "refers_to", "date-format"), value="10/11/2024"),
+    _case("impossible_date",
+          lambda d: d.set_cell("sources", 2, "published", "2024-02-30"),
+          ("sources.csv", 2, "published", "date-exists"), value="2024-02-30"),
+    _case("negative_count",  # C27's lower bound of troops
+          lambda d: d.set_cell("quantities", 4, "lower", "-1"),
+          ("quantities.csv", 4, "lower", "minimum"), value="-1"),
+    # -- source documents and their sentences ------------------------------------------------
+    _case("edited_source_text",
+          lambda d: d.replace_text(d.source_text().name, "50,000 troops", "60,000 troops"),
+          ("sources.csv", 2, "sha256", "checksum")),
+    _case("missing_source_document",
+          lambda d: d.delete(d.source_text().name),
+          ("sources.csv", 2, "document", "document-exists")),
+    _case("sentence_not_accounted",  # sentence 2, the heading, is row 3
+          lambda d: d.delete_row("sentences", 3),
+          ("sentences.csv", None, "sentence", "sentence-accounted"),
+          value=f"{SOURCE_ID} 2"),
+    _case("sentence_numbering_off",  # sentence 3 listed with sentence 4's first words
+          lambda d: d.set_cell("sentences", 4, "starts_with", "U.S. intelligence"),
+          ("sentences.csv", 4, "starts_with", "sentence-starts-with"),
+          value="U.S. intelligence"),
+    _case("claims_sentence_uncited",  # the heading 'Not Reallocating Soldiers' marked claims
+          lambda d: d.set_cell("sentences", 3, "role", "claims"),
+          ("sentences.csv", 3, "role", "sentence-covered"), value="claims"),
+    _case("heading_cited_by_claim",  # sentence 1, cited by C01 and C02, marked heading
+          lambda d: d.set_cell("sentences", 2, "role", "heading"),
+          ("sentences.csv", 2, "role", "sentence-covered"), value="heading"),
+    # -- numbers and places ------------------------------------------------------------------
+    _case("lower_above_upper",  # the bounds cannot straddle the value: two rules break
+          _lower_above_upper,
+          ("quantities.csv", 4, "lower", "bounds-order"),
+          ("quantities.csv", 4, "upper", "bounds-order")),
+    _case("lower_above_value",
+          lambda d: d.set_cell("quantities", 4, "lower", "12000"),
+          ("quantities.csv", 4, "lower", "bounds-order"), value="12000"),
+    _case("over_without_lower_bound",  # C09 'over 10,000'
+          lambda d: d.set_cell("quantities", 3, "lower", ""),
+          ("quantities.csv", 3, "lower", "qualifier-bounds"), value="over"),
+    _case("over_with_upper_bound",
+          lambda d: d.set_cell("quantities", 3, "upper", "20000"),
+          ("quantities.csv", 3, "upper", "qualifier-bounds"), value="20000"),
+    _case("unit_not_measure_unit",
+          lambda d: d.set_cell("quantities", 2, "unit", "soldiers"),
+          ("quantities.csv", 2, "unit", "unit-of-measure"), value="soldiers"),
+    _case("town_with_region_precision",  # row 6 is Kurakhove, a town
+          lambda d: d.set_cell("places", 6, "geo_precision", "3"),
+          ("places.csv", 6, "geo_precision", "precision-of-kind"), value="3"),
+    # -- takeaways ---------------------------------------------------------------------------
+    _case("takeaway_drops_hedge",  # T6 rests on C26, hedged 'reportedly'
+          lambda d: d.set_cell("takeaways", 7, "text", d.cell("takeaways", 7, "text").replace(
+              "is reportedly seeking", "is seeking")),
+          ("takeaways.csv", 7, "text", "takeaway-keeps-hedge"), value="reportedly"),
+    _case("takeaway_invents_figure",
+          lambda d: d.set_cell("takeaways", 2, "text", d.cell("takeaways", 2, "text").replace(
+              "50,000", "60,000")),
+          ("takeaways.csv", 2, "text", "takeaway-figure"), value="60,000"),
+    # -- files -------------------------------------------------------------------------------
+    _case("non_utf8_file",  # a Latin-1 byte on line 3
+          lambda d: d.replace_bytes("issues", b"Ending the war", b"\xe9nding the war"),
+          ("issues.csv", 3, None, "utf-8")),
+    _case("empty_file",
+          lambda d: d.write_bytes("relations", b""),
+          ("relations.csv", None, None, "header")),
+    _case("malformed_csv",
+          lambda d: d.write_bytes("issues", b'issue_id,label\n"unterminated,x\n'),
+          ("issues.csv", None, None, "csv")),
+    _case("unquoted_comma_in_cell",  # row 7: one cell too many
+          lambda d: d.replace_text("issues", "Defending Kurakhove and", "Defending Kurakhove, and"),
+          ("issues.csv", 7, None, "csv")),
+    _case("missing_table",
+          lambda d: d.delete("stances"),
+          ("stances.csv", None, None, "file-exists")),
+    _case("schema_copy_differs",
+          _edit_schema_copy,
+          ("datapackage.json", None, "places", "descriptor")),
+    _case("schema_copy_missing",
+          lambda d: d.delete("datapackage.json"),
+          ("datapackage.json", None, None, "descriptor")),
+    _case("no_facts_folder",
+          lambda d: d.rename_folder("facts", "tables"),
+          ("facts", None, None, "dataset-layout")),
+]
+
+
+@pytest.mark.parametrize(("mutate", "expected", "also", "value"), CASES)
+def test_broken_dataset_reports_exactly(broken_dataset, mutate, expected, also, value):
+    problems = check(broken_dataset(mutate))
+    assert expected in keys(problems), "\n".join(map(str, problems))
+    assert keys(problems) == {expected, *also}, "\n".join(map(str, problems))
+    assert len(problems) == 1 + len(also), "\n".join(map(str, problems))
+    if value is not None:
+        (problem,) = [p for p in problems if key(p) == expected]
+        assert problem.value == value
+    for problem in problems:
+        assert problem.message, problem
+
+
+@pytest.mark.parametrize(("mutate", "expected", "also", "value"), CASES[:1])
+def test_load_raises_every_problem(broken_dataset, mutate, expected, also, value):
+    dataset = broken_dataset(mutate)
+    with pytest.raises(FactsError) as raised:
+        load(dataset)
+    assert raised.value.problems == check(dataset)
+    assert str(raised.value).startswith("1 problem in the data set:")
+
+
+# -- the shipped data set ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def facts() -> Facts:
+    return load(paths.DEFAULT_DATASET)
+
+
+def test_shipped_dataset_is_clean():
+    assert check(paths.DEFAULT_DATASET) == []
+
+
+def test_shipped_dataset_shapes(facts):
+    expected = {"sources": 1, "actors": 19, "places": 6, "sentences": 18, "claims": 28,
+                "measures": 3, "quantities": 4, "positions": 11, "issues": 6, "stances": 6,
+                "relations": 9, "takeaways": 7}
+    assert {name: len(frame) for name, frame in facts.tables.items()} == expected
+    for name, frame in facts.tables.items():
+        assert isinstance(frame, pd.DataFrame), name
+    assert facts.claims.shape == (CLAIM_TOTAL, 15)
+    assert facts.title.startswith("Kursk, November 2024")
+
+
+def test_shipped_dataset_types(facts):
+    assert pd.api.types.is_datetime64_any_dtype(facts.claims["refers_to"])
+    assert pd.api.types.is_datetime64_any_dtype(facts.sources["published"])
+    assert pd.api.types.is_numeric_dtype(facts.quantities["value"])
+    assert facts.claims.loc[0, "claimants"] == ("dagens",)
+    assert facts.claims.loc[0, "sentences"] == (1,)
+    assert facts.quantities["value"].tolist() == [50000, 10000, 10000, 2]
+
+
+def test_every_sentence_accounted_for(facts):
+    assert len(facts.sentences_of[SOURCE_ID]) == SENTENCE_TOTAL
+    assert sorted(facts.sentences["sentence"]) == list(range(1, SENTENCE_TOTAL + 1))
+    cited = {n for ns in facts.claims["sentences"] for n in ns}
+    headings = set(facts.sentences.loc[facts.sentences["role"] == "heading", "sentence"])
+    assert headings == {2, 9}
+    assert cited | headings == set(range(1, SENTENCE_TOTAL + 1))
+
+
+def test_every_quote_found_in_its_sentences(facts):
+    split = facts.sentences_of[SOURCE_ID]
+    for claim in facts.claims.itertuples():
+        cited = " ".join(split[n - 1] for n in claim.sentences)
+        assert claim.quote in cited, claim.claim_id
+        assert claim.quote in facts.texts[SOURCE_ID], claim.claim_id
+
+
+def test_link_table(facts):
+    claimants = facts.link("claims", "claimants")
+    assert list(claimants.columns) == ["claim_id", "claimant_id"]
+    assert claimants.loc[claimants["claim_id"] == "C25", "claimant_id"].tolist() == [
+        "zelensky", "umerov"]
+
+
+# -- line endings and byte-order marks --------------------------------------------------------
+
+def _rewrite_tables(d, *, newline: bytes = b"\n", bom: bool = False) -> None:
+    for path in sorted(d.facts.glob("*.csv")):
+        data = path.read_bytes().replace(b"\n", newline)
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+
+
+@pytest.mark.parametrize(("newline", "bom"), [(b"\r\n", False), (b"\n", True), (b"\r\n", True)],
+                         ids=["crlf", "bom", "crlf_and_bom"])
+def test_line_endings_and_bom_load_clean(broken_dataset, newline, bom):
+    dataset = broken_dataset(lambda d: _rewrite_tables(d, newline=newline, bom=bom))
+    assert check(dataset) == []
+    facts = load(dataset)
+    assert len(facts.claims) == CLAIM_TOTAL
+    assert "claim_id" in facts.claims.columns  # the BOM is not glued to the first header
+    assert not facts.claims["note"].str.endswith("\r").any()
+
+
+# -- every problem at once --------------------------------------------------------------------
+
+def test_several_problems_reported_at_once(broken_dataset):
+    def three_slips(d) -> None:
+        d.set_cell("claims", 2, "quote", "Russia has amassed 60,000 troops")
+        d.set_cell("quantities", 2, "unit", "soldiers")
+        d.set_cell("places", 6, "geo_precision", "3")
+
+    dataset = broken_dataset(three_slips)
+    assert keys(check(dataset)) == {
+        ("claims.csv", 2, "quote", "quote-in-source"),
+        ("quantities.csv", 2, "unit", "unit-of-measure"),
+        ("places.csv", 6, "geo_precision", "precision-of-kind"),
+    }
+    with pytest.raises(FactsError) as raised:
+        load(dataset)
+    assert len(raised.value.problems) == 3
+    message = str(raised.value)
+    assert message.startswith("3 problems in the data set:")
+    for name in ("claims.csv", "quantities.csv", "places.csv"):
+        assert name in message
+
+
+def test_structural_and_cell_problems_reported_together(broken_dataset):
+    def slips(d) -> None:
+        d.delete("stances")
+        d.set_cell("claims", 2, "statement", "")
+        d.set_cell("sources", 2, "published", "2024-02-30")
+
+    assert keys(check(broken_dataset(slips))) == {
+        ("stances.csv", None, None, "file-exists"),
+        ("claims.csv", 2, "statement", "required"),
+        ("sources.csv", 2, "published", "date-exists"),
+    }
+
+
+# -- what had been reported by a date --------------------------------------------------------
+
+def test_until_before_publication_drops_every_claim(facts):
+    early = facts.until("2024-11-01")
+    assert len(early.sources) == 0
+    assert len(early.claims) == 0
+    for name in ("sentences", "quantities", "positions", "stances", "relations", "takeaways"):
+        assert len(early.tables[name]) == 0, name
+    assert early.texts == {}
+    assert len(early.actors) == len(facts.actors)  # reference tables stay whole
+
+
+def test_until_end_of_month_keeps_every_claim(facts):
+    later = facts.until("2024-11-30")
+    assert len(later.claims) == CLAIM_TOTAL
+    assert len(later.takeaways) == len(facts.takeaways)
+    assert later.sentences_of == facts.sentences_of
+    assert len(facts.until(pd.Timestamp("2024-11-10")).claims) == CLAIM_TOTAL
+
+
+# -- how a problem reads ----------------------------------------------------------------------
+
+def test_problem_str_names_file_row_field_rule_and_value():
+    problem = Problem("data/facts/claims.csv", 7, "quote", "quote-in-source", "60,000 troops",
+                      "the quote must occur verbatim in the cited sentence(s)")
+    text = str(problem)
+    for part in ("data/facts/claims.csv", "row 7", "'quote'", "[quote-in-source]",
+                 "'60,000 troops'", "verbatim"):
+        assert part in text
+
+
+def test_problem_str_without_row_or_value():
+    text = str(Problem("data/facts/stances.csv", None, None, "file-exists", None, "missing"))
+    assert text == "data/facts/stances.csv: [file-exists] missing"
+
+
+def test_problem_str_shortens_long_values():
+    text = str(Problem("f.csv", 2, "quote", "quote-in-source", "x" * 500, "m"))
+    assert "…" in text
+    assert len(text) < 200
+
+
+def test_reported_problem_str(broken_dataset):
+    (problem,) = check(broken_dataset(lambda d: d.set_cell("quantities", 2, "unit", "soldiers")))
+    text = str(problem)
+    assert "quantities.csv row 2 field 'unit': [unit-of-measure]" in text
+    assert "(value 'soldiers')" in text
+
+
+# -- the outside validator agrees --------------------------------------------------------------
+
+def test_frictionless_validates_shipped_package():
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(paths.facts_dir(paths.DEFAULT_DATASET) / "datapackage.json")
+    assert report.valid, report.flatten(["type", "note"])
+
+
+def test_frictionless_reports_broken_foreign_key(broken_dataset):
+    frictionless = pytest.importorskip("frictionless")
+    dataset = broken_dataset(lambda d: d.set_cell("positions", 2, "actor_id", "ghost_army"))
+    report = frictionless.validate(paths.facts_dir(dataset) / "datapackage.json")
+    assert not report.valid
+    errors = report.flatten(["type", "rowNumber", "fieldNames"])
+    assert ["foreign-key", 2, ["actor_id"]] in errors, errors
+    # sitrep reports the same row and field
+    assert ("positions.csv", 2, "actor_id", "foreign-key") in keys(check(dataset))

@@ -1,0 +1,64 @@
+"""Committed notebooks are thin and clean: no outputs, no execution counts, one `parameters`
+cell, and no functions or classes defined in them (the logic lives in the sitrep package)."""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import pytest
+
+from sitrep import paths
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, f"no notebooks in {paths.NOTEBOOKS}"
+
+
+def _read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def _code_cells(notebook):
+    return [c for c in notebook.cells if c.cell_type == "code"]
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def notebook(request):
+    return request.param.name, _read(request.param)
+
+
+def test_notebook_is_valid(notebook):
+    nbformat.validate(notebook[1])
+
+
+def test_no_outputs_or_execution_counts(notebook):
+    name, nb = notebook
+    for index, cell in enumerate(_code_cells(nb)):
+        assert cell.get("outputs") == [], f"{name} code cell {index} has outputs"
+        assert cell.get("execution_count") is None, f"{name} code cell {index} has a count"
+
+
+def test_exactly_one_parameters_cell(notebook):
+    name, nb = notebook
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{name}: {len(tagged)} cells tagged 'parameters'"
+    assert tagged[0].cell_type == "code"
+
+
+def test_no_definitions_in_code_cells(notebook):
+    name, nb = notebook
+    for index, cell in enumerate(_code_cells(nb)):
+        source = cell.source
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:  # fall back to text when a cell is not plain Python
+            assert "def " not in source and "class " not in source, f"{name} cell {index}"
+            continue
+        defined = [n for n in ast.walk(tree)
+                   if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+        assert not defined, (f"{name} code cell {index} defines {defined[0].name!r}: "
+                             "put it in the sitrep package")
