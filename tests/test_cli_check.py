@@ -36,7 +36,7 @@ def test_default_dataset_does_not_depend_on_working_directory(tmp_path):
 
 def test_broken_copy_exits_2_naming_file_row_field_rule(broken_dataset, tmp_path):
     def slips(d) -> None:
-        d.set_cell("quantities", 2, "unit", "soldiers")
+        d.set_cell("quantities", 4, "unit", "soldiers")
         d.set_cell("claims", 2, "quote", "Russia has amassed 60,000 troops")
 
     result = sitrep("check", str(broken_dataset(slips)), cwd=tmp_path)
@@ -45,7 +45,7 @@ def test_broken_copy_exits_2_naming_file_row_field_rule(broken_dataset, tmp_path
     assert "2 problems" in result.stderr
     lines = result.stderr.splitlines()
     (unit,) = [x for x in lines if "[unit-of-measure]" in x]
-    for part in ("quantities.csv", "row 2", "field 'unit'", "[unit-of-measure]", "'soldiers'"):
+    for part in ("quantities.csv", "row 4", "field 'unit'", "[unit-of-measure]", "'soldiers'"):
         assert part in unit, unit
     (quote,) = [x for x in lines if "[quote-in-source]" in x]
     for part in ("claims.csv", "row 2", "field 'quote'", "[quote-in-source]", "60,000"):

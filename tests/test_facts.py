@@ -174,9 +174,9 @@ CASES = [
     _case("over_with_upper_bound",
           lambda d: d.set_cell("quantities", 3, "upper", "20000"),
           ("quantities.csv", 3, "upper", "qualifier-bounds"), value="20000"),
-    _case("unit_not_measure_unit",
-          lambda d: d.set_cell("quantities", 2, "unit", "soldiers"),
-          ("quantities.csv", 2, "unit", "unit-of-measure"), value="soldiers"),
+    _case("unit_not_measure_unit",  # row 4 is C27, not an input of a derived figure
+          lambda d: d.set_cell("quantities", 4, "unit", "soldiers"),
+          ("quantities.csv", 4, "unit", "unit-of-measure"), value="soldiers"),
     _case("town_with_region_precision",  # row 6 is Kurakhove, a town
           lambda d: d.set_cell("places", 6, "geo_precision", "3"),
           ("places.csv", 6, "geo_precision", "precision-of-kind"), value="3"),
@@ -189,6 +189,37 @@ CASES = [
           lambda d: d.set_cell("takeaways", 2, "text", d.cell("takeaways", 2, "text").replace(
               "50,000", "60,000")),
           ("takeaways.csv", 2, "text", "takeaway-figure"), value="60,000"),
+    # -- grades, measures and derived figures ------------------------------------------------
+    _case("grade_without_rationale",
+          lambda d: d.set_cell("claims", 2, "credibility", "2"),
+          ("claims.csv", 2, "credibility_rationale", "grade-rationale"), value="2"),
+    _case("source_grade_without_rationale",
+          lambda d: d.set_cell("sources", 2, "reliability", "B"),
+          ("sources.csv", 2, "reliability_rationale", "grade-rationale"), value="B"),
+    _case("unknown_reliability_letter",
+          lambda d: (d.set_cell("sources", 2, "reliability", "G"),
+                     d.set_cell("sources", 2, "reliability_rationale", "why")),
+          ("sources.csv", 2, "reliability", "enum"), value="G"),
+    _case("part_of_without_basis",  # row 3: North Korean troops, part of the 50,000
+          lambda d: d.set_cell("measures", 3, "part_basis", ""),
+          ("measures.csv", 3, "part_basis", "part-basis")),
+    _case("part_of_unknown_measure",
+          lambda d: d.set_cell("measures", 3, "part_of", "all_troops"),
+          ("measures.csv", 3, "part_of", "foreign-key"), value="all_troops"),
+    _case("derived_from_claim_without_number",  # C02 carries no quantity
+          lambda d: d.set_cell("derived", 2, "inputs", "C01;C02"),
+          ("derived.csv", 2, "inputs", "derived-input"), value="C02"),
+    _case("derived_from_unknown_claim",
+          lambda d: d.set_cell("derived", 2, "inputs", "C01;C99"),
+          ("derived.csv", 2, "inputs", "foreign-key"), value="C99"),
+    _case("derived_across_units",  # C17 counts years, the derived measure troops
+          lambda d: d.set_cell("derived", 2, "inputs", "C01;C17"),
+          ("derived.csv", 2, "inputs", "unit-of-measure"), value="C17"),
+    _case("under_with_lower_bound",  # C27 'estimated' -> 'under' needs an upper bound only
+          lambda d: (d.set_cell("quantities", 4, "qualifier", "under"),
+                     d.set_cell("quantities", 4, "lower", "9000")),
+          ("quantities.csv", 4, "upper", "qualifier-bounds"),
+          ("quantities.csv", 4, "lower", "qualifier-bounds")),
     # -- files -------------------------------------------------------------------------------
     _case("non_utf8_file",  # a Latin-1 byte on line 3
           lambda d: d.replace_bytes("issues", b"Ending the war", b"\xe9nding the war"),
@@ -252,12 +283,12 @@ def test_shipped_dataset_is_clean():
 
 def test_shipped_dataset_shapes(facts):
     expected = {"sources": 1, "actors": 19, "places": 6, "sentences": 18, "claims": 28,
-                "measures": 3, "quantities": 4, "positions": 11, "issues": 6, "stances": 6,
-                "relations": 9, "takeaways": 7}
+                "measures": 4, "quantities": 4, "positions": 11, "issues": 6, "stances": 6,
+                "relations": 9, "takeaways": 7, "derived": 1}
     assert {name: len(frame) for name, frame in facts.tables.items()} == expected
     for name, frame in facts.tables.items():
         assert isinstance(frame, pd.DataFrame), name
-    assert facts.claims.shape == (CLAIM_TOTAL, 15)
+    assert facts.claims.shape == (CLAIM_TOTAL, 17)
     assert facts.title.startswith("Kursk, November 2024")
 
 
@@ -318,13 +349,13 @@ def test_line_endings_and_bom_load_clean(broken_dataset, newline, bom):
 def test_several_problems_reported_at_once(broken_dataset):
     def three_slips(d) -> None:
         d.set_cell("claims", 2, "quote", "Russia has amassed 60,000 troops")
-        d.set_cell("quantities", 2, "unit", "soldiers")
+        d.set_cell("quantities", 4, "unit", "soldiers")
         d.set_cell("places", 6, "geo_precision", "3")
 
     dataset = broken_dataset(three_slips)
     assert keys(check(dataset)) == {
         ("claims.csv", 2, "quote", "quote-in-source"),
-        ("quantities.csv", 2, "unit", "unit-of-measure"),
+        ("quantities.csv", 4, "unit", "unit-of-measure"),
         ("places.csv", 6, "geo_precision", "precision-of-kind"),
     }
     with pytest.raises(FactsError) as raised:
@@ -392,9 +423,9 @@ def test_problem_str_shortens_long_values():
 
 
 def test_reported_problem_str(broken_dataset):
-    (problem,) = check(broken_dataset(lambda d: d.set_cell("quantities", 2, "unit", "soldiers")))
+    (problem,) = check(broken_dataset(lambda d: d.set_cell("quantities", 4, "unit", "soldiers")))
     text = str(problem)
-    assert "quantities.csv row 2 field 'unit': [unit-of-measure]" in text
+    assert "quantities.csv row 4 field 'unit': [unit-of-measure]" in text
     assert "(value 'soldiers')" in text
 
 

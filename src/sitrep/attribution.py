@@ -40,6 +40,7 @@ def attributions(facts: Facts) -> pd.DataFrame:
     "Dagens, no source named".
     """
     names = facts.actors.set_index("actor_id")["name"]
+    kinds = facts.actors.set_index("actor_id")["kind"]
     sources = facts.sources.set_index("source_id")
     rows = []
     for claim in facts.claims.itertuples(index=False):
@@ -48,12 +49,15 @@ def attributions(facts: Facts) -> pd.DataFrame:
         claimant = _names(claim.claimants, names)
         relay = _names(claim.relays, names)
         own_voice = tuple(claim.claimants) == (source["outlet_id"],)
+        is_outlet = kinds.get(source["outlet_id"]) == "news_outlet"
         published = date_label(source["published"], source["published_precision"],
                                source["published_basis"])
         if own_voice:
-            said_by = f"{outlet}, no source named"
+            said_by = f"{outlet}, no source named" if is_outlet else f"{outlet}, own statement"
         else:
             said_by = claimant + (f", relayed by {relay}" if relay else "") + f", in {outlet}"
+        if not source["document"]:
+            said_by += " (text not held: paraphrase)"
         rows.append({
             "claim_id": claim.claim_id,
             "claimant": claimant,
@@ -72,8 +76,14 @@ def attributions(facts: Facts) -> pd.DataFrame:
 
 
 def credit_line(facts: Facts, claim_ids: list[str] | tuple[str, ...] | pd.Series) -> str:
-    """The credit line under a chart: every source of the claims shown, from its record."""
-    claims = facts.claims[facts.claims["claim_id"].isin(list(claim_ids))]
+    """The credit line under a chart: every source of the claims shown, from its record.
+
+    Ids of derived figures are named with the claims they are computed from.
+    """
+    ids = list(claim_ids)
+    derived = facts.derived[facts.derived["derived_id"].isin(ids)]
+    inputs = [c for row in derived["inputs"] for c in row]
+    claims = facts.claims[facts.claims["claim_id"].isin(ids + inputs)]
     names = facts.actors.set_index("actor_id")["name"]
     parts = []
     for source_id, group in claims.groupby("source_id", sort=True):
@@ -87,4 +97,6 @@ def credit_line(facts: Facts, claim_ids: list[str] | tuple[str, ...] | pd.Series
         where = f" ({site})" if site else ""
         parts.append(f"{outlet}{where}, \u201c{source['title']}\u201d, {when}; {held}; "
                      f"claims {ids}")
+    for row in derived.itertuples(index=False):
+        parts.append(f"{row.derived_id} derived by the analyst from {', '.join(row.inputs)}")
     return "Source: " + " | ".join(parts) if parts else "Source: none"

@@ -24,13 +24,21 @@ def default_title(facts: Facts) -> str:
     return f"Situation brief: {facts.title}" if facts.title else "Situation brief"
 
 
-def subtitle(facts: Facts, as_of: str | None) -> str:
-    """What the reader is looking at: sources, claims and the cut-off."""
+def subtitle(facts: Facts, as_of: str | None, min_grade: str = "") -> str:
+    """What the reader is looking at: sources, claims, the cut-off and any grade filter."""
     n_sources, n_claims = len(facts.sources), len(facts.claims)
     cut = f"Reporting up to {as_of}" if as_of else "All reporting in the data set"
+    graded = (f" Figures shown only where graded {min_grade} or better; ungraded ones are "
+              "left out." if min_grade else "")
     return (f"{cut}: {n_claims} claims from {n_sources} source"
-            f"{'s' if n_sources != 1 else ''}. Every figure is tagged with its claim id; "
-            "hedges are kept as the source wrote them.")
+            f"{'s' if n_sources != 1 else ''}.{graded} Every figure is tagged with its claim "
+            "id; hedges are kept as the source wrote them.")
+
+
+def id_list(text: str) -> list[str] | None:
+    """A comma-separated parameter as a list of ids; None when empty (meaning: all)."""
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    return ids or None
 
 
 def takeaways(facts: Facts) -> list[tuple[str, str]]:

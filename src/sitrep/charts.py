@@ -1,5 +1,6 @@
-"""Charts of reported figures. Every mark keeps its qualifier, hedge, claim id and credit line.
+"""Charts of reported figures. Every mark keeps its qualifier, hedge and claim id.
 
+Each chart is computed first as a plan (a DataFrame of marks, which tests read) and then drawn.
 Charts are built on ``matplotlib.figure.Figure`` objects, never through pyplot's global state,
 so they neither leak nor depend on the notebook's backend. Text from sources is untrusted: every
 string goes through ``_text`` with ``parse_math=False``, so a '$' in a label stays a dollar sign
@@ -12,20 +13,24 @@ import textwrap
 from itertools import pairwise
 
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from sitrep.quantity import number
+from sitrep.quantity import APPROXIMATE, number
 
 #: Colours that stay apart in greyscale: reported figures dark, derived ones mid-grey.
 INK = "#1b2a41"
+PART = "#4f6d8f"
 DERIVED = "#8a8a8a"
 MUTED = "#555555"
-HEDGED_SHAPES = {"estimated", "about", "potential"}
+GRID = "#dddddd"
 FONT = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
+MAX_ROWS = 40  # past this many figures a chart shows the first ones and says how many it left
 
 
 def _text(target, x, y, s, **kwargs):
@@ -39,116 +44,265 @@ def _style() -> dict:
             "svg.fonttype": "none", "pdf.fonttype": 42}
 
 
-def _draw_figure(ax, y: float, row: pd.Series, xmax: float) -> None:
-    colour = DERIVED if row["derived"] else INK
-    shape = row["shape"]
-    hollow = row["qualifier"] in HEDGED_SHAPES or bool(row["hedge"])
-    face = "white" if hollow else colour
-    style = "--" if row["derived"] else "-"
-    if shape == "point":
-        x = row["value"]
-        if pd.notna(row["lower"]) or pd.notna(row["upper"]):
-            lo = row["lower"] if pd.notna(row["lower"]) else x
-            hi = row["upper"] if pd.notna(row["upper"]) else x
-            ax.plot([lo, hi], [y, y], style, color=colour, lw=1.4)
-            ax.plot([lo, lo], [y - 0.12, y + 0.12], color=colour, lw=1.4)
-            ax.plot([hi, hi], [y - 0.12, y + 0.12], color=colour, lw=1.4)
-        ax.plot([x], [y], "o", ms=7, mfc=face, mec=colour, mew=1.6, zorder=3)
-    elif shape == "span":
-        ax.plot([row["lower"], row["upper"]], [y, y], style, color=colour, lw=3)
-        for x in (row["lower"], row["upper"]):
-            ax.plot([x, x], [y - 0.15, y + 0.15], color=colour, lw=1.6)
-    else:
-        # An open-ended bound: a bar at the bound and a fading arrow towards the open side.
-        bound = row["lower"] if shape == "lower" else row["upper"]
-        end = xmax if shape == "lower" else 0.0
-        ax.plot([bound, bound], [y - 0.18, y + 0.18], color=colour, lw=2.2, zorder=3)
+def _thousands(axis) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+
+
+def _hollow(row) -> bool:
+    return row.qualifier in APPROXIMATE or bool(row.hedge)
+
+
+def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
+    """The marks of an interval chart: one 'measure' header row, then one row per figure.
+
+    ``x0``/``x1`` span the closed part; ``open`` is 'right' or 'left' where the source leaves a
+    bound open, and the mark then extends as a fading arrow, never as a closed bar.
+    """
+    rows, y = [], 0.0
+    for label, group in table.groupby("label", sort=False):
+        rows.append({"y": y, "kind": "measure", "text": str(label)})
+        y += 1
+        for r in group.head(MAX_ROWS).itertuples():
+            x0 = r.lo if pd.notna(r.lo) else (r.hi if pd.notna(r.hi) else r.value)
+            x1 = r.hi if pd.notna(r.hi) else x0
+            rows.append({
+                "y": y + 0.35, "kind": "figure", "claim_id": r.claim_id,
+                "measure_id": r.measure_id, "shape": r.shape, "x": r.value, "x0": x0, "x1": x1,
+                "open": "right" if pd.isna(r.hi) else "left" if pd.isna(r.lo) else "",
+                "hollow": _hollow(r), "derived": bool(r.derived),
+                "text": f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]",
+                "said": textwrap.shorten(
+                    r.said_by + (f"; {r.published}" if r.published else ""), 72,
+                    placeholder="…"),
+            })
+            y += 2
+        if len(group) > MAX_ROWS:
+            rows.append({"y": y, "kind": "more",
+                         "text": f"… and {len(group) - MAX_ROWS:,} more figures (see table)"})
+            y += 1
+    return pd.DataFrame(rows)
+
+
+def _draw_interval(ax, mark: pd.Series, xmax: float) -> None:
+    colour = DERIVED if mark["derived"] else INK
+    style = "--" if mark["derived"] else "-"
+    y = mark["y"]
+    face = "white" if mark["hollow"] else colour
+    if mark["open"]:
+        bound = mark["x0"] if mark["open"] == "right" else mark["x1"]
+        end = xmax if mark["open"] == "right" else 0.0
+        ax.plot([bound, bound], [y - 0.2, y + 0.2], color=colour, lw=2.2, zorder=3)
         steps = np.linspace(bound, end, 24)
         for i, (a, b) in enumerate(pairwise(steps)):
             ax.plot([a, b], [y, y], style, color=colour, lw=2.2,
-                    alpha=max(0.08, 1 - i / len(steps)), solid_capstyle="butt")
+                    alpha=max(0.06, 1 - i / len(steps)), solid_capstyle="butt")
         ax.annotate("", xy=(steps[7], y), xytext=(steps[2], y),
                     arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.2,
                                 "mutation_scale": 16}, zorder=4)
+        return
+    if mark["x1"] > mark["x0"]:
+        ax.plot([mark["x0"], mark["x1"]], [y, y], style, color=colour, lw=2.4)
+        for x in (mark["x0"], mark["x1"]):
+            ax.plot([x, x], [y - 0.18, y + 0.18], color=colour, lw=1.8)
+    if mark["shape"] == "point":
+        ax.plot([mark["x"]], [y], "o", ms=7, mfc=face, mec=colour, mew=1.6, zorder=3)
 
 
-def force_size_chart(table: pd.DataFrame, credit: str = "", *, title: str | None = None,
-                     width: float = 7.0) -> Figure:
-    """One row per reported figure, grouped by measure; bounds drawn as the text gives them.
+def interval_chart(table: pd.DataFrame, *, title: str | None = None,
+                   width: float = 7.0) -> Figure:
+    """One row per figure, grouped by measure; bounds drawn as the text gives them.
 
-    ``table`` is ``sitrep.quantity.figures(...)``. ``credit`` (from
-    ``sitrep.attribution.credit_line`` for the same claims) is drawn under the chart when given,
-    for a chart that travels alone; reports show it as text under the image instead.
+    ``table`` is ``sitrep.quantity.figures(...)``; its credit line goes under the image as text.
     """
     if table.empty:
         return empty_chart("No reported figures in the data set (up to the cut-off, if any).",
-                           credit, width=width)
+                           width=width)
+    plan = interval_plan(table)
+    marks = plan[plan["kind"] == "figure"]
     with mpl.rc_context(_style()):
-        rows: list[tuple[str, object]] = []
-        for label, group in table.groupby("label", sort=False):
-            rows.append(("measure", label))
-            rows.extend(("figure", r) for _, r in group.iterrows())
-        foot = 0.4 if credit else 0.0   # room for the credit line
-        head = 0.45 if title else 0.1   # room for the title
-        height = 0.75 + foot + head + 0.42 * sum(2 if kind == "figure" else 1 for kind, _ in rows)
+        head = 0.45 if title else 0.1
+        height = 0.75 + head + 0.42 * (plan["y"].max() + 1.3)
         fig = Figure(figsize=(width, height))
         ax = fig.subplots()
-        fig.subplots_adjust(left=0.47, right=0.97, top=1 - head / height,
-                            bottom=(0.65 + foot) / height)
-        top = table[["value", "lower", "upper"]].max().max() if len(table) else 1
-        xmax = float(top) * 1.3 if pd.notna(top) and top > 0 else 1.0
-        y = 0.0
-        ticks = []
-        for kind, item in rows:
-            if kind == "measure":
-                _text(ax, -0.88, y, str(item), transform=ax.get_yaxis_transform(),
-                      fontsize=9.5, fontweight="bold", va="center", ha="left", color=INK)
-                y += 1
-                continue
-            row = item
-            _draw_figure(ax, y + 0.35, row, xmax)
-            tag = "derived" if row["derived"] else row["claim_id"]
-            _text(ax, -0.86, y + 0.15, f"{row['figure']} {row['unit']}  [{tag}]",
-                  transform=ax.get_yaxis_transform(), fontsize=9, va="center", ha="left",
-                  fontweight="bold", color=DERIVED if row["derived"] else INK)
-            said = textwrap.shorten(f"{row['said_by']}; {row['published']}", 70,
-                                    placeholder="…")
-            _text(ax, -0.86, y + 0.62, said, transform=ax.get_yaxis_transform(),
-                  fontsize=7.5, va="center", ha="left", color=MUTED)
-            ticks.append(y + 0.35)
-            y += 2
-        ax.set_ylim(y - 0.3, -0.7)
+        fig.subplots_adjust(left=0.47, right=0.97, top=1 - head / height, bottom=0.65 / height)
+        top = np.nanmax(marks[["x", "x0", "x1"]].to_numpy(dtype=float))
+        # Leave room for an open-ended bound at the top of the scale to show its arrow.
+        stretch = 1.6 if (marks["open"].eq("right") & marks["x0"].eq(top)).any() else 1.3
+        xmax = float(top) * stretch if top > 0 else 1.0
+        for _, row in plan.iterrows():
+            if row["kind"] == "figure":
+                _draw_interval(ax, row, xmax)
+                colour = DERIVED if row["derived"] else INK
+                _text(ax, -0.86, row["y"] - 0.2, row["text"], transform=ax.get_yaxis_transform(),
+                      fontsize=9, va="center", ha="left", fontweight="bold", color=colour)
+                _text(ax, -0.86, row["y"] + 0.27, row["said"], transform=ax.get_yaxis_transform(),
+                      fontsize=7.5, va="center", ha="left", color=MUTED)
+            else:
+                weight = "bold" if row["kind"] == "measure" else "normal"
+                _text(ax, -0.88, row["y"], row["text"], transform=ax.get_yaxis_transform(),
+                      fontsize=9.5, fontweight=weight, va="center", ha="left", color=INK)
+        ax.set_ylim(plan["y"].max() + 1, -0.7)
         ax.set_xlim(0, xmax)
         ax.set_yticks([])
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
-        ax.grid(axis="x", color="#dddddd", lw=0.6)
+        _thousands(ax.xaxis)
+        ax.grid(axis="x", color=GRID, lw=0.6)
         ax.set_axisbelow(True)
-        unit = ", ".join(sorted(set(table["unit"]))) if len(table) else ""
-        ax.set_xlabel(unit, color=MUTED)
+        ax.set_xlabel(", ".join(sorted(set(table["unit"]))), color=MUTED)
         if title:
             _text(fig, 0.03, 1 - 0.2 / height, title, fontsize=11, fontweight="bold",
                   va="top", ha="left", color=INK)
-        legend = [
-            Line2D([], [], marker="o", ls="", mfc=INK, mec=INK, label="figure as stated"),
-            Line2D([], [], marker="o", ls="", mfc="white", mec=INK, mew=1.6,
-                   label="hedged (estimated, reportedly)"),
-            Line2D([], [], marker="|", ls="-", color=INK, ms=10, mew=2.2,
-                   label="bound, open-ended (over / up to)"),
-        ]
-        if len(table) and table["derived"].any():
-            legend.append(Line2D([], [], ls="--", color=DERIVED, label="derived by the analyst"))
-        fig.legend(handles=legend, loc="lower left", bbox_to_anchor=(0.02, (0.02 + foot) / height),
-                   ncol=len(legend), frameon=False, fontsize=7.5, handlelength=1.8)
-        if credit:
-            _text(fig, 0.03, 0.12 / height, "\n".join(textwrap.wrap(credit, 135)),
-                  fontsize=6.8, color=MUTED, va="bottom", ha="left")
+        fig.legend(handles=_legend(bool(marks["derived"].any())), loc="lower left",
+                   bbox_to_anchor=(0.02, 0.02 / height), ncol=4, frameon=False, fontsize=7,
+                   handlelength=1.6, columnspacing=1.2)
     return fig
 
 
-def empty_chart(message: str, credit: str = "", *, width: float = 7.0) -> Figure:
+def _legend(with_derived: bool) -> list:
+    handles = [
+        Line2D([], [], marker="o", ls="", mfc=INK, mec=INK, label="figure as stated"),
+        Line2D([], [], marker="o", ls="", mfc="white", mec=INK, mew=1.6,
+               label="hedged (estimated, reportedly)"),
+        Line2D([], [], marker="|", ls="-", color=INK, ms=10, mew=2.2,
+               label="open-ended bound (over / under)"),
+    ]
+    if with_derived:
+        handles.append(Line2D([], [], ls="--", color=DERIVED, lw=2, label="derived"))
+    return handles
+
+
+#: The brief's name for the same chart (one implementation, two notebooks).
+force_size_chart = interval_chart
+
+
+def composition_plan(table: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """How the figures relate: each whole measure's figures, with its parts' figures inside.
+
+    One row per whole figure (a bar from 0), then per part figure (a segment from 0, open-ended
+    where the source leaves it open), then the derived remainders, each labelled with its claim.
+    """
+    parts = measures[measures["part_of"].ne("")]
+    rows, y = [], 0
+    for whole_id, members in parts.groupby("part_of", sort=False):
+        wholes = table[(table["measure_id"] == whole_id) & ~table["derived"]]
+        inside = table[table["measure_id"].isin(members["measure_id"])]
+        for r in [*wholes.itertuples(), *inside.itertuples()]:
+            role = "whole" if r.measure_id == whole_id else "part"
+            start = 0.0
+            rows.append({
+                "y": y, "role": "derived" if r.derived else role, "claim_id": r.claim_id,
+                "measure_id": r.measure_id, "label": r.label,
+                "x0": start, "x1": r.hi if pd.notna(r.hi) else r.lo,
+                "open": "right" if pd.isna(r.hi) else "",
+                "hollow": _hollow(r),
+                "text": f"{r.label}: {r.figure}{' (derived)' if r.derived else ''} [{r.claim_id}]",
+            })
+            y += 1
+    return pd.DataFrame(rows, columns=["y", "role", "claim_id", "measure_id", "label", "x0",
+                                       "x1", "open", "hollow", "text"])
+
+
+def composition_chart(table: pd.DataFrame, measures: pd.DataFrame, *,
+                      width: float = 7.0) -> Figure:
+    """Bars for each whole, segments for its parts, drawn as the sources bound them."""
+    plan = composition_plan(table, measures)
+    if plan.empty:
+        return empty_chart("No measure is recorded as part of another.", width=width)
+    with mpl.rc_context(_style()):
+        height = 1.1 + 0.62 * len(plan)
+        fig = Figure(figsize=(width, height))
+        ax = fig.subplots()
+        fig.subplots_adjust(left=0.03, right=0.97, top=1 - 0.15 / height, bottom=0.75 / height)
+        xmax = float(np.nanmax(plan[["x0", "x1"]].to_numpy(dtype=float))) * 1.15
+        fills = {"whole": INK, "part": PART, "derived": "white"}
+        for row in plan.itertuples():
+            y = row.y
+            colour = fills[row.role]
+            edge = DERIVED if row.role == "derived" else colour
+            hatch = "////" if row.role == "derived" else None
+            face = "white" if row.hollow and row.role != "derived" else colour
+            if row.open:
+                steps = np.linspace(row.x1, xmax, 20)
+                ax.add_patch(Rectangle((0, y - 0.3), row.x1, 0.6, facecolor=face,
+                                       edgecolor=edge, lw=1.4))
+                for i, (a, b) in enumerate(pairwise(steps)):
+                    ax.add_patch(Rectangle((a, y - 0.3), b - a, 0.6, facecolor=colour, lw=0,
+                                           alpha=max(0.05, 0.8 - i / len(steps))))
+            else:
+                ax.add_patch(Rectangle((0, y - 0.3), row.x1, 0.6, facecolor=face,
+                                       edgecolor=edge, lw=1.4, hatch=hatch,
+                                       linestyle="--" if row.role == "derived" else "-"))
+            _text(ax, xmax * 0.01, y - 0.42, row.text, fontsize=8, va="bottom", ha="left",
+                  color=INK)
+        ax.set_xlim(0, xmax)
+        ax.set_ylim(len(plan) - 0.4, -0.9)
+        ax.set_yticks([])
+        _thousands(ax.xaxis)
+        ax.grid(axis="x", color=GRID, lw=0.6)
+        ax.set_axisbelow(True)
+        handles = [Patch(facecolor=INK, label="whole, as stated"),
+                   Patch(facecolor=PART, label="part, as stated"),
+                   Patch(facecolor="white", edgecolor=INK, label="hedged figure"),
+                   Patch(facecolor="white", edgecolor=DERIVED, hatch="////", linestyle="--",
+                         label="derived by analyst")]
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.02 / height),
+                   ncol=4, frameon=False, fontsize=7.5)
+    return fig
+
+
+def timeline_plan(table: pd.DataFrame) -> pd.DataFrame:
+    """Reported figures by publication date, per measure (derived figures left out)."""
+    reported = table[~table["derived"] & table["published_date"].notna()]
+    return pd.DataFrame({
+        "measure_id": reported["measure_id"], "label": reported["label"],
+        "claim_id": reported["claim_id"], "date": reported["published_date"],
+        "x": reported["value"], "lo": reported["lo"], "hi": reported["hi"],
+        "hollow": [_hollow(r) for r in reported.itertuples()],
+    }).reset_index(drop=True)
+
+
+def timeline_chart(table: pd.DataFrame, *, width: float = 7.0) -> Figure:
+    """One panel per measure: each estimate at its report date, bounds as whiskers or arrows."""
+    plan = timeline_plan(table)
+    labels = list(dict.fromkeys(plan["label"]))
+    if len(plan["date"].unique()) < 2:
+        return empty_chart("Every figure comes from the same report date: no timeline to draw.",
+                           width=width)
+    with mpl.rc_context(_style()):
+        height = 0.6 + 1.9 * len(labels)
+        fig = Figure(figsize=(width, height))
+        axes = np.atleast_1d(fig.subplots(len(labels), 1, sharex=True))
+        fig.subplots_adjust(left=0.12, right=0.97, top=1 - 0.3 / height, bottom=0.5 / height,
+                            hspace=0.55)
+        for ax, label in zip(axes, labels, strict=True):
+            rows = plan[plan["label"] == label]
+            top = np.nanmax(rows[["x", "lo", "hi"]].to_numpy(dtype=float)) * 1.3
+            for r in rows.itertuples():
+                lo = r.lo if pd.notna(r.lo) else 0.0
+                hi = r.hi if pd.notna(r.hi) else top
+                ax.plot([r.date, r.date], [lo, hi], color=INK, lw=1.6,
+                        ls="-" if pd.notna(r.hi) and pd.notna(r.lo) else ":")
+                if pd.isna(r.hi):
+                    ax.annotate("", xy=(r.date, top), xytext=(r.date, lo),
+                                arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0})
+                ax.plot([r.date], [r.x], "o", ms=6, mfc="white" if r.hollow else INK, mec=INK,
+                        mew=1.5, zorder=3)
+                _text(ax, r.date, r.x, f"  {r.claim_id}", fontsize=7, va="center", color=MUTED,
+                      clip_on=True)
+            _text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9, fontweight="bold",
+                  color=INK, va="bottom")
+            ax.set_ylim(0, top)
+            _thousands(ax.yaxis)
+            ax.grid(axis="y", color=GRID, lw=0.6)
+            ax.spines["left"].set_visible(True)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+        axes[-1].xaxis.set_major_locator(locator)
+        axes[-1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    return fig
+
+
+def empty_chart(message: str, *, width: float = 7.0) -> Figure:
     """A small figure that says there is nothing to draw, rather than an empty axis."""
     with mpl.rc_context(_style()):
-        fig = Figure(figsize=(width, 0.9))
-        _text(fig, 0.03, 0.6, message, fontsize=9.5, color=INK, va="center", ha="left")
-        _text(fig, 0.03, 0.15, credit, fontsize=6.8, color=MUTED, va="bottom", ha="left")
+        fig = Figure(figsize=(width, 0.6))
+        _text(fig, 0.03, 0.5, message, fontsize=9.5, color=INK, va="center", ha="left")
     return fig

@@ -7,17 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from sitrep import __version__, paths
 
 EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-#: The reports ``sitrep render`` produces by default: output name -> notebook.
-REPORTS = {"brief": "brief.ipynb"}
-
 
 def _check(args: argparse.Namespace) -> int:
     from sitrep.facts import check
@@ -34,6 +29,14 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from sitrep.facts import write_descriptor
+
+    written = write_descriptor(Path(args.dataset))
+    print(f"wrote {paths.display(written)}: sitrep's schema, with the data set's own title")
+    return EXIT_OK
+
+
 def _parse_parameter(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.isidentifier():
@@ -43,55 +46,52 @@ def _parse_parameter(text: str) -> tuple[str, str]:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from sitrep.facts import FactsError, check
-    from sitrep.render import RenderError, pdf_printer, render
+    import fnmatch
 
-    names = args.reports or list(REPORTS)
-    unknown = [n for n in names if n not in REPORTS]
-    if unknown:
-        print(f"unknown report(s) {', '.join(unknown)}; known: {', '.join(REPORTS)}",
+    from sitrep import manifest, suite
+
+    try:
+        entries = manifest.load(args.manifest)
+    except manifest.ManifestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.reports:
+        chosen = [e for e in entries if any(fnmatch.fnmatchcase(e.name, pattern)
+                                            for pattern in args.reports)]
+        unmatched = [p for p in args.reports
+                     if not any(fnmatch.fnmatchcase(e.name, p) for e in entries)]
+        if unmatched:
+            print(f"error: no report named {', '.join(unmatched)} in "
+                  f"{paths.display(args.manifest)}; known: {', '.join(e.name for e in entries)}",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
+        entries = chosen
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    if not formats or set(formats) - set(manifest.FORMATS):
+        print(f"error: --format takes {', '.join(manifest.FORMATS)}, comma-separated",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    parameters = dict(args.parameter or [])
-    dataset = parameters.get("dataset") or str(paths.DEFAULT_DATASET)
-    problems = check(Path(dataset))
-    if problems:
-        print(f"not rendering: the data set has {len(problems)} problem(s); "
-              f"nothing in {paths.display(args.out)} was changed", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+    extra = dict(args.parameter or [])
+    if extra.get("dataset"):
+        # Relative to where the command runs, as a user typing it means it.
+        extra["dataset"] = str(Path(extra["dataset"]).resolve())
+    entries = [manifest.Entry(e.name, e.notebook, {**e.parameters, **extra},
+                              tuple(f for f in e.formats if f in formats) or formats)
+               for e in entries]
+    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs, force=args.force)
+    for outcome in outcomes:
+        if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA):
+            print(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}",
+                  file=sys.stderr)
+    print(suite.summary(outcomes))
+    if all(o.status == suite.STATUS_UNCHANGED for o in outcomes):
+        print("nothing changed: every report is up to date (use --force to render again)")
+    print(f"index: {paths.display(Path(args.out) / 'index.html')}")
+    if any(o.status == suite.STATUS_BAD_DATA for o in outcomes):
         return EXIT_BAD_INPUT
-    formats = tuple(args.format.split(","))
-    failed = []
-    with pdf_printer() if "pdf" in formats else _null() as printer:
-        for name in names:
-            started = time.perf_counter()
-            print(f"rendering {name} ({', '.join(formats)}) ...", flush=True)
-            try:
-                written = render(paths.NOTEBOOKS / REPORTS[name], parameters,
-                                 Path(args.out) / name, name=name, formats=formats,
-                                 printer=printer)
-            except (RenderError, FactsError) as error:
-                failed.append(name)
-                print(f"FAILED {name}: {error}", file=sys.stderr)
-                continue
-            elapsed = time.perf_counter() - started
-            for path in written:
-                print(f"  wrote {paths.display(path)}")
-            print(f"  done in {elapsed:.1f} s")
-    if failed:
-        print(f"{len(failed)} of {len(names)} report(s) failed: {', '.join(failed)}",
-              file=sys.stderr)
+    if any(o.status == suite.STATUS_FAILED for o in outcomes):
         return EXIT_RENDER_FAILED
     return EXIT_OK
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,13 +106,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="data set folder holding facts/ and sources/ (default: data/)")
     check.set_defaults(run=_check)
 
-    render = sub.add_parser("render", help="render reports to HTML and PDF in reports/")
+    schema = sub.add_parser("schema",
+                            help="write sitrep's schema into DATA_DIR/facts/datapackage.json")
+    schema.add_argument("dataset", help="data set folder holding facts/ and sources/")
+    schema.set_defaults(run=_schema)
+
+    render = sub.add_parser("render", help="render the report suite to reports/ (HTML, PDF)")
     render.add_argument("reports", nargs="*",
-                        help=f"reports to render (default: all: {', '.join(REPORTS)})")
+                        help="report names or patterns such as 'brief*' (default: every "
+                             "report in the manifest)")
     render.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf")
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
+    render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
+                        help="the report manifest (default: reports/reports.toml)")
+    render.add_argument("-j", "--jobs", type=int, default=0,
+                        help="reports rendered side by side (default: one per core)")
+    render.add_argument("--force", action="store_true",
+                        help="render even the reports whose inputs are unchanged")
     render.add_argument("-p", "--parameter", action="append", type=_parse_parameter,
-                        metavar="NAME=VALUE", help="notebook parameter (repeatable)")
+                        metavar="NAME=VALUE",
+                        help="notebook parameter for every chosen report (repeatable)")
     render.set_defaults(run=_render)
     return parser
 

@@ -20,12 +20,27 @@ from matplotlib.figure import Figure
 EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
 
 
+#: Rows a report table shows at most; the rest are counted, not printed.
+MAX_ROWS = 60
+
+
 def table(frame: pd.DataFrame, *, caption: str | None = None,
-          widths: dict[str, str] | None = None, empty: str = EMPTY) -> HTML:
-    """A DataFrame as an escaped HTML table without its index (a sentence when it is empty)."""
+          widths: dict[str, str] | None = None, empty: str = EMPTY,
+          limit: int = MAX_ROWS) -> HTML:
+    """A DataFrame as an escaped HTML table without its index (a sentence when it is empty).
+
+    Past ``limit`` rows the table shows the first ones and says how many it left out.
+    """
     if frame.empty:
         return paragraph(empty, css_class="sitrep-empty")
-    styler = frame.style.hide(axis="index").format(escape="html", na_rep="")
+    if len(frame) > limit:
+        shown = table(frame.head(limit), caption=caption, widths=widths, limit=limit)
+        note = paragraph(f"Showing the first {limit:,} of {len(frame):,} rows; the data set "
+                         "holds them all.", css_class="sitrep-more")
+        return HTML(shown.data + note.data)
+    # Column headers can come from data too (an actor's name heads a column): escape them.
+    styler = (frame.style.hide(axis="index").format(escape="html", na_rep="")
+              .format_index(escape="html", axis=1))
     if caption:
         styler = styler.set_caption(html.escape(caption))
     styles = [{"selector": "", "props": [("width", "100%")]}]
@@ -89,3 +104,9 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
              f'src="data:image/svg+xml;base64,{encoded}">')
     note = f'<p class="sitrep-credit"><small>{html.escape(caption)}</small></p>' if caption else ""
     return HTML(image + note)
+
+
+def show(*objects: object) -> None:
+    """Display objects from inside a loop (a cell shows only its last value by itself)."""
+    for obj in objects:
+        _display(obj)

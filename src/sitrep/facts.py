@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sitrep import paths
+from sitrep import paths, place
 from sitrep.sources import read_text, sha256, split_sentences
 
 ID_LIST_SEPARATOR = ";"
@@ -33,6 +33,7 @@ LIST_REFERENCES: dict[tuple[str, str], str] = {
     ("claims", "actors"): "actors",
     ("claims", "places"): "places",
     ("takeaways", "claims"): "claims",
+    ("derived", "inputs"): "claims",
 }
 
 #: How a qualifier constrains the bounds of a number: (lower required, upper required,
@@ -46,6 +47,7 @@ QUALIFIER_BOUNDS: dict[str, tuple[bool, bool, bool, bool]] = {
     "at_least": (True, False, False, True),
     "nearly": (False, True, True, False),
     "up_to": (False, True, True, False),
+    "under": (False, True, True, False),
     "range": (True, True, False, False),
 }
 
@@ -169,6 +171,14 @@ class _Collector:
             self.add(file, _row_number(index), fld, rule, value, message)
 
 
+def _records(frame: pd.DataFrame) -> Iterable[tuple[int, dict]]:
+    """(index, row as a dict) pairs: what iterrows gives, without building a Series a row."""
+    columns = list(frame.columns)
+    values = zip(*(frame[c].tolist() for c in columns), strict=True) if columns else ()
+    return zip(frame.index, (dict(zip(columns, row, strict=True)) for row in values),
+               strict=False)
+
+
 def _row_number(index: int) -> int:
     """The spreadsheet row of a data record: the header is row 1."""
     return int(index) + 2
@@ -177,6 +187,25 @@ def _row_number(index: int) -> int:
 def load_schema(path: Path = paths.SCHEMA) -> dict:
     """The canonical Frictionless Data Package descriptor of the facts tables."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_descriptor(dataset: Path | str) -> Path:
+    """Write sitrep's schema into a data set's facts/datapackage.json.
+
+    The data set's own name, title and description are kept; the resources (the schema) are
+    replaced, so outside validators check exactly what sitrep checks.
+    """
+    target = paths.facts_dir(Path(dataset)) / "datapackage.json"
+    descriptor = load_schema()
+    if target.is_file():
+        own = json.loads(target.read_text(encoding="utf-8"))
+        for key in ("name", "title", "description"):
+            if key in own:
+                descriptor[key] = own[key]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(descriptor, indent=1, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    return target
 
 
 def load(dataset: Path | str | None = None) -> Facts:
@@ -234,7 +263,7 @@ def _check_descriptor_copy(facts_dir: Path, schema: dict, out: _Collector) -> st
     if not descriptor.is_file():
         out.add(shown, None, None, "descriptor", None,
                 "each data set carries a copy of the schema for outside validators "
-                "(copy src/sitrep/schema/datapackage.json)")
+                "(write it with: sitrep schema DATA_DIR)")
         return ""
     try:
         copy = json.loads(descriptor.read_text(encoding="utf-8"))
@@ -246,7 +275,7 @@ def _check_descriptor_copy(facts_dir: Path, schema: dict, out: _Collector) -> st
         if theirs.get(resource["name"]) != resource["schema"]:
             out.add(shown, None, resource["name"], "descriptor", None,
                     "the data set's schema copy must equal sitrep's schema "
-                    "(copy src/sitrep/schema/datapackage.json)")
+                    "(update it with: sitrep schema DATA_DIR)")
     return str(copy.get("title", ""))
 
 
@@ -369,8 +398,10 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
     return values
 
 
-def _key_frame(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
-    return frame[fields].astype(object).fillna("").astype(str).agg("\x1f".join, axis=1)
+def _key_text(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
+    """The values of several columns joined for a message: 'C01, russian_forces, massing'."""
+    parts = [frame[f].astype(object).where(frame[f].notna(), "").astype(str) for f in fields]
+    return parts[0].str.cat(parts[1:], sep=", ") if len(parts) > 1 else parts[0]
 
 
 def _check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
@@ -378,10 +409,11 @@ def _check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
     shown = paths.display(facts_dir / resources[name]["path"])
     primary = schema.get("primaryKey", [])
     if primary and all(f in frame.columns for f in primary) and len(primary) > 1:
-        dup = _key_frame(frame, primary).duplicated(keep="first")
-        out.add_rows(shown, frame, dup, ",".join(primary), "unique",
-                     "this combination must be unique: the same row stands above",
-                     _key_frame(frame, primary).str.replace("\x1f", ", "))
+        dup = frame[primary].astype(object).fillna("").duplicated(keep="first")
+        if dup.any():
+            out.add_rows(shown, frame, dup, ",".join(primary), "unique",
+                         "this combination must be unique: the same row stands above",
+                         _key_text(frame[dup], primary))
     for foreign in schema.get("foreignKeys", []):
         target = foreign["reference"]["resource"]
         fields, ref_fields = foreign["fields"], foreign["reference"]["fields"]
@@ -423,6 +455,11 @@ def _check_domain(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     _check_places(facts, facts_dir, out)
     _check_claim_mentions(facts, facts_dir, out)
     _check_takeaways(facts, facts_dir, out)
+    _check_grades(facts, facts_dir, out)
+    _check_measures(facts, facts_dir, out)
+    _check_derived(facts, facts_dir, out)
+    # Places the map cannot draw (sitrep.place); rows with a problem above are skipped.
+    out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
 
 
 def _check_documents(facts: Facts, facts_dir: Path, out: _Collector) -> None:
@@ -431,7 +468,7 @@ def _check_documents(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     shown = paths.display(facts_dir / "sources.csv")
     shown_sentences = paths.display(facts_dir / "sentences.csv")
     documents = paths.sources_dir(facts.dataset)
-    for index, src in sources.iterrows():
+    for index, src in _records(sources):
         row = _row_number(index)
         if bool(src["document"]) != bool(src["sha256"]):
             out.add(shown, row, "sha256", "checksum-required", src["sha256"],
@@ -460,11 +497,11 @@ def _check_documents(facts: Facts, facts_dir: Path, out: _Collector) -> None:
 
     unusable = _unusable_documents(facts)
     cited: dict[tuple[str, int], int] = {}
-    for _, claim in facts.claims.iterrows():
+    for _, claim in _records(facts.claims):
         for number in claim["sentences"]:
             cited[(claim["source_id"], number)] = cited.get((claim["source_id"], number), 0) + 1
     listed = set()
-    for index, sent in sentences.iterrows():
+    for index, sent in _records(sentences):
         if pd.isna(sent["sentence"]) or sent["sentence"] < 1:
             continue  # reported already (required, type or minimum)
         key = (sent["source_id"], int(sent["sentence"]))
@@ -505,7 +542,7 @@ def _check_claims(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     """Quotes and hedges are found verbatim in the cited sentences."""
     shown = paths.display(facts_dir / "claims.csv")
     unusable = _unusable_documents(facts)
-    for index, claim in facts.claims.iterrows():
+    for index, claim in _records(facts.claims):
         row = _row_number(index)
         if claim["source_id"] in unusable:
             continue
@@ -608,10 +645,10 @@ def _check_takeaways(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     shown = paths.display(facts_dir / "takeaways.csv")
     hedges = _by_id(facts.claims, "claim_id")["hedge"]
     figures: dict[str, set[float]] = {}
-    for _, q in facts.quantities.iterrows():
+    for _, q in _records(facts.quantities):
         bucket = figures.setdefault(q["claim_id"], set())
         bucket.update(float(v) for v in (q["value"], q["lower"], q["upper"]) if pd.notna(v))
-    for index, takeaway in facts.takeaways.iterrows():
+    for index, takeaway in _records(facts.takeaways):
         row = _row_number(index)
         text = takeaway["text"]
         for claim_id in takeaway["claims"]:
@@ -624,3 +661,45 @@ def _check_takeaways(facts: Facts, facts_dir: Path, out: _Collector) -> None:
             if float(number.replace(",", "")) not in allowed:
                 out.add(shown, row, "text", "takeaway-figure", number,
                         "every number in a takeaway must be a figure of a claim it cites")
+
+
+def _check_grades(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    """An Admiralty grade is never given without the analyst's rationale."""
+    for table, grade, rationale in (("sources", "reliability", "reliability_rationale"),
+                                    ("claims", "credibility", "credibility_rationale")):
+        frame = facts.tables[table]
+        graded = frame[grade].notna() & frame[grade].astype(str).ne("")
+        out.add_rows(paths.display(facts_dir / f"{table}.csv"), frame,
+                     graded & frame[rationale].eq(""), rationale, "grade-rationale",
+                     f"a {grade} grade needs the analyst's rationale", frame[grade])
+
+
+def _check_measures(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    """A measure read as part of another says why, and is not part of itself."""
+    shown = paths.display(facts_dir / "measures.csv")
+    m = facts.measures
+    has_part = m["part_of"].ne("")
+    out.add_rows(shown, m, has_part & m["part_basis"].eq(""), "part_basis", "part-basis",
+                 "a measure read as part of another needs the wording it rests on",
+                 m["part_of"])
+    out.add_rows(shown, m, has_part & m["part_of"].eq(m["measure_id"]), "part_of", "part-basis",
+                 "a measure cannot be part of itself")
+
+
+def _check_derived(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    """Each input of a derived figure is one reported number in the derived measure's unit."""
+    shown = paths.display(facts_dir / "derived.csv")
+    counts = facts.quantities["claim_id"].value_counts()
+    units = _by_id(facts.measures, "measure_id")["unit"]
+    unit_of_claim = facts.quantities.drop_duplicates("claim_id").set_index("claim_id")["unit"]
+    for index, row in _records(facts.derived):
+        for claim_id in row["inputs"]:
+            if claim_id not in set(facts.claims["claim_id"]):
+                continue  # reported as a foreign key
+            if counts.get(claim_id, 0) != 1:
+                out.add(shown, _row_number(index), "inputs", "derived-input", claim_id,
+                        "each input must be a claim with exactly one number in quantities.csv "
+                        f"(it has {counts.get(claim_id, 0)})")
+            elif unit_of_claim[claim_id] != units.get(row["measure_id"]):
+                out.add(shown, _row_number(index), "inputs", "unit-of-measure", claim_id,
+                        "each input must be in the unit of the derived measure")

@@ -11,12 +11,23 @@ NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 SCHEMA = PACKAGE / "schema" / "datapackage.json"
 TEMPLATES = PACKAGE / "templates"
+#: The report manifest: which notebooks render to which reports.
+MANIFEST = REPORTS / "reports.toml"
+#: Scratch space of the renderer, outside reports/ so an interrupted run leaves nothing there.
+BUILD = ROOT / "build"
+STAGING = BUILD / "staging"
+#: Executed notebooks of failed renders, kept for debugging.
+FAILED = BUILD / "failed"
 
 #: The data set the notebooks open with their defaults: the seed article's facts.
 DEFAULT_DATASET = DATA
 
 FACTS_DIR = "facts"
 SOURCES_DIR = "sources"
+GEO_DIR = "geo"
+
+#: The shipped boundary layers and gazetteer (Natural Earth, GeoNames; see data/geo/SOURCE.md).
+GEO = DATA / GEO_DIR
 
 
 def facts_dir(dataset: Path) -> Path:
@@ -27,6 +38,13 @@ def facts_dir(dataset: Path) -> Path:
 def sources_dir(dataset: Path) -> Path:
     """The folder of a data set's verbatim source documents."""
     return Path(dataset) / SOURCES_DIR
+
+
+def geo_dir(dataset: Path | None = None) -> Path:
+    """The boundary layers a data set's places are drawn on: its own ``geo/`` folder when it
+    has one, else the shipped layers in ``data/geo``."""
+    own = Path(dataset) / GEO_DIR if dataset is not None else None
+    return own if own is not None and own.is_dir() else GEO
 
 
 def display(path: Path) -> str:

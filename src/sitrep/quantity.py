@@ -1,9 +1,16 @@
-"""Reported numbers: each figure with its bounds, qualifier, hedge and attribution."""
+"""Reported numbers: each figure with its bounds, qualifier, hedge, grade and attribution.
+
+A figure is an interval: ``lo`` and ``hi`` (NaN where the text leaves the side open), each marked
+strict or not ("over 10,000" is lo = 10,000, strict, hi open). Derived figures are computed from
+reported ones by interval arithmetic, never typed in, and carry ``derived=True``.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from sitrep.attribution import attributions
@@ -17,6 +24,7 @@ QUALIFIER_WORDS: dict[str, str] = {
     "over": "over",
     "at_least": "at least",
     "up_to": "up to",
+    "under": "under",
     "estimated": "estimated",
     "potential": "potentially",
     "range": "",
@@ -25,8 +33,22 @@ QUALIFIER_WORDS: dict[str, str] = {
 #: The shape a figure is drawn as: a point, open to the right, open to the left, or a span.
 SHAPES: dict[str, str] = {
     "exact": "point", "about": "point", "estimated": "point", "potential": "point",
-    "over": "lower", "at_least": "lower", "nearly": "upper", "up_to": "upper", "range": "span",
+    "over": "lower", "at_least": "lower", "nearly": "upper", "up_to": "upper", "under": "upper",
+    "range": "span",
 }
+
+#: Hedge words that read well in front of a number; any other hedge follows it in brackets.
+LEADING_HEDGES = {"estimated", "reportedly", "likely", "potential", "about"}
+
+RELIABILITY = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
+               "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
+CREDIBILITY = {1: "confirmed", 2: "probably true", 3: "possibly true", 4: "doubtful",
+               5: "improbable", 6: "truth cannot be judged"}
+
+COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "lower", "upper", "unit",
+           "qualifier", "shape", "lo", "hi", "lo_strict", "hi_strict", "hedge", "claimant",
+           "relay", "outlet", "said_by", "published", "published_date", "source_id", "grade",
+           "derived", "method"]
 
 
 def number(value: float) -> str:
@@ -37,42 +59,297 @@ def number(value: float) -> str:
 
 
 def figure_label(value: float, lower: float, upper: float, qualifier: str,
-                 hedges: tuple[str, ...] = ()) -> str:
+                 hedges: Iterable[str] = ()) -> str:
     """The figure as a reader should see it, hedge and qualifier kept: 'estimated over 10,000'."""
     if qualifier == "range":
         core = f"{number(lower)}\u2013{number(upper)}"
     else:
-        word = QUALIFIER_WORDS[qualifier]
-        core = f"{word} {number(value)}".strip()
-    extra = [h for h in hedges if h.lower() not in core.lower() and h.lower() in
-             {"estimated", "reportedly", "likely", "potential", "about"}]
-    return " ".join([*extra, core]) if extra else core
+        core = f"{QUALIFIER_WORDS[qualifier]} {number(value)}".strip()
+    missing = [h for h in hedges if h.lower() not in core.lower()]
+    leading = [h for h in missing if h.lower() in LEADING_HEDGES]
+    trailing = [h for h in missing if h.lower() not in LEADING_HEDGES]
+    label = " ".join([*leading, core])
+    return f"{label} ({'; '.join(trailing)})" if trailing else label
 
 
-def figures(facts: Facts, kinds: tuple[str, ...] | None = ("force_size",),
-            measures: list[str] | None = None) -> pd.DataFrame:
-    """Tidy table of reported figures: one row per number, with everything needed to show it.
+def interval(value: float, lower: float, upper: float, qualifier: str
+             ) -> tuple[float, float, bool, bool]:
+    """(lo, hi, lo_strict, hi_strict) of a reported figure; NaN marks an open side."""
+    shape = SHAPES[qualifier]
+    lo = lower if pd.notna(lower) else (value if shape in ("point",) else np.nan)
+    hi = upper if pd.notna(upper) else (value if shape in ("point",) else np.nan)
+    if shape == "lower":
+        lo, hi = (lower if pd.notna(lower) else value), np.nan
+    elif shape == "upper":
+        lo, hi = np.nan, (upper if pd.notna(upper) else value)
+    return float(lo), float(hi), qualifier == "over", qualifier in ("nearly", "under")
 
-    ``kinds`` keeps claims of those kinds (None keeps all); ``measures`` keeps those measure ids.
-    """
+
+def interval_text(lo: float, hi: float, lo_strict: bool, hi_strict: bool) -> str:
+    """An interval in words: '10,000 to 12,000', 'more than 10,000', 'at most 40,000'."""
+    if pd.notna(lo) and pd.notna(hi):
+        return number(lo) if lo == hi else f"{number(lo)} to {number(hi)}"
+    if pd.notna(lo):
+        return f"{'more than' if lo_strict else 'at least'} {number(lo)}, open-ended"
+    if pd.notna(hi):
+        return f"{'less than' if hi_strict else 'at most'} {number(hi)}"
+    return "unbounded"
+
+
+def grade(reliability: object, credibility: object) -> str:
+    """Admiralty grade as written, e.g. 'B2'; '–' for an ungraded half; 'ungraded' for none."""
+    letter = reliability if isinstance(reliability, str) and reliability else ""
+    digit = str(int(credibility)) if pd.notna(credibility) else ""
+    if not letter and not digit:
+        return "ungraded"
+    return f"{letter or '–'}{digit or '–'}"
+
+
+def meets(grade_text: str, minimum: str) -> bool:
+    """Whether a grade is at least as good as ``minimum`` (e.g. 'C3'); ungraded never is."""
+    if not minimum:
+        return True
+    if len(grade_text) != 2 or "–" in grade_text or grade_text == "ungraded":
+        return False
+    return grade_text[0] <= minimum[0].upper() and int(grade_text[1]) <= int(minimum[1])
+
+
+def _reported(facts: Facts) -> pd.DataFrame:
     q = facts.quantities.merge(facts.measures[["measure_id", "label"]], on="measure_id")
-    q = q.merge(facts.claims[["claim_id", "kind", "hedge", "refers_to"]], on="claim_id")
-    q = q.merge(attributions(facts)[["claim_id", "said_by", "claimant", "relay", "outlet",
-                                     "published", "source_id"]], on="claim_id")
-    if kinds is not None:
-        q = q[q["kind"].isin(kinds)]
-    if measures is not None:
-        q = q[q["measure_id"].isin(measures)]
-    q = q.assign(
+    claims = facts.claims[["claim_id", "kind", "hedge", "credibility"]]
+    q = q.merge(claims, on="claim_id")
+    said = attributions(facts)[["claim_id", "said_by", "claimant", "relay", "outlet",
+                                "published", "source_id"]]
+    q = q.merge(said, on="claim_id")
+    if q.empty:
+        return pd.DataFrame(columns=[*COLUMNS, "kind"])
+    sources = facts.sources.set_index("source_id")
+    bounds = [interval(r.value, r.lower, r.upper, r.qualifier) for r in q.itertuples()]
+    return q.assign(
         figure=[figure_label(r.value, r.lower, r.upper, r.qualifier, r.hedge)
                 for r in q.itertuples()],
         shape=q["qualifier"].map(SHAPES),
-        derived=False,
+        lo=[b[0] for b in bounds], hi=[b[1] for b in bounds],
+        lo_strict=[b[2] for b in bounds], hi_strict=[b[3] for b in bounds],
+        published_date=q["source_id"].map(sources["published"]),
+        grade=[grade(sources.at[s, "reliability"], c)
+               for s, c in zip(q["source_id"], q["credibility"], strict=True)],
+        derived=False, method="",
     )
+
+
+def derive(facts: Facts, reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The derived figures of ``derived.csv``, computed from their inputs' intervals."""
+    reported = _reported(facts) if reported is None else reported
+    by_claim = reported.set_index("claim_id")
+    labels = facts.measures.set_index("measure_id")
+    rows = []
+    for d in facts.derived.itertuples(index=False):
+        inputs = [c for c in d.inputs if c in by_claim.index]
+        if len(inputs) != len(d.inputs):
+            continue  # an input was cut by as_of or a grade filter: nothing honest to show
+        first, rest = by_claim.loc[inputs[0]], [by_claim.loc[c] for c in inputs[1:]]
+        if d.operation == "difference":
+            lo = first.lo - sum(r.hi for r in rest)
+            hi = first.hi - sum(r.lo for r in rest)
+            lo_strict = bool(first.lo_strict or any(r.hi_strict for r in rest))
+            hi_strict = bool(first.hi_strict or any(r.lo_strict for r in rest))
+            sign = " \u2212 "
+        else:
+            lo = sum(r.lo for r in [first, *rest])
+            hi = sum(r.hi for r in [first, *rest])
+            lo_strict = any(r.lo_strict for r in [first, *rest])
+            hi_strict = any(r.hi_strict for r in [first, *rest])
+            sign = " + "
+        if pd.notna(lo) and lo <= 0:
+            lo, lo_strict = np.nan, False  # a count is never below zero: no information
+        qualifier = _qualifier_of(lo, hi, lo_strict, hi_strict)
+        value = lo if pd.notna(lo) and not pd.notna(hi) else hi if pd.notna(hi) else lo
+        method = sign.join(f"{by_claim.at[c, 'figure']} [{c}]" for c in inputs)
+        rows.append({
+            "measure_id": d.measure_id, "label": labels.at[d.measure_id, "label"],
+            "claim_id": d.derived_id, "value": value,
+            "lower": lo if pd.notna(lo) else np.nan, "upper": hi if pd.notna(hi) else np.nan,
+            "unit": labels.at[d.measure_id, "unit"], "qualifier": qualifier,
+            "shape": SHAPES[qualifier], "lo": lo, "hi": hi, "lo_strict": lo_strict,
+            "hi_strict": hi_strict, "hedge": (),
+            "figure": figure_label(value, lo, hi, qualifier),
+            "claimant": "the analyst", "relay": "", "outlet": "",
+            "said_by": f"derived by the analyst: {method}; assumes: {d.assumption}",
+            "published": "", "published_date": max(by_claim.loc[inputs, "published_date"]),
+            "source_id": "", "grade": "derived", "derived": True,
+            "method": f"{method} = {interval_text(lo, hi, lo_strict, hi_strict)}",
+        })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _qualifier_of(lo: float, hi: float, lo_strict: bool, hi_strict: bool) -> str:
+    if pd.notna(lo) and pd.notna(hi):
+        return "exact" if lo == hi else "range"
+    if pd.notna(lo):
+        return "over" if lo_strict else "at_least"
+    return "under" if hi_strict else "up_to"
+
+
+def figures(facts: Facts, kinds: tuple[str, ...] | None = ("force_size",),
+            measures: Iterable[str] | None = None, min_grade: str = "",
+            derived: bool = True) -> pd.DataFrame:
+    """Tidy table of figures: one row per number, with everything needed to show it.
+
+    ``kinds`` keeps reported claims of those kinds (None keeps all); ``measures`` keeps those
+    measure ids; ``min_grade`` (e.g. 'C3') keeps reported figures graded at least that well;
+    ``derived`` adds the derived figures whose inputs are all kept.
+    """
+    reported = _reported(facts)
+    if kinds is not None:
+        reported = reported[reported["kind"].isin(kinds)]
+    if min_grade:
+        reported = reported[reported["grade"].map(lambda g: meets(g, min_grade))]
+    table = reported.reindex(columns=COLUMNS)
+    if derived and len(facts.derived):
+        extra = derive(facts, reported)
+        if len(extra):
+            table = pd.concat([table, extra], ignore_index=True) if len(table) else extra
+    if measures is not None:
+        table = table[table["measure_id"].isin(list(measures))]
     order = {m: i for i, m in enumerate(facts.measures["measure_id"])}
-    q = q.sort_values(["measure_id", "claim_id"], key=lambda s: s.map(order) if
-                      s.name == "measure_id" else s)
-    columns = ["measure_id", "label", "claim_id", "figure", "value", "lower", "upper", "unit",
-               "qualifier", "shape", "hedge", "claimant", "relay", "outlet", "said_by",
-               "published", "source_id", "derived"]
-    return q[columns].reset_index(drop=True)
+    table = table.astype({"derived": bool, "lo_strict": bool, "hi_strict": bool,
+                          "lo": float, "hi": float, "value": float})
+    table = table.assign(_m=table["measure_id"].map(order)).sort_values(
+        ["_m", "derived", "published_date", "claim_id"], kind="stable").drop(columns="_m")
+    return table.reset_index(drop=True)
+
+
+APPROXIMATE = {"about", "estimated", "potential"}
+
+
+def _disagreements(reported: pd.DataFrame) -> list[str]:
+    """Flags for figures that cannot both be true. Pairs are counted by sorting (no pair by
+    pair comparison, so a measure with thousands of figures stays fast); the pair furthest
+    apart is named."""
+    firm = reported[~reported["qualifier"].isin(APPROXIMATE)]
+    if len(firm) < 2:
+        return []
+    lo = firm["lo"].fillna(-np.inf).to_numpy()
+    hi = firm["hi"].fillna(np.inf).to_numpy()
+    lo_strict = firm["lo_strict"].to_numpy(dtype=bool)
+    hi_strict = firm["hi_strict"].to_numpy(dtype=bool)
+    loose_hi, strict_hi = np.sort(hi[~hi_strict]), np.sort(hi[hi_strict])
+    # figure j lies wholly below figure i when hi_j < lo_i, or hi_j == lo_i with either strict
+    pairs = int(np.sum(np.searchsorted(loose_hi, lo, side="left")
+                       + np.searchsorted(strict_hi, lo, side="right")
+                       + np.where(lo_strict, np.searchsorted(loose_hi, lo, side="right")
+                                  - np.searchsorted(loose_hi, lo, side="left"), 0)))
+    if not pairs:
+        return []
+    ids = firm["claim_id"].to_numpy()
+    highest, lowest = ids[int(np.argmax(lo))], ids[int(np.argmin(hi))]
+    first, second = sorted((highest, lowest))
+    flags = [f"{first} and {second} disagree (no common value)"]
+    if pairs > 1:
+        flags.append(f"{pairs - 1:,} more pair{'s' if pairs > 2 else ''} disagree")
+    return flags
+
+
+def _spread(reported: pd.DataFrame) -> str:
+    """From the lowest number stated to the highest, and which figures are open-ended."""
+    if reported.empty:
+        return "no reported figure"
+    numbers = reported[["lo", "hi"]].stack().dropna()
+    low, high = numbers.min(), numbers.max()
+    text = number(low) if low == high else f"{number(low)} to {number(high)}"
+    open_up = reported.loc[reported["hi"].isna(), "claim_id"].tolist()
+    if open_up:
+        text += f"; open-ended above ({', '.join(open_up)})"
+    return text
+
+
+def reconcile(table: pd.DataFrame) -> pd.DataFrame:
+    """Per measure: how many figures, their spread, and where they disagree.
+
+    Flags: figures whose intervals do not overlap, and one source stating the same measure twice
+    differently. Nothing is averaged or dropped.
+    """
+    rows = []
+    for (measure, label), group in table.groupby(["measure_id", "label"], sort=False):
+        reported = group[~group["derived"]]
+        flags = []
+        for _, same in reported.groupby("source_id"):
+            if same["figure"].nunique() > 1:
+                listed = " vs ".join(f"{r.claim_id} \u2018{r.figure}\u2019"
+                                     for r in same.itertuples())
+                flags.append(f"one source states it differently: {listed}")
+        flags.extend(_disagreements(reported))
+        spread = _spread(reported)
+        if reported.empty:
+            spread = "derived only: " + ", ".join(
+                f"{r.figure} [{r.claim_id}]" for r in group.itertuples())
+        rows.append({"measure_id": measure, "Measure": label, "Figures": len(reported),
+                     "Derived": int(group["derived"].sum()), "Spread": spread,
+                     "Flags": "; ".join(flags) or "none"})
+    return pd.DataFrame(rows, columns=["measure_id", "Measure", "Figures", "Derived", "Spread",
+                                       "Flags"])
+
+
+def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
+    """Every figure of every measure with its qualifier, claimant, relay, date and grade."""
+    return pd.DataFrame({
+        "Measure": table["label"],
+        "Claim": table["claim_id"],
+        "Figure": table["figure"],
+        "Qualifier": table["qualifier"].str.replace("_", " "),
+        "Interval": [interval_text(r.lo, r.hi, r.lo_strict, r.hi_strict)
+                     for r in table.itertuples()],
+        "Claimant": table["claimant"],
+        "Relayed by": table["relay"],
+        "Published": table["published"].where(~table["derived"], "(derived)"),
+        "Grade": table["grade"],
+        "Wording": ["derived" if r.derived else "paraphrase, text not held" if
+                    r.said_by.endswith("(text not held: paraphrase)") else "verbatim quote"
+                    for r in table.itertuples()],
+    }).reset_index(drop=True)
+
+
+def derived_table(table: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """The derived figures shown, with their method and the assumption they rest on."""
+    derived = table[table["derived"]]
+    assumptions = facts.derived.set_index("derived_id")["assumption"]
+    return pd.DataFrame({
+        "Derived": derived["claim_id"],
+        "Measure": derived["label"],
+        "Figure": derived["figure"],
+        "Method": derived["method"],
+        "Assumes": derived["claim_id"].map(assumptions),
+    }).reset_index(drop=True)
+
+
+def grades_table(facts: Facts) -> pd.DataFrame:
+    """Every claim that carries an Admiralty grade (whole or half), with the rationales."""
+    sources = facts.sources.set_index("source_id")
+    rows = []
+    for claim in facts.claims.itertuples(index=False):
+        source = sources.loc[claim.source_id]
+        reliability = source["reliability"]
+        if not reliability and pd.isna(claim.credibility):
+            continue
+        rows.append({
+            "Claim": claim.claim_id,
+            "Grade": grade(reliability, claim.credibility),
+            "Source reliability": (f"{reliability}: {RELIABILITY[reliability]}. "
+                                   f"{source['reliability_rationale']}" if reliability
+                                   else "ungraded"),
+            "Information credibility": (
+                f"{int(claim.credibility)}: {CREDIBILITY[int(claim.credibility)]}. "
+                f"{claim.credibility_rationale}" if pd.notna(claim.credibility) else "ungraded"),
+        })
+    return pd.DataFrame(rows, columns=["Claim", "Grade", "Source reliability",
+                                       "Information credibility"])
+
+
+def parts_table(facts: Facts) -> pd.DataFrame:
+    """Measures read as part of another, with the wording that reading rests on."""
+    m = facts.measures
+    labels = m.set_index("measure_id")["label"]
+    parts = m[m["part_of"].ne("")]
+    return pd.DataFrame({"Measure": parts["label"], "Part of": parts["part_of"].map(labels),
+                         "Read so because": parts["part_basis"]}).reset_index(drop=True)

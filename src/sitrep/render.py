@@ -36,6 +36,7 @@ import re
 import shutil
 import tempfile
 import textwrap
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -220,6 +221,69 @@ def _cell_failure_message(notebook: Path, executed: Path, exc: Any) -> str:
     return "\n".join(parts)
 
 
+RESET_CELL = "get_ipython().run_line_magic('reset', '-f')"
+
+
+def _with_reset_cell(notebook: Path, workdir: Path) -> Path:
+    """A copy of the notebook (in ``workdir``) whose first cell empties the kernel's namespace;
+    the cell is tagged ``remove-cell`` and never reaches a report."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    cell = nbformat.v4.new_code_cell(RESET_CELL)
+    cell.metadata["tags"] = ["remove-cell"]
+    nb.cells.insert(0, cell)
+    copy_path = workdir / f".source-{notebook.name}"
+    nbformat.write(nb, copy_path)
+    return copy_path
+
+
+class KernelPool:
+    """Warm kernels kept across notebooks: one per worker thread, started once, reused.
+
+    Starting a kernel and importing pandas, matplotlib and sitrep costs seconds per notebook;
+    a reused kernel pays it once. Each notebook starts with an emptied namespace (see
+    :func:`execute`); a kernel that died or whose notebook failed is replaced.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = Path(cwd)
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        """This thread's kernel manager, started (or restarted) as needed."""
+        from jupyter_client.manager import KernelManager
+
+        km = getattr(self._local, "km", None)
+        if km is None or not km.is_alive():
+            if km is not None:
+                self.discard()
+            km = KernelManager(kernel_name="python3")
+            km.start_kernel(cwd=str(self.cwd))
+            self._local.km = km
+            with self._lock:
+                self._all.append(km)
+        return km
+
+    def discard(self) -> None:
+        """Shut down this thread's kernel (after a failure), so the next get() starts anew."""
+        km = getattr(self._local, "km", None)
+        self._local.km = None
+        if km is not None:
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
+
+    def close(self) -> None:
+        """Shut down every kernel of the pool."""
+        with self._lock:
+            kernels, self._all = self._all, []
+        for km in kernels:
+            with contextlib.suppress(Exception):
+                km.shutdown_kernel(now=True)
+
+
 def execute(
     notebook: Path,
     parameters: Mapping[str, Any],
@@ -227,6 +291,7 @@ def execute(
     *,
     cwd: Path | None = None,
     cell_timeout: int | None = 600,
+    km: Any = None,
 ) -> nbformat.NotebookNode:
     """Execute ``notebook`` with ``parameters`` and return the executed notebook.
 
@@ -241,6 +306,9 @@ def execute(
             notebook's own directory, and should not be a published output directory.
         cwd: working directory of the kernel; default the notebook's directory (as in Jupyter).
         cell_timeout: seconds any one cell may run before execution fails; None for no limit.
+        km: a running ``jupyter_client`` kernel manager to execute in (see
+            :class:`KernelPool`); its namespace is reset first, so no name of an earlier
+            notebook leaks in. Default: a fresh kernel, shut down afterwards.
 
     Raises:
         RenderError: the notebook is missing, a parameter is wrong, the kernel could not run
@@ -266,13 +334,17 @@ def execute(
     from papermill.exceptions import PapermillExecutionError
 
     engine_kwargs: dict[str, Any] = {}
+    source = notebook
+    if km is not None:
+        engine_kwargs["km"] = km
+        source = _with_reset_cell(notebook, workdir)
     if _papermill_accepts_shutdown_kernel():
         engine_kwargs["shutdown_kernel"] = "immediate"
     if cell_timeout is not None:
         engine_kwargs["execution_timeout"] = cell_timeout
     try:
         nb = papermill.execute_notebook(
-            str(notebook),
+            str(source),
             str(executed),
             parameters=params,
             kernel_name="python3",
@@ -379,10 +451,18 @@ _BREAK_AFTER = frozenset("/.-_?&=:;,|+")
 _MAX_RUN = 12
 
 
+_FIGURE_TOKEN_RE = re.compile(r"[\d.,]+(?:[\u2013\u2212-][\d.,]+)*")
+
+
 def _breakable(token: str) -> str:
-    """Escape ``token``, adding ``<wbr>`` break opportunities if it is long (URLs, ids)."""
+    """Escape ``token``, adding ``<wbr>`` break opportunities if it is long (URLs, ids).
+
+    A figure such as '15,000–20,000' breaks only after its dash, never inside a number.
+    """
     if len(token) <= _SOFT_BREAK_TOKEN:
         return html_lib.escape(token, quote=False)
+    if _FIGURE_TOKEN_RE.fullmatch(token):
+        return re.sub("([\u2013\u2212-])", "\\1<wbr>", html_lib.escape(token, quote=False))
     forced = len(token) > _LONG_TOKEN
     out: list[str] = []
     run = 0
@@ -637,7 +717,8 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def publish(files: Mapping[str, bytes | str], out_dir: Path) -> list[Path]:
+def publish(files: Mapping[str, bytes | str], out_dir: Path, *,
+            staging: Path | None = None) -> list[Path]:
     """Write ``files`` (name -> content) into ``out_dir`` so no reader sees a half-written file.
 
     Every file is first written to a ``.tmp-*`` file in ``out_dir`` and fsync'ed; only when all
@@ -646,10 +727,14 @@ def publish(files: Mapping[str, bytes | str], out_dir: Path) -> list[Path]:
     file gets mode 0644; a replaced file keeps its mode. On any error the temporary files are
     removed and existing outputs are left untouched.
 
+    With ``staging`` (a folder on the same file system) the temporary files are written there
+    instead, so that even a killed process leaves nothing half-written inside ``out_dir``.
+
     Returns:
         The published paths, in the order of ``files``.
     """
     out_dir = Path(out_dir)
+    temp_dir = Path(staging) if staging is not None else out_dir
     for name in files:
         _check_file_name(name)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -662,7 +747,8 @@ def publish(files: Mapping[str, bytes | str], out_dir: Path) -> list[Path]:
                 mode = target.stat().st_mode & 0o7777
             except FileNotFoundError:
                 mode = 0o644
-            fd, tmp_name = tempfile.mkstemp(prefix=f".tmp-{name}-", dir=out_dir)
+            temp_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".tmp-{name}-", dir=temp_dir)
             tmp = Path(tmp_name)
             pending.append((tmp, target))
             with os.fdopen(fd, "wb") as fh:

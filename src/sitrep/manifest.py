@@ -1,0 +1,133 @@
+"""The report manifest: which notebooks render to which reports, with which parameters.
+
+``reports/reports.toml`` lists entries; an entry with a ``matrix`` expands to one report per
+combination of its values, its name a template such as ``brief-as-of-{as_of}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitrep import __version__, paths
+
+FORMATS = ("html", "pdf")
+NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+
+
+class ManifestError(ValueError):
+    """The manifest breaks a rule; the message names the entry and the rule."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One report to render: a notebook, its parameters, the formats wanted."""
+
+    name: str
+    notebook: Path
+    parameters: dict[str, str] = field(default_factory=dict)
+    formats: tuple[str, ...] = FORMATS
+
+    @property
+    def dataset(self) -> Path:
+        """The data set folder the report reads."""
+        given = self.parameters.get("dataset", "")
+        return (paths.ROOT / given).resolve() if given else paths.DEFAULT_DATASET
+
+    def kernel_parameters(self) -> dict[str, str]:
+        """The parameters as the notebook gets them: the data set as an absolute path."""
+        given = dict(self.parameters)
+        if given.get("dataset"):
+            given["dataset"] = str(self.dataset)
+        return given
+
+
+def _text(value: object, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ManifestError(f"{where}: parameter values are strings (or numbers), "
+                            f"got {type(value).__name__}")
+    return str(value)
+
+
+def load(path: Path = paths.MANIFEST) -> list[Entry]:
+    """Read the manifest and expand its matrices; names must be unique and safe."""
+    try:
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ManifestError(f"{paths.display(path)}: cannot read the manifest: {error}") from error
+    defaults = document.get("defaults", {})
+    entries: list[Entry] = []
+    for number, item in enumerate(document.get("report", []), start=1):
+        where = f"{paths.display(path)} report #{number}"
+        unknown = set(item) - {"name", "notebook", "parameters", "matrix", "formats"}
+        if unknown:
+            raise ManifestError(f"{where}: unknown keys {sorted(unknown)}; an entry has name, "
+                                "notebook, parameters, matrix and formats")
+        if "name" not in item or "notebook" not in item:
+            raise ManifestError(f"{where}: an entry needs a name and a notebook")
+        notebook = (paths.NOTEBOOKS / item["notebook"]).resolve()
+        if notebook.parent != paths.NOTEBOOKS.resolve() or not notebook.is_file():
+            raise ManifestError(f"{where}: notebook {item['notebook']!r} must be a file in "
+                                "notebooks/")
+        formats = tuple(item.get("formats", defaults.get("formats", FORMATS)))
+        if not formats or set(formats) - set(FORMATS):
+            raise ManifestError(f"{where}: formats must be among {FORMATS}")
+        fixed = {k: _text(v, where) for k, v in item.get("parameters", {}).items()}
+        matrix = item.get("matrix", {})
+        axes = [[(k, _text(v, where)) for v in values] for k, values in matrix.items()]
+        for combination in itertools.product(*axes) if axes else [()]:
+            parameters = {**fixed, **dict(combination)}
+            try:
+                name = item["name"].format(**parameters)
+            except KeyError as error:
+                raise ManifestError(f"{where}: name template {item['name']!r} uses {error}, "
+                                    "which is not a parameter") from error
+            if not NAME.fullmatch(name):
+                raise ManifestError(f"{where}: report name {name!r} must be lower-case letters, "
+                                    "digits, '.', '_' or '-' (it names a folder in reports/)")
+            entries.append(Entry(name, notebook, parameters, formats))
+    names = [e.name for e in entries]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ManifestError(f"{paths.display(path)}: report names must be unique: {duplicates}")
+    return entries
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def digest_files(files: list[Path], root: Path) -> str:
+    """SHA-256 over the files' relative names and contents."""
+    hasher = hashlib.sha256()
+    for file in files:
+        hasher.update(str(file.relative_to(root)).encode("utf-8") + b"\0")
+        hasher.update(hashlib.sha256(file.read_bytes()).digest())
+    return hasher.hexdigest()
+
+
+def dataset_digest(dataset: Path) -> str:
+    """Checksum of every file of a data set that a report reads: facts, sources, geo."""
+    files = [*_files(paths.facts_dir(dataset)), *_files(paths.sources_dir(dataset))]
+    geo = paths.geo_dir(dataset)
+    return digest_files(files, dataset) + "+" + digest_files(_files(geo), geo)[:16]
+
+
+def code_digest() -> str:
+    """Checksum of the package itself: its version, modules, templates and schema."""
+    files = [p for p in _files(paths.PACKAGE) if "__pycache__" not in p.parts]
+    return f"{__version__}+{digest_files(files, paths.PACKAGE)[:16]}"
+
+
+def input_digest(entry: Entry, dataset: str, code: str) -> str:
+    """What a report's output depends on: notebook, data set, parameters, formats, code."""
+    hasher = hashlib.sha256()
+    hasher.update(entry.notebook.read_bytes())
+    hasher.update(json.dumps({"parameters": entry.parameters, "formats": list(entry.formats),
+                              "dataset": dataset, "code": code}, sort_keys=True).encode())
+    return hasher.hexdigest()

@@ -1,0 +1,398 @@
+"""Where a place is: every place of a data set resolved to a geometry at the source's precision.
+
+A place in ``places.csv`` is drawn from the boundary layers and the gazetteer in ``data/geo``
+(Natural Earth admin-0 and admin-1, towns from Natural Earth and GeoNames; see its SOURCE.md):
+
+============================  =================================================================
+the place                     its geometry (WGS84 longitude/latitude)
+============================  =================================================================
+town, precision 1             the gazetteer's point for its ``geonameid``
+town, precision 2 ("near X")  a circle of :data:`NEAR_TOWN_KM` around that point, approximate
+region with ``iso_3166_2``    the admin-1 unit with that code
+``members`` (any kind)        the union of the listed admin-1 units (``UA-14``) or countries
+                              (``UA``): the analyst's reading of a place the source does not
+                              delimit ("eastern Ukraine"), approximate
+``part`` of ``parent_id``     ``west``/``east``: the half of the parent on that side of the
+                              meridian through its centroid; ``north``/``south``: of the parallel;
+                              ``near UA-59 30 km``: the part of the parent within 30 km of its
+                              border with UA-59; ``anywhere``: the whole parent (the source does
+                              not say where in it). Always approximate.
+============================  =================================================================
+
+The centroid is the area centroid, computed in a Lambert azimuthal equal-area projection centred
+on the parent; distances are measured in the same kind of projection. These rules are the
+analyst's conventions, not the source's: the map says so.
+
+A place that cannot be drawn is a validation problem (rule ``place-geometry``), never a
+silently missing mark; a town whose point lies outside the unit its ``iso_3166_2`` names is one
+too (rule ``place-in-region``). :func:`geometry_problems` is what :mod:`sitrep.facts` calls.
+This module does not import :mod:`sitrep.facts` at import time (facts imports it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import Point, box, shape
+from shapely.geometry.base import BaseGeometry
+
+from sitrep import paths
+
+if TYPE_CHECKING:
+    from sitrep.facts import Facts, Problem
+
+ADMIN0 = "admin0.geojson"
+ADMIN1 = "admin1.geojson"
+GAZETTEER = "places.csv"
+
+#: Radius of the zone drawn for a town at precision 2 ("near Pokrovsk").
+NEAR_TOWN_KM = 10.0
+
+RULE = "place-geometry"
+RULE_IN_REGION = "place-in-region"
+#: A place not drawn because its parent is not: reported on the parent's row only.
+_PARENT_FAILED = "parent-failed"
+
+_PART = re.compile(r"(?P<side>west|east|north|south|anywhere)|"
+                   r"near (?P<unit>[A-Z]{2}-[A-Z0-9]{1,3}) (?P<km>[1-9][0-9]*) km")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+@dataclass(frozen=True, eq=False)
+class Layers:
+    """The boundary layers and gazetteer of one ``geo`` folder, geometries in lon/lat."""
+
+    folder: Path
+    admin0: pd.DataFrame
+    admin1: pd.DataFrame
+    gazetteer: pd.DataFrame
+
+    def unit(self, code: str) -> BaseGeometry | None:
+        """An admin-1 unit by ISO 3166-2 code, or a country by ISO 3166-1 alpha-2 code."""
+        if _COUNTRY.fullmatch(code):
+            hits = self.admin0.loc[self.admin0["iso_a2"] == code, "geometry"]
+        else:
+            hits = self.admin1.loc[self.admin1["iso_3166_2"] == code, "geometry"]
+        # NE splits a few units in two features with one code: their union is the unit.
+        return shapely.union_all(list(hits)) if len(hits) else None
+
+    def town(self, geonameid: int) -> pd.Series | None:
+        """The gazetteer's row for a GeoNames id, or None."""
+        hits = self.gazetteer[self.gazetteer["geonameid"] == geonameid]
+        return hits.iloc[0] if len(hits) else None
+
+
+@dataclass(frozen=True)
+class Located:
+    """One place as the map draws it."""
+
+    place_id: str
+    name: str
+    kind: str
+    precision: int
+    geometry: BaseGeometry
+    drawn_as: str          # "point" or "zone"
+    approximate: bool      # drawn by the analyst's rule, not delimited by the source
+    method: str            # how the geometry was made, in words
+    coordinates_from: str  # "GeoNames", "Natural Earth" (a town's point) or "" (a zone)
+
+
+class PlaceError(ValueError):
+    """A place cannot be drawn: which field is at fault and why."""
+
+    def __init__(self, field: str, value: object, message: str,
+                 rule: str = RULE) -> None:
+        super().__init__(message)
+        self.field, self.value, self.message, self.rule = field, value, message, rule
+
+
+def read_layers(folder: Path | None = None) -> Layers:
+    """The layers in ``folder`` (default: the shipped ``data/geo``), read once per process."""
+    folder = Path(folder) if folder is not None else paths.GEO
+    stamp = tuple((folder / name).stat().st_mtime_ns if (folder / name).exists() else 0
+                  for name in (ADMIN0, ADMIN1, GAZETTEER))
+    return _read_layers(str(folder.resolve()), stamp)
+
+
+@lru_cache(maxsize=4)
+def _read_layers(folder: str, stamp: tuple[int, ...]) -> Layers:
+    root = Path(folder)
+    missing = [n for n in (ADMIN0, ADMIN1, GAZETTEER) if not (root / n).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{paths.display(root)} lacks {', '.join(missing)}")
+
+    def features(name: str) -> pd.DataFrame:
+        data = json.loads((root / name).read_text(encoding="utf-8"))
+        return pd.DataFrame([{**f["properties"], "geometry": shape(f["geometry"])}
+                             for f in data["features"]])
+
+    gazetteer = pd.read_csv(root / GAZETTEER, dtype={"geonameid": "Int64"},
+                            keep_default_na=False, na_values={"geonameid": [""]})
+    gazetteer["geometry"] = [Point(lon, lat) for lon, lat in
+                             zip(gazetteer["lon"], gazetteer["lat"], strict=True)]
+    gazetteer["coordinates_from"] = gazetteer["source"].map(
+        lambda s: "GeoNames" if str(s).startswith("GeoNames") else "Natural Earth")
+    return Layers(root, features(ADMIN0), features(ADMIN1), gazetteer)
+
+
+# -- projections (pyproj is imported only when a rule needs metres) ---------------------------
+
+def _laea(lon: float, lat: float) -> str:
+    return f"+proj=laea +lat_0={lat:.4f} +lon_0={lon:.4f} +datum=WGS84 +units=m +no_defs"
+
+
+@lru_cache(maxsize=64)
+def _transformers(lon: float, lat: float):
+    from pyproj import Transformer
+
+    there = Transformer.from_crs("EPSG:4326", _laea(lon, lat), always_xy=True)
+    back = Transformer.from_crs(_laea(lon, lat), "EPSG:4326", always_xy=True)
+    return there, back
+
+
+def _project(geometry: BaseGeometry, transformer) -> BaseGeometry:
+    return shapely.transform(geometry, lambda xy: _stack(*transformer.transform(xy[:, 0],
+                                                                                  xy[:, 1])))
+
+
+def _stack(x, y) -> np.ndarray:
+    return np.column_stack([x, y])
+
+
+def area_centroid(geometry: BaseGeometry) -> Point:
+    """The area centroid of a lon/lat polygon, computed in an equal-area projection."""
+    middle = geometry.representative_point()
+    there, back = _transformers(round(middle.x, 1), round(middle.y, 1))
+    return _project(_project(geometry, there).centroid, back)
+
+
+def _part(parent: BaseGeometry, rule: str, layers: Layers) -> tuple[BaseGeometry, str]:
+    match = _PART.fullmatch(rule)
+    if match is None:
+        raise PlaceError("part", rule, "must be west, east, north, south, anywhere or "
+                         "'near XX-YYY N km'")
+    side = match["side"]
+    if side == "anywhere":
+        return parent, "the whole parent: the source does not say where in it"
+    if side:
+        c = area_centroid(parent)
+        minx, miny, maxx, maxy = parent.bounds
+        pad = 1.0
+        halves = {
+            "west": (box(minx - pad, miny - pad, c.x, maxy + pad), f"meridian {c.x:.2f}° E"),
+            "east": (box(c.x, miny - pad, maxx + pad, maxy + pad), f"meridian {c.x:.2f}° E"),
+            "south": (box(minx - pad, miny - pad, maxx + pad, c.y), f"parallel {c.y:.2f}° N"),
+            "north": (box(minx - pad, c.y, maxx + pad, maxy + pad), f"parallel {c.y:.2f}° N"),
+        }
+        cut, line = halves[side]
+        return (parent.intersection(cut),
+                f"the {side}ern half, cut at the {line} through the centroid")
+    code, km = match["unit"], int(match["km"])
+    other = layers.unit(code)
+    if other is None:
+        raise PlaceError("part", rule, f"{code} is not a unit of the boundary layers")
+    border = parent.boundary.intersection(other.boundary)
+    if border.is_empty or border.length == 0:
+        raise PlaceError("part", rule, f"the parent place does not border {code}")
+    middle = parent.representative_point()
+    there, back = _transformers(round(middle.x, 1), round(middle.y, 1))
+    strip = _project(_project(border, there).buffer(km * 1000.0), back)
+    return (parent.intersection(strip),  # cut in lon/lat: exactly inside the parent
+            f"within {km} km of the border with {code}")
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) or (
+        value is pd.NA) else str(value)
+
+
+_COLUMNS = ("place_id", "name", "geo_precision", "kind", "parent_id", "iso_3166_2",
+            "geonameid", "members", "part")
+
+
+def locate(places: pd.DataFrame, layers: Layers) -> tuple[dict[str, Located],
+                                                          dict[int, PlaceError]]:
+    """Every place drawn, by id; and every place that cannot be, by its row index.
+
+    Results are remembered per table content and layers (validating many copies of one data set
+    resolves its places once)."""
+    columns = [c for c in _COLUMNS if c in places.columns]
+    key = tuple((index, *(None if _missing(v) else v for v in values))
+                for index, values in zip(places.index, places[columns].itertuples(index=False),
+                                         strict=True))
+    done, failed = _locate_cached(tuple(columns), key, layers)
+    return dict(done), dict(failed)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+@lru_cache(maxsize=16)
+def _locate_cached(columns: tuple[str, ...], key: tuple, layers: Layers):
+    places = pd.DataFrame([row[1:] for row in key], columns=list(columns),
+                          index=[row[0] for row in key])
+    return _locate(places, layers)
+
+
+def _locate(places: pd.DataFrame, layers: Layers) -> tuple[dict[str, Located],
+                                                           dict[int, PlaceError]]:
+    rows = {r["place_id"]: (index, r) for index, r in places.iterrows()}
+    done: dict[str, Located] = {}
+    failed: dict[int, PlaceError] = {}
+
+    def resolve(place_id: str, trail: tuple[str, ...]) -> Located:
+        if place_id in done:
+            return done[place_id]
+        index, row = rows[place_id]
+        if index in failed:
+            raise failed[index]
+        try:
+            located = _locate_one(row, layers, lambda pid: _parent(pid, (*trail, place_id)))
+        except PlaceError as error:
+            failed[index] = error
+            raise
+        done[place_id] = located
+        return located
+
+    def _parent(parent_id: str, trail: tuple[str, ...]) -> Located:
+        if parent_id in trail:
+            raise PlaceError("parent_id", parent_id, "the places' parents form a loop")
+        if parent_id not in rows:
+            raise PlaceError("parent_id", parent_id, "the parent is not in places.csv")
+        try:
+            return resolve(parent_id, trail)
+        except PlaceError as error:
+            raise PlaceError("parent_id", parent_id,
+                             f"the parent place has no geometry ({error.message})",
+                             _PARENT_FAILED) from error
+
+    for place_id in rows:
+        try:
+            resolve(place_id, ())
+        except PlaceError:
+            continue
+    return done, failed
+
+
+def _locate_one(row: pd.Series, layers: Layers, parent_of) -> Located:
+    kind, precision = _text(row["kind"]), row["geo_precision"]
+    precision = int(precision) if pd.notna(precision) else 3
+    members = tuple(row.get("members") or ())
+    part = _text(row.get("part"))
+    iso = _text(row.get("iso_3166_2"))
+    base = {"place_id": row["place_id"], "name": _text(row["name"]), "kind": kind,
+            "precision": precision}
+    if kind == "town":
+        geonameid = row["geonameid"]
+        if pd.isna(geonameid):
+            raise PlaceError("geonameid", None, "a town is drawn from the gazetteer by its "
+                             f"GeoNames id: give its geonameid (and add it to "
+                             f"{paths.display(layers.folder / GAZETTEER)} if missing)")
+        town = layers.town(int(geonameid))
+        if town is None:
+            raise PlaceError("geonameid", int(geonameid), "the GeoNames id is not in the "
+                             f"gazetteer {paths.display(layers.folder / GAZETTEER)}: add the "
+                             "town there with its coordinates and their source")
+        point = town["geometry"]
+        if iso:
+            unit = layers.unit(iso)
+            if unit is not None and not unit.covers(point):
+                raise PlaceError("iso_3166_2", iso, f"the gazetteer puts the town in "
+                                 f"{town['iso_3166_2']}, not in the unit this row names",
+                                 RULE_IN_REGION)
+        source = f"{town['coordinates_from']} point (geonameid {int(geonameid)})"
+        if precision == 1:
+            return Located(**base, geometry=point, drawn_as="point", approximate=False,
+                           method=source, coordinates_from=town["coordinates_from"])
+        there, back = _transformers(round(point.x, 1), round(point.y, 1))
+        zone = _project(_project(point, there).buffer(NEAR_TOWN_KM * 1000.0), back)
+        return Located(**base, geometry=zone, drawn_as="zone", approximate=True,
+                       method=f"within {NEAR_TOWN_KM:g} km of the {source}",
+                       coordinates_from=town["coordinates_from"])
+    if members:
+        unknown = [m for m in members if layers.unit(m) is None]
+        if unknown:
+            raise PlaceError("members", ";".join(unknown), "every member must be an admin-1 "
+                             "code (UA-14) or a country code (UA) of the boundary layers")
+        geometry = shapely.union_all([layers.unit(m) for m in members])
+        return Located(**base, geometry=geometry, drawn_as="zone", approximate=True,
+                       method="the analyst's reading: " + ", ".join(members),
+                       coordinates_from="")
+    if part:
+        parent_id = _text(row.get("parent_id"))
+        if not parent_id:
+            raise PlaceError("parent_id", None, "a part is drawn from the place it is part "
+                             "of: give its parent_id")
+        parent = parent_of(parent_id)
+        geometry, how = _part(parent.geometry, part, layers)
+        if geometry.is_empty or geometry.area == 0:
+            raise PlaceError("part", part, "the rule leaves nothing of the parent place")
+        return Located(**base, geometry=geometry, drawn_as="zone", approximate=True,
+                       method=f"{how} of {parent.name} (the analyst's rule)",
+                       coordinates_from="")
+    if kind in ("region_part", "country_part"):
+        raise PlaceError("part", None, "a part of a region is drawn by a rule the analyst "
+                         "states: give 'part' (west, near UA-59 30 km, anywhere, ...) or "
+                         "'members'; the map never draws a part as a precise area by itself")
+    if not iso:
+        raise PlaceError("iso_3166_2", None, "a region is drawn from the boundary layers: give "
+                         "its iso_3166_2 code, or 'members' for a place they do not hold")
+    unit = layers.unit(iso)
+    if unit is None:
+        raise PlaceError("iso_3166_2", iso, "the code is not a unit of the boundary layers "
+                         f"({paths.display(layers.folder / ADMIN1)})")
+    return Located(**base, geometry=unit, drawn_as="zone", approximate=False,
+                   method=f"admin-1 unit {iso} (Natural Earth)", coordinates_from="")
+
+
+def resolve(places: pd.DataFrame, layers: Layers | None = None) -> pd.DataFrame:
+    """Each place drawn: place_id, name, kind, precision, drawn_as, approximate, method,
+    coordinates_from and geometry (lon/lat). Raises ValueError when a place cannot be drawn
+    (a validated data set never does)."""
+    layers = layers or read_layers()
+    done, failed = locate(places, layers)
+    if failed:
+        index, error = next(iter(failed.items()))
+        raise ValueError(f"place {places.loc[index, 'place_id']!r}: {error.message}")
+    columns = ["place_id", "name", "kind", "precision", "drawn_as", "approximate", "method",
+               "coordinates_from", "geometry"]
+    return pd.DataFrame([{c: getattr(done[p], c) for c in columns} for p in places["place_id"]],
+                        columns=columns)
+
+
+def geometry_problems(facts: Facts, facts_dir: Path,
+                      reported: Iterable[Problem] = ()) -> list[Problem]:
+    """Every place of ``facts`` the map cannot draw, as validation problems.
+
+    Rows of places.csv with a problem reported already (e.g. a geonameid that is not a number)
+    are not checked again: one slip, one problem.
+    """
+    from sitrep.facts import Problem
+
+    shown = paths.display(facts_dir / "places.csv")
+    seen = {p.row for p in reported if p.file == shown}
+    folder = paths.geo_dir(facts.dataset)
+    try:
+        layers = read_layers(folder)
+    except (FileNotFoundError, ValueError, KeyError) as error:
+        return [Problem(paths.display(folder), None, None, RULE, None,
+                        f"the boundary layers cannot be read: {error}")]
+    _, failed = locate(facts.places, layers)
+    problems = []
+    for index, error in sorted(failed.items()):
+        row = int(index) + 2
+        if row in seen or error.rule == _PARENT_FAILED:
+            continue
+        value = None if error.value is None else str(error.value)
+        problems.append(Problem(shown, row, error.field, error.rule, value, error.message))
+    return problems

@@ -1,0 +1,352 @@
+"""Render the whole report suite: side by side, incrementally, with progress, and an index.
+
+Each entry's notebook runs once (papermill, in a temporary folder outside ``reports/``); the
+executed notebook becomes HTML in this process and the same HTML becomes PDF in one Chromium kept
+open for the whole run. An entry whose inputs (notebook, data set files, parameters, formats,
+sitrep's code) are unchanged since its last render is skipped. Outputs and their ``render.json``
+are published atomically; a failed entry leaves its earlier outputs as they were and keeps its
+executed notebook in ``build/failed/`` for debugging.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import datetime as dt
+import json
+import os
+import queue
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitrep import manifest, paths
+from sitrep.manifest import Entry
+from sitrep.render import KernelPool
+
+RENDER_JSON = "render.json"
+STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA = (
+    "rendered", "unchanged", "failed", "bad data")
+
+
+@dataclass
+class Outcome:
+    """What happened to one entry."""
+
+    entry: Entry
+    status: str
+    seconds: float = 0.0
+    message: str = ""
+    files: list[Path] = field(default_factory=list)
+    digest: str = ""
+    dataset_digest: str = ""
+
+
+# -- PDF printing in one thread that owns the browser ------------------------------------------
+
+class PrinterThread:
+    """Playwright's sync API belongs to the thread that started it: this thread owns one
+    Chromium and prints every job's HTML in turn."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue = queue.Queue()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="sitrep-pdf", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        from sitrep.render import pdf_printer
+
+        try:
+            with pdf_printer() as printer:
+                self._ready.set()
+                while (job := self._jobs.get()) is not None:
+                    html, future = job
+                    if future.set_running_or_notify_cancel():
+                        try:
+                            future.set_result(printer(html))
+                        except BaseException as error:  # handed to the waiting job
+                            future.set_exception(error)
+        except BaseException as error:
+            self._error = error
+            self._ready.set()
+
+    def __call__(self, html: str) -> bytes:
+        """Print HTML to PDF bytes (blocks until this job's turn is done)."""
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        self._jobs.put((html, future))
+        return future.result()
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=30)
+
+
+@contextlib.contextmanager
+def _printer(needed: bool) -> Iterator[Callable[[str], bytes] | None]:
+    if not needed:
+        yield None
+        return
+    printer = PrinterThread()
+    try:
+        yield printer
+    finally:
+        printer.close()
+
+
+# -- progress ------------------------------------------------------------------------------------
+
+class Progress:
+    """Which entry, which step, how long: a live display on a terminal, log lines elsewhere."""
+
+    def __init__(self, entries: list[Entry], *, live: bool | None = None) -> None:
+        self.live = sys.stderr.isatty() if live is None else live
+        self.started = time.perf_counter()
+        self._lock = threading.Lock()
+        self._progress = None
+        self._tasks: dict[str, object] = {}
+        if self.live:
+            from rich.progress import Progress as RichProgress
+            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = RichProgress(SpinnerColumn(), TextColumn("{task.description}"),
+                                          TimeElapsedColumn(), transient=False)
+
+    def __enter__(self) -> Progress:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def step(self, entry: Entry, text: str, *, done: bool = False) -> None:
+        """Report that ``entry`` is at ``text`` (e.g. 'executing', 'pdf', 'rendered')."""
+        with self._lock:
+            if self._progress is not None:
+                if entry.name not in self._tasks:
+                    self._tasks[entry.name] = self._progress.add_task(entry.name, total=1)
+                self._progress.update(self._tasks[entry.name],
+                                      description=f"{entry.name}: {text}",
+                                      completed=1 if done else 0)
+            else:
+                elapsed = time.perf_counter() - self.started
+                print(f"[{elapsed:6.1f}s] {entry.name}: {text}", flush=True)
+
+
+# -- one entry -----------------------------------------------------------------------------------
+
+def _previous(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / RENDER_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _is_current(entry: Entry, out_dir: Path, digest: str) -> bool:
+    previous = _previous(out_dir)
+    return (previous.get("digest") == digest and previous.get("status") == STATUS_RENDERED
+            and all((out_dir / f"{entry.name}.{fmt}").is_file() for fmt in entry.formats))
+
+
+def _keep_failed(executed: Path | None, name: str) -> Path | None:
+    if executed is None or not Path(executed).is_file():
+        return None
+    paths.FAILED.mkdir(parents=True, exist_ok=True)
+    kept = paths.FAILED / f"{name}.ipynb"
+    shutil.copyfile(executed, kept)
+    return kept
+
+
+def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: str,
+                 printer: Callable[[str], bytes] | None, progress: Progress,
+                 kernels: KernelPool | None = None) -> Outcome:
+    """Execute once, convert to every format, publish outputs and render.json together."""
+    from sitrep.render import RenderError, execute, publish, report_title, to_html
+
+    started = time.perf_counter()
+    out_dir = out_root / entry.name
+    paths.STAGING.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"sitrep-{entry.name}-"))
+    try:
+        progress.step(entry, "executing")
+        try:
+            km = kernels.get() if kernels is not None else None
+            nb = execute(entry.notebook, entry.kernel_parameters(), work, km=km)
+        except RenderError as error:
+            if kernels is not None:
+                kernels.discard()  # whatever the notebook left behind goes with its kernel
+            kept = _keep_failed(error.executed, entry.name)
+            where = f"\nexecuted notebook kept at {paths.display(kept)}" if kept else ""
+            return Outcome(entry, STATUS_FAILED, time.perf_counter() - started,
+                           f"{error}{where}", digest=digest, dataset_digest=dataset_digest)
+        title = report_title(nb) or entry.name
+        files: dict[str, bytes | str] = {}
+        try:
+            progress.step(entry, "html")
+            html = to_html(nb, title)
+            if "html" in entry.formats:
+                files[f"{entry.name}.html"] = html
+            if "pdf" in entry.formats:
+                progress.step(entry, "pdf")
+                assert printer is not None
+                files[f"{entry.name}.pdf"] = printer(html)
+        except Exception as error:  # conversion failed: keep what ran, publish nothing
+            kept = _keep_failed(work / entry.notebook.name, entry.name)
+            return Outcome(entry, STATUS_FAILED, time.perf_counter() - started,
+                           f"converting {entry.name} failed: {type(error).__name__}: {error}"
+                           f"\nexecuted notebook kept at {paths.display(kept) if kept else '-'}",
+                           digest=digest, dataset_digest=dataset_digest)
+        seconds = time.perf_counter() - started
+        record = {
+            "name": entry.name, "title": title, "notebook": entry.notebook.name,
+            "parameters": entry.parameters, "formats": list(entry.formats),
+            "status": STATUS_RENDERED, "seconds": round(seconds, 2), "digest": digest,
+            "dataset": paths.display(entry.dataset), "dataset_digest": dataset_digest,
+            "rendered_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        files[RENDER_JSON] = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
+        progress.step(entry, "publishing")
+        written = publish(files, out_dir, staging=paths.STAGING)
+        return Outcome(entry, STATUS_RENDERED, seconds, "", written[:-1], digest,
+                       dataset_digest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# -- the suite -----------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _closing(kernels: KernelPool | None) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if kernels is not None:
+            kernels.close()
+
+
+def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: int = 0,
+                 force: bool = False, live: bool | None = None,
+                 reuse_kernels: bool = True) -> list[Outcome]:
+    """Render every entry (or skip it when unchanged); write ``index.html``; return outcomes.
+
+    Data sets are validated first, once each: an entry whose data set is bad is not rendered
+    (status 'bad data') and nothing of it is published. With ``reuse_kernels`` each worker
+    keeps one warm kernel for all its notebooks (namespace emptied between them).
+    """
+    from sitrep.facts import check
+
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    _sweep_staging()
+    jobs = jobs or max(1, os.cpu_count() or 1)
+    code = manifest.code_digest()
+    datasets = {e.dataset for e in entries}
+    problems = {d: check(d) for d in sorted(datasets)}
+    digests = {d: manifest.dataset_digest(d) for d in datasets if not problems[d]}
+    outcomes: dict[str, Outcome] = {}
+    todo: list[tuple[Entry, str]] = []
+    with Progress(entries, live=live) as progress:
+        for entry in entries:
+            if problems[entry.dataset]:
+                listed = "\n".join(f"  {p}" for p in problems[entry.dataset])
+                outcomes[entry.name] = Outcome(entry, STATUS_BAD_DATA, message=(
+                    f"the data set {paths.display(entry.dataset)} breaks "
+                    f"{len(problems[entry.dataset])} rule(s):\n{listed}"))
+                progress.step(entry, "not rendered: bad data", done=True)
+                continue
+            digest = manifest.input_digest(entry, digests[entry.dataset], code)
+            if not force and _is_current(entry, out_root / entry.name, digest):
+                outcomes[entry.name] = Outcome(entry, STATUS_UNCHANGED, digest=digest,
+                                               dataset_digest=digests[entry.dataset])
+                progress.step(entry, "unchanged, skipped", done=True)
+                continue
+            todo.append((entry, digest))
+        needs_pdf = any("pdf" in e.formats for e, _ in todo)
+        kernels = KernelPool(paths.NOTEBOOKS) if reuse_kernels else None
+        with _printer(needs_pdf) as printer, _closing(kernels), \
+                concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {
+                pool.submit(render_entry, entry, out_root, digest=digest,
+                            dataset_digest=digests[entry.dataset], printer=printer,
+                            progress=progress, kernels=kernels): entry
+                for entry, digest in todo
+            }
+            for future in concurrent.futures.as_completed(futures):
+                entry = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as error:  # a bug, not a notebook error: still isolated
+                    outcome = Outcome(entry, STATUS_FAILED, message=f"{type(error).__name__}: "
+                                      f"{error}")
+                outcomes[entry.name] = outcome
+                progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)", done=True)
+    ordered = [outcomes[e.name] for e in entries]
+    write_index(ordered, out_root)
+    return ordered
+
+
+def _sweep_staging() -> None:
+    """Remove what an interrupted run left in the staging folder (never in reports/)."""
+    if paths.STAGING.is_dir():
+        for leftover in paths.STAGING.iterdir():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
+    """``reports/index.html``: every report with its parameters, formats, time, status and data
+    set checksum, read from each report's render.json (escaped by the template)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from sitrep.render import publish
+
+    rows = []
+    for outcome in outcomes:
+        record = _previous(out_root / outcome.entry.name)
+        published = record.get("status") == STATUS_RENDERED
+        rows.append({
+            "name": outcome.entry.name,
+            "title": record.get("title", ""),
+            "notebook": outcome.entry.notebook.name,
+            "parameters": outcome.entry.parameters,
+            "formats": [f for f in outcome.entry.formats
+                        if (out_root / outcome.entry.name / f"{outcome.entry.name}.{f}").is_file()],
+            "status": outcome.status,
+            "seconds": outcome.seconds if outcome.status == STATUS_RENDERED
+            else record.get("seconds"),
+            "rendered_at": record.get("rendered_at", ""),
+            "dataset": paths.display(outcome.entry.dataset),
+            "dataset_digest": (outcome.dataset_digest or record.get("dataset_digest", ""))[:12],
+            "message": outcome.message.splitlines()[0] if outcome.message else "",
+            "stale": outcome.status in (STATUS_FAILED, STATUS_BAD_DATA) and published,
+        })
+    environment = Environment(loader=FileSystemLoader(paths.TEMPLATES / "index"),
+                              autoescape=select_autoescape(default=True))
+    html = environment.get_template("index.html.j2").render(
+        rows=rows, generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    (written,) = publish({"index.html": html}, out_root, staging=paths.STAGING)
+    return written
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """A plain table of the outcomes, for the end of a run."""
+    width = max([len(o.entry.name) for o in outcomes] + [6])
+    lines = [f"{'report':<{width}}  {'status':<10}  {'seconds':>7}"]
+    for o in outcomes:
+        seconds = f"{o.seconds:7.1f}" if o.status == STATUS_RENDERED else "      -"
+        lines.append(f"{o.entry.name:<{width}}  {o.status:<10}  {seconds}")
+    counts = {s: sum(o.status == s for o in outcomes) for s in
+              (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA)}
+    lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to do")
+    return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""End to end: the force-size report for the seed and, by changing only the data set
+parameter, for the fictional multi-source data set."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from sitrep import paths
+
+pytestmark = pytest.mark.e2e
+FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"
+
+
+def _render(out: Path, *parameters: str) -> str:
+    args = [a for p in parameters for a in ("-p", p)]
+    result = subprocess.run(
+        [sys.executable, "-m", "sitrep.cli", "render", "force_sizes", "--out", str(out), *args],
+        capture_output=True, text=True, timeout=300, cwd=out,
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = out / "force_sizes" / "force_sizes.pdf"
+    assert (out / "force_sizes" / "force_sizes.html").is_file()
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
+    return re.sub(r"([–−]) (?=\d)", r"\1", text)  # a range may wrap after its dash in a narrow cell
+
+
+@pytest.fixture(scope="module")
+def seed_text(tmp_path_factory) -> str:
+    return _render(tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture(scope="module")
+def fictional_text(tmp_path_factory) -> str:
+    return _render(tmp_path_factory.mktemp("fictional"), f"dataset={FICTIONAL}")
+
+
+@pytest.mark.parametrize("expected", [
+    "Force sizes: Kursk, November 2024",
+    "estimated over 10,000",
+    "more than 10,000,",
+    "one source states it differently: C09 ‘estimated over 10,000’ vs C27 ‘estimated 10,000’",
+    "under 40,000",
+    "50,000 [C01] − estimated over 10,000 [C09] = less than 40,000",
+    "No source or claim is graded in this data set",
+    "Source: Dagens (dagens.com)",
+])
+def test_seed_report(seed_text, expected):
+    assert expected in seed_text
+
+
+@pytest.mark.parametrize("expected", [
+    "Force sizes: Veldoria and Castrovia (a fictional test crisis)",
+    "6 claims from 4 sources",
+    "15,000–20,000",
+    "up to 25,000 (may)",
+    "nearly 30,000 (estimates)",
+    "F01 and F05 disagree (no common value)",
+    "12,000 to 30,000",
+    "paraphrase, text not held",
+    "D: not usually reliable",
+    "week of 15 Mar 2031 (inferred)",
+])
+def test_fictional_report_through_the_same_notebook(fictional_text, expected):
+    assert expected in fictional_text
+
+
+def test_min_grade_is_stated_and_applied(tmp_path):
+    text = _render(tmp_path, f"dataset={FICTIONAL}", "min_grade=C3")
+    assert "Figures shown only where graded C3 or better" in text
+    figures_part = text.split("Admiralty grading:")[0]  # the grade register lists every grade
+    assert "F06" not in figures_part  # ungraded: left out of every chart and table
+    assert "F05" not in figures_part  # graded D4, below C3
+    assert "F01" in figures_part and "F03" in figures_part

@@ -1,0 +1,266 @@
+"""The positions map: what it draws is checked as data (the marks, zones and labels it returns),
+then in the picture (the SVG's text): every claim that names a place is on it at the source's
+precision, the geometry agrees with the facts, labels do not collide, every symbol is in the
+legend, and the notes and credits are there."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib as mpl
+import pytest
+
+from sitrep import labels, maps, place
+from sitrep.facts import load
+
+ACTORS = {"russian_forces": "Russian forces", "nk_forces": "North Korean forces",
+          "ukrainian_forces": "Ukrainian forces"}
+
+
+def svg_text(figure) -> str:
+    """The text of a figure as drawn in SVG (saved with svg.fonttype none: text stays text)."""
+    buffer = io.BytesIO()
+    with mpl.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg")
+    texts = re.findall(r"<text[^>]*>(.*?)</text>", buffer.getvalue().decode(), flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", "", t) for t in texts)
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load()
+
+
+@pytest.fixture(scope="module")
+def drawn(facts) -> maps.PositionMap:
+    return maps.position_map(facts)
+
+
+@pytest.fixture(scope="module")
+def drawn_text(drawn) -> str:
+    return svg_text(drawn.figure)
+
+
+@pytest.fixture(scope="module")
+def layers() -> place.Layers:
+    return place.read_layers()
+
+
+# -- the marks, as data ----------------------------------------------------------------------------
+
+def test_every_position_is_a_mark_at_its_places_precision(facts, drawn):
+    marks = drawn.marks
+    precision = facts.places.set_index("place_id")["geo_precision"]
+    for p in facts.positions.itertuples():
+        hit = marks[(marks["claim_id"] == p.claim_id) & (marks["actor_id"] == p.actor_id)
+                    & (marks["place_id"] == p.place_id) & (marks["activity"] == p.activity)]
+        assert len(hit) == 1, p
+        mark = hit.iloc[0]
+        assert mark["precision"] == precision[p.place_id]
+        assert mark["in_view"]
+        assert mark["place_role"] == p.place_role
+
+
+def test_points_only_for_precision_1(drawn):
+    for mark in drawn.marks.itertuples():
+        assert (mark.drawn_as == "point") == (mark.precision == 1), mark.claim_id
+        assert (mark.geometry.geom_type == "Point") == (mark.precision == 1), mark.claim_id
+        if mark.precision > 1:
+            assert mark.geometry.area > 0.05, f"{mark.claim_id}: a vague place drawn too small"
+
+
+def test_every_claim_that_names_a_place_is_on_the_map(facts, drawn):
+    naming = {c.claim_id for c in facts.claims.itertuples() if c.places}
+    assert naming <= set(drawn.marks["claim_id"])
+    # a claim with no position there is marked as naming it, not given an invented activity
+    named = drawn.marks[drawn.marks["activity"] == maps.NAMED]
+    assert set(named["claim_id"]) == {"C02", "C08"}
+    assert (named["actor_id"] == "").all()
+
+
+@pytest.mark.parametrize(("claim_id", "actor_id", "activity", "unit", "side"), [
+    ("C10", "nk_forces", "training", "RU-KRS", "west"),  # "reportedly training in western Kursk"
+    ("C06", "russian_forces", "regaining", "RU-KRS", None),
+    ("C01", "nk_forces", "massing", "RU-KRS", None),
+    ("C25", "nk_forces", "fighting", "RU-KRS", None),
+    ("C23", "ukrainian_forces", "defending", "UA-14", None),  # Kurakhove and Pokrovsk
+    ("C24", "russian_forces", "attacking", "UA-14", None),
+])
+def test_plotted_geometry_agrees_with_the_facts(drawn, layers, claim_id, actor_id, activity,
+                                                unit, side):
+    marks = drawn.marks
+    rows = marks[(marks["claim_id"] == claim_id) & (marks["actor_id"] == actor_id)
+                 & (marks["activity"] == activity)]
+    assert len(rows)
+    region = layers.unit(unit)
+    for geometry in rows.geometry:
+        assert geometry.within(region.buffer(1e-6)), (claim_id, geometry.bounds)
+        if side == "west":
+            assert geometry.bounds[2] <= place.area_centroid(region).x + 1e-9
+
+
+def test_pokrovsk_and_kurakhove_are_points_in_donetsk_oblast(drawn, layers):
+    towns = drawn.zones[drawn.zones["drawn_as"] == "point"]
+    assert set(towns["place_id"]) == {"pokrovsk", "kurakhove"}
+    for geometry in towns.geometry:
+        assert geometry.geom_type == "Point"
+        assert layers.unit("UA-14").contains(geometry)
+
+
+def test_zones_are_styled_by_precision(drawn):
+    styles = drawn.zones.set_index("place_id")["style"]
+    assert styles["kursk_oblast"] == "shaded, solid outline"
+    assert styles["eastern_ukraine"] == "shaded, dashed outline"     # the analyst's reading
+    assert styles["kursk_west"].startswith("hatched")
+    assert styles["kursk_ua_held"].startswith("hatched")
+    assert styles["kursk_west"] != styles["kursk_ua_held"]           # overlapping: tell apart
+
+
+def test_key_table_lists_every_mark_with_how_it_is_drawn(drawn):
+    table = maps.key_table(drawn)
+    assert len(table) == len(drawn.marks)
+    west = table[table["Claim"] == "C10"].iloc[0]
+    assert west["Hedge"] == "reportedly"
+    assert "western half" in west["Precision and drawing"]
+    assert "the analyst's rule" in west["Precision and drawing"]
+    assert table[table["Claim"] == "C23"]["Precision and drawing"].str.startswith(
+        "town; dot").all()
+
+
+# -- the picture ---------------------------------------------------------------------------------
+
+def test_labels_do_not_collide(drawn):
+    shown = drawn.labels[drawn.labels["placed"].astype(bool)]
+    assert labels.overlapping(drawn.labels) == []
+    assert (shown["overlap"] == 0).all(), shown[shown["overlap"] > 0]
+    boxes = drawn.labels[drawn.labels["kind"] == "claims box"]
+    assert len(boxes) == drawn.marks["place_id"].nunique()
+    assert boxes["placed"].all()
+    assert drawn.labels.loc[drawn.labels["kind"] == "town name", "placed"].all()
+
+
+def test_labels_stay_inside_the_figure(drawn):
+    width, height = drawn.figure.get_size_inches()
+    shown = drawn.labels[drawn.labels["placed"].astype(bool)]
+    assert (shown["x0"] >= 0).all() and (shown["x1"] <= width).all()
+    assert (shown["y0"] >= 0).all() and (shown["y1"] <= height).all()
+
+
+def test_claim_ids_and_place_names_are_drawn(drawn, drawn_text):
+    for claim_id in drawn.marks["claim_id"].unique():
+        assert re.search(rf"\b{claim_id}\b", drawn_text), claim_id
+    for name in drawn.marks["place"].unique():
+        assert all(word in drawn_text for word in name.split()), name
+    assert "reportedly" in drawn_text and "indicate" in drawn_text   # hedges kept
+
+
+def test_legend_explains_every_symbol(drawn):
+    legend = " ".join(t.get_text() for lg in drawn.figure.legends for t in lg.get_texts())
+    titles = " ".join(lg.get_title().get_text() for lg in drawn.figure.legends)
+    for name in ACTORS.values():
+        assert name in legend
+    for activity in set(drawn.marks["activity"]) - {maps.NAMED}:
+        assert activity in legend
+    for words in ("hollow: its objective", "a claim names the", "town the source names",
+                  "region the source names", "does not", "part of a region",
+                  "Crimea: Ukrainian", "other town"):
+        assert words in legend, words
+    assert "Who (colour)" in titles and "Doing what (shape)" in titles
+
+
+def test_notes_and_credits(facts, drawn, drawn_text):
+    assert "Crimea: Ukrainian territory occupied by Russia" in drawn_text
+    assert "No front line" in drawn_text
+    assert "GeoNames (CC BY 4.0)" in drawn_text and "Natural Earth" in drawn_text
+    assert "GeoNames (geonames.org), CC BY 4.0" in drawn.credit
+    for town in ("Kurakhove", "Pokrovsk", "Sudzha", "Korenevo"):   # the GeoNames towns drawn
+        assert town in drawn.credit
+    caption = maps.caption(facts, drawn)
+    assert caption.startswith("Source: Dagens (dagens.com)")
+    assert "GeoNames (geonames.org), CC BY 4.0" in caption
+    assert "km" in drawn_text and "N" in drawn_text.split()          # scale bar, north arrow
+
+
+def test_inset_locates_the_area(drawn):
+    assert len(drawn.figure.axes) == 2                                # map and overview
+    compact = maps.position_map(load(), compact=True)
+    assert len(compact.figure.axes) == 1                              # the brief's: no inset
+    assert set(compact.marks["claim_id"]) == set(drawn.marks["claim_id"])
+
+
+# -- parameters ----------------------------------------------------------------------------------
+
+def test_actors_parameter_keeps_only_their_marks(facts):
+    only = maps.position_map(facts, actors="nk_forces")
+    assert set(only.marks["actor_id"]) == {"nk_forces"}
+    assert set(only.marks["claim_id"]) == {"C01", "C10", "C25"}
+    legend = " ".join(t.get_text() for lg in only.figure.legends for t in lg.get_texts())
+    assert "Russian forces" not in legend
+
+
+def test_extent_parameter_and_what_falls_outside(facts):
+    kursk = maps.position_map(facts, extent="33,50,39,53")
+    lon0, lat0, lon1, lat1 = kursk.extent
+    assert lon0 <= 33 and lat0 <= 50 and lon1 >= 39 and lat1 >= 53
+    outside = kursk.marks[~kursk.marks["in_view"]]
+    assert set(outside["place_id"]) == {"kurakhove", "pokrovsk"}
+    assert "Outside this view" in svg_text(kursk.figure)
+
+
+@pytest.mark.parametrize("text", ["30,44,42", "a,b,c,d", "42,44,30,53", "30,53,42,44"])
+def test_bad_extent_is_refused(text):
+    with pytest.raises(ValueError, match="extent"):
+        maps.parse_extent(text)
+
+
+def test_empty_dataset_says_so(facts):
+    empty = maps.position_map(facts.until("2024-11-01"))
+    assert empty.marks.empty
+    assert "No positions" in svg_text(empty.figure)
+
+
+def test_untrusted_place_name_is_drawn_literally(broken_dataset):
+    dataset = broken_dataset(lambda d: d.set_cell("places", 6, "name", "$x^2$ <script>"))
+    drawn = maps.position_map(load(dataset))
+    buffer = io.BytesIO()
+    with mpl.rc_context({"svg.fonttype": "none"}):
+        drawn.figure.savefig(buffer, format="svg")
+    svg = buffer.getvalue().decode()
+    assert "$x^2$ &lt;script&gt;" in svg
+    assert "<script>" not in svg
+
+
+# -- label placement helpers -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("segment", "rect", "hits"), [
+    (((0, 0), (10, 10)), (4, 4, 6, 6), True),       # through the middle
+    (((0, 0), (10, 0)), (4, 1, 6, 3), False),       # passes below
+    (((0, 0), (3, 3)), (4, 4, 6, 6), False),        # stops short
+    (((5, -5), (5, 15)), (4, 4, 6, 6), True),       # vertical, through
+])
+def test_segment_hits_rectangle(segment, rect, hits):
+    assert labels.segment_hits(segment, rect) is hits
+
+
+@pytest.mark.parametrize(("a", "b", "cross"), [
+    (((0, 0), (10, 10)), ((0, 10), (10, 0)), True),
+    (((0, 0), (10, 0)), ((0, 1), (10, 1)), False),
+    (((0, 0), (5, 5)), ((5, 5), (10, 0)), False),   # meeting at an end is not crossing
+])
+def test_segments_cross(a, b, cross):
+    assert labels.segments_cross(a, b) is cross
+
+
+def test_placer_takes_the_first_free_candidate_and_logs_it(drawn):
+    from matplotlib.figure import Figure
+
+    placer = labels.Placer(Figure(figsize=(2, 2), dpi=100))
+    placer.block((0, 0, 50, 50), "obstacle")
+    chosen = placer.choose([("a", (10, 10, 30, 30), None), ("b", (60, 60, 80, 80), None)],
+                           kind="label", text="x")
+    assert chosen == "b"
+    assert placer.choose([("c", (20, 20, 40, 40), None)], kind="label", text="y",
+                         required=False) is None
+    table = placer.table()
+    assert list(table["placed"]) == [True, False]

@@ -1,0 +1,159 @@
+"""Stances and relations: every stance and exchange of the seed is in the views, each traced to
+its claim with its verbatim quote, hedge and who said it; the diagram's labels do not collide;
+untrusted text stays text."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib as mpl
+import pytest
+
+from sitrep import display, labels, stance
+from sitrep.facts import load
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return load()
+
+
+@pytest.fixture(scope="module")
+def tidy(facts):
+    return stance.stances(facts)
+
+
+@pytest.fixture(scope="module")
+def links(facts):
+    return stance.relations(facts)
+
+
+# -- stances -----------------------------------------------------------------------------------
+
+#: The seed's stances: (issue label, actor, stance, claim, hedge).
+SEED_STANCES = [
+    ("Ending the war in Ukraine quickly", "Donald Trump", "supports", "C19", ""),
+    ("Russia keeping occupied Ukrainian territory", "JD Vance", "supports", "C22", "suggested"),
+    ("Reducing U.S. commitments abroad", "Trump's campaign", "supports", "C21", ""),
+    ("North Korean troops for Russia, in return for missile technology and diplomatic backing",
+     "North Korea", "seeks", "C26", "reportedly"),
+    ("Defending Kurakhove and Pokrovsk", "Volodymyr Zelensky", "supports", "C23", ""),
+    ("Retaking the Ukrainian-held part of the Kursk region", "Russia", "seeks", "C02", ""),
+]
+
+
+@pytest.mark.parametrize(("issue", "actor", "word", "claim_id", "hedge"), SEED_STANCES)
+def test_each_seed_stance_is_a_cell_with_its_note(tidy, issue, actor, word, claim_id, hedge):
+    table = stance.stance_table(tidy).set_index("Issue")
+    (row,) = tidy[(tidy["issue"] == issue) & (tidy["actor"] == actor)].itertuples()
+    assert table.loc[issue, actor] == f"{word} [{row.note}]"
+    assert (row.stance, row.claim_id, row.hedge) == (word, claim_id, hedge)
+    text, detail = stance.stance_notes(tidy)[row.note - 1]
+    assert text.startswith(f"{claim_id}: {actor} {word}")
+    assert row.quote and f"\u201c{row.quote}\u201d" in text
+    assert f"Hedge: {hedge or 'none'}." in detail
+    assert f"Said by: {row.said_by}." in detail
+
+
+def test_every_stance_of_the_data_set_is_shown_once(facts, tidy):
+    assert len(tidy) == len(facts.stances)
+    assert list(tidy["note"]) == list(range(1, len(tidy) + 1))
+    cells = " ".join(stance.stance_table(tidy).iloc[:, 1:].to_numpy().ravel())
+    assert sorted(int(n) for n in re.findall(r"\[(\d+)\]", cells)) == list(tidy["note"])
+
+
+def test_stance_matrix_is_actors_by_issues(facts, tidy):
+    table = stance.stance_table(tidy)
+    assert list(table["Issue"]) == list(facts.issues["label"])   # the data set's issue order
+    assert set(table.columns[1:]) == set(tidy["actor"])
+
+
+def test_actors_parameter_filters_stances(facts):
+    only = stance.stances(facts, "trump, vance")
+    assert set(only["actor_id"]) == {"trump", "vance"}
+    assert list(only["note"]) == [1, 2]
+
+
+def test_no_stances_is_an_empty_table(facts):
+    tidy = stance.stances(facts.until("2024-11-01"))
+    assert tidy.empty and stance.stance_table(tidy).empty
+    assert stance.stance_notes(tidy) == []
+
+
+# -- relations -----------------------------------------------------------------------------------
+
+#: Who gives what to whom in the seed: (from, relation word, to, items, claim, hedge).
+SEED_RELATIONS = [
+    ("Russia", "gives", "North Korean forces", "Russian uniforms, equipment", "C11",
+     "Sources indicate"),
+    ("Russia", "gives", "North Korean forces",
+     "sniper rifles, anti-tank missiles, grenade launchers", "C13", ""),
+    ("North Korean forces", "joins", "Russian forces", "troops", "C09", "estimated"),
+    ("North Korea", "gives", "Russia", "military support", "C26", "reportedly"),
+    ("North Korea", "seeks from", "Russia", "missile technology, diplomatic backing", "C26",
+     "reportedly"),
+]
+
+
+@pytest.mark.parametrize(("giver", "word", "taker", "items", "claim_id", "hedge"),
+                         SEED_RELATIONS)
+def test_each_seed_exchange_is_a_row_with_its_quote(facts, links, giver, word, taker, items,
+                                                    claim_id, hedge):
+    table = stance.relations_table(links)
+    rows = table[(table["From"] == giver) & (table["Relation"] == word)
+                 & (table["To"] == taker) & (table["Claim"] == claim_id)]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert row["What"].startswith(items)
+    assert row["Hedge"] == hedge
+    quote = facts.claims.set_index("claim_id").loc[claim_id, "quote"]
+    assert row["Quote (verbatim)"] == quote
+
+
+def test_every_relation_item_is_shown(facts, links):
+    table = stance.relations_table(links)
+    shown = " ".join(table["What"])
+    for item in facts.relations["item"]:
+        assert item in shown
+
+
+def test_relations_diagram_shows_every_exchange_without_collisions(facts, links):
+    figure, placed = stance.relations_diagram(links, facts)
+    assert labels.overlapping(placed) == []
+    assert (placed["overlap"] == 0).all()
+    buffer = io.BytesIO()
+    with mpl.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg")
+    text = " ".join(re.findall(r"<text[^>]*>(.*?)</text>", buffer.getvalue().decode(), re.S))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text))
+    for claim_id in links["claim_id"].unique():
+        assert claim_id in text
+    for item in links["item"]:
+        assert all(word in text for word in item.split()), item
+    for name in ("Russia", "North Korea", "Russian forces", "North Korean forces"):
+        assert name in text
+    assert "sought by North Korea" in text and "reportedly" in text
+
+
+def test_relations_filtered_by_actor(facts):
+    only = stance.relations(facts, "north_korea")
+    assert set(only["claim_id"]) == {"C26"}
+
+
+def test_no_relations_draws_a_sentence(facts):
+    empty = stance.relations(facts.until("2024-11-01"))
+    figure, _ = stance.relations_diagram(empty, facts)
+    assert figure.get_figheight() < 1
+
+
+# -- untrusted text --------------------------------------------------------------------------------
+
+def test_untrusted_text_is_escaped_in_the_views(broken_dataset):
+    dataset = broken_dataset(lambda d: d.set_cell("actors", 14, "name", "<b>Trump</b> $x$"))
+    facts = load(dataset)
+    tidy = stance.stances(facts)
+    html = display.table(stance.stance_table(tidy)).data
+    assert "&lt;b&gt;Trump&lt;/b&gt; $x$" in html and "<b>Trump" not in html
+    notes = display.items(stance.stance_notes(tidy), ordered=True).data
+    assert "&lt;b&gt;Trump&lt;/b&gt;" in notes and "<b>Trump" not in notes
