@@ -25,7 +25,7 @@ def date_label(day: pd.Timestamp, precision: str, basis: str = "stated") -> str:
     return f"{text} (inferred)" if basis == "inferred" else text
 
 
-def _names(ids: tuple[str, ...], names: pd.Series) -> str:
+def _names(ids: tuple[str, ...], names: dict[str, str]) -> str:
     shown = [str(names.get(i, i)) for i in ids]
     if len(shown) <= 1:
         return "".join(shown)
@@ -37,39 +37,44 @@ def attributions(facts: Facts) -> pd.DataFrame:
 
     ``said_by`` reads as a phrase: "American and Ukrainian officials, relayed by The New York
     Times, in Dagens (Nov 2024 (inferred))"; a claim whose claimant is the outlet itself reads
-    "Dagens, no source named".
+    "Dagens, no source named". Computed once per Facts object.
     """
-    names = facts.actors.set_index("actor_id")["name"]
-    kinds = facts.actors.set_index("actor_id")["kind"]
-    sources = facts.sources.set_index("source_id")
+    if "attributions" not in facts.derived_cache:
+        facts.derived_cache["attributions"] = _attributions(facts)
+    return facts.derived_cache["attributions"].copy()
+
+
+def _attributions(facts: Facts) -> pd.DataFrame:
+    names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
+    kinds = dict(zip(facts.actors["actor_id"], facts.actors["kind"], strict=True))
+    # One record per source, computed once (a data set may hold 100,000 claims).
+    sources = {}
+    for source in facts.sources.itertuples(index=False):
+        sources[source.source_id] = {
+            "outlet_id": source.outlet_id,
+            "outlet": str(names.get(source.outlet_id, source.outlet_id)),
+            "is_outlet": kinds.get(source.outlet_id) == "news_outlet",
+            "title": source.title,
+            "held": bool(source.document),
+            "published": date_label(source.published, source.published_precision,
+                                    source.published_basis),
+        }
     rows = []
     for claim in facts.claims.itertuples(index=False):
-        source = sources.loc[claim.source_id]
-        outlet = str(names.get(source["outlet_id"], source["outlet_id"]))
+        source = sources[claim.source_id]
+        outlet = source["outlet"]
         claimant = _names(claim.claimants, names)
         relay = _names(claim.relays, names)
         own_voice = tuple(claim.claimants) == (source["outlet_id"],)
-        is_outlet = kinds.get(source["outlet_id"]) == "news_outlet"
-        published = date_label(source["published"], source["published_precision"],
-                               source["published_basis"])
         if own_voice:
-            said_by = f"{outlet}, no source named" if is_outlet else f"{outlet}, own statement"
+            said_by = (f"{outlet}, no source named" if source["is_outlet"]
+                       else f"{outlet}, own statement")
         else:
             said_by = claimant + (f", relayed by {relay}" if relay else "") + f", in {outlet}"
-        if not source["document"]:
+        if not source["held"]:
             said_by += " (text not held: paraphrase)"
-        rows.append({
-            "claim_id": claim.claim_id,
-            "claimant": claimant,
-            "relay": relay,
-            "outlet": outlet,
-            "source_id": claim.source_id,
-            "source_title": source["title"],
-            "published": published,
-            "hedge": "; ".join(claim.hedge),
-            "unattributed": own_voice,
-            "said_by": said_by,
-        })
+        rows.append((claim.claim_id, claimant, relay, outlet, claim.source_id, source["title"],
+                     source["published"], "; ".join(claim.hedge), own_voice, said_by))
     return pd.DataFrame(rows, columns=["claim_id", "claimant", "relay", "outlet", "source_id",
                                        "source_title", "published", "hedge", "unattributed",
                                        "said_by"])

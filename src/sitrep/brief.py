@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 
 from sitrep import paths
@@ -110,20 +108,25 @@ def sources_table(facts: Facts) -> pd.DataFrame:
 def coverage_table(facts: Facts, width: int = 90) -> pd.DataFrame:
     """Each sentence of each held text: its role and the claims taken from it."""
     claims_of: dict[tuple[str, int], list[str]] = {}
-    for row in facts.claims.itertuples(index=False):
-        for n in row.sentences:
-            claims_of.setdefault((row.source_id, n), []).append(row.claim_id)
-    rows = []
-    for s in facts.sentences.itertuples(index=False):
-        text = facts.sentences_of.get(s.source_id, [])
-        sentence = text[s.sentence - 1] if 0 < s.sentence <= len(text) else ""
-        rows.append({
-            "Source": s.source_id,
-            "#": s.sentence,
-            "Sentence": textwrap.shorten(sentence, width, placeholder="…"),
-            "Role": s.role,
-            "Claims": ", ".join(claims_of.get((s.source_id, s.sentence), [])) or "none",
-        })
-    table = pd.DataFrame(rows, columns=["Source", "#", "Sentence", "Role", "Claims"])
+    for claim_id, source_id, numbers in zip(facts.claims["claim_id"], facts.claims["source_id"],
+                                            facts.claims["sentences"], strict=True):
+        for number in numbers:
+            claims_of.setdefault((source_id, number), []).append(claim_id)
+    s = facts.sentences
+    keys = list(zip(s["source_id"], s["sentence"], strict=True))
+    texts = [_sentence(facts, source_id, number) for source_id, number in keys]
+    table = pd.DataFrame({
+        "Source": s["source_id"],
+        "#": s["sentence"],
+        "Sentence": [t if len(t) <= width else t[: width - 1].rsplit(" ", 1)[0] + "…"
+                     for t in texts],
+        "Role": s["role"],
+        "Claims": [", ".join(claims_of.get(k, [])) or "none" for k in keys],
+    })
     # With one source the column would repeat one id on every row.
     return table.drop(columns="Source") if table["Source"].nunique() <= 1 else table
+
+
+def _sentence(facts: Facts, source_id: str, number: int) -> str:
+    text = facts.sentences_of.get(source_id, [])
+    return text[number - 1] if 0 < number <= len(text) else ""

@@ -30,7 +30,10 @@ DERIVED = "#8a8a8a"
 MUTED = "#555555"
 GRID = "#dddddd"
 FONT = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
-MAX_ROWS = 40  # past this many figures a chart shows the first ones and says how many it left
+MAX_ROWS = 40  # past this many figures a chart summarises each measure instead of listing
+MAX_MEASURES = 12  # measures a summarised chart shows; the rest are counted
+MAX_LABELLED = 12  # marks per timeline panel that get their claim id beside them
+MAX_POINTS = 200  # past this many figures a timeline panel shows spans per date
 
 
 def _text(target, x, y, s, **kwargs):
@@ -58,6 +61,8 @@ def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
     ``x0``/``x1`` span the closed part; ``open`` is 'right' or 'left' where the source leaves a
     bound open, and the mark then extends as a fading arrow, never as a closed bar.
     """
+    if len(table) > MAX_ROWS:
+        return _summary_plan(table)
     rows, y = [], 0.0
     for label, group in table.groupby("label", sort=False):
         rows.append({"y": y, "kind": "measure", "text": str(label)})
@@ -83,6 +88,32 @@ def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _summary_plan(table: pd.DataFrame) -> pd.DataFrame:
+    """Too many figures to draw one by one: one band per measure, from the lowest number stated
+    to the highest, with counts; open-ended figures make the band open-ended."""
+    rows, y = [], 0.0
+    counts = table.groupby("label", sort=False).size().sort_values(ascending=False, kind="stable")
+    for label in counts.index[:MAX_MEASURES]:
+        group = table[table["label"] == label]
+        numbers = group[["lo", "hi"]].stack().dropna()
+        open_up = int(group["hi"].isna().sum())
+        rows.append({"y": y, "kind": "measure", "text": str(label)})
+        rows.append({
+            "y": y + 1.35, "kind": "figure", "claim_id": f"{len(group):,} figures",
+            "measure_id": group["measure_id"].iloc[0], "shape": "span",
+            "x": numbers.min(), "x0": numbers.min(), "x1": numbers.max(),
+            "open": "", "hollow": True, "derived": False, "summary": True,
+            "text": f"{len(group):,} figures, {group['source_id'].nunique():,} sources",
+            "said": f"{number(numbers.min())} to {number(numbers.max())}; "
+                    f"{open_up:,} open-ended above",
+        })
+        y += 3
+    if len(counts) > MAX_MEASURES:
+        rows.append({"y": y, "kind": "more",
+                     "text": f"… and {len(counts) - MAX_MEASURES:,} more measures (see tables)"})
+    return pd.DataFrame(rows)
+
+
 def _draw_interval(ax, mark: pd.Series, xmax: float) -> None:
     colour = DERIVED if mark["derived"] else INK
     style = "--" if mark["derived"] else "-"
@@ -99,6 +130,10 @@ def _draw_interval(ax, mark: pd.Series, xmax: float) -> None:
         ax.annotate("", xy=(steps[7], y), xytext=(steps[2], y),
                     arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.2,
                                 "mutation_scale": 16}, zorder=4)
+        return
+    if mark.get("summary") is True:
+        ax.plot([mark["x0"], mark["x1"]], [y, y], color=colour, lw=7, alpha=0.25,
+                solid_capstyle="butt")
         return
     if mark["x1"] > mark["x0"]:
         ax.plot([mark["x0"], mark["x1"]], [y, y], style, color=colour, lw=2.4)
@@ -263,7 +298,8 @@ def timeline_plan(table: pd.DataFrame) -> pd.DataFrame:
 def timeline_chart(table: pd.DataFrame, *, width: float = 7.0) -> Figure:
     """One panel per measure: each estimate at its report date, bounds as whiskers or arrows."""
     plan = timeline_plan(table)
-    labels = list(dict.fromkeys(plan["label"]))
+    counts = plan.groupby("label", sort=False).size().sort_values(ascending=False, kind="stable")
+    labels = list(counts.index[:MAX_MEASURES])
     if len(plan["date"].unique()) < 2:
         return empty_chart("Every figure comes from the same report date: no timeline to draw.",
                            width=width)
@@ -276,18 +312,37 @@ def timeline_chart(table: pd.DataFrame, *, width: float = 7.0) -> Figure:
         for ax, label in zip(axes, labels, strict=True):
             rows = plan[plan["label"] == label]
             top = np.nanmax(rows[["x", "lo", "hi"]].to_numpy(dtype=float)) * 1.3
-            for r in rows.itertuples():
-                lo = r.lo if pd.notna(r.lo) else 0.0
-                hi = r.hi if pd.notna(r.hi) else top
-                ax.plot([r.date, r.date], [lo, hi], color=INK, lw=1.6,
-                        ls="-" if pd.notna(r.hi) and pd.notna(r.lo) else ":")
-                if pd.isna(r.hi):
-                    ax.annotate("", xy=(r.date, top), xytext=(r.date, lo),
-                                arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0})
-                ax.plot([r.date], [r.x], "o", ms=6, mfc="white" if r.hollow else INK, mec=INK,
-                        mew=1.5, zorder=3)
-                _text(ax, r.date, r.x, f"  {r.claim_id}", fontsize=7, va="center", color=MUTED,
-                      clip_on=True)
+            if len(rows) > MAX_POINTS:
+                # Too many to draw one by one: per report date, the span of figures given.
+                span = rows.assign(low=rows["lo"].fillna(rows["x"]),
+                                   high=rows["hi"].fillna(rows["x"])).groupby("date")
+                ax.vlines(span["low"].min().index, span["low"].min(), span["high"].max(),
+                          color=INK, lw=4, alpha=0.35)
+                _text(ax, 1.0, 1.06, f"{len(rows):,} figures: span per report date",
+                      transform=ax.transAxes, fontsize=7, color=MUTED, va="bottom", ha="right")
+                _text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9,
+                      fontweight="bold", color=INK, va="bottom")
+                ax.set_ylim(0, top)
+                _thousands(ax.yaxis)
+                continue
+            closed = rows["lo"].notna() & rows["hi"].notna()
+            # Vectorised: one collection per kind of mark, however many figures there are.
+            ax.vlines(rows.loc[closed, "date"], rows.loc[closed, "lo"], rows.loc[closed, "hi"],
+                      color=INK, lw=1.6)
+            ax.vlines(rows.loc[~closed, "date"], rows.loc[~closed, "lo"].fillna(0.0),
+                      rows.loc[~closed, "hi"].fillna(top), color=INK, lw=1.6,
+                      linestyles="dotted")
+            for hollow, face in ((False, INK), (True, "white")):
+                these = rows[rows["hollow"] == hollow]
+                ax.scatter(these["date"], these["x"], s=30, facecolors=face, edgecolors=INK,
+                           linewidths=1.5, zorder=3)
+            if len(rows) <= MAX_LABELLED:
+                for r in rows.itertuples():
+                    if pd.isna(r.hi):
+                        ax.annotate("", xy=(r.date, top), xytext=(r.date, r.lo),
+                                    arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0})
+                    _text(ax, r.date, r.x, f"  {r.claim_id}", fontsize=7, va="center",
+                          color=MUTED, clip_on=True)
             _text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9, fontweight="bold",
                   color=INK, va="bottom")
             ax.set_ylim(0, top)

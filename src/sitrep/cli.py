@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 a report failed to render, 2 bad data or bad usage.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -130,9 +131,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_on_terminate() -> None:
+    """SIGTERM (a CI cancel, a kill) stops a run like Ctrl-C: cleanly, publishing nothing
+    half-done. SIGINT is handled too unless the parent chose to ignore it."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, stop)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sitrep`` command."""
     args = build_parser().parse_args(argv)
+    _stop_on_terminate()
     try:
         return args.run(args)
     except KeyboardInterrupt:

@@ -11,9 +11,13 @@ row, field, rule and value.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import json
+import os
+import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -105,6 +109,8 @@ class Facts:
     title: str = ""
     texts: dict[str, str] = field(default_factory=dict)
     sentences_of: dict[str, list[str]] = field(default_factory=dict)
+    #: Tables derived from this data set, computed once (see sitrep.attribution).
+    derived_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -208,23 +214,66 @@ def write_descriptor(dataset: Path | str) -> Path:
     return target
 
 
-def load(dataset: Path | str | None = None) -> Facts:
+def load(dataset: Path | str | None = None, *, cache: bool = True) -> Facts:
     """Load and validate a data set directory (with ``facts/`` and ``sources/``).
 
     Raises FactsError listing every problem found; returns Facts when the data set is clean.
+    A clean data set is remembered in ``build/cache/`` under a checksum of its files and of
+    sitrep's code, so the next load of the same bytes (the next notebook of a render) skips
+    validation; any change to a file or to the code misses the cache and validates again.
     """
     dataset = Path(dataset) if dataset is not None else paths.DEFAULT_DATASET
+    cached = _cache_path(dataset) if cache else None
+    if cached is not None and cached.is_file():
+        with contextlib.suppress(Exception):  # an unreadable cache is only a miss
+            facts = pickle.loads(cached.read_bytes())
+            if isinstance(facts, Facts):
+                facts.dataset = dataset
+                return facts
     problems, facts = _validate(dataset)
     if problems:
         raise FactsError(problems)
     assert facts is not None
+    if cached is not None:
+        _write_cache(cached, facts)
     return facts
 
 
 def check(dataset: Path | str) -> list[Problem]:
-    """Every problem of a data set, sorted; an empty list when it is clean."""
-    problems, _ = _validate(Path(dataset))
+    """Every problem of a data set, sorted; an empty list when it is clean (and then cached)."""
+    dataset = Path(dataset)
+    problems, facts = _validate(dataset)
+    if facts is not None and not problems:
+        cached = _cache_path(dataset)
+        if cached is not None:
+            _write_cache(cached, facts)
     return sorted(problems, key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
+
+
+CACHE_KEEP = 16  # cached data sets kept; older ones are removed
+
+
+def _cache_path(dataset: Path) -> Path | None:
+    from sitrep.manifest import code_digest, dataset_digest
+
+    if not paths.facts_dir(dataset).is_dir():
+        return None
+    try:
+        key = hashlib.sha256(f"{dataset_digest(dataset)}|{code_digest()}".encode()).hexdigest()
+    except OSError:
+        return None
+    return paths.BUILD / "cache" / f"facts-{key[:32]}.pickle"
+
+
+def _write_cache(target: Path, facts: Facts) -> None:
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_suffix(f".tmp{os.getpid()}")
+        temp.write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, target)
+        old = sorted(target.parent.glob("facts-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-CACHE_KEEP]:
+            stale.unlink(missing_ok=True)
 
 
 def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:

@@ -23,6 +23,7 @@ with ``parse_math=False``.
 
 from __future__ import annotations
 
+import itertools
 import math
 import textwrap
 from collections.abc import Sequence
@@ -122,6 +123,12 @@ def _text(target, x, y, s, **kwargs):
     return target.text(x, y, s, parse_math=False, **kwargs)
 
 
+#: Past this many actors the least frequent share one symbol; past this many claims a place's
+#: box lists the first ones and counts the rest.
+MAX_ACTORS = 8
+MAX_CALLOUT_ROWS = 8
+OTHER_ACTORS = "__other_actors__"
+
 #: A white halo keeps a map label legible over hatching and borders.
 HALO = [withStroke(linewidth=2.2, foreground="white")]
 
@@ -129,8 +136,11 @@ HALO = [withStroke(linewidth=2.2, foreground="white")]
 def actor_colours(actors: pd.DataFrame, ids: Sequence[str]) -> dict[str, str]:
     """A colour per actor id: by the actor's country where known, else from a fixed list."""
     country = actors.set_index("actor_id")["country"]
-    colours, spare = {}, iter(OTHER_COLOURS * 4)
+    colours, spare = {}, itertools.cycle(OTHER_COLOURS)
     for actor_id in ids:
+        if actor_id == OTHER_ACTORS:
+            colours[actor_id] = NAMED_COLOUR
+            continue
         code = str(country.get(actor_id, ""))
         colours[actor_id] = COUNTRY_COLOURS.get(code) or next(spare)
     return colours
@@ -189,9 +199,29 @@ def marks(facts: Facts, actors: str | Sequence[str] | None = None,
     frame["hedge"] = frame["claim_id"].map(said["hedge"]).fillna("")
     frame["statement"] = frame["claim_id"].map(claims["statement"]).fillna("")
     frame["said_by"] = frame["claim_id"].map(said["said_by"]).fillna("")
+    frame = _fold_actors(frame)
     frame = frame.sort_values(["place_id", "claim_id", "actor_id"], kind="stable")
     return gpd.GeoDataFrame(frame[columns].reset_index(drop=True), geometry="geometry",
                             crs="EPSG:4326")
+
+
+def _project_by_place(table: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
+    """Project each place's geometry once, however many marks share it."""
+    places = table.drop_duplicates("place_id").set_index("place_id").geometry.to_crs(crs)
+    return gpd.GeoDataFrame(table.drop(columns="geometry"),
+                            geometry=table["place_id"].map(places).to_numpy(), crs=crs)
+
+
+def _fold_actors(frame: pd.DataFrame) -> pd.DataFrame:
+    """Past MAX_ACTORS actors, the least frequent share one symbol, 'other actors (N)', so the
+    legend stays readable; every claim is still listed."""
+    counts = frame.loc[frame["actor_id"] != "", "actor_id"].value_counts()
+    if len(counts) <= MAX_ACTORS:
+        return frame
+    rest = counts.index[MAX_ACTORS - 1:]
+    folded = frame["actor_id"].isin(rest)
+    return frame.assign(actor_id=frame["actor_id"].where(~folded, OTHER_ACTORS),
+                        actor=frame["actor"].where(~folded, f"other actors ({len(rest):,})"))
 
 
 # -- extent and projection ---------------------------------------------------------------------
@@ -327,7 +357,12 @@ def _callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
                                                    "fontstyle": "italic",
                                                    "parse_math": False}))
     keys = ["claim_id", "activity", "place_role", "hedge"]
-    for (claim_id, activity, role, hedge), group in rows.groupby(keys, sort=False):
+    distinct = rows.drop_duplicates(keys)
+    shown = distinct.head(MAX_CALLOUT_ROWS)
+    first = rows[rows["claim_id"].isin(set(shown["claim_id"]))]
+    for claim_id, activity, role, hedge in shown[keys].itertuples(index=False):
+        group = first[(first["claim_id"] == claim_id) & (first["activity"] == activity)
+                      & (first["place_role"] == role) & (first["hedge"] == hedge)]
         symbols = [colours.get(a, NAMED_COLOUR) for a in group["actor_id"]]
         parts = [_marker_area(activity, symbols, role in HOLLOW_ROLES),
                  TextArea(str(claim_id), textprops={"fontsize": size, "fontweight": "bold",
@@ -339,6 +374,11 @@ def _callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
                 "fontsize": size, "color": MUTED, "fontstyle": "italic",
                 "parse_math": False}))
         children.append(HPacker(children=parts, align="center", pad=0, sep=3))
+    if len(distinct) > MAX_CALLOUT_ROWS:
+        children.append(TextArea(f"… and {len(distinct) - MAX_CALLOUT_ROWS:,} more claims "
+                                 "(see the table)", textprops={
+                                     "fontsize": size - 0.5, "color": MUTED,
+                                     "parse_math": False}))
     return VPacker(children=children, align="left", pad=0, sep=1.5)
 
 
@@ -514,7 +554,7 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     lon0, lat0, lon1, lat1 = view.bounds
     shown_extent = (round(lon0, 2), round(lat0, 2), round(lon1, 2), round(lat1, 2))
 
-    projected = table.to_crs(crs) if len(table) else table
+    projected = _project_by_place(table, crs) if len(table) else table
     table = table.assign(in_view=list(projected.geometry.intersects(view_proj))
                          if len(table) else [])
     places = (projected.drop_duplicates("place_id").set_index("place_id")

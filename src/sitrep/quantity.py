@@ -123,7 +123,9 @@ def _reported(facts: Facts) -> pd.DataFrame:
     q = q.merge(said, on="claim_id")
     if q.empty:
         return pd.DataFrame(columns=[*COLUMNS, "kind"])
-    sources = facts.sources.set_index("source_id")
+    published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))
+    reliability = dict(zip(facts.sources["source_id"], facts.sources["reliability"],
+                           strict=True))
     bounds = [interval(r.value, r.lower, r.upper, r.qualifier) for r in q.itertuples()]
     return q.assign(
         figure=[figure_label(r.value, r.lower, r.upper, r.qualifier, r.hedge)
@@ -131,8 +133,8 @@ def _reported(facts: Facts) -> pd.DataFrame:
         shape=q["qualifier"].map(SHAPES),
         lo=[b[0] for b in bounds], hi=[b[1] for b in bounds],
         lo_strict=[b[2] for b in bounds], hi_strict=[b[3] for b in bounds],
-        published_date=q["source_id"].map(sources["published"]),
-        grade=[grade(sources.at[s, "reliability"], c)
+        published_date=q["source_id"].map(published),
+        grade=[grade(reliability[s], c)
                for s, c in zip(q["source_id"], q["credibility"], strict=True)],
         derived=False, method="",
     )
@@ -264,6 +266,24 @@ def _spread(reported: pd.DataFrame) -> str:
     return text
 
 
+SOURCES_NAMED = 3  # sources named in a restatement flag; the rest are counted
+
+
+def _restatements(reported: pd.DataFrame) -> list[str]:
+    """Flags for a source that states one measure twice, differently."""
+    labels = reported.groupby("source_id", sort=False)["figure"].nunique()
+    twice = labels[labels > 1].index
+    flags = []
+    for source_id in twice[:SOURCES_NAMED]:
+        same = reported[reported["source_id"] == source_id]
+        listed = " vs ".join(f"{c} \u2018{f}\u2019"
+                             for c, f in zip(same["claim_id"], same["figure"], strict=True))
+        flags.append(f"one source states it differently: {listed}")
+    if len(twice) > SOURCES_NAMED:
+        flags.append(f"{len(twice) - SOURCES_NAMED:,} more sources state it differently")
+    return flags
+
+
 def reconcile(table: pd.DataFrame) -> pd.DataFrame:
     """Per measure: how many figures, their spread, and where they disagree.
 
@@ -273,13 +293,7 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (measure, label), group in table.groupby(["measure_id", "label"], sort=False):
         reported = group[~group["derived"]]
-        flags = []
-        for _, same in reported.groupby("source_id"):
-            if same["figure"].nunique() > 1:
-                listed = " vs ".join(f"{r.claim_id} \u2018{r.figure}\u2019"
-                                     for r in same.itertuples())
-                flags.append(f"one source states it differently: {listed}")
-        flags.extend(_disagreements(reported))
+        flags = _restatements(reported) + _disagreements(reported)
         spread = _spread(reported)
         if reported.empty:
             spread = "derived only: " + ", ".join(
@@ -326,12 +340,13 @@ def derived_table(table: pd.DataFrame, facts: Facts) -> pd.DataFrame:
 def grades_table(facts: Facts) -> pd.DataFrame:
     """Every claim that carries an Admiralty grade (whole or half), with the rationales."""
     sources = facts.sources.set_index("source_id")
+    graded_sources = set(sources.index[sources["reliability"].ne("")])
+    claims = facts.claims[facts.claims["credibility"].notna()
+                          | facts.claims["source_id"].isin(graded_sources)]
     rows = []
-    for claim in facts.claims.itertuples(index=False):
+    for claim in claims.itertuples(index=False):
         source = sources.loc[claim.source_id]
         reliability = source["reliability"]
-        if not reliability and pd.isna(claim.credibility):
-            continue
         rows.append({
             "Claim": claim.claim_id,
             "Grade": grade(reliability, claim.credibility),

@@ -30,6 +30,8 @@ from sitrep.manifest import Entry
 from sitrep.render import KernelPool
 
 RENDER_JSON = "render.json"
+#: Set when the run is interrupted: entries still running publish nothing.
+STOP = threading.Event()
 STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA = (
     "rendered", "unchanged", "failed", "bad data")
 
@@ -216,6 +218,8 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
             "rendered_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
         files[RENDER_JSON] = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
+        if STOP.is_set():
+            return Outcome(entry, STATUS_FAILED, seconds, "interrupted before publishing")
         progress.step(entry, "publishing")
         written = publish(files, out_dir, staging=paths.STAGING)
         return Outcome(entry, STATUS_RENDERED, seconds, "", written[:-1], digest,
@@ -246,6 +250,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     """
     from sitrep.facts import check
 
+    STOP.clear()
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     _sweep_staging()
@@ -282,15 +287,23 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                             progress=progress, kernels=kernels): entry
                 for entry, digest in todo
             }
-            for future in concurrent.futures.as_completed(futures):
-                entry = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as error:  # a bug, not a notebook error: still isolated
-                    outcome = Outcome(entry, STATUS_FAILED, message=f"{type(error).__name__}: "
-                                      f"{error}")
-                outcomes[entry.name] = outcome
-                progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)", done=True)
+            try:
+                for future in concurrent.futures.as_completed(futures):
+                    entry = futures[future]
+                    try:
+                        outcome = future.result()
+                    except Exception as error:  # a bug, not a notebook error: still isolated
+                        outcome = Outcome(entry, STATUS_FAILED,
+                                          message=f"{type(error).__name__}: {error}")
+                    outcomes[entry.name] = outcome
+                    progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)",
+                                  done=True)
+            except KeyboardInterrupt:
+                # Stop cleanly: what is not yet published will not be; earlier outputs stay.
+                STOP.set()
+                for future in futures:
+                    future.cancel()
+                raise
     ordered = [outcomes[e.name] for e in entries]
     write_index(ordered, out_root)
     return ordered

@@ -1,0 +1,168 @@
+"""The report suite: manifest, incremental renders, isolation of failures, atomic outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitrep import manifest, paths
+
+FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"
+
+
+def _write_manifest(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ('[[report]]\nname = "brief"\nnotebook = "brief.ipynb"\n', ["brief"]),
+    ('[[report]]\nname = "b-{as_of}"\nnotebook = "brief.ipynb"\n'
+     'matrix.as_of = ["2024-11-09", "2024-11-30"]\n', ["b-2024-11-09", "b-2024-11-30"]),
+    ('[[report]]\nname = "f-{dataset}-{min_grade}"\nnotebook = "force_sizes.ipynb"\n'
+     'matrix.dataset = ["a", "b"]\nmatrix.min_grade = ["c3"]\n', ["f-a-c3", "f-b-c3"]),
+], ids=["single", "matrix_of_dates", "matrix_of_two_axes"])
+def test_manifest_expands_matrices(tmp_path, text, names):
+    entries = manifest.load(_write_manifest(tmp_path / "m.toml", text))
+    assert [e.name for e in entries] == names
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\ncolour = "red"\n', "unknown keys"),
+    ('[[report]]\nnotebook = "brief.ipynb"\n', "needs a name and a notebook"),
+    ('[[report]]\nname = "../escape"\nnotebook = "brief.ipynb"\n', "must be lower-case"),
+    ('[[report]]\nname = "/abs"\nnotebook = "brief.ipynb"\n', "must be lower-case"),
+    ('[[report]]\nname = "x"\nnotebook = "../README.md"\n', "must be a file in notebooks/"),
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nformats = ["docx"]\n', "formats"),
+    ('[[report]]\nname = "x-{nope}"\nnotebook = "brief.ipynb"\n', "not a parameter"),
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\n[[report]]\nname = "x"\n'
+     'notebook = "brief.ipynb"\n', "must be unique"),
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nparameters.title = true\n',
+     "parameter values are strings"),
+    ('[[report]\n', "cannot read the manifest"),
+], ids=["unknown_key", "missing_name", "name_escapes_folder", "absolute_name",
+        "notebook_outside_notebooks", "unknown_format", "template_unknown_parameter",
+        "duplicate_name", "boolean_parameter", "broken_toml"])
+def test_manifest_errors_state_the_rule(tmp_path, text, message):
+    with pytest.raises(manifest.ManifestError, match=message):
+        manifest.load(_write_manifest(tmp_path / "m.toml", text))
+
+
+def test_shipped_manifest_has_the_reports_and_an_as_of_variant():
+    names = [e.name for e in manifest.load()]
+    assert {"brief", "force_sizes", "actor_positions"} <= set(names)
+    assert any(n.startswith("brief-as-of-") for n in names)
+
+
+# -- rendering, for real --------------------------------------------------------------------
+
+def _sitrep(*args: str, timeout: int = 400) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sitrep.cli", *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=paths.ROOT)
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def suite(tmp_path):
+    """Two reports on two copies of the fictional data set, HTML only (fast)."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(FICTIONAL, first)
+    shutil.copytree(FICTIONAL, second)
+    text = (f'[defaults]\nformats = ["html"]\n'
+            f'[[report]]\nname = "one"\nnotebook = "force_sizes.ipynb"\n'
+            f'parameters.dataset = "{first}"\n'
+            f'[[report]]\nname = "two"\nnotebook = "force_sizes.ipynb"\n'
+            f'parameters.dataset = "{second}"\n')
+    return {"manifest": _write_manifest(tmp_path / "reports.toml", text),
+            "out": tmp_path / "reports", "first": first, "second": second}
+
+
+def _render(suite, *extra: str) -> subprocess.CompletedProcess:
+    return _sitrep("render", "--manifest", str(suite["manifest"]), "--out", str(suite["out"]),
+                   *extra)
+
+
+@pytest.mark.e2e
+def test_second_run_renders_nothing_and_touching_a_file_renders_only_its_reader(suite):
+    first = _render(suite)
+    assert first.returncode == 0, first.stderr
+    assert "2 rendered" in first.stdout
+    assert (suite["out"] / "one" / "one.html").is_file()
+    assert (suite["out"] / "one" / "render.json").is_file()
+    again = _render(suite)
+    assert again.returncode == 0
+    assert "2 unchanged" in again.stdout and "nothing changed" in again.stdout
+    actors = suite["first"] / "facts" / "actors.csv"
+    actors.write_text(actors.read_text(encoding="utf-8").replace("Fictional state.",
+                                                                 "A fictional state."),
+                      encoding="utf-8")
+    touched = _render(suite)
+    assert touched.returncode == 0, touched.stderr
+    lines = {line.split()[0]: line.split()[1] for line in touched.stdout.splitlines()
+             if line.startswith(("one ", "two "))}
+    assert lines == {"one": "rendered", "two": "unchanged"}
+    index = (suite["out"] / "index.html").read_text(encoding="utf-8")
+    for expected in ("one", "two", "rendered", "unchanged", "force_sizes.ipynb"):
+        assert expected in index
+
+
+@pytest.mark.e2e
+def test_a_failing_entry_keeps_earlier_outputs_and_the_others_render(suite):
+    assert _render(suite).returncode == 0
+    before = _snapshot(suite["out"] / "one")
+    # A broken parameter value makes entry 'one' fail; 'two' must still render.
+    failing = _render(suite, "--force", "one", "-p", "min_grade=ZZ")
+    assert failing.returncode == 1
+    assert "one" in failing.stderr and "failed" in failing.stdout
+    assert _snapshot(suite["out"] / "one") == before
+    assert "Traceback (most recent call last)" not in failing.stderr.split("\n")[0]
+    others = _render(suite, "--force", "two")
+    assert others.returncode == 0
+
+
+@pytest.mark.e2e
+def test_bad_data_renders_nothing_and_exits_2(suite):
+    assert _render(suite).returncode == 0
+    before = _snapshot(suite["out"])
+    claims = suite["first"] / "facts" / "claims.csv"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        "Veldoria has moved 12,000 troops", "Veldoria has moved 99,000 troops"), encoding="utf-8")
+    result = _render(suite, "--force", "one")
+    assert result.returncode == 2
+    assert "quote-in-source" in result.stderr
+    after = _snapshot(suite["out"])
+    assert {k: v for k, v in after.items() if k != "index.html"} == \
+        {k: v for k, v in before.items() if k != "index.html"}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["terminate", "kill"])
+def test_killing_a_render_leaves_published_reports_byte_identical(suite, sig):
+    assert _render(suite).returncode == 0
+    before = _snapshot(suite["out"])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitrep.cli", "render", "--manifest", str(suite["manifest"]),
+         "--out", str(suite["out"]), "--force", "--format", "html"],
+        cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True)
+    deadline = time.monotonic() + 120
+    for line in process.stdout:  # wait until a notebook is running, then stop mid-run
+        if "executing" in line or time.monotonic() > deadline:
+            break
+    os.killpg(process.pid, sig)
+    process.wait(timeout=60)
+    after = _snapshot(suite["out"])
+    assert after == before
+    assert not [p for p in suite["out"].rglob("*") if p.name.startswith(".tmp")]
