@@ -14,14 +14,18 @@ help: ## list the targets
 reports: setup ## install what is needed, then render every report to reports/ (HTML and PDF)
 	$(BIN)/sitrep render
 
-test: setup ## install what is needed, then run the whole test suite (renders for real)
+test: setup ## install what is needed, run the whole test suite, then render every report
 	$(BIN)/pytest
+	$(BIN)/sitrep render
 
 lab: setup ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 lint: setup ## ruff over the package and the tests
 	$(BIN)/ruff check src tests
+
+bench: setup ## time the suite against the naive chain; writes benchmarks/results/
+	$(BIN)/python benchmarks/render_suite.py --runs 3
 
 check: setup ## validate the shipped data set (exit 2 on bad data)
 	$(BIN)/sitrep check data
@@ -36,4 +40,4 @@ system: ## Debian packages for PDF and browser tests (chromium, fonts, poppler),
 	@scripts/setup-system
 
 clean: ## remove the virtual environment and rendered reports
-	rm -rf $(VENV) reports/*/ reports/index.html
+	rm -rf $(VENV) build reports/*/ reports/index.html

@@ -36,7 +36,20 @@ RESULTS = paths.ROOT / "benchmarks" / "results"
 BIN = Path(sys.executable).parent
 
 
-def measure(command: list[str], *, cwd: Path = paths.ROOT) -> tuple[float, int]:
+def big_table(target: Path) -> Path:
+    """The shipped data set with a 50 MB actors.csv whose one bad row lies near its end."""
+    if not target.exists():
+        shutil.copytree(paths.facts_dir(paths.DEFAULT_DATASET), paths.facts_dir(target))
+        shutil.copytree(paths.sources_dir(paths.DEFAULT_DATASET), paths.sources_dir(target))
+        with open(paths.facts_dir(target) / "actors.csv", "a", encoding="utf-8") as fh:
+            for i in range(420_000):
+                kind = "alien" if i == 419_995 else "person"
+                fh.write(f"synthetic{i:06d},Synthetic actor {i},{kind},,,,{'x' * 80}\n")
+    return target
+
+
+def measure(command: list[str], *, cwd: Path = paths.ROOT,
+            expect_failure: bool = False) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes, summed over the process tree) of one command."""
     started = time.perf_counter()
     process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
@@ -63,7 +76,7 @@ def measure(command: list[str], *, cwd: Path = paths.ROOT) -> tuple[float, int]:
     stop.set()
     sampler.join()
     seconds = time.perf_counter() - started
-    if process.returncode != 0:
+    if (process.returncode != 0) != expect_failure:
         raise SystemExit(f"benchmark step failed ({process.returncode}): {' '.join(command)}\n"
                          f"{stderr[-3000:]}")
     return seconds, peak
@@ -72,6 +85,7 @@ def measure(command: list[str], *, cwd: Path = paths.ROOT) -> tuple[float, int]:
 def naive_chain(entries: list[manifest.Entry], work: Path) -> tuple[float, int]:
     """The naive way: a fresh CLI process per step, per entry, per format."""
     total, peak = 0.0, 0
+    work.mkdir(parents=True, exist_ok=True)
     for entry in entries:
         executed = work / f"{entry.name}.ipynb"
         args = [a for k, v in entry.kernel_parameters().items() for a in ("-p", k, v)]
@@ -144,6 +158,10 @@ def main() -> None:
                             "synthetic": median_of(scale_big)}
         results["scale"]["ratio"] = round(results["scale"]["synthetic"]["median_s"] /
                                           results["scale"]["seed"]["median_s"], 2)
+        results["check_50mb"] = median_of([measure([str(BIN / "sitrep"), "check",
+                                                    str(big_table(work / "big-table"))],
+                                                   expect_failure=True)
+                                           for _ in range(args.runs)])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -171,6 +189,9 @@ def report(r: dict) -> str:
         f"Scale: brief and force sizes for {s['claims']:,} synthetic claims "
         f"{s['synthetic']['median_s']} s (peak RSS {s['synthetic']['peak_rss_mb']} MB) against "
         f"{s['seed']['median_s']} s for the seed data set: {s['ratio']}x.",
+        "",
+        f"Bad data: `sitrep check` on a 50 MB actors.csv with one bad row near its end finds it "
+        f"in {r['check_50mb']['median_s']} s (peak RSS {r['check_50mb']['peak_rss_mb']} MB).",
         "",
     ])
 

@@ -154,3 +154,14 @@ def broken_dataset(tmp_path: Path) -> Callable[..., Path]:
 def clean_dataset(broken_dataset: Callable[..., Path]) -> Path:
     """An unmodified copy of the shipped data set."""
     return broken_dataset(None)
+
+
+def render_report(out: Path, name: str, *args: str, timeout: int = 300):
+    """``sitrep render NAME --out OUT ARGS...`` as a real process (what a user runs)."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "sitrep.cli", "render", name, "--out", str(out), *args],
+        capture_output=True, text=True, timeout=timeout, cwd=Path(out).parent,
+    )

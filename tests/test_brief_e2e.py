@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import render_report
 from pypdf import PdfReader
 
 from sitrep import facts as facts_module
@@ -18,10 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _render(out: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sitrep.cli", "render", "brief", "--out", str(out), *args],
-        capture_output=True, text=True, timeout=300, cwd=out.parent,
-    )
+    return render_report(out, "brief", *args)
 
 
 @pytest.fixture(scope="module")

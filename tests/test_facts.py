@@ -220,6 +220,13 @@ CASES = [
                      d.set_cell("quantities", 4, "lower", "9000")),
           ("quantities.csv", 4, "upper", "qualifier-bounds"),
           ("quantities.csv", 4, "lower", "qualifier-bounds")),
+    _case("claim_dated_after_its_source",  # the source is of Nov 2024 (month precision)
+          lambda d: d.set_cell("claims", 2, "refers_to", "2024-12-01"),
+          ("claims.csv", 2, "refers_to", "date-after-source"), value="2024-12-01"),
+    _case("date_precision_mismatch",  # a day-precise source cannot carry a later claim
+          lambda d: (d.set_cell("sources", 2, "published_precision", "day"),
+                     d.set_cell("claims", 2, "refers_to", "2024-11-11")),
+          ("claims.csv", 2, "refers_to", "date-after-source"), value="2024-11-11"),
     # -- files -------------------------------------------------------------------------------
     _case("non_utf8_file",  # a Latin-1 byte on line 3
           lambda d: d.replace_bytes("issues", b"Ending the war", b"\xe9nding the war"),
@@ -446,3 +453,58 @@ def test_frictionless_reports_broken_foreign_key(broken_dataset):
     assert ["foreign-key", 2, ["actor_id"]] in errors, errors
     # sitrep reports the same row and field
     assert ("positions.csv", 2, "actor_id", "foreign-key") in keys(check(dataset))
+
+
+# -- sitrep render refuses every broken data set, and reports/ stays as it was --------------------
+
+@pytest.mark.parametrize(("mutate", "expected", "also", "value"), CASES)
+def test_render_exits_2_and_changes_nothing(broken_dataset, tmp_path, monkeypatch, capsys,
+                                            mutate, expected, also, value):
+    from sitrep import cli
+
+    dataset = broken_dataset(mutate)
+    monkeypatch.setenv("SITREP_DATA_ROOTS", str(dataset.parent))
+    manifest_file = tmp_path / "reports.toml"
+    manifest_file.write_text('[[report]]\nname = "brief"\nnotebook = "brief.ipynb"\n'
+                             f'parameters.dataset = "{dataset}"\n', encoding="utf-8")
+    out = tmp_path / "reports"
+    (out / "brief").mkdir(parents=True)
+    (out / "brief" / "brief.html").write_text("earlier report", encoding="utf-8")
+    code = cli.main(["render", "--manifest", str(manifest_file), "--out", str(out)])
+    assert code == 2
+    assert (out / "brief" / "brief.html").read_text(encoding="utf-8") == "earlier report"
+    assert sorted(p.name for p in (out / "brief").iterdir()) == ["brief.html"]
+    err = capsys.readouterr().err
+    assert expected[3] in err and "Traceback" not in err
+
+
+def test_header_only_table_of_claims_reports_what_is_left_uncited(broken_dataset):
+    dataset = broken_dataset(lambda d: d.write_rows("claims", d.read_rows("claims")[:1]))
+    found = keys(check(dataset))
+    assert ("sentences.csv", 2, "role", "sentence-covered") in found
+    assert ("quantities.csv", 2, "claim_id", "foreign-key") in found
+
+
+def test_header_only_optional_table_is_clean(broken_dataset):
+    dataset = broken_dataset(lambda d: d.write_rows("relations", d.read_rows("relations")[:1]))
+    assert check(dataset) == []
+
+
+def test_fifty_megabyte_table_with_one_bad_row_near_its_end(broken_dataset):
+    """A 50 MB actors.csv: the one bad row is found with its row number (how long it takes is
+    measured by benchmarks/render_suite.py, not asserted here)."""
+
+    def grow(d) -> None:
+        rows = d.read_rows("actors")
+        filler = "x" * 80
+        extra = [[f"synthetic{i:06d}", f"Synthetic actor {i}", "person", "", "", "", filler]
+                 for i in range(420_000)]
+        extra[-5][2] = "alien"  # the one bad row
+        d.write_rows("actors", rows + extra)
+
+    dataset = broken_dataset(grow)
+    size = (dataset / "facts" / "actors.csv").stat().st_size
+    assert size > 50 * 2**20
+    problems = check(dataset)
+    bad_row = 1 + 19 + 420_000 - 4  # header, 19 shipped actors, then the fifth-last filler row
+    assert keys(problems) == {("actors.csv", bad_row, "kind", "enum")}

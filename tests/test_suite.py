@@ -48,11 +48,34 @@ def test_manifest_expands_matrices(tmp_path, text, names):
     ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nparameters.title = true\n',
      "parameter values are strings"),
     ('[[report]\n', "cannot read the manifest"),
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nparameters.dataset = "../elsewhere"\n',
+     "outside the project"),
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nparameters.dataset = "/etc"\n',
+     "is absolute"),
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nparameters.dataset = "data/../../x"\n',
+     "outside the project"),
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nparameters.dataset = "data\\nx"\n',
+     "line breaks"),
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nmatrix.dataset = ["data", "../x"]\n',
+     "outside the project"),
 ], ids=["unknown_key", "missing_name", "name_escapes_folder", "absolute_name",
         "notebook_outside_notebooks", "unknown_format", "template_unknown_parameter",
-        "duplicate_name", "boolean_parameter", "broken_toml"])
+        "duplicate_name", "boolean_parameter", "broken_toml", "dataset_parent_escape",
+        "dataset_absolute", "dataset_escape_after_normalising", "dataset_with_newline",
+        "dataset_escape_in_matrix"])
 def test_manifest_errors_state_the_rule(tmp_path, text, message):
     with pytest.raises(manifest.ManifestError, match=message):
+        manifest.load(_write_manifest(tmp_path / "m.toml", text))
+
+
+def test_sibling_with_the_same_prefix_is_outside(tmp_path, monkeypatch):
+    root = tmp_path / "data"
+    root.mkdir()
+    sibling = tmp_path / "data-evil"
+    sibling.mkdir()
+    monkeypatch.setenv("SITREP_DATA_ROOTS", str(root))
+    text = f'[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nparameters.dataset = "{sibling}"\n'
+    with pytest.raises(manifest.ManifestError, match="is absolute"):
         manifest.load(_write_manifest(tmp_path / "m.toml", text))
 
 
@@ -75,8 +98,9 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def suite(tmp_path):
+def suite(tmp_path, monkeypatch):
     """Two reports on two copies of the fictional data set, HTML only (fast)."""
+    monkeypatch.setenv("SITREP_DATA_ROOTS", str(tmp_path))
     first, second = tmp_path / "first", tmp_path / "second"
     shutil.copytree(FICTIONAL, first)
     shutil.copytree(FICTIONAL, second)

@@ -507,6 +507,7 @@ def _check_domain(facts: Facts, facts_dir: Path, out: _Collector) -> None:
     _check_grades(facts, facts_dir, out)
     _check_measures(facts, facts_dir, out)
     _check_derived(facts, facts_dir, out)
+    _check_claim_dates(facts, facts_dir, out)
     # Places the map cannot draw (sitrep.place); rows with a problem above are skipped.
     out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
 
@@ -752,3 +753,31 @@ def _check_derived(facts: Facts, facts_dir: Path, out: _Collector) -> None:
             elif unit_of_claim[claim_id] != units.get(row["measure_id"]):
                 out.add(shown, _row_number(index), "inputs", "unit-of-measure", claim_id,
                         "each input must be in the unit of the derived measure")
+
+
+def period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
+    """The last day a date of this precision can mean ('2024-11-10', month -> 2024-11-30)."""
+    if precision == "week":
+        return day + pd.Timedelta(days=6)
+    if precision == "month":
+        return day + pd.offsets.MonthEnd(0)
+    if precision == "year":
+        return day + pd.offsets.YearEnd(0)
+    return day
+
+
+def _check_claim_dates(facts: Facts, facts_dir: Path, out: _Collector) -> None:
+    """A claim cannot hold from a time after its source could have been published: its date,
+    read at its precision, must start no later than the end of the source's period."""
+    shown = paths.display(facts_dir / "claims.csv")
+    sources = _by_id(facts.sources, "source_id")
+    ends = {s: period_end(r["published"], r["published_precision"])
+            for s, r in sources.iterrows() if pd.notna(r["published"])}
+    c = facts.claims
+    latest = pd.to_datetime(c["source_id"].map(ends), errors="coerce")
+    refers = pd.to_datetime(c["refers_to"], errors="coerce")
+    late = (refers > latest).fillna(False).astype(bool)
+    out.add_rows(shown, c, late, "refers_to", "date-after-source",
+                 "a claim cannot refer to a time after its source was published (the source's "
+                 "date read at its precision ends earlier)",
+                 refers.dt.strftime("%Y-%m-%d"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -47,6 +48,30 @@ class Entry:
         return given
 
 
+def data_roots() -> list[Path]:
+    """Folders a manifest's data sets may lie in: the project, and any listed in the
+    environment variable SITREP_DATA_ROOTS (separated by the OS path separator)."""
+    extra = [Path(p).resolve() for p in os.environ.get("SITREP_DATA_ROOTS", "").split(os.pathsep)
+             if p]
+    return [paths.ROOT.resolve(), *extra]
+
+
+def _check_dataset(value: str, where: str) -> None:
+    """A data set path must stay inside an allowed root, checked on the resolved path (so
+    '../', symlinks and a sibling folder sharing the root's name as a prefix are all caught)."""
+    if any(c in value for c in "\0\n\r"):
+        raise ManifestError(f"{where}: the data set path must not hold NUL or line breaks")
+    given = Path(value)
+    if given.is_absolute() and not any(given.resolve().is_relative_to(r)
+                                       for r in data_roots()[1:]):
+        raise ManifestError(f"{where}: data set {value!r} is absolute; give it relative to the "
+                            "project (or list its folder in SITREP_DATA_ROOTS)")
+    resolved = (paths.ROOT / given).resolve()
+    if not any(resolved.is_relative_to(root) for root in data_roots()):
+        raise ManifestError(f"{where}: data set {value!r} resolves to {resolved}, outside the "
+                            "project: a manifest cannot reach out of its folders")
+
+
 def _text(value: object, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ManifestError(f"{where}: parameter values are strings (or numbers), "
@@ -78,10 +103,14 @@ def load(path: Path = paths.MANIFEST) -> list[Entry]:
         if not formats or set(formats) - set(FORMATS):
             raise ManifestError(f"{where}: formats must be among {FORMATS}")
         fixed = {k: _text(v, where) for k, v in item.get("parameters", {}).items()}
+        if "dataset" in fixed:
+            _check_dataset(fixed["dataset"], where)
         matrix = item.get("matrix", {})
         axes = [[(k, _text(v, where)) for v in values] for k, values in matrix.items()]
         for combination in itertools.product(*axes) if axes else [()]:
             parameters = {**fixed, **dict(combination)}
+            if "dataset" in dict(combination):
+                _check_dataset(parameters["dataset"], where)
             try:
                 name = item["name"].format(**parameters)
             except KeyError as error:
