@@ -47,7 +47,8 @@ def write_notebook(path: Path, cells: list[nbformat.NotebookNode]) -> Path:
 def sample_cells() -> list[nbformat.NotebookNode]:
     return [
         new_code_cell(
-            'region = "Kursk"\ntroops = 50000\nrows = 3', metadata={"tags": ["parameters"]}
+            'region = "Kursk"\ntroops = 50000\nrows = 3\noptions = None',
+            metadata={"tags": ["parameters"]}
         ),
         new_code_cell("import pandas as pd\nimport matplotlib.pyplot as plt"),
         new_markdown_cell(
@@ -185,16 +186,16 @@ def test_bad_parameters_are_refused(
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
+    ("name", "value", "expected"),
     [
-        (Path("data/facts"), "data/facts"),
-        (("a", Path("b")), ["a", "b"]),
-        ({"k": [1, 2.5, None, True]}, {"k": [1, 2.5, None, True]}),
-        ("007", "007"),
+        ("region", Path("data/facts"), "data/facts"),
+        ("options", ("a", Path("b")), ["a", "b"]),  # a None default takes any JSON-like value
+        ("options", {"k": [1, 2.5, None, True]}, {"k": [1, 2.5, None, True]}),
+        ("region", "007", "007"),
     ],
 )
-def test_parameter_values_are_made_safe(sample_notebook: Path, value, expected) -> None:
-    assert r.check_parameters(sample_notebook, {"region": value}) == {"region": expected}
+def test_parameter_values_are_made_safe(sample_notebook: Path, name, value, expected) -> None:
+    assert r.check_parameters(sample_notebook, {name: value}) == {name: expected}
 
 
 # --------------------------------------------------------------------------------------------

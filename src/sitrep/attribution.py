@@ -80,28 +80,40 @@ def _attributions(facts: Facts) -> pd.DataFrame:
                                        "said_by"])
 
 
+#: Sources a credit line names one by one; past this many it names the first and counts the rest.
+CREDIT_SOURCES = 6
+CREDIT_CLAIMS = 12
+
+
 def credit_line(facts: Facts, claim_ids: list[str] | tuple[str, ...] | pd.Series) -> str:
     """The credit line under a chart: every source of the claims shown, from its record.
 
-    Ids of derived figures are named with the claims they are computed from.
+    Ids of derived figures are named with the claims they are computed from. A chart drawn from
+    thousands of sources names the first few and counts the rest (each figure's source is in
+    the tables).
     """
     ids = list(claim_ids)
     derived = facts.derived[facts.derived["derived_id"].isin(ids)]
     inputs = [c for row in derived["inputs"] for c in row]
-    claims = facts.claims[facts.claims["claim_id"].isin(ids + inputs)]
-    names = facts.actors.set_index("actor_id")["name"]
+    claims = facts.claims[facts.claims["claim_id"].isin(set(ids + inputs))]
+    names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
+    by_source = claims.groupby("source_id", sort=True)["claim_id"].agg(sorted)
+    sources = facts.sources[facts.sources["source_id"].isin(by_source.index[:CREDIT_SOURCES])]
     parts = []
-    for source_id, group in claims.groupby("source_id", sort=True):
-        source = facts.sources.set_index("source_id").loc[source_id]
-        outlet = names.get(source["outlet_id"], source["outlet_id"])
-        when = date_label(source["published"], source["published_precision"],
-                          source["published_basis"])
-        held = "text held" if source["document"] else "text not held"
-        ids = ", ".join(sorted(group["claim_id"]))
-        site = urlparse(source["url"]).netloc if source["url"] else ""
+    for source in sources.sort_values("source_id").itertuples(index=False):
+        outlet = names.get(source.outlet_id, source.outlet_id)
+        when = date_label(source.published, source.published_precision, source.published_basis)
+        held = "text held" if source.document else "text not held"
+        listed = by_source[source.source_id]
+        shown = ", ".join(listed[:CREDIT_CLAIMS]) + (
+            f" and {len(listed) - CREDIT_CLAIMS:,} more" if len(listed) > CREDIT_CLAIMS else "")
+        site = urlparse(source.url).netloc if source.url else ""
         where = f" ({site})" if site else ""
-        parts.append(f"{outlet}{where}, \u201c{source['title']}\u201d, {when}; {held}; "
-                     f"claims {ids}")
+        parts.append(f"{outlet}{where}, \u201c{source.title}\u201d, {when}; {held}; "
+                     f"claims {shown}")
+    if len(by_source) > CREDIT_SOURCES:
+        rest = by_source.iloc[CREDIT_SOURCES:]
+        parts.append(f"and {len(rest):,} more sources ({sum(map(len, rest)):,} claims)")
     for row in derived.itertuples(index=False):
         parts.append(f"{row.derived_id} derived by the analyst from {', '.join(row.inputs)}")
     return "Source: " + " | ".join(parts) if parts else "Source: none"

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sitrep import paths
 from sitrep.attribution import attributions, date_label
-from sitrep.facts import Facts, load
+from sitrep.facts import Facts
 
 PRECISION_WORDS = {1: "town", 2: "part of a region / near a town", 3: "region only"}
-
-
-def open_dataset(dataset: str | None = None, as_of: str | None = None) -> Facts:
-    """Load and validate a data set (default: the shipped one), cut at ``as_of`` if given."""
-    facts = load(dataset or paths.DEFAULT_DATASET)
-    return facts.until(as_of) if as_of else facts
 
 
 def default_title(facts: Facts) -> str:
@@ -31,12 +24,6 @@ def subtitle(facts: Facts, as_of: str | None, min_grade: str = "") -> str:
     return (f"{cut}: {n_claims} claims from {n_sources} source"
             f"{'s' if n_sources != 1 else ''}.{graded} Every figure is tagged with its claim "
             "id; hedges are kept as the source wrote them.")
-
-
-def id_list(text: str) -> list[str] | None:
-    """A comma-separated parameter as a list of ids; None when empty (meaning: all)."""
-    ids = [part.strip() for part in text.split(",") if part.strip()]
-    return ids or None
 
 
 def takeaways(facts: Facts) -> list[tuple[str, str]]:

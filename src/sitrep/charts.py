@@ -42,13 +42,20 @@ def _text(target, x, y, s, **kwargs):
 
 
 def _style() -> dict:
-    return {"font.family": "sans-serif", "font.sans-serif": FONT, "font.size": 8.5,
+    return {"font.family": FONT, "font.size": 8.5,
             "axes.spines.top": False, "axes.spines.right": False, "axes.spines.left": False,
             "svg.fonttype": "none", "pdf.fonttype": 42}
 
 
 def _thousands(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
+
+
+def _fit(text: str, width: int = 75) -> str:
+    """A label that fits across the chart: at most one line, cut with an ellipsis (the tables
+    carry the full text)."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _hollow(row) -> bool:
@@ -65,7 +72,7 @@ def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
         return _summary_plan(table)
     rows, y = [], 0.0
     for label, group in table.groupby("label", sort=False):
-        rows.append({"y": y, "kind": "measure", "text": str(label)})
+        rows.append({"y": y, "kind": "measure", "text": _fit(str(label))})
         y += 1
         for r in group.head(MAX_ROWS).itertuples():
             x0 = r.lo if pd.notna(r.lo) else (r.hi if pd.notna(r.hi) else r.value)
@@ -75,7 +82,8 @@ def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
                 "measure_id": r.measure_id, "shape": r.shape, "x": r.value, "x0": x0, "x1": x1,
                 "open": "right" if pd.isna(r.hi) else "left" if pd.isna(r.lo) else "",
                 "hollow": _hollow(r), "derived": bool(r.derived),
-                "text": f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]",
+                "text": _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]",
+                             60),
                 "said": textwrap.shorten(
                     r.said_by + (f"; {r.published}" if r.published else ""), 72,
                     placeholder="…"),
@@ -97,7 +105,7 @@ def _summary_plan(table: pd.DataFrame) -> pd.DataFrame:
         group = table[table["label"] == label]
         numbers = group[["lo", "hi"]].stack().dropna()
         open_up = int(group["hi"].isna().sum())
-        rows.append({"y": y, "kind": "measure", "text": str(label)})
+        rows.append({"y": y, "kind": "measure", "text": _fit(str(label))})
         rows.append({
             "y": y + 1.35, "kind": "figure", "claim_id": f"{len(group):,} figures",
             "measure_id": group["measure_id"].iloc[0], "shape": "span",
@@ -229,7 +237,8 @@ def composition_plan(table: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFram
                 "x0": start, "x1": r.hi if pd.notna(r.hi) else r.lo,
                 "open": "right" if pd.isna(r.hi) else "",
                 "hollow": _hollow(r),
-                "text": f"{r.label}: {r.figure}{' (derived)' if r.derived else ''} [{r.claim_id}]",
+                "text": _fit(f"{r.label}: {r.figure}{' (derived)' if r.derived else ''} "
+                             f"[{r.claim_id}]", 110),
             })
             y += 1
     return pd.DataFrame(rows, columns=["y", "role", "claim_id", "measure_id", "label", "x0",

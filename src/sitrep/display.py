@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import warnings
 from collections.abc import Iterable
 
 import pandas as pd
@@ -88,16 +89,36 @@ def title(text: str, subtitle: str = "") -> None:
     _display(HTML(body), metadata={"sitrep": {"title": text}})
 
 
+#: Fonts a chart's text is set in, first match per glyph (Latin, Cyrillic and Arabic in DejaVu
+#: Sans, Korean in Noto Sans CJK): the charts' own list, in force again when the SVG is written.
+CHART_FONTS = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
+
+
 def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     """A chart as an embedded SVG image: sharp in print, its text real text in the PDF.
 
-    The SVG goes into an ``<img>`` as a data URI, never inline, so nothing in it can run; its
-    text is escaped by matplotlib, and the alt text by us. The caption (the credit line) is
-    HTML text under the image, so the PDF's text layer carries it.
+    The SVG keeps its text as ``<text>`` elements (``svg.fonttype="none"``) rather than glyph
+    outlines, so the PDF Chromium prints carries the chart's labels as text that can be found
+    and copied, in fonts the PDF embeds. The SVG names the charts' fonts (:data:`CHART_FONTS`),
+    so the browser draws a Korean name from Noto Sans CJK rather than an empty box, and runs of
+    spaces are kept (``xml:space="preserve"``) as matplotlib laid them out.
+
+    The SVG goes into an ``<img>`` as a data URI, never inline, so nothing in it can run and it
+    loads nothing; its text is XML-escaped by matplotlib, and the alt text by us. The caption
+    (the credit line) is HTML text under the image.
     """
+    import matplotlib as mpl
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg")
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    with mpl.rc_context({"svg.fonttype": "none", "font.sans-serif": CHART_FONTS}), \
+            warnings.catch_warnings():
+        # matplotlib measures a glyph DejaVu Sans lacks (Korean) with an empty box and warns;
+        # the text is written as text, and the browser draws it from the fallback fonts.
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+        fig.savefig(buffer, format="svg")
+    # Spaces in a label are kept as drawn ('50,000  [C01]'); SVG would collapse them.
+    svg = buffer.getvalue().replace(b"<svg ", b'<svg xml:space="preserve" ', 1)
+    encoded = base64.b64encode(svg).decode("ascii")
     width_in = fig.get_figwidth()
     image = (f'<img class="sitrep-chart" alt="{html.escape(alt)}" '
              f'style="width:100%;max-width:{width_in:.2f}in" '

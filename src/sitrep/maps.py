@@ -114,7 +114,7 @@ class PositionMap:
 
 
 def _style() -> dict:
-    return {"font.family": "sans-serif", "font.sans-serif": FONT, "font.size": 7.5,
+    return {"font.family": FONT, "font.size": 7.5,
             "svg.fonttype": "none", "pdf.fonttype": 42, "hatch.linewidth": 0.6}
 
 

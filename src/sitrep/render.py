@@ -13,7 +13,10 @@ Rules this module keeps (see DESIGN.md, "Known traps"):
   requested format has been produced; a failed run leaves ``out_dir`` byte-identical and keeps
   the partially executed notebook in its workdir, whose path the :class:`RenderError` names;
 - parameters are checked before papermill sees them (names must be declared by the notebook's
-  ``parameters`` cell, values must be JSON-like; a ``Path`` is passed as its string);
+  ``parameters`` cell, values must be JSON-like and of the type of the parameter's default, and
+  sitrep's own parameters must have valid values, see :mod:`sitrep.parameters`; a ``Path`` is
+  passed as its string). papermill gets Python values, so none of its command-line or YAML
+  coercions ("007" -> 7, "NO" -> False) ever applies;
 - the HTML loads nothing from the network (no MathJax, require.js, Mermaid or widget scripts);
   the PDF printer aborts every request that is not ``data:``/``about:`` and counts them.
 
@@ -53,6 +56,7 @@ __all__ = [
     "check_parameters",
     "chromium_path",
     "clean_html",
+    "declared_type",
     "execute",
     "pdf_printer",
     "publish",
@@ -168,19 +172,68 @@ def _check_value(name: str, value: Any, where: str) -> Any:
     )
 
 
+_TYPE_NAMES: dict[str, type] = {
+    "str": str, "int": int, "float": float, "bool": bool, "list": list, "dict": dict,
+}
+
+
+def declared_type(spec: Mapping[str, Any]) -> type | None:
+    """The type a parameter is declared with, from papermill's ``inspect_notebook`` entry.
+
+    An annotation (``title: str = ""``) wins; otherwise the type of the default's literal
+    (``title = ""`` is a str). ``None`` when neither says (a ``None`` default, an expression):
+    then any JSON-like value is taken.
+    """
+    annotated = _TYPE_NAMES.get(str(spec.get("inferred_type_name", "")).strip())
+    if annotated is not None:
+        return annotated
+    import ast
+
+    try:
+        default = ast.literal_eval(str(spec.get("default", "")))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if default is None:
+        return None
+    kind = type(default)
+    return {tuple: list}.get(kind, kind) if kind in (*_TYPE_NAMES.values(), tuple) else None
+
+
+def _fits(value: Any, declared: type) -> bool:
+    if declared is bool:
+        return isinstance(value, bool)
+    if declared is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if declared is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, declared)
+
+
 def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate ``parameters`` against the notebook's ``parameters`` cell.
+    """Validate ``parameters`` against the notebook's ``parameters`` cell, before anything runs.
 
     papermill only warns about names the notebook does not declare (so a typo silently renders
-    the defaults) and writes values it cannot translate (a ``Path``) as raw code. Here every name
-    must be an identifier declared by the notebook, and every value JSON-like.
+    the defaults), converts nothing it is given as Python values but writes values it cannot
+    translate (a ``Path``) as raw code. Here:
+
+    - every name must be an identifier the notebook declares;
+    - every value must be JSON-like (a path is taken as its string, a tuple as a list);
+    - every value must have the parameter's declared type (:func:`declared_type`: the type of
+      its default), so 7 or False for a str parameter is refused, never turned into text;
+    - sitrep's own parameters (:data:`sitrep.parameters.KNOWN`: ``as_of``, ``min_grade``,
+      ``extent``, ...) must have a valid value.
 
     Returns:
         The parameters with paths turned into strings and tuples into lists.
+
+    Raises:
+        RenderError: naming the notebook, the parameter, the rule and the value.
     """
     if not parameters:
         return {}
     import papermill
+
+    from sitrep import parameters as sitrep_parameters
 
     declared = papermill.inspect_notebook(str(notebook))
     checked: dict[str, Any] = {}
@@ -193,7 +246,24 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str,
                 f"notebook {notebook} does not declare parameter {name!r} (declared: {known})",
                 notebook=notebook,
             )
-        checked[name] = _check_value(name, value, "the value")
+        value = _check_value(name, value, "the value")
+        kind = declared_type(declared[name])
+        if kind is not None and not _fits(value, kind):
+            hint = ""
+            if kind is str and isinstance(value, bool | int | float):
+                hint = ("; pass it as text: papermill's `-p` and YAML turn 007 into 7 and NO "
+                        "into False, sitrep does not")
+            raise RenderError(
+                f"notebook {notebook}: parameter {name!r} is declared {kind.__name__} "
+                f"(default {declared[name].get('default')}), but the value is {value!r} "
+                f"({type(value).__name__}){hint}",
+                notebook=notebook,
+            )
+        try:
+            sitrep_parameters.check(name, value)
+        except sitrep_parameters.ParameterError as error:
+            raise RenderError(f"notebook {notebook}: {error}", notebook=notebook) from error
+        checked[name] = value
     return checked
 
 

@@ -160,7 +160,7 @@ def relations_table(tidy: pd.DataFrame) -> pd.DataFrame:
 
 
 def _style() -> dict:
-    return {"font.family": "sans-serif", "font.sans-serif": FONT, "font.size": 7.5,
+    return {"font.family": FONT, "font.size": 7.5,
             "svg.fonttype": "none", "pdf.fonttype": 42}
 
 

@@ -174,7 +174,14 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
                  printer: Callable[[str], bytes] | None, progress: Progress,
                  kernels: KernelPool | None = None) -> Outcome:
     """Execute once, convert to every format, publish outputs and render.json together."""
-    from sitrep.render import RenderError, execute, publish, report_title, to_html
+    from sitrep.render import (
+        RenderError,
+        check_parameters,
+        execute,
+        publish,
+        report_title,
+        to_html,
+    )
 
     started = time.perf_counter()
     out_dir = out_root / entry.name
@@ -183,6 +190,7 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
     try:
         progress.step(entry, "executing")
         try:
+            check_parameters(entry.notebook, entry.kernel_parameters())  # before any kernel
             km = kernels.get() if kernels is not None else None
             nb = execute(entry.notebook, entry.kernel_parameters(), work, km=km)
         except RenderError as error:
