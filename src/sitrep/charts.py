@@ -213,10 +213,6 @@ def _legend(with_derived: bool) -> list:
     return handles
 
 
-#: The brief's name for the same chart (one implementation, two notebooks).
-force_size_chart = interval_chart
-
-
 def composition_plan(table: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     """How the figures relate: each whole measure's figures, with its parts' figures inside.
 
