@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 system: ## Debian packages for PDF and browser tests (chromium, fonts, poppler), when missing
-	@scripts/setup-system
+	@scripts/setup-system "$(VENV)"
 
 clean: ## remove the virtual environment and rendered reports
 	rm -rf $(VENV) build reports/*/ reports/index.html
