@@ -21,8 +21,9 @@ test: setup ## install what is needed, run the whole test suite, then render eve
 lab: setup ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-lint: setup ## ruff over the package and the tests
+lint: setup ## ruff over the package and the tests; the import contract of the three floors
 	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
 
 bench: setup ## time the suite against the naive chain; writes benchmarks/results/
 	$(BIN)/python benchmarks/render_suite.py --runs 3

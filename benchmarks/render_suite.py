@@ -30,7 +30,9 @@ from pathlib import Path
 
 import psutil
 
-from sitrep import manifest, paths, synthetic
+from sitrep.pipeline import manifest
+from sitrep import paths
+from sitrep.model import synthetic
 
 RESULTS = paths.ROOT / "benchmarks" / "results"
 BIN = Path(sys.executable).parent

@@ -11,8 +11,8 @@ import pytest
 from conftest import render_report
 from pypdf import PdfReader
 
-from sitrep import maps
-from sitrep.facts import load
+from sitrep.model import load
+from sitrep.views import maps
 
 pytestmark = pytest.mark.e2e
 

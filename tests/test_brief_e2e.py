@@ -11,8 +11,8 @@ import pytest
 from conftest import render_report
 from pypdf import PdfReader
 
-from sitrep import facts as facts_module
-from sitrep.render import pdf_printer
+import sitrep.model as facts_module
+from sitrep.pipeline.render import pdf_printer
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sitrep import paths
-from sitrep.facts import Facts, FactsError, Problem, check, load
+from sitrep.model import Facts, FactsError, Problem, check, load
 
 SOURCE_ID = "dagens-2024-11-russia-50000"
 SENTENCE_TOTAL = 18

@@ -11,8 +11,8 @@ import re
 import matplotlib as mpl
 import pytest
 
-from sitrep import labels, maps, place
-from sitrep.facts import load
+from sitrep.model import load, place
+from sitrep.views import labels, maps
 
 ACTORS = {"russian_forces": "Russian forces", "nk_forces": "North Korean forces",
           "ukrainian_forces": "Ukrainian forces"}

@@ -2,9 +2,10 @@
 
 papermill's own command line turns ``-p x 007`` into 7 and YAML turns ``NO`` into False; sitrep
 never goes through either: it hands papermill Python values, after
-:func:`sitrep.render.check_parameters` has checked each name, type (the default's, in the
-notebook's ``parameters`` cell) and value (:mod:`sitrep.parameters`). These tests hold each rule,
-then send awkward strings through a real kernel and a real render and read them back.
+:func:`sitrep.pipeline.render.check_parameters` has checked each name, type (the default's,
+in the notebook's ``parameters`` cell) and value (:mod:`sitrep.pipeline.parameters`). These
+tests hold each rule, then send awkward strings through a real kernel and a real render and
+read them back.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from sitrep import cli, paths, render
-from sitrep import parameters as p
-from sitrep.render import RenderError
+from sitrep import cli, paths
+from sitrep.pipeline import parameters as p
+from sitrep.pipeline import render
+from sitrep.pipeline.render import RenderError
 
 NOTEBOOKS = {path.stem: path for path in sorted(paths.NOTEBOOKS.glob("*.ipynb"))}
 

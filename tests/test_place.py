@@ -13,8 +13,8 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from sitrep import paths, place
-from sitrep.facts import Problem, check, load
+from sitrep import paths
+from sitrep.model import Problem, check, load, place
 
 
 @pytest.fixture(scope="module")

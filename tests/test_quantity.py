@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from sitrep import charts, paths, quantity
-from sitrep.facts import load
+from sitrep import paths
+from sitrep.model import load, quantity
+from sitrep.views import charts
 
 FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"
 NAN = math.nan

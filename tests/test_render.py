@@ -1,4 +1,4 @@
-"""Tests for sitrep.render: real papermill runs, real nbconvert, real Chromium (no mocks).
+"""Tests for sitrep.pipeline.render: real papermill runs, real nbconvert, real Chromium (no mocks).
 
 Notebooks are built on the fly with nbformat. The expensive steps (kernel, browser) run once per
 module through module-scoped fixtures; tests marked ``e2e`` need the kernel and/or Chromium.
@@ -20,8 +20,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from sitrep import render as r
-from sitrep.render import RenderError
+from sitrep.pipeline import render as r
+from sitrep.pipeline.render import RenderError
 
 TITLE = "Kursk & Курськ brief"
 NON_ASCII = ["Курськ", "조선", "\u201c50,000\u201d"]  # Cyrillic, Hangul, curly quotes
@@ -563,6 +563,6 @@ def test_to_pdf_without_printer_launches_its_own_browser() -> None:
 
 def test_render_module_import_is_light() -> None:
     heavy = ("nbformat", "papermill", "nbconvert", "playwright")
-    code = f"import sys, sitrep.render; print(any(m in sys.modules for m in {heavy!r}))"
+    code = f"import sys, sitrep.pipeline.render; print(any(m in sys.modules for m in {heavy!r}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -10,8 +10,8 @@ import re
 import matplotlib as mpl
 import pytest
 
-from sitrep import display, labels, stance
-from sitrep.facts import load
+from sitrep.model import load
+from sitrep.views import display, labels, stance
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep import manifest, paths
+from sitrep import paths
+from sitrep.pipeline import manifest
 
 FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"
 

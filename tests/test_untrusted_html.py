@@ -30,8 +30,10 @@ from pathlib import Path
 import pytest
 from conftest import DatasetEditor, copy_dataset
 
-from sitrep import facts as facts_module
-from sitrep import paths, render, sources
+import sitrep.model as facts_module
+from sitrep import paths
+from sitrep.model import sources
+from sitrep.pipeline import render
 
 #: 3000 letters without a break opportunity (after the tag): they must wrap, not run off the
 #: page. Not periodic, so that a piece of it found in a PDF's text is found where it belongs.
@@ -441,7 +443,7 @@ def _captured_title(text: str, subtitle: str = ""):
     """display.title's output, caught as IPython's display() would hand it to the notebook."""
     from unittest import mock
 
-    from sitrep import display
+    from sitrep.views import display
 
     shown = []
     with mock.patch.object(display, "_display",
@@ -457,7 +459,7 @@ def _chart(**kwargs):
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from sitrep import display
+    from sitrep.views import display
 
     fig = Figure(figsize=(2, 1))
     fig.add_subplot().plot([0, 1], [0, 1])
@@ -468,7 +470,7 @@ def _surface(name: str, text: str):
     """(output object, output metadata) of one display helper showing ``text``."""
     import pandas as pd
 
-    from sitrep import display
+    from sitrep.views import display
 
     frame = pd.DataFrame({"Column": ["plain", text]})
     return {
@@ -516,7 +518,7 @@ def surfaces_page(browser) -> dict[str, tuple[str, Probe]]:
 @pytest.mark.parametrize("variant", ["sanitized", "escaping-only"])
 @pytest.mark.parametrize("surface", SURFACES)
 def test_every_display_surface_escapes(surfaces_page, surface, variant):
-    """Each helper of sitrep.display, through nbconvert and the browser, with and without the
+    """Each helper of sitrep.views.display, through nbconvert and the browser, with and without the
     sanitiser: no payload runs and each stays text. Remove the escaping from any one helper and
     its case fails, whether or not a report routes data set text through it today."""
     page_html, seen = surfaces_page[variant]

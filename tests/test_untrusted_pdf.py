@@ -40,8 +40,8 @@ from test_untrusted_html import (
     tagged,
 )
 
-from sitrep import facts as facts_module
-from sitrep import render
+import sitrep.model as facts_module
+from sitrep.pipeline import render
 
 pytestmark = pytest.mark.e2e
 

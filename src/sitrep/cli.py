@@ -16,7 +16,7 @@ from sitrep import __version__, paths
 EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 def _check(args: argparse.Namespace) -> int:
-    from sitrep.facts import check
+    from sitrep.model import check
 
     dataset = Path(args.dataset)
     problems = check(dataset)
@@ -31,7 +31,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from sitrep.facts import write_descriptor
+    from sitrep.model import write_descriptor
 
     written = write_descriptor(Path(args.dataset))
     print(f"wrote {paths.display(written)}: sitrep's schema, with the data set's own title")
@@ -49,7 +49,7 @@ def _parse_parameter(text: str) -> tuple[str, str]:
 def _render(args: argparse.Namespace) -> int:
     import fnmatch
 
-    from sitrep import manifest, suite
+    from sitrep.pipeline import manifest, suite
 
     try:
         entries = manifest.load(args.manifest)
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf")
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
     render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
-                        help="the report manifest (default: reports/reports.toml)")
+                        help="the report manifest (default: reports.toml)")
     render.add_argument("-j", "--jobs", type=int, default=0,
                         help="reports rendered side by side (default: one per core)")
     render.add_argument("--force", action="store_true",

@@ -12,7 +12,7 @@ REPORTS = ROOT / "reports"
 SCHEMA = PACKAGE / "schema" / "datapackage.json"
 TEMPLATES = PACKAGE / "templates"
 #: The report manifest: which notebooks render to which reports.
-MANIFEST = REPORTS / "reports.toml"
+MANIFEST = ROOT / "reports.toml"
 #: Scratch space of the renderer, outside reports/ so an interrupted run leaves nothing there.
 BUILD = ROOT / "build"
 STAGING = BUILD / "staging"

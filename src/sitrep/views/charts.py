@@ -21,30 +21,18 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from sitrep.quantity import APPROXIMATE, number
+from sitrep.model.quantity import APPROXIMATE, number
+from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, rc
 
-#: Colours that stay apart in greyscale: reported figures dark, derived ones mid-grey.
-INK = "#1b2a41"
-PART = "#4f6d8f"
-DERIVED = "#8a8a8a"
-MUTED = "#555555"
-GRID = "#dddddd"
-FONT = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
 MAX_ROWS = 40  # past this many figures a chart summarises each measure instead of listing
 MAX_MEASURES = 12  # measures a summarised chart shows; the rest are counted
 MAX_LABELLED = 12  # marks per timeline panel that get their claim id beside them
 MAX_POINTS = 200  # past this many figures a timeline panel shows spans per date
 
 
-def _text(target, x, y, s, **kwargs):
-    """Place untrusted text literally (no mathtext)."""
-    return target.text(x, y, s, parse_math=False, **kwargs)
-
-
 def _style() -> dict:
-    return {"font.family": FONT, "font.size": 8.5,
-            "axes.spines.top": False, "axes.spines.right": False, "axes.spines.left": False,
-            "svg.fonttype": "none", "pdf.fonttype": 42}
+    return rc(8.5, **{"axes.spines.top": False, "axes.spines.right": False,
+                      "axes.spines.left": False})
 
 
 def _thousands(axis) -> None:
@@ -155,7 +143,8 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
                    width: float = 7.0) -> Figure:
     """One row per figure, grouped by measure; bounds drawn as the text gives them.
 
-    ``table`` is ``sitrep.quantity.figures(...)``; its credit line goes under the image as text.
+    ``table`` is ``sitrep.model.quantity.figures(...)``; its credit line goes under the image
+    as text.
     """
     if table.empty:
         return empty_chart("No reported figures in the data set (up to the cut-off, if any).",
@@ -176,13 +165,15 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
             if row["kind"] == "figure":
                 _draw_interval(ax, row, xmax)
                 colour = DERIVED if row["derived"] else INK
-                _text(ax, -0.86, row["y"] - 0.2, row["text"], transform=ax.get_yaxis_transform(),
-                      fontsize=9, va="center", ha="left", fontweight="bold", color=colour)
-                _text(ax, -0.86, row["y"] + 0.27, row["said"], transform=ax.get_yaxis_transform(),
-                      fontsize=7.5, va="center", ha="left", color=MUTED)
+                draw_text(ax, -0.86, row["y"] - 0.2, row["text"],
+                          transform=ax.get_yaxis_transform(), fontsize=9, va="center", ha="left",
+                          fontweight="bold", color=colour)
+                draw_text(ax, -0.86, row["y"] + 0.27, row["said"],
+                          transform=ax.get_yaxis_transform(), fontsize=7.5, va="center",
+                          ha="left", color=MUTED)
             else:
                 weight = "bold" if row["kind"] == "measure" else "normal"
-                _text(ax, -0.88, row["y"], row["text"], transform=ax.get_yaxis_transform(),
+                draw_text(ax, -0.88, row["y"], row["text"], transform=ax.get_yaxis_transform(),
                       fontsize=9.5, fontweight=weight, va="center", ha="left", color=INK)
         ax.set_ylim(plan["y"].max() + 1, -0.7)
         ax.set_xlim(0, xmax)
@@ -192,7 +183,7 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
         ax.set_axisbelow(True)
         ax.set_xlabel(", ".join(sorted(set(table["unit"]))), color=MUTED)
         if title:
-            _text(fig, 0.03, 1 - 0.2 / height, title, fontsize=11, fontweight="bold",
+            draw_text(fig, 0.03, 1 - 0.2 / height, title, fontsize=11, fontweight="bold",
                   va="top", ha="left", color=INK)
         fig.legend(handles=_legend(bool(marks["derived"].any())), loc="lower left",
                    bbox_to_anchor=(0.02, 0.02 / height), ncol=4, frameon=False, fontsize=7,
@@ -271,7 +262,7 @@ def composition_chart(table: pd.DataFrame, measures: pd.DataFrame, *,
                 ax.add_patch(Rectangle((0, y - 0.3), row.x1, 0.6, facecolor=face,
                                        edgecolor=edge, lw=1.4, hatch=hatch,
                                        linestyle="--" if row.role == "derived" else "-"))
-            _text(ax, xmax * 0.01, y - 0.42, row.text, fontsize=8, va="bottom", ha="left",
+            draw_text(ax, xmax * 0.01, y - 0.42, row.text, fontsize=8, va="bottom", ha="left",
                   color=INK)
         ax.set_xlim(0, xmax)
         ax.set_ylim(len(plan) - 0.4, -0.9)
@@ -323,9 +314,9 @@ def timeline_chart(table: pd.DataFrame, *, width: float = 7.0) -> Figure:
                                    high=rows["hi"].fillna(rows["x"])).groupby("date")
                 ax.vlines(span["low"].min().index, span["low"].min(), span["high"].max(),
                           color=INK, lw=4, alpha=0.35)
-                _text(ax, 1.0, 1.06, f"{len(rows):,} figures: span per report date",
+                draw_text(ax, 1.0, 1.06, f"{len(rows):,} figures: span per report date",
                       transform=ax.transAxes, fontsize=7, color=MUTED, va="bottom", ha="right")
-                _text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9,
+                draw_text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9,
                       fontweight="bold", color=INK, va="bottom")
                 ax.set_ylim(0, top)
                 _thousands(ax.yaxis)
@@ -346,9 +337,9 @@ def timeline_chart(table: pd.DataFrame, *, width: float = 7.0) -> Figure:
                     if pd.isna(r.hi):
                         ax.annotate("", xy=(r.date, top), xytext=(r.date, r.lo),
                                     arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0})
-                    _text(ax, r.date, r.x, f"  {r.claim_id}", fontsize=7, va="center",
+                    draw_text(ax, r.date, r.x, f"  {r.claim_id}", fontsize=7, va="center",
                           color=MUTED, clip_on=True)
-            _text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9, fontweight="bold",
+            draw_text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9, fontweight="bold",
                   color=INK, va="bottom")
             ax.set_ylim(0, top)
             _thousands(ax.yaxis)
@@ -364,5 +355,5 @@ def empty_chart(message: str, *, width: float = 7.0) -> Figure:
     """A small figure that says there is nothing to draw, rather than an empty axis."""
     with mpl.rc_context(_style()):
         fig = Figure(figsize=(width, 0.6))
-        _text(fig, 0.03, 0.5, message, fontsize=9.5, color=INK, va="center", ha="left")
+        draw_text(fig, 0.03, 0.5, message, fontsize=9.5, color=INK, va="center", ha="left")
     return fig

@@ -1,7 +1,7 @@
 """The report manifest: which notebooks render to which reports, with which parameters.
 
-``reports/reports.toml`` lists entries; an entry with a ``matrix`` expands to one report per
-combination of its values, its name a template such as ``brief-as-of-{as_of}``.
+``reports.toml`` (at the project root) lists entries; an entry with a ``matrix`` expands to one
+report per combination of its values, its name a template such as ``brief-as-of-{as_of}``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitrep import __version__, paths
+from sitrep import paths
 
 FORMATS = ("html", "pdf")
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
@@ -125,32 +125,6 @@ def load(path: Path = paths.MANIFEST) -> list[Entry]:
     if duplicates:
         raise ManifestError(f"{paths.display(path)}: report names must be unique: {duplicates}")
     return entries
-
-
-def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-
-
-def digest_files(files: list[Path], root: Path) -> str:
-    """SHA-256 over the files' relative names and contents."""
-    hasher = hashlib.sha256()
-    for file in files:
-        hasher.update(str(file.relative_to(root)).encode("utf-8") + b"\0")
-        hasher.update(hashlib.sha256(file.read_bytes()).digest())
-    return hasher.hexdigest()
-
-
-def dataset_digest(dataset: Path) -> str:
-    """Checksum of every file of a data set that a report reads: facts, sources, geo."""
-    files = [*_files(paths.facts_dir(dataset)), *_files(paths.sources_dir(dataset))]
-    geo = paths.geo_dir(dataset)
-    return digest_files(files, dataset) + "+" + digest_files(_files(geo), geo)[:16]
-
-
-def code_digest() -> str:
-    """Checksum of the package itself: its version, modules, templates and schema."""
-    files = [p for p in _files(paths.PACKAGE) if "__pycache__" not in p.parts]
-    return f"{__version__}+{digest_files(files, paths.PACKAGE)[:16]}"
 
 
 def input_digest(entry: Entry, dataset: str, code: str) -> str:

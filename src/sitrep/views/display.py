@@ -18,6 +18,8 @@ from IPython.display import HTML
 from IPython.display import display as _display
 from matplotlib.figure import Figure
 
+from sitrep.views.style import FONT
+
 EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
 
 
@@ -89,17 +91,12 @@ def title(text: str, subtitle: str = "") -> None:
     _display(HTML(body), metadata={"sitrep": {"title": text}})
 
 
-#: Fonts a chart's text is set in, first match per glyph (Latin, Cyrillic and Arabic in DejaVu
-#: Sans, Korean in Noto Sans CJK): the charts' own list, in force again when the SVG is written.
-CHART_FONTS = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
-
-
 def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     """A chart as an embedded SVG image: sharp in print, its text real text in the PDF.
 
     The SVG keeps its text as ``<text>`` elements (``svg.fonttype="none"``) rather than glyph
     outlines, so the PDF Chromium prints carries the chart's labels as text that can be found
-    and copied, in fonts the PDF embeds. The SVG names the charts' fonts (:data:`CHART_FONTS`),
+    and copied, in fonts the PDF embeds. The SVG names the charts' fonts (:data:`FONT`),
     so the browser draws a Korean name from Noto Sans CJK rather than an empty box, and runs of
     spaces are kept (``xml:space="preserve"``) as matplotlib laid them out.
 
@@ -110,7 +107,7 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     import matplotlib as mpl
 
     buffer = io.BytesIO()
-    with mpl.rc_context({"svg.fonttype": "none", "font.sans-serif": CHART_FONTS}), \
+    with mpl.rc_context({"svg.fonttype": "none", "font.sans-serif": FONT}), \
             warnings.catch_warnings():
         # matplotlib measures a glyph DejaVu Sans lacks (Korean) with an empty box and warns;
         # the text is written as text, and the browser draws it from the fallback fonts.

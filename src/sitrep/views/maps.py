@@ -2,7 +2,7 @@
 
 Every position (and every claim that names a place but puts no actor there) becomes a *mark*:
 a row of :func:`marks`, with its claim, actor, activity, place and the place's geometry from
-:mod:`sitrep.place`. :func:`position_map` draws them and returns the figure together with what
+:mod:`sitrep.model.place`. :func:`position_map` draws them and returns the figure together with what
 it drew (:class:`PositionMap`), so tests check the data, not only the picture.
 
 How the map keeps the source's precision:
@@ -23,7 +23,6 @@ with ``parse_math=False``.
 
 from __future__ import annotations
 
-import itertools
 import math
 import textwrap
 from collections.abc import Sequence
@@ -50,16 +49,24 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from sitrep import paths
-from sitrep.attribution import attributions, credit_line
-from sitrep.facts import Facts
-from sitrep.labels import Placer
-from sitrep.place import Layers, read_layers, resolve
+from sitrep.model.attribution import attributions, credit_line
+from sitrep.model.facts import Facts
+from sitrep.model.place import Layers, read_layers, resolve
+from sitrep.views.labels import Placer
+from sitrep.views.style import (
+    INK,
+    MUTED,
+    NEUTRAL,
+    OTHER_ACTORS,
+    PRECISION_WORDS,
+    actor_colours,
+    draw_text,
+    rc,
+)
 
 # -- symbols ---------------------------------------------------------------------------------
 
 #: Actor colours by country; their lightness differs, so they part in greyscale too.
-COUNTRY_COLOURS = {"RU": "#8c1d18", "KP": "#f0a202", "UA": "#3f7fd0"}
-OTHER_COLOURS = ["#4a4a4a", "#7b52ab", "#1b8a5a", "#b35806"]
 
 #: Marker of each activity (matplotlib marker codes) and the word the legend uses.
 ACTIVITY_MARKERS = {
@@ -68,11 +75,9 @@ ACTIVITY_MARKERS = {
 }
 NAMED = "named"  # a claim that names the place without putting an actor there
 NAMED_MARKER = "_"
-NAMED_COLOUR = "#6b6b6b"
+NAMED_COLOUR = NEUTRAL
 HOLLOW_ROLES = {"objective", "target"}
 
-INK = "#1b2a41"
-MUTED = "#555555"
 ZONE_EDGE = "#333333"
 ZONE_FILL = "#7d7d7d"
 HATCHES = ["////", "\\\\\\\\", "||||", "----"]
@@ -83,9 +88,7 @@ NOTE_SIZE = 6.2
 LEGEND_SIZE = 6.6
 OCCUPIED = "#8c1d18"
 OCCUPIED_HATCH = "xx"
-FONT = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
 
-PRECISION_WORDS = {1: "town", 2: "part of a region", 3: "region"}
 
 CRIMEA_NOTE = ("Crimea is drawn as Ukrainian territory occupied by Russia (hatched in red), "
                "following ISO 3166-2 and the internationally recognised border; the boundary "
@@ -106,7 +109,7 @@ class PositionMap:
     figure: Figure
     marks: gpd.GeoDataFrame          # one row per claim mark (see :func:`marks`), + in_view
     zones: gpd.GeoDataFrame          # one row per place drawn: place_id, drawn_as, style
-    labels: pd.DataFrame             # every label tried (sitrep.labels.Placer.table)
+    labels: pd.DataFrame             # every label tried (sitrep.views.labels.Placer.table)
     extent: tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max shown
     crs: str
     credit: str                      # boundaries and coordinates, with their licences
@@ -114,36 +117,16 @@ class PositionMap:
 
 
 def _style() -> dict:
-    return {"font.family": FONT, "font.size": 7.5,
-            "svg.fonttype": "none", "pdf.fonttype": 42, "hatch.linewidth": 0.6}
-
-
-def _text(target, x, y, s, **kwargs):
-    """Place untrusted text literally (no mathtext)."""
-    return target.text(x, y, s, parse_math=False, **kwargs)
+    return rc(7.5, **{"hatch.linewidth": 0.6})
 
 
 #: Past this many actors the least frequent share one symbol; past this many claims a place's
 #: box lists the first ones and counts the rest.
 MAX_ACTORS = 8
 MAX_CALLOUT_ROWS = 8
-OTHER_ACTORS = "__other_actors__"
 
 #: A white halo keeps a map label legible over hatching and borders.
 HALO = [withStroke(linewidth=2.2, foreground="white")]
-
-
-def actor_colours(actors: pd.DataFrame, ids: Sequence[str]) -> dict[str, str]:
-    """A colour per actor id: by the actor's country where known, else from a fixed list."""
-    country = actors.set_index("actor_id")["country"]
-    colours, spare = {}, itertools.cycle(OTHER_COLOURS)
-    for actor_id in ids:
-        if actor_id == OTHER_ACTORS:
-            colours[actor_id] = NAMED_COLOUR
-            continue
-        code = str(country.get(actor_id, ""))
-        colours[actor_id] = COUNTRY_COLOURS.get(code) or next(spare)
-    return colours
 
 
 # -- the marks -------------------------------------------------------------------------------
@@ -406,7 +389,7 @@ def _scale_bar(ax, corner: str, xlim, ylim) -> list:
                                               lw=0.6, zorder=9)))
     km = length / 1000
     for frac, label in ((0, "0"), (0.5, f"{km / 2:g}"), (1, f"{km:g} km")):
-        artists.append(_text(ax, x0 + frac * length, y0 + bar * 1.6, label, fontsize=6.3,
+        artists.append(draw_text(ax, x0 + frac * length, y0 + bar * 1.6, label, fontsize=6.3,
                              ha="center", va="bottom", color=INK, zorder=9))
     return artists
 
@@ -425,7 +408,7 @@ def _north_arrow(ax, crs: str, corner: str, xlim, ylim) -> list:
                        head_length=h * 0.022, length_includes_head=True, fc=INK, ec=INK,
                        zorder=9)
     ax.add_patch(arrow)
-    label = _text(ax, x + dx * scale * 1.1, y + dy * scale * 1.1, "N", fontsize=8,
+    label = draw_text(ax, x + dx * scale * 1.1, y + dy * scale * 1.1, "N", fontsize=8,
                   fontweight="bold", ha="center", va="bottom", color=INK, zorder=9)
     return [arrow, label]
 
@@ -516,7 +499,7 @@ def position_map(facts: Facts, *, actors: str | Sequence[str] | None = None,
 def _empty(table: gpd.GeoDataFrame, extent, crs: str, width: float) -> PositionMap:
     """No positions to draw: a line that says so, not an empty map."""
     fig = Figure(figsize=(width, 0.6), dpi=100)
-    _text(fig, 0.02, 0.5, "No positions or places recorded in the data set (up to the "
+    draw_text(fig, 0.02, 0.5, "No positions or places recorded in the data set (up to the "
           "cut-off, if any).", fontsize=9, color=INK, va="center", ha="left")
     labels = Placer(fig).table()
     zones = gpd.GeoDataFrame(columns=["place_id", "drawn_as", "style", "geometry"],
@@ -690,10 +673,10 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
 
     # Keys and notes under the map.
     _add_legends(fig, keys, margin / width, (notes_h + legend_h + gap + 0.05) / height)
-    _text(fig, margin / width, 0.05 / height, notes, fontsize=NOTE_SIZE, color=MUTED,
+    draw_text(fig, margin / width, 0.05 / height, notes, fontsize=NOTE_SIZE, color=MUTED,
           va="bottom", ha="left", linespacing=1.25)
     if title:
-        _text(fig, margin / width, 1 - 0.08 / height, title, fontsize=10.5, fontweight="bold",
+        draw_text(fig, margin / width, 1 - 0.08 / height, title, fontsize=10.5, fontweight="bold",
               color=INK, va="top", ha="left")
 
     zones = gpd.GeoDataFrame(zone_rows, columns=["place_id", "drawn_as", "style", "geometry"],
@@ -750,7 +733,7 @@ def _pole(geometry: BaseGeometry) -> Point:
 def _label_dot(placer: Placer, ax, text: str, xy: tuple[float, float], *, kind: str,
                required: bool, **style) -> None:
     """A short label beside a dot: right, left, above, below, then the diagonals."""
-    label = _text(ax, xy[0], xy[1], text, ha="left", va="bottom", zorder=10,
+    label = draw_text(ax, xy[0], xy[1], text, ha="left", va="bottom", zorder=10,
                   path_effects=HALO, **style)
     size = label.get_window_extent(placer.renderer)
     tw, th = size.width, size.height
@@ -849,7 +832,7 @@ def _country_labels(ax, placer: Placer, layers: Layers, crs: str, view: BaseGeom
         if free.is_empty:
             continue
         pt = _pole(free)
-        label = _text(ax, pt.x, pt.y, " ".join(str(r.name).upper()), fontsize=8.5,
+        label = draw_text(ax, pt.x, pt.y, " ".join(str(r.name).upper()), fontsize=8.5,
                       color="#9a9284", fontweight="bold", ha="center", va="center",
                       zorder=5)
         size = label.get_window_extent(placer.renderer)
@@ -878,7 +861,7 @@ def _unit_labels(ax, placer: Placer, a1: gpd.GeoDataFrame, view_proj,
         pt = _pole(r.visible)
         # A halo only over a zone's hatching (halos cost a path each in the SVG).
         over = any(z.contains(pt) for z in zones)
-        label = _text(ax, pt.x, pt.y, r.name, fontsize=6.2, color="#8a8070",
+        label = draw_text(ax, pt.x, pt.y, r.name, fontsize=6.2, color="#8a8070",
                       fontstyle="italic", ha="center", va="center", zorder=5,
                       path_effects=HALO if over else None)
         size = label.get_window_extent(placer.renderer)
@@ -930,7 +913,7 @@ def _inset(fig: Figure, ax, layers: Layers, crs: str, view: BaseGeometry, corner
         if piece.is_empty:
             continue
         at = gpd.GeoSeries([_pole(piece)], crs="EPSG:4326").to_crs(crs).iloc[0]
-        _text(inset, at.x, at.y, str(hit["name"].iloc[0]).upper(), fontsize=5.5,
+        draw_text(inset, at.x, at.y, str(hit["name"].iloc[0]).upper(), fontsize=5.5,
               color="#333333", ha="center", va="center", zorder=6)
     return inset
 
@@ -1018,7 +1001,7 @@ def _measure(keys: list[tuple[str, list]], notes: str, width: float) -> tuple[fl
         legends = _add_legends(scratch, keys, 0.0, 1.0)
         legend_h = max((lg.get_window_extent(renderer).height for lg in legends),
                        default=0.0) / scratch.dpi
-        text = _text(scratch, 0, 0, notes, fontsize=NOTE_SIZE, linespacing=1.25)
+        text = draw_text(scratch, 0, 0, notes, fontsize=NOTE_SIZE, linespacing=1.25)
         notes_h = text.get_window_extent(renderer).height / scratch.dpi
     return legend_h, notes_h
 

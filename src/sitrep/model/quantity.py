@@ -13,8 +13,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from sitrep.attribution import attributions
-from sitrep.facts import Facts
+from sitrep.model.attribution import attributions
+from sitrep.model.facts import Facts
 
 #: How each qualifier is written before the number.
 QUALIFIER_WORDS: dict[str, str] = {

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from sitrep.facts import Facts
+from sitrep.model.facts import Facts
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

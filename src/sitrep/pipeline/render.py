@@ -14,14 +14,15 @@ Rules this module keeps (see DESIGN.md, "Known traps"):
   the partially executed notebook in its workdir, whose path the :class:`RenderError` names;
 - parameters are checked before papermill sees them (names must be declared by the notebook's
   ``parameters`` cell, values must be JSON-like and of the type of the parameter's default, and
-  sitrep's own parameters must have valid values, see :mod:`sitrep.parameters`; a ``Path`` is
-  passed as its string). papermill gets Python values, so none of its command-line or YAML
-  coercions ("007" -> 7, "NO" -> False) ever applies;
+  sitrep's own parameters must have valid values, see :mod:`sitrep.pipeline.parameters`;
+  a ``Path`` is passed as its string). papermill gets Python values, so none of its
+  command-line or YAML coercions ("007" -> 7, "NO" -> False) ever applies;
 - the HTML loads nothing from the network (no MathJax, require.js, Mermaid or widget scripts);
   the PDF printer aborts every request that is not ``data:``/``about:`` and counts them.
 
 nbformat, papermill, nbconvert and Playwright are imported lazily, so importing
-:mod:`sitrep.render` (e.g. for the command line's ``--help``) stays cheap (~0.1 s, not ~2 s).
+:mod:`sitrep.pipeline.render` (e.g. for the command line's ``--help``) stays cheap (~0.1 s,
+not ~2 s).
 """
 
 from __future__ import annotations
@@ -220,7 +221,7 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str,
     - every value must be JSON-like (a path is taken as its string, a tuple as a list);
     - every value must have the parameter's declared type (:func:`declared_type`: the type of
       its default), so 7 or False for a str parameter is refused, never turned into text;
-    - sitrep's own parameters (:data:`sitrep.parameters.KNOWN`: ``as_of``, ``min_grade``,
+    - sitrep's own parameters (:data:`sitrep.pipeline.parameters.KNOWN`: ``as_of``, ``min_grade``,
       ``extent``, ...) must have a valid value.
 
     Returns:
@@ -233,7 +234,7 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str,
         return {}
     import papermill
 
-    from sitrep import parameters as sitrep_parameters
+    from sitrep.pipeline import parameters as sitrep_parameters
 
     declared = papermill.inspect_notebook(str(notebook))
     checked: dict[str, Any] = {}
@@ -850,7 +851,7 @@ def _is_within(path: Path, directory: Path) -> bool:
 
 
 def report_title(nb: nbformat.NotebookNode) -> str | None:
-    """The title a notebook declares in an output's metadata (``sitrep.display.title``)."""
+    """The title a notebook declares in an output's metadata (``sitrep.views.display.title``)."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             declared = output.get("metadata", {}).get("sitrep", {}).get("title")

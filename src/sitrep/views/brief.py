@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sitrep.attribution import attributions, date_label
-from sitrep.facts import Facts
-
-PRECISION_WORDS = {1: "town", 2: "part of a region / near a town", 3: "region only"}
+from sitrep.model.attribution import attributions, date_label
+from sitrep.model.facts import Facts
+from sitrep.views.style import PRECISION_WORDS
 
 
 def default_title(facts: Facts) -> str:

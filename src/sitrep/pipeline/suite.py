@@ -25,9 +25,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitrep import manifest, paths
-from sitrep.manifest import Entry
-from sitrep.render import KernelPool
+from sitrep import paths
+from sitrep.model.digest import code_digest, dataset_digest
+from sitrep.pipeline import manifest
+from sitrep.pipeline.manifest import Entry
+from sitrep.pipeline.render import KernelPool
 
 RENDER_JSON = "render.json"
 #: Set when the run is interrupted: entries still running publish nothing.
@@ -66,7 +68,7 @@ class PrinterThread:
             raise self._error
 
     def _run(self) -> None:
-        from sitrep.render import pdf_printer
+        from sitrep.pipeline.render import pdf_printer
 
         try:
             with pdf_printer() as printer:
@@ -174,7 +176,7 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
                  printer: Callable[[str], bytes] | None, progress: Progress,
                  kernels: KernelPool | None = None) -> Outcome:
     """Execute once, convert to every format, publish outputs and render.json together."""
-    from sitrep.render import (
+    from sitrep.pipeline.render import (
         RenderError,
         check_parameters,
         execute,
@@ -256,17 +258,17 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     (status 'bad data') and nothing of it is published. With ``reuse_kernels`` each worker
     keeps one warm kernel for all its notebooks (namespace emptied between them).
     """
-    from sitrep.facts import check
+    from sitrep.model import check
 
     STOP.clear()
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     _sweep_staging()
     jobs = jobs or max(1, os.cpu_count() or 1)
-    code = manifest.code_digest()
+    code = code_digest()
     datasets = {e.dataset for e in entries}
     problems = {d: check(d) for d in sorted(datasets)}
-    digests = {d: manifest.dataset_digest(d) for d in datasets if not problems[d]}
+    digests = {d: dataset_digest(d) for d in datasets if not problems[d]}
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Entry, str]] = []
     with Progress(entries, live=live) as progress:
@@ -330,7 +332,7 @@ def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
     set checksum, read from each report's render.json (escaped by the template)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from sitrep.render import publish
+    from sitrep.pipeline.render import publish
 
     rows = []
     for outcome in outcomes:

@@ -11,7 +11,7 @@ Two views, each traced to its claims:
   (:func:`relations_diagram`) whose arrows run the way the things go: a thing *sought* is drawn
   dashed, from the one asked to the one asking.
 
-Every string from the data set is untrusted: tables go through ``sitrep.display`` (escaped),
+Every string from the data set is untrusted: tables go through ``sitrep.views.display`` (escaped),
 and the diagram draws text with ``parse_math=False``.
 """
 
@@ -28,10 +28,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-from sitrep.attribution import attributions
-from sitrep.facts import Facts
-from sitrep.labels import Placer
-from sitrep.maps import FONT, INK, MUTED, actor_colours
+from sitrep.model.attribution import attributions
+from sitrep.model.facts import Facts
+from sitrep.views.labels import Placer
+from sitrep.views.style import INK, MUTED, actor_colours, rc
 
 STANCE_ORDER = ["supports", "opposes", "seeks", "offers", "neutral"]
 
@@ -159,11 +159,6 @@ def relations_table(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _style() -> dict:
-    return {"font.family": FONT, "font.size": 7.5,
-            "svg.fonttype": "none", "pdf.fonttype": 42}
-
-
 def _layout(tidy: pd.DataFrame, facts_actors: pd.DataFrame) -> dict[str, tuple[float, float]]:
     """Node positions in figure fractions: a column per country (in order of appearance), a
     row for states and people above a row for forces; several in one cell are stacked."""
@@ -196,7 +191,7 @@ def relations_diagram(tidy: pd.DataFrame, facts: Facts, *, width: float = 7.0
     Arrows run the way the things go: solid for given (or joining), dashed from the one asked
     to the one asking for what is sought. Each label lists the things with the claim and its
     hedge."""
-    with mpl.rc_context(_style()):
+    with mpl.rc_context(rc()):
         height = 3.4
         fig = Figure(figsize=(width, height), dpi=100)
         placer = Placer(fig)

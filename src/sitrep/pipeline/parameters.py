@@ -2,7 +2,8 @@
 
 A notebook declares its parameters in the cell tagged ``parameters``; the default's type is the
 parameter's declared type (every sitrep parameter is a string, ``""`` meaning "not set"), and
-:func:`sitrep.render.check_parameters` refuses a value of another type before anything runs. So
+:func:`sitrep.pipeline.render.check_parameters` refuses a value of another type before
+anything runs. So
 papermill's command-line coercions never happen on our path: ``sitrep render`` hands papermill
 Python strings, and ``"007"`` stays ``"007"``, ``"NO"`` stays ``"NO"``.
 
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sitrep.facts import Facts
+    from sitrep.model.facts import Facts
 
 __all__ = ["KNOWN", "ParameterError", "Parameters", "check", "read"]
 
@@ -186,7 +187,7 @@ class Parameters:
             ParameterError: an id named is not in the data set.
         """
         from sitrep import paths
-        from sitrep.facts import load
+        from sitrep.model import load
 
         facts = load(Path(self.dataset) if self.dataset else paths.DEFAULT_DATASET)
         _known_ids("measures", self.measures, facts.measures["measure_id"])

@@ -25,8 +25,7 @@ analyst's conventions, not the source's: the map says so.
 
 A place that cannot be drawn is a validation problem (rule ``place-geometry``), never a
 silently missing mark; a town whose point lies outside the unit its ``iso_3166_2`` names is one
-too (rule ``place-in-region``). :func:`geometry_problems` is what :mod:`sitrep.facts` calls.
-This module does not import :mod:`sitrep.facts` at import time (facts imports it).
+too (rule ``place-in-region``). :func:`geometry_problems` is what :mod:`sitrep.model.rules` calls.
 """
 
 from __future__ import annotations
@@ -37,7 +36,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -46,9 +44,8 @@ from shapely.geometry import Point, box, shape
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
-
-if TYPE_CHECKING:
-    from sitrep.facts import Facts, Problem
+from sitrep.model.facts import Facts
+from sitrep.model.problems import Problem
 
 ADMIN0 = "admin0.geojson"
 ADMIN1 = "admin1.geojson"
@@ -377,8 +374,6 @@ def geometry_problems(facts: Facts, facts_dir: Path,
     Rows of places.csv with a problem reported already (e.g. a geonameid that is not a number)
     are not checked again: one slip, one problem.
     """
-    from sitrep.facts import Problem
-
     shown = paths.display(facts_dir / "places.csv")
     seen = {p.row for p in reported if p.file == shown}
     folder = paths.geo_dir(facts.dataset)

@@ -1,0 +1,120 @@
+"""Load a data set's facts into tidy pandas DataFrames, validating everything at once.
+
+:mod:`sitrep.model.tables` applies the Table Schema, :mod:`sitrep.model.rules` the domain rules;
+every problem is collected and reported together, each with the file, row, field, rule and value.
+A clean data set is cached by the checksum of its files and of sitrep's code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+import pandas as pd
+
+from sitrep import paths
+from sitrep.model.digest import code_digest, dataset_digest
+from sitrep.model.facts import Facts
+from sitrep.model.problems import Collector, FactsError, Problem
+from sitrep.model.rules import check_domain
+from sitrep.model.tables import (
+    check_descriptor_copy,
+    check_fields,
+    check_keys,
+    load_schema,
+    read_table,
+)
+
+
+def load(dataset: Path | str | None = None, *, cache: bool = True) -> Facts:
+    """Load and validate a data set directory (with ``facts/`` and ``sources/``).
+
+    Raises FactsError listing every problem found; returns Facts when the data set is clean.
+    A clean data set is remembered in ``build/cache/`` under a checksum of its files and of
+    sitrep's code, so the next load of the same bytes (the next notebook of a render) skips
+    validation; any change to a file or to the code misses the cache and validates again.
+    """
+    dataset = Path(dataset) if dataset is not None else paths.DEFAULT_DATASET
+    cached = _cache_path(dataset) if cache else None
+    if cached is not None and cached.is_file():
+        with contextlib.suppress(Exception):  # an unreadable cache is only a miss
+            facts = pickle.loads(cached.read_bytes())
+            if isinstance(facts, Facts):
+                facts.dataset = dataset
+                return facts
+    problems, facts = _validate(dataset)
+    if problems:
+        raise FactsError(problems)
+    assert facts is not None
+    if cached is not None:
+        _write_cache(cached, facts)
+    return facts
+
+
+def check(dataset: Path | str) -> list[Problem]:
+    """Every problem of a data set, sorted; an empty list when it is clean (and then cached)."""
+    dataset = Path(dataset)
+    problems, facts = _validate(dataset)
+    if facts is not None and not problems:
+        cached = _cache_path(dataset)
+        if cached is not None:
+            _write_cache(cached, facts)
+    return sorted(problems, key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
+
+
+CACHE_KEEP = 16  # cached data sets kept; older ones are removed
+
+
+def _cache_path(dataset: Path) -> Path | None:
+    if not paths.facts_dir(dataset).is_dir():
+        return None
+    try:
+        key = hashlib.sha256(f"{dataset_digest(dataset)}|{code_digest()}".encode()).hexdigest()
+    except OSError:
+        return None
+    return paths.BUILD / "cache" / f"facts-{key[:32]}.pickle"
+
+
+def _write_cache(target: Path, facts: Facts) -> None:
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_suffix(f".tmp{os.getpid()}")
+        temp.write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, target)
+        old = sorted(target.parent.glob("facts-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-CACHE_KEEP]:
+            stale.unlink(missing_ok=True)
+
+
+def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
+    out = Collector()
+    facts_dir = paths.facts_dir(dataset)
+    if not facts_dir.is_dir():
+        out.add(paths.display(facts_dir), None, None, "dataset-layout", None,
+                "a data set is a folder holding facts/ (the tables) and sources/ (the texts)")
+        return out.problems, None
+    schema = load_schema()
+    title = check_descriptor_copy(facts_dir, schema, out)
+    resources = {r["name"]: r for r in schema["resources"]}
+    raw: dict[str, pd.DataFrame] = {}
+    for name, resource in resources.items():
+        frame = read_table(facts_dir / resource["path"], resource["schema"], out)
+        if frame is not None:
+            raw[name] = frame
+    typed = {name: check_fields(facts_dir / resources[name]["path"], frame,
+                                 resources[name]["schema"], out)
+             for name, frame in raw.items()}
+    for name, frame in typed.items():
+        check_keys(facts_dir, name, frame, resources[name]["schema"], typed, resources, out)
+    structural = {"file-exists", "utf-8", "header", "csv", "missing-column", "descriptor"}
+    if len(typed) != len(resources) or any(p.rule in structural for p in out.problems):
+        # Domain rules read across tables: they need every table present with its columns.
+        return out.problems, None
+    facts = Facts(dataset=dataset, tables=typed, title=title)
+    check_domain(facts, facts_dir, out)
+    return out.problems, (None if out.problems else facts)
+
+

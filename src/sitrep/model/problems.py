@@ -1,0 +1,88 @@
+"""What a broken rule looks like: a problem naming file, row, field, rule and value, the error
+that carries every problem of a data set, and the collector the checks report into."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One broken rule: where (file, row, field), which rule, the value, and what it requires."""
+
+    file: str
+    row: int | None
+    field: str | None
+    rule: str
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.field:
+            where += f" field {self.field!r}"
+        shown = "" if self.value is None else f" (value {shorten(self.value)!r})"
+        return f"{where}: [{self.rule}] {self.message}{shown}"
+
+
+class FactsError(Exception):
+    """The data set breaks one or more rules; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
+        noun = "problem" if len(problems) == 1 else "problems"
+        lines = [f"{len(problems)} {noun} in the data set:"] + [f"  {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def shorten(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, row: int | None, fld: str | None, rule: str, value: object,
+            message: str) -> None:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        missing = value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, float) and pd.isna(value))
+        shown = None if missing else str(value)
+        self.problems.append(Problem(file, row, fld, rule, shown, message))
+
+    def add_rows(self, file: str, frame: pd.DataFrame, mask: pd.Series, fld: str | None,
+                 rule: str, message: str, values: pd.Series | None = None) -> None:
+        """Report every row where ``mask`` is true (vectorised checks end here)."""
+        if not mask.any():
+            return
+        shown = (values if values is not None else frame[fld] if fld else None)
+        for index in mask[mask].index:
+            value = None if shown is None else shown.loc[index]
+            self.add(file, row_number(index), fld, rule, value, message)
+
+
+def records(frame: pd.DataFrame) -> Iterable[tuple[int, dict]]:
+    """(index, row as a dict) pairs: what iterrows gives, without building a Series a row."""
+    columns = list(frame.columns)
+    values = zip(*(frame[c].tolist() for c in columns), strict=True) if columns else ()
+    return zip(frame.index, (dict(zip(columns, row, strict=True)) for row in values),
+               strict=False)
+
+
+def row_number(index: int) -> int:
+    """The spreadsheet row of a data record: the header is row 1."""
+    return int(index) + 2
+
+
+def by_id(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A table indexed by its id, first row of a duplicated id only (reported as 'unique')."""
+    return frame.drop_duplicates(subset=key, keep="first").set_index(key)
+
+

@@ -1,0 +1,344 @@
+"""The domain rules a schema cannot state, read across the tables of a data set.
+
+Quotes found verbatim in their sentences, every sentence accounted for, bounds in order and
+consistent with their qualifier, checksums of source texts, grades with their rationale,
+takeaways that keep their claims' hedges and figures, claims dated no later than their source,
+and places the map can draw (:mod:`sitrep.model.place`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from sitrep import paths
+from sitrep.model import place
+from sitrep.model.facts import Facts
+from sitrep.model.problems import Collector, by_id, records, row_number, shorten
+from sitrep.model.sources import read_text, sha256, split_sentences
+
+#: How a qualifier constrains the bounds of a number: (lower required, upper required,
+#: lower forbidden, upper forbidden).
+QUALIFIER_BOUNDS: dict[str, tuple[bool, bool, bool, bool]] = {
+    "exact": (False, False, False, False),
+    "about": (False, False, False, False),
+    "estimated": (False, False, False, False),
+    "potential": (False, False, False, False),
+    "over": (True, False, False, True),
+    "at_least": (True, False, False, True),
+    "nearly": (False, True, True, False),
+    "up_to": (False, True, True, False),
+    "under": (False, True, True, False),
+    "range": (True, True, False, False),
+}
+
+
+#: ACLED geo_precision a place of each kind may carry.
+PRECISION_BY_KIND: dict[str, set[int]] = {
+    "town": {1, 2},
+    "region_part": {2},
+    "region": {3},
+    "country_part": {3},
+    "country": {3},
+}
+
+
+_NUMBER_IN_TEXT = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _unusable_documents(facts: Facts) -> set[str]:
+    """Sources that record a document whose text could not be used (missing, edited, not
+    UTF-8): already reported on sources.csv, so their sentences and claims are not checked."""
+    recorded = facts.sources.loc[facts.sources["document"].ne(""), "source_id"]
+    return set(recorded) - set(facts.texts)
+
+
+def check_domain(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    _check_documents(facts, facts_dir, out)
+    _check_claims(facts, facts_dir, out)
+    _check_quantities(facts, facts_dir, out)
+    _check_places(facts, facts_dir, out)
+    _check_claim_mentions(facts, facts_dir, out)
+    _check_takeaways(facts, facts_dir, out)
+    _check_grades(facts, facts_dir, out)
+    _check_measures(facts, facts_dir, out)
+    _check_derived(facts, facts_dir, out)
+    _check_claim_dates(facts, facts_dir, out)
+    # Places the map cannot draw (sitrep.model.place); rows with a problem above are skipped.
+    out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
+
+
+def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Source texts exist, are unedited, and every sentence is accounted for."""
+    sources, sentences = facts.sources, facts.sentences
+    shown = paths.display(facts_dir / "sources.csv")
+    shown_sentences = paths.display(facts_dir / "sentences.csv")
+    documents = paths.sources_dir(facts.dataset)
+    for index, src in records(sources):
+        row = row_number(index)
+        if bool(src["document"]) != bool(src["sha256"]):
+            out.add(shown, row, "sha256", "checksum-required", src["sha256"],
+                    "a source with a document needs its sha256, and a sha256 needs a document")
+            continue
+        if not src["document"]:
+            continue
+        path = documents / src["document"]
+        if not path.is_file():
+            out.add(shown, row, "document", "document-exists", src["document"],
+                    f"the document must be a file in {paths.display(documents)}")
+            continue
+        digest = sha256(path)
+        if digest != src["sha256"]:
+            out.add(shown, row, "sha256", "checksum", digest,
+                    f"{paths.display(path)} has changed since it was recorded: source texts are "
+                    "verbatim and never edited (the value shown is the file's digest now)")
+            continue
+        try:
+            text = read_text(path)
+        except UnicodeDecodeError:
+            out.add(shown, row, "document", "utf-8", src["document"], "the document must be UTF-8")
+            continue
+        facts.texts[src["source_id"]] = text
+        facts.sentences_of[src["source_id"]] = split_sentences(text)
+
+    unusable = _unusable_documents(facts)
+    cited: dict[tuple[str, int], int] = {}
+    for _, claim in records(facts.claims):
+        for number in claim["sentences"]:
+            cited[(claim["source_id"], number)] = cited.get((claim["source_id"], number), 0) + 1
+    listed = set()
+    for index, sent in records(sentences):
+        if pd.isna(sent["sentence"]) or sent["sentence"] < 1:
+            continue  # reported already (required, type or minimum)
+        key = (sent["source_id"], int(sent["sentence"]))
+        listed.add(key)
+        row = row_number(index)
+        split = facts.sentences_of.get(sent["source_id"])
+        if sent["source_id"] in unusable:
+            continue
+        if split is None:
+            out.add(shown_sentences, row, "source_id", "sentence-source", sent["source_id"],
+                    "sentences are listed only for sources whose text is held in sources/")
+            continue
+        if key[1] > len(split):
+            out.add(shown_sentences, row, "sentence", "sentence-exists", key[1],
+                    f"the document has only {len(split)} sentences")
+            continue
+        if not split[key[1] - 1].startswith(sent["starts_with"]):
+            out.add(shown_sentences, row, "starts_with", "sentence-starts-with",
+                    sent["starts_with"],
+                    f"sentence {key[1]} begins {shorten(split[key[1] - 1], 40)!r}: the numbering "
+                    "is off or the text changed")
+        if sent["role"] == "claims" and key not in cited:
+            out.add(shown_sentences, row, "role", "sentence-covered", sent["role"],
+                    "a sentence marked 'claims' must be cited by at least one claim")
+        if sent["role"] != "claims" and key in cited:
+            out.add(shown_sentences, row, "role", "sentence-covered", sent["role"],
+                    f"a sentence marked {sent['role']!r} carries no claim, yet a claim cites it")
+    for source_id, split in facts.sentences_of.items():
+        for number in range(1, len(split) + 1):
+            if (source_id, number) not in listed:
+                out.add(shown_sentences, None, "sentence", "sentence-accounted",
+                        f"{source_id} {number}",
+                        f"every sentence must be listed, as 'claims', 'heading' or 'context': "
+                        f"sentence {number} ({shorten(split[number - 1], 40)!r}) is missing")
+
+
+def _check_claims(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Quotes and hedges are found verbatim in the cited sentences."""
+    shown = paths.display(facts_dir / "claims.csv")
+    unusable = _unusable_documents(facts)
+    for index, claim in records(facts.claims):
+        row = row_number(index)
+        if claim["source_id"] in unusable:
+            continue
+        split = facts.sentences_of.get(claim["source_id"])
+        if split is None:
+            if claim["quote"] or claim["sentences"]:
+                out.add(shown, row, "quote", "quote-without-text", claim["quote"],
+                        "a claim from a source whose text is not held in sources/ carries no "
+                        "quote and no sentence numbers")
+            continue
+        if not claim["sentences"]:
+            out.add(shown, row, "sentences", "required", None,
+                    "a claim from a held text must cite its sentence numbers")
+            continue
+        missing = [n for n in claim["sentences"] if not 1 <= n <= len(split)]
+        if missing:
+            out.add(shown, row, "sentences", "sentence-exists", ";".join(map(str, missing)),
+                    f"the document has sentences 1 to {len(split)}")
+            continue
+        cited_text = " ".join(split[n - 1] for n in claim["sentences"])
+        if not claim["quote"]:
+            out.add(shown, row, "quote", "quote-required", None,
+                    "a claim from a held text needs a verbatim quote")
+        elif claim["quote"] not in cited_text:
+            where = "elsewhere in the document" if claim["quote"] in facts.texts[
+                claim["source_id"]] else "nowhere in the document"
+            out.add(shown, row, "quote", "quote-in-source", claim["quote"],
+                    f"the quote must occur verbatim in the cited sentence(s) "
+                    f"{';'.join(map(str, claim['sentences']))}; it occurs {where}")
+        for hedge in claim["hedge"]:
+            if hedge.lower() not in cited_text.lower():
+                out.add(shown, row, "hedge", "hedge-in-source", hedge,
+                        "a hedge is recorded as written: it must occur in the cited sentence(s)")
+        if claim["likelihood"] and not claim["hedge"]:
+            out.add(shown, row, "likelihood", "likelihood-needs-hedge", claim["likelihood"],
+                    "an ICD 203 likelihood maps a hedge word: record the hedge as written")
+
+
+def _check_quantities(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Bounds in order, consistent with the qualifier, in the measure's unit."""
+    shown = paths.display(facts_dir / "quantities.csv")
+    q = facts.quantities
+    value, lower, upper = q["value"], q["lower"], q["upper"]
+    out.add_rows(shown, q, (lower > value).fillna(False), "lower", "bounds-order",
+                 "the lower bound must not exceed the value")
+    out.add_rows(shown, q, (upper < value).fillna(False), "upper", "bounds-order",
+                 "the upper bound must not be below the value")
+    out.add_rows(shown, q, (lower > upper).fillna(False), "lower", "bounds-order",
+                 "the lower bound must not exceed the upper bound")
+    units = by_id(facts.measures, "measure_id")["unit"]
+    expected = q["measure_id"].map(units)
+    out.add_rows(shown, q, expected.notna() & q["unit"].ne(expected), "unit", "unit-of-measure",
+                 "must be the unit of its measure in measures.csv")
+    for qualifier, (need_low, need_up, no_low, no_up) in QUALIFIER_BOUNDS.items():
+        this = q["qualifier"].eq(qualifier)
+        for flag, column, wording in ((need_low, "lower", "needs a lower bound"),
+                                      (need_up, "upper", "needs an upper bound")):
+            if flag:
+                out.add_rows(shown, q, this & q[column].isna(), column, "qualifier-bounds",
+                             f"the qualifier {qualifier!r} {wording}", q["qualifier"])
+        for flag, column in ((no_low, "lower"), (no_up, "upper")):
+            if flag:
+                out.add_rows(shown, q, this & q[column].notna(), column, "qualifier-bounds",
+                             f"the qualifier {qualifier!r} gives no {column} bound: leave it empty")
+
+
+def _check_places(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    shown = paths.display(facts_dir / "places.csv")
+    p = facts.places
+    allowed = p["kind"].map(PRECISION_BY_KIND)
+    pairs = zip(p["geo_precision"], allowed, strict=True)
+    # An unknown kind or a missing precision is reported already (enum, type, required).
+    bad = pd.Series([isinstance(kinds, set) and pd.notna(prec) and prec not in kinds
+                     for prec, kinds in pairs], index=p.index)
+    out.add_rows(shown, p, bad, "geo_precision", "precision-of-kind",
+                 "must fit the place's kind: town 1 or 2, region_part 2, region or country 3")
+
+
+def _check_claim_mentions(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Actors and places in positions, stances and relations are listed on their claim."""
+    claims = by_id(facts.claims, "claim_id")
+    checks: Iterable[tuple[str, str, str]] = (
+        ("positions", "actor_id", "actors"), ("positions", "place_id", "places"),
+        ("stances", "actor_id", "actors"), ("relations", "from_actor", "actors"),
+        ("relations", "to_actor", "actors"),
+    )
+    for table, column, listed in checks:
+        frame = facts.tables[table]
+        shown = paths.display(facts_dir / f"{table}.csv")
+        # An unknown claim_id maps to no list: reported already as a foreign-key problem.
+        lists = frame["claim_id"].map(claims[listed])
+        bad = pd.Series([isinstance(ids, tuple) and v not in ids
+                         for v, ids in zip(frame[column], lists, strict=True)], index=frame.index)
+        out.add_rows(shown, frame, bad, column, "listed-on-claim",
+                     f"must also be listed in the claim's {listed!r} in claims.csv")
+
+
+def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """A takeaway keeps the hedges of its claims and states only their figures."""
+    shown = paths.display(facts_dir / "takeaways.csv")
+    hedges = by_id(facts.claims, "claim_id")["hedge"]
+    figures: dict[str, set[float]] = {}
+    for _, q in records(facts.quantities):
+        bucket = figures.setdefault(q["claim_id"], set())
+        bucket.update(float(v) for v in (q["value"], q["lower"], q["upper"]) if pd.notna(v))
+    for index, takeaway in records(facts.takeaways):
+        row = row_number(index)
+        text = takeaway["text"]
+        for claim_id in takeaway["claims"]:
+            for hedge in hedges.get(claim_id, ()):
+                if hedge.lower() not in text.lower():
+                    out.add(shown, row, "text", "takeaway-keeps-hedge", hedge,
+                            f"claim {claim_id} is hedged {hedge!r}: the takeaway must say so")
+        allowed = set().union(*(figures.get(c, set()) for c in takeaway["claims"]))
+        for number in _NUMBER_IN_TEXT.findall(text):
+            if float(number.replace(",", "")) not in allowed:
+                out.add(shown, row, "text", "takeaway-figure", number,
+                        "every number in a takeaway must be a figure of a claim it cites")
+
+
+def _check_grades(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """An Admiralty grade is never given without the analyst's rationale."""
+    for table, grade, rationale in (("sources", "reliability", "reliability_rationale"),
+                                    ("claims", "credibility", "credibility_rationale")):
+        frame = facts.tables[table]
+        graded = frame[grade].notna() & frame[grade].astype(str).ne("")
+        out.add_rows(paths.display(facts_dir / f"{table}.csv"), frame,
+                     graded & frame[rationale].eq(""), rationale, "grade-rationale",
+                     f"a {grade} grade needs the analyst's rationale", frame[grade])
+
+
+def _check_measures(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """A measure read as part of another says why, and is not part of itself."""
+    shown = paths.display(facts_dir / "measures.csv")
+    m = facts.measures
+    has_part = m["part_of"].ne("")
+    out.add_rows(shown, m, has_part & m["part_basis"].eq(""), "part_basis", "part-basis",
+                 "a measure read as part of another needs the wording it rests on",
+                 m["part_of"])
+    out.add_rows(shown, m, has_part & m["part_of"].eq(m["measure_id"]), "part_of", "part-basis",
+                 "a measure cannot be part of itself")
+
+
+def _check_derived(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Each input of a derived figure is one reported number in the derived measure's unit."""
+    shown = paths.display(facts_dir / "derived.csv")
+    counts = facts.quantities["claim_id"].value_counts()
+    units = by_id(facts.measures, "measure_id")["unit"]
+    unit_of_claim = facts.quantities.drop_duplicates("claim_id").set_index("claim_id")["unit"]
+    for index, row in records(facts.derived):
+        for claim_id in row["inputs"]:
+            if claim_id not in set(facts.claims["claim_id"]):
+                continue  # reported as a foreign key
+            if counts.get(claim_id, 0) != 1:
+                out.add(shown, row_number(index), "inputs", "derived-input", claim_id,
+                        "each input must be a claim with exactly one number in quantities.csv "
+                        f"(it has {counts.get(claim_id, 0)})")
+            elif unit_of_claim[claim_id] != units.get(row["measure_id"]):
+                out.add(shown, row_number(index), "inputs", "unit-of-measure", claim_id,
+                        "each input must be in the unit of the derived measure")
+
+
+def period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
+    """The last day a date of this precision can mean ('2024-11-10', month -> 2024-11-30)."""
+    if precision == "week":
+        return day + pd.Timedelta(days=6)
+    if precision == "month":
+        return day + pd.offsets.MonthEnd(0)
+    if precision == "year":
+        return day + pd.offsets.YearEnd(0)
+    return day
+
+
+def _check_claim_dates(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """A claim cannot hold from a time after its source could have been published: its date,
+    read at its precision, must start no later than the end of the source's period."""
+    shown = paths.display(facts_dir / "claims.csv")
+    sources = by_id(facts.sources, "source_id")
+    ends = {s: period_end(r["published"], r["published_precision"])
+            for s, r in sources.iterrows() if pd.notna(r["published"])}
+    c = facts.claims
+    latest = pd.to_datetime(c["source_id"].map(ends), errors="coerce")
+    refers = pd.to_datetime(c["refers_to"], errors="coerce")
+    late = (refers > latest).fillna(False).astype(bool)
+    out.add_rows(shown, c, late, "refers_to", "date-after-source",
+                 "a claim cannot refer to a time after its source was published (the source's "
+                 "date read at its precision ends earlier)",
+                 refers.dt.strftime("%Y-%m-%d"))
+
+

@@ -1,0 +1,243 @@
+"""The Table Schema of the facts tables, applied with vectorised pandas checks.
+
+The tables and their columns are declared in a Frictionless Data Package (``schema/
+datapackage.json``, copied beside the CSVs so that outside tools validate the same rules). This
+module reads each CSV and applies that schema: types, required cells, enumerations, patterns,
+minimums, primary and foreign keys (including the ``;``-separated id lists).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from sitrep import paths
+from sitrep.model.facts import ID_LIST_SEPARATOR
+from sitrep.model.problems import Collector
+
+#: List fields whose items refer to another table (Table Schema foreign keys cannot say this).
+LIST_REFERENCES: dict[tuple[str, str], str] = {
+    ("claims", "claimants"): "actors",
+    ("claims", "relays"): "actors",
+    ("claims", "actors"): "actors",
+    ("claims", "places"): "places",
+    ("takeaways", "claims"): "claims",
+    ("derived", "inputs"): "claims",
+}
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def load_schema(path: Path = paths.SCHEMA) -> dict:
+    """The canonical Frictionless Data Package descriptor of the facts tables."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_descriptor(dataset: Path | str) -> Path:
+    """Write sitrep's schema into a data set's facts/datapackage.json.
+
+    The data set's own name, title and description are kept; the resources (the schema) are
+    replaced, so outside validators check exactly what sitrep checks.
+    """
+    target = paths.facts_dir(Path(dataset)) / "datapackage.json"
+    descriptor = load_schema()
+    if target.is_file():
+        own = json.loads(target.read_text(encoding="utf-8"))
+        for key in ("name", "title", "description"):
+            if key in own:
+                descriptor[key] = own[key]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(descriptor, indent=1, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    return target
+
+
+def check_descriptor_copy(facts_dir: Path, schema: dict, out: Collector) -> str:
+    """Check the data set's datapackage.json against sitrep's; return the data set's title."""
+    descriptor = facts_dir / "datapackage.json"
+    shown = paths.display(descriptor)
+    if not descriptor.is_file():
+        out.add(shown, None, None, "descriptor", None,
+                "each data set carries a copy of the schema for outside validators "
+                "(write it with: sitrep schema DATA_DIR)")
+        return ""
+    try:
+        copy = json.loads(descriptor.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        out.add(shown, None, None, "descriptor", None, f"is not valid JSON: {error}")
+        return ""
+    theirs = {r.get("name"): r.get("schema") for r in copy.get("resources", [])}
+    for resource in schema["resources"]:
+        if theirs.get(resource["name"]) != resource["schema"]:
+            out.add(shown, None, resource["name"], "descriptor", None,
+                    "the data set's schema copy must equal sitrep's schema "
+                    "(update it with: sitrep schema DATA_DIR)")
+    return str(copy.get("title", ""))
+
+
+def read_table(path: Path, schema: dict, out: Collector) -> pd.DataFrame | None:
+    shown = paths.display(path)
+    if not path.is_file():
+        out.add(shown, None, None, "file-exists", None, "the table is missing")
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        out.add(shown, line, None, "utf-8", repr(data[error.start : error.start + 4]),
+                f"the file must be UTF-8 (byte {error.start} cannot be decoded)")
+        return None
+    if not text.strip():
+        out.add(shown, None, None, "header", None, "the file is empty: a header row is required")
+        return None
+    # A row with more cells than the header: pandas would take the first column as an index
+    # (silently) or name a line, not a row. Report the row.
+    records = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    long = [(n, r) for n, r in enumerate(records, start=1) if len(r) > len(records[0])]
+    for row, record in long:
+        out.add(shown, row, None, "csv", ",".join(record),
+                f"the row has {len(record)} cells but the header has {len(records[0])}: "
+                "a cell holding a comma must be in double quotes")
+    if long:
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=True, engine="c")
+    except (pd.errors.ParserError, csv.Error) as error:
+        out.add(shown, None, None, "csv", None, f"the file is not a well-formed CSV table: {error}")
+        return None
+    expected = [f["name"] for f in schema["fields"]]
+    for column in frame.columns:
+        if column not in expected:
+            out.add(shown, 1, str(column), "unknown-column", column,
+                    "the header has a column the schema does not declare "
+                    f"(declared: {', '.join(expected)})")
+    for column in expected:
+        if column not in frame.columns:
+            out.add(shown, 1, column, "missing-column", None,
+                    "the header lacks a column the schema declares")
+    return frame
+
+
+def check_fields(path: Path, frame: pd.DataFrame, schema: dict, out: Collector) -> pd.DataFrame:
+    """Check each declared field; return the frame with typed columns."""
+    shown = paths.display(path)
+    typed = pd.DataFrame(index=frame.index)
+    for spec in schema["fields"]:
+        name = spec["name"]
+        if name not in frame.columns:
+            continue
+        column = frame[name].str.strip()
+        typed[name] = _check_field(shown, frame, column, spec, out)
+    return typed
+
+
+def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
+                 out: Collector) -> pd.Series:
+    name, kind = spec["name"], spec["type"]
+    constraints = spec.get("constraints", {})
+    empty = column.eq("")
+    if constraints.get("required"):
+        out.add_rows(shown, frame, empty, name, "required", "a value is required")
+    present = ~empty
+    if kind == "list":
+        items = column.where(present, "").map(
+            lambda cell: tuple(x.strip() for x in cell.split(ID_LIST_SEPARATOR)) if cell else ())
+        if spec.get("itemType") == "integer":
+            bad = items.map(lambda xs: any(not _INTEGER.fullmatch(x) for x in xs))
+            out.add_rows(shown, frame, bad, name, "type",
+                         f"must be whole numbers separated by '{ID_LIST_SEPARATOR}'", column)
+            return items.map(lambda xs: tuple(int(x) for x in xs if _INTEGER.fullmatch(x)))
+        bad = items.map(lambda xs: any(x == "" for x in xs))
+        out.add_rows(shown, frame, bad, name, "type",
+                     f"must be ids separated by '{ID_LIST_SEPARATOR}', with no empty item", column)
+        return items
+    if kind == "integer":
+        bad = present & ~column.str.fullmatch(_INTEGER.pattern)
+        out.add_rows(shown, frame, bad, name, "type", "must be a whole number")
+        values = pd.to_numeric(column.where(present & ~bad), errors="coerce").astype("Int64")
+    elif kind == "number":
+        values = pd.to_numeric(column.where(present).str.replace(",", "", regex=False),
+                               errors="coerce")
+        bad = present & values.isna()
+        out.add_rows(shown, frame, bad, name, "type", "must be a number")
+        # A thousands separator is ambiguous across locales: demand plain digits.
+        comma = present & column.str.contains(",", regex=False)
+        out.add_rows(shown, frame, comma, name, "type",
+                     "must be written without thousands separators (e.g. 50000)")
+    elif kind == "date":
+        shaped = column.str.fullmatch(_DATE.pattern)
+        out.add_rows(shown, frame, present & ~shaped, name, "date-format",
+                     "must be a date written YYYY-MM-DD")
+        values = pd.to_datetime(column.where(present & shaped), format="%Y-%m-%d", errors="coerce")
+        out.add_rows(shown, frame, present & shaped & values.isna(), name, "date-exists",
+                     "must be a day that exists in the calendar")
+    else:
+        values = column
+    if "enum" in constraints:
+        allowed = constraints["enum"]
+        bad = present & ~column.isin([str(a) for a in allowed])
+        out.add_rows(shown, frame, bad, name, "enum",
+                     "must be one of: " + ", ".join(str(a) for a in allowed))
+    if "pattern" in constraints and kind == "string":
+        bad = present & ~column.str.fullmatch(constraints["pattern"])
+        out.add_rows(shown, frame, bad, name, "pattern",
+                     f"must match the pattern {constraints['pattern']}")
+    if "minimum" in constraints and kind in ("integer", "number"):
+        bad = present & (values < constraints["minimum"]).fillna(False).astype(bool)
+        out.add_rows(shown, frame, bad, name, "minimum",
+                     f"must be at least {constraints['minimum']}")
+    if constraints.get("unique"):
+        dup = present & column.duplicated(keep="first")
+        out.add_rows(shown, frame, dup, name, "unique", "must be unique: the id is used above")
+    return values
+
+
+def _key_text(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
+    """The values of several columns joined for a message: 'C01, russian_forces, massing'."""
+    parts = [frame[f].astype(object).where(frame[f].notna(), "").astype(str) for f in fields]
+    return parts[0].str.cat(parts[1:], sep=", ") if len(parts) > 1 else parts[0]
+
+
+def check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
+                tables: dict[str, pd.DataFrame], resources: dict, out: Collector) -> None:
+    shown = paths.display(facts_dir / resources[name]["path"])
+    primary = schema.get("primaryKey", [])
+    if primary and all(f in frame.columns for f in primary) and len(primary) > 1:
+        dup = frame[primary].astype(object).fillna("").duplicated(keep="first")
+        if dup.any():
+            out.add_rows(shown, frame, dup, ",".join(primary), "unique",
+                         "this combination must be unique: the same row stands above",
+                         _key_text(frame[dup], primary))
+    for foreign in schema.get("foreignKeys", []):
+        target = foreign["reference"]["resource"]
+        fields, ref_fields = foreign["fields"], foreign["reference"]["fields"]
+        if target not in tables or not all(f in frame.columns for f in fields):
+            continue
+        column = frame[fields[0]]
+        present = column.astype(str).ne("") & column.notna()
+        known = tables[target][ref_fields[0]] if ref_fields[0] in tables[target] else pd.Series()
+        bad = present & ~column.isin(set(known))
+        out.add_rows(shown, frame, bad, fields[0], "foreign-key",
+                     f"must be one of the {ref_fields[0]} values in {target}.csv")
+    for (table, column), target in LIST_REFERENCES.items():
+        if table != name or column not in frame.columns or target not in tables:
+            continue
+        known = set(tables[target].iloc[:, 0])
+        unknown = frame[column].map(lambda ids, known=known: [x for x in ids if x not in known])
+        bad = unknown.map(bool)
+        out.add_rows(shown, frame, bad, column, "foreign-key",
+                     f"every item must name an id listed in {target}.csv",
+                     unknown.map(lambda xs: ";".join(xs)))
+
+

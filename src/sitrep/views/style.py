@@ -1,0 +1,61 @@
+"""One look for every chart, map and diagram: fonts, ink, palette, actor colours, the
+matplotlib settings they share, and the one way to put text on a figure.
+
+Text from sources is untrusted: :func:`draw_text` always turns matplotlib's maths parsing off, so a
+name such as ``$x^2$`` is drawn as written and ``$\\frac{1}$`` cannot break a chart.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+#: Fonts a figure's text is set in, first match per glyph: Latin, Cyrillic and Arabic in DejaVu
+#: Sans, Korean in Noto Sans CJK. The report's CSS (templates/sitrep_html) names the same list.
+FONT = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
+
+#: Colours that stay apart in greyscale: reported figures dark, derived ones mid-grey.
+INK = "#1b2a41"
+PART = "#4f6d8f"
+DERIVED = "#8a8a8a"
+MUTED = "#555555"
+GRID = "#dddddd"
+
+#: Actors are coloured by their country where known, else from a fixed list.
+COUNTRY_COLOURS = {"RU": "#8c1d18", "KP": "#f0a202", "UA": "#3f7fd0"}
+OTHER_COLOURS = ["#4a4a4a", "#7b52ab", "#1b8a5a", "#b35806"]
+#: The colour of marks that stand for no one actor (claims that only name a place, the
+#: actors folded into "other actors").
+NEUTRAL = "#6b6b6b"
+OTHER_ACTORS = "__other_actors__"
+
+#: ACLED's geo_precision in words, as every table and map says it.
+PRECISION_WORDS = {1: "town", 2: "part of a region / near a town", 3: "region only"}
+
+
+def rc(size: float = 7.5, **extra: Any) -> dict:
+    """matplotlib settings for one figure (use with ``matplotlib.rc_context``): sitrep's
+    fonts, text kept as text in SVG and PDF."""
+    return {"font.family": FONT, "font.size": size, "svg.fonttype": "none",
+            "pdf.fonttype": 42, **extra}
+
+
+def draw_text(target: Any, x: float, y: float, s: str, **kwargs: Any) -> Any:
+    """Place text literally on an Axes or Figure: maths parsing is always off."""
+    return target.text(x, y, s, parse_math=False, **kwargs)
+
+
+def actor_colours(actors: pd.DataFrame, ids: Sequence[str]) -> dict[str, str]:
+    """A colour per actor id: by the actor's country where known, else from a fixed list."""
+    country = actors.set_index("actor_id")["country"]
+    colours, spare = {}, itertools.cycle(OTHER_COLOURS)
+    for actor_id in ids:
+        if actor_id == OTHER_ACTORS:
+            colours[actor_id] = NEUTRAL
+            continue
+        code = str(country.get(actor_id, ""))
+        colours[actor_id] = COUNTRY_COLOURS.get(code) or next(spare)
+    return colours
