@@ -45,6 +45,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sitrep import paths
+
 if TYPE_CHECKING:
     import nbformat
     from playwright.sync_api import Browser, Route
@@ -74,7 +76,7 @@ log = logging.getLogger(__name__)
 FORMATS: tuple[str, ...] = ("html", "pdf", "ipynb")
 
 #: Where the ``sitrep_html`` nbconvert template lives.
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = paths.TEMPLATES
 HTML_TEMPLATE = "sitrep_html"
 
 #: Cell tags whose cells never reach a report. ``injected-parameters`` is papermill's.
