@@ -1,43 +1,33 @@
 """End to end: the force-size report for the seed and, by changing only the data set
-parameter, for the fictional multi-source data set."""
+parameter, for the fictional multi-source data set (conftest.SHARED_REPORTS)."""
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from sitrep import paths
-
 pytestmark = pytest.mark.e2e
-FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"
 
 
-def _render(out: Path, *parameters: str) -> str:
-    args = [a for p in parameters for a in ("-p", p)]
-    result = subprocess.run(
-        [sys.executable, "-m", "sitrep.cli", "render", "force_sizes", "--out", str(out), *args],
-        capture_output=True, text=True, timeout=300, cwd=out,
-    )
-    assert result.returncode == 0, result.stderr
-    pdf = out / "force_sizes" / "force_sizes.pdf"
-    assert (out / "force_sizes" / "force_sizes.html").is_file()
+def _text(folder: Path) -> str:
+    """The PDF's text of a report in conftest.SHARED_REPORTS (rendered once per test run)."""
+    pdf = folder / f"{folder.name}.pdf"
+    assert (folder / f"{folder.name}.html").is_file()
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
     return re.sub(r"([–−]) (?=\d)", r"\1", text)  # a range may wrap after its dash in a narrow cell
 
 
 @pytest.fixture(scope="module")
-def seed_text(tmp_path_factory) -> str:
-    return _render(tmp_path_factory.mktemp("seed"))
+def seed_text(shared_report) -> str:
+    return _text(shared_report("force_sizes"))
 
 
 @pytest.fixture(scope="module")
-def fictional_text(tmp_path_factory) -> str:
-    return _render(tmp_path_factory.mktemp("fictional"), f"dataset={FICTIONAL}")
+def fictional_text(shared_report) -> str:
+    return _text(shared_report("force_sizes-fictional"))
 
 
 @pytest.mark.parametrize("expected", [
@@ -70,8 +60,8 @@ def test_fictional_report_through_the_same_notebook(fictional_text, expected):
     assert expected in fictional_text
 
 
-def test_min_grade_is_stated_and_applied(tmp_path):
-    text = _render(tmp_path, f"dataset={FICTIONAL}", "min_grade=C3")
+def test_min_grade_is_stated_and_applied(shared_report):
+    text = _text(shared_report("force_sizes-fictional-c3"))
     assert "Figures shown only where graded C3 or better" in text
     figures_part = text.split("Admiralty grading:")[0]  # the grade register lists every grade
     assert "F06" not in figures_part  # ungraded: left out of every chart and table

@@ -36,6 +36,8 @@ RENDER_JSON = "render.json"
 STOP = threading.Event()
 STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA = (
     "rendered", "unchanged", "failed", "bad data")
+#: Statuses only an assembled index gives (see :func:`assemble_index`).
+STATUS_MISSING, STATUS_STALE = "missing", "stale"
 
 
 @dataclass
@@ -362,6 +364,35 @@ def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
     return written
 
 
+def assemble_index(entries: list[Entry], out_root: Path = paths.REPORTS) -> list[Outcome]:
+    """Write ``index.html`` from the ``render.json`` of every entry's folder, as when shards
+    rendered on several machines (``sitrep render --shard I/N``) are gathered into one folder.
+
+    An entry without a rendered ``render.json`` is 'missing'; one rendered from other inputs
+    than the current notebook, data set, parameters and code is 'stale'.
+    """
+    from sitrep.model.digest import code_digest, dataset_digest
+
+    code, digests, outcomes = code_digest(), {}, []
+    for entry in entries:
+        record = _previous(Path(out_root) / entry.name)
+        if record.get("status") != STATUS_RENDERED:
+            outcomes.append(Outcome(entry, STATUS_MISSING, message=(
+                "no rendered render.json in its folder: its shard failed or was not gathered")))
+            continue
+        if entry.dataset not in digests:
+            digests[entry.dataset] = dataset_digest(entry.dataset)
+        current = manifest.input_digest(entry, digests[entry.dataset], code)
+        stale = record.get("digest") != current
+        outcomes.append(Outcome(
+            entry, STATUS_STALE if stale else STATUS_RENDERED, float(record.get("seconds", 0)),
+            "rendered from other inputs (notebook, data set, parameters or code)" if stale
+            else "", digest=record.get("digest", ""),
+            dataset_digest=record.get("dataset_digest", "")))
+    write_index(outcomes, Path(out_root))
+    return outcomes
+
+
 def summary(outcomes: list[Outcome]) -> str:
     """A plain table of the outcomes, for the end of a run."""
     width = max([len(o.entry.name) for o in outcomes] + [6])
@@ -370,6 +401,7 @@ def summary(outcomes: list[Outcome]) -> str:
         seconds = f"{o.seconds:7.1f}" if o.status == STATUS_RENDERED else "      -"
         lines.append(f"{o.entry.name:<{width}}  {o.status:<10}  {seconds}")
     counts = {s: sum(o.status == s for o in outcomes) for s in
-              (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA)}
+              (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA,
+               STATUS_MISSING, STATUS_STALE)}
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to do")
     return "\n".join(lines)
