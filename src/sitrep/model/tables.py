@@ -97,24 +97,29 @@ def read_table(path: Path, schema: dict, out: Collector) -> pd.DataFrame | None:
         out.add(shown, line, None, "utf-8", repr(data[error.start : error.start + 4]),
                 f"the file must be UTF-8 (byte {error.start} cannot be decoded)")
         return None
-    if not text.strip():
+    if not text or text.isspace():
         out.add(shown, None, None, "header", None, "the file is empty: a header row is required")
         return None
-    # A row with more cells than the header: pandas would take the first column as an index
-    # (silently) or name a line, not a row. Report the row.
-    records = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
-    long = [(n, r) for n, r in enumerate(records, start=1) if len(r) > len(records[0])]
-    for row, record in long:
+    del data
+    # pandas' C parser reads the table; a row with more cells than the header makes it fail, or
+    # (the first record) silently become an index. Then the csv module finds those rows, so the
+    # message names each of them (the slow path runs only for a broken file).
+    failure: Exception | None = None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=True, engine="c")
+    except (pd.errors.ParserError, csv.Error) as error:
+        frame, failure = None, error
+    long = _long_rows(text) if frame is None or not isinstance(frame.index, pd.RangeIndex) else []
+    for row, record, width in long:
         out.add(shown, row, None, "csv", ",".join(record),
-                f"the row has {len(record)} cells but the header has {len(records[0])}: "
+                f"the row has {len(record)} cells but the header has {width}: "
                 "a cell holding a comma must be in double quotes")
     if long:
         return None
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True, engine="c")
-    except (pd.errors.ParserError, csv.Error) as error:
-        out.add(shown, None, None, "csv", None, f"the file is not a well-formed CSV table: {error}")
+    if frame is None:
+        out.add(shown, None, None, "csv", None,
+                f"the file is not a well-formed CSV table: {failure}")
         return None
     expected = [f["name"] for f in schema["fields"]]
     for column in frame.columns:
@@ -127,6 +132,14 @@ def read_table(path: Path, schema: dict, out: Collector) -> pd.DataFrame | None:
             out.add(shown, 1, column, "missing-column", None,
                     "the header lacks a column the schema declares")
     return frame
+
+
+def _long_rows(text: str) -> list[tuple[int, list[str], int]]:
+    """(spreadsheet row, cells, header width) of every row with more cells than the header."""
+    reader = (record for record in csv.reader(io.StringIO(text, newline="")) if record)
+    width = len(next(reader, []))
+    return [(row, record, width) for row, record in enumerate(reader, start=2)
+            if len(record) > width]
 
 
 def check_fields(path: Path, frame: pd.DataFrame, schema: dict, out: Collector) -> pd.DataFrame:

@@ -293,13 +293,12 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
         kernels = KernelPool(paths.NOTEBOOKS) if reuse_kernels else None
         with _printer(needs_pdf) as printer, _closing(kernels), \
                 concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {
-                pool.submit(render_entry, entry, out_root, digest=digest,
-                            dataset_digest=digests[entry.dataset], printer=printer,
-                            progress=progress, kernels=kernels): entry
-                for entry, digest in todo
-            }
-            try:
+            futures: dict[concurrent.futures.Future, Entry] = {}
+            try:  # an interrupt while entries are still being submitted stops them too
+                for entry, digest in todo:
+                    futures[pool.submit(render_entry, entry, out_root, digest=digest,
+                                        dataset_digest=digests[entry.dataset], printer=printer,
+                                        progress=progress, kernels=kernels)] = entry
                 for future in concurrent.futures.as_completed(futures):
                     entry = futures[future]
                     try:
