@@ -126,10 +126,11 @@ def _reported(facts: Facts) -> pd.DataFrame:
     published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))
     reliability = dict(zip(facts.sources["source_id"], facts.sources["reliability"],
                            strict=True))
-    bounds = [interval(r.value, r.lower, r.upper, r.qualifier) for r in q.itertuples()]
+    # zip over the few columns needed: iterating whole rows of 100,000 claims costs seconds
+    numbers = list(zip(q["value"], q["lower"], q["upper"], q["qualifier"], strict=True))
+    bounds = [interval(*n) for n in numbers]
     return q.assign(
-        figure=[figure_label(r.value, r.lower, r.upper, r.qualifier, r.hedge)
-                for r in q.itertuples()],
+        figure=[figure_label(*n, hedge) for n, hedge in zip(numbers, q["hedge"], strict=True)],
         shape=q["qualifier"].map(SHAPES),
         lo=[b[0] for b in bounds], hi=[b[1] for b in bounds],
         lo_strict=[b[2] for b in bounds], hi_strict=[b[3] for b in bounds],
@@ -312,15 +313,16 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
         "Claim": table["claim_id"],
         "Figure": table["figure"],
         "Qualifier": table["qualifier"].str.replace("_", " "),
-        "Interval": [interval_text(r.lo, r.hi, r.lo_strict, r.hi_strict)
-                     for r in table.itertuples()],
+        "Interval": [interval_text(*bounds) for bounds in zip(
+            table["lo"], table["hi"], table["lo_strict"], table["hi_strict"], strict=True)],
         "Claimant": table["claimant"],
         "Relayed by": table["relay"],
         "Published": table["published"].where(~table["derived"], "(derived)"),
         "Grade": table["grade"],
-        "Wording": ["derived" if r.derived else "paraphrase, text not held" if
-                    r.said_by.endswith("(text not held: paraphrase)") else "verbatim quote"
-                    for r in table.itertuples()],
+        "Wording": ["derived" if derived else "paraphrase, text not held" if
+                    said_by.endswith("(text not held: paraphrase)") else "verbatim quote"
+                    for derived, said_by in zip(table["derived"], table["said_by"],
+                                                strict=True)],
     }).reset_index(drop=True)
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import ctypes
 import datetime as dt
+import gc
 import json
 import os
 import queue
@@ -53,38 +55,66 @@ class Outcome:
     dataset_digest: str = ""
 
 
+# -- kernels and the browser ---------------------------------------------------------------------
+
+class _Kernels(KernelPool):
+    """Warm kernels (see KernelPool), each shut down as soon as every notebook of the run has
+    started, so that its memory is free for the HTML and PDF steps that follow."""
+
+    def __init__(self, cwd: Path, notebooks: int) -> None:
+        super().__init__(cwd)
+        self._left = notebooks
+        self._count = threading.Lock()
+
+    def get(self) -> object:
+        with self._count:
+            self._left -= 1
+        return super().get()
+
+    def executed(self) -> None:
+        """This thread's notebook has run; free its kernel when no notebook is left to start."""
+        with self._count:
+            left = self._left
+        if left <= 0:
+            self.discard()
+
+
 # -- PDF printing in one thread that owns the browser ------------------------------------------
 
 class PrinterThread:
     """Playwright's sync API belongs to the thread that started it: this thread owns one
-    Chromium and prints every job's HTML in turn."""
+    Chromium and prints every job's HTML in turn. Chromium starts with the first job, not
+    before: while the notebooks run, its memory is not taken."""
 
     def __init__(self) -> None:
+        from sitrep.pipeline.render import chromium_path
+
+        chromium_path()  # no Chromium at all: say so before any notebook runs
         self._jobs: queue.Queue = queue.Queue()
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="sitrep-pdf", daemon=True)
         self._thread.start()
-        self._ready.wait()
-        if self._error is not None:
-            raise self._error
 
     def _run(self) -> None:
         from sitrep.pipeline.render import pdf_printer
 
+        job = self._jobs.get()
+        if job is None:
+            return
         try:
             with pdf_printer() as printer:
-                self._ready.set()
-                while (job := self._jobs.get()) is not None:
+                while job is not None:
                     html, future = job
                     if future.set_running_or_notify_cancel():
                         try:
                             future.set_result(printer(html))
                         except BaseException as error:  # handed to the waiting job
                             future.set_exception(error)
-        except BaseException as error:
-            self._error = error
-            self._ready.set()
+                    job = self._jobs.get()
+        except BaseException as error:  # Chromium did not start: every job gets the reason
+            while job is not None:
+                if not job[1].done():
+                    job[1].set_exception(error)
+                job = self._jobs.get()
 
     def __call__(self, html: str) -> bytes:
         """Print HTML to PDF bytes (blocks until this job's turn is done)."""
@@ -176,7 +206,7 @@ def _keep_failed(executed: Path | None, name: str) -> Path | None:
 
 def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: str,
                  printer: Callable[[str], bytes] | None, progress: Progress,
-                 kernels: KernelPool | None = None) -> Outcome:
+                 kernels: _Kernels | None = None) -> Outcome:
     """Execute once, convert to every format, publish outputs and render.json together."""
     from sitrep.pipeline.render import (
         RenderError,
@@ -197,6 +227,8 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
             check_parameters(entry.notebook, entry.kernel_parameters())  # before any kernel
             km = kernels.get() if kernels is not None else None
             nb = execute(entry.notebook, entry.kernel_parameters(), work, km=km)
+            if kernels is not None:
+                kernels.executed()
         except RenderError as error:
             if kernels is not None:
                 kernels.discard()  # whatever the notebook left behind goes with its kernel
@@ -243,7 +275,7 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
 # -- the suite -----------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _closing(kernels: KernelPool | None) -> Iterator[None]:
+def _closing(kernels: _Kernels | None) -> Iterator[None]:
     try:
         yield
     finally:
@@ -270,6 +302,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     code = code_digest()
     datasets = {e.dataset for e in entries}
     problems = {d: check(d) for d in sorted(datasets)}
+    _give_back_memory()
     digests = {d: dataset_digest(d) for d in datasets if not problems[d]}
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Entry, str]] = []
@@ -290,7 +323,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                 continue
             todo.append((entry, digest))
         needs_pdf = any("pdf" in e.formats for e, _ in todo)
-        kernels = KernelPool(paths.NOTEBOOKS) if reuse_kernels else None
+        kernels = _Kernels(paths.NOTEBOOKS, len(todo)) if reuse_kernels else None
         with _printer(needs_pdf) as printer, _closing(kernels), \
                 concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
             futures: dict[concurrent.futures.Future, Entry] = {}
@@ -318,6 +351,14 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     ordered = [outcomes[e.name] for e in entries]
     write_index(ordered, out_root)
     return ordered
+
+
+def _give_back_memory() -> None:
+    """Hand the heap that validating a large data set used back to the system (glibc keeps
+    freed memory otherwise), for the kernels and the browser that start next."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _sweep_staging() -> None:

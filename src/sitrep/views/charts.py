@@ -287,7 +287,8 @@ def timeline_plan(table: pd.DataFrame) -> pd.DataFrame:
         "measure_id": reported["measure_id"], "label": reported["label"],
         "claim_id": reported["claim_id"], "date": reported["published_date"],
         "x": reported["value"], "lo": reported["lo"], "hi": reported["hi"],
-        "hollow": [_hollow(r) for r in reported.itertuples()],
+        "hollow": [q in APPROXIMATE or bool(h) for q, h in zip(reported["qualifier"],
+                                                                 reported["hedge"], strict=True)],
     }).reset_index(drop=True)
 
 
