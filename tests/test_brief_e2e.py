@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 import sitrep.model as facts_module
-from sitrep.pipeline.render import pdf_printer
+from sitrep.pipeline.pdf import pdf_printer
 
 pytestmark = pytest.mark.e2e
 

@@ -30,8 +30,11 @@ from pathlib import Path
 from sitrep import paths
 from sitrep.model.digest import code_digest, dataset_digest
 from sitrep.pipeline import manifest
+from sitrep.pipeline.errors import RenderError
+from sitrep.pipeline.kernels import SharedKernels
 from sitrep.pipeline.manifest import Entry
-from sitrep.pipeline.render import KernelPool
+from sitrep.pipeline.publish import publish
+from sitrep.pipeline.render import render
 
 RENDER_JSON = "render.json"
 #: Set when the run is interrupted: entries still running publish nothing.
@@ -55,30 +58,6 @@ class Outcome:
     dataset_digest: str = ""
 
 
-# -- kernels and the browser ---------------------------------------------------------------------
-
-class _Kernels(KernelPool):
-    """Warm kernels (see KernelPool), each shut down as soon as every notebook of the run has
-    started, so that its memory is free for the HTML and PDF steps that follow."""
-
-    def __init__(self, cwd: Path, notebooks: int) -> None:
-        super().__init__(cwd)
-        self._left = notebooks
-        self._count = threading.Lock()
-
-    def get(self) -> object:
-        with self._count:
-            self._left -= 1
-        return super().get()
-
-    def executed(self) -> None:
-        """This thread's notebook has run; free its kernel when no notebook is left to start."""
-        with self._count:
-            left = self._left
-        if left <= 0:
-            self.discard()
-
-
 # -- PDF printing in one thread that owns the browser ------------------------------------------
 
 class PrinterThread:
@@ -95,7 +74,7 @@ class PrinterThread:
         self._thread.start()
 
     def _run(self) -> None:
-        from sitrep.pipeline.render import pdf_printer
+        from sitrep.pipeline.pdf import pdf_printer
 
         job = self._jobs.get()
         if job is None:
@@ -206,76 +185,58 @@ def _keep_failed(executed: Path | None, name: str) -> Path | None:
 
 def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: str,
                  printer: Callable[[str], bytes] | None, progress: Progress,
-                 kernels: _Kernels | None = None) -> Outcome:
-    """Execute once, convert to every format, publish outputs and render.json together."""
-    from sitrep.pipeline.render import (
-        RenderError,
-        check_parameters,
-        execute,
-        publish,
-        report_title,
-        to_html,
-    )
-
+                 kernels: SharedKernels | None = None) -> Outcome:
+    """Render one entry by the one path (:func:`sitrep.pipeline.render.render`), publishing its
+    outputs and its render.json together; a failure becomes the entry's outcome."""
     started = time.perf_counter()
-    out_dir = out_root / entry.name
     paths.STAGING.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"sitrep-{entry.name}-"))
-    try:
-        progress.step(entry, "executing")
-        try:
-            check_parameters(entry.notebook, entry.kernel_parameters())  # before any kernel
-            km = kernels.get() if kernels is not None else None
-            nb = execute(entry.notebook, entry.kernel_parameters(), work, km=km)
-            if kernels is not None:
-                kernels.executed()
-        except RenderError as error:
-            if kernels is not None:
-                kernels.discard()  # whatever the notebook left behind goes with its kernel
-            kept = _keep_failed(error.executed, entry.name)
-            where = f"\nexecuted notebook kept at {paths.display(kept)}" if kept else ""
-            return Outcome(entry, STATUS_FAILED, time.perf_counter() - started,
-                           f"{error}{where}", digest=digest, dataset_digest=dataset_digest)
-        title = report_title(nb) or entry.name
-        files: dict[str, bytes | str] = {}
-        try:
-            progress.step(entry, "html")
-            html = to_html(nb, title)
-            if "html" in entry.formats:
-                files[f"{entry.name}.html"] = html
-            if "pdf" in entry.formats:
-                progress.step(entry, "pdf")
-                assert printer is not None
-                files[f"{entry.name}.pdf"] = printer(html)
-        except Exception as error:  # conversion failed: keep what ran, publish nothing
-            kept = _keep_failed(work / entry.notebook.name, entry.name)
-            return Outcome(entry, STATUS_FAILED, time.perf_counter() - started,
-                           f"converting {entry.name} failed: {type(error).__name__}: {error}"
-                           f"\nexecuted notebook kept at {paths.display(kept) if kept else '-'}",
-                           digest=digest, dataset_digest=dataset_digest)
+    seconds = 0.0
+
+    def record(title: str) -> dict[str, str]:
+        nonlocal seconds
         seconds = time.perf_counter() - started
-        record = {
-            "name": entry.name, "title": title, "notebook": entry.notebook.name,
-            "parameters": entry.parameters, "formats": list(entry.formats),
-            "status": STATUS_RENDERED, "seconds": round(seconds, 2), "digest": digest,
-            "dataset": paths.display(entry.dataset), "dataset_digest": dataset_digest,
-            "rendered_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-        files[RENDER_JSON] = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
         if STOP.is_set():
-            return Outcome(entry, STATUS_FAILED, seconds, "interrupted before publishing")
-        progress.step(entry, "publishing")
-        written = publish(files, out_dir, staging=paths.STAGING)
-        return Outcome(entry, STATUS_RENDERED, seconds, "", written[:-1], digest,
-                       dataset_digest)
+            raise RenderError("interrupted before publishing")
+        return {RENDER_JSON: _render_json(entry, title, seconds, digest, dataset_digest)}
+
+    def step(text: str) -> None:
+        if text != "executing" and kernels is not None:
+            kernels.executed()  # the notebook has run: its kernel goes to the next one
+        progress.step(entry, text)
+
+    try:
+        written = render(entry.notebook, entry.kernel_parameters(), out_root / entry.name,
+                         name=entry.name, formats=entry.formats, workdir=work, printer=printer,
+                         kernels=kernels, staging=paths.STAGING,
+                         step=step, extra=record)
+    except RenderError as error:
+        kept = _keep_failed(error.executed, entry.name)
+        where = f"\nexecuted notebook kept at {paths.display(kept)}" if kept else ""
+        return Outcome(entry, STATUS_FAILED, time.perf_counter() - started, f"{error}{where}",
+                       digest=digest, dataset_digest=dataset_digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return Outcome(entry, STATUS_RENDERED, seconds, "", written[:-1], digest, dataset_digest)
+
+
+def _render_json(entry: Entry, title: str, seconds: float, digest: str,
+                 dataset_digest: str) -> str:
+    """What the index and the next run read about a published report."""
+    record = {
+        "name": entry.name, "title": title, "notebook": entry.notebook.name,
+        "parameters": entry.parameters, "formats": list(entry.formats),
+        "status": STATUS_RENDERED, "seconds": round(seconds, 2), "digest": digest,
+        "dataset": paths.display(entry.dataset), "dataset_digest": dataset_digest,
+        "rendered_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return json.dumps(record, indent=1, ensure_ascii=False) + "\n"
 
 
 # -- the suite -----------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _closing(kernels: _Kernels | None) -> Iterator[None]:
+def _closing(kernels: SharedKernels | None) -> Iterator[None]:
     try:
         yield
     finally:
@@ -289,68 +250,89 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     """Render every entry (or skip it when unchanged); write ``index.html``; return outcomes.
 
     Data sets are validated first, once each: an entry whose data set is bad is not rendered
-    (status 'bad data') and nothing of it is published. With ``reuse_kernels`` each worker
-    keeps one warm kernel for all its notebooks (namespace emptied between them).
+    (status 'bad data') and nothing of it is published. With ``reuse_kernels``, ``jobs`` warm
+    kernels (:class:`~sitrep.pipeline.kernels.SharedKernels`) run every notebook, namespace
+    emptied between them; they start while the data sets are validated.
     """
-    from sitrep.model import check
-
     STOP.clear()
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     _sweep_staging()
     jobs = jobs or max(1, os.cpu_count() or 1)
     code = code_digest()
-    datasets = {e.dataset for e in entries}
-    problems = {d: check(d) for d in sorted(datasets)}
-    _give_back_memory()
-    digests = {d: dataset_digest(d) for d in datasets if not problems[d]}
+    digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
+    wanted = {e.name: manifest.input_digest(e, digests[e.dataset], code) for e in entries}
+    stale = [e for e in entries
+             if force or not _is_current(e, out_root / e.name, wanted[e.name])]
+    kernels = (SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in stale])
+               if reuse_kernels and stale else None)
     outcomes: dict[str, Outcome] = {}
-    todo: list[tuple[Entry, str]] = []
-    with Progress(entries, live=live) as progress:
+    with _closing(kernels), Progress(entries, live=live) as progress:
+        problems = _validate({e.dataset for e in stale})
+        todo: list[tuple[Entry, str]] = []
         for entry in entries:
-            if problems[entry.dataset]:
+            if problems.get(entry.dataset):
                 listed = "\n".join(f"  {p}" for p in problems[entry.dataset])
                 outcomes[entry.name] = Outcome(entry, STATUS_BAD_DATA, message=(
                     f"the data set {paths.display(entry.dataset)} breaks "
                     f"{len(problems[entry.dataset])} rule(s):\n{listed}"))
                 progress.step(entry, "not rendered: bad data", done=True)
-                continue
-            digest = manifest.input_digest(entry, digests[entry.dataset], code)
-            if not force and _is_current(entry, out_root / entry.name, digest):
-                outcomes[entry.name] = Outcome(entry, STATUS_UNCHANGED, digest=digest,
+            elif entry in stale:
+                todo.append((entry, wanted[entry.name]))
+            else:
+                outcomes[entry.name] = Outcome(entry, STATUS_UNCHANGED, digest=wanted[entry.name],
                                                dataset_digest=digests[entry.dataset])
                 progress.step(entry, "unchanged, skipped", done=True)
-                continue
-            todo.append((entry, digest))
-        needs_pdf = any("pdf" in e.formats for e, _ in todo)
-        kernels = _Kernels(paths.NOTEBOOKS, len(todo)) if reuse_kernels else None
-        with _printer(needs_pdf) as printer, _closing(kernels), \
-                concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures: dict[concurrent.futures.Future, Entry] = {}
-            try:  # an interrupt while entries are still being submitted stops them too
-                for entry, digest in todo:
-                    futures[pool.submit(render_entry, entry, out_root, digest=digest,
-                                        dataset_digest=digests[entry.dataset], printer=printer,
-                                        progress=progress, kernels=kernels)] = entry
-                for future in concurrent.futures.as_completed(futures):
-                    entry = futures[future]
-                    try:
-                        outcome = future.result()
-                    except Exception as error:  # a bug, not a notebook error: still isolated
-                        outcome = Outcome(entry, STATUS_FAILED,
-                                          message=f"{type(error).__name__}: {error}")
-                    outcomes[entry.name] = outcome
-                    progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)",
-                                  done=True)
-            except KeyboardInterrupt:
-                # Stop cleanly: what is not yet published will not be; earlier outputs stay.
-                STOP.set()
-                for future in futures:
-                    future.cancel()
-                raise
+        if kernels is not None:
+            kernels.cancel(len(stale) - len(todo))
+        outcomes.update(_render_all(todo, out_root, jobs=jobs, digests=digests,
+                                    kernels=kernels, progress=progress))
     ordered = [outcomes[e.name] for e in entries]
     write_index(ordered, out_root)
     return ordered
+
+
+def _validate(datasets: set[Path]) -> dict[Path, list]:
+    """Every problem of each data set (none when clean); then the heap is handed back."""
+    from sitrep.model import check
+
+    problems = {d: check(d) for d in sorted(datasets)}
+    _give_back_memory()
+    return problems
+
+
+def _render_all(todo: list[tuple[Entry, str]], out_root: Path, *, jobs: int,
+                digests: dict[Path, str], kernels: SharedKernels | None,
+                progress: Progress) -> dict[str, Outcome]:
+    """Render the entries side by side: twice as many threads as kernels, so that one entry's
+    HTML and PDF are made while the kernel runs the next notebook."""
+    outcomes: dict[str, Outcome] = {}
+    needs_pdf = any("pdf" in e.formats for e, _ in todo)
+    threads = 2 * jobs if kernels is not None else jobs
+    with _printer(needs_pdf) as printer, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
+        futures: dict[concurrent.futures.Future, Entry] = {}
+        try:  # an interrupt while entries are still being handed out stops them too
+            for entry, digest in todo:
+                futures[pool.submit(render_entry, entry, out_root, digest=digest,
+                                    dataset_digest=digests[entry.dataset], printer=printer,
+                                    progress=progress, kernels=kernels)] = entry
+            for future in concurrent.futures.as_completed(futures):
+                entry = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as error:  # a bug, not a notebook error: still isolated
+                    outcome = Outcome(entry, STATUS_FAILED,
+                                      message=f"{type(error).__name__}: {error}")
+                outcomes[entry.name] = outcome
+                progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)", done=True)
+        except KeyboardInterrupt:
+            # Stop cleanly: what is not yet published will not be; earlier outputs stay.
+            STOP.set()
+            for future in futures:
+                future.cancel()
+            raise
+    return outcomes
 
 
 def _give_back_memory() -> None:
@@ -373,8 +355,6 @@ def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
     """``reports/index.html``: every report with its parameters, formats, time, status and data
     set checksum, read from each report's render.json (escaped by the template)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    from sitrep.pipeline.render import publish
 
     rows = []
     for outcome in outcomes:
