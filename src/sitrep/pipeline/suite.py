@@ -343,12 +343,19 @@ def _give_back_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+#: Seconds after which a file in the staging folder is an interrupted run's leftover; younger
+#: ones may belong to another render running at the same time.
+LEFTOVER_AGE = 3600
+
+
 def _sweep_staging() -> None:
     """Remove what an interrupted run left in the staging folder (never in reports/)."""
     if paths.STAGING.is_dir():
+        now = time.time()
         for leftover in paths.STAGING.iterdir():
             with contextlib.suppress(OSError):
-                leftover.unlink()
+                if now - leftover.stat().st_mtime > LEFTOVER_AGE:
+                    leftover.unlink()
 
 
 def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
