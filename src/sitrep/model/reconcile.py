@@ -27,6 +27,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from sitrep.model import when
 from sitrep.model.quantity import APPROXIMATE, interval_text, meets, number
 
 #: Figures in one reference time compared pair by pair; a larger group is counted, not listed.
@@ -94,6 +95,11 @@ def _change(a: pd.Series, b: pd.Series) -> str:
     if b_hi < a_lo:
         return "fall"
     return "no clear change (the figures overlap)"
+
+
+def change_words(a: pd.Series, b: pd.Series) -> str:
+    """'rise', 'fall' or 'no clear change' from figure ``a`` to the later figure ``b``."""
+    return _change(a, b)
 
 
 def _num(value: object, default: float) -> float:
@@ -182,12 +188,16 @@ def _status(group: pd.DataFrame) -> str:
 
 
 def _span(group: pd.DataFrame) -> str:
+    """The reference time of a group: its one label, or from its earliest to its latest day."""
     labels = list(dict.fromkeys(group["reference"]))
-    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+    if len(labels) == 1:
+        return labels[0]
+    return (f"{when.date_label(group['ref_start'].min(), 'day')} to "
+            f"{when.date_label(group['ref_end'].max(), 'day')}")
 
 
 def _conservative_change(first: pd.DataFrame, second: pd.DataFrame) -> str:
-    a, b = _conservative_row(first), _conservative_row(second)
+    a, b = conservative_row(first), conservative_row(second)
     if a is None or b is None:
         return "no well-sourced figure at one of the times"
     return (f"{a['figure']} [{a['claim_id']}] \u2192 {b['figure']} [{b['claim_id']}]: "
@@ -200,7 +210,9 @@ def _well_sourced(group: pd.DataFrame) -> pd.Series:
     return ~group["anonymous"].astype(bool) & ~graded_low
 
 
-def _conservative_row(group: pd.DataFrame) -> pd.Series | None:
+def conservative_row(group: pd.DataFrame) -> pd.Series | None:
+    """The lowest well-sourced figure of a group (ties: more independent origins behind it,
+    then the earliest); None when no figure is well-sourced."""
     good = group[_well_sourced(group)]
     if good.empty:
         return None
@@ -268,7 +280,7 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
             change = ("first reported time" if before is None
                       else f"since {_span(before)}: {_conservative_change(before, group)}")
             previous[key] = group
-            conservative = _conservative_row(group)
+            conservative = conservative_row(group)
             rows.append({
                 "measure_id": measure, "Measure": label, "Refers to": _span(group),
                 "Counts": _status(group), "Figures": len(group),

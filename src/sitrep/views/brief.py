@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sitrep.model import changes
 from sitrep.model.attribution import attributions, date_label
 from sitrep.model.facts import Facts
 from sitrep.views.style import PRECISION_WORDS
@@ -147,3 +148,22 @@ def cut_note(facts: Facts) -> str:
     if facts.cut is None:
         return "No cut-off: every source of the data set is in."
     return "The cut-off leaves nothing out."
+
+
+def changes_subtitle(edition: changes.Changes) -> str:
+    """What the changes report compares."""
+    later = (f"the reporting as of {edition.as_of}" if edition.as_of != "all reporting"
+             else "all reporting in the data set")
+    return (f"From the reporting as of {edition.since} to {later}. Each figure is tagged with "
+            "its claim; hedges are kept as the source wrote them.")
+
+
+def what_changed(whole: Facts, since: str | None, as_of: str | None,
+                 include_possible: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """The brief's short 'What changed' section: its lead sentence and its lines."""
+    start = since or changes.default_since(whole, as_of)
+    edition = changes.compare(whole, start, as_of, include_possible=include_possible)
+    lead = (f"Since the edition of {start}" + (f", up to {as_of}" if as_of else "")
+            + ": new claims, revised figures, conflicts and takeaways (the changes report "
+            "gives every table).")
+    return lead, edition.summary()
