@@ -34,18 +34,26 @@ class Changes:
     not_current: pd.DataFrame
     conflicts: pd.DataFrame
     takeaways: pd.DataFrame
+    #: What each edition's cut leaves out, in words ('' when nothing).
+    left_out_before: str = ""
+    left_out_now: str = ""
 
-    def summary(self) -> list[tuple[str, str]]:
-        """Short lines for a brief: (what changed, the detail)."""
+    def summary(self, *, short: bool = False) -> list[tuple[str, str]]:
+        """Lines for a report: (what changed, the detail). ``short`` (for a brief) names the
+        takeaways and conflicts by id only."""
         lines = [(f"{len(self.new_claims)} new claim{'s' if len(self.new_claims) != 1 else ''} "
                   f"since {self.since}", ", ".join(self.new_claims["Claim"].head(20)) +
                   (" and more" if len(self.new_claims) > 20 else ""))]
         for row in self.revised.itertuples(index=False):
             lines.append((f"{row.Measure}: {row.Before} \u2192 {row.Now}", row.Change))
         for row in self.conflicts.itertuples(index=False):
-            lines.append((f"Conflict {row.Status}: {row.Pair}", row.Reading))
-        for row in self.takeaways.itertuples(index=False):
-            lines.append((f"Takeaway {row.Status}: {row.Takeaway}", row.Text))
+            lines.append((f"Conflict {row.Status}: {row.Pair}", "" if short else row.Reading))
+        if short:
+            for status, rows in self.takeaways.groupby("Status", sort=False):
+                lines.append((f"Key takeaways {status}: {', '.join(rows['Takeaway'])}", ""))
+        else:
+            for row in self.takeaways.itertuples(index=False):
+                lines.append((f"Takeaway {row.Status}: {row.Takeaway}", row.Text))
         if len(self.not_current):
             lines.append((f"{len(self.not_current)} figure"
                           f"{'s' if len(self.not_current) != 1 else ''} no longer current",
@@ -80,6 +88,8 @@ def compare(whole: Facts, since: str, as_of: str | None = None, *,
         not_current=stale_now,
         conflicts=_conflicts(fig_before, fig_now, set(stale_now["Claim"])),
         takeaways=_takeaways(before, now),
+        left_out_before=before.cut.summary() if before.cut is not None else "",
+        left_out_now=now.cut.summary() if now.cut is not None else "",
     )
 
 
