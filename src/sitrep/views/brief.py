@@ -126,7 +126,7 @@ def sources_table(facts: Facts) -> pd.DataFrame:
 
 def coverage_note(facts: Facts) -> str:
     """What to say when no sentence is listed."""
-    if not facts.texts:
+    if not facts.texts and facts.cut is None:
         return ("No source text is held in this data set: every claim is the analyst's "
                 "paraphrase, and there is no sentence to account for.")
     return "Nothing recorded in the data set (up to the cut-off, if any)."
