@@ -121,5 +121,6 @@ def test_html_opens_offline_in_chromium(html_text):
 def test_as_of_before_the_source_renders_an_honest_empty_brief(shared_report):
     rendered = shared_report("brief-as-of-2024-11-01")
     html_text = (rendered / "brief-as-of-2024-11-01.html").read_text(encoding="utf-8")
-    assert "Reporting up to 2024-11-01: 0 claims from 0 sources" in html_text
+    assert "Reporting certainly published by 2024-11-01: 0 claims from 0 sources" in html_text
+    assert "The cut-off leaves out 1 source published after it" in html_text
     assert "Nothing recorded in the data set (up to the cut-off, if any)." in html_text
