@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import platform
 import shutil
@@ -40,6 +41,8 @@ from sitrep.model import synthetic
 from sitrep.pipeline import manifest
 
 RESULTS = paths.ROOT / "benchmarks" / "results"
+#: Seconds after which a scale run is stopped (recorded as not finished: infinite seconds).
+SCALE_TIMEOUT = 300
 BIN = Path(sys.executable).parent
 
 
@@ -55,10 +58,10 @@ def big_table(target: Path) -> Path:
     return target
 
 
-def measure(command: list[str], *, cwd: Path = paths.ROOT,
-            expect_failure: bool = False) -> tuple[float, int, int]:
+def measure(command: list[str], *, cwd: Path = paths.ROOT, expect_failure: bool = False,
+            timeout: float | None = None) -> tuple[float, int, int]:
     """Wall seconds, peak RSS and peak PSS (bytes, each summed over the process tree) of one
-    command."""
+    command; past ``timeout`` seconds the command is stopped and its seconds are infinite."""
     started = time.perf_counter()
     process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True)
@@ -82,7 +85,16 @@ def measure(command: list[str], *, cwd: Path = paths.ROOT,
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = process.communicate()
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        for proc in [*process.children(recursive=True), process]:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        process.communicate()
+        stop.set()
+        sampler.join()
+        return math.inf, peak, peak_pss
     stop.set()
     sampler.join()
     seconds = time.perf_counter() - started
@@ -92,10 +104,10 @@ def measure(command: list[str], *, cwd: Path = paths.ROOT,
     return seconds, peak, peak_pss
 
 
-def cold(command: list[str]) -> tuple[float, int, int]:
+def cold(command: list[str], timeout: float | None = None) -> tuple[float, int, int]:
     """``measure`` with no validated data set cached: validation is part of the figure."""
     shutil.rmtree(paths.BUILD / "cache", ignore_errors=True)
-    return measure(command)
+    return measure(command, timeout=timeout)
 
 
 def naive_chain(entries: list[manifest.Entry], work: Path) -> tuple[float, int, int]:
@@ -129,6 +141,10 @@ def sitrep(out: Path, *extra: str) -> list[str]:
 
 
 def median_of(runs: list[tuple[float, int, int]]) -> dict:
+    if any(math.isinf(r[0]) for r in runs):
+        return {"median_s": f"not finished in {SCALE_TIMEOUT} s", "runs_s": [],
+                "peak_rss_mb": round(max(r[1] for r in runs) / 2**20),
+                "peak_pss_mb": round(max(r[2] for r in runs) / 2**20)}
     return {"median_s": round(statistics.median(r[0] for r in runs), 2),
             "runs_s": [round(r[0], 2) for r in runs],
             "peak_rss_mb": round(max(r[1] for r in runs) / 2**20),
@@ -172,12 +188,16 @@ def scale_runs(work: Path, runs: int, claims: int) -> dict:
     seed, scaled = [], []
     for run in range(runs):
         seed.append(cold(sitrep(work / f"seed{run}", "brief", "force_sizes", "--force")))
+        if scaled and math.isinf(scaled[-1][0]):
+            continue  # it did not finish once: the target is missed, no need to wait again
         scaled.append(cold(sitrep(work / f"big{run}", "brief", "force_sizes", "--force",
-                                  "-p", f"dataset={big}")))
+                                  "-p", f"dataset={big}"), timeout=SCALE_TIMEOUT))
         print(f"scale run {run + 1}: seed {seed[-1][0]:.1f} s, "
               f"{claims:,} claims {scaled[-1][0]:.1f} s", flush=True)
     results = {"claims": claims, "seed": median_of(seed), "synthetic": median_of(scaled)}
-    results["ratio"] = round(results["synthetic"]["median_s"] / results["seed"]["median_s"], 2)
+    finished = isinstance(results["synthetic"]["median_s"], float)
+    results["ratio"] = (round(results["synthetic"]["median_s"] / results["seed"]["median_s"], 2)
+                        if finished else None)
     return results
 
 
@@ -215,14 +235,17 @@ def targets(r: dict) -> list[dict]:
         ("nothing changed / naive chain", r["ratio_c_a"], 0.02, "x"),
         ("cold suite peak RSS (MB), at most the naive chain's", r["b_cold"]["peak_rss_mb"],
          r["a_naive"]["peak_rss_mb"], " MB"),
-        (f"{s['claims']:,} claims / seed, time", s["ratio"], 2.0, "x"),
-        (f"{s['claims']:,} claims, peak RSS of the process tree (MB)",
+        (f"{s['claims']:,} claims / seed, time",
+         s["ratio"] if s["ratio"] is not None else math.inf, 2.0, "x"),
+        (f"{s['claims']:,} claims, peak RSS of the process tree (MB)"
+         + ("" if s["ratio"] is not None else ", until it was stopped"),
          s["synthetic"]["peak_rss_mb"], 1500, " MB"),
         ("sitrep check of the 50 MB table (s)", check["median_s"], 5.0, " s"),
         ("sitrep check of the 50 MB table, peak RSS (MB)", check["peak_rss_mb"], 500, " MB"),
     ]
-    return [{"target": name, "measured": value, "limit": limit, "unit": unit.strip(),
-             "met": value <= limit} for name, value, limit, unit in rows]
+    return [{"target": name, "measured": value if value != math.inf else "not finished",
+             "limit": limit, "unit": unit.strip(), "met": value <= limit}
+            for name, value, limit, unit in rows]
 
 
 def report(r: dict) -> str:
@@ -251,7 +274,8 @@ def report(r: dict) -> str:
               f"{check['median_s']} s, peak RSS {check['peak_rss_mb']} MB.", "",
               "| target | measured | limit | met |", "|---|---|---|---|"]
     for t in r.get("targets", []):
-        unit = t["unit"] if t["unit"] == "x" else f" {t['unit']}"
+        unit = "" if isinstance(t["measured"], str) else (
+            t["unit"] if t["unit"] == "x" else f" {t['unit']}")
         lines.append(f"| {t['target']} | {t['measured']}{unit} | {t['limit']}{unit} | "
                      f"{'yes' if t['met'] else 'no'} |")
     return "\n".join([*lines, ""])

@@ -98,13 +98,13 @@ class SharedKernels(KernelPool):
 
     def get(self) -> Any:
         """A free warm kernel for this thread's notebook."""
-        with self._count:
-            self._left -= 1
-            last = self._left <= 0
         try:
             km = self._free.get(timeout=WAIT)
         except queue.Empty:
             km = None
+        with self._count:  # counted once it has its kernel: until then one is kept for it
+            self._left -= 1
+            last = self._left <= 0
         if km is None or not km.is_alive():
             if km is not None:
                 self._shut(km)

@@ -66,7 +66,7 @@ class PrinterThread:
     before: while the notebooks run, its memory is not taken."""
 
     def __init__(self) -> None:
-        from sitrep.pipeline.render import chromium_path
+        from sitrep.pipeline.pdf import chromium_path
 
         chromium_path()  # no Chromium at all: say so before any notebook runs
         self._jobs: queue.Queue = queue.Queue()
