@@ -182,6 +182,9 @@ def what_changed(whole: Facts, since: str | None, as_of: str | None,
     """The brief's short 'What changed' section: its lead sentence and its lines."""
     start = since or changes.default_since(whole, as_of)
     edition = changes.compare(whole, start, as_of, include_possible=include_possible)
+    if edition.claims_before == 0 and len(edition.new_claims):
+        return (f"Nothing had been reported by {start} (the edition compared with): all "
+                f"{len(edition.new_claims)} claims here are new since then.", [])
     lead = (f"Since the edition of {start}" + (f", up to {as_of}" if as_of else "")
             + ": new claims, revised figures, conflicts and takeaways (the changes report "
             "gives every table).")
