@@ -2,12 +2,12 @@
 
 A notebook declares its parameters in the cell tagged ``parameters``; the default's type is the
 parameter's declared type (every sitrep parameter is a string, ``""`` meaning "not set"), and
-:func:`sitrep.pipeline.render.check_parameters` refuses a value of another type before
+:func:`sitrep.pipeline.execute.check_parameters` refuses a value of another type before
 anything runs. So
 papermill's command-line coercions never happen on our path: ``sitrep render`` hands papermill
 Python strings, and ``"007"`` stays ``"007"``, ``"NO"`` stays ``"NO"``.
 
-This module checks the *values* of the parameters sitrep knows. ``render.check_parameters``
+This module checks the *values* of the parameters sitrep knows. ``execute.check_parameters``
 calls :func:`check` for each one before a kernel starts, and each notebook calls :func:`read` in
 its first cell (so a value typed in JupyterLab gets the same message)::
 
