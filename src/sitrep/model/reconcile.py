@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.model import when
+from sitrep.model.origins import ANALYST_INFERENCE
 from sitrep.model.quantity import APPROXIMATE, interval_text, meets, number
 
 #: Figures in one reference time compared pair by pair; a larger group is counted, not listed.
@@ -400,8 +401,9 @@ def _flags(g: Group) -> list[str]:
         shared.setdefault(r["independent"], []).append(r)
     many = [rs for rs in shared.values() if len(rs) > 1]
     for rs in many[:SOURCES_NAMED]:
+        label = rs[0]["origin_label"].replace(ANALYST_INFERENCE, "")
         flags.append(f"{', '.join(r['claim_id'] for r in rs)} rest on one origin "
-                     f"({rs[0]['origin_label']}): they count once")
+                     f"({label}): they count once")
     return flags
 
 
