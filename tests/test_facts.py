@@ -15,6 +15,7 @@ import pytest
 
 from sitrep import paths
 from sitrep.model import Facts, FactsError, Problem, check, load
+from sitrep.model.problems import errors
 
 SOURCE_ID = "dagens-2024-11-russia-50000"
 SENTENCE_TOTAL = 18
@@ -507,4 +508,8 @@ def test_fifty_megabyte_table_with_one_bad_row_near_its_end(broken_dataset):
     assert size > 50 * 2**20
     problems = check(dataset)
     bad_row = 1 + 19 + 420_000 - 4  # header, 19 shipped actors, then the fifth-last filler row
-    assert keys(problems) == {("actors.csv", bad_row, "kind", "enum")}
+    assert keys(errors(problems)) == {("actors.csv", bad_row, "kind", "enum")}
+    # The filler actors are named by no claim: twenty warnings and one count, not 420,000.
+    unused = [p for p in problems if p.rule == "unused-actor"]
+    counted = [p for p in unused if p.row is None]
+    assert len(unused) == 21 and "419,980 more" in counted[0].message

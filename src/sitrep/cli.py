@@ -17,16 +17,35 @@ EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 def _check(args: argparse.Namespace) -> int:
     from sitrep.model import check
+    from sitrep.model.problems import errors
 
     dataset = Path(args.dataset)
     problems = check(dataset)
-    if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        print(f"{paths.display(dataset)}: {len(problems)} {noun}", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+    failed = errors(problems)
+    if failed:
+        noun = "problem" if len(failed) == 1 else "problems"
+        print(f"{paths.display(dataset)}: {len(failed)} {noun}", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr if failed else sys.stdout)
+    if failed:
         return EXIT_BAD_INPUT
-    print(f"{paths.display(dataset)}: clean (every table, quote and sentence checked)")
+    warned = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''} above)" \
+        if problems else ""
+    print(f"{paths.display(dataset)}: clean (every table, quote and sentence checked){warned}")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from sitrep.model.scaffold import ScaffoldError, new_dataset
+
+    try:
+        written = new_dataset(Path(args.dataset), args.title)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"wrote {paths.display(written)}: every table with its header, sources/ and a README")
+    print(f"next: put a source text in {paths.display(paths.sources_dir(written))}, then "
+          f"sitrep draft {paths.display(written)} SOURCE.txt")
     return EXIT_OK
 
 
@@ -106,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("dataset", nargs="?", default=str(paths.DEFAULT_DATASET),
                        help="data set folder holding facts/ and sources/ (default: data/)")
     check.set_defaults(run=_check)
+
+    new = sub.add_parser("new", help="start an empty data set: schema, tables, sources/, README")
+    new.add_argument("dataset", help="the folder to create (must not hold a data set yet)")
+    new.add_argument("--title", required=True, help="the data set's title, shown in reports")
+    new.set_defaults(run=_new)
 
     schema = sub.add_parser("schema",
                             help="write sitrep's schema into DATA_DIR/facts/datapackage.json")

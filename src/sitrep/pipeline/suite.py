@@ -259,6 +259,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     keeps one warm kernel for all its notebooks (namespace emptied between them).
     """
     from sitrep.model import check
+    from sitrep.model.problems import errors
 
     STOP.clear()
     out_root = Path(out_root)
@@ -267,7 +268,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     jobs = jobs or max(1, os.cpu_count() or 1)
     code = code_digest()
     datasets = {e.dataset for e in entries}
-    problems = {d: check(d) for d in sorted(datasets)}
+    problems = {d: errors(check(d)) for d in sorted(datasets)}
     digests = {d: dataset_digest(d) for d in datasets if not problems[d]}
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Entry, str]] = []
