@@ -246,9 +246,11 @@ def _check_claim_mentions(facts: Facts, facts_dir: Path, out: Collector) -> None
     for table, column, listed in checks:
         frame = facts.tables[table]
         shown = paths.display(facts_dir / f"{table}.csv")
-        # An unknown claim_id maps to no list: reported already as a foreign-key problem.
+        # An unknown claim_id maps to no list, and an unknown actor or place is not known at
+        # all: each is reported already as a foreign-key problem (one slip, one message).
         lists = frame["claim_id"].map(claims[listed])
-        bad = pd.Series([isinstance(ids, tuple) and v not in ids
+        known = set(facts.tables[listed].iloc[:, 0])
+        bad = pd.Series([isinstance(ids, tuple) and v not in ids and v in known
                          for v, ids in zip(frame[column], lists, strict=True)], index=frame.index)
         out.add_rows(shown, frame, bad, column, "listed-on-claim",
                      f"must also be listed in the claim's {listed!r} in claims.csv")
@@ -276,9 +278,12 @@ def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
                     missing.setdefault(hedge, []).append(claim_id)
         for hedge, claim_ids in missing.items():
             out.add(shown, row, "text", "takeaway-keeps-hedge", hedge,
-                    f"claim {' and '.join(claim_ids)} is hedged {hedge!r}: the takeaway must "
-                    "say so (any form of the word)")
-        allowed = [n for c in cited for n in numbers.get(c, [])]
+                    f"claim{'s' if len(claim_ids) > 1 else ''} {' and '.join(claim_ids)} "
+                    f"{'are' if len(claim_ids) > 1 else 'is'} hedged {hedge!r}: the takeaway "
+                    "must say so (any form of the word)")
+        # A qualifier worded like a dropped hedge ('estimated') is reported once, as the hedge.
+        allowed = [(v, "" if any(words.states_qualifier(h, q) for h in missing) else q)
+                   for c in cited for v, q in numbers.get(c, [])]
         _check_takeaway_figures(shown, row, text, allowed, out)
 
 
