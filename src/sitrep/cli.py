@@ -49,6 +49,25 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _draft(args: argparse.Namespace) -> int:
+    from sitrep.model.draft import write_draft
+
+    dataset, document = Path(args.dataset), Path(args.source)
+    if not document.is_file() and (paths.sources_dir(dataset) / document).is_file():
+        document = paths.sources_dir(dataset) / document
+    if not document.is_file():
+        print(f"error: no source text at {paths.display(document)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    folder, draft = write_draft(dataset, document, source_id=args.source_id,
+                                outlet_id=args.outlet, published=args.published)
+    counts = ", ".join(f"{len(frame)} {name}" for name, frame in draft.tables.items())
+    print(f"drafted {counts} into {paths.display(folder)}")
+    print("review each row (its 'basis' says which words it rests on), fill in the TODOs, "
+          "copy the rows you keep into facts/ without the basis column, then run "
+          f"sitrep check {paths.display(dataset)}")
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     from sitrep.model import write_descriptor
 
@@ -130,6 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("dataset", help="the folder to create (must not hold a data set yet)")
     new.add_argument("--title", required=True, help="the data set's title, shown in reports")
     new.set_defaults(run=_new)
+
+    draft = sub.add_parser("draft", help="propose rows from a source text for review "
+                                         "(written to DATA_DIR/draft/, never into facts/)")
+    draft.add_argument("dataset", help="data set folder holding facts/ and sources/")
+    draft.add_argument("source", help="the source text: a file in sources/ or a new one "
+                                      "(copied into sources/ unchanged)")
+    draft.add_argument("--source-id", default="", help="the source's id (default: file name)")
+    draft.add_argument("--outlet", default="", help="actor id of the outlet that published it")
+    draft.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
+    draft.set_defaults(run=_draft)
 
     schema = sub.add_parser("schema",
                             help="write sitrep's schema into DATA_DIR/facts/datapackage.json")
