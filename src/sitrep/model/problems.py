@@ -49,6 +49,10 @@ class FactsError(Exception):
         lines = [f"{len(problems)} {noun} in the data set:"] + [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython (JupyterLab) shows the problems, not a traceback."""
+        return [f"FactsError: {self}"]
+
 
 def shorten(value: str, limit: int = 80) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
