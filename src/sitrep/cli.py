@@ -119,6 +119,8 @@ def _render(args: argparse.Namespace) -> int:
                for e in entries]
     outcomes = suite.render_suite(entries, args.out, jobs=args.jobs, force=args.force)
     for outcome in outcomes:
+        if outcome.status == suite.STATUS_REFUSED:  # one line, with the fix
+            print(f"{outcome.entry.name}: refused: {outcome.message}", file=sys.stderr)
         if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA):
             print(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}",
                   file=sys.stderr)
@@ -126,7 +128,7 @@ def _render(args: argparse.Namespace) -> int:
     if all(o.status == suite.STATUS_UNCHANGED for o in outcomes):
         print("nothing changed: every report is up to date (use --force to render again)")
     print(f"index: {paths.display(Path(args.out) / 'index.html')}")
-    if any(o.status == suite.STATUS_BAD_DATA for o in outcomes):
+    if any(o.status in (suite.STATUS_BAD_DATA, suite.STATUS_REFUSED) for o in outcomes):
         return EXIT_BAD_INPUT
     if any(o.status == suite.STATUS_FAILED for o in outcomes):
         return EXIT_RENDER_FAILED

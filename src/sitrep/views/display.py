@@ -28,6 +28,9 @@ EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
 #: The report's active filters in words, set by :func:`title` (each report shows its title
 #: first), so an empty section says which filters emptied it.
 _active_filters = ""
+#: The claim ids of the report's annex, set by :func:`title`: only these become links (a
+#: derived figure's id, D01, has no claim row to land on).
+_linked_claims: frozenset[str] | None = None
 
 
 def empty_note(empty: str) -> str:
@@ -101,8 +104,12 @@ def claim_link(claim_id: str) -> str:
 
 def _link_ids(escaped: object) -> str:
     # The Styler escaped the cell before this formatter: ids match _ID or are left as text.
-    return re.sub(r"[^,;\s]+", lambda m: claim_link(m.group()) if _ID.fullmatch(m.group())
-                  and m.group() != "none" else m.group(), str(escaped))
+    def link(token: str) -> str:
+        known = _linked_claims is None or token in _linked_claims
+        return claim_link(token) if known and _ID.fullmatch(token) and token != "none" \
+            else token
+
+    return re.sub(r"[^,;\s]+", lambda m: link(m.group()), str(escaped))
 
 
 def _link_url(escaped: object) -> str:
@@ -178,12 +185,15 @@ def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
     return HTML(f"<{tag} class=\"sitrep-list\">{body}</{tag}>")
 
 
-def title(text: str, subtitle: str = "", *, filters: str = "") -> None:
+def title(text: str, subtitle: str = "", *, filters: str = "",
+          claims: Iterable[str] | None = None) -> None:
     """Show the report's title; the renderer reads it from this output's metadata.
 
-    ``filters`` (from ``brief.filters``) names the active filters, for empty sections."""
-    global _active_filters
+    ``filters`` (from ``brief.filters``) names the active filters, for empty sections;
+    ``claims`` the claim ids the report's annex lists, which claim columns link to."""
+    global _active_filters, _linked_claims
     _active_filters = filters
+    _linked_claims = None if claims is None else frozenset(map(str, claims))
     body = f"<h1>{html.escape(text)}</h1>"
     if subtitle:
         body += f'<p class="sitrep-subtitle">{html.escape(subtitle)}</p>'
