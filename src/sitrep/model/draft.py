@@ -53,15 +53,24 @@ REPORTING = ("said", "says", "say", "noted", "notes", "reported", "reports", "re
              "estimates", "estimated", "indicate", "indicates", "suggest", "suggests",
              "suggested", "confirmed", "confirm", "anticipate", "anticipates", "told",
              "stated", "announced", "warned", "claimed", "believe", "believes", "learned",
-             "assess", "assessed", "predicted", "added")
+             "assess", "assessed", "predicted", "added", "declared", "mentioned",
+             "condemned", "warns", "urged", "insisted", "acknowledged", "denied")
 _REPORTING = "|".join(REPORTING)
-_AUX = r"(?:(?:has|have|had|also|now|further)\s+)*"
+_AUX = r"(?:(?:has|have|had|also|now|further|\w+ly)\s+)*"
 _LEADING = re.compile(r"^(?:meanwhile|however|but|and|also|both|in addition|moreover)\b[,\s]*",
                       re.IGNORECASE)
 _SPEAKER_FIRST = re.compile(rf"^(?P<who>[^;:]{{3,140}}?),?\s+{_AUX}(?P<verb>{_REPORTING})\b"
                             r"(?!\s+(?:at|to be|as)\b)")
 _SPEAKER_LAST = re.compile(rf",\s+(?P<who>[^,]{{3,80}}?)\s+{_AUX}(?P<verb>{_REPORTING})\W*$")
-_ACCORDING = re.compile(r"\baccording to (?P<who>[^,.;]{2,80})", re.IGNORECASE)
+#: A name runs to a comma, semicolon or full stop; "U.S." keeps its inner stops.
+_NAME = r"(?:[^,.;\"“”]|(?<=\b[A-Z])\.|\.(?=\S))"
+_ACCORDING = re.compile(rf"\baccording to (?P<who>{_NAME}{{2,80}})", re.IGNORECASE)
+_BY = re.compile(rf"\b(?:mentioned|said|stated|reported|noted|labell?ed|described|announced|"
+                 rf"confirmed|claimed) [^.;]{{0,60}}?\bby (?P<who>{_NAME}{{2,80}})",
+                 re.IGNORECASE)
+_AFTER_QUOTE = re.compile(rf"[,.!?][\"”]\s+(?P<who>[A-Z]{_NAME}{{1,60}}?)\s+{_AUX}"
+                          rf"(?P<verb>{_REPORTING})\b")
+_PRONOUN = re.compile(r"^(?:it|this|that|there|they|he|she|we|these|those)\b", re.IGNORECASE)
 _CITED = re.compile(r",?\s*(?:as )?(?:cited|quoted) by (?P<who>[^,.;]{2,80}),?", re.IGNORECASE)
 
 #: Nouns of people under arms and other units, and the unit the data set writes.
@@ -164,6 +173,10 @@ def _clean_speaker(text: str) -> str:
     # "In return for support, officials" -> "officials"; "X, a general" -> "X"
     named = [p for p in parts if not _INTRO.match(p)] or parts[-1:]
     text = _LEADING.sub("", named[0] if named else "").strip()
+    # "the U.S. government report on October 31" -> "U.S. government report"
+    text = re.sub(r"\s+(?:on|in|of)\s*$", "", wording.without_dates(text).strip())
+    # "Blinken at a joint press conference" -> "Blinken" (not "analysts at the Institute")
+    text = re.sub(r"\s+(?:at an?|during|on|while)\s.*$", "", text)
     return re.sub(r"^(?:that|the)\s+", "", text, flags=re.IGNORECASE).strip(" ,")
 
 
@@ -182,18 +195,18 @@ def attribution(sentence: str) -> tuple[list[tuple[str, str]], list[tuple[str, s
     claimants: list[tuple[str, str]] = []
     relays = [(_clean_speaker(m["who"]), m.group().strip(" ,")) for m in _CITED.finditer(
         sentence)]
-    for match in _ACCORDING.finditer(sentence):
-        claimants.append((_clean_speaker(match["who"]), match.group()))
-    last = _SPEAKER_LAST.search(sentence)
-    if last and not claimants:
-        claimants.append((_clean_speaker(last["who"]), last.group().strip(" ,.")))
+    for pattern in (_ACCORDING, _BY, _AFTER_QUOTE, _SPEAKER_LAST):
+        for match in pattern.finditer(sentence):
+            claimants.append((_clean_speaker(match["who"]), match.group().strip(" ,.")))
     first = _SPEAKER_FIRST.search(sentence)
     if first and not claimants and len(first["who"].split()) <= 14 \
             and not re.search(r"\b(?:a|an|the|its|his|her|their)$", first["who"]):
         who = _clean_speaker(first["who"])
         if (who and who[0].isupper()) or who.lower().startswith(("sources", "officials")):
             claimants.extend((name, first.group()) for name in _speakers(who))
-    return claimants, relays
+    # "It is noted": no one is named, so the statement stays the outlet's own.
+    kept = [(n, b) for n, b in claimants if n and not _PRONOUN.match(n)]
+    return list(dict.fromkeys(kept)), relays
 
 
 def places(sentence: str, layers) -> list[dict]:
@@ -218,7 +231,7 @@ def places(sentence: str, layers) -> list[dict]:
                         "part": "", "basis": match.group()})
     for unit in layers.admin1.drop_duplicates("iso_3166_2").itertuples(index=False):
         pattern = (rf"\b(?:(western|eastern|northern|southern)\s+)?{re.escape(unit.name)}"
-                   r"(?:\s+(region|oblast|province|governorate|state))?\b")
+                   r"(?:\s+(?i:region|oblast|province|governorate|state))?\b")
         for match in re.finditer(pattern, sentence):
             side = match.group(1)
             add(match, {"name": match.group(), "kind": "region_part" if side else "region",
@@ -310,6 +323,8 @@ class Context:
     actors: pd.DataFrame
     places: pd.DataFrame
     layers: object
+    #: Drafted claims are numbered C<n> from here on (after the data set's own claim ids).
+    next_claim: int = 1
 
 
 def draft_text(text: str, context: Context) -> Draft:
@@ -319,6 +334,7 @@ def draft_text(text: str, context: Context) -> Draft:
                                                    "actors", "places")}
     new_actors: dict[str, dict] = {}
     new_places: dict[str, dict] = {}
+    claim_number = context.next_claim
     for number, sentence, heading in sentence_rows(text):
         found = _claim_parts(sentence, context, new_actors, new_places)
         role = "heading" if heading else "claims" if found else "context"
@@ -329,7 +345,8 @@ def draft_text(text: str, context: Context) -> Draft:
                 "; ".join(found["why"]) if found else "no figure, hedge, attribution or place")})
         if role != "claims":
             continue
-        claim_id = f"{context.source_id}-s{number:02d}"
+        claim_id = f"C{claim_number:02d}"
+        claim_number += 1
         rows["claims"].append({
             "claim_id": claim_id, "source_id": context.source_id, "sentences": number,
             "kind": "force_size" if any(q["unit"] == "troops" for q in found["quantities"])
@@ -400,12 +417,22 @@ def _place_id(place: dict, context: Context, new_places: dict) -> str:
                      & known["part"].astype(str).eq(place["part"])]
     if len(hits):
         return str(hits.iloc[0]["place_id"])
+    if place["iso_3166_2"]:  # "Kursk" and "Kursk Oblast" are one place
+        key = (place["iso_3166_2"], place["geo_precision"], place["part"])
+        for row in new_places.values():
+            if (row["iso_3166_2"], row["geo_precision"], row["part"]) == key:
+                return row["place_id"]
     place_id = slug(place["name"])
     new_places.setdefault(place_id, {
         "place_id": place_id, "name": place["name"], "geo_precision": place["geo_precision"],
         "kind": place["kind"], "parent_id": "", "iso_3166_2": place["iso_3166_2"],
-        "geonameid": place["geonameid"] or "", "members": "", "part": place["part"],
-        "note": "", "basis": place["basis"]})
+        "geonameid": place["geonameid"] or "",
+        # A country is drawn from its ISO code; "eastern Ukraine" needs the analyst's units.
+        "members": place.get("country", "") if place["kind"] == "country" else "",
+        "part": "" if place["kind"] == "country_part" else place["part"],
+        "note": (f"the source says '{place['name']}': list the units it means in members"
+                 if place["kind"] == "country_part" else ""),
+        "basis": place["basis"]})
     return place_id
 
 
@@ -436,8 +463,11 @@ def write_draft(dataset: Path, document: Path, *, source_id: str = "", outlet_id
             columns=[f["name"] for f in resources[name]["fields"]])
 
     outlet = outlet_id or "OUTLET"
+    numbers = [int(m.group(1)) for i in known("claims")["claim_id"]
+               if (m := re.fullmatch(r"C(\d+)", str(i)))]
     context = Context(source_id, outlet, published or "YYYY-MM-DD", known("actors"),
-                      known("places"), place.read_layers(paths.geo_dir(dataset)))
+                      known("places"), place.read_layers(paths.geo_dir(dataset)),
+                      next_claim=max(numbers, default=0) + 1)
     result = draft_text(text, context)
     if outlet_id and outlet_id not in set(context.actors["actor_id"]):
         result.tables["actors"] = pd.concat([result.tables["actors"], pd.DataFrame([{
