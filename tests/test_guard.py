@@ -4,8 +4,6 @@ without outputs; errors in the lab are one line; the lab prints the render comma
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pytest
 

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitrep import paths
-from sitrep.pipeline import pdfmeta
+from sitrep.pipeline import pdfmeta, svg_blocks
 
 if TYPE_CHECKING:
     import nbformat
@@ -499,8 +499,9 @@ def clean_html(html: str | bytes) -> str:
     from bleach.css_sanitizer import CSSSanitizer
 
     text = html.decode() if isinstance(html, bytes) else str(html)
+    text, inline_svgs = svg_blocks.hold(text)  # charts: checked by sitrep.svgsafe instead
     text = _DROP_WITH_CONTENT_RE.sub("", text)
-    return bleach.clean(
+    return svg_blocks.restore(inline_svgs, bleach.clean(
         text,
         tags=_SAFE_TAGS,
         attributes=_allow_attribute,
@@ -508,7 +509,7 @@ def clean_html(html: str | bytes) -> str:
         css_sanitizer=CSSSanitizer(),
         strip=False,
         strip_comments=True,
-    )
+    ))
 
 
 _RAW_BLOCK_RE = re.compile(r"(<(script|style)\b[^>]*>.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)

@@ -7,7 +7,6 @@ in a quote is shown as text, never run.
 
 from __future__ import annotations
 
-import base64
 import functools
 import html
 import io
@@ -20,7 +19,7 @@ from IPython.display import HTML
 from IPython.display import display as _display
 from matplotlib.figure import Figure
 
-from sitrep import paths
+from sitrep import paths, svgsafe
 from sitrep.views.style import FONT
 
 EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
@@ -201,7 +200,7 @@ def title(text: str, subtitle: str = "", *, filters: str = "",
 
 
 def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
-    """A chart as an embedded SVG image: sharp in print, its text real text in the PDF.
+    """A chart as inline SVG: sharp in print, its text real text in the PDF, its marks links.
 
     The SVG keeps its text as ``<text>`` elements (``svg.fonttype="none"``) rather than glyph
     outlines, so the PDF Chromium prints carries the chart's labels as text that can be found
@@ -209,9 +208,12 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     so the browser draws a Korean name from Noto Sans CJK rather than an empty box, and runs of
     spaces are kept (``xml:space="preserve"``) as matplotlib laid them out.
 
-    The SVG goes into an ``<img>`` as a data URI, never inline, so nothing in it can run and it
-    loads nothing; its text is XML-escaped by matplotlib, and the alt text by us. The caption
-    (the credit line) is HTML text under the image.
+    A mark drawn for a claim (:func:`sitrep.views.style.link_claim`) is a link to the claim's
+    annex row with the claim id as its tooltip. Links need the SVG inline, not in an
+    ``<img>``; it is inlined only after :func:`sitrep.svgsafe.clean` (drawing elements only,
+    no script or handler, no reference outside the page), and the renderer checks it again.
+    Its text is XML-escaped by matplotlib and again on output, the alt text by us. The
+    caption (the credit line) is HTML text under the chart.
     """
     import matplotlib as mpl
 
@@ -224,13 +226,13 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
         fig.savefig(buffer, format="svg")
     # Spaces in a label are kept as drawn ('50,000  [C01]'); SVG would collapse them.
     svg = buffer.getvalue().replace(b"<svg ", b'<svg xml:space="preserve" ', 1)
-    encoded = base64.b64encode(svg).decode("ascii")
+    inline = svgsafe.clean(svg, link_title=lambda target: target.replace("-", " ", 1))
     width_in = fig.get_figwidth()
-    image = (f'<img class="sitrep-chart" alt="{html.escape(alt)}" '
-             f'style="width:100%;max-width:{width_in:.2f}in" '
-             f'src="data:image/svg+xml;base64,{encoded}">')
+    inline = inline.replace(
+        "<svg ", f'<svg class="sitrep-chart" role="img" aria-label="{html.escape(alt)}" '
+                 f'style="width:100%;max-width:{width_in:.2f}in;height:auto" ', 1)
     note = f'<p class="sitrep-credit"><small>{html.escape(caption)}</small></p>' if caption else ""
-    return HTML(image + note)
+    return HTML(f'<div class="sitrep-figure">{inline}</div>' + note)
 
 
 def show(*objects: object) -> None:

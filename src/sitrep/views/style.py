@@ -8,6 +8,7 @@ name such as ``$x^2$`` is drawn as written and ``$\\frac{1}$`` cannot break a ch
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,3 +60,13 @@ def actor_colours(actors: pd.DataFrame, ids: Sequence[str]) -> dict[str, str]:
         code = str(country.get(actor_id, ""))
         colours[actor_id] = COUNTRY_COLOURS.get(code) or next(spare)
     return colours
+
+
+def link_claim(artist: Any, claim_id: object) -> Any:
+    """Make a drawn mark (a matplotlib artist: a marker, a bar, a label) a link to its claim's
+    row in the report's claims annex; :func:`sitrep.views.display.figure` adds the claim id as
+    its tooltip. Returns the artist. An id that is no plain id is left unlinked."""
+    text = str(claim_id)
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", text):
+        artist.set_url(f"#claim-{text}")
+    return artist
