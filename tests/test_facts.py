@@ -589,7 +589,6 @@ def test_fifty_megabyte_table_with_one_bad_row_near_its_end(broken_dataset):
     problems = check(dataset)
     bad_row = 1 + 19 + 420_000 - 4  # header, 19 shipped actors, then the fifth-last filler row
     assert keys(errors(problems)) == {("actors.csv", bad_row, "kind", "enum")}
-    # The filler actors are named by no claim: twenty warnings and one count, not 420,000.
-    unused = [p for p in problems if p.rule == "unused-actor"]
-    counted = [p for p in unused if p.row is None]
-    assert len(unused) == 21 and "419,980 more" in counted[0].message
+    # The filler actors are named by no claim, but with an error in the data set unused ones
+    # are not warned about (tests/test_messages.py checks the warnings and their cap).
+    assert not [p for p in problems if p.rule == "unused-actor"]

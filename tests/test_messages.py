@@ -137,3 +137,18 @@ def test_unused_place_is_a_warning_and_check_exits_0(broken_dataset, capsys):
     assert main(["check", str(dataset)]) == 0
     shown = capsys.readouterr().out
     assert "warning:" in shown and "atlantis" in shown and "clean" in shown
+
+
+def test_many_unused_actors_are_counted_not_listed(broken_dataset):
+    def grow(d):
+        filler = [[f"extra{i:02d}", f"Extra actor {i}", "person", "", "", "", ""]
+                  for i in range(25)]
+        rows = d.read_rows("actors")
+        d.write_rows("actors", rows + [r + [""] * (len(rows[0]) - len(r)) for r in filler])
+
+    problems = check(broken_dataset(grow))
+    assert not errors(problems)
+    unused = [p for p in problems if p.rule == "unused-actor"]
+    assert len(unused) == 21
+    counted = next(p for p in unused if p.row is None)
+    assert "and 5 more actors that nothing names" in counted.message

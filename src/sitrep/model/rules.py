@@ -17,7 +17,7 @@ from sitrep import paths
 from sitrep.model import origins, place
 from sitrep.model import wording as words
 from sitrep.model.facts import Facts
-from sitrep.model.problems import WARNING, Collector, by_id, records, row_number, shorten
+from sitrep.model.problems import ERROR, WARNING, Collector, by_id, records, row_number, shorten
 from sitrep.model.sources import read_text, sha256, split_sentences
 from sitrep.model.when import period_end
 
@@ -68,9 +68,12 @@ def check_domain(facts: Facts, facts_dir: Path, out: Collector) -> None:
     _check_periods(facts, facts_dir, out)
     _check_status(facts, facts_dir, out)
     origins.check(facts, facts_dir, out)
-    _check_unused(facts, facts_dir, out)
     # Places the map cannot draw (sitrep.model.place); rows with a problem above are skipped.
     out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
+    # Unused actors and places are warned about only when nothing else is wrong: a slip
+    # elsewhere (a claimant typed as a relay) often leaves one unused (one slip, one message).
+    if not any(p.severity == ERROR for p in out.problems):
+        _check_unused(facts, facts_dir, out)
 
 
 def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
