@@ -113,3 +113,23 @@ def test_pdf_outline_links_tags_language_and_metadata(rendered):
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
     assert reader.metadata.title.startswith("Situation brief")
     assert reader.metadata.creator.startswith("sitrep ")
+
+
+def test_chart_and_map_marks_link_to_their_claims(rendered, browser):
+    page = _open(browser, rendered / "brief" / "brief.html")
+    marks = page.locator('svg a[*|href="#claim-C09"]')
+    assert marks.count() >= 2  # the mark and its label in the chart
+    assert marks.first.locator("title").inner_text() == "claim C09"  # the tooltip
+    assert page.locator('svg a[*|href^="#claim-"]').count() > 10  # the map's callouts too
+    assert page.locator("svg a[target]").count() == 0  # no new window
+    marks.first.click()
+    page.wait_for_function("location.hash === '#claim-C09'")
+    assert page.locator("tr#claim-C09").is_visible()
+    page.close()
+
+
+def test_pdf_chart_marks_are_links(rendered):
+    reader = PdfReader(rendered / "brief" / "brief.pdf")
+    first = reader.pages[1] if len(reader.pages) > 1 else reader.pages[0]
+    targets = [str(a.get_object().get("/Dest")) for a in first.get("/Annots") or []]
+    assert any("claim-C09" in t for t in targets), targets

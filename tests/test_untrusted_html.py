@@ -410,22 +410,33 @@ def test_executed_notebook_title_is_the_parameter_exactly(report, rendered):
         assert rendered[report].title == TITLE
 
 
-def test_chart_labels_stay_inert_text(rendered):
-    """A measure label full of payloads is escaped SVG text, in an SVG with no script, no
-    handler and no foreign content (and the SVG sits in an <img>, where nothing runs)."""
+def chart_svgs(html: str) -> list:
+    """Every chart of a page as an XML tree: inline <svg> (charts whose marks are links,
+    whitelisted by sitrep.svgsafe) and any SVG still in an <img> data URI."""
     import base64
     import xml.etree.ElementTree as ET
 
+    inline = [ET.fromstring(block) for block in re.findall(r"<svg\b.*?</svg>", html, re.S)]
+    return inline + [ET.fromstring(base64.b64decode(data)) for data in
+                     re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+
+
+def test_chart_labels_stay_inert_text(rendered):
+    """A measure label full of payloads is escaped SVG text, in an SVG with no script, no
+    handler, no foreign content, and links only to the page's own claim rows."""
     html = rendered[FORCE_SIZES].html
-    svgs = [ET.fromstring(base64.b64decode(data)) for data in
-            re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+    svgs = chart_svgs(html)
     assert svgs
     texts = []
     for svg in svgs:
         for element in svg.iter():
             name = element.tag.rsplit("}", 1)[-1]
-            assert name not in {"script", "foreignObject", "a", "image"}, name
+            assert name not in {"script", "foreignObject", "image", "iframe"}, name
             assert not [a for a in element.attrib if a.startswith("on")], element.attrib
+            if name == "a":
+                hrefs = [v for k, v in element.attrib.items() if k.endswith("href")]
+                assert hrefs and all(h.startswith("#claim-") for h in hrefs), element.attrib
+                assert "target" not in element.attrib
             if name == "text":
                 texts.append("".join(element.itertext()))
     labels = squash(" ".join(texts))

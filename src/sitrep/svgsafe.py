@@ -50,8 +50,9 @@ def _clean_element(element: ET.Element, link_title: Callable[[str], str] | None)
     _, tag = _local(element.tag)
     for name, value in list(element.attrib.items()):
         namespace, local = _local(name)
-        keep = not local.lower().startswith("on") and namespace in ("", XLINK_NS,
-                                                                    "http://www.w3.org/XML/1998/namespace")
+        # No handler, no new window (matplotlib writes target="_blank" on links).
+        keep = not local.lower().startswith("on") and local != "target" \
+            and namespace in ("", XLINK_NS, "http://www.w3.org/XML/1998/namespace")
         if keep and local == "href":
             keep = value.startswith("#") or (tag == "image" and bool(_SAFE_IMAGE.fullmatch(value)))
         if keep and (local == "style" or "url(" in value):
