@@ -11,7 +11,7 @@ import pytest
 from conftest import render_report
 from pypdf import PdfReader
 
-from sitrep.pipeline.render import CHROMIUM_ARGS, chromium_path
+from sitrep.pipeline.pdf import CHROMIUM_ARGS, chromium_path
 
 pytestmark = pytest.mark.e2e
 

@@ -70,10 +70,20 @@ def _draft(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     from sitrep.model import write_descriptor
+    from sitrep.model.scaffold import set_title
 
     written = write_descriptor(Path(args.dataset))
-    print(f"wrote {paths.display(written)}: sitrep's schema, with the data set's own title")
+    title = set_title(written, args.title)
+    print(f"wrote {paths.display(written)}: sitrep's schema, titled {title!r}"
+          + ("" if args.title or title != load_schema_title() else
+             " (sitrep's own title: give the data set's with --title)"))
     return EXIT_OK
+
+
+def load_schema_title() -> str:
+    from sitrep.model import load_schema
+
+    return str(load_schema().get("title", ""))
 
 
 def _parse_parameter(text: str) -> tuple[str, str]:
@@ -168,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema",
                             help="write sitrep's schema into DATA_DIR/facts/datapackage.json")
     schema.add_argument("dataset", help="data set folder holding facts/ and sources/")
+    schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
     schema.set_defaults(run=_schema)
 
     render = sub.add_parser("render", help="render the report suite to reports/ (HTML, PDF)")

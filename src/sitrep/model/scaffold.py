@@ -83,3 +83,15 @@ def first_source_warning(facts_dir: Path) -> Problem:
                    "the data set has no source yet: save a text in sources/ and draft its rows "
                    f"with: sitrep draft {paths.display(facts_dir.parent)} sources/NAME.txt",
                    WARNING)
+
+
+def set_title(descriptor: Path, title: str) -> str:
+    """Give a written datapackage.json the data set's title (when one is given); return the
+    title it carries."""
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    title = " ".join(title.split())
+    if title:
+        package.update(name=slug(title), title=title)
+        descriptor.write_text(json.dumps(package, indent=1, ensure_ascii=False) + "\n",
+                              encoding="utf-8")
+    return str(package.get("title", ""))
