@@ -75,12 +75,12 @@ def _schema(args: argparse.Namespace) -> int:
     written = write_descriptor(Path(args.dataset))
     title = set_title(written, args.title)
     print(f"wrote {paths.display(written)}: sitrep's schema, titled {title!r}"
-          + ("" if args.title or title != load_schema_title() else
+          + ("" if args.title or title != _schema_title() else
              " (sitrep's own title: give the data set's with --title)"))
     return EXIT_OK
 
 
-def load_schema_title() -> str:
+def _schema_title() -> str:
     from sitrep.model import load_schema
 
     return str(load_schema().get("title", ""))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from sitrep import paths
 from sitrep.pipeline.parameters import KNOWN
+
+if TYPE_CHECKING:  # nbformat is imported when a notebook is read, not with this module
+    import nbformat
 
 #: The declared default of every sitrep parameter: empty text ("not set").
 DECLARED_DEFAULT = ""
@@ -43,6 +45,8 @@ def parameter_defaults(notebook: nbformat.NotebookNode) -> dict[str, object]:
 
 def problem(path: Path) -> str | None:
     """One line naming what is wrong with a notebook and the fix, or None when it is clean."""
+    import nbformat
+
     shown = paths.display(path)
     notebook = nbformat.read(path, as_version=4)
     ran = [i for i, c in enumerate(notebook.cells, start=1) if c.cell_type == "code"
