@@ -31,7 +31,7 @@ import pytest
 from conftest import DatasetEditor, copy_dataset
 
 import sitrep.model as facts_module
-from sitrep import paths
+from sitrep import paths, svgsafe
 from sitrep.model import sources
 from sitrep.pipeline.html import report_title, to_html
 from sitrep.pipeline.pdf import CHROMIUM_ARGS, chromium_path
@@ -366,7 +366,8 @@ class Elements(HTMLParser):
         self.tags.append((tag, {k: v or "" for k, v in attrs}))
         if self.in_body or tag == "body":
             self.in_body.append(tag)
-        self._in_title = tag == "title"
+        # The page's <title> (the first); an SVG <title> in the body is a chart mark's tooltip.
+        self._in_title = tag == "title" and "body" not in self.in_body
 
     def handle_endtag(self, tag):
         self._in_title = False
@@ -376,8 +377,11 @@ class Elements(HTMLParser):
             self.title += data
 
 
-ACTIVE = {"script", "iframe", "frame", "object", "embed", "link", "svg", "math", "base", "form",
-          "input", "button", "textarea", "video", "audio", "source", "template", "noscript"}
+ACTIVE = {"script", "iframe", "frame", "object", "embed", "link", "math", "base", "form",
+          "input", "button", "textarea", "video", "audio", "source", "template", "noscript",
+          "foreignobject", "animate", "set", "handler"}
+#: Inline SVG (charts whose marks are links) may hold only sitrep.svgsafe's drawing elements.
+SVG_ELEMENTS = {e.lower() for e in svgsafe.ELEMENTS}
 
 
 @pytest.mark.parametrize("report", ALL)
@@ -391,6 +395,12 @@ def test_markup_holds_no_active_element(report, rendered):
     for tag, attrs in page.tags:
         assert attrs.get("src", "data:image/").startswith("data:image/"), (tag, attrs)
         assert attrs.get("href", "#").startswith("#"), (tag, attrs)
+        assert attrs.get("xlink:href", "#").startswith("#"), (tag, attrs)
+        assert "target" not in attrs, (tag, attrs)
+    for block in re.findall(r"<svg\b.*?</svg>", rendered[report].html, re.S):
+        inside = Elements()
+        inside.feed(block)
+        assert {t for t, _ in inside.tags} <= SVG_ELEMENTS, {t for t, _ in inside.tags}
     assert squash(page.title) == squash(rendered[report].title)
 
 
@@ -542,7 +552,9 @@ def test_every_display_surface_escapes(surfaces_page, surface, variant):
     if surface == "chart-alt":
         page = Elements()
         page.feed(page_html)
-        assert text in [a.get("alt") for t, a in page.tags if t == "img"]
+        # The chart is inline SVG (its marks are links); the alt text is its aria-label.
+        assert text in [a.get("alt", a.get("aria-label")) for t, a in page.tags
+                        if t in ("img", "svg")]
     else:
         assert squash(text) in squash(seen.text), f"{surface}: payloads not shown as text"
     if surface == "title":
