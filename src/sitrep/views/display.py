@@ -58,7 +58,8 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
     if frame.empty:
         return paragraph(empty_note(empty), css_class="sitrep-empty")
     if len(frame) > limit:
-        shown = table(frame.head(limit), caption=caption, widths=widths, limit=limit)
+        shown = table(frame.head(limit), caption=caption, widths=widths, limit=limit,
+                      anchor=anchor, note_links=note_links)
         note = paragraph(f"Showing the first {limit:,} of {len(frame):,} rows; the data set "
                          "holds them all.", css_class="sitrep-more")
         return HTML(shown.data + note.data)
