@@ -93,7 +93,9 @@ class _Tags(HTMLParser):
         # The page's <title>, not a chart mark's SVG <title> tooltip.
         self._in_title = tag == "title" and not self.title
         for name, value in attrs:
-            if name in ("src", "href") and value and re.match(r"\s*(https?:)?//", value):
+            # What the page would load; a link (<a href>, the source's URL) loads nothing.
+            if name in ("src", "href") and tag != "a" and value \
+                    and re.match(r"\s*(https?:)?//", value):
                 self.external.append((tag, value))
 
     def handle_data(self, data):

@@ -119,7 +119,7 @@ def test_chart_and_map_marks_link_to_their_claims(rendered, browser):
     page = _open(browser, rendered / "brief" / "brief.html")
     marks = page.locator('svg a[*|href="#claim-C09"]')
     assert marks.count() >= 1  # its label in the chart (an open bound draws no point)
-    assert marks.first.locator("title").inner_text() == "claim C09"  # the tooltip
+    assert marks.first.locator("title").text_content() == "claim C09"  # the tooltip
     assert page.locator('svg a[*|href^="#claim-"]').count() > 10  # the map's callouts too
     assert page.locator("svg a[target]").count() == 0  # no new window
     marks.first.click()

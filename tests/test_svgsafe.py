@@ -22,8 +22,8 @@ CASES = [
     ("remote-image", "<image xlink:href='http://evil.example/a.png'/>", ["<image"],
      ["evil.example"]),
     ("css-url", "<rect style='fill:url(http://evil.example/x)'/>", ["<rect"], ["evil.example"]),
-    ("style-import", "<style>@import url(http://evil.example/a.css);</style>", [],
-     ["evil.example"]),
+    ("style-element", "<style>@import url(http://evil.example/a.css); *{x:y}</style>", [],
+     ["evil.example", "<style"]),
     ("escaped-text", "<text>&lt;script&gt;alert(1)&lt;/script&gt;</text>",
      ["&lt;script&gt;"], ["<script"]),
 ]

@@ -2,9 +2,10 @@
 
 A chart drawn into an ``<img>`` is inert, but a reader cannot click a mark in it. Charts are
 therefore inlined as ``<svg>`` after this whitelist: SVG drawing elements only (no
-``script``, ``foreignObject``, ``iframe``, animation), no ``on*`` attribute, links and
-references only within the page (``#...``), images only as ``data:image/png|jpeg``, and style
-text without ``url()`` to elsewhere, ``@import`` or ``expression``. Text stays text:
+``script``, ``foreignObject``, ``iframe``, animation, and no ``<style>``, whose rules would
+apply to the whole page), no ``on*`` attribute or ``target``, links and references only
+within the page (``#...``), images only as ``data:image/png|jpeg``, and style attributes
+without ``url()`` to elsewhere, ``@import`` or ``expression``. Text stays text:
 ``ElementTree`` escapes it again on output. Used by :mod:`sitrep.views.display` (what a
 notebook shows) and again by the renderer's HTML sanitiser (what a report publishes), so an
 ``<svg>`` from anywhere else is held to the same rule.
@@ -23,7 +24,7 @@ ET.register_namespace("xlink", XLINK_NS)
 
 ELEMENTS = frozenset({
     "svg", "g", "path", "defs", "clipPath", "use", "text", "tspan", "a", "title", "desc",
-    "rect", "circle", "ellipse", "line", "polyline", "polygon", "style", "linearGradient",
+    "rect", "circle", "ellipse", "line", "polyline", "polygon", "linearGradient",
     "radialGradient", "stop", "pattern", "mask", "marker", "symbol", "image", "metadata",
 })
 _DROPPED_WITH_CONTENT = frozenset({"metadata"})
@@ -59,8 +60,6 @@ def _clean_element(element: ET.Element, link_title: Callable[[str], str] | None)
             keep = not _BAD_CSS.search(value)
         if not keep:
             del element.attrib[name]
-    if tag == "style" and element.text and _BAD_CSS.search(element.text):
-        element.text = ""
     if tag == "a" and link_title is not None:
         href = element.get(f"{{{XLINK_NS}}}href") or element.get("href") or ""
         if href.startswith("#") and not any(_local(c.tag)[1] == "title" for c in element):
