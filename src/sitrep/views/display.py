@@ -28,8 +28,9 @@ EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
 #: first), so an empty section says which filters emptied it.
 _active_filters = ""
 #: The claim ids of the report's annex, set by :func:`title`: only these become links (a
-#: derived figure's id, D01, has no claim row to land on).
-_linked_claims: frozenset[str] | None = None
+#: derived figure's id, D01, has no claim row to land on; a report without an annex passes
+#: none, and its ids stay text).
+_linked_claims: frozenset[str] = frozenset()
 
 
 def empty_note(empty: str) -> str:
@@ -105,7 +106,7 @@ def claim_link(claim_id: str) -> str:
 def _link_ids(escaped: object) -> str:
     # The Styler escaped the cell before this formatter: ids match _ID or are left as text.
     def link(token: str) -> str:
-        known = _linked_claims is None or token in _linked_claims
+        known = token in _linked_claims
         return claim_link(token) if known and _ID.fullmatch(token) and token != "none" \
             else token
 
@@ -190,10 +191,11 @@ def title(text: str, subtitle: str = "", *, filters: str = "",
     """Show the report's title; the renderer reads it from this output's metadata.
 
     ``filters`` (from ``brief.filters``) names the active filters, for empty sections;
-    ``claims`` the claim ids the report's annex lists, which claim columns link to."""
+    ``claims`` the claim ids the report's annex lists, which claim columns link to (none
+    when not given: a report without a claims annex has nothing to link to)."""
     global _active_filters, _linked_claims
     _active_filters = filters
-    _linked_claims = None if claims is None else frozenset(map(str, claims))
+    _linked_claims = frozenset() if claims is None else frozenset(map(str, claims))
     body = f"<h1>{html.escape(text)}</h1>"
     if subtitle:
         body += f'<p class="sitrep-subtitle">{html.escape(subtitle)}</p>'
