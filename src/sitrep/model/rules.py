@@ -436,7 +436,8 @@ def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
     claims = t["claims"]
     used_actors = set(t["sources"]["outlet_id"]) | set(t["positions"]["actor_id"]) \
         | set(t["stances"]["actor_id"]) | set(t["relations"]["from_actor"]) \
-        | set(t["relations"]["to_actor"])
+        | set(t["relations"]["to_actor"]) | set(t["origins"]["via"])
+    used_actors.update(a for ids in t["origins"]["actors"] for a in ids)
     for column in ("claimants", "relays", "actors"):
         used_actors.update(a for ids in claims[column] for a in ids)
     used_places = set(t["positions"]["place_id"]) | set(t["places"]["parent_id"])
