@@ -133,3 +133,60 @@ def test_pdf_chart_marks_are_links(rendered):
     first = reader.pages[1] if len(reader.pages) > 1 else reader.pages[0]
     targets = [str(a.get_object().get("/Dest")) for a in first.get("/Annots") or []]
     assert any("claim-C09" in t for t in targets), targets
+
+
+def _outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def _pdf_words(path: Path) -> str:
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return " ".join(text.split())
+
+
+def test_every_outline_entry_reads_as_its_heading(rendered):
+    """Chromium drops the space where a heading wraps ('Russia massestroops'): each bookmark
+    must read as the heading's visible text, with single spaces."""
+    pdf = rendered / "brief" / "brief.pdf"
+    titles = _outline_titles(PdfReader(pdf))
+    words = _pdf_words(pdf)
+    assert len(titles) >= 8
+    assert [t for t in titles if t != " ".join(t.split()) or t not in words] == []
+    assert titles[0].startswith("Situation brief") and "Russia masses troops" in titles[0]
+
+
+# A heading long enough to wrap on A4, with element boundaries at the line ends.
+_WRAPPING_HEADINGS = {
+    "plain": "<h1>Situation brief: a heading long enough to wrap onto a second line of the "
+             "printed page, so that Chromium breaks it between two words</h1>",
+    "inline_elements": "<h2>Annex <em>A</em>: claims, <strong>claimants</strong> and relays of "
+                       "a heading that is long enough to wrap <code>twice</code> across the "
+                       "width of an A4 page when printed</h2>",
+    "line_break": "<h2>First line of the heading<br>second line of the heading</h2>",
+}
+
+
+@pytest.mark.parametrize("heading", list(_WRAPPING_HEADINGS), ids=list(_WRAPPING_HEADINGS))
+def test_a_wrapping_heading_keeps_its_spaces_in_the_outline(heading, tmp_path):
+    from sitrep.pipeline.pdf import to_pdf
+
+    pdf = tmp_path / "heading.pdf"
+    pdf.write_bytes(to_pdf(f"<html><body>{_WRAPPING_HEADINGS[heading]}<p>Body.</p>"
+                           "</body></html>"))
+    titles = _outline_titles(PdfReader(pdf))
+    words = _pdf_words(pdf)
+    assert len(titles) == 1
+    assert titles[0] == " ".join(titles[0].split()) and titles[0] in words, (titles, words)
