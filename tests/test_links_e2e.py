@@ -190,3 +190,60 @@ def test_a_wrapping_heading_keeps_its_spaces_in_the_outline(heading, tmp_path):
     words = _pdf_words(pdf)
     assert len(titles) == 1
     assert titles[0] == " ".join(titles[0].split()) and titles[0] in words, (titles, words)
+
+
+#: What changed in the multi-source data set over the rest of November: new claims, revised
+#: figures, conflicts and figures no longer current, each naming claims.
+CHANGES = "changes-kursk-sources-to-2024-11-30"
+
+#: In a page, the claim ids that appear as plain text outside the claims annex (not links).
+_BARE_CLAIM_IDS_JS = r"""() => {
+  const rows = [...document.querySelectorAll('tr[id^="claim-"]')];
+  const ids = rows.map(r => r.id.slice('claim-'.length));
+  const annex = rows.length ? rows[0].closest('table') : null;
+  const escaped = ids.map(i => i.replace(/[.]/g, '\\.'));
+  const pattern = new RegExp('(?<![\\w.-])(' + escaped.join('|') + ')(?![\\w-])', 'g');
+  const bare = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (ids.length && walker.nextNode()) {
+    const node = walker.currentNode;
+    if ((annex && annex.contains(node)) || node.parentElement.closest('a, style, script'))
+      continue;
+    for (const m of node.textContent.matchAll(pattern)) bare.push(m[1]);
+  }
+  return {annex: ids, bare: bare};
+}"""
+
+
+@pytest.fixture(scope="module")
+def rendered_changes(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("changes")
+    result = render_report(out, CHANGES, "--force", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    return out / CHANGES / f"{CHANGES}.html"
+
+
+def test_changes_report_links_every_claim_id_to_its_annex_row(rendered_changes, browser):
+    page = _open(browser, rendered_changes)
+    found = page.evaluate(_BARE_CLAIM_IDS_JS)
+    assert len(found["annex"]) > 20  # the claims of the later edition
+    assert found["bare"] == []
+    targets = page.eval_on_selector_all(
+        'a[href^="#claim-"]', "links => links.map(a => a.getAttribute('href').slice(1))")
+    assert {"claim-K23", "claim-K17"} <= set(targets)  # a new claim; a revised figure
+    assert [t for t in set(targets) if page.locator(f'[id="{t}"]').count() != 1] == []
+    page.close()
+
+
+def test_clicking_a_new_claim_in_the_changes_report_lands_on_its_row(rendered_changes,
+                                                                      browser):
+    page = _open(browser, rendered_changes)
+    new_claims = page.locator("table", has=page.locator("th", has_text="Statement")).first
+    link = new_claims.locator('a[href="#claim-K23"]').first
+    assert link.is_visible()
+    link.click()
+    page.wait_for_function("location.hash === '#claim-K23'")
+    row = page.locator("tr#claim-K23")
+    assert row.count() == 1 and row.is_visible()
+    assert "59,000" in row.inner_text()
+    page.close()
