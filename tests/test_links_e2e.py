@@ -81,9 +81,8 @@ def test_stance_note_numbers_link_to_their_notes(rendered, browser):
     page.close()
 
 
-def test_pdf_outline_links_tags_language_and_metadata(rendered):
-    reader = PdfReader(rendered / "brief" / "brief.pdf")
-    titles = []
+def _outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
 
     def walk(items):
         for item in items:
@@ -93,6 +92,12 @@ def test_pdf_outline_links_tags_language_and_metadata(rendered):
                 titles.append(item.title)
 
     walk(reader.outline)
+    return titles
+
+
+def test_pdf_outline_links_tags_language_and_metadata(rendered):
+    reader = PdfReader(rendered / "brief" / "brief.pdf")
+    titles = _outline_titles(reader)
     assert {"Key takeaways", "Reported force sizes", "Annex A: claims, claimants and relays",
             "Annex B: sources"} <= set(titles)
     internal, external = [], []
@@ -133,20 +138,6 @@ def test_pdf_chart_marks_are_links(rendered):
     first = reader.pages[1] if len(reader.pages) > 1 else reader.pages[0]
     targets = [str(a.get_object().get("/Dest")) for a in first.get("/Annots") or []]
     assert any("claim-C09" in t for t in targets), targets
-
-
-def _outline_titles(reader: PdfReader) -> list[str]:
-    titles: list[str] = []
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                titles.append(item.title)
-
-    walk(reader.outline)
-    return titles
 
 
 def _pdf_words(path: Path) -> str:

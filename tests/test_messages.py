@@ -68,11 +68,18 @@ TAKEAWAYS = [
 @pytest.mark.parametrize(("text", "claims", "expected"),
                          [pytest.param(t, c, e, id=i) for i, t, c, e in TAKEAWAYS])
 def test_takeaway_wording(broken_dataset, text, claims, expected):
-    def edit(d):
-        d.set_cell("takeaways", 3, "text", text)
-        d.set_cell("takeaways", 3, "claims", claims)
+    _assert_takeaway_problems(broken_dataset(None), 3, text, claims, expected)
 
-    problems = check(broken_dataset(edit))
+
+def _assert_takeaway_problems(dataset: Path, row: int, text: str, claims: str,
+                              expected: list) -> None:
+    """Rewrite takeaway ``row`` of ``dataset`` and check it: exactly ``expected`` problems."""
+    from conftest import DatasetEditor
+
+    editor = DatasetEditor(dataset)
+    editor.set_cell("takeaways", row, "text", text)
+    editor.set_cell("takeaways", row, "claims", claims)
+    problems = check(dataset)
     assert rules(problems) == expected, "\n".join(map(str, problems))
 
 
@@ -110,15 +117,9 @@ MERGED_MEASURES = [
 @pytest.mark.parametrize(("text", "claims", "expected"),
                          [pytest.param(t, c, e, id=i) for i, t, c, e in MERGED_MEASURES])
 def test_takeaway_keeps_measures_apart(tmp_path, text, claims, expected):
-    from conftest import DatasetEditor
-
     dataset = tmp_path / "kursk"
     shutil.copytree(KURSK_SOURCES, dataset)  # sources without text held: facts/ alone
-    editor = DatasetEditor(dataset)
-    editor.set_cell("takeaways", 2, "text", text)
-    editor.set_cell("takeaways", 2, "claims", claims)
-    problems = check(dataset)
-    assert rules(problems) == expected, "\n".join(map(str, problems))
+    _assert_takeaway_problems(dataset, 2, text, claims, expected)
 
 
 def test_merged_measures_message_names_the_rule_and_the_figures(broken_dataset):

@@ -56,7 +56,8 @@ class Cited:
 def cited_figures(quantities: pd.DataFrame, claim_ids: Iterable[str]) -> list[Cited]:
     """Every number the quantities of ``claim_ids`` give, each once."""
     chosen = quantities[quantities["claim_id"].isin(list(claim_ids))]
-    found = (Cited(float(v), str(q.claim_id), str(q.measure_id), str(q.unit))
+    found = (Cited(float(v), str(q.claim_id), str(q.measure_id),
+                   str(q.unit) if pd.notna(q.unit) else "")
              for q in chosen.itertuples(index=False) for v in (q.value, q.lower, q.upper)
              if pd.notna(v))
     return list(dict.fromkeys(found))
