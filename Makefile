@@ -27,7 +27,7 @@ test-fast: setup ## the quick loop: every test but real renders (e2e) and slow o
 	$(BIN)/pytest $(PARALLEL) -m "not e2e and not slow"
 
 lab: setup ## open the notebooks in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --config=scripts/jupyter_server_config.py
 
 lint: setup ## ruff over the package and the tests; the import contract of the three floors
 	$(BIN)/ruff check src tests

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sitrep import paths
 from sitrep.model.digest import code_digest, dataset_digest
-from sitrep.pipeline import manifest
+from sitrep.pipeline import guard, manifest
 from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.kernels import SharedKernels
 from sitrep.pipeline.manifest import Entry
@@ -37,12 +37,16 @@ from sitrep.pipeline.publish import publish
 from sitrep.pipeline.render import render
 
 RENDER_JSON = "render.json"
+#: Name prefix of the threads that render entries.
+WORKER = "sitrep-render"
 #: Set when the run is interrupted: entries still running publish nothing.
 STOP = threading.Event()
 STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA = (
     "rendered", "unchanged", "failed", "bad data")
 #: Statuses only an assembled index gives (see :func:`assemble_index`).
 STATUS_MISSING, STATUS_STALE = "missing", "stale"
+#: The notebook differs from its committed form (outputs, edited defaults): see guard.
+STATUS_REFUSED = "refused"
 
 
 @dataclass
@@ -193,17 +197,19 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
     work = Path(tempfile.mkdtemp(prefix=f"sitrep-{entry.name}-"))
     seconds = 0.0
 
+    def step(text: str) -> None:
+        if text != "executing" and kernels is not None:
+            kernels.executed()  # the notebook has run: its kernel goes to the next one
+        if STOP.is_set():  # interrupted: no further step
+            raise RenderError(f"interrupted before {text}")
+        progress.step(entry, text)
+
     def record(title: str) -> dict[str, str]:
         nonlocal seconds
         seconds = time.perf_counter() - started
         if STOP.is_set():
             raise RenderError("interrupted before publishing")
         return {RENDER_JSON: _render_json(entry, title, seconds, digest, dataset_digest)}
-
-    def step(text: str) -> None:
-        if text != "executing" and kernels is not None:
-            kernels.executed()  # the notebook has run: its kernel goes to the next one
-        progress.step(entry, text)
 
     try:
         written = render(entry.notebook, entry.kernel_parameters(), out_root / entry.name,
@@ -234,6 +240,20 @@ def _render_json(entry: Entry, title: str, seconds: float, digest: str,
 
 
 # -- the suite -----------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _workers_joined() -> Iterator[None]:
+    """On the way out, wait for every render worker, even one an interrupt kept out of the
+    pool's own list (a signal landing inside ``submit`` while the thread starts): no worker may
+    outlive the kernels and the browser it uses, or the process would wait for it forever."""
+    try:
+        yield
+    finally:
+        while workers := [t for t in threading.enumerate() if t.name.startswith(WORKER)
+                          and not t.daemon and t is not threading.current_thread()]:
+            for worker in workers:
+                worker.join()
+
 
 @contextlib.contextmanager
 def _closing(kernels: SharedKernels | None) -> Iterator[None]:
@@ -277,6 +297,11 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                     f"the data set {paths.display(entry.dataset)} breaks "
                     f"{len(problems[entry.dataset])} rule(s):\n{listed}"))
                 progress.step(entry, "not rendered: bad data", done=True)
+                continue
+            refused = guard.problem(entry.notebook)
+            if refused:
+                outcomes[entry.name] = Outcome(entry, STATUS_REFUSED, message=refused)
+                progress.step(entry, "not rendered: notebook refused", done=True)
             elif entry in stale:
                 todo.append((entry, wanted[entry.name]))
             else:
@@ -295,8 +320,9 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
 def _validate(datasets: set[Path]) -> dict[Path, list]:
     """Every problem of each data set (none when clean); then the heap is handed back."""
     from sitrep.model import check
+    from sitrep.model.problems import errors
 
-    problems = {d: check(d) for d in sorted(datasets)}
+    problems = {d: errors(check(d)) for d in sorted(datasets)}
     _give_back_memory()
     return problems
 
@@ -309,8 +335,9 @@ def _render_all(todo: list[tuple[Entry, str]], out_root: Path, *, jobs: int,
     outcomes: dict[str, Outcome] = {}
     needs_pdf = any("pdf" in e.formats for e, _ in todo)
     threads = 2 * jobs if kernels is not None else jobs
-    with _printer(needs_pdf) as printer, \
-            concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
+    with _printer(needs_pdf) as printer, _workers_joined(), \
+            concurrent.futures.ThreadPoolExecutor(max_workers=threads,
+                                                  thread_name_prefix=WORKER) as pool:
         futures: dict[concurrent.futures.Future, Entry] = {}
         try:  # an interrupt while entries are still being handed out stops them too
             for entry, digest in todo:
@@ -327,10 +354,13 @@ def _render_all(todo: list[tuple[Entry, str]], out_root: Path, *, jobs: int,
                 outcomes[entry.name] = outcome
                 progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)", done=True)
         except KeyboardInterrupt:
-            # Stop cleanly: what is not yet published will not be; earlier outputs stay.
+            # Stop cleanly and soon: the running cells are interrupted, what is not yet
+            # published will not be; earlier outputs stay.
             STOP.set()
             for future in futures:
                 future.cancel()
+            if kernels is not None:
+                kernels.interrupt()
             raise
     return outcomes
 
@@ -381,7 +411,8 @@ def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
             "dataset": paths.display(outcome.entry.dataset),
             "dataset_digest": (outcome.dataset_digest or record.get("dataset_digest", ""))[:12],
             "message": outcome.message.splitlines()[0] if outcome.message else "",
-            "stale": outcome.status in (STATUS_FAILED, STATUS_BAD_DATA) and published,
+            "stale": outcome.status in (STATUS_FAILED, STATUS_BAD_DATA, STATUS_REFUSED)
+            and published,
         })
     environment = Environment(loader=FileSystemLoader(paths.TEMPLATES / "index"),
                               autoescape=select_autoescape(default=True))
@@ -429,6 +460,6 @@ def summary(outcomes: list[Outcome]) -> str:
         lines.append(f"{o.entry.name:<{width}}  {o.status:<10}  {seconds}")
     counts = {s: sum(o.status == s for o in outcomes) for s in
               (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA,
-               STATUS_MISSING, STATUS_STALE)}
+               STATUS_MISSING, STATUS_STALE, STATUS_REFUSED)}
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to do")
     return "\n".join(lines)
