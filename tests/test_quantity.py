@@ -144,7 +144,7 @@ def test_composition_plan_puts_parts_under_their_whole(seed):
 
 def test_timeline_plan_uses_report_dates(fictional):
     plan = charts.timeline_plan(quantity.figures(fictional))
-    dates = plan.set_index("claim_id")["date"].dt.strftime("%Y-%m-%d").to_dict()
+    dates = plan.set_index("claim_id")["start"].dt.strftime("%Y-%m-%d").to_dict()
     assert dates == {"F01": "2031-03-02", "F03": "2031-03-05", "F05": "2031-03-09",
                      "F06": "2031-03-15", "F04": "2031-03-05"}
 

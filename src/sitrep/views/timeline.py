@@ -1,0 +1,234 @@
+"""Figures over time: one panel per measure (its unit on the axis), each figure at the date or
+period it refers to.
+
+The plan (:func:`timeline_plan`, a DataFrame tests read) says for each figure where it goes:
+``start`` and ``end`` (a day is a point, a month or a stated period a span), ``lo``/``hi``
+(NaN on an open side), ``mark`` (``point`` for a single number, ``bar`` for a range drawn between
+its bounds, never at a midpoint, ``open_up``/``open_down`` for a bound the source leaves open)
+and ``status`` (count, plan, projection, hypothetical: a projection sits at its target date and
+is drawn hollow and dashed, apart from counts). Counts, plans and projections of one measure
+share its panel. Claim ids are placed by :class:`sitrep.views.labels.Placer`, so they never
+overlap. :func:`timeline_chart` draws the plan.
+
+Reference times come from the claims (``refers_to`` read at ``time_precision``, to
+``refers_to_end`` where a claim covers a period) and a projection's ``target_date`` from its
+quantity, where the data set records them; otherwise a figure sits at its report's date, and the
+chart says so.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from sitrep.model.facts import Facts
+from sitrep.views.labels import Placer
+from sitrep.views.scales import by_unit, empty_chart
+from sitrep.views.style import DERIVED, GRID, INK, MUTED, draw_text, rc
+
+MAX_MEASURES = 12   # panels a timeline shows; the rest are counted under it
+MAX_LABELLED = 24   # marks per panel that get their claim id beside them
+STATUS_WORDS = {"present": "count", "": "count", "plan": "plan", "projection": "projection",
+                "hypothetical": "hypothetical"}
+PLAN_COLUMNS = ["measure_id", "label", "unit", "claim_id", "status", "start", "end", "span",
+                "lo", "hi", "mark", "hollow", "derived", "dated_by"]
+
+
+def period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
+    """The last day a date of this precision covers ('2024-11-01', month -> 2024-11-30)."""
+    if precision == "week":
+        return day + pd.Timedelta(days=6)
+    if precision == "month":
+        return day + pd.offsets.MonthEnd(0)
+    if precision == "year":
+        return day + pd.offsets.YearEnd(0)
+    return day
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame.columns else pd.Series("", index=frame.index)
+
+
+def _times(table: pd.DataFrame, facts: Facts | None) -> pd.DataFrame:
+    """start, end, status and what dated each figure ('reference', 'target', 'report')."""
+    out = pd.DataFrame(index=table.index)
+    start = pd.to_datetime(table["published_date"])
+    end, status = start.copy(), pd.Series("count", index=table.index)
+    dated_by = pd.Series("report", index=table.index)
+    if facts is not None and len(table):
+        claims = facts.claims.set_index("claim_id")
+        q = facts.quantities.drop_duplicates(["claim_id", "measure_id"]).set_index(
+            ["claim_id", "measure_id"])
+        for i, r in table.iterrows():
+            if r["claim_id"] in claims.index and pd.notna(claims.at[r["claim_id"], "refers_to"]):
+                c = claims.loc[r["claim_id"]]
+                start[i] = pd.Timestamp(c["refers_to"])
+                end[i] = period_end(start[i], str(c["time_precision"]))
+                until = c.get("refers_to_end")
+                if until is not None and pd.notna(until) and str(until):
+                    end[i] = period_end(pd.Timestamp(until), str(c.get("end_precision") or
+                                                                 "day"))
+                dated_by[i] = "reference"
+            key = (r["claim_id"], r["measure_id"])
+            if key in q.index:
+                word = str(_column(q, "status").get(key, "") or "")
+                status[i] = STATUS_WORDS.get(word, word)
+                target = q["target_date"].get(key) if "target_date" in q.columns else None
+                if target is not None and pd.notna(target) and str(target):
+                    start[i] = pd.Timestamp(target)
+                    end[i] = period_end(start[i], str(q["target_precision"].get(key) or "day"))
+                    dated_by[i] = "target"
+    out["start"], out["end"], out["status"], out["dated_by"] = start, end, status, dated_by
+    return out
+
+
+def timeline_plan(table: pd.DataFrame, facts: Facts | None = None) -> pd.DataFrame:
+    """Every figure of ``table`` (``sitrep.model.quantity.figures``) placed in time."""
+    if table.empty:
+        return pd.DataFrame(columns=PLAN_COLUMNS)
+    times = _times(table, facts)
+    lo, hi = table["lo"].astype(float), table["hi"].astype(float)
+    mark = np.select([lo.notna() & hi.notna() & (lo < hi), lo.notna() & hi.notna(),
+                      lo.notna()], ["bar", "point", "open_up"], "open_down")
+    plan = pd.DataFrame({
+        "measure_id": table["measure_id"], "label": table["label"], "unit": table["unit"],
+        "claim_id": table["claim_id"], "status": times["status"], "start": times["start"],
+        "end": times["end"], "span": times["end"] > times["start"], "lo": lo, "hi": hi,
+        "mark": mark,
+        "hollow": [r.qualifier in ("about", "estimated", "potential") or bool(r.hedge)
+                   for r in table.itertuples()],
+        "derived": table["derived"].astype(bool), "dated_by": times["dated_by"],
+    })
+    return plan.dropna(subset=["start"]).reset_index(drop=True)
+
+
+def _draw_mark(ax, r, top: float) -> list[tuple[float, float]]:
+    """One figure: a span in time is a box (between its bounds) or a band; a range a bar
+    between its bounds; an open bound a dotted line to the panel's edge with an arrow; a
+    projection hollow and dashed. Returns the data points its label may sit beside."""
+    colour = DERIVED if r.derived else INK
+    projected = r.status != "count"
+    style = "--" if projected or r.derived else "-"
+    face = "white" if (r.hollow or projected) else colour
+    x0, x1 = mdates.date2num(r.start), mdates.date2num(r.end + pd.Timedelta(days=1))
+    xm = (x0 + x1) / 2 if r.span else x0
+    low = r.lo if pd.notna(r.lo) else 0.0
+    high = r.hi if pd.notna(r.hi) else top
+    if r.span:
+        ax.add_patch(Rectangle((x0, low), x1 - x0, max(high - low, top * 0.012),
+                               fc=colour if not projected else "none", alpha=0.18 if
+                               not projected else 1, ec=colour, lw=1.0, ls=style, zorder=2))
+    if r.mark == "point":
+        ax.plot([xm], [r.lo], "D" if projected else "o", ms=6, mfc=face, mec=colour,
+                mew=1.5, zorder=4)
+        return [(xm, r.lo)]
+    ls = style if r.mark == "bar" else ":"
+    ax.plot([xm, xm], [low, high], ls, color=colour, lw=2.0, zorder=3, solid_capstyle="butt")
+    for y in (r.lo, r.hi):
+        if pd.notna(y):
+            ax.plot([xm], [y], "_", ms=9, mew=2.0, color=colour, zorder=4)
+    if r.mark in ("open_up", "open_down"):
+        tip = top if r.mark == "open_up" else 0.0
+        base = r.lo if r.mark == "open_up" else r.hi
+        ax.annotate("", xy=(xm, tip), xytext=(xm, base + (tip - base) * 0.6),
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.2})
+    return [(xm, r.lo if pd.notna(r.lo) else r.hi), (xm, r.hi if pd.notna(r.hi) else r.lo)]
+
+
+def _label(placer: Placer, ax, text: str, anchors: list[tuple[float, float]]) -> None:
+    """A claim id beside its mark where it collides with nothing (else left out and logged by
+    the placer; the table below the chart lists every claim)."""
+    label = draw_text(ax, 0, 0, text, fontsize=6.8, color=MUTED, ha="left", va="center")
+    box = label.get_window_extent(placer.renderer)
+    options = []
+    for x, y in anchors:
+        px, py = ax.transData.transform((x, y))
+        for dx, dy in ((6, 0), (-6 - box.width, 0), (6, 9), (6, -9), (-6 - box.width, 9),
+                       (-6 - box.width, -9), (-box.width / 2, 10), (-box.width / 2, -18)):
+            rect = (px + dx, py + dy - box.height / 2, px + dx + box.width,
+                    py + dy + box.height / 2)
+            options.append(((x, y, dx, dy), rect, None))
+    chosen = placer.choose(options, kind="claim id", text=text, required=False)
+    if chosen is None:
+        label.remove()
+        return
+    x, y, dx, dy = chosen
+    px, py = ax.transData.transform((x, y))
+    label.set_position(ax.transData.inverted().transform((px + dx, py + dy)))
+
+
+def timeline_chart(table: pd.DataFrame, facts: Facts | None = None, *,
+                   width: float = 7.0) -> Figure:
+    """One panel per measure, its unit on the axis; a dated x axis shared by all panels."""
+    plan = timeline_plan(table, facts)
+    if plan.empty:
+        return empty_chart("No dated figure to place in time.", width=width)
+    labels = list(dict.fromkeys(plan["label"]))
+    shown, extra = labels[:MAX_MEASURES], len(labels) - MAX_MEASURES
+    with mpl.rc_context(rc(8.5, **{"axes.spines.top": False, "axes.spines.right": False})):
+        height = 0.9 + 1.75 * len(shown) + (0.25 if extra > 0 else 0)
+        fig = Figure(figsize=(width, height))
+        axes = np.atleast_1d(fig.subplots(len(shown), 1, sharex=True))
+        fig.subplots_adjust(left=0.13, right=0.95, top=1 - 0.35 / height,
+                            bottom=1.0 / height, hspace=0.75)
+        start, end = plan["start"].min(), plan["end"].max() + pd.Timedelta(days=1)
+        pad = max((end - start) * 0.08, pd.Timedelta(days=3))
+        placer = Placer(fig)
+        for ax, label in zip(axes, shown, strict=True):
+            rows = plan[plan["label"] == label]
+            top = float(np.nanmax(rows[["lo", "hi"]].to_numpy(dtype=float))) * 1.25 or 1.0
+            ax.set_ylim(0, top)
+            ax.set_xlim(mdates.date2num(start - pad), mdates.date2num(end + pad))
+            unit = str(rows["unit"].iloc[0])
+            by_unit(ax.yaxis, unit)
+            ax.set_ylabel(unit, color=MUTED)
+            ax.grid(axis="y", color=GRID, lw=0.6)
+            draw_text(ax, 0.0, 1.04, textwrap.shorten(label, 95, placeholder="…"),
+                      transform=ax.transAxes, fontsize=9, fontweight="bold", color=INK,
+                      va="bottom")
+            spots = [(r, _draw_mark(ax, r, top)) for r in rows.itertuples()]
+            placer.renderer  # noqa: B018 (the canvas is attached before labels are measured)
+            for r, anchors in spots[:MAX_LABELLED]:
+                _label(placer, ax, r.claim_id, anchors)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+        axes[-1].xaxis.set_major_locator(locator)
+        axes[-1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        for ax in axes:
+            ax.tick_params(axis="x", labelbottom=True)
+        _timeline_legend(fig, plan, height, extra)
+    return fig
+
+
+def _timeline_legend(fig: Figure, plan: pd.DataFrame, height: float, extra: int) -> None:
+    handles = [Line2D([], [], marker="o", ls="", mfc=INK, mec=INK, label="count as stated"),
+               Line2D([], [], marker="_", ls="-", color=INK, ms=9, mew=2,
+                      label="range: bar between its bounds")]
+    if plan["mark"].isin(["open_up", "open_down"]).any():
+        handles.append(Line2D([], [], ls=":", color=INK, lw=2, label="open bound (over / up to)"))
+    if plan["span"].any():
+        handles.append(Rectangle((0, 0), 1, 1, fc=INK, alpha=0.18, ec=INK,
+                                 label="a month or period: its span"))
+    if plan["status"].ne("count").any():
+        handles.append(Line2D([], [], marker="D", ls="--", mfc="white", mec=INK, color=INK,
+                              label="plan / projection (at its target date)"))
+    if plan["hollow"].any():
+        handles.append(Line2D([], [], marker="o", ls="", mfc="white", mec=INK, mew=1.5,
+                              label="hedged figure"))
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.16 / height),
+               ncol=3, frameon=False, fontsize=7)
+    notes = []
+    if plan["dated_by"].eq("report").any():
+        notes.append(f"{int(plan['dated_by'].eq('report').sum())} figure(s) without a "
+                     "reference date sit at their report's date")
+    if extra > 0:
+        notes.append(f"{extra} more measure(s) not charted (see the tables)")
+    if notes:
+        draw_text(fig, 0.03, 0.03 / height, "; ".join(notes) + ".", fontsize=6.8,
+                  color=MUTED, ha="left", va="bottom")
