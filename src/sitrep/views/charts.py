@@ -24,10 +24,11 @@ from matplotlib.ticker import FuncFormatter
 from sitrep.model.quantity import APPROXIMATE, number
 from sitrep.views.scales import by_unit, empty_chart, unit_formatter
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, rc
-from sitrep.views.timeline import timeline_chart, timeline_plan
+from sitrep.views.timeline import timeline_chart, timeline_charts, timeline_plan
 
 __all__ = ["composition_chart", "composition_plan", "empty_chart", "interval_chart",
-           "interval_plan", "timeline_chart", "timeline_plan", "unit_formatter"]
+           "interval_plan", "left_out", "timeline_chart", "timeline_charts", "timeline_plan",
+           "unit_formatter"]
 
 MAX_ROWS = 40  # past this many figures a chart summarises each measure instead of listing
 MAX_MEASURES = 12  # measures a summarised chart shows; the rest are counted

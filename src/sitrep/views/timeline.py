@@ -33,7 +33,7 @@ from sitrep.views.labels import Placer
 from sitrep.views.scales import by_unit, empty_chart
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, draw_text, rc
 
-MAX_MEASURES = 12   # panels a timeline shows; the rest are counted under it
+PER_FIGURE = 4      # panels per timeline figure
 MAX_LABELLED = 24   # marks per panel that get their claim id beside them
 STATUS_WORDS = {"present": "count", "": "count", "plan": "plan", "projection": "projection",
                 "hypothetical": "hypothetical"}
@@ -109,10 +109,11 @@ def timeline_plan(table: pd.DataFrame, facts: Facts | None = None) -> pd.DataFra
     return plan.dropna(subset=["start"]).reset_index(drop=True)
 
 
-def _draw_mark(ax, r, top: float) -> list[tuple[float, float]]:
+def _draw_mark(ax, r, top: float) -> tuple[list[tuple[float, float]], list]:
     """One figure: a span in time is a box (between its bounds) or a band; a range a bar
     between its bounds; an open bound a dotted line to the panel's edge with an arrow; a
-    projection hollow and dashed. Returns the data points its label may sit beside."""
+    projection hollow and dashed. Returns the data points its label may sit beside, and the
+    artists drawn (labels keep off them)."""
     colour = DERIVED if r.derived else INK
     projected = r.status != "count"
     style = "--" if projected or r.derived else "-"
@@ -121,30 +122,33 @@ def _draw_mark(ax, r, top: float) -> list[tuple[float, float]]:
     xm = (x0 + x1) / 2 if r.span else x0
     low = r.lo if pd.notna(r.lo) else 0.0
     high = r.hi if pd.notna(r.hi) else top
+    drawn = []
     if r.span:
-        ax.add_patch(Rectangle((x0, low), x1 - x0, max(high - low, top * 0.012),
-                               fc=colour if not projected else "none", alpha=0.18 if
-                               not projected else 1, ec=colour, lw=1.0, ls=style, zorder=2))
+        drawn.append(ax.add_patch(Rectangle(
+            (x0, low), x1 - x0, max(high - low, top * 0.012), lw=1.0, ls=style, zorder=2,
+            fc=colour if not projected else "none", alpha=0.18 if not projected else 1,
+            ec=colour)))
     if r.mark == "point":
-        ax.plot([xm], [r.lo], "D" if projected else "o", ms=6, mfc=face, mec=colour,
-                mew=1.5, zorder=4)
-        return [(xm, r.lo)]
+        drawn += ax.plot([xm], [r.lo], "D" if projected else "o", ms=6, mfc=face, mec=colour,
+                         mew=1.5, zorder=4)
+        return [(xm, r.lo)], drawn
     ls = style if r.mark == "bar" else ":"
-    ax.plot([xm, xm], [low, high], ls, color=colour, lw=2.0, zorder=3, solid_capstyle="butt")
+    drawn += ax.plot([xm, xm], [low, high], ls, color=colour, lw=2.0, zorder=3,
+                     solid_capstyle="butt")
     for y in (r.lo, r.hi):
         if pd.notna(y):
-            ax.plot([xm], [y], "_", ms=9, mew=2.0, color=colour, zorder=4)
+            drawn += ax.plot([xm], [y], "_", ms=9, mew=2.0, color=colour, zorder=4)
     if r.mark in ("open_up", "open_down"):
         tip = top if r.mark == "open_up" else 0.0
         base = r.lo if r.mark == "open_up" else r.hi
-        ax.annotate("", xy=(xm, tip), xytext=(xm, base + (tip - base) * 0.6),
-                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.2})
-    return [(xm, r.lo if pd.notna(r.lo) else r.hi), (xm, r.hi if pd.notna(r.hi) else r.lo)]
+        drawn.append(ax.annotate("", xy=(xm, tip), xytext=(xm, base + (tip - base) * 0.6),
+                                 arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.2}))
+    return [(xm, r.lo if pd.notna(r.lo) else r.hi), (xm, r.hi if pd.notna(r.hi) else r.lo)], drawn
 
 
 def _label(placer: Placer, ax, text: str, anchors: list[tuple[float, float]]) -> None:
-    """A claim id beside its mark where it collides with nothing (else left out and logged by
-    the placer; the table below the chart lists every claim)."""
+    """A claim id beside its mark where it collides with nothing (else where it collides least,
+    and the placer logs the overlap)."""
     label = draw_text(ax, 0, 0, text, fontsize=6.8, color=MUTED, ha="left", va="center")
     box = label.get_window_extent(placer.renderer)
     options = []
@@ -155,58 +159,82 @@ def _label(placer: Placer, ax, text: str, anchors: list[tuple[float, float]]) ->
             rect = (px + dx, py + dy - box.height / 2, px + dx + box.width,
                     py + dy + box.height / 2)
             options.append(((x, y, dx, dy), rect, None))
-    chosen = placer.choose(options, kind="claim id", text=text, required=False)
-    if chosen is None:
-        label.remove()
-        return
-    x, y, dx, dy = chosen
+    x, y, dx, dy = placer.choose(options, kind="claim id", text=text, required=True)
     px, py = ax.transData.transform((x, y))
     label.set_position(ax.transData.inverted().transform((px + dx, py + dy)))
 
 
-def timeline_chart(table: pd.DataFrame, facts: Facts | None = None, *,
-                   width: float = 7.0) -> Figure:
-    """One panel per measure, its unit on the axis; a dated x axis shared by all panels."""
+def timeline_charts(table: pd.DataFrame, facts: Facts | None = None, *,
+                    width: float = 7.0) -> tuple[list[Figure], str]:
+    """The timeline as figures of at most PER_FIGURE panels (so a page break falls between
+    figures, never inside one), for the measures with figures at two times or more; and a note
+    naming the measures left to the charts above (one time only) or charted nowhere."""
     plan = timeline_plan(table, facts)
+    if plan.empty:
+        return [empty_chart("No dated figure to place in time.", width=width)], ""
+    times = plan.groupby("label", sort=False)["start"].nunique()
+    series = [label for label in times.index if times[label] > 1]
+    single = [label for label in times.index if times[label] <= 1]
+    figures = [timeline_chart(plan[plan["label"].isin(series[i:i + PER_FIGURE])], width=width)
+               for i in range(0, len(series), PER_FIGURE)]
+    note = ""
+    if single:
+        note = (f"{len(single)} measure(s) with figures at one time only are drawn in the "
+                "charts above and listed in the tables, not repeated here: "
+                + "; ".join(single) + ".")
+    if not figures:
+        figures = [empty_chart("No measure has figures at two different times.", width=width)]
+    return figures, note
+
+
+def timeline_chart(plan: pd.DataFrame, *, width: float = 7.0) -> Figure:
+    """The panels of a timeline plan (:func:`timeline_plan`): one per measure, its unit on the
+    axis, each with its own dated axis over its own figures."""
+    if not {"start", "mark"} <= set(plan.columns):
+        plan = timeline_plan(plan)
     if plan.empty:
         return empty_chart("No dated figure to place in time.", width=width)
     labels = list(dict.fromkeys(plan["label"]))
-    shown, extra = labels[:MAX_MEASURES], len(labels) - MAX_MEASURES
     with mpl.rc_context(rc(8.5, **{"axes.spines.top": False, "axes.spines.right": False})):
-        height = 0.9 + 1.75 * len(shown) + (0.25 if extra > 0 else 0)
+        height = 1.05 + 1.85 * len(labels)
         fig = Figure(figsize=(width, height))
-        axes = np.atleast_1d(fig.subplots(len(shown), 1, sharex=True))
+        axes = np.atleast_1d(fig.subplots(len(labels), 1))
         fig.subplots_adjust(left=0.13, right=0.95, top=1 - 0.35 / height,
-                            bottom=1.0 / height, hspace=0.75)
-        start, end = plan["start"].min(), plan["end"].max() + pd.Timedelta(days=1)
-        pad = max((end - start) * 0.08, pd.Timedelta(days=3))
+                            bottom=0.95 / height, hspace=0.95)
         placer = Placer(fig)
-        for ax, label in zip(axes, shown, strict=True):
-            rows = plan[plan["label"] == label]
-            top = float(np.nanmax(rows[["lo", "hi"]].to_numpy(dtype=float))) * 1.25 or 1.0
-            ax.set_ylim(0, top)
-            ax.set_xlim(mdates.date2num(start - pad), mdates.date2num(end + pad))
-            unit = str(rows["unit"].iloc[0])
-            by_unit(ax.yaxis, unit)
-            ax.set_ylabel(unit, color=MUTED)
-            ax.grid(axis="y", color=GRID, lw=0.6)
-            draw_text(ax, 0.0, 1.04, textwrap.shorten(label, 95, placeholder="…"),
-                      transform=ax.transAxes, fontsize=9, fontweight="bold", color=INK,
-                      va="bottom")
-            spots = [(r, _draw_mark(ax, r, top)) for r in rows.itertuples()]
-            placer.renderer  # noqa: B018 (the canvas is attached before labels are measured)
-            for r, anchors in spots[:MAX_LABELLED]:
-                _label(placer, ax, r.claim_id, anchors)
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
-        axes[-1].xaxis.set_major_locator(locator)
-        axes[-1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        for ax in axes:
-            ax.tick_params(axis="x", labelbottom=True)
-        _timeline_legend(fig, plan, height, extra)
+        for ax, label in zip(axes, labels, strict=True):
+            _timeline_panel(ax, placer, plan[plan["label"] == label], label)
+        _timeline_legend(fig, plan, height)
     return fig
 
 
-def _timeline_legend(fig: Figure, plan: pd.DataFrame, height: float, extra: int) -> None:
+def _timeline_panel(ax, placer: Placer, rows: pd.DataFrame, label: str) -> None:
+    top = float(np.nanmax(rows[["lo", "hi"]].to_numpy(dtype=float))) * 1.25 or 1.0
+    start, end = rows["start"].min(), rows["end"].max() + pd.Timedelta(days=1)
+    pad = max((end - start) * 0.1, pd.Timedelta(days=4))
+    ax.set_ylim(0, top)
+    ax.set_xlim(mdates.date2num(start - pad), mdates.date2num(end + pad))
+    unit = str(rows["unit"].iloc[0])
+    by_unit(ax.yaxis, unit)
+    ax.set_ylabel(unit, color=MUTED)
+    ax.grid(axis="y", color=GRID, lw=0.6)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    draw_text(ax, 0.0, 1.04, textwrap.shorten(label, 95, placeholder="…"),
+              transform=ax.transAxes, fontsize=9, fontweight="bold", color=INK, va="bottom")
+    spots = []
+    for r in rows.itertuples():
+        anchors, drawn = _draw_mark(ax, r, top)
+        spots.append((r, anchors))
+        for artist in drawn:
+            if not isinstance(artist, Rectangle):  # a span's box may hold labels
+                placer.block_artist(artist, "mark", r.claim_id)
+    for r, anchors in spots[:MAX_LABELLED]:
+        _label(placer, ax, r.claim_id, anchors)
+
+
+def _timeline_legend(fig: Figure, plan: pd.DataFrame, height: float) -> None:
     handles = [Line2D([], [], marker="o", ls="", mfc=INK, mec=INK, label="count as stated"),
                Line2D([], [], marker="_", ls="-", color=INK, ms=9, mew=2,
                       label="range: bar between its bounds")]
@@ -227,8 +255,6 @@ def _timeline_legend(fig: Figure, plan: pd.DataFrame, height: float, extra: int)
     if plan["dated_by"].eq("report").any():
         notes.append(f"{int(plan['dated_by'].eq('report').sum())} figure(s) without a "
                      "reference date sit at their report's date")
-    if extra > 0:
-        notes.append(f"{extra} more measure(s) not charted (see the tables)")
     if notes:
         draw_text(fig, 0.03, 0.03 / height, "; ".join(notes) + ".", fontsize=6.8,
                   color=MUTED, ha="left", va="bottom")
