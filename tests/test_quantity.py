@@ -56,7 +56,8 @@ def test_interval_of_each_qualifier(value, lower, upper, qualifier, expected):
 
 @pytest.mark.parametrize(("grade", "minimum", "meets"), [
     ("B2", "C3", True), ("C3", "C3", True), ("D2", "C3", False), ("B4", "C3", False),
-    ("ungraded", "C3", False), ("B–", "C3", False), ("ungraded", "", True),
+    ("ungraded", "C3", False), ("B / ungraded", "C3", False), ("ungraded / 2", "C3", False),
+    ("ungraded", "", True),
 ])
 def test_minimum_grade(grade, minimum, meets):
     assert quantity.meets(grade, minimum) is meets
@@ -165,3 +166,11 @@ def test_chart_text_is_not_mathtext():
     figure = charts.interval_chart(table)
     texts = [t for t in figure.axes[0].texts if "$" in t.get_text()]
     assert texts and all(not t.get_parse_math() for t in texts)
+
+
+@pytest.mark.parametrize(("reliability", "credibility", "written"), [
+    ("B", 2, "B2"), ("", 3, "ungraded / 3"), ("C", NAN, "C / ungraded"), ("", NAN, "ungraded"),
+])
+def test_half_graded_reads_unambiguously(reliability, credibility, written):
+    """An ungraded half is named, never a dash that reads as a minus ('-3')."""
+    assert quantity.grade(reliability, credibility) == written

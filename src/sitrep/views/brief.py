@@ -6,6 +6,7 @@ import pandas as pd
 
 from sitrep.model.attribution import attributions, date_label
 from sitrep.model.facts import Facts
+from sitrep.model.quantity import RELIABILITY
 from sitrep.views.style import PRECISION_WORDS
 
 
@@ -59,14 +60,19 @@ def positions_table(facts: Facts) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+PARAPHRASE = "Analyst's paraphrase (source text not held): "
+
+
 def claims_table(facts: Facts) -> pd.DataFrame:
-    """Every claim with its quote, claimant and relay in separate columns."""
+    """Every claim with its quote, claimant and relay in separate columns. A claim whose source
+    text is not held shows its statement, marked as the analyst's paraphrase."""
     said = attributions(facts).set_index("claim_id")
     c = facts.claims
     return pd.DataFrame({
         "Claim": c["claim_id"],
         "Kind": c["kind"].str.replace("_", " "),
-        "Quote (verbatim)": c["quote"].where(c["quote"].ne(""), "(text not held)"),
+        "Quote (verbatim) or paraphrase": c["quote"].where(c["quote"].ne(""),
+                                                           PARAPHRASE + c["statement"]),
         "Claimant": c["claim_id"].map(said["claimant"]),
         "Relayed by": c["claim_id"].map(said["relay"]),
         "Hedge": c["claim_id"].map(said["hedge"]),
@@ -74,8 +80,15 @@ def claims_table(facts: Facts) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+def reliability(letter: str, rationale: str) -> str:
+    """A source's Admiralty reliability in words, with the analyst's rationale."""
+    if not letter:
+        return "ungraded"
+    return f"{letter}: {RELIABILITY[letter]}. {rationale}".strip()
+
+
 def sources_table(facts: Facts) -> pd.DataFrame:
-    """The source documents with their provenance."""
+    """The source documents with their provenance and their reliability grade."""
     names = facts.actors.set_index("actor_id")["name"]
     s = facts.sources
     return pd.DataFrame({
@@ -87,6 +100,9 @@ def sources_table(facts: Facts) -> pd.DataFrame:
                           strict=True)],
         "URL": s["url"],
         "Text": s["sha256"].map(lambda h: f"held, sha256 {h[:12]}…" if h else "not held"),
+        "Reliability (Admiralty)": [reliability(r, why) for r, why in
+                                    zip(s["reliability"], s["reliability_rationale"],
+                                        strict=True)],
         "Date note": s["published_note"],
     }).reset_index(drop=True)
 

@@ -27,8 +27,8 @@ from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, rc
 from sitrep.views.timeline import timeline_chart, timeline_charts, timeline_plan
 
 __all__ = ["composition_chart", "composition_plan", "empty_chart", "interval_chart",
-           "interval_plan", "left_out", "timeline_chart", "timeline_charts", "timeline_plan",
-           "unit_formatter"]
+           "interval_charts", "interval_plan", "left_out", "timeline_chart", "timeline_charts",
+           "timeline_plan", "unit_formatter"]
 
 MAX_ROWS = 40  # past this many figures a chart summarises each measure instead of listing
 MAX_MEASURES = 12  # measures a summarised chart shows; the rest are counted
@@ -180,6 +180,29 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
                    bbox_to_anchor=(0.02, 0.02 / height), ncol=2, frameon=False, fontsize=7,
                    handlelength=1.6, columnspacing=1.2)
     return fig
+
+
+#: The tallest chart (inches at 7 inches wide) that fits on an A4 page with its credit line.
+MAX_HEIGHT = 9.0
+
+
+def interval_charts(table: pd.DataFrame, *, width: float = 7.0) -> list[Figure]:
+    """The interval chart as figures short enough for one page each (whole measures per
+    figure), so a page break falls between figures, never inside one."""
+    if table.empty or len(table) > MAX_ROWS:
+        return [interval_chart(table, width=width)]
+    plan = interval_plan(table)
+    heights = [0.42 * (float(p["y"].max()) + 0.7) + 0.55 for _, p in plan.groupby("panel")]
+    labels = list(dict.fromkeys(table["label"]))
+    chunks: list[list[str]] = [[]]
+    used = 0.85
+    for label, height in zip(labels, heights, strict=True):
+        if chunks[-1] and used + height > MAX_HEIGHT:
+            chunks.append([])
+            used = 0.85
+        chunks[-1].append(label)
+        used += height
+    return [interval_chart(table[table["label"].isin(chunk)], width=width) for chunk in chunks]
 
 
 def _interval_panel(ax, panel: pd.DataFrame) -> None:
