@@ -183,14 +183,16 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
 
 
 #: The tallest chart (inches at 7 inches wide) that fits on an A4 page with its credit line.
-MAX_HEIGHT = 9.0
+MAX_HEIGHT = 6.5
 
 
-def interval_charts(table: pd.DataFrame, *, width: float = 7.0) -> list[Figure]:
-    """The interval chart as figures short enough for one page each (whole measures per
-    figure), so a page break falls between figures, never inside one."""
+def interval_charts(table: pd.DataFrame, *, width: float = 7.0
+                    ) -> list[tuple[Figure, pd.DataFrame]]:
+    """The interval chart as figures short enough for a page (whole measures per figure), so
+    a page break falls between figures, never inside one; each with the figures it shows (for
+    its credit line)."""
     if table.empty or len(table) > MAX_ROWS:
-        return [interval_chart(table, width=width)]
+        return [(interval_chart(table, width=width), table)]
     plan = interval_plan(table)
     heights = [0.42 * (float(p["y"].max()) + 0.7) + 0.55 for _, p in plan.groupby("panel")]
     labels = list(dict.fromkeys(table["label"]))
@@ -202,7 +204,8 @@ def interval_charts(table: pd.DataFrame, *, width: float = 7.0) -> list[Figure]:
             used = 0.85
         chunks[-1].append(label)
         used += height
-    return [interval_chart(table[table["label"].isin(chunk)], width=width) for chunk in chunks]
+    parts = [table[table["label"].isin(chunk)] for chunk in chunks]
+    return [(interval_chart(part, width=width), part) for part in parts]
 
 
 def _interval_panel(ax, panel: pd.DataFrame) -> None:

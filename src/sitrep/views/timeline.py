@@ -164,26 +164,29 @@ def _label(placer: Placer, ax, text: str, anchors: list[tuple[float, float]]) ->
     label.set_position(ax.transData.inverted().transform((px + dx, py + dy)))
 
 
-def timeline_charts(table: pd.DataFrame, facts: Facts | None = None, *,
-                    width: float = 7.0) -> tuple[list[Figure], str]:
+def timeline_charts(table: pd.DataFrame, facts: Facts | None = None, *, width: float = 7.0
+                    ) -> tuple[list[tuple[Figure, list[str]]], str]:
     """The timeline as figures of at most PER_FIGURE panels (so a page break falls between
-    figures, never inside one), for the measures with figures at two times or more; and a note
-    naming the measures left to the charts above (one time only) or charted nowhere."""
+    figures, never inside one), each with the claim ids it shows, for the measures with
+    figures at two times or more; and a note naming the measures with figures at one time
+    only (drawn in the interval charts, not repeated here)."""
     plan = timeline_plan(table, facts)
     if plan.empty:
-        return [empty_chart("No dated figure to place in time.", width=width)], ""
+        return [(empty_chart("No dated figure to place in time.", width=width), [])], ""
     times = plan.groupby("label", sort=False)["start"].nunique()
     series = [label for label in times.index if times[label] > 1]
     single = [label for label in times.index if times[label] <= 1]
-    figures = [timeline_chart(plan[plan["label"].isin(series[i:i + PER_FIGURE])], width=width)
-               for i in range(0, len(series), PER_FIGURE)]
+    parts = [plan[plan["label"].isin(series[i:i + PER_FIGURE])]
+             for i in range(0, len(series), PER_FIGURE)]
+    figures = [(timeline_chart(part, width=width), list(part["claim_id"])) for part in parts]
     note = ""
     if single:
         note = (f"{len(single)} measure(s) with figures at one time only are drawn in the "
                 "charts above and listed in the tables, not repeated here: "
                 + "; ".join(single) + ".")
     if not figures:
-        figures = [empty_chart("No measure has figures at two different times.", width=width)]
+        figures = [(empty_chart("No measure has figures at two different times.", width=width),
+                    [])]
     return figures, note
 
 
