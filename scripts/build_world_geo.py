@@ -126,11 +126,16 @@ def countries(records: list[dict]) -> list[dict]:
     for r in records:
         if r["geometry"] is not None:
             key = (r["iso_a2"], r["country"] if r["iso_a2"] else r["ne_admin"])
-            groups.setdefault(key, []).append(r["geometry"])
+            groups.setdefault(key, []).append(r)
     out = []
-    for (code, name), geoms in sorted(groups.items()):
-        union = shapely.make_valid(shapely.union_all(geoms, grid_size=GRID))
-        out.append({"name": name, "iso_a2": code, "country": name, "geometry": union})
+    for (code, name), members in sorted(groups.items()):
+        # A country made only of units too small for the grid (the Vatican) keeps their grid.
+        fine = all(r.get("fine") for r in members)
+        grid = GRID / 10 if fine else GRID
+        union = shapely.make_valid(shapely.union_all([r["geometry"] for r in members],
+                                                     grid_size=grid))
+        out.append({"name": name, "iso_a2": code, "country": name, "geometry": union,
+                    "fine": fine})
     return out
 
 
