@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from sitrep.model import when
 from sitrep.model.facts import Facts
 from sitrep.views.labels import Placer
 from sitrep.views.scales import by_unit, empty_chart
@@ -41,52 +42,30 @@ PLAN_COLUMNS = ["measure_id", "label", "unit", "claim_id", "status", "start", "e
                 "lo", "hi", "mark", "hollow", "derived", "dated_by"]
 
 
-def period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
-    """The last day a date of this precision covers ('2024-11-01', month -> 2024-11-30)."""
-    if precision == "week":
-        return day + pd.Timedelta(days=6)
-    if precision == "month":
-        return day + pd.offsets.MonthEnd(0)
-    if precision == "year":
-        return day + pd.offsets.YearEnd(0)
-    return day
-
-
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    return frame[name] if name in frame.columns else pd.Series("", index=frame.index)
-
-
 def _times(table: pd.DataFrame, facts: Facts | None) -> pd.DataFrame:
-    """start, end, status and what dated each figure ('reference', 'target', 'report')."""
-    out = pd.DataFrame(index=table.index)
-    start = pd.to_datetime(table["published_date"])
-    end, status = start.copy(), pd.Series("count", index=table.index)
-    dated_by = pd.Series("report", index=table.index)
-    if facts is not None and len(table):
-        claims = facts.claims.set_index("claim_id")
+    """start, end, status and what dated each figure: 'reference' (the claim's reference point
+    or period, from ``quantity.figures``), 'target' (a plan's or projection's target date, from
+    the quantity) or 'report' (neither is known: the report's date)."""
+    published = pd.to_datetime(table["published_date"])
+    ref_start = pd.to_datetime(table.get("ref_start", pd.Series(pd.NaT, index=table.index)))
+    ref_end = pd.to_datetime(table.get("ref_end", pd.Series(pd.NaT, index=table.index)))
+    start = ref_start.fillna(published)
+    end = ref_end.where(ref_start.notna(), published).fillna(start)
+    dated_by = pd.Series(np.where(ref_start.notna(), "reference", "report"), index=table.index)
+    raw = table.get("status", pd.Series("", index=table.index)).fillna("").astype(str)
+    status = raw.map(lambda s: STATUS_WORDS.get(s, s))
+    if facts is not None and "target_date" in facts.quantities.columns:
         q = facts.quantities.drop_duplicates(["claim_id", "measure_id"]).set_index(
             ["claim_id", "measure_id"])
-        for i, r in table.iterrows():
-            if r["claim_id"] in claims.index and pd.notna(claims.at[r["claim_id"], "refers_to"]):
-                c = claims.loc[r["claim_id"]]
-                start[i] = pd.Timestamp(c["refers_to"])
-                end[i] = period_end(start[i], str(c["time_precision"]))
-                until = c.get("refers_to_end")
-                if until is not None and pd.notna(until) and str(until):
-                    end[i] = period_end(pd.Timestamp(until), str(c.get("end_precision") or
-                                                                 "day"))
-                dated_by[i] = "reference"
-            key = (r["claim_id"], r["measure_id"])
-            if key in q.index:
-                word = str(_column(q, "status").get(key, "") or "")
-                status[i] = STATUS_WORDS.get(word, word)
-                target = q["target_date"].get(key) if "target_date" in q.columns else None
-                if target is not None and pd.notna(target) and str(target):
-                    start[i] = pd.Timestamp(target)
-                    end[i] = period_end(start[i], str(q["target_precision"].get(key) or "day"))
-                    dated_by[i] = "target"
-    out["start"], out["end"], out["status"], out["dated_by"] = start, end, status, dated_by
-    return out
+        keys = list(zip(table["claim_id"], table["measure_id"], strict=True))
+        target = pd.Series([q["target_date"].get(k) for k in keys], index=table.index)
+        precision = [q["target_precision"].get(k) or "day" for k in keys]
+        has = target.notna() & target.astype(str).ne("")
+        for i in table.index[has]:
+            start[i] = pd.Timestamp(target[i])
+            end[i] = when.period_end(start[i], precision[table.index.get_loc(i)])
+            dated_by[i] = "target"
+    return pd.DataFrame({"start": start, "end": end, "status": status, "dated_by": dated_by})
 
 
 def timeline_plan(table: pd.DataFrame, facts: Facts | None = None) -> pd.DataFrame:
