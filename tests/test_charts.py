@@ -111,7 +111,13 @@ def test_timeline_plan_has_reference_dates_spans_bars_and_no_midpoints(drc):
     assert not {"x", "value", "mid"} & set(plan.columns)
     assert plan.at["E05", "mark"] == "open_up" and plan.at["E07", "mark"] == "open_down"
     assert plan.at["E06", "mark"] == "point"
-    assert plan["dated_by"].eq("reference").all()
+    # The Goma count covers 26 to 30 January 2025: a stated period, drawn as its span.
+    assert (plan.at["E05", "start"], plan.at["E05", "end"]) == (
+        pd.Timestamp("2025-01-26"), pd.Timestamp("2025-01-30"))
+    # UNHCR's plan for February to April sits at its target month, apart from the counts.
+    assert plan.at["E13", "status"] == "plan" and plan.at["E13", "dated_by"] == "target"
+    assert plan.at["E13", "start"] == pd.Timestamp("2025-04-01") and plan.at["E13", "span"]
+    assert plan.drop(index="E13")["dated_by"].eq("reference").all()
 
 
 def test_timeline_draws_no_marker_between_the_bounds_of_a_range(drc):

@@ -359,18 +359,7 @@ def _locate_one(row: pd.Series, layers: Layers, parent_of) -> Located:
         raise PlaceError("part", None, "a part of a region is drawn by a rule the analyst "
                          "states: give 'part' (west, near UA-59 30 km, anywhere, ...) or "
                          "'members'; the map never draws a part as a precise area by itself")
-    if kind == "country":
-        return _country(iso, layers, base)
-    if not iso:
-        raise PlaceError("iso_3166_2", None, "a region is drawn from the boundary layers: give "
-                         "its iso_3166_2 code, or 'members' for a place they do not hold")
-    unit = layers.unit(iso)
-    if unit is None:
-        raise PlaceError("iso_3166_2", iso, "the code is not a unit of the boundary layers "
-                         f"({paths.display(layers.folder / ADMIN1)})")
-    return Located(**base, geometry=unit, drawn_as="zone", approximate=False,
-                   method=f"admin-1 unit {iso} (Natural Earth)", coordinates_from="")
-
+    return _unit(iso, layers, base, country=kind == "country")
 
 
 def _town(row: pd.Series, layers: Layers, iso: str) -> pd.Series:
@@ -399,16 +388,23 @@ def _town(row: pd.Series, layers: Layers, iso: str) -> pd.Series:
                      f"{', ...' if len(hits) > 3 else ''})")
 
 
-def _country(code: str, layers: Layers, base: dict) -> Located:
-    if not _COUNTRY.fullmatch(code):
+def _unit(code: str, layers: Layers, base: dict, *, country: bool) -> Located:
+    """A region (an admin-1 unit by ISO 3166-2 code) or a country (admin-0 by ISO 3166-1)."""
+    if country and not _COUNTRY.fullmatch(code):
         raise PlaceError("iso_3166_2", code or None, "a country is drawn from the boundary "
                          "layers: give its ISO 3166-1 alpha-2 code in iso_3166_2 (e.g. CD)")
-    geometry = layers.country(code)
+    if not code:
+        raise PlaceError("iso_3166_2", None, "a region is drawn from the boundary layers: give "
+                         "its iso_3166_2 code, or 'members' for a place they do not hold")
+    geometry = layers.country(code) if country else layers.unit(code)
+    layer = ADMIN0 if country else ADMIN1
     if geometry is None:
-        raise PlaceError("iso_3166_2", code, "the code is not a country of the boundary "
-                         f"layers ({paths.display(_layer_file(layers.folder, ADMIN0))})")
+        raise PlaceError("iso_3166_2", code, f"the code is not a {'country' if country else 'unit'}"
+                         " of the boundary layers "
+                         f"({paths.display(_layer_file(layers.folder, layer))})")
+    what = "country" if country else "admin-1 unit"
     return Located(**base, geometry=geometry, drawn_as="zone", approximate=False,
-                   method=f"country {code} (Natural Earth)", coordinates_from="")
+                   method=f"{what} {code} (Natural Earth)", coordinates_from="")
 
 
 def resolve(places: pd.DataFrame, layers: Layers | None = None) -> pd.DataFrame:
