@@ -147,8 +147,8 @@ def timeline_charts(table: pd.DataFrame, facts: Facts | None = None, *, width: f
                     ) -> tuple[list[tuple[Figure, list[str]]], str]:
     """The timeline as figures of at most PER_FIGURE panels (so a page break falls between
     figures, never inside one), each with the claim ids it shows, for the measures with
-    figures at two times or more; and a note naming the measures with figures at one time
-    only (drawn in the interval charts, not repeated here)."""
+    figures at two times or more (none: no figure); and a note naming the measures with
+    figures at one time only (drawn in the interval charts, not repeated here)."""
     plan = timeline_plan(table, facts)
     if plan.empty:
         return [(empty_chart("No dated figure to place in time.", width=width), [])], ""
@@ -160,12 +160,10 @@ def timeline_charts(table: pd.DataFrame, facts: Facts | None = None, *, width: f
     figures = [(timeline_chart(part, width=width), list(part["claim_id"])) for part in parts]
     note = ""
     if single:
-        note = (f"{len(single)} measure(s) with figures at one time only are drawn in the "
-                "charts above and listed in the tables, not repeated here: "
-                + "; ".join(single) + ".")
-    if not figures:
-        figures = [(empty_chart("No measure has figures at two different times.", width=width),
-                    [])]
+        lead = ("No measure has figures at two different times" if not series else
+                f"{len(single)} measure(s) have figures at one time only")
+        note = (f"{lead}: drawn in the charts above and listed in the tables, not repeated "
+                "here: " + "; ".join(single) + ".")
     return figures, note
 
 
