@@ -259,21 +259,22 @@ def composition_plan(table: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFram
     where the source leaves it open), then the derived remainders, each labelled with its claim.
     """
     parts = measures[measures["part_of"].ne("")]
-    rows, y = [], 0
+    rows, y = [], 0.0
     for whole_id, members in parts.groupby("part_of", sort=False):
         wholes = table[(table["measure_id"] == whole_id) & ~table["derived"]]
         inside = table[table["measure_id"].isin(members["measure_id"])]
         for r in [*wholes.itertuples(), *inside.itertuples()]:
             role = "whole" if r.measure_id == whole_id else "part"
             start = 0.0
+            text = _fit(f"{r.label}: {r.figure}{' (derived)' if r.derived else ''} "
+                        f"[{r.claim_id}]", 96)
+            y += 0.4 * text.count("\n")  # room above the bar for a wrapped label
             rows.append({
                 "y": y, "role": "derived" if r.derived else role, "claim_id": r.claim_id,
                 "measure_id": r.measure_id, "label": r.label,
                 "x0": start, "x1": r.hi if pd.notna(r.hi) else r.lo,
                 "open": "right" if pd.isna(r.hi) else "",
-                "hollow": _hollow(r),
-                "text": _fit(f"{r.label}: {r.figure}{' (derived)' if r.derived else ''} "
-                             f"[{r.claim_id}]", 110),
+                "hollow": _hollow(r), "text": text,
             })
             y += 1
     return pd.DataFrame(rows, columns=["y", "role", "claim_id", "measure_id", "label", "x0",
@@ -287,7 +288,7 @@ def composition_chart(table: pd.DataFrame, measures: pd.DataFrame, *,
     if plan.empty:
         return empty_chart("No measure is recorded as part of another.", width=width)
     with mpl.rc_context(_style()):
-        height = 1.1 + 0.62 * len(plan)
+        height = 1.1 + 0.62 * (float(plan["y"].max()) + 1)
         fig = Figure(figsize=(width, height))
         ax = fig.subplots()
         fig.subplots_adjust(left=0.03, right=0.97, top=1 - 0.15 / height, bottom=0.75 / height)
@@ -313,7 +314,7 @@ def composition_chart(table: pd.DataFrame, measures: pd.DataFrame, *,
             draw_text(ax, xmax * 0.01, y - 0.42, row.text, fontsize=8, va="bottom", ha="left",
                   color=INK)
         ax.set_xlim(0, xmax)
-        ax.set_ylim(len(plan) - 0.4, -0.9)
+        ax.set_ylim(float(plan["y"].max()) + 0.6, -0.9 - 0.4 * plan["text"].iloc[0].count("\n"))
         ax.set_yticks([])
         _thousands(ax.xaxis)
         ax.grid(axis="x", color=GRID, lw=0.6)
