@@ -14,7 +14,9 @@ from typing import Any
 import pandas as pd
 
 #: Fonts a figure's text is set in, first match per glyph: Latin, Cyrillic and Arabic in DejaVu
-#: Sans, Korean in Noto Sans CJK. The report's CSS (templates/sitrep_html) names the same list.
+#: Sans, Korean in Noto Sans CJK. The page around the figures (``--sitrep-font`` in
+#: templates/sitrep_html/report.css) names the same families, Noto Sans first for its running
+#: text; tests/test_style.py holds the two together.
 FONT = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
 
 #: Colours that stay apart in greyscale: reported figures dark, derived ones mid-grey.
@@ -38,9 +40,10 @@ PRECISION_WORDS = {1: "town", 2: "part of a region / near a town", 3: "region on
 
 def rc(size: float = 7.5, **extra: Any) -> dict:
     """matplotlib settings for one figure (use with ``matplotlib.rc_context``): sitrep's
-    fonts, text kept as text in SVG and PDF."""
+    fonts, text kept as text in SVG and PDF, and maths parsing off for every text (axis labels,
+    tick labels and legends included)."""
     return {"font.family": FONT, "font.size": size, "svg.fonttype": "none",
-            "pdf.fonttype": 42, **extra}
+            "pdf.fonttype": 42, "text.parse_math": False, **extra}
 
 
 def draw_text(target: Any, x: float, y: float, s: str, **kwargs: Any) -> Any:
