@@ -126,11 +126,13 @@ def test_composition_plan_puts_parts_under_their_whole(seed):
     assert plan.set_index("claim_id").at["C09", "open"] == "right"
 
 
-def test_timeline_plan_uses_report_dates(fictional):
-    plan = charts.timeline_plan(quantity.figures(fictional))
-    dates = plan.set_index("claim_id")["start"].dt.strftime("%Y-%m-%d").to_dict()
-    assert dates == {"F01": "2031-03-02", "F03": "2031-03-05", "F05": "2031-03-09",
+def test_timeline_plan_uses_reference_dates_not_report_dates(fictional):
+    plan = charts.timeline_plan(quantity.figures(fictional)).set_index("claim_id")
+    dates = plan["start"].dt.strftime("%Y-%m-%d").to_dict()
+    # F05 was published on 9 March about 2 March: it sits at 2 March.
+    assert dates == {"F01": "2031-03-02", "F03": "2031-03-05", "F05": "2031-03-02",
                      "F06": "2031-03-15", "F04": "2031-03-05"}
+    assert plan["dated_by"].eq("reference").all()
 
 
 @pytest.mark.parametrize("dataset", [None, FICTIONAL], ids=["seed", "fictional"])
