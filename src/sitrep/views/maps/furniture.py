@@ -101,7 +101,7 @@ def inset(fig: Figure, ax, layers: Layers, crs: str, view: BaseGeometry, corner:
     for code in marked[:2]:
         hit = a0[a0["iso_a2"] == code]
         piece = hit.geometry.iloc[0].intersection(region) if len(hit) else Point()
-        if piece.is_empty:
+        if piece.is_empty or len(str(hit["name"].iloc[0])) > 14:  # too long for the inset
             continue
         at = gpd.GeoSeries([pole(piece)], crs="EPSG:4326").to_crs(crs).iloc[0]
         draw_text(overview, at.x, at.y, str(hit["name"].iloc[0]).upper(), fontsize=5.5,

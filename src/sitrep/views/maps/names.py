@@ -89,9 +89,12 @@ def country_labels(ax, placer: Placer, layers: Layers, crs: str, view: BaseGeome
         if free.is_empty:
             continue
         pt = pole(free)
-        label = draw_text(ax, pt.x, pt.y, " ".join(str(r.name).upper()), fontsize=8.5,
-                      color="#9a9284", fontweight="bold", ha="center", va="center",
-                      zorder=5)
+        name = str(r.name).upper()
+        # Spaced capitals for a short name; a long one ("Democratic Republic of the Congo")
+        # stays unspaced, so it fits where it can.
+        label = draw_text(ax, pt.x, pt.y, " ".join(name) if len(name) <= 12 else name,
+                          fontsize=8.5, color="#9a9284", fontweight="bold", ha="center",
+                          va="center", zorder=5)
         size = label.get_window_extent(placer.renderer)
         px, py = ax.transData.transform((pt.x, pt.y))
         options = []
