@@ -268,7 +268,7 @@ def composition_plan(table: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFram
             role = "whole" if r.measure_id == whole_id else "part"
             start = 0.0
             text = _fit(f"{r.label}: {r.figure}{' (derived)' if r.derived else ''} "
-                        f"[{r.claim_id}]", 96)
+                        f"[{r.claim_id}]", 80)
             y += 0.4 * text.count("\n")  # room above the bar for a wrapped label
             rows.append({
                 "y": y, "role": "derived" if r.derived else role, "claim_id": r.claim_id,
