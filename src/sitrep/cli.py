@@ -17,25 +17,73 @@ EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 def _check(args: argparse.Namespace) -> int:
     from sitrep.model import check
+    from sitrep.model.problems import errors
 
     dataset = Path(args.dataset)
     problems = check(dataset)
-    if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        print(f"{paths.display(dataset)}: {len(problems)} {noun}", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+    failed = errors(problems)
+    if failed:
+        noun = "problem" if len(failed) == 1 else "problems"
+        print(f"{paths.display(dataset)}: {len(failed)} {noun}", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr if failed else sys.stdout)
+    if failed:
         return EXIT_BAD_INPUT
-    print(f"{paths.display(dataset)}: clean (every table, quote and sentence checked)")
+    warned = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''} above)" \
+        if problems else ""
+    print(f"{paths.display(dataset)}: clean (every table, quote and sentence checked){warned}")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from sitrep.model.scaffold import ScaffoldError, new_dataset
+
+    try:
+        written = new_dataset(Path(args.dataset), args.title)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"wrote {paths.display(written)}: every table with its header, sources/ and a README")
+    print(f"next: put a source text in {paths.display(paths.sources_dir(written))}, then "
+          f"sitrep draft {paths.display(written)} SOURCE.txt")
+    return EXIT_OK
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from sitrep.model.draft import write_draft
+
+    dataset, document = Path(args.dataset), Path(args.source)
+    if not document.is_file() and (paths.sources_dir(dataset) / document).is_file():
+        document = paths.sources_dir(dataset) / document
+    if not document.is_file():
+        print(f"error: no source text at {paths.display(document)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    folder, draft = write_draft(dataset, document, source_id=args.source_id,
+                                outlet_id=args.outlet, published=args.published)
+    counts = ", ".join(f"{len(frame)} {name}" for name, frame in draft.tables.items())
+    print(f"drafted {counts} into {paths.display(folder)}")
+    print("review each row (its 'basis' says which words it rests on), fill in the TODOs, "
+          "copy the rows you keep into facts/ without the basis column, then run "
+          f"sitrep check {paths.display(dataset)}")
     return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
     from sitrep.model import write_descriptor
+    from sitrep.model.scaffold import set_title
 
     written = write_descriptor(Path(args.dataset))
-    print(f"wrote {paths.display(written)}: sitrep's schema, with the data set's own title")
+    title = set_title(written, args.title)
+    print(f"wrote {paths.display(written)}: sitrep's schema, titled {title!r}"
+          + ("" if args.title or title != _schema_title() else
+             " (sitrep's own title: give the data set's with --title)"))
     return EXIT_OK
+
+
+def _schema_title() -> str:
+    from sitrep.model import load_schema
+
+    return str(load_schema().get("title", ""))
 
 
 def _parse_parameter(text: str) -> tuple[str, str]:
@@ -82,6 +130,8 @@ def _render(args: argparse.Namespace) -> int:
                for e in entries]
     outcomes = suite.render_suite(entries, args.out, jobs=args.jobs, force=args.force)
     for outcome in outcomes:
+        if outcome.status == suite.STATUS_REFUSED:  # one line, with the fix
+            print(f"{outcome.entry.name}: refused: {outcome.message}", file=sys.stderr)
         if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA):
             print(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}",
                   file=sys.stderr)
@@ -89,7 +139,7 @@ def _render(args: argparse.Namespace) -> int:
     if all(o.status == suite.STATUS_UNCHANGED for o in outcomes):
         print("nothing changed: every report is up to date (use --force to render again)")
     print(f"index: {paths.display(Path(args.out) / 'index.html')}")
-    if any(o.status == suite.STATUS_BAD_DATA for o in outcomes):
+    if any(o.status in (suite.STATUS_BAD_DATA, suite.STATUS_REFUSED) for o in outcomes):
         return EXIT_BAD_INPUT
     if any(o.status == suite.STATUS_FAILED for o in outcomes):
         return EXIT_RENDER_FAILED
@@ -110,9 +160,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="data set folder holding facts/ and sources/ (default: data/)")
     check.set_defaults(run=_check)
 
+    new = sub.add_parser("new", help="start an empty data set: schema, tables, sources/, README")
+    new.add_argument("dataset", help="the folder to create (must not hold a data set yet)")
+    new.add_argument("--title", required=True, help="the data set's title, shown in reports")
+    new.set_defaults(run=_new)
+
+    draft = sub.add_parser("draft", help="propose rows from a source text for review "
+                                         "(written to DATA_DIR/draft/, never into facts/)")
+    draft.add_argument("dataset", help="data set folder holding facts/ and sources/")
+    draft.add_argument("source", help="the source text: a file in sources/ or a new one "
+                                      "(copied into sources/ unchanged)")
+    draft.add_argument("--source-id", default="", help="the source's id (default: file name)")
+    draft.add_argument("--outlet", default="", help="actor id of the outlet that published it")
+    draft.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
+    draft.set_defaults(run=_draft)
+
     schema = sub.add_parser("schema",
                             help="write sitrep's schema into DATA_DIR/facts/datapackage.json")
     schema.add_argument("dataset", help="data set folder holding facts/ and sources/")
+    schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
     schema.set_defaults(run=_schema)
 
     render = sub.add_parser("render", help="render the report suite to reports/ (HTML, PDF)")

@@ -37,10 +37,14 @@ class Changes:
     #: What each edition's cut leaves out, in words ('' when nothing).
     left_out_before: str = ""
     left_out_now: str = ""
+    #: Claims in the earlier edition.
+    claims_before: int = 0
 
     def summary(self, *, short: bool = False) -> list[tuple[str, str]]:
         """Lines for a report: (what changed, the detail). ``short`` (for a brief) names the
         takeaways and conflicts by id only."""
+        if self.new_claims.empty and self.takeaways.empty and self.conflicts.empty:
+            return [(f"Nothing new was reported between {self.since} and {self.as_of}.", "")]
         lines = [(f"{len(self.new_claims)} new claim{'s' if len(self.new_claims) != 1 else ''} "
                   f"since {self.since}", ", ".join(self.new_claims["Claim"].head(20)) +
                   (" and more" if len(self.new_claims) > 20 else ""))]
@@ -90,6 +94,7 @@ def compare(whole: Facts, since: str, as_of: str | None = None, *,
         takeaways=_takeaways(before, now),
         left_out_before=before.cut.summary() if before.cut is not None else "",
         left_out_now=now.cut.summary() if now.cut is not None else "",
+        claims_before=len(before.claims),
     )
 
 

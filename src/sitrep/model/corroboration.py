@@ -16,10 +16,12 @@ never written over it:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from sitrep.model.origins import ANALYST_INFERENCE
 from sitrep.model.quantity import CREDIBILITY
-from sitrep.model.reconcile import PAIR_LIMIT, compare, grouped
+from sitrep.model.reconcile import PAIR_LIMIT, Group, groups, verdicts
 
 COLUMNS = ["Claim", "Measure", "Figure", "Refers to", "Origin", "Claimant's side",
            "Agreeing origins", "Contradicting origins", "Proposed credibility",
@@ -42,32 +44,64 @@ def corroboration(table: pd.DataFrame) -> pd.DataFrame:
     it and that contradict it at its reference time, the proposed credibility and the
     analyst's (the proposal never replaces it)."""
     rows = []
-    for _, group in grouped(table).groupby("group", sort=False):
-        roots = group["independent"].tolist()
-        agree: list[set[str]] = [set() for _ in roots]
-        against: list[set[str]] = [set() for _ in roots]
-        if len(group) <= PAIR_LIMIT:
-            for i, j, verdict in compare(group).itertuples(index=False):
-                if roots[i] == roots[j] or verdict == "series":
-                    continue
-                bucket = agree if verdict in ("agree", "meet") else against
-                bucket[i].add(roots[j])
-                bucket[j].add(roots[i])
-        labels = dict(zip(group["independent"], group["origin_label"], strict=True))
-        for k, row in enumerate(group.itertuples(index=False)):
-            proposed = propose(len(agree[k]), len(against[k]))
-            analyst = row.grade[1:] if len(row.grade) == 2 and row.grade[1].isdigit() else ""
-            rows.append({
-                "Claim": row.claim_id, "Measure": row.label, "Figure": row.figure,
-                "Refers to": row.reference, "Origin": row.origin_label,
-                "Claimant's side": row.side,
-                "Agreeing origins": "; ".join(sorted(labels[r] for r in agree[k])) or "none",
-                "Contradicting origins": "; ".join(sorted(labels[r] for r in against[k]))
-                or "none",
-                "Proposed credibility": f"{proposed}: {CREDIBILITY[proposed]}",
-                "Analyst's credibility": (
-                    f"{analyst}: {CREDIBILITY[int(analyst)]}"
-                    + (" (differs from the proposal)" if int(analyst) != proposed else "")
-                    if analyst else "ungraded"),
-            })
+    for _, _, parts in groups(table):
+        for g in parts:
+            rows.extend(_rows(g))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+#: Origins named in a cell; the rest are counted.
+ORIGINS_NAMED = 3
+
+
+def _linked(i: np.ndarray, j: np.ndarray, code: np.ndarray, mask: np.ndarray,
+            n: int) -> list[list[int]]:
+    """Per figure: the distinct root codes of the figures it is paired with under ``mask``."""
+    k = int(code.max()) + 1 if len(code) else 1
+    ends = np.concatenate([i[mask] * k + code[j[mask]], j[mask] * k + code[i[mask]]])
+    found = np.unique(ends)
+    owner, root = found // k, found % k
+    starts = np.searchsorted(owner, np.arange(n + 1))
+    return [root[starts[f]:starts[f + 1]].tolist() for f in range(n)]
+
+
+def _named(codes: list[int], labels: list[str]) -> str:
+    if not codes:
+        return "none"
+    # codes run in the group's time order: the first origins to report are named
+    rest = len(codes) - ORIGINS_NAMED
+    return "; ".join(labels[c] for c in codes[:ORIGINS_NAMED]) + (
+        f"; and {rest:,} more" if rest > 0 else "")
+
+
+def _rows(g: Group) -> list[dict]:
+    roots = g.column("independent")
+    code, uniques = pd.factorize(pd.Series(roots))
+    first_label = dict(zip(roots, g.column("origin_label"), strict=True))
+    labels = [first_label[r].replace(ANALYST_INFERENCE, "") for r in uniques]
+    n = len(g)
+    if n <= PAIR_LIMIT:
+        i, j, verdict = verdicts(g)
+        other = code[i] != code[j]
+        agree = _linked(i, j, code, other & np.isin(verdict, ["agree", "meet"]), n)
+        against = _linked(i, j, code, other & (verdict == "disagree"), n)
+    else:
+        agree = against = [[] for _ in range(n)]
+    rows = []
+    for k, row in enumerate(g.rows):
+        proposed = propose(len(agree[k]), len(against[k]))
+        grade = row["grade"]
+        analyst = grade[1:] if len(grade) == 2 and grade[1].isdigit() else ""
+        rows.append({
+            "Claim": row["claim_id"], "Measure": row["label"], "Figure": row["figure"],
+            "Refers to": row["reference"], "Origin": row["origin_label"],
+            "Claimant's side": row["side"],
+            "Agreeing origins": _named(agree[k], labels),
+            "Contradicting origins": _named(against[k], labels),
+            "Proposed credibility": f"{proposed}: {CREDIBILITY[proposed]}",
+            "Analyst's credibility": (
+                f"{analyst}: {CREDIBILITY[int(analyst)]}"
+                + (" (differs from the proposal)" if int(analyst) != proposed else "")
+                if analyst else "ungraded"),
+        })
+    return rows

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sitrep import paths
 from sitrep.model.digest import code_digest, dataset_digest
-from sitrep.pipeline import manifest
+from sitrep.pipeline import guard, manifest
 from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.execute import KernelPool
 from sitrep.pipeline.manifest import Entry
@@ -39,6 +39,8 @@ RENDER_JSON = "render.json"
 STOP = threading.Event()
 STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA = (
     "rendered", "unchanged", "failed", "bad data")
+#: The notebook differs from its committed form (outputs, edited defaults): see guard.
+STATUS_REFUSED = "refused"
 
 
 @dataclass
@@ -241,6 +243,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     keeps one warm kernel for all its notebooks (namespace emptied between them).
     """
     from sitrep.model import check
+    from sitrep.model.problems import errors
 
     STOP.clear()
     out_root = Path(out_root)
@@ -249,7 +252,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     jobs = jobs or max(1, os.cpu_count() or 1)
     code = code_digest()
     datasets = {e.dataset for e in entries}
-    problems = {d: check(d) for d in sorted(datasets)}
+    problems = {d: errors(check(d)) for d in sorted(datasets)}
     digests = {d: dataset_digest(d) for d in datasets if not problems[d]}
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Entry, str]] = []
@@ -261,6 +264,11 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                     f"the data set {paths.display(entry.dataset)} breaks "
                     f"{len(problems[entry.dataset])} rule(s):\n{listed}"))
                 progress.step(entry, "not rendered: bad data", done=True)
+                continue
+            refused = guard.problem(entry.notebook)
+            if refused:
+                outcomes[entry.name] = Outcome(entry, STATUS_REFUSED, message=refused)
+                progress.step(entry, "not rendered: notebook refused", done=True)
                 continue
             digest = manifest.input_digest(entry, digests[entry.dataset], code)
             if not force and _is_current(entry, out_root / entry.name, digest):
@@ -331,7 +339,8 @@ def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
             "dataset": paths.display(outcome.entry.dataset),
             "dataset_digest": (outcome.dataset_digest or record.get("dataset_digest", ""))[:12],
             "message": outcome.message.splitlines()[0] if outcome.message else "",
-            "stale": outcome.status in (STATUS_FAILED, STATUS_BAD_DATA) and published,
+            "stale": outcome.status in (STATUS_FAILED, STATUS_BAD_DATA, STATUS_REFUSED)
+            and published,
         })
     environment = Environment(loader=FileSystemLoader(paths.TEMPLATES / "index"),
                               autoescape=select_autoescape(default=True))
@@ -349,6 +358,7 @@ def summary(outcomes: list[Outcome]) -> str:
         seconds = f"{o.seconds:7.1f}" if o.status == STATUS_RENDERED else "      -"
         lines.append(f"{o.entry.name:<{width}}  {o.status:<10}  {seconds}")
     counts = {s: sum(o.status == s for o in outcomes) for s in
-              (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA)}
+              (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA,
+               STATUS_REFUSED)}
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to do")
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from matplotlib.ticker import FuncFormatter
 
 from sitrep.model.quantity import APPROXIMATE, number
 from sitrep.views.scales import by_unit, empty_chart, unit_formatter
-from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, rc
+from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, link_claim, rc
 from sitrep.views.timeline import timeline_chart, timeline_charts, timeline_plan
 
 __all__ = ["composition_chart", "composition_plan", "empty_chart", "interval_chart",
@@ -146,7 +146,9 @@ def _draw_interval(ax, mark: pd.Series, xmax: float) -> None:
         for x in (mark["x0"], mark["x1"]):
             ax.plot([x, x], [y - 0.18, y + 0.18], color=colour, lw=1.8)
     if mark["shape"] == "point":
-        ax.plot([mark["x"]], [y], "o", ms=7, mfc=face, mec=colour, mew=1.6, zorder=3)
+        (point,) = ax.plot([mark["x"]], [y], "o", ms=7, mfc=face, mec=colour, mew=1.6, zorder=3)
+        if not mark["derived"]:
+            link_claim(point, mark["claim_id"])
 
 
 def interval_chart(table: pd.DataFrame, *, title: str | None = None,
@@ -221,9 +223,11 @@ def _interval_panel(ax, panel: pd.DataFrame) -> None:
         if row["kind"] == "figure":
             _draw_interval(ax, row, xmax)
             colour = DERIVED if row["derived"] else INK
-            draw_text(ax, -0.86, row["y"] - 0.05, row["text"], transform=where, fontsize=8.6,
-                      va="bottom", ha="left", fontweight="bold", color=colour,
-                      linespacing=1.05)
+            label = draw_text(ax, -0.86, row["y"] - 0.05, row["text"], transform=where,
+                              fontsize=8.6, va="bottom", ha="left", fontweight="bold",
+                              color=colour, linespacing=1.05)
+            if not row["derived"] and row.get("summary") is not True:
+                link_claim(label, row["claim_id"])
             draw_text(ax, -0.86, row["y"] + 0.08, row["said"], transform=where, fontsize=7.2,
                       va="top", ha="left", color=MUTED, linespacing=1.05)
         elif row["kind"] != "end":

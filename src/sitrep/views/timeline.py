@@ -32,7 +32,7 @@ from sitrep.model import when
 from sitrep.model.facts import Facts
 from sitrep.views.labels import Placer
 from sitrep.views.scales import by_unit, empty_chart
-from sitrep.views.style import DERIVED, GRID, INK, MUTED, draw_text, rc
+from sitrep.views.style import DERIVED, GRID, INK, MUTED, draw_text, link_claim, rc
 
 PER_FIGURE = 4      # panels per timeline figure
 MAX_LABELLED = 24   # marks per panel that get their claim id beside them
@@ -125,7 +125,7 @@ def _draw_mark(ax, r, top: float) -> tuple[list[tuple[float, float]], list]:
     return [(xm, r.lo if pd.notna(r.lo) else r.hi), (xm, r.hi if pd.notna(r.hi) else r.lo)], drawn
 
 
-def _label(placer: Placer, ax, text: str, anchors: list[tuple[float, float]]) -> None:
+def _label(placer: Placer, ax, text: str, anchors: list[tuple[float, float]]):
     """A claim id beside its mark where it collides with nothing (else where it collides least,
     and the placer logs the overlap)."""
     label = draw_text(ax, 0, 0, text, fontsize=6.8, color=MUTED, ha="left", va="center")
@@ -141,6 +141,7 @@ def _label(placer: Placer, ax, text: str, anchors: list[tuple[float, float]]) ->
     x, y, dx, dy = placer.choose(options, kind="claim id", text=text, required=True)
     px, py = ax.transData.transform((x, y))
     label.set_position(ax.transData.inverted().transform((px + dx, py + dy)))
+    return label
 
 
 def timeline_charts(table: pd.DataFrame, facts: Facts | None = None, *, width: float = 7.0
@@ -211,7 +212,9 @@ def _timeline_panel(ax, placer: Placer, rows: pd.DataFrame, label: str) -> None:
             if not isinstance(artist, Rectangle):  # a span's box may hold labels
                 placer.block_artist(artist, "mark", r.claim_id)
     for r, anchors in spots[:MAX_LABELLED]:
-        _label(placer, ax, r.claim_id, anchors)
+        label = _label(placer, ax, r.claim_id, anchors)
+        if not r.derived:  # a reported figure's id links to its claim in the annex
+            link_claim(label, r.claim_id)
 
 
 def _timeline_legend(fig: Figure, plan: pd.DataFrame, height: float) -> None:

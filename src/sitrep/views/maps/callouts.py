@@ -20,7 +20,7 @@ from shapely.ops import polylabel
 
 from sitrep.views.labels import Placer
 from sitrep.views.maps.marks import NAMED
-from sitrep.views.style import INK, MUTED, NEUTRAL, PRECISION_WORDS
+from sitrep.views.style import INK, MUTED, NEUTRAL, PRECISION_WORDS, claim_url
 
 #: Marker of each activity (matplotlib marker codes) and the word the legend uses.
 ACTIVITY_MARKERS = {
@@ -82,7 +82,8 @@ def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
         symbols = [colours.get(a, NAMED_COLOUR) for a in group["actor_id"]]
         parts = [_marker_area(activity, symbols, role in HOLLOW_ROLES),
                  TextArea(str(claim_id), textprops={"fontsize": size, "fontweight": "bold",
-                                                    "color": INK, "parse_math": False}),
+                                                    "color": INK, "parse_math": False,
+                                                    "url": claim_url(claim_id)}),
                  TextArea(row_text(activity, role), textprops={
                      "fontsize": size, "color": INK, "parse_math": False})]
         if hedge:
