@@ -96,7 +96,7 @@ def units(features: list[dict]) -> list[dict]:
         geometry = shapely.get_parts(geometry)
         geometry = shapely.multipolygons([g for g in geometry if g.geom_type == "Polygon"])
         records.append({
-            "name": NAME_FIX.get(iso, p["name_en"] or p["name"]),
+            "name": NAME_FIX.get(iso) or _name(p),
             "iso_3166_2": "" if iso.startswith("-") else iso,
             "iso_a2": country,
             "country": names.get(country, p["admin"]) if country else p["admin"],
@@ -104,6 +104,15 @@ def units(features: list[dict]) -> list[dict]:
             "geometry": geometry,
         })
     return sorted(records, key=lambda r: (r["iso_a2"], r["iso_3166_2"], r["adm1_code"]))
+
+
+def _name(p: dict) -> str:
+    """NE's English name, else its local, alternative or GeoNames name, else the unit's NE id
+    (a few small territories have none): never empty."""
+    for key in ("name_en", "name", "name_alt", "gn_name", "woe_name"):
+        if p.get(key):
+            return str(p[key]).split("|")[0]
+    return f"{p['admin']} ({p['adm1_code']})"
 
 
 def simplify(records: list[dict]) -> None:

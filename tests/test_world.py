@@ -30,6 +30,7 @@ def test_layers_cover_the_world(layers):
     assert lon0 <= -179.9 and lon1 >= 179.9 and lat0 <= -89 and lat1 >= 83
     assert len(layers.admin0) > 230 and len(layers.admin1) > 4500
     assert shapely.is_valid(list(layers.admin0.geometry)).all()
+    assert layers.admin1["name"].fillna("").ne("").all()   # every unit can be named
 
 
 @pytest.mark.parametrize(("lon", "lat", "country"), [
