@@ -93,7 +93,7 @@ def test_pdf_outline_links_tags_language_and_metadata(rendered):
                 titles.append(item.title)
 
     walk(reader.outline)
-    assert {"Key takeaways", "Reported force sizes", "Annex A: claims, claimants and relays",
+    assert {"Key takeaways", "Reported figures", "Annex A: claims, claimants and relays",
             "Annex B: sources"} <= set(titles)
     internal, external = [], []
     for page in reader.pages:
