@@ -40,6 +40,12 @@ def test_links(frame, kwargs, kept, gone):
         assert text not in html
 
 
+def test_takeaway_details_link_their_claims():
+    html = display.items([("text", "C01: Dagens, no source named · C02: AC01 (hedge: x).")]).data
+    assert '<a class="sitrep-claim" href="#claim-C01">C01</a>: Dagens' in html
+    assert 'href="#claim-C02">C02</a>: AC01' in html and 'href="#claim-AC01"' not in html
+
+
 def test_items_anchor_notes():
     html = display.items([("first", ""), ("second", "d")], ordered=True, anchor="note-").data
     assert '<li id="note-1">' in html and '<li id="note-2">' in html

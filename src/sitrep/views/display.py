@@ -113,6 +113,16 @@ def _link_ids(escaped: object) -> str:
     return re.sub(r"[^,;\s]+", lambda m: link(m.group()), str(escaped))
 
 
+def link_known_claims(escaped: str) -> str:
+    """In escaped running text ('C01: Dagens · C02: ...'), link the report's claim ids."""
+    def link(match: re.Match[str]) -> str:
+        token = match.group()
+        core = token.rstrip(".")
+        return claim_link(core) + token[len(core):] if core in _linked_claims else token
+
+    return re.sub(r"(?<![\w.&#;-])[A-Za-z0-9][A-Za-z0-9_.-]*(?![\w-])", link, escaped)
+
+
 def _link_url(escaped: object) -> str:
     text = str(escaped)
     if re.fullmatch(r"https?://[^\s\"<>]+", text):
@@ -179,7 +189,8 @@ def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
     body = "".join(
         (f'<li id="{html.escape(anchor_id(anchor, n))}">' if anchor else "<li>")
         + f"<span class=\"sitrep-item\">{html.escape(text)}</span>"
-        + (f"<br><small class=\"sitrep-detail\">{html.escape(detail)}</small>" if detail else "")
+        + (f"<br><small class=\"sitrep-detail\">{link_known_claims(html.escape(detail))}"
+           "</small>" if detail else "")
         + "</li>"
         for n, (text, detail) in enumerate(entries, start=1)
     )
