@@ -162,3 +162,17 @@ def test_left_out_names_what_a_filter_hides(drc):
     note = charts.left_out(table, kept, measures=["goma_killed"])
     assert note.startswith("1 of 22 figures are not shown") and "E10" in note
     assert charts.left_out(table, table) == "All 22 figures of the data set are shown."
+
+
+def test_a_crowded_timeline_panel_draws_one_band_per_day_and_says_so(drc):
+    from sitrep.views import timeline
+
+    facts, table = drc
+    plan = charts.timeline_plan(table, facts)
+    one = plan[plan["measure_id"] == "refugees_burundi"]
+    many = pd.concat([one.assign(claim_id=[f"X{i}-{c}" for c in one["claim_id"]])
+                      for i in range(timeline.MAX_POINTS // len(one) + 1)], ignore_index=True)
+    figure = charts.timeline_chart(many)
+    texts = [t.get_text() for ax in figure.axes for t in ax.texts]
+    assert f"{len(many):,} figures: one band per reference day" in texts
+    assert not any(t.startswith("X0-") for t in texts)   # no per-figure label past the cap

@@ -36,6 +36,7 @@ from sitrep.views.style import DERIVED, GRID, INK, MUTED, draw_text, link_claim,
 
 PER_FIGURE = 4      # panels per timeline figure
 MAX_LABELLED = 24   # marks per panel that get their claim id beside them
+MAX_POINTS = 60     # past this many figures a panel shows one band per reference day
 STATUS_WORDS = {"present": "count", "": "count", "plan": "plan", "projection": "projection",
                 "hypothetical": "hypothetical"}
 PLAN_COLUMNS = ["measure_id", "label", "unit", "claim_id", "status", "start", "end", "span",
@@ -204,17 +205,34 @@ def _timeline_panel(ax, placer: Placer, rows: pd.DataFrame, label: str) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     draw_text(ax, 0.0, 1.04, textwrap.shorten(label, 95, placeholder="…"),
               transform=ax.transAxes, fontsize=9, fontweight="bold", color=INK, va="bottom")
+    if len(rows) > MAX_POINTS:
+        _summary_panel(ax, rows, top)
+        return
+    labelled = len(rows) <= MAX_LABELLED  # past that the table below names each figure
     spots = []
     for r in rows.itertuples():
         anchors, drawn = _draw_mark(ax, r, top)
         spots.append((r, anchors))
-        for artist in drawn:
+        for artist in drawn if labelled else ():
             if not isinstance(artist, Rectangle):  # a span's box may hold labels
                 placer.block_artist(artist, "mark", r.claim_id)
-    for r, anchors in spots[:MAX_LABELLED]:
+    for r, anchors in spots if labelled else ():
         label = _label(placer, ax, r.claim_id, anchors)
         if not r.derived:  # a reported figure's id links to its claim in the annex
             link_claim(label, r.claim_id)
+
+
+def _summary_panel(ax, rows: pd.DataFrame, top: float) -> None:
+    """Too many figures to draw one by one: per reference day, one band from the lowest
+    number stated to the highest (open bounds run to the panel's edge), counted."""
+    low = rows["lo"].fillna(0.0)
+    high = rows["hi"].fillna(top)
+    days = rows.assign(low=low, high=high).groupby("start").agg(low=("low", "min"),
+                                                                high=("high", "max"))
+    ax.vlines(mdates.date2num(days.index), days["low"], days["high"], color=INK, lw=3,
+              alpha=0.35)
+    draw_text(ax, 1.0, 1.04, f"{len(rows):,} figures: one band per reference day",
+              transform=ax.transAxes, fontsize=7, color=MUTED, ha="right", va="bottom")
 
 
 def _timeline_legend(fig: Figure, plan: pd.DataFrame, height: float) -> None:
