@@ -1,33 +1,69 @@
 """End to end: the force-size report for the seed and, by changing only the data set
-parameter, for the fictional multi-source data set (conftest.SHARED_REPORTS)."""
+parameter, for the fictional multi-source data set."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from sitrep import paths
+from sitrep.model import load
+
 pytestmark = pytest.mark.e2e
+FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"
 
 
-def _text(folder: Path) -> str:
-    """The PDF's text of a report in conftest.SHARED_REPORTS (rendered once per test run)."""
-    pdf = folder / f"{folder.name}.pdf"
-    assert (folder / f"{folder.name}.html").is_file()
+def _render(out: Path, *parameters: str) -> str:
+    args = [a for p in parameters for a in ("-p", p)]
+    result = subprocess.run(
+        [sys.executable, "-m", "sitrep.cli", "render", "force_sizes", "--out", str(out), *args],
+        capture_output=True, text=True, timeout=300, cwd=out,
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = out / "force_sizes" / "force_sizes.pdf"
+    assert (out / "force_sizes" / "force_sizes.html").is_file()
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
     return re.sub(r"([–−]) (?=\d)", r"\1", text)  # a range may wrap after its dash in a narrow cell
 
 
-@pytest.fixture(scope="module")
-def seed_text(shared_report) -> str:
-    return _text(shared_report("force_sizes"))
+#: Every shipped data set: the seed, the fictional one and each folder of datasets/.
+SHIPPED = {"seed": paths.DATA, "fictional": FICTIONAL,
+           **{d.name: d for d in sorted((paths.ROOT / "datasets").glob("*/"))
+              if (d / "facts").is_dir()}}
+_TEXTS: dict[str, str] = {}
+
+
+def _text_of(name: str, tmp_path_factory) -> str:
+    """The force-size PDF's text for a shipped data set, rendered once per test run."""
+    if name not in _TEXTS:
+        _TEXTS[name] = _render(tmp_path_factory.mktemp(name), f"dataset={SHIPPED[name]}")
+    return _TEXTS[name]
 
 
 @pytest.fixture(scope="module")
-def fictional_text(shared_report) -> str:
-    return _text(shared_report("force_sizes-fictional"))
+def seed_text(tmp_path_factory) -> str:
+    return _text_of("seed", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def fictional_text(tmp_path_factory) -> str:
+    return _text_of("fictional", tmp_path_factory)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_every_quantity_of_every_shipped_data_set_is_in_the_pdf(name, tmp_path_factory):
+    """Whatever its claim's kind or unit, every figure appears, tagged with its claim id."""
+    text = _text_of(name, tmp_path_factory)
+    facts = load(SHIPPED[name])
+    missing = sorted(set(facts.quantities["claim_id"]) - set(re.findall(r"[A-Za-z0-9_.-]+",
+                                                                          text)))
+    assert not missing, f"{name}: claims whose figures the PDF does not show: {missing}"
+    assert "figures of the data set are shown" in text or "figures are not shown" in text
 
 
 @pytest.mark.parametrize("expected", [
@@ -61,10 +97,15 @@ def test_fictional_report_through_the_same_notebook(fictional_text, expected):
     assert expected in fictional_text
 
 
-def test_min_grade_is_stated_and_applied(shared_report):
-    text = _text(shared_report("force_sizes-fictional-c3"))
+def test_min_grade_is_stated_and_applied(tmp_path):
+    text = _render(tmp_path, f"dataset={FICTIONAL}", "min_grade=C3")
     assert "Figures shown only where graded C3 or better" in text
-    figures_part = text.split("Admiralty grading:")[0]  # the grade register lists every grade
+    # What the filter leaves out is counted and named, once, before the charts ...
+    note = re.search(r"3 of 5 figures are not shown \(graded below C3, or ungraded\): "
+                     r"([^.]*)\.", text)
+    assert note and set(note[1].split(", ")) == {"F04", "F05", "F06"}
+    # ... and appears nowhere else up to the grade register, which lists every grade.
+    figures_part = text[note.end():].split("Admiralty grading:")[0]
     assert "F06" not in figures_part  # ungraded: left out of every chart and table
     assert "F05" not in figures_part  # graded D4, below C3
     assert "F01" in figures_part and "F03" in figures_part
