@@ -201,11 +201,30 @@ def scale_runs(work: Path, runs: int, claims: int) -> dict:
     return results
 
 
+def scale_only(runs: int, claims: int) -> None:
+    """(d) alone, with the machine's description: ``benchmarks/results/scale.json``."""
+    work = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
+    results: dict = {"machine": machine(), "runs": runs}
+    try:
+        results["scale"] = scale_runs(work, runs, claims)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "scale.json").write_text(json.dumps(results, indent=1) + "\n")
+    print(json.dumps(results["scale"], indent=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--only-scale", action="store_true",
+                        help="run only (d), the scale step, and write results/scale.json")
     args = parser.parse_args()
+    if args.only_scale:
+        scale_only(args.runs, args.claims)
+        return
     entries = manifest.load()
     work = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
     results: dict = {"machine": machine(), "entries": [e.name for e in entries],

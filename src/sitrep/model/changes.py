@@ -156,15 +156,8 @@ def _not_current(table: pd.DataFrame) -> pd.DataFrame:
                                        "Superseded by"])
 
 
-def _disagreements(table: pd.DataFrame) -> dict[tuple[str, str], str]:
-    found = reconcile.pairs(table)
-    found = found[found["Verdict"] == "disagree"]
-    return {tuple(sorted((r.First, r.Second))): r.Reading
-            for r in found.itertuples(index=False)}
-
-
 def _conflicts(before: pd.DataFrame, now: pd.DataFrame, stale: set[str]) -> pd.DataFrame:
-    old, new = _disagreements(before), _disagreements(now)
+    old, new = reconcile.disagreements(before), reconcile.disagreements(now)
     rows = [{"Status": "appeared", "Pair": " and ".join(k), "Reading": v}
             for k, v in new.items() if k not in old]
     for pair, reading in old.items():

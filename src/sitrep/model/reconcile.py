@@ -225,19 +225,44 @@ def pairs(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 
-def _pair_rows(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[str, ...]]:
+def _listed(parts: list[Group]) -> Iterator[tuple[Group, np.ndarray, np.ndarray, np.ndarray,
+                                                  int]]:
+    """Per reference time of one measure: its pairs (i, j, verdict) and how many of them are
+    listed (the first :data:`PAIRS_LISTED` of the measure); a group past :data:`PAIR_LIMIT`
+    figures is not compared (empty arrays)."""
     budget = PAIRS_LISTED
     for g in parts:
         if len(g) > PAIR_LIMIT:
+            yield g, np.empty(0, int), np.empty(0, int), np.empty(0, str), -1
+            continue
+        i, j, verdict = verdicts(g)
+        shown = min(budget, len(i))
+        budget -= shown
+        yield g, i, j, verdict, shown
+
+
+def disagreements(table: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """The listed pairs of :func:`pairs` whose verdict is disagree, as {(claim, claim) sorted:
+    reading}; only those pairs' readings are written."""
+    found: dict[tuple[str, str], str] = {}
+    for _, _, parts in groups(table):
+        for g, i, j, verdict, shown in _listed(parts):
+            for k in np.flatnonzero(verdict[:max(shown, 0)] == "disagree"):
+                first, second = g.rows[i[k]], g.rows[j[k]]
+                found[tuple(sorted((first["claim_id"], second["claim_id"])))] = _reading(
+                    first, second, "disagree")
+    return found
+
+
+def _pair_rows(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[str, ...]]:
+    for g, i, j, verdict, shown in _listed(parts):
+        if shown < 0:
             n = len(g)
             yield (measure, label, _claims(g), "", "not compared",
                    f"{n:,} figures at one reference time ({n * (n - 1) // 2:,} pairs): past "
                    f"{PAIR_LIMIT:,} figures pairs are not compared one by one; narrow the "
                    "measure or the time")
             continue
-        i, j, verdict = verdicts(g)
-        shown = min(budget, len(i))
-        budget -= shown
         for a, b, v in zip(i[:shown], j[:shown], verdict[:shown], strict=True):
             first, second = g.rows[a], g.rows[b]
             yield (measure, label, first["claim_id"], second["claim_id"],
