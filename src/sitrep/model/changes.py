@@ -147,11 +147,13 @@ def _not_current(table: pd.DataFrame) -> pd.DataFrame:
         latest_start = of_measure["ref_start"].max()
         stale = of_measure[of_measure["ref_end"] < latest_start]
         newest = of_measure[of_measure["ref_start"] == latest_start]
-        for row in stale.itertuples(index=False):
-            rows.append({"Claim": row.claim_id, "Measure": row.label, "Figure": row.figure,
-                         "Refers to": row.reference,
-                         "Superseded by": ", ".join(newest["claim_id"]) + " ("
-                         + newest["reference"].iat[0] + ")"})
+        superseded_by = (", ".join(newest["claim_id"]) + " (" + newest["reference"].iat[0] + ")"
+                         if len(stale) else "")
+        for claim, label, figure, reference in zip(stale["claim_id"], stale["label"],
+                                                   stale["figure"], stale["reference"],
+                                                   strict=True):
+            rows.append({"Claim": claim, "Measure": label, "Figure": figure,
+                         "Refers to": reference, "Superseded by": superseded_by})
     return pd.DataFrame(rows, columns=["Claim", "Measure", "Figure", "Refers to",
                                        "Superseded by"])
 
