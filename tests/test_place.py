@@ -189,5 +189,5 @@ def test_a_dataset_may_bring_its_own_layers(broken_dataset):
             (d.root / "geo" / name).write_bytes((paths.GEO / name).read_bytes())
 
     problems = check(broken_dataset(own_layers))
-    assert [p.rule for p in problems] == ["place-geometry"]
-    assert "places.csv" in problems[0].message and problems[0].row is None
+    assert [p.rule for p in problems] == ["geo-file"]
+    assert problems[0].file.endswith("places.csv") and problems[0].row is None

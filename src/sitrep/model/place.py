@@ -30,7 +30,6 @@ too (rule ``place-in-region``). :func:`geometry_problems` is what :mod:`sitrep.m
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,10 +39,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import Point, box, shape
+from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
+from sitrep.model import geofiles
 from sitrep.model.facts import Facts
 from sitrep.model.problems import Problem
 
@@ -56,6 +56,7 @@ NEAR_TOWN_KM = 10.0
 
 RULE = "place-geometry"
 RULE_IN_REGION = "place-in-region"
+RULE_GEO_FILE = "geo-file"
 #: A place not drawn because its parent is not: reported on the parent's row only.
 _PARENT_FAILED = "parent-failed"
 
@@ -125,20 +126,15 @@ def _read_layers(folder: str, stamp: tuple[int, ...]) -> Layers:
     root = Path(folder)
     missing = [n for n in (ADMIN0, ADMIN1, GAZETTEER) if not (root / n).is_file()]
     if missing:
-        raise FileNotFoundError(f"{paths.display(root)} lacks {', '.join(missing)}")
-
-    def features(name: str) -> pd.DataFrame:
-        data = json.loads((root / name).read_text(encoding="utf-8"))
-        return pd.DataFrame([{**f["properties"], "geometry": shape(f["geometry"])}
-                             for f in data["features"]])
-
-    gazetteer = pd.read_csv(root / GAZETTEER, dtype={"geonameid": "Int64"},
-                            keep_default_na=False, na_values={"geonameid": [""]})
-    gazetteer["geometry"] = [Point(lon, lat) for lon, lat in
-                             zip(gazetteer["lon"], gazetteer["lat"], strict=True)]
+        raise geofiles.GeoFileError(root / missing[0], f"is missing: a geo folder holds "
+                                    f"{ADMIN0}, {ADMIN1} and {GAZETTEER}")
+    # The data set (or data/) the geo folder belongs to: no file is read from outside it.
+    dataset = root.parent
+    gazetteer = geofiles.read_gazetteer(root / GAZETTEER, dataset)
     gazetteer["coordinates_from"] = gazetteer["source"].map(
         lambda s: "GeoNames" if str(s).startswith("GeoNames") else "Natural Earth")
-    return Layers(root, features(ADMIN0), features(ADMIN1), gazetteer)
+    return Layers(root, geofiles.read_layer(root / ADMIN0, dataset),
+                  geofiles.read_layer(root / ADMIN1, dataset), gazetteer)
 
 
 # -- projections (pyproj is imported only when a rule needs metres) ---------------------------
@@ -197,14 +193,32 @@ def _part(parent: BaseGeometry, rule: str, layers: Layers) -> tuple[BaseGeometry
     other = layers.unit(code)
     if other is None:
         raise PlaceError("part", rule, f"{code} is not a unit of the boundary layers")
-    border = parent.boundary.intersection(other.boundary)
+    border = _border(parent, other)
     if border.is_empty or border.length == 0:
         raise PlaceError("part", rule, f"the parent place does not border {code}")
     middle = parent.representative_point()
     there, back = _transformers(round(middle.x, 1), round(middle.y, 1))
-    strip = _project(_project(border, there).buffer(km * 1000.0), back)
+    line = geofiles.simplified(_project(border, there), km * 1000.0 / STRIP_DETAIL)
+    strip = _project(line.buffer(km * 1000.0), back)
     return (parent.intersection(strip),  # cut in lon/lat: exactly inside the parent
             f"within {km} km of the border with {code}")
+
+
+#: Outlines are simplified to this many degrees before the border of two units is found: about
+#: 20 m, far below what the map shows, and it bounds the cost of a data set's detailed outlines.
+BORDER_DETAIL = 0.0002
+#: A strip's border line is simplified to its width divided by this before it is buffered.
+STRIP_DETAIL = 500
+
+
+def _border(parent: BaseGeometry, other: BaseGeometry) -> BaseGeometry:
+    """The lines along which two units meet, found on simplified outlines and with a tolerance
+    of a few metres, so that outlines from different sources (whose vertices differ) meet too
+    and the cost does not grow with their detail."""
+    near = geofiles.simplified(other, BORDER_DETAIL).buffer(BORDER_DETAIL * 2)
+    touching = geofiles.simplified(parent, BORDER_DETAIL).boundary.intersection(near)
+    lines = [g for g in shapely.get_parts(touching) if g.geom_type == "LineString"]
+    return shapely.line_merge(shapely.union_all(lines)) if lines else shapely.LineString()
 
 
 def _text(value: object) -> str:
@@ -379,9 +393,9 @@ def geometry_problems(facts: Facts, facts_dir: Path,
     folder = paths.geo_dir(facts.dataset)
     try:
         layers = read_layers(folder)
-    except (FileNotFoundError, ValueError, KeyError) as error:
-        return [Problem(paths.display(folder), None, None, RULE, None,
-                        f"the boundary layers cannot be read: {error}")]
+    except geofiles.GeoFileError as error:
+        return [Problem(paths.display(error.path), None, None, RULE_GEO_FILE, None,
+                        f"the boundary layers cannot be read: {error.message}")]
     _, failed = locate(facts.places, layers)
     problems = []
     for index, error in sorted(failed.items()):
