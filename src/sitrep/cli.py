@@ -15,6 +15,14 @@ from sitrep import __version__, paths
 
 EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
+def say(text: str, *, error: bool = False) -> None:
+    """Print a line with every control character escaped: names, values and file names read
+    from a data set never drive the terminal (no ESC, BEL or OSC sequences reach it)."""
+    from sitrep.model.hygiene import terminal
+
+    print(terminal(text), file=sys.stderr if error else sys.stdout)
+
+
 def _check(args: argparse.Namespace) -> int:
     from sitrep.model import check
 
@@ -22,11 +30,11 @@ def _check(args: argparse.Namespace) -> int:
     problems = check(dataset)
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
-        print(f"{paths.display(dataset)}: {len(problems)} {noun}", file=sys.stderr)
+        say(f"{paths.display(dataset)}: {len(problems)} {noun}", error=True)
         for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+            say(f"  {problem}", error=True)
         return EXIT_BAD_INPUT
-    print(f"{paths.display(dataset)}: clean (every table, quote and sentence checked)")
+    say(f"{paths.display(dataset)}: clean (every table, quote and sentence checked)")
     return EXIT_OK
 
 
@@ -34,7 +42,7 @@ def _schema(args: argparse.Namespace) -> int:
     from sitrep.model import write_descriptor
 
     written = write_descriptor(Path(args.dataset))
-    print(f"wrote {paths.display(written)}: sitrep's schema, with the data set's own title")
+    say(f"wrote {paths.display(written)}: sitrep's schema, with the data set's own title")
     return EXIT_OK
 
 
@@ -79,7 +87,7 @@ def _render(args: argparse.Namespace) -> int:
     entries = [manifest.Entry(e.name, e.notebook, {**e.parameters, **extra},
                               tuple(f for f in e.formats if f in formats) or formats)
                for e in entries]
-    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs, force=args.force)
+    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force)
     for outcome in outcomes:
         if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA):
             print(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}",
@@ -95,24 +103,47 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number of 1 or more: {text!r}")
+    return jobs
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``sitrep`` argument parser."""
     parser = argparse.ArgumentParser(prog="sitrep", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"sitrep {__version__}")
+    # --debug is accepted before or after the subcommand ('sitrep render --debug' too).
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show tracebacks")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="validate a data set; exit 2 when it breaks a rule")
+    check = sub.add_parser("check", parents=[debug],
+                           help="validate a data set; exit 2 when it breaks a rule")
     check.add_argument("dataset", nargs="?", default=str(paths.DEFAULT_DATASET),
                        help="data set folder holding facts/ and sources/ (default: data/)")
     check.set_defaults(run=_check)
 
-    schema = sub.add_parser("schema",
+    schema = sub.add_parser("schema", parents=[debug],
                             help="write sitrep's schema into DATA_DIR/facts/datapackage.json")
     schema.add_argument("dataset", help="data set folder holding facts/ and sources/")
     schema.set_defaults(run=_schema)
 
-    render = sub.add_parser("render", help="render the report suite to reports/ (HTML, PDF)")
+    render = sub.add_parser("render", parents=[debug],
+                            help="render the report suite to reports/ (HTML, PDF)")
     render.add_argument("reports", nargs="*",
                         help="report names or patterns such as 'brief*' (default: every "
                              "report in the manifest)")
@@ -120,8 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
     render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                         help="the report manifest (default: reports.toml)")
-    render.add_argument("-j", "--jobs", type=int, default=0,
-                        help="reports rendered side by side (default: one per core)")
+    render.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="reports rendered side by side, 1 or more (default: one per core, "
+                             f"{_cores()} here)")
     render.add_argument("--force", action="store_true",
                         help="render even the reports whose inputs are unchanged")
     render.add_argument("-p", "--parameter", action="append", type=_parse_parameter,
@@ -155,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # an analyst sees one line; --debug shows the traceback
         if args.debug:
             raise
-        print(f"error: {error} (run with --debug for the traceback)", file=sys.stderr)
+        say(f"error: {error} (run with --debug for the traceback)", error=True)
         return EXIT_RENDER_FAILED
 
 

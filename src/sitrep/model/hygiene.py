@@ -36,7 +36,7 @@ BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: bidirectional controls.
 _TERMINAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 #: A figure in text: digits of any script, with thousands separators and a decimal part.
-_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_FIGURE = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 
 RULE_CONTROL = "control-character"
 RULE_BIDI = "bidi-control"
@@ -90,14 +90,21 @@ def spelled_not_a_number(cells: pd.Series) -> pd.Series:
 def figures(text: str) -> list[tuple[str, float]]:
     """Every figure in a text as (as written, value), in any Unicode digits: '50,000', '5²'
     (read as 52), fullwidth '５０' and Arabic-Indic '٥٠' are all figures."""
+    # Each character with a digit value becomes that ASCII digit; the length stays the same,
+    # so a match points at the figure as written.
+    folded = "".join(_ascii_digit(ch) for ch in text)
     found = []
-    folded = unicodedata.normalize("NFKC", text)
     for match in _FIGURE.finditer(folded):
-        written = match.group()
-        digits = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch
-                         for ch in written.replace(",", ""))
-        found.append((written, float(digits)))
+        found.append((text[match.start():match.end()],
+                      float(match.group().replace(",", ""))))
     return found
+
+
+def _ascii_digit(char: str) -> str:
+    if char.isascii():
+        return char
+    value = unicodedata.digit(char, None)
+    return char if value is None else str(value)
 
 
 def terminal(text: str) -> str:

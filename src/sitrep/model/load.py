@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
+from sitrep.model import confine
 from sitrep.model.digest import code_digest, dataset_digest
 from sitrep.model.facts import Facts
 from sitrep.model.problems import Collector, FactsError, Problem
@@ -95,13 +96,13 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     if not facts_dir.is_dir():
         out.add(paths.display(facts_dir), None, None, "dataset-layout", None,
                 "a data set is a folder holding facts/ (the tables) and sources/ (the texts)")
-        return out.problems, None
+        return out.finish(), None
     schema = load_schema()
     title = check_descriptor_copy(facts_dir, schema, out)
     resources = {r["name"]: r for r in schema["resources"]}
     raw: dict[str, pd.DataFrame] = {}
     for name, resource in resources.items():
-        frame = read_table(facts_dir / resource["path"], resource["schema"], out)
+        frame = read_table(facts_dir / resource["path"], resource["schema"], out, root=dataset)
         if frame is not None:
             raw[name] = frame
     typed = {name: check_fields(facts_dir / resources[name]["path"], frame,
@@ -109,12 +110,13 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
              for name, frame in raw.items()}
     for name, frame in typed.items():
         check_keys(facts_dir, name, frame, resources[name]["schema"], typed, resources, out)
-    structural = {"file-exists", "utf-8", "header", "csv", "missing-column", "descriptor"}
+    structural = {"file-exists", "utf-8", "header", "csv", "missing-column", "descriptor",
+                  confine.RULE}
     if len(typed) != len(resources) or any(p.rule in structural for p in out.problems):
         # Domain rules read across tables: they need every table present with its columns.
-        return out.problems, None
+        return out.finish(), None
     facts = Facts(dataset=dataset, tables=typed, title=title)
     check_domain(facts, facts_dir, out)
-    return out.problems, (None if out.problems else facts)
+    return out.finish(), (None if out.problems else facts)
 
 
