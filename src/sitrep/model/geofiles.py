@@ -56,8 +56,9 @@ def _text(path: Path, root: Path) -> str:
 
 def read_layer(path: Path, root: Path) -> pd.DataFrame:
     """A boundary layer's features: their properties and a ``geometry`` column (lon/lat)."""
+    text = _text(path, root)
     try:
-        data = json.loads(_text(path, root))
+        data = json.loads(text)
     except ValueError as error:
         raise GeoFileError(path, f"is not valid JSON ({hygiene.terminal(str(error))[:80]})") \
             from None
@@ -115,8 +116,9 @@ def _on_the_globe(path: Path, where: str, xy: np.ndarray) -> None:
 
 def read_gazetteer(path: Path, root: Path) -> pd.DataFrame:
     """The gazetteer's towns with a point ``geometry``; every row checked."""
+    text = _text(path, root)
     try:
-        frame = pd.read_csv(io.StringIO(_text(path, root)), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise GeoFileError(path, f"is not a well-formed CSV table ({str(error)[:80]})") from None
     missing = [c for c in GAZETTEER_COLUMNS if c not in frame.columns]
