@@ -30,9 +30,9 @@ from pathlib import Path
 
 import psutil
 
-from sitrep.pipeline import manifest
 from sitrep import paths
 from sitrep.model import synthetic
+from sitrep.pipeline import manifest
 
 RESULTS = paths.ROOT / "benchmarks" / "results"
 BIN = Path(sys.executable).parent
@@ -46,7 +46,7 @@ def big_table(target: Path) -> Path:
         with open(paths.facts_dir(target) / "actors.csv", "a", encoding="utf-8") as fh:
             for i in range(420_000):
                 kind = "alien" if i == 419_995 else "person"
-                fh.write(f"synthetic{i:06d},Synthetic actor {i},{kind},,,,{'x' * 80}\n")
+                fh.write(f"synthetic{i:06d},Synthetic actor {i},{kind},,,,,,{'x' * 80}\n")
     return target
 
 

@@ -12,7 +12,7 @@ from conftest import render_report
 from pypdf import PdfReader
 
 import sitrep.model as facts_module
-from sitrep.pipeline.render import pdf_printer
+from sitrep.pipeline.pdf import pdf_printer
 
 pytestmark = pytest.mark.e2e
 

@@ -227,6 +227,70 @@ CASES = [
           lambda d: (d.set_cell("sources", 2, "published_precision", "day"),
                      d.set_cell("claims", 2, "refers_to", "2024-11-11")),
           ("claims.csv", 2, "refers_to", "date-after-source"), value="2024-11-11"),
+    # -- periods, status, relays and origins -----------------------------------------------
+    _case("period_end_without_precision",
+          lambda d: d.set_cell("claims", 2, "refers_to_end", "2024-11-20"),
+          ("claims.csv", 2, "end_precision", "end-precision"), value="2024-11-20"),
+    _case("period_ends_before_it_starts",  # C01 refers to November 2024 (from the 10th)
+          lambda d: (d.set_cell("claims", 2, "refers_to_end", "2024-10-01"),
+                     d.set_cell("claims", 2, "end_precision", "day")),
+          ("claims.csv", 2, "refers_to_end", "period-order"), value="2024-10-01"),
+    _case("period_ends_after_its_source",
+          lambda d: (d.set_cell("claims", 2, "refers_to_end", "2024-12-15"),
+                     d.set_cell("claims", 2, "end_precision", "day")),
+          ("claims.csv", 2, "refers_to_end", "date-after-source"), value="2024-12-15"),
+    _case("projection_without_target_date",
+          lambda d: d.set_cell("quantities", 2, "status", "projection"),
+          ("quantities.csv", 2, "target_date", "status-fields"), value="projection"),
+    _case("target_date_on_a_present_count",
+          lambda d: (d.set_cell("quantities", 2, "target_date", "2025-01-01"),
+                     d.set_cell("quantities", 2, "target_precision", "month")),
+          ("quantities.csv", 2, "target_date", "status-fields"), value="present"),
+    _case("hypothetical_without_condition",
+          lambda d: d.set_cell("quantities", 2, "status", "hypothetical"),
+          ("quantities.csv", 2, "condition", "status-fields"), value="hypothetical"),
+    _case("condition_on_a_present_count",
+          lambda d: d.set_cell("quantities", 2, "condition", "if a full invasion happened"),
+          ("quantities.csv", 2, "condition", "status-fields")),
+    _case("relay_is_claimant",  # C03: American and Ukrainian officials, relayed by the NYT
+          lambda d: d.set_cell("claims", 4, "relays", "us_ua_officials"),
+          ("claims.csv", 4, "relays", "relay-is-claimant"), value="us_ua_officials"),
+    _case("outlet_relays_its_own_claim",
+          lambda d: d.set_cell("claims", 4, "relays", "nyt;dagens"),
+          ("claims.csv", 4, "relays", "relay-is-outlet"), value="dagens"),
+    _case("relay_cycle",
+          lambda d: d.set_cell("claims", 4, "relays", "nyt;hotnews;nyt"),
+          ("claims.csv", 4, "relays", "relay-cycle"), value="nyt;hotnews;nyt"),
+    _case("source_republishes_itself",
+          lambda d: d.set_cell("sources", 2, "republishes", SOURCE_ID),
+          ("sources.csv", 2, "republishes", "republish-cycle"),
+          value=f"{SOURCE_ID} -> {SOURCE_ID}"),
+    _case("origin_cycle",
+          lambda d: d.write_rows("origins", [
+              d.read_rows("origins")[0],
+              ["O1", "officials to a paper", "officials_to_outlet", "us_ua_officials", "nyt",
+               "", "O2", ""],
+              ["O2", "an assessment", "intelligence_assessment", "us_intelligence", "", "",
+               "O1", ""]]),
+          ("origins.csv", 2, "draws_on", "origin-cycle"),
+          ("origins.csv", 3, "draws_on", "origin-cycle")),
+    _case("unknown_origin",
+          lambda d: (d.set_cell("claims", 2, "origin", "ghost"),
+                     d.set_cell("claims", 2, "origin_basis", "stated")),
+          ("claims.csv", 2, "origin", "foreign-key"), value="ghost"),
+    _case("inferred_origin_without_rationale",
+          lambda d: (d.write_rows("origins", [
+              d.read_rows("origins")[0],
+              ["O1", "officials to a paper", "officials_to_outlet", "us_ua_officials", "nyt",
+               "", "", ""]]),
+              d.set_cell("claims", 2, "origin", "O1"),
+              d.set_cell("claims", 2, "origin_basis", "inferred")),
+          ("claims.csv", 2, "origin_rationale", "origin-basis"), value="O1"),
+    _case("bad_tolerance_setting",
+          lambda d: d.replace_text("datapackage.json", '"name": "kursk-2024-11",',
+                                   '"name": "kursk-2024-11", "sitrep": '
+                                   '{"approximate_tolerance": "lots"},'),
+          ("datapackage.json", None, "sitrep.approximate_tolerance", "setting"), value="lots"),
     # -- files -------------------------------------------------------------------------------
     _case("non_utf8_file",  # a Latin-1 byte on line 3
           lambda d: d.replace_bytes("issues", b"Ending the war", b"\xe9nding the war"),
@@ -291,11 +355,11 @@ def test_shipped_dataset_is_clean():
 def test_shipped_dataset_shapes(facts):
     expected = {"sources": 1, "actors": 19, "places": 6, "sentences": 18, "claims": 28,
                 "measures": 4, "quantities": 4, "positions": 11, "issues": 6, "stances": 6,
-                "relations": 9, "takeaways": 7, "derived": 1}
+                "relations": 9, "takeaways": 7, "derived": 1, "origins": 0}
     assert {name: len(frame) for name, frame in facts.tables.items()} == expected
     for name, frame in facts.tables.items():
         assert isinstance(frame, pd.DataFrame), name
-    assert facts.claims.shape == (CLAIM_TOTAL, 17)
+    assert facts.claims.shape == (CLAIM_TOTAL, 22)
     assert facts.title.startswith("Kursk, November 2024")
 
 
@@ -404,7 +468,24 @@ def test_until_end_of_month_keeps_every_claim(facts):
     assert len(later.claims) == CLAIM_TOTAL
     assert len(later.takeaways) == len(facts.takeaways)
     assert later.sentences_of == facts.sentences_of
-    assert len(facts.until(pd.Timestamp("2024-11-10")).claims) == CLAIM_TOTAL
+
+
+
+def test_month_precision_source_after_cut(facts):
+    """The seed is dated only 'November 2024': by 10 November it may not have been published.
+    The default cut keeps only sources certainly published by then, and says what it left out;
+    ``include_possible`` keeps it, and says so."""
+    cut = facts.until(pd.Timestamp("2024-11-10"))
+    assert len(cut.claims) == 0 and len(cut.takeaways) == 0
+    assert cut.cut.sources_left_out["source_id"].tolist() == [SOURCE_ID]
+    assert cut.cut.sources_left_out.at[0, "reason"].startswith("possibly published")
+    assert len(cut.cut.takeaways_left_out) == len(facts.takeaways)
+    assert "may have been published after it" in cut.cut.summary()
+    assert "7 key takeaways" in cut.cut.summary()
+    possible = facts.until("2024-11-10", include_possible=True)
+    assert len(possible.claims) == CLAIM_TOTAL
+    assert possible.cut.sources_possible["source_id"].tolist() == [SOURCE_ID]
+    assert "kept although possibly published after it" in possible.cut.summary()
 
 
 # -- how a problem reads ----------------------------------------------------------------------
@@ -497,7 +578,7 @@ def test_fifty_megabyte_table_with_one_bad_row_near_its_end(broken_dataset):
     def grow(d) -> None:
         rows = d.read_rows("actors")
         filler = "x" * 80
-        extra = [[f"synthetic{i:06d}", f"Synthetic actor {i}", "person", "", "", "", filler]
+        extra = [[f"synthetic{i:06d}", f"Synthetic actor {i}", "person", "", "", "", "", "", filler]
                  for i in range(420_000)]
         extra[-5][2] = "alien"  # the one bad row
         d.write_rows("actors", rows + extra)

@@ -2,7 +2,7 @@
 
 papermill's own command line turns ``-p x 007`` into 7 and YAML turns ``NO`` into False; sitrep
 never goes through either: it hands papermill Python values, after
-:func:`sitrep.pipeline.render.check_parameters` has checked each name, type (the default's,
+:func:`sitrep.pipeline.execute.check_parameters` has checked each name, type (the default's,
 in the notebook's ``parameters`` cell) and value (:mod:`sitrep.pipeline.parameters`). These
 tests hold each rule, then send awkward strings through a real kernel and a real render and
 read them back.
@@ -24,8 +24,9 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from sitrep import cli, paths
 from sitrep.pipeline import parameters as p
-from sitrep.pipeline import render
-from sitrep.pipeline.render import RenderError
+from sitrep.pipeline.errors import RenderError
+from sitrep.pipeline.execute import check_parameters, declared_type, execute
+from sitrep.pipeline.render import render
 
 NOTEBOOKS = {path.stem: path for path in sorted(paths.NOTEBOOKS.glob("*.ipynb"))}
 
@@ -131,7 +132,7 @@ def test_every_notebook_parameter_is_a_known_str(notebook):
     assert set(declared) <= set(p.KNOWN), "every parameter has its value checked"
     assert {"dataset", "as_of", "title"} <= set(declared), "every report takes these"
     for spec in declared.values():
-        assert render.declared_type(spec) is str, spec
+        assert declared_type(spec) is str, spec
 
 
 @pytest.mark.parametrize(("spec", "declared"), [
@@ -149,7 +150,7 @@ def test_every_notebook_parameter_is_a_known_str(notebook):
     ({"default": '""', "inferred_type_name": "None"}, str),
 ])
 def test_declared_type_comes_from_the_default(spec, declared):
-    assert render.declared_type(spec) is declared
+    assert declared_type(spec) is declared
 
 
 # -- check_parameters: before anything runs ------------------------------------------------------
@@ -161,7 +162,7 @@ BRIEF = NOTEBOOKS["brief"]
                          ids=repr)
 def test_a_value_of_another_type_is_refused(value):
     with pytest.raises(RenderError) as caught:
-        render.check_parameters(BRIEF, {"title": value})
+        check_parameters(BRIEF, {"title": value})
     text = str(caught.value)
     shown = [list(value)] if isinstance(value, tuple) else [value]
     assert "parameter 'title' is declared str" in text
@@ -171,16 +172,16 @@ def test_a_value_of_another_type_is_refused(value):
 @pytest.mark.parametrize("value", ["007", "NO", "no", "True", "null", "~", "1e3", "[1, 2]",
                                    "{a: 1}", "0x1F", ""])
 def test_text_that_yaml_or_papermill_would_convert_stays_text(value):
-    assert render.check_parameters(BRIEF, {"title": value}) == {"title": value}
+    assert check_parameters(BRIEF, {"title": value}) == {"title": value}
 
 
 def test_a_path_for_a_str_parameter_is_its_string(tmp_path):
-    assert render.check_parameters(BRIEF, {"dataset": tmp_path}) == {"dataset": str(tmp_path)}
+    assert check_parameters(BRIEF, {"dataset": tmp_path}) == {"dataset": str(tmp_path)}
 
 
 @pytest.mark.parametrize(("notebook", "given", "message"), [
-    ("brief", {"titel": "x"}, r"does not declare parameter 'titel' \(declared: as_of, dataset, "
-                              r"title\)"),
+    ("brief", {"titel": "x"}, r"does not declare parameter 'titel' \(declared: as_of, "
+                              r"as_of_sources, dataset, title\)"),
     ("brief", {"min_grade": "C3"}, "does not declare parameter 'min_grade'"),
     ("brief", {"not-a-name": "x"}, "is not an identifier"),
     ("brief", {"as_of": "2024-02-30"}, "parameter 'as_of' is not a real date"),
@@ -192,7 +193,7 @@ def test_a_path_for_a_str_parameter_is_its_string(tmp_path):
 def test_bad_parameters_are_refused_before_anything_runs(notebook, given, message, tmp_path):
     out = tmp_path / "out"
     with pytest.raises(RenderError, match=message):
-        render.render(NOTEBOOKS[notebook], given, out, name=notebook, formats=("html",))
+        render(NOTEBOOKS[notebook], given, out, name=notebook, formats=("html",))
     assert not out.exists(), "nothing published"
 
 
@@ -228,7 +229,7 @@ AWKWARD = {
 @pytest.fixture(scope="module")
 def echoed(tmp_path_factory) -> nbformat.NotebookNode:
     """A notebook declaring one str parameter per awkward string, which echoes every value it
-    received as JSON, executed through render.execute."""
+    received as JSON, executed through the render path's execute step."""
     folder = tmp_path_factory.mktemp("echo")
     names = list(AWKWARD)
     cells = [
@@ -241,7 +242,7 @@ def echoed(tmp_path_factory) -> nbformat.NotebookNode:
     notebook = folder / "echo.ipynb"
     nbformat.write(new_notebook(cells=cells, metadata={"kernelspec": {
         "name": "python3", "display_name": "Python 3", "language": "python"}}), notebook)
-    return render.execute(notebook, AWKWARD, folder / "work")
+    return execute(notebook, AWKWARD, folder / "work")
 
 
 @pytest.mark.e2e

@@ -1,4 +1,5 @@
-"""Tests for sitrep.pipeline.render: real papermill runs, real nbconvert, real Chromium (no mocks).
+"""The one render path (sitrep.pipeline.render) and its steps (execute, html, pdf, publish): real
+papermill runs, real nbconvert, real Chromium (no mocks).
 
 Notebooks are built on the fly with nbformat. The expensive steps (kernel, browser) run once per
 module through module-scoped fixtures; tests marked ``e2e`` need the kernel and/or Chromium.
@@ -20,8 +21,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from sitrep.pipeline import render as r
-from sitrep.pipeline.render import RenderError
+from sitrep.pipeline import execute as execute_module
+from sitrep.pipeline import manifest
+from sitrep.pipeline.errors import RenderError
+from sitrep.pipeline.execute import check_parameters, execute
+from sitrep.pipeline.html import clean_html, to_html, tune_tables
+from sitrep.pipeline.pdf import PdfPrinter, chromium_path, pdf_printer, to_pdf
+from sitrep.pipeline.publish import publish
+from sitrep.pipeline.render import FORMATS, render
 
 TITLE = "Kursk & Курськ brief"
 NON_ASCII = ["Курськ", "조선", "\u201c50,000\u201d"]  # Cyrillic, Hangul, curly quotes
@@ -122,24 +129,24 @@ def sample_notebook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def executed(sample_notebook: Path, tmp_path_factory: pytest.TempPathFactory):
     before = sample_notebook.read_bytes()
-    nb = r.execute(sample_notebook, {"troops": 60000, "rows": ROWS}, tmp_path_factory.mktemp("w"))
+    nb = execute(sample_notebook, {"troops": 60000, "rows": ROWS}, tmp_path_factory.mktemp("w"))
     assert sample_notebook.read_bytes() == before, "the source notebook must not be written"
     return nb
 
 
 @pytest.fixture(scope="module")
 def html(executed) -> str:
-    return r.to_html(executed, TITLE)
+    return to_html(executed, TITLE)
 
 
 @pytest.fixture(scope="module")
 def printer():
-    with r.pdf_printer() as p:
+    with pdf_printer() as p:
         yield p
 
 
 @pytest.fixture(scope="module")
-def pdf(html: str, printer: r.PdfPrinter) -> bytes:
+def pdf(html: str, printer: PdfPrinter) -> bytes:
     before = len(printer.blocked)
     data = printer(html)
     assert printer.blocked[before:] == [], "the report made network requests"
@@ -162,7 +169,7 @@ def test_execute_injects_parameters_and_writes_to_workdir(executed) -> None:
 def test_execute_refuses_to_write_in_place(sample_notebook: Path) -> None:
     before = sample_notebook.read_bytes()
     with pytest.raises(RenderError, match="overwrite"):
-        r.execute(sample_notebook, {}, sample_notebook.parent)
+        execute(sample_notebook, {}, sample_notebook.parent)
     assert sample_notebook.read_bytes() == before
 
 
@@ -181,7 +188,7 @@ def test_bad_parameters_are_refused(
     sample_notebook: Path, tmp_path: Path, parameters: dict, message: str
 ) -> None:
     with pytest.raises(RenderError, match=message):
-        r.execute(sample_notebook, parameters, tmp_path)
+        execute(sample_notebook, parameters, tmp_path)
     assert list(tmp_path.iterdir()) == [], "nothing may run for bad parameters"
 
 
@@ -195,7 +202,7 @@ def test_bad_parameters_are_refused(
     ],
 )
 def test_parameter_values_are_made_safe(sample_notebook: Path, name, value, expected) -> None:
-    assert r.check_parameters(sample_notebook, {name: value}) == {name: expected}
+    assert check_parameters(sample_notebook, {name: value}) == {name: expected}
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,7 +272,7 @@ def test_html_shows_parameterised_table_and_text(html: str) -> None:
 @pytest.mark.e2e
 @pytest.mark.parametrize("sanitize", [True, False], ids=["sanitized", "raw"])
 def test_headings_and_tables_survive_sanitizing(executed, sanitize: bool) -> None:
-    page = r.to_html(executed, TITLE, sanitize=sanitize)
+    page = to_html(executed, TITLE, sanitize=sanitize)
     assert re.search(r"<h1[^>]*>Situation report", page)
     assert re.search(r"<h2[^>]*>Closing note", page)
     for tag in ("<table", "<thead", "<th", "<tbody", "<td"):
@@ -310,7 +317,7 @@ def test_headings_and_tables_survive_sanitizing(executed, sanitize: bool) -> Non
     ],
 )
 def test_clean_html(markup: str, kept: list[str], gone: list[str]) -> None:
-    cleaned = r.clean_html(markup)
+    cleaned = clean_html(markup)
     for text in kept:
         assert text in cleaned
     for text in gone:
@@ -332,7 +339,7 @@ def test_clean_html(markup: str, kept: list[str], gone: list[str]) -> None:
     ],
 )
 def test_tune_tables(cell: str, expected: str) -> None:
-    assert r.tune_tables(cell) == expected
+    assert tune_tables(cell) == expected
 
 
 # --------------------------------------------------------------------------------------------
@@ -386,7 +393,7 @@ def test_pdf_fonts_are_embedded(pdf: bytes, tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_printer_blocks_and_counts_network_requests(printer: r.PdfPrinter) -> None:
+def test_printer_blocks_and_counts_network_requests(printer: PdfPrinter) -> None:
     before = len(printer.blocked)
     page = (
         '<html><head><link rel="stylesheet" href="https://example.invalid/a.css"></head>'
@@ -400,7 +407,7 @@ def test_printer_blocks_and_counts_network_requests(printer: r.PdfPrinter) -> No
 
 
 @pytest.mark.e2e
-def test_printer_shrinks_a_table_wider_than_the_page(printer: r.PdfPrinter) -> None:
+def test_printer_shrinks_a_table_wider_than_the_page(printer: PdfPrinter) -> None:
     head = "".join(f"<th>col{i:02d}</th>" for i in range(40))
     row = "".join(f"<td>{i * 1000:,}</td>" for i in range(40))
     page = f"<table><thead><tr>{head}</tr></thead><tbody><tr>{row}</tr></tbody></table>"
@@ -419,13 +426,13 @@ def test_chromium_path_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     browser.write_text("#!/bin/sh\n")
     browser.chmod(0o755)
     monkeypatch.setenv("SITREP_CHROMIUM", str(browser))
-    assert r.chromium_path() == str(browser)
+    assert chromium_path() == str(browser)
 
 
 def test_chromium_path_missing_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITREP_CHROMIUM", "/nonexistent/chromium")
     with pytest.raises(RenderError, match="apt-get install chromium"):
-        r.chromium_path()
+        chromium_path()
 
 
 # --------------------------------------------------------------------------------------------
@@ -436,7 +443,7 @@ def test_publish_writes_and_replaces(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     out.mkdir()
     (out / "brief.html").write_text("old")
-    paths = r.publish({"brief.html": "new Курськ", "brief.pdf": b"%PDF-1.4"}, out)
+    paths = publish({"brief.html": "new Курськ", "brief.pdf": b"%PDF-1.4"}, out)
     assert paths == [out / "brief.html", out / "brief.pdf"]
     assert (out / "brief.html").read_text(encoding="utf-8") == "new Курськ"
     assert (out / "brief.pdf").read_bytes() == b"%PDF-1.4"
@@ -447,7 +454,7 @@ def test_publish_writes_and_replaces(tmp_path: Path) -> None:
 def test_publish_failure_leaves_outputs_untouched(tmp_path: Path) -> None:
     (tmp_path / "brief.html").write_text("old")
     with pytest.raises(TypeError):
-        r.publish({"brief.html": "new", "brief.pdf": object()}, tmp_path)  # type: ignore[dict-item]
+        publish({"brief.html": "new", "brief.pdf": object()}, tmp_path)  # type: ignore[dict-item]
     assert (tmp_path / "brief.html").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.html"]
 
@@ -455,7 +462,7 @@ def test_publish_failure_leaves_outputs_untouched(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["../brief.html", "sub/brief.html", "", "..", ".tmp-x"])
 def test_publish_refuses_bad_names(tmp_path: Path, name: str) -> None:
     with pytest.raises(ValueError):
-        r.publish({"ok.html": "x", name: "y"}, tmp_path)
+        publish({"ok.html": "x", name: "y"}, tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -465,18 +472,29 @@ def test_publish_refuses_bad_names(tmp_path: Path, name: str) -> None:
 
 @pytest.mark.e2e
 def test_render_publishes_every_format(
-    sample_notebook: Path, tmp_path: Path, printer: r.PdfPrinter
+    sample_notebook: Path, tmp_path: Path, printer: PdfPrinter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    checked = []
+
+    def counted(notebook, parameters):
+        checked.append(dict(parameters))
+        return check_parameters(notebook, parameters)
+
+    monkeypatch.setattr(execute_module, "check_parameters", counted)
     out = tmp_path / "reports"
-    paths = r.render(
+    steps: list[str] = []
+    paths = render(
         sample_notebook,
         {"troops": 70000},
         out,
         name="kursk",
         title=TITLE,
-        formats=("html", "pdf", "ipynb"),
+        formats=FORMATS,
         printer=printer,
+        step=steps.append,
     )
+    assert checked == [{"troops": 70000}], "the parameters are checked once per report"
+    assert steps == ["executing", "html", "pdf", "publishing"]
     assert paths == [out / "kursk.html", out / "kursk.pdf", out / "kursk.ipynb"]
     assert "70,000" in (out / "kursk.html").read_text(encoding="utf-8")
     assert (out / "kursk.pdf").read_bytes().startswith(b"%PDF-")
@@ -499,13 +517,19 @@ def test_render_refuses_bad_arguments(
 ) -> None:
     args = {"name": "kursk", "title": TITLE, **kwargs}
     with pytest.raises(ValueError, match=message):
-        r.render(sample_notebook, {}, tmp_path / "out", **args)
+        render(sample_notebook, {}, tmp_path / "out", **args)
     assert not (tmp_path / "out").exists()
+
+
+def test_one_list_of_formats() -> None:
+    """The manifest and the command line take the formats the render path publishes."""
+    assert manifest.FORMATS is FORMATS
+    assert set(manifest.DEFAULT_FORMATS) <= set(FORMATS)
 
 
 def test_render_refuses_workdir_inside_out_dir(sample_notebook: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="inside out_dir"):
-        r.render(sample_notebook, {}, tmp_path, name="k", title=TITLE, workdir=tmp_path / "w")
+        render(sample_notebook, {}, tmp_path, name="k", title=TITLE, workdir=tmp_path / "w")
 
 
 @pytest.fixture
@@ -527,7 +551,7 @@ def test_failing_cell_changes_nothing_and_reports_the_cell(tmp_path: Path, syste
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     with pytest.raises(RenderError) as caught:
-        r.render(notebook, {"troops": 1}, out, name="broken", title="Broken")
+        render(notebook, {"troops": 1}, out, name="broken", title="Broken")
     err = caught.value
     message = str(err)
     assert "ratio = troops / 0  # divides by zero" in message
@@ -550,19 +574,20 @@ def test_bad_parameter_leaves_no_temporary_directory(
     sample_notebook: Path, tmp_path: Path, system_tmp: Path
 ) -> None:
     with pytest.raises(RenderError, match="does not declare parameter 'troop'"):
-        r.render(sample_notebook, {"troop": 1}, tmp_path / "out", name="k", title=TITLE)
+        render(sample_notebook, {"troop": 1}, tmp_path / "out", name="k", title=TITLE)
     assert list(system_tmp.iterdir()) == []
     assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.e2e
 def test_to_pdf_without_printer_launches_its_own_browser() -> None:
-    pdf = r.to_pdf("<h1>Solo</h1><p>Курськ</p>")
+    pdf = to_pdf("<h1>Solo</h1><p>Курськ</p>")
     assert "Курськ" in "\n".join(pdf_text(pdf))
 
 
 def test_render_module_import_is_light() -> None:
     heavy = ("nbformat", "papermill", "nbconvert", "playwright")
-    code = f"import sys, sitrep.pipeline.render; print(any(m in sys.modules for m in {heavy!r}))"
+    code = ("import sys, sitrep.pipeline.render, sitrep.pipeline.suite; "
+            f"print(any(m in sys.modules for m in {heavy!r}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

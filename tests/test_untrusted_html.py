@@ -33,7 +33,9 @@ from conftest import DatasetEditor, copy_dataset
 import sitrep.model as facts_module
 from sitrep import paths
 from sitrep.model import sources
-from sitrep.pipeline import render
+from sitrep.pipeline.html import report_title, to_html
+from sitrep.pipeline.pdf import CHROMIUM_ARGS, chromium_path
+from sitrep.pipeline.render import render
 
 #: 3000 letters without a break opportunity (after the tag): they must wrap, not run off the
 #: page. Not periodic, so that a piece of it found in a PDF's text is found where it belongs.
@@ -242,11 +244,11 @@ def rendered(payload_dataset: Path, tmp_path_factory: pytest.TempPathFactory
     done = {}
     for name in ALL:
         given = {"dataset": str(payload_dataset)} | ({"title": TITLE} if name in TITLED else {})
-        render.render(paths.NOTEBOOKS / f"{name}.ipynb", given, out, name=name,
+        render(paths.NOTEBOOKS / f"{name}.ipynb", given, out, name=name,
                       formats=("html", "ipynb"))
         notebook = nbformat.read(out / f"{name}.ipynb", as_version=4)
         done[name] = Rendered((out / f"{name}.html").read_text(encoding="utf-8"), notebook,
-                              render.report_title(notebook))
+                              report_title(notebook))
     return done
 
 
@@ -269,8 +271,8 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=render.chromium_path(),
-                                              args=list(render.CHROMIUM_ARGS))
+        launched = playwright.chromium.launch(executable_path=chromium_path(),
+                                              args=list(CHROMIUM_ARGS))
         yield launched
         launched.close()
 
@@ -321,7 +323,7 @@ def probes(browser, rendered: dict[str, Rendered]) -> dict[str, Probe]:
 @pytest.fixture(scope="module")
 def raw_probes(browser, rendered: dict[str, Rendered]) -> dict[str, Probe]:
     """The same notebooks converted with nbconvert's sanitising off: the escaping alone."""
-    return {name: probe(browser, render.to_html(r.notebook, r.title, sanitize=False))
+    return {name: probe(browser, to_html(r.notebook, r.title, sanitize=False))
             for name, r in rendered.items()}
 
 
@@ -506,11 +508,11 @@ def surfaces_page(browser) -> dict[str, tuple[str, Probe]]:
         outputs.append(new_output("display_data", data={"text/html": obj.data},
                                   metadata=metadata))
     notebook = new_notebook(cells=[new_code_cell("", outputs=outputs)])
-    title = render.report_title(notebook)
+    title = report_title(notebook)
     assert title == " ".join(payloads("title"))
     pages = {}
     for variant, sanitize in (("sanitized", True), ("escaping-only", False)):
-        page_html = render.to_html(notebook, title, sanitize=sanitize)
+        page_html = to_html(notebook, title, sanitize=sanitize)
         pages[variant] = (page_html, probe(browser, page_html))
     return pages
 

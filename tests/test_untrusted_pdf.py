@@ -41,7 +41,7 @@ from test_untrusted_html import (
 )
 
 import sitrep.model as facts_module
-from sitrep.pipeline import render
+from sitrep.pipeline.pdf import pdf_printer
 
 pytestmark = pytest.mark.e2e
 
@@ -275,7 +275,7 @@ def test_no_table_is_shrunk_much(rendered):
     """A long word breaks inside its cell (tune_tables' <wbr> every 12 characters), so a table
     keeps its size; the relations table, with 3000-letter words in four of its eight columns,
     needs a 1 % shrink (measured: 0.988)."""
-    with render.pdf_printer() as printer:
+    with pdf_printer() as printer:
         for report in ALL:
             printer(html_of(rendered, report))
     assert all(zoom >= 0.95 for zoom in printer.shrunk), printer.shrunk

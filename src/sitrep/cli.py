@@ -58,6 +58,7 @@ def _render(args: argparse.Namespace) -> int:
     import fnmatch
 
     from sitrep.pipeline import manifest, suite
+    from sitrep.pipeline.render import FORMATS
 
     try:
         entries = manifest.load(args.manifest)
@@ -76,8 +77,8 @@ def _render(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         entries = chosen
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    if not formats or set(formats) - set(manifest.FORMATS):
-        print(f"error: --format takes {', '.join(manifest.FORMATS)}, comma-separated",
+    if not formats or set(formats) - set(FORMATS):
+        print(f"error: --format takes {', '.join(FORMATS)}, comma-separated",
               file=sys.stderr)
         return EXIT_BAD_INPUT
     extra = dict(args.parameter or [])
@@ -122,6 +123,8 @@ def _jobs(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``sitrep`` argument parser."""
+    from sitrep.pipeline.render import DEFAULT_FORMATS, FORMATS
+
     parser = argparse.ArgumentParser(prog="sitrep", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"sitrep {__version__}")
     # --debug is accepted before or after the subcommand ('sitrep render --debug' too).
@@ -147,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("reports", nargs="*",
                         help="report names or patterns such as 'brief*' (default: every "
                              "report in the manifest)")
-    render.add_argument("--format", default="html,pdf", help="comma-separated: html, pdf")
+    render.add_argument("--format", default=",".join(DEFAULT_FORMATS),
+                        help=f"comma-separated, among {', '.join(FORMATS)} (ipynb: the "
+                             "executed notebook)")
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
     render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                         help="the report manifest (default: reports.toml)")

@@ -7,23 +7,9 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from sitrep.model.facts import Facts
+from sitrep.model.when import date_label
 
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-def date_label(day: pd.Timestamp, precision: str, basis: str = "stated") -> str:
-    """A date as precise as it is known: '10 Nov 2024', 'week of 10 Nov 2024', 'Nov 2024'."""
-    if pd.isna(day):
-        return "date unknown"
-    month = MONTHS[day.month - 1]
-    text = {
-        "day": f"{day.day} {month} {day.year}",
-        "week": f"week of {day.day} {month} {day.year}",
-        "month": f"{month} {day.year}",
-        "year": f"{day.year}",
-    }[precision]
-    return f"{text} (inferred)" if basis == "inferred" else text
-
+__all__ = ["attributions", "credit_line", "date_label"]
 
 def _names(ids: tuple[str, ...], names: dict[str, str]) -> str:
     shown = [str(names.get(i, i)) for i in ids]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -19,6 +20,10 @@ class Facts:
     title: str = ""
     texts: dict[str, str] = field(default_factory=dict)
     sentences_of: dict[str, list[str]] = field(default_factory=dict)
+    #: The data set's settings (its datapackage.json's ``sitrep`` block, over the defaults).
+    settings: dict[str, str] = field(default_factory=dict)
+    #: What an ``as_of`` cut left out (see :meth:`until`); None when the facts are whole.
+    cut: Any = None
     #: Tables derived from this data set, computed once (see sitrep.model.attribution).
     derived_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
@@ -35,27 +40,47 @@ class Facts:
         exploded = frame[[key, column]].explode(column).dropna(subset=[column])
         return exploded.rename(columns={column: column.rstrip("s") + "_id"}).reset_index(drop=True)
 
-    def until(self, as_of: str | pd.Timestamp) -> Facts:
-        """Only what had been reported by ``as_of``: sources published (at the earliest) on or
-        before it, their claims that refer to no later time, and what rests on those claims.
-        A takeaway is kept only when every claim it cites is kept."""
+    def until(self, as_of: str | pd.Timestamp, *, include_possible: bool = False) -> Facts:
+        """Only what had been reported by ``as_of``: sources certainly published by then (the
+        latest day their date can mean, at its precision, is on or before it; with
+        ``include_possible`` also those whose earliest possible day is), their claims that refer
+        to no later time, and what rests on those claims. A takeaway is kept only when every
+        claim it cites is kept. ``cut`` records what was left out, for the report to state."""
+        from sitrep.model import when
+
         cut = pd.Timestamp(as_of)
         t = self.tables
-        sources = t["sources"][t["sources"]["published"] <= cut]
-        claims = t["claims"][t["claims"]["source_id"].isin(sources["source_id"])
-                             & (t["claims"]["refers_to"] <= cut)]
+        kept_mask, possible = when.kept_sources(t["sources"], cut, include_possible)
+        sources = t["sources"][kept_mask]
+        left = t["sources"][~kept_mask]
+        reasons = pd.Series(["possibly published by then, but its date reaches past it"
+                             if possible[i] else "published after it" for i in left.index],
+                            index=left.index, dtype=str)
+        of_kept = t["claims"]["source_id"].isin(sources["source_id"])
+        later = of_kept & (t["claims"]["refers_to"] > cut)
+        claims = t["claims"][of_kept & ~later]
         kept = set(claims["claim_id"])
         tables = dict(t, sources=sources, claims=claims,
                       sentences=t["sentences"][t["sentences"]["source_id"].isin(
                           sources["source_id"])])
         for name in ("quantities", "positions", "stances", "relations"):
             tables[name] = t[name][t[name]["claim_id"].isin(kept)]
-        tables["takeaways"] = t["takeaways"][t["takeaways"]["claims"].map(
-            lambda ids: all(i in kept for i in ids))]
+        whole = t["takeaways"]["claims"].map(lambda ids: all(i in kept for i in ids))
+        tables["takeaways"] = t["takeaways"][whole]
         tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
         held = set(sources["source_id"])
+        record = when.Cut(
+            as_of=cut, include_possible=include_possible,
+            sources_left_out=when.describe_sources(left, reasons),
+            sources_possible=when.describe_sources(
+                sources[possible[kept_mask]], pd.Series("kept", index=sources.index[
+                    possible[kept_mask].to_numpy()], dtype=str)),
+            claims_left_out=len(t["claims"]) - len(claims),
+            claims_later=t["claims"].loc[later, "claim_id"].tolist(),
+            takeaways_left_out=[
+                (r.takeaway_id, r.text, ", ".join(i for i in r.claims if i not in kept))
+                for r in t["takeaways"][~whole].itertuples(index=False)])
         return Facts(dataset=self.dataset, tables=tables, title=self.title,
                      texts={k: v for k, v in self.texts.items() if k in held},
-                     sentences_of={k: v for k, v in self.sentences_of.items() if k in held})
-
-
+                     sentences_of={k: v for k, v in self.sentences_of.items() if k in held},
+                     settings=self.settings, cut=record)

@@ -26,6 +26,7 @@ from sitrep.model.tables import (
     check_fields,
     check_keys,
     load_schema,
+    read_settings,
     read_table,
 )
 
@@ -99,10 +100,12 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
         return out.finish(), None
     schema = load_schema()
     title = check_descriptor_copy(facts_dir, schema, out)
+    settings = read_settings(facts_dir, out)
     resources = {r["name"]: r for r in schema["resources"]}
     raw: dict[str, pd.DataFrame] = {}
     for name, resource in resources.items():
-        frame = read_table(facts_dir / resource["path"], resource["schema"], out, root=dataset)
+        frame = read_table(facts_dir / resource["path"], resource["schema"], out,
+                           optional=bool(resource.get("optionalTable")), root=dataset)
         if frame is not None:
             raw[name] = frame
     typed = {name: check_fields(facts_dir / resources[name]["path"], frame,
@@ -115,7 +118,7 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     if len(typed) != len(resources) or any(p.rule in structural for p in out.problems):
         # Domain rules read across tables: they need every table present with its columns.
         return out.finish(), None
-    facts = Facts(dataset=dataset, tables=typed, title=title)
+    facts = Facts(dataset=dataset, tables=typed, title=title, settings=settings)
     check_domain(facts, facts_dir, out)
     return out.finish(), (None if out.problems else facts)
 

@@ -43,7 +43,7 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
-from sitrep.model import geofiles
+from sitrep.model import confine, geofiles
 from sitrep.model.facts import Facts
 from sitrep.model.problems import Problem
 
@@ -124,7 +124,7 @@ def read_layers(folder: Path | None = None) -> Layers:
 @lru_cache(maxsize=4)
 def _read_layers(folder: str, stamp: tuple[int, ...]) -> Layers:
     root = Path(folder)
-    missing = [n for n in (ADMIN0, ADMIN1, GAZETTEER) if not (root / n).is_file()]
+    missing = [n for n in (ADMIN0, ADMIN1, GAZETTEER) if not confine.exists(root / n)]
     if missing:
         raise geofiles.GeoFileError(root / missing[0], f"is missing: a geo folder holds "
                                     f"{ADMIN0}, {ADMIN1} and {GAZETTEER}")

@@ -13,8 +13,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from sitrep.model import when
 from sitrep.model.attribution import attributions
 from sitrep.model.facts import Facts
+from sitrep.model.origins import origin_of_claims
 
 #: How each qualifier is written before the number.
 QUALIFIER_WORDS: dict[str, str] = {
@@ -48,7 +50,34 @@ CREDIBILITY = {1: "confirmed", 2: "probably true", 3: "possibly true", 4: "doubt
 COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "lower", "upper", "unit",
            "qualifier", "shape", "lo", "hi", "lo_strict", "hi_strict", "hedge", "claimant",
            "relay", "outlet", "said_by", "published", "published_date", "source_id", "grade",
-           "derived", "method"]
+           "derived", "method", "ref_start", "ref_end", "reference", "status", "status_key",
+           "origin", "origin_label", "independent", "side", "anonymous", "tolerance", "cmp_lo",
+           "cmp_hi"]
+
+#: Qualifiers that say a number is approximate: compared with a tolerance
+#: (:func:`tolerance`), never as a point.
+APPROXIMATE = {"about", "estimated", "potential"}
+
+#: How each status reads beside a figure.
+STATUS_WORDS = {"present": "", "plan": "planned", "projection": "projected",
+                "hypothetical": "hypothetical"}
+
+
+def tolerance(value: float, setting: str = "rounding") -> float:
+    """How far an approximate figure may lie from its number when figures are compared.
+
+    ``rounding``: half a unit of the number's last non-zero digit (10,000 -> 5,000; 11,000 ->
+    500; 2.5 -> 0.05); ``'10%'``: that share of the number.
+    """
+    if value is None or pd.isna(value) or value == 0:
+        return 0.0
+    if setting.endswith("%"):
+        return abs(float(value)) * float(setting[:-1]) / 100
+    digits = f"{abs(float(value)):.6f}".rstrip("0").rstrip(".")
+    whole, _, fraction = digits.partition(".")
+    if fraction:
+        return 0.5 * 10.0 ** -len(fraction)
+    return 0.5 * 10.0 ** (len(whole) - len(whole.rstrip("0")))
 
 
 def number(value: float) -> str:
@@ -116,28 +145,56 @@ def meets(grade_text: str, minimum: str) -> bool:
 
 def _reported(facts: Facts) -> pd.DataFrame:
     q = facts.quantities.merge(facts.measures[["measure_id", "label"]], on="measure_id")
-    claims = facts.claims[["claim_id", "kind", "hedge", "credibility"]]
+    claims = facts.claims[["claim_id", "kind", "hedge", "credibility", "claimants"]]
     q = q.merge(claims, on="claim_id")
     said = attributions(facts)[["claim_id", "said_by", "claimant", "relay", "outlet",
                                 "published", "source_id"]]
     q = q.merge(said, on="claim_id")
     if q.empty:
-        return pd.DataFrame(columns=[*COLUMNS, "kind"])
+        return pd.DataFrame(columns=[*COLUMNS, "kind", "credibility"])
+    q = q.merge(when.windows(facts.claims), on="claim_id").merge(
+        origin_of_claims(facts)[["claim_id", "origin", "origin_label", "independent", "side"]],
+        on="claim_id")
     published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))
     reliability = dict(zip(facts.sources["source_id"], facts.sources["reliability"],
                            strict=True))
+    unnamed = set(facts.actors.loc[facts.actors["kind"].eq("unnamed_sources"), "actor_id"])
     bounds = [interval(r.value, r.lower, r.upper, r.qualifier) for r in q.itertuples()]
+    setting = facts.settings.get("approximate_tolerance", "rounding")
+    slack = [tolerance(v, setting) if k in APPROXIMATE else 0.0
+             for v, k in zip(q["value"], q["qualifier"], strict=True)]
+    status = q["status"].where(q["status"].ne(""), "present")
+    keys = [_status_key(st, t, tp, c) for st, t, tp, c in
+            zip(status, q["target_date"], q["target_precision"], q["condition"], strict=True)]
     return q.assign(
         figure=[figure_label(r.value, r.lower, r.upper, r.qualifier, r.hedge)
-                for r in q.itertuples()],
+                + (f" ({key})" if key else "")
+                for r, key in zip(q.itertuples(), keys, strict=True)],
         shape=q["qualifier"].map(SHAPES),
         lo=[b[0] for b in bounds], hi=[b[1] for b in bounds],
         lo_strict=[b[2] for b in bounds], hi_strict=[b[3] for b in bounds],
         published_date=q["source_id"].map(published),
         grade=[grade(reliability[s], c)
                for s, c in zip(q["source_id"], q["credibility"], strict=True)],
-        derived=False, method="",
+        derived=False, method="", status=status, status_key=keys,
+        anonymous=q["claimants"].map(lambda ids: bool(ids) and all(i in unnamed for i in ids)),
+        tolerance=slack,
+        cmp_lo=[b[0] - t for b, t in zip(bounds, slack, strict=True)],
+        cmp_hi=[b[1] + t for b, t in zip(bounds, slack, strict=True)],
     )
+
+
+def _status_key(status: str, target: object, precision: str, condition: str) -> str:
+    """What a figure counts, in words: '' for a present count, 'projected for Jan 2025',
+    'hypothetical: if ...'. Figures are compared only with figures of the same key."""
+    if status == "present":
+        return ""
+    words = STATUS_WORDS[status]
+    if pd.notna(target):
+        words += f" for {when.date_label(pd.Timestamp(target), precision or 'day')}"
+    if condition:
+        words += f": {condition}"
+    return words
 
 
 def derive(facts: Facts, reported: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -181,6 +238,13 @@ def derive(facts: Facts, reported: pd.DataFrame | None = None) -> pd.DataFrame:
             "published": "", "published_date": max(by_claim.loc[inputs, "published_date"]),
             "source_id": "", "grade": "derived", "derived": True,
             "method": f"{method} = {interval_text(lo, hi, lo_strict, hi_strict)}",
+            "ref_start": min(by_claim.loc[inputs, "ref_start"]),
+            "ref_end": max(by_claim.loc[inputs, "ref_end"]),
+            "reference": "; ".join(dict.fromkeys(by_claim.loc[inputs, "reference"])),
+            "status": "present", "status_key": "", "origin": "derived",
+            "origin_label": "derived by the analyst", "independent": "derived",
+            "side": "the analyst", "anonymous": False, "tolerance": 0.0,
+            "cmp_lo": lo, "cmp_hi": hi,
         })
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -220,9 +284,6 @@ def figures(facts: Facts, kinds: tuple[str, ...] | None = ("force_size",),
     table = table.assign(_m=table["measure_id"].map(order)).sort_values(
         ["_m", "derived", "published_date", "claim_id"], kind="stable").drop(columns="_m")
     return table.reset_index(drop=True)
-
-
-APPROXIMATE = {"about", "estimated", "potential"}
 
 
 def _disagreements(reported: pd.DataFrame) -> list[str]:

@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model import confine, hygiene, place
+from sitrep.model import confine, hygiene, origins, place
 from sitrep.model.facts import Facts
 from sitrep.model.problems import Collector, by_id, records, row_number, shorten
 from sitrep.model.sources import split_sentences
+from sitrep.model.when import period_end
 
 #: How a qualifier constrains the bounds of a number: (lower required, upper required,
 #: lower forbidden, upper forbidden).
@@ -64,6 +65,9 @@ def check_domain(facts: Facts, facts_dir: Path, out: Collector) -> None:
     _check_measures(facts, facts_dir, out)
     _check_derived(facts, facts_dir, out)
     _check_claim_dates(facts, facts_dir, out)
+    _check_periods(facts, facts_dir, out)
+    _check_status(facts, facts_dir, out)
+    origins.check(facts, facts_dir, out)
     # Places the map cannot draw (sitrep.model.place); rows with a problem above are skipped.
     out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
 
@@ -326,17 +330,6 @@ def _check_derived(facts: Facts, facts_dir: Path, out: Collector) -> None:
                         "each input must be in the unit of the derived measure")
 
 
-def period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
-    """The last day a date of this precision can mean ('2024-11-10', month -> 2024-11-30)."""
-    if precision == "week":
-        return day + pd.Timedelta(days=6)
-    if precision == "month":
-        return day + pd.offsets.MonthEnd(0)
-    if precision == "year":
-        return day + pd.offsets.YearEnd(0)
-    return day
-
-
 def _check_claim_dates(facts: Facts, facts_dir: Path, out: Collector) -> None:
     """A claim cannot hold from a time after its source could have been published: its date,
     read at its precision, must start no later than the end of the source's period."""
@@ -354,3 +347,54 @@ def _check_claim_dates(facts: Facts, facts_dir: Path, out: Collector) -> None:
                  refers.dt.strftime("%Y-%m-%d"))
 
 
+
+
+def _check_periods(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """A period's end has a precision, comes no earlier than its start, and no later than its
+    source could have been published."""
+    shown = paths.display(facts_dir / "claims.csv")
+    c = facts.claims
+    has_end = c["refers_to_end"].notna()
+    out.add_rows(shown, c, has_end & c["end_precision"].eq(""), "end_precision",
+                 "end-precision", "the end of a period needs its precision (day, week, month "
+                 "or year)", c["refers_to_end"].dt.strftime("%Y-%m-%d"))
+    out.add_rows(shown, c, ~has_end & c["end_precision"].ne(""), "end_precision",
+                 "end-precision", "a precision of the end is given only with refers_to_end")
+    ends = pd.Series([period_end(e, p or "day") for e, p in
+                      zip(c["refers_to_end"], c["end_precision"], strict=True)], index=c.index,
+                     dtype="datetime64[ns]")
+    out.add_rows(shown, c, (ends < c["refers_to"]).fillna(False).astype(bool), "refers_to_end",
+                 "period-order", "a period cannot end before it starts (refers_to)",
+                 c["refers_to_end"].dt.strftime("%Y-%m-%d"))
+    latest = pd.to_datetime(c["source_id"].map({
+        s: period_end(d, p) for s, d, p in zip(facts.sources["source_id"],
+                                               facts.sources["published"],
+                                               facts.sources["published_precision"],
+                                               strict=True)}), errors="coerce")
+    out.add_rows(shown, c, (c["refers_to_end"] > latest).fillna(False).astype(bool),
+                 "refers_to_end", "date-after-source",
+                 "a period cannot end after its source was published: a figure about a later "
+                 "time is a projection (quantities.csv status and target_date)",
+                 c["refers_to_end"].dt.strftime("%Y-%m-%d"))
+
+
+def _check_status(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """A projection has its target date, a hypothetical its condition, and nothing else does."""
+    shown = paths.display(facts_dir / "quantities.csv")
+    q = facts.quantities
+    status = q["status"]
+    has_target, has_condition = q["target_date"].notna(), q["condition"].ne("")
+    out.add_rows(shown, q, status.eq("projection") & ~has_target, "target_date", "status-fields",
+                 "a projection needs the date it is for (target_date)", status)
+    out.add_rows(shown, q, has_target & ~status.isin(["plan", "projection"]), "target_date",
+                 "status-fields", "a target date belongs to a plan or a projection only",
+                 status.where(status.ne(""), "present"))
+    out.add_rows(shown, q, has_target & q["target_precision"].eq(""), "target_precision",
+                 "status-fields", "a target date needs its precision (day, week, month, year)")
+    out.add_rows(shown, q, ~has_target & q["target_precision"].ne(""), "target_precision",
+                 "status-fields", "a precision of the target is given only with target_date")
+    out.add_rows(shown, q, status.eq("hypothetical") & ~has_condition, "condition",
+                 "status-fields", "a hypothetical figure needs the condition it holds under",
+                 status)
+    out.add_rows(shown, q, has_condition & status.ne("hypothetical"), "condition",
+                 "status-fields", "a condition belongs to a hypothetical figure only")

@@ -29,6 +29,8 @@ LIST_REFERENCES: dict[tuple[str, str], str] = {
     ("claims", "places"): "places",
     ("takeaways", "claims"): "claims",
     ("derived", "inputs"): "claims",
+    ("origins", "actors"): "actors",
+    ("origins", "draws_on"): "origins",
 }
 
 
@@ -53,7 +55,7 @@ def write_descriptor(dataset: Path | str) -> Path:
     descriptor = load_schema()
     if target.is_file():
         own = json.loads(target.read_text(encoding="utf-8"))
-        for key in ("name", "title", "description"):
+        for key in ("name", "title", "description", "sitrep"):
             if key in own:
                 descriptor[key] = own[key]
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -117,14 +119,53 @@ def _read_descriptor(descriptor: Path, root: Path, out: Collector) -> dict | Non
     return copy
 
 
-def read_table(path: Path, schema: dict, out: Collector, *,
+#: A data set's own settings, in the ``sitrep`` block of its datapackage.json, with defaults.
+SETTINGS: dict[str, str] = {"approximate_tolerance": "rounding"}
+_TOLERANCE = re.compile(r"rounding|\d{1,2}(?:\.\d+)?%")
+
+
+def read_settings(facts_dir: Path, out: Collector) -> dict[str, str]:
+    """The data set's settings (``sitrep`` block of its datapackage.json) over the defaults.
+
+    ``approximate_tolerance``: how far a figure qualified 'about', 'estimated' or 'potential'
+    may lie from its number when figures are compared: ``rounding`` (half a unit of the
+    number's last non-zero digit: 'about 10,000' spans 5,000 to 15,000, 'around 11,000' 10,500
+    to 11,500) or a share of the number such as ``10%``.
+    """
+    descriptor = facts_dir / "datapackage.json"
+    settings = dict(SETTINGS)
+    try:
+        own = json.loads(confine.read_bytes(descriptor, facts_dir.parent).decode("utf-8")
+                         ).get("sitrep", {})
+    except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+        return settings  # reported by check_descriptor_copy
+    if not isinstance(own, dict):
+        own = {}
+    for name, value in own.items():
+        if name not in SETTINGS:
+            out.add(paths.display(descriptor), None, f"sitrep.{name}", "setting", value,
+                    f"is not a sitrep setting (known: {', '.join(SETTINGS)})")
+        elif not isinstance(value, str) or not _TOLERANCE.fullmatch(value):
+            out.add(paths.display(descriptor), None, f"sitrep.{name}", "setting", value,
+                    "must be 'rounding' or a percentage below 100 such as '10%'")
+        else:
+            settings[name] = value
+    return settings
+
+
+def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = False,
                root: Path | None = None) -> pd.DataFrame | None:
-    """A table's cells as text (NFC), or None when the file cannot be used (reported).
+    """Read one CSV table as text cells (NFC). A table declared ``optionalTable`` may be absent
+    (it is then empty), and a column declared ``optionalColumn`` (added to the schema after data
+    sets were written) may be absent from the header (its cells are then empty).
 
     The file is read only when it is a regular file inside ``root`` (the data set, by default
     the folder above facts/); its cells are checked for control and bidirectional characters."""
     shown = paths.display(path)
+    expected = [f["name"] for f in schema["fields"]]
     if not confine.exists(path):
+        if optional:
+            return pd.DataFrame({name: pd.Series(dtype=str) for name in expected})
         out.add(shown, None, None, "file-exists", None, "the table is missing")
         return None
     try:
@@ -160,17 +201,22 @@ def read_table(path: Path, schema: dict, out: Collector, *,
                 f"the file is not a well-formed CSV table: {hygiene.terminal(str(error))[:80]}")
         return None
     frame = hygiene.check_cells(shown, frame, out)
-    expected = [f["name"] for f in schema["fields"]]
     for column in frame.columns:
         if column not in expected:
             out.add(shown, 1, str(column), "unknown-column", column,
                     "the header has a column the schema does not declare "
                     f"(declared: {', '.join(expected)})")
+    optional_columns = {f["name"] for f in schema["fields"] if f.get("optionalColumn")}
     for column in expected:
-        if column not in frame.columns:
+        if column in frame.columns:
+            continue
+        if column in optional_columns:
+            frame[column] = ""
+        else:
             out.add(shown, 1, column, "missing-column", None,
                     "the header lacks a column the schema declares")
-    return frame
+    return frame[[c for c in expected if c in frame.columns]
+                 + [c for c in frame.columns if c not in expected]]
 
 
 def check_fields(path: Path, frame: pd.DataFrame, schema: dict, out: Collector) -> pd.DataFrame:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep import paths
+from sitrep.pipeline.render import DEFAULT_FORMATS, FORMATS
 
-FORMATS = ("html", "pdf")
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
 
 
@@ -32,7 +32,7 @@ class Entry:
     name: str
     notebook: Path
     parameters: dict[str, str] = field(default_factory=dict)
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
 
     @property
     def dataset(self) -> Path:
@@ -99,7 +99,7 @@ def load(path: Path = paths.MANIFEST) -> list[Entry]:
         if notebook.parent != paths.NOTEBOOKS.resolve() or not notebook.is_file():
             raise ManifestError(f"{where}: notebook {item['notebook']!r} must be a file in "
                                 "notebooks/")
-        formats = tuple(item.get("formats", defaults.get("formats", FORMATS)))
+        formats = tuple(item.get("formats", defaults.get("formats", DEFAULT_FORMATS)))
         if not formats or set(formats) - set(FORMATS):
             raise ManifestError(f"{where}: formats must be among {FORMATS}")
         fixed = {k: _text(v, where) for k, v in item.get("parameters", {}).items()}

@@ -76,18 +76,33 @@ def _dataset(value: Any) -> str | None:
     return text or None
 
 
-def _as_of(value: Any) -> str | None:
-    text = _text("as_of", value)
-    if not text:
-        return None
-    if not DATE.fullmatch(text):
-        raise ParameterError("as_of", "must be a date written YYYY-MM-DD, e.g. 2024-11-30",
-                             value)
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise ParameterError("as_of", f"is not a real date ({error})", value) from None
-    return text
+def _date(name: str) -> Callable[[Any], str | None]:
+    def parse(value: Any) -> str | None:
+        text = _text(name, value)
+        if not text:
+            return None
+        if not DATE.fullmatch(text):
+            raise ParameterError(name, "must be a date written YYYY-MM-DD, e.g. 2024-11-30",
+                                 value)
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError as error:
+            raise ParameterError(name, f"is not a real date ({error})", value) from None
+        return text
+
+    return parse
+
+
+_as_of = _date("as_of")
+
+
+def _as_of_sources(value: Any) -> str:
+    text = _text("as_of_sources", value)
+    if text not in ("", "certain", "possible"):
+        raise ParameterError("as_of_sources", "must be 'certain' (only sources certainly "
+                             "published by as_of, the default) or 'possible' (also those whose "
+                             "date, at its precision, may fall on or before it)", value)
+    return text or "certain"
 
 
 def _title(value: Any) -> str:
@@ -146,6 +161,8 @@ def _extent(value: Any) -> tuple[float, float, float, float] | None:
 KNOWN: dict[str, Callable[[Any], Any]] = {
     "dataset": _dataset,
     "as_of": _as_of,
+    "as_of_sources": _as_of_sources,
+    "since": _date("since"),
     "title": _title,
     "measures": _ids("measures", "a measure"),
     "min_grade": _min_grade,
@@ -172,6 +189,8 @@ class Parameters:
 
     dataset: str | None = None
     as_of: str | None = None
+    as_of_sources: str = "certain"
+    since: str | None = None
     title: str = ""
     measures: list[str] | None = None
     min_grade: str = ""
@@ -192,7 +211,13 @@ class Parameters:
         facts = load(Path(self.dataset) if self.dataset else paths.DEFAULT_DATASET)
         _known_ids("measures", self.measures, facts.measures["measure_id"])
         _known_ids("actors", self.actors, facts.actors["actor_id"])
-        return facts.until(self.as_of) if self.as_of else facts
+        return self.cut(facts)
+
+    def cut(self, facts: Facts, as_of: str | None = None) -> Facts:
+        """The facts as of ``as_of`` (default: the parameter), by the ``as_of_sources`` rule."""
+        day = as_of or self.as_of
+        return facts.until(day, include_possible=self.as_of_sources == "possible") if day \
+            else facts
 
 
 def _known_ids(name: str, chosen: Sequence[str] | None, available: Sequence[str]) -> None:

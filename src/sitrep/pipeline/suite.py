@@ -28,8 +28,11 @@ from pathlib import Path
 from sitrep import paths
 from sitrep.model.digest import code_digest, dataset_digest
 from sitrep.pipeline import manifest
+from sitrep.pipeline.errors import RenderError
+from sitrep.pipeline.execute import KernelPool
 from sitrep.pipeline.manifest import Entry
-from sitrep.pipeline.render import KernelPool
+from sitrep.pipeline.publish import publish
+from sitrep.pipeline.render import render
 
 RENDER_JSON = "render.json"
 #: Set when the run is interrupted: entries still running publish nothing.
@@ -68,7 +71,7 @@ class PrinterThread:
             raise self._error
 
     def _run(self) -> None:
-        from sitrep.pipeline.render import pdf_printer
+        from sitrep.pipeline.pdf import pdf_printer
 
         try:
             with pdf_printer() as printer:
@@ -175,67 +178,46 @@ def _keep_failed(executed: Path | None, name: str) -> Path | None:
 def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: str,
                  printer: Callable[[str], bytes] | None, progress: Progress,
                  kernels: KernelPool | None = None) -> Outcome:
-    """Execute once, convert to every format, publish outputs and render.json together."""
-    from sitrep.pipeline.render import (
-        RenderError,
-        check_parameters,
-        execute,
-        publish,
-        report_title,
-        to_html,
-    )
-
+    """Render one entry by the one path (:func:`sitrep.pipeline.render.render`), publishing its
+    outputs and its render.json together; a failure becomes the entry's outcome."""
     started = time.perf_counter()
-    out_dir = out_root / entry.name
     paths.STAGING.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"sitrep-{entry.name}-"))
-    try:
-        progress.step(entry, "executing")
-        try:
-            check_parameters(entry.notebook, entry.kernel_parameters())  # before any kernel
-            km = kernels.get() if kernels is not None else None
-            nb = execute(entry.notebook, entry.kernel_parameters(), work, km=km)
-        except RenderError as error:
-            if kernels is not None:
-                kernels.discard()  # whatever the notebook left behind goes with its kernel
-            kept = _keep_failed(error.executed, entry.name)
-            where = f"\nexecuted notebook kept at {paths.display(kept)}" if kept else ""
-            return Outcome(entry, STATUS_FAILED, time.perf_counter() - started,
-                           f"{error}{where}", digest=digest, dataset_digest=dataset_digest)
-        title = report_title(nb) or entry.name
-        files: dict[str, bytes | str] = {}
-        try:
-            progress.step(entry, "html")
-            html = to_html(nb, title)
-            if "html" in entry.formats:
-                files[f"{entry.name}.html"] = html
-            if "pdf" in entry.formats:
-                progress.step(entry, "pdf")
-                assert printer is not None
-                files[f"{entry.name}.pdf"] = printer(html)
-        except Exception as error:  # conversion failed: keep what ran, publish nothing
-            kept = _keep_failed(work / entry.notebook.name, entry.name)
-            return Outcome(entry, STATUS_FAILED, time.perf_counter() - started,
-                           f"converting {entry.name} failed: {type(error).__name__}: {error}"
-                           f"\nexecuted notebook kept at {paths.display(kept) if kept else '-'}",
-                           digest=digest, dataset_digest=dataset_digest)
+    seconds = 0.0
+
+    def record(title: str) -> dict[str, str]:
+        nonlocal seconds
         seconds = time.perf_counter() - started
-        record = {
-            "name": entry.name, "title": title, "notebook": entry.notebook.name,
-            "parameters": entry.parameters, "formats": list(entry.formats),
-            "status": STATUS_RENDERED, "seconds": round(seconds, 2), "digest": digest,
-            "dataset": paths.display(entry.dataset), "dataset_digest": dataset_digest,
-            "rendered_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
-        files[RENDER_JSON] = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
         if STOP.is_set():
-            return Outcome(entry, STATUS_FAILED, seconds, "interrupted before publishing")
-        progress.step(entry, "publishing")
-        written = publish(files, out_dir, staging=paths.STAGING)
-        return Outcome(entry, STATUS_RENDERED, seconds, "", written[:-1], digest,
-                       dataset_digest)
+            raise RenderError("interrupted before publishing")
+        return {RENDER_JSON: _render_json(entry, title, seconds, digest, dataset_digest)}
+
+    try:
+        written = render(entry.notebook, entry.kernel_parameters(), out_root / entry.name,
+                         name=entry.name, formats=entry.formats, workdir=work, printer=printer,
+                         kernels=kernels, staging=paths.STAGING,
+                         step=lambda text: progress.step(entry, text), extra=record)
+    except RenderError as error:
+        kept = _keep_failed(error.executed, entry.name)
+        where = f"\nexecuted notebook kept at {paths.display(kept)}" if kept else ""
+        return Outcome(entry, STATUS_FAILED, time.perf_counter() - started, f"{error}{where}",
+                       digest=digest, dataset_digest=dataset_digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return Outcome(entry, STATUS_RENDERED, seconds, "", written[:-1], digest, dataset_digest)
+
+
+def _render_json(entry: Entry, title: str, seconds: float, digest: str,
+                 dataset_digest: str) -> str:
+    """What the index and the next run read about a published report."""
+    record = {
+        "name": entry.name, "title": title, "notebook": entry.notebook.name,
+        "parameters": entry.parameters, "formats": list(entry.formats),
+        "status": STATUS_RENDERED, "seconds": round(seconds, 2), "digest": digest,
+        "dataset": paths.display(entry.dataset), "dataset_digest": dataset_digest,
+        "rendered_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return json.dumps(record, indent=1, ensure_ascii=False) + "\n"
 
 
 # -- the suite -----------------------------------------------------------------------------------
@@ -291,13 +273,12 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
         kernels = KernelPool(paths.NOTEBOOKS) if reuse_kernels else None
         with _printer(needs_pdf) as printer, _closing(kernels), \
                 concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {
-                pool.submit(render_entry, entry, out_root, digest=digest,
-                            dataset_digest=digests[entry.dataset], printer=printer,
-                            progress=progress, kernels=kernels): entry
-                for entry, digest in todo
-            }
-            try:
+            futures: dict[concurrent.futures.Future, Entry] = {}
+            try:  # an interrupt while entries are still being handed out stops them too
+                for entry, digest in todo:
+                    futures[pool.submit(render_entry, entry, out_root, digest=digest,
+                                        dataset_digest=digests[entry.dataset], printer=printer,
+                                        progress=progress, kernels=kernels)] = entry
                 for future in concurrent.futures.as_completed(futures):
                     entry = futures[future]
                     try:
@@ -331,8 +312,6 @@ def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
     """``reports/index.html``: every report with its parameters, formats, time, status and data
     set checksum, read from each report's render.json (escaped by the template)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    from sitrep.pipeline.render import publish
 
     rows = []
     for outcome in outcomes:

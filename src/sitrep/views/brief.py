@@ -17,12 +17,36 @@ def default_title(facts: Facts) -> str:
 def subtitle(facts: Facts, as_of: str | None, min_grade: str = "") -> str:
     """What the reader is looking at: sources, claims, the cut-off and any grade filter."""
     n_sources, n_claims = len(facts.sources), len(facts.claims)
-    cut = f"Reporting up to {as_of}" if as_of else "All reporting in the data set"
+    record = facts.cut
+    if as_of and record is not None and record.include_possible:
+        cut = (f"Reporting up to {as_of}, sources possibly published by then included")
+    elif as_of:
+        cut = f"Reporting certainly published by {as_of}"
+    else:
+        cut = "All reporting in the data set"
     graded = (f" Figures shown only where graded {min_grade} or better; ungraded ones are "
               "left out." if min_grade else "")
+    left = f" {record.summary()}" if as_of and record is not None and record.summary() else ""
     return (f"{cut}: {n_claims} claims from {n_sources} source"
-            f"{'s' if n_sources != 1 else ''}.{graded} Every figure is tagged with its claim "
-            "id; hedges are kept as the source wrote them.")
+            f"{'s' if n_sources != 1 else ''}.{left}{graded} Every figure is tagged with its "
+            "claim id; hedges are kept as the source wrote them.")
+
+
+def cut_table(facts: Facts) -> pd.DataFrame:
+    """What the ``as_of`` cut left out, and why: sources, later claims and key takeaways."""
+    record = facts.cut
+    rows: list[tuple[str, str, str]] = []
+    if record is not None:
+        rows += [(f"source {r.source_id}", r.published, r.reason)
+                 for r in record.sources_left_out.itertuples(index=False)]
+        rows += [(f"source {r.source_id}", r.published,
+                  "kept, although possibly published after the cut-off")
+                 for r in record.sources_possible.itertuples(index=False)]
+        rows += [(f"claim {c}", "", "refers to a time after the cut-off")
+                 for c in record.claims_later]
+        rows += [(f"takeaway {t}: {text}", "", f"rests on {claims}, cut")
+                 for t, text, claims in record.takeaways_left_out]
+    return pd.DataFrame(rows, columns=["Left out", "Published", "Why"])
 
 
 def takeaways(facts: Facts) -> list[tuple[str, str]]:
@@ -116,3 +140,10 @@ def coverage_table(facts: Facts, width: int = 90) -> pd.DataFrame:
 def _sentence(facts: Facts, source_id: str, number: int) -> str:
     text = facts.sentences_of.get(source_id, [])
     return text[number - 1] if 0 < number <= len(text) else ""
+
+
+def cut_note(facts: Facts) -> str:
+    """What to say when the cut left nothing out (or there is no cut)."""
+    if facts.cut is None:
+        return "No cut-off: every source of the data set is in."
+    return "The cut-off leaves nothing out."

@@ -1,0 +1,213 @@
+"""Where information originates, apart from who asserts it and who relays it.
+
+A claim's *origin* is the first-hand place its information comes from: a government's statement,
+officials speaking to one newspaper, an outlet's own reporting, a leaked document (``origins.csv``,
+linked from ``claims.origin`` with a basis: stated in the text, or the analyst's inference with a
+rationale). A source may republish another (``sources.republishes``): a wire story run by an
+aggregator carries the wire's origins. Where a claim records no origin, sitrep infers one and
+says so: the claimants speaking to the first relay in the chain (officials to The New York
+Times), or, with no relay, the claimants' own statement in the source at the root of its
+republishing chain. An origin that draws on another (``origins.draws_on``) is not independent of
+it: :func:`origin_of_claims` gives each claim the *root* it counts under, so that sources sharing
+an origin count once.
+
+The rules checked here: no relay equal to a claimant, no outlet relaying its own claim, no relay
+listed twice in a chain, no source republishing itself through a cycle, no origin drawing on
+itself through a cycle, a basis with every origin and a rationale with every inferred one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sitrep import paths
+from sitrep.model.facts import Facts
+from sitrep.model.problems import Collector, records, row_number
+
+COLUMNS = ["claim_id", "origin", "origin_label", "origin_kind", "origin_basis", "independent",
+           "party", "sector", "side"]
+
+#: The sector an actor's kind implies when the analyst leaves ``sector`` empty.
+SECTOR_OF_KIND = {"state": "government", "state_forces": "government",
+                  "external_forces": "government", "officials": "government",
+                  "intelligence": "government", "news_outlet": "press",
+                  "organisation": "independent"}
+
+PARTY_WORDS = {"party": "party to the conflict", "third_party": "third party"}
+
+
+def _cycle(edges: dict[str, list[str]], start: str) -> list[str]:
+    """The cycle reached from ``start`` following ``edges`` (empty when there is none)."""
+    path: list[str] = []
+    seen: dict[str, int] = {}
+    stack = [(start, iter(edges.get(start, ())))]
+    seen[start] = 0
+    path.append(start)
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            path.pop()
+            seen.pop(node, None)
+            continue
+        if child in seen:
+            return [*path[seen[child]:], child]
+        seen[child] = len(path)
+        path.append(child)
+        stack.append((child, iter(edges.get(child, ()))))
+    return []
+
+
+def check(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """The rules of relays, republishing and origins (see the module's docstring)."""
+    _check_relays(facts, facts_dir, out)
+    _check_cycles(facts, facts_dir, out)
+    _check_origin_basis(facts, facts_dir, out)
+
+
+def _check_relays(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    shown = paths.display(facts_dir / "claims.csv")
+    outlets = dict(zip(facts.sources["source_id"], facts.sources["outlet_id"], strict=True))
+    for index, claim in records(facts.claims[["claim_id", "source_id", "claimants", "relays"]]):
+        relays, row = claim["relays"], row_number(index)
+        for relay in dict.fromkeys(r for r in relays if r in claim["claimants"]):
+            out.add(shown, row, "relays", "relay-is-claimant", relay,
+                    "a relay passes on what someone else said: it cannot also be the claimant "
+                    "(an outlet's own reporting has the outlet as claimant and no relay)")
+        outlet = outlets.get(claim["source_id"])
+        if outlet in relays and outlet not in claim["claimants"]:
+            out.add(shown, row, "relays", "relay-is-outlet", outlet,
+                    "relays are the intermediaries between the claimant and the source: the "
+                    "source's own outlet is not one of them")
+        repeated = [r for i, r in enumerate(relays) if r in relays[:i]]
+        if repeated:
+            out.add(shown, row, "relays", "relay-cycle", ";".join(relays),
+                    f"{repeated[0]} appears twice in the chain of relays: a chain runs from the "
+                    "claimant to the source without coming back")
+
+
+def _check_cycles(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    for table, key, column, rule, what in (
+            ("sources", "source_id", "republishes", "republish-cycle",
+             "a source cannot republish itself, directly or through the sources it republishes"),
+            ("origins", "origin_id", "draws_on", "origin-cycle",
+             "an origin cannot draw on itself, directly or through the origins it draws on")):
+        frame = facts.tables[table]
+        edges = {k: ([v] if isinstance(v, str) and v else list(v) if isinstance(v, tuple)
+                     else []) for k, v in zip(frame[key], frame[column], strict=True)}
+        shown = paths.display(facts_dir / f"{table}.csv")
+        for index, row in records(frame[[key, column]]):
+            cycle = _cycle(edges, row[key])
+            if cycle and cycle[0] == row[key]:
+                out.add(shown, row_number(index), column, rule, " -> ".join(cycle), what)
+
+
+def _check_origin_basis(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    shown = paths.display(facts_dir / "claims.csv")
+    c = facts.claims
+    has = c["origin"].ne("")
+    out.add_rows(shown, c, has & c["origin_basis"].eq(""), "origin_basis", "origin-basis",
+                 "an origin needs its basis: stated (the text says so) or inferred (the "
+                 "analyst's reading)", c["origin"])
+    out.add_rows(shown, c, ~has & c["origin_basis"].ne(""), "origin_basis", "origin-basis",
+                 "a basis is given only with an origin")
+    out.add_rows(shown, c, has & c["origin_basis"].eq("inferred") & c["origin_rationale"].eq(""),
+                 "origin_rationale", "origin-basis",
+                 "an inferred origin needs the analyst's rationale", c["origin"])
+
+
+def _root_source(republishes: dict[str, str], source_id: str) -> str:
+    seen = {source_id}
+    while republishes.get(source_id) and republishes[source_id] not in seen:
+        source_id = republishes[source_id]
+        seen.add(source_id)
+    return source_id
+
+
+def _root_origin(draws_on: dict[str, tuple[str, ...]], origin_id: str) -> str:
+    """The first origin reached by following ``draws_on`` (sorted, so the choice is stable)."""
+    seen = {origin_id}
+    while draws_on.get(origin_id):
+        nxt = sorted(draws_on[origin_id])[0]
+        if nxt in seen:
+            break
+        origin_id = nxt
+        seen.add(nxt)
+    return origin_id
+
+
+def origin_of_claims(facts: Facts) -> pd.DataFrame:
+    """Per claim: its origin (recorded or inferred), the independent root it counts under, and
+    the claimant's side. Computed once per Facts object."""
+    if "origins" not in facts.derived_cache:
+        facts.derived_cache["origins"] = _origin_of_claims(facts)
+    return facts.derived_cache["origins"].copy()
+
+
+def _origin_of_claims(facts: Facts) -> pd.DataFrame:
+    names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
+    o = facts.origins
+    labels = dict(zip(o["origin_id"], o["label"], strict=True))
+    kinds = dict(zip(o["origin_id"], o["kind"], strict=True))
+    draws = dict(zip(o["origin_id"], o["draws_on"], strict=True))
+    republishes = dict(zip(facts.sources["source_id"], facts.sources["republishes"],
+                           strict=True))
+    sides = _sides(facts)
+    rows = []
+    for claim in facts.claims.itertuples(index=False):
+        who = " and ".join(names.get(a, a) for a in claim.claimants)
+        if claim.origin:
+            origin, label, kind = claim.origin, labels.get(claim.origin, claim.origin), \
+                kinds.get(claim.origin, "")
+            basis = claim.origin_basis
+            root = _root_origin(draws, origin)
+        elif claim.relays:
+            first = claim.relays[0]
+            origin = f"~{'+'.join(claim.claimants)}@{first}"
+            label, kind = f"{who} to {names.get(first, first)}", "inferred"
+            basis, root = "inferred by sitrep: claimants to the first relay", origin
+        else:
+            source = _root_source(republishes, claim.source_id)
+            origin = f"~{'+'.join(claim.claimants)}@{source}"
+            label, kind = f"{who}, in {source}", "inferred"
+            basis, root = "inferred by sitrep: the claimants' own statement", origin
+        party, sector = sides.get(claim.claimants, ("", ""))
+        side = "; ".join(x for x in (PARTY_WORDS.get(party, ""), sector) if x) or "not stated"
+        rows.append((claim.claim_id, origin, label, kind, basis, root, party, sector, side))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _sides(facts: Facts) -> dict[tuple[str, ...], tuple[str, str]]:
+    """The party and sector of each group of claimants (all alike, or 'mixed')."""
+    a = facts.actors.set_index("actor_id")
+    party = a["party"].to_dict()
+    sector = a["sector"].where(a["sector"].ne(""), a["kind"].map(SECTOR_OF_KIND).fillna(""))
+    sector = sector.to_dict()
+    out: dict[tuple[str, ...], tuple[str, str]] = {}
+    for claimants in set(facts.claims["claimants"]):
+        parties = {party.get(c, "") for c in claimants}
+        sectors = {sector.get(c, "") for c in claimants}
+        out[claimants] = (parties.pop() if len(parties) == 1 else "mixed",
+                          sectors.pop() if len(sectors) == 1 else "mixed")
+    return out
+
+
+def origins_table(facts: Facts, claim_ids: list[str] | None = None) -> pd.DataFrame:
+    """Each origin behind the claims shown: who it comes from, its kind, the claims resting on it
+    and the independent origin it counts under."""
+    found = origin_of_claims(facts)
+    if claim_ids is not None:
+        found = found[found["claim_id"].isin(claim_ids)]
+    grouped = found.groupby(["origin", "origin_label", "origin_kind", "independent"],
+                            sort=False)["claim_id"].agg(lambda ids: ", ".join(ids))
+    table = grouped.reset_index()
+    return pd.DataFrame({
+        "Origin": table["origin_label"],
+        "Kind": table["origin_kind"].str.replace("_", " "),
+        "Counts as": ["its own origin" if o == i else f"one with {i}"
+                      for o, i in zip(table["origin"], table["independent"], strict=True)],
+        "Claims": table["claim_id"],
+    })

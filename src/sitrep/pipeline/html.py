@@ -1,0 +1,225 @@
+"""Convert an executed notebook to one self-contained HTML page, sanitised and print-ready.
+
+nbconvert with sitrep's ``sitrep_html`` template: no code, no prompts, no cells tagged
+``injected-parameters`` or ``remove-cell``; images embedded; nothing loaded from the network (no
+MathJax, require.js, Mermaid or widget scripts). Markdown and HTML outputs pass through
+:func:`clean_html`; table cells are prepared for print by :func:`tune_tables`. nbconvert is
+imported lazily.
+"""
+
+from __future__ import annotations
+
+import copy
+import html as html_lib
+import re
+from typing import TYPE_CHECKING, Any
+
+from sitrep import paths
+
+if TYPE_CHECKING:
+    import nbformat
+
+__all__ = ["clean_html", "report_title", "to_html", "tune_tables"]
+
+#: Where the ``sitrep_html`` nbconvert template lives.
+TEMPLATES_DIR = paths.TEMPLATES
+HTML_TEMPLATE = "sitrep_html"
+
+#: Cell tags whose cells never reach a report. ``injected-parameters`` is papermill's.
+REMOVE_CELL_TAGS = frozenset({"injected-parameters", "remove-cell"})
+
+# fmt: off
+_SAFE_TAGS = frozenset(
+    {
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code",
+        "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
+        "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
+        "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
+        "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    }
+)
+# fmt: on
+_GLOBAL_ATTRS = frozenset({"class", "id", "title", "lang", "dir", "style"})
+_TAG_ATTRS = {
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "type"},
+    "table": {"border"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+}
+_DROP_WITH_CONTENT_RE = re.compile(
+    r"<(script|style|template|noscript)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    if name in _GLOBAL_ATTRS or name in _TAG_ATTRS.get(tag, ()):
+        v = value.strip().lower()
+        if tag == "img" and name == "src":
+            return v.startswith("data:image/")  # an <img> must never fetch from the network
+        if name == "href":
+            return not v.startswith("data:")
+        return True
+    return False
+
+
+def clean_html(html: str | bytes) -> str:
+    """Sanitise HTML from markdown cells and outputs, keeping what a report needs.
+
+    Replaces nbconvert's ``clean_html`` filter, which escapes headings, paragraphs and
+    ``thead``/``th`` (bleach's short default list) and prints a DataFrame's ``<style>`` block as
+    text. Kept: headings, paragraphs, lists, tables, inline markup, links (http/https/mailto/#),
+    ``data:image`` images and sanitised inline styles. Removed with their content: ``script``,
+    ``style``, ``template``, ``noscript``. Any other tag is escaped, so it shows as text.
+    """
+    import bleach
+    from bleach.css_sanitizer import CSSSanitizer
+
+    text = html.decode() if isinstance(html, bytes) else str(html)
+    text = _DROP_WITH_CONTENT_RE.sub("", text)
+    return bleach.clean(
+        text,
+        tags=_SAFE_TAGS,
+        attributes=_allow_attribute,
+        protocols={"http", "https", "mailto", "data"},
+        css_sanitizer=CSSSanitizer(),
+        strip=False,
+        strip_comments=True,
+    )
+
+
+_RAW_BLOCK_RE = re.compile(r"(<(script|style)\b[^>]*>.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_TABLE_CELL_RE = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"(<[^>]*>)")
+_NUMBER_RE = re.compile(
+    r"^[(+\-\u2212\u2013~\u2248<>\u2264\u2265$\u20ac\u00a3]*\s?\d[\d.,\u00a0\u202f ]*"
+    r"(?:%|k|m|bn|mn)?\)?$",
+    re.IGNORECASE,
+)
+_SOFT_BREAK_TOKEN = 12  # characters; longer tokens may break after / . - _ ? & = etc.
+_LONG_TOKEN = 20  # characters; longer tokens also get a break opportunity every 12 characters
+_BREAK_AFTER = frozenset("/.-_?&=:;,|+")
+_MAX_RUN = 12
+
+
+_FIGURE_TOKEN_RE = re.compile(r"[\d.,]+(?:[\u2013\u2212-][\d.,]+)*")
+
+
+def _breakable(token: str) -> str:
+    """Escape ``token``, adding ``<wbr>`` break opportunities if it is long (URLs, ids).
+
+    A figure such as '15,000–20,000' breaks only after its dash, never inside a number.
+    """
+    if len(token) <= _SOFT_BREAK_TOKEN:
+        return html_lib.escape(token, quote=False)
+    if _FIGURE_TOKEN_RE.fullmatch(token):
+        return re.sub("([\u2013\u2212-])", "\\1<wbr>", html_lib.escape(token, quote=False))
+    forced = len(token) > _LONG_TOKEN
+    out: list[str] = []
+    run = 0
+    for char in token[:-1]:
+        out.append(html_lib.escape(char, quote=False))
+        run += 1
+        if char in _BREAK_AFTER or (forced and run >= _MAX_RUN):
+            out.append("<wbr>")
+            run = 0
+    out.append(html_lib.escape(token[-1], quote=False))
+    return "".join(out)
+
+
+def _tune_cell(match: re.Match[str]) -> str:
+    tag, attrs, inner = match.group(1), match.group(2), match.group(3)
+    parts = _TAG_RE.split(inner)
+    for i in range(0, len(parts), 2):  # even items are text, odd items are tags
+        parts[i] = re.sub(r"\S+", lambda m: _breakable(m.group()), html_lib.unescape(parts[i]))
+    text = html_lib.unescape(_TAG_RE.sub("", inner)).strip()
+    if text and _NUMBER_RE.match(text):
+        if re.search(r'\bclass="', attrs):
+            attrs = re.sub(r'\bclass="', 'class="sitrep-num ', attrs, count=1)
+        else:
+            attrs += ' class="sitrep-num"'
+    return f"<{tag}{attrs}>{''.join(parts)}</{tag}>"
+
+
+def tune_tables(html: str) -> str:
+    """Make table cells print well: break long tokens, mark numeric cells.
+
+    ``overflow-wrap: anywhere`` on table cells lets the browser squeeze every column down to one
+    character ("50,00|0"); ``break-word`` lets one long URL push the table off the page. So the
+    cells keep ``break-word`` and tokens get ``<wbr>`` break opportunities: after
+    ``/ . - _ ? & =`` etc. in tokens over 12 characters, and also every 12 characters in tokens
+    over 20. Cells whose text is a number
+    get class ``sitrep-num`` (right-aligned, tabular figures). ``<script>``/``<style>`` blocks
+    are left alone.
+    """
+    pieces = _RAW_BLOCK_RE.split(html)
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        out.append(_TABLE_CELL_RE.sub(_tune_cell, pieces[i]))
+        if i + 1 < len(pieces):
+            out.append(pieces[i + 1])  # the raw block, untouched
+        i += 3  # split() yields text, whole block, tag name, text, ...
+    return "".join(out)
+
+
+def _html_exporter(sanitize: bool) -> Any:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
+    config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
+    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
+    return HTMLExporter(
+        config=config,
+        template_name=HTML_TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        sanitize_html=sanitize,
+        filters={"clean_html": clean_html},
+        # not used by the sitrep_html template; empty so that no fallback can load them
+        mathjax_url="",
+        require_js_url="",
+    )
+
+
+def to_html(nb: nbformat.NotebookNode, title: str, *, sanitize: bool = True) -> str:
+    """Convert an executed notebook to one self-contained HTML page.
+
+    No code input and no prompts are shown; cells tagged ``injected-parameters`` or
+    ``remove-cell`` are dropped (``remove-input`` / ``remove-output`` hide one side of a cell).
+    Images are embedded as ``data:`` URIs and nothing is loaded from the network. The page
+    carries sitrep's stylesheet for screen and A4 print, and table cells are prepared for
+    print by :func:`tune_tables`.
+
+    Args:
+        nb: the executed notebook; it is not modified.
+        title: the page's ``<title>``.
+        sanitize: pass markdown and HTML outputs through :func:`clean_html` (scripts, style
+            blocks and unknown tags removed or escaped). Keep it on for anything that shows
+            text from sources; JavaScript outputs (widgets, plotly) render only without it.
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    resources = {"metadata": {"name": title}}
+    body, _ = _html_exporter(sanitize).from_notebook_node(nb, resources=resources)
+    return tune_tables(body)
+
+
+def report_title(nb: nbformat.NotebookNode) -> str | None:
+    """The title a notebook declares in an output's metadata (``sitrep.views.display.title``)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            declared = output.get("metadata", {}).get("sitrep", {}).get("title")
+            if isinstance(declared, str) and declared:
+                return declared
+    return None

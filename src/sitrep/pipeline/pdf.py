@@ -1,0 +1,200 @@
+"""Print HTML to A4 PDF with Playwright driving a system Chromium.
+
+One browser is kept open for many pages (:func:`pdf_printer`); each page is printed in a fresh
+context with JavaScript off and every request that is not ``data:``/``about:`` aborted and
+counted. Playwright is imported lazily.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sitrep.pipeline.errors import RenderError, strip_ansi
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Route
+
+__all__ = ["CHROMIUM_ARGS", "PdfPrinter", "chromium_path", "pdf_printer", "to_pdf"]
+
+log = logging.getLogger(__name__)
+
+#: Flags for a headless Chromium that must not phone home while printing.
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+#: A4 page margins for the PDF (the stylesheet's ``@page`` rule says the same).
+PDF_MARGIN = {"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
+
+_FOOTER_TEMPLATE = (
+    '<div style="width:100%;text-align:center;font-size:8px;color:#555;'
+    "font-family:'Noto Sans','DejaVu Sans',sans-serif;\">"
+    'page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+)
+
+#: Width of the A4 printable area in CSS px (210 mm - 2 x 15 mm, at 96 px per inch).
+_PRINTABLE_WIDTH_PX = 680
+
+#: Shrinks (CSS zoom) every top-level table wider than its container, so no column is cut
+#: off at the page edge; returns the zoom factors used. Runs from Playwright even though the
+#: page's own scripts are disabled.
+_FIT_TABLES_JS = """() => {
+  const zooms = [];
+  for (const table of document.querySelectorAll("table")) {
+    if (table.parentElement === null || table.parentElement.closest("table")) continue;
+    const available = table.parentElement.clientWidth;
+    const needed = table.getBoundingClientRect().width;
+    if (available > 0 && needed > available + 0.5) {
+      const zoom = Math.floor((available / needed) * 1000) / 1000;
+      table.style.zoom = String(zoom);
+      zooms.push(zoom);
+    }
+  }
+  return zooms;
+}"""
+
+
+def chromium_path() -> str:
+    """Path of the Chromium that prints PDFs.
+
+    ``$SITREP_CHROMIUM`` wins (a path or a command name); otherwise ``chromium`` or
+    ``chromium-browser`` on ``PATH``, then ``/usr/bin/chromium``.
+
+    Raises:
+        RenderError: no usable executable, with the hint to install one.
+    """
+    hint = (
+        "install Debian's Chromium with `apt-get install chromium`, "
+        "or set SITREP_CHROMIUM to a Chromium/Chrome executable"
+    )
+    env = os.environ.get("SITREP_CHROMIUM", "").strip()
+    if env:
+        found = shutil.which(env)
+        if found is None:
+            raise RenderError(f"SITREP_CHROMIUM={env!r} is not an executable file; {hint}")
+        return found
+    for candidate in ("chromium", "chromium-browser", "/usr/bin/chromium"):
+        found = shutil.which(candidate)
+        if found is not None:
+            return found
+    raise RenderError(f"no Chromium found to print PDFs; {hint}")
+
+
+class PdfPrinter:
+    """Prints HTML to A4 PDF in a Chromium browser kept open by :func:`pdf_printer`.
+
+    Call it with an HTML string to get PDF bytes. Each call uses a fresh browser context with
+    the page's JavaScript off and every network request aborted; ``blocked`` lists the URLs
+    aborted over the printer's life (an offline-clean report leaves it empty). A table wider
+    than the page is shrunk to fit rather than cut at the page edge; ``shrunk`` lists the zoom
+    factors applied.
+    """
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.blocked: list[str] = []
+        self.shrunk: list[float] = []
+
+    def _route(self, route: Route) -> None:
+        url = route.request.url
+        if url.startswith(("data:", "about:")):
+            route.continue_()
+            return
+        self.blocked.append(url)
+        log.warning("blocked a network request while printing a PDF: %s", url)
+        route.abort("blockedbyclient")
+
+    def __call__(self, html: str) -> bytes:
+        """Print ``html`` to PDF bytes (A4, backgrounds, 'page X of Y' footer)."""
+        context = self.browser.new_context(
+            java_script_enabled=False,
+            viewport={"width": _PRINTABLE_WIDTH_PX, "height": 1000},
+        )
+        try:
+            page = context.new_page()
+            page.route("**/*", self._route)
+            page.emulate_media(media="print")
+            page.set_content(html, wait_until="load")
+            zooms = page.evaluate(_FIT_TABLES_JS)
+            self.shrunk.extend(zooms)
+            for zoom in zooms:
+                level = logging.WARNING if zoom < 0.6 else logging.INFO
+                log.log(level, "a table wider than the page was printed at %d%% size", zoom * 100)
+            return page.pdf(
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=_FOOTER_TEMPLATE,
+                margin=PDF_MARGIN,
+            )
+        finally:
+            context.close()
+
+
+@contextlib.contextmanager
+def pdf_printer(*, browser: Browser | None = None) -> Iterator[PdfPrinter]:
+    """Yield a :class:`PdfPrinter` that keeps one Chromium open for several PDFs.
+
+    With ``browser`` (an open Playwright browser) that browser is used and left open; otherwise
+    the Chromium from :func:`chromium_path` is launched and closed on exit. Uses Playwright's
+    sync API, so it must not be entered inside a running asyncio loop (:func:`to_pdf` handles
+    that case).
+
+    Raises:
+        RenderError: Chromium could not be found or started.
+    """
+    if browser is not None:
+        yield PdfPrinter(browser)
+        return
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(
+                executable_path=executable, args=list(CHROMIUM_ARGS)
+            )
+        except PlaywrightError as exc:
+            raise RenderError(
+                f"could not start Chromium at {executable}: {strip_ansi(str(exc))}"
+            ) from exc
+        try:
+            yield PdfPrinter(launched)
+        finally:
+            launched.close()
+
+
+def _event_loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def to_pdf(html: str, *, browser: Browser | None = None) -> bytes:
+    """Print ``html`` to A4 PDF bytes with Chromium (see :class:`PdfPrinter`).
+
+    Launches a browser for this one page unless ``browser`` is given; for several PDFs use
+    :func:`pdf_printer`. Called inside a running asyncio loop (e.g. from Jupyter) without a
+    browser, it prints in a worker thread.
+    """
+    if browser is None and _event_loop_running():
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(to_pdf, html).result()
+    with pdf_printer(browser=browser) as printer:
+        return printer(html)
