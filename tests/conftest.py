@@ -156,6 +156,14 @@ def clean_dataset(broken_dataset: Callable[..., Path]) -> Path:
     return broken_dataset(None)
 
 
+def published(out: Path, name: str) -> Path:
+    """The folder a report was published to: ``out/NAME``, or for an ad-hoc render (one with
+    ``-p`` parameters of its own) the one ``out/NAME.adhoc-*`` folder."""
+    adhoc = sorted(Path(out).glob(f"{name}.adhoc-*"))
+    assert len(adhoc) <= 1, adhoc
+    return adhoc[0] if adhoc else Path(out) / name
+
+
 def render_report(out: Path, name: str, *args: str, timeout: int = 300):
     """``sitrep render NAME --out OUT ARGS...`` as a real process (what a user runs)."""
     import subprocess

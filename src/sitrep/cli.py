@@ -6,8 +6,12 @@ Exit codes: 0 clean, 1 a report failed to render, 2 bad data or bad usage.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,13 +55,20 @@ def _parse_parameter(text: str) -> tuple[str, str]:
     if not sep or not name.isidentifier():
         raise argparse.ArgumentTypeError(
             f"a parameter is NAME=VALUE with NAME an identifier: {text!r}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:  # bytes the locale could not decode (surrogateescape)
+        byte = ord(value[error.start]) - 0xDC00
+        raise argparse.ArgumentTypeError(
+            f"parameter {name!r}: the value must be UTF-8 text (byte 0x{byte:02x} at "
+            f"position {error.start} is not)") from None
     return name, value
 
 
 def _render(args: argparse.Namespace) -> int:
     import fnmatch
 
-    from sitrep.pipeline import manifest, suite
+    from sitrep.pipeline import adhoc, manifest, suite
     from sitrep.pipeline.render import FORMATS
 
     try:
@@ -81,23 +92,23 @@ def _render(args: argparse.Namespace) -> int:
         print(f"error: --format takes {', '.join(FORMATS)}, comma-separated",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    extra = dict(args.parameter or [])
-    if extra.get("dataset"):
-        # Relative to where the command runs, as a user typing it means it.
-        extra["dataset"] = str(Path(extra["dataset"]).resolve())
-    entries = [manifest.Entry(e.name, e.notebook, {**e.parameters, **extra},
+    entries = [manifest.Entry(e.name, e.notebook, e.parameters,
                               tuple(f for f in e.formats if f in formats) or formats)
                for e in entries]
+    try:
+        entries = adhoc.apply(entries, dict(args.parameter or []), say=say)
+    except manifest.ManifestError as error:
+        say(f"error: {error}", error=True)
+        return EXIT_BAD_INPUT
     outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force)
     for outcome in outcomes:
-        if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA):
-            print(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}",
-                  file=sys.stderr)
-    print(suite.summary(outcomes))
+        if outcome.status in (suite.STATUS_FAILED, *suite.REFUSED):
+            say(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}", error=True)
+    say(suite.summary(outcomes))
     if all(o.status == suite.STATUS_UNCHANGED for o in outcomes):
-        print("nothing changed: every report is up to date (use --force to render again)")
-    print(f"index: {paths.display(Path(args.out) / 'index.html')}")
-    if any(o.status == suite.STATUS_BAD_DATA for o in outcomes):
+        say("nothing changed: every report is up to date (use --force to render again)")
+    say(f"index: {paths.display(Path(args.out) / 'index.html')}")
+    if any(o.status in suite.REFUSED for o in outcomes):
         return EXIT_BAD_INPUT
     if any(o.status == suite.STATUS_FAILED for o in outcomes):
         return EXIT_RENDER_FAILED
@@ -168,16 +179,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Seconds an interrupted run may take to stop before the process ends regardless.
+STOP_WITHIN = 1.5
+_interrupted = threading.Event()
+_said = threading.Lock()
+
+
 def _stop_on_terminate() -> None:
     """SIGTERM (a CI cancel, a kill) stops a run like Ctrl-C: cleanly, publishing nothing
     half-done. SIGINT is handled too unless the parent chose to ignore it."""
 
     def stop(signum: int, frame: object) -> None:
+        if not _interrupted.is_set():
+            _interrupted.set()
+            threading.Thread(target=_deadline, daemon=True, name="sitrep-deadline").start()
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
     signal.signal(signal.SIGTERM, stop)
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, stop)
+
+
+def _say_interrupted() -> None:
+    """Print the one line an interrupted run prints, then nothing else: threads still winding
+    down (a kernel, the browser's driver) write nowhere."""
+    if _said.acquire(blocking=False):
+        say("interrupted", error=True)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        quiet = open(os.devnull, "w")  # noqa: SIM115 - stays open until the process ends
+        sys.stdout = sys.stderr = quiet
+        threading.excepthook = lambda _args: None
+        logging.disable(logging.CRITICAL)
+
+
+def _deadline() -> None:
+    """Whatever is still running STOP_WITHIN seconds after an interrupt, the process ends."""
+    time.sleep(STOP_WITHIN)
+    _say_interrupted()
+    os._exit(130)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -187,8 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        # Kernels are shut down by now; threads still winding down are not waited for (the
+        # browser's driver ends with this process and closes Chromium).
+        _say_interrupted()
+        os._exit(130)
     except Exception as error:  # an analyst sees one line; --debug shows the traceback
         if args.debug:
             raise

@@ -20,6 +20,8 @@ import contextlib
 import keyword
 import math
 import os
+import shutil
+import tempfile
 import textwrap
 import threading
 from collections.abc import Mapping
@@ -193,6 +195,28 @@ def _with_reset_cell(notebook: Path, workdir: Path) -> Path:
     return copy_path
 
 
+def ipc_kernel_manager() -> Any:
+    """A kernel manager whose kernel talks over Unix sockets in a private folder (0700): no
+    TCP port that another local user could reach, and so no warning about unencrypted TCP in
+    every render. :func:`close_kernel` shuts it down and removes the folder."""
+    from jupyter_client.manager import KernelManager
+
+    folder = tempfile.mkdtemp(prefix="sitrep-kernel-")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "k"))
+    km.sitrep_socket_folder = folder
+    return km
+
+
+def close_kernel(km: Any) -> None:
+    """Shut a kernel down at once and remove its socket folder."""
+    with contextlib.suppress(Exception):
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    folder = getattr(km, "sitrep_socket_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class KernelPool:
     """Warm kernels kept across notebooks: one per worker thread, started once, reused.
 
@@ -209,13 +233,11 @@ class KernelPool:
 
     def get(self) -> Any:
         """This thread's kernel manager, started (or restarted) as needed."""
-        from jupyter_client.manager import KernelManager
-
         km = getattr(self._local, "km", None)
         if km is None or not km.is_alive():
             if km is not None:
                 self.discard()
-            km = KernelManager(kernel_name="python3")
+            km = ipc_kernel_manager()
             km.start_kernel(cwd=str(self.cwd))
             self._local.km = km
             with self._lock:
@@ -227,16 +249,14 @@ class KernelPool:
         km = getattr(self._local, "km", None)
         self._local.km = None
         if km is not None:
-            with contextlib.suppress(Exception):
-                km.shutdown_kernel(now=True)
+            close_kernel(km)
 
     def close(self) -> None:
         """Shut down every kernel of the pool."""
         with self._lock:
             kernels, self._all = self._all, []
         for km in kernels:
-            with contextlib.suppress(Exception):
-                km.shutdown_kernel(now=True)
+            close_kernel(km)
 
 
 def execute(
@@ -286,9 +306,12 @@ def execute(
         )
     engine_kwargs: dict[str, Any] = {}
     source = notebook
+    own = None
     if kernels is not None:
         engine_kwargs["km"] = kernels.get()
         source = _with_reset_cell(notebook, workdir)
+    else:
+        engine_kwargs["km"] = own = ipc_kernel_manager()  # started by papermill, closed here
     if _papermill_accepts_shutdown_kernel():
         engine_kwargs["shutdown_kernel"] = "immediate"
     if cell_timeout is not None:
@@ -300,6 +323,9 @@ def execute(
         if kernels is not None:
             kernels.discard()  # whatever the notebook left behind goes with its kernel
         raise
+    finally:
+        if own is not None:
+            close_kernel(own)
 
 
 def _papermill(notebook: Path, source: Path, executed: Path, params: dict[str, Any], cwd: Path,

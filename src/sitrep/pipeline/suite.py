@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitrep import paths
@@ -32,13 +32,15 @@ from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.execute import KernelPool
 from sitrep.pipeline.manifest import Entry
 from sitrep.pipeline.publish import publish
-from sitrep.pipeline.render import render
+from sitrep.pipeline.render import FORMATS, render
 
 RENDER_JSON = "render.json"
 #: Set when the run is interrupted: entries still running publish nothing.
 STOP = threading.Event()
-STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA = (
-    "rendered", "unchanged", "failed", "bad data")
+STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA, STATUS_BAD_PARAMETER = (
+    "rendered", "unchanged", "failed", "bad data", "bad parameter")
+#: Statuses of entries refused before anything ran (the command exits 2).
+REFUSED = (STATUS_BAD_DATA, STATUS_BAD_PARAMETER)
 
 
 @dataclass
@@ -94,8 +96,10 @@ class PrinterThread:
         return future.result()
 
     def close(self) -> None:
+        """Close the browser once the job printing now is done (not waited for after an
+        interrupt: the driver then closes Chromium as the process ends)."""
         self._jobs.put(None)
-        self._thread.join(timeout=30)
+        self._thread.join(timeout=0 if STOP.is_set() else 30)
 
 
 @contextlib.contextmanager
@@ -184,13 +188,17 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
     paths.STAGING.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"sitrep-{entry.name}-"))
     seconds = 0.0
+    out_dir = out_root / entry.name
+    inputs = manifest.input_digest(replace(entry, formats=()), dataset_digest, code_digest())
+    current = _current_formats(entry, out_dir, inputs)
 
     def record(title: str) -> dict[str, str]:
         nonlocal seconds
         seconds = time.perf_counter() - started
         if STOP.is_set():
             raise RenderError("interrupted before publishing")
-        return {RENDER_JSON: _render_json(entry, title, seconds, digest, dataset_digest)}
+        return {RENDER_JSON: _render_json(entry, title, seconds, digest, dataset_digest,
+                                          formats=current, inputs=inputs)}
 
     try:
         written = render(entry.notebook, entry.kernel_parameters(), out_root / entry.name,
@@ -204,15 +212,49 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
                        digest=digest, dataset_digest=dataset_digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    _remove_stale_formats(entry, out_dir, current)
+    (paths.FAILED / f"{entry.name}.ipynb").unlink(missing_ok=True)  # it renders now
     return Outcome(entry, STATUS_RENDERED, seconds, "", written[:-1], digest, dataset_digest)
 
 
+def _current_formats(entry: Entry, out_dir: Path, inputs: str) -> list[str]:
+    """The formats that will be current once this render is published: those rendered now,
+    and those published earlier from the very same inputs (notebook, data, parameters, code)."""
+    previous = _previous(out_dir)
+    kept = [f for f in previous.get("formats", []) if f not in entry.formats
+            and previous.get("inputs") == inputs and (out_dir / f"{entry.name}.{f}").is_file()]
+    return [*entry.formats, *kept]
+
+
+def _remove_stale_formats(entry: Entry, out_dir: Path, current: list[str]) -> None:
+    """Rendering only some formats must not leave the others behind from older inputs: a PDF
+    of last week's data beside today's HTML is removed, never listed as current."""
+    for fmt in FORMATS:
+        if fmt not in current:
+            (out_dir / f"{entry.name}.{fmt}").unlink(missing_ok=True)
+
+
+def _parameter_problem(entry: Entry) -> str:
+    """Why an entry's parameters break their rules or do not fit its data set (ids it does
+    not hold), checked before any kernel starts; empty when they are fine."""
+    from sitrep.pipeline import parameters
+
+    known = {k: v for k, v in entry.kernel_parameters().items() if k in parameters.KNOWN}
+    try:
+        given = parameters.read(**known)
+        if given.measures or given.actors:
+            given.open()  # the data set is clean and cached by now: this only reads it
+    except parameters.ParameterError as error:
+        return str(error)
+    return ""
+
+
 def _render_json(entry: Entry, title: str, seconds: float, digest: str,
-                 dataset_digest: str) -> str:
+                 dataset_digest: str, *, formats: list[str], inputs: str) -> str:
     """What the index and the next run read about a published report."""
     record = {
         "name": entry.name, "title": title, "notebook": entry.notebook.name,
-        "parameters": entry.parameters, "formats": list(entry.formats),
+        "parameters": entry.parameters, "formats": formats, "inputs": inputs,
         "status": STATUS_RENDERED, "seconds": round(seconds, 2), "digest": digest,
         "dataset": paths.display(entry.dataset), "dataset_digest": dataset_digest,
         "rendered_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -221,6 +263,16 @@ def _render_json(entry: Entry, title: str, seconds: float, digest: str,
 
 
 # -- the suite -----------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _workers(jobs: int) -> Iterator[concurrent.futures.ThreadPoolExecutor]:
+    """The worker threads; after an interrupt they are not waited for."""
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=not STOP.is_set(), cancel_futures=STOP.is_set())
+
 
 @contextlib.contextmanager
 def _closing(kernels: KernelPool | None) -> Iterator[None]:
@@ -246,7 +298,10 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     _sweep_staging()
-    jobs = jobs or max(1, os.cpu_count() or 1)
+    if jobs < 0:
+        raise ValueError(f"jobs must be 1 or more (0: one per core), got {jobs}")
+    jobs = jobs or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                       else os.cpu_count() or 1)
     code = code_digest()
     datasets = {e.dataset for e in entries}
     problems = {d: check(d) for d in sorted(datasets)}
@@ -262,6 +317,11 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                     f"{len(problems[entry.dataset])} rule(s):\n{listed}"))
                 progress.step(entry, "not rendered: bad data", done=True)
                 continue
+            refused = _parameter_problem(entry)
+            if refused:
+                outcomes[entry.name] = Outcome(entry, STATUS_BAD_PARAMETER, message=refused)
+                progress.step(entry, "not rendered: bad parameter", done=True)
+                continue
             digest = manifest.input_digest(entry, digests[entry.dataset], code)
             if not force and _is_current(entry, out_root / entry.name, digest):
                 outcomes[entry.name] = Outcome(entry, STATUS_UNCHANGED, digest=digest,
@@ -271,8 +331,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
             todo.append((entry, digest))
         needs_pdf = any("pdf" in e.formats for e, _ in todo)
         kernels = KernelPool(paths.NOTEBOOKS) if reuse_kernels else None
-        with _printer(needs_pdf) as printer, _closing(kernels), \
-                concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        with _printer(needs_pdf) as printer, _closing(kernels), _workers(jobs) as pool:
             futures: dict[concurrent.futures.Future, Entry] = {}
             try:  # an interrupt while entries are still being handed out stops them too
                 for entry, digest in todo:
@@ -290,10 +349,12 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                     progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)",
                                   done=True)
             except KeyboardInterrupt:
-                # Stop cleanly: what is not yet published will not be; earlier outputs stay.
+                # Stop now: what is not yet published will not be; earlier outputs stay. The
+                # kernels are shut down at once, so running notebooks end with them.
                 STOP.set()
-                for future in futures:
-                    future.cancel()
+                pool.shutdown(wait=False, cancel_futures=True)
+                if kernels is not None:
+                    kernels.close()
                 raise
     ordered = [outcomes[e.name] for e in entries]
     write_index(ordered, out_root)
@@ -331,7 +392,7 @@ def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
             "dataset": paths.display(outcome.entry.dataset),
             "dataset_digest": (outcome.dataset_digest or record.get("dataset_digest", ""))[:12],
             "message": outcome.message.splitlines()[0] if outcome.message else "",
-            "stale": outcome.status in (STATUS_FAILED, STATUS_BAD_DATA) and published,
+            "stale": outcome.status in (STATUS_FAILED, *REFUSED) and published,
         })
     environment = Environment(loader=FileSystemLoader(paths.TEMPLATES / "index"),
                               autoescape=select_autoescape(default=True))
@@ -349,6 +410,6 @@ def summary(outcomes: list[Outcome]) -> str:
         seconds = f"{o.seconds:7.1f}" if o.status == STATUS_RENDERED else "      -"
         lines.append(f"{o.entry.name:<{width}}  {o.status:<10}  {seconds}")
     counts = {s: sum(o.status == s for o in outcomes) for s in
-              (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA)}
+              (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, *REFUSED)}
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to do")
     return "\n".join(lines)
