@@ -174,7 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render even the reports whose inputs are unchanged")
     render.add_argument("-p", "--parameter", action="append", type=_parse_parameter,
                         metavar="NAME=VALUE",
-                        help="notebook parameter for every chosen report (repeatable)")
+                        help="notebook parameter for the chosen reports that declare it "
+                             "(repeatable); such an ad-hoc render is published as "
+                             "NAME.adhoc-XXXXXXXX, never over the manifest's report")
     render.set_defaults(run=_render)
     return parser
 
