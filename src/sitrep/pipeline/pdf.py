@@ -181,7 +181,12 @@ def pdf_printer(*, browser: Browser | None = None) -> Iterator[PdfPrinter]:
 #: Starts Playwright's Node driver in a session of its own (argv: the node binary, then its
 #: arguments): Ctrl-C in a terminal, or a SIGINT sent to a script's process group, then reaches
 #: sitrep, which stops cleanly, and never the driver alone (which would fail every PDF after).
-_OWN_SESSION = "import os, sys; os.setsid(); os.execv(sys.argv[1], sys.argv[1:])"
+#: (setsid fails when a process group still bears this process's id, a reused one: a group
+#: of its own is as good, and failing both, the driver runs unshielded rather than not at all.)
+_OWN_SESSION = ("import os, sys, contextlib\n"
+                "try:\n    os.setsid()\nexcept OSError:\n"
+                "    with contextlib.suppress(OSError):\n        os.setpgid(0, 0)\n"
+                "os.execv(sys.argv[1], sys.argv[1:])")
 
 
 @contextlib.contextmanager
