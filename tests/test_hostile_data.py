@@ -440,3 +440,42 @@ def test_payload_in_every_text_field_is_refused_there(broken_dataset, payload, r
     hit = {(Path(p.file).stem, p.field) for p in problems if p.rule == rule and p.row == 2}
     assert hit == set(fields), sorted(set(fields) - hit)
     assert all(payload not in str(p) for p in problems)
+
+
+# -- maths off in every figure ------------------------------------------------------------------
+
+def names_and_units_written_as_tex(d: DatasetEditor) -> None:
+    rows = d.read_rows("actors")
+    for number, row in enumerate(rows[1:], start=1):
+        row[rows[0].index("name")] = f"$\\frac{{1}}$ {number}"
+    d.write_rows("actors", rows)
+    for table in ("measures", "quantities"):
+        rows = d.read_rows(table)
+        unit = rows[0].index("unit")
+        for row in rows[1:]:
+            row[unit] = f"$x^2$ {row[unit]}"
+        d.write_rows(table, rows)
+
+
+def test_tex_in_names_and_units_is_drawn_as_written(broken_dataset):
+    """'$\\frac{1}$' (malformed maths) in every actor name and '$x^2$' in every unit: each chart,
+    the map and the relations diagram draw them as written, in legends and axis labels too."""
+    import base64
+    import re
+
+    from sitrep.model import load, quantity
+    from sitrep.views import charts, display, maps, stance
+
+    facts = load(broken_dataset(names_and_units_written_as_tex), cache=False)
+    assert not check(facts.dataset)
+    table = quantity.figures(facts)
+    figures = [charts.interval_chart(table), charts.composition_chart(table, facts.measures),
+               charts.timeline_chart(table), maps.position_map(facts).figure,
+               stance.relations_diagram(stance.relations(facts), facts)[0]]
+    svg = ""
+    for figure in figures:
+        html = display.figure(figure).data  # draws the figure: malformed maths would raise
+        for data in re.findall(r'base64,([^"]+)"', html):
+            svg += base64.b64decode(data).decode("utf-8")
+    assert "$\\frac{1}$" in svg
+    assert "$x^2$" in svg
