@@ -82,11 +82,6 @@ def not_finite(values: pd.Series) -> pd.Series:
                      index=values.index)
 
 
-def spelled_not_a_number(cells: pd.Series) -> pd.Series:
-    """Cells that spell a special float: nan, inf, infinity, in any case and sign."""
-    return cells.str.strip().str.lower().str.lstrip("+-").isin(["nan", "inf", "infinity"])
-
-
 def figures(text: str) -> list[tuple[str, float]]:
     """Every figure in a text as (as written, value), in any Unicode digits: '50,000', '5²'
     (read as 52), fullwidth '５０' and Arabic-Indic '٥٠' are all figures."""
