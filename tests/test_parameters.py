@@ -181,7 +181,7 @@ def test_a_path_for_a_str_parameter_is_its_string(tmp_path):
 
 @pytest.mark.parametrize(("notebook", "given", "message"), [
     ("brief", {"titel": "x"}, r"does not declare parameter 'titel' \(declared: as_of, "
-                              r"as_of_sources, dataset, title\)"),
+                              r"as_of_sources, dataset, since, title\)"),
     ("brief", {"min_grade": "C3"}, "does not declare parameter 'min_grade'"),
     ("brief", {"not-a-name": "x"}, "is not an identifier"),
     ("brief", {"as_of": "2024-02-30"}, "parameter 'as_of' is not a real date"),

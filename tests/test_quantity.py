@@ -81,23 +81,6 @@ def test_derived_figure_disappears_with_its_inputs(seed):
     assert "D01" not in set(quantity.figures(seed, min_grade="C3")["claim_id"])
 
 
-def test_reconciliation_flags_the_seeds_two_north_korean_figures(seed):
-    table = quantity.reconcile(quantity.figures(seed)).set_index("measure_id")
-    flags = table.at["nk_troops_with_russia", "Flags"]
-    assert "one source states it differently" in flags
-    assert "C09 \u2018estimated over 10,000\u2019 vs C27 \u2018estimated 10,000\u2019" in flags
-    assert table.at["nk_troops_with_russia", "Spread"] == "10,000; open-ended above (C09)"
-    assert table.at["troops_massed_kursk", "Flags"] == "none"
-
-
-def test_reconciliation_of_conflicting_sources(fictional):
-    table = quantity.reconcile(quantity.figures(fictional)).set_index("measure_id")
-    row = table.loc["veldorian_troops_border"]
-    assert row["Figures"] == 4
-    assert row["Spread"] == "12,000 to 30,000"
-    assert row["Flags"] == "F01 and F05 disagree (no common value)"
-
-
 def test_figures_side_by_side_keep_claimant_grade_and_paraphrase(fictional):
     table = quantity.side_by_side(quantity.figures(fictional)).set_index("Claim")
     assert table.at["F05", "Figure"] == "15,000\u201320,000"

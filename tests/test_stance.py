@@ -11,6 +11,7 @@ import matplotlib as mpl
 import pytest
 
 from sitrep.model import load
+from sitrep.pipeline import parameters
 from sitrep.views import display, labels, stance
 
 
@@ -70,7 +71,7 @@ def test_stance_matrix_is_actors_by_issues(facts, tidy):
 
 
 def test_actors_parameter_filters_stances(facts):
-    only = stance.stances(facts, "trump, vance")
+    only = stance.stances(facts, parameters.check("actors", "trump, vance"))
     assert set(only["actor_id"]) == {"trump", "vance"}
     assert list(only["note"]) == [1, 2]
 
@@ -137,7 +138,7 @@ def test_relations_diagram_shows_every_exchange_without_collisions(facts, links)
 
 
 def test_relations_filtered_by_actor(facts):
-    only = stance.relations(facts, "north_korea")
+    only = stance.relations(facts, parameters.check("actors", "north_korea"))
     assert set(only["claim_id"]) == {"C26"}
 
 

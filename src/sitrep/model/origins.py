@@ -155,6 +155,7 @@ def _origin_of_claims(facts: Facts) -> pd.DataFrame:
     draws = dict(zip(o["origin_id"], o["draws_on"], strict=True))
     republishes = dict(zip(facts.sources["source_id"], facts.sources["republishes"],
                            strict=True))
+    outlets = dict(zip(facts.sources["source_id"], facts.sources["outlet_id"], strict=True))
     sides = _sides(facts)
     rows = []
     for claim in facts.claims.itertuples(index=False):
@@ -171,8 +172,11 @@ def _origin_of_claims(facts: Facts) -> pd.DataFrame:
             basis, root = "inferred by sitrep: claimants to the first relay", origin
         else:
             source = _root_source(republishes, claim.source_id)
+            outlet = outlets.get(source, source)
             origin = f"~{'+'.join(claim.claimants)}@{source}"
-            label, kind = f"{who}, in {source}", "inferred"
+            label = (f"{who}, own reporting" if claim.claimants == (outlet,)
+                     else f"{who}, as published by {names.get(outlet, outlet)}")
+            kind = "inferred"
             basis, root = "inferred by sitrep: the claimants' own statement", origin
         party, sector = sides.get(claim.claimants, ("", ""))
         side = "; ".join(x for x in (PARTY_WORDS.get(party, ""), sector) if x) or "not stated"

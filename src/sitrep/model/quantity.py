@@ -286,97 +286,19 @@ def figures(facts: Facts, kinds: tuple[str, ...] | None = ("force_size",),
     return table.reset_index(drop=True)
 
 
-def _disagreements(reported: pd.DataFrame) -> list[str]:
-    """Flags for figures that cannot both be true. Pairs are counted by sorting (no pair by
-    pair comparison, so a measure with thousands of figures stays fast); the pair furthest
-    apart is named."""
-    firm = reported[~reported["qualifier"].isin(APPROXIMATE)]
-    if len(firm) < 2:
-        return []
-    lo = firm["lo"].fillna(-np.inf).to_numpy()
-    hi = firm["hi"].fillna(np.inf).to_numpy()
-    lo_strict = firm["lo_strict"].to_numpy(dtype=bool)
-    hi_strict = firm["hi_strict"].to_numpy(dtype=bool)
-    loose_hi, strict_hi = np.sort(hi[~hi_strict]), np.sort(hi[hi_strict])
-    # figure j lies wholly below figure i when hi_j < lo_i, or hi_j == lo_i with either strict
-    pairs = int(np.sum(np.searchsorted(loose_hi, lo, side="left")
-                       + np.searchsorted(strict_hi, lo, side="right")
-                       + np.where(lo_strict, np.searchsorted(loose_hi, lo, side="right")
-                                  - np.searchsorted(loose_hi, lo, side="left"), 0)))
-    if not pairs:
-        return []
-    ids = firm["claim_id"].to_numpy()
-    highest, lowest = ids[int(np.argmax(lo))], ids[int(np.argmin(hi))]
-    first, second = sorted((highest, lowest))
-    flags = [f"{first} and {second} disagree (no common value)"]
-    if pairs > 1:
-        flags.append(f"{pairs - 1:,} more pair{'s' if pairs > 2 else ''} disagree")
-    return flags
-
-
-def _spread(reported: pd.DataFrame) -> str:
-    """From the lowest number stated to the highest, and which figures are open-ended."""
-    if reported.empty:
-        return "no reported figure"
-    numbers = reported[["lo", "hi"]].stack().dropna()
-    low, high = numbers.min(), numbers.max()
-    text = number(low) if low == high else f"{number(low)} to {number(high)}"
-    open_up = reported.loc[reported["hi"].isna(), "claim_id"].tolist()
-    if open_up:
-        text += f"; open-ended above ({', '.join(open_up)})"
-    return text
-
-
-SOURCES_NAMED = 3  # sources named in a restatement flag; the rest are counted
-
-
-def _restatements(reported: pd.DataFrame) -> list[str]:
-    """Flags for a source that states one measure twice, differently."""
-    labels = reported.groupby("source_id", sort=False)["figure"].nunique()
-    twice = labels[labels > 1].index
-    flags = []
-    for source_id in twice[:SOURCES_NAMED]:
-        same = reported[reported["source_id"] == source_id]
-        listed = " vs ".join(f"{c} \u2018{f}\u2019"
-                             for c, f in zip(same["claim_id"], same["figure"], strict=True))
-        flags.append(f"one source states it differently: {listed}")
-    if len(twice) > SOURCES_NAMED:
-        flags.append(f"{len(twice) - SOURCES_NAMED:,} more sources state it differently")
-    return flags
-
-
-def reconcile(table: pd.DataFrame) -> pd.DataFrame:
-    """Per measure: how many figures, their spread, and where they disagree.
-
-    Flags: figures whose intervals do not overlap, and one source stating the same measure twice
-    differently. Nothing is averaged or dropped.
-    """
-    rows = []
-    for (measure, label), group in table.groupby(["measure_id", "label"], sort=False):
-        reported = group[~group["derived"]]
-        flags = _restatements(reported) + _disagreements(reported)
-        spread = _spread(reported)
-        if reported.empty:
-            spread = "derived only: " + ", ".join(
-                f"{r.figure} [{r.claim_id}]" for r in group.itertuples())
-        rows.append({"measure_id": measure, "Measure": label, "Figures": len(reported),
-                     "Derived": int(group["derived"].sum()), "Spread": spread,
-                     "Flags": "; ".join(flags) or "none"})
-    return pd.DataFrame(rows, columns=["measure_id", "Measure", "Figures", "Derived", "Spread",
-                                       "Flags"])
-
-
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
-    """Every figure of every measure with its qualifier, claimant, relay, date and grade."""
+    """Every figure of every measure with its interval, the time it refers to, claimant, relay,
+    origin, publication date and grade."""
     return pd.DataFrame({
         "Measure": table["label"],
         "Claim": table["claim_id"],
         "Figure": table["figure"],
-        "Qualifier": table["qualifier"].str.replace("_", " "),
         "Interval": [interval_text(r.lo, r.hi, r.lo_strict, r.hi_strict)
                      for r in table.itertuples()],
+        "Refers to": table["reference"],
         "Claimant": table["claimant"],
         "Relayed by": table["relay"],
+        "Origin": table["origin_label"],
         "Published": table["published"].where(~table["derived"], "(derived)"),
         "Grade": table["grade"],
         "Wording": ["derived" if r.derived else "paraphrase, text not held" if

@@ -23,6 +23,16 @@ REGIONS = [("RU-KRS", "Kursk region"), ("RU-BEL", "Belgorod region"), ("RU-BRY",
 ACTIVITIES = ["massing", "training", "holding", "striking", "defending"]
 
 
+def _write_tables(facts_dir: Path, headers: dict[str, list[str]],
+                  tables: dict[str, list[dict]]) -> None:
+    """Each table as a CSV with the schema's columns."""
+    for name, header in headers.items():
+        with open(facts_dir / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(tables[name])
+
+
 def generate(target: Path, claims: int = 100_000, *, claims_per_source: int = 50,
              measures: int = 50, actors: int = 200, seed: int = 7) -> Path:
     """Write a synthetic data set with about ``claims`` claims into ``target``; return it."""
@@ -93,11 +103,7 @@ def generate(target: Path, claims: int = 100_000, *, claims_per_source: int = 50
             "url": f"https://example.org/synthetic/{s}", "document": document,
             "sha256": hashlib.sha256(body).hexdigest(), "published": f"2030-01-{day:02d}",
             "published_precision": "day", "published_basis": "stated", "language": "en"})
-    for name, header in headers.items():
-        with open(facts_dir / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(tables[name])
+    _write_tables(facts_dir, headers, tables)
     descriptor = facts_dir / "datapackage.json"
     descriptor.write_text(json.dumps({"name": "synthetic",
                                       "title": f"Synthetic data set ({number:,} claims)"}),

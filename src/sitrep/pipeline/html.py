@@ -52,20 +52,36 @@ _TAG_ATTRS = {
     "time": {"datetime"},
     "abbr": {"title"},
 }
+#: Inline styles keep these properties only (bleach's former CSS allow-list, less the aural ones).
+_STYLE_PROPERTIES = frozenset({
+    "background-color", "border-bottom-color", "border-collapse", "border-color",
+    "border-left-color", "border-right-color", "border-top-color", "clear", "color", "cursor",
+    "direction", "display", "float", "font", "font-family", "font-size", "font-style",
+    "font-variant", "font-weight", "height", "letter-spacing", "line-height", "overflow",
+    "text-align", "text-decoration", "text-indent", "unicode-bidi", "vertical-align",
+    "white-space", "width",
+})
 _DROP_WITH_CONTENT_RE = re.compile(
     r"<(script|style|template|noscript)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
 )
+#: A start or end tag, its attribute values quoted or not.
+_TAG_TOKEN_RE = re.compile(r"""<(/?)([A-Za-z][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
 
-def _allow_attribute(tag: str, name: str, value: str) -> bool:
-    if name in _GLOBAL_ATTRS or name in _TAG_ATTRS.get(tag, ()):
-        v = value.strip().lower()
-        if tag == "img" and name == "src":
-            return v.startswith("data:image/")  # an <img> must never fetch from the network
-        if name == "href":
-            return not v.startswith("data:")
-        return True
-    return False
+def _escape_unknown_tag(match: re.Match[str]) -> str:
+    if match.group(2).lower() in _SAFE_TAGS:
+        return match.group(0)
+    return html_lib.escape(match.group(0), quote=False)
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3's attribute filter: the value kept, or None to drop the attribute."""
+    v = value.strip().lower()
+    if tag == "img" and name == "src" and not v.startswith("data:image/"):
+        return None  # an <img> must never fetch from the network
+    if name == "href" and v.startswith("data:"):
+        return None
+    return value
 
 
 def clean_html(html: str | bytes) -> str:
@@ -74,22 +90,25 @@ def clean_html(html: str | bytes) -> str:
     Replaces nbconvert's ``clean_html`` filter, which escapes headings, paragraphs and
     ``thead``/``th`` (bleach's short default list) and prints a DataFrame's ``<style>`` block as
     text. Kept: headings, paragraphs, lists, tables, inline markup, links (http/https/mailto/#),
-    ``data:image`` images and sanitised inline styles. Removed with their content: ``script``,
-    ``style``, ``template``, ``noscript``. Any other tag is escaped, so it shows as text.
+    ``data:image`` images and inline styles of a few properties. Removed with their content:
+    ``script``, ``style``, ``template``, ``noscript``. Any other tag is escaped, so it shows as
+    text. The sanitiser is nh3 (Ammonia, an HTML5 parser): it alone decides what is markup;
+    escaping unknown tags beforehand only decides how they show.
     """
-    import bleach
-    from bleach.css_sanitizer import CSSSanitizer
+    import nh3
 
     text = html.decode() if isinstance(html, bytes) else str(html)
-    text = _DROP_WITH_CONTENT_RE.sub("", text)
-    return bleach.clean(
+    text = _TAG_TOKEN_RE.sub(_escape_unknown_tag, _DROP_WITH_CONTENT_RE.sub("", text))
+    return nh3.clean(
         text,
-        tags=_SAFE_TAGS,
-        attributes=_allow_attribute,
-        protocols={"http", "https", "mailto", "data"},
-        css_sanitizer=CSSSanitizer(),
-        strip=False,
+        tags=set(_SAFE_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={"*": set(_GLOBAL_ATTRS), **_TAG_ATTRS},
+        attribute_filter=_filter_attribute,
+        url_schemes={"http", "https", "mailto", "data"},
+        filter_style_properties=set(_STYLE_PROPERTIES),
         strip_comments=True,
+        link_rel=None,
     )
 
 

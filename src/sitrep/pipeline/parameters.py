@@ -2,12 +2,12 @@
 
 A notebook declares its parameters in the cell tagged ``parameters``; the default's type is the
 parameter's declared type (every sitrep parameter is a string, ``""`` meaning "not set"), and
-:func:`sitrep.pipeline.render.check_parameters` refuses a value of another type before
+:func:`sitrep.pipeline.execute.check_parameters` refuses a value of another type before
 anything runs. So
 papermill's command-line coercions never happen on our path: ``sitrep render`` hands papermill
 Python strings, and ``"007"`` stays ``"007"``, ``"NO"`` stays ``"NO"``.
 
-This module checks the *values* of the parameters sitrep knows. ``render.check_parameters``
+This module checks the *values* of the parameters sitrep knows. ``execute.check_parameters``
 calls :func:`check` for each one before a kernel starts, and each notebook calls :func:`read` in
 its first cell (so a value typed in JupyterLab gets the same message)::
 
@@ -205,13 +205,18 @@ class Parameters:
             FactsError: the data set breaks a rule.
             ParameterError: an id named is not in the data set.
         """
+        return self.cut(self.load())
+
+    def load(self) -> Facts:
+        """The whole data set, validated, with the ids named by ``measures`` and ``actors``
+        checked; not cut (see :meth:`cut`)."""
         from sitrep import paths
         from sitrep.model import load
 
         facts = load(Path(self.dataset) if self.dataset else paths.DEFAULT_DATASET)
         _known_ids("measures", self.measures, facts.measures["measure_id"])
         _known_ids("actors", self.actors, facts.actors["actor_id"])
-        return self.cut(facts)
+        return facts
 
     def cut(self, facts: Facts, as_of: str | None = None) -> Facts:
         """The facts as of ``as_of`` (default: the parameter), by the ``as_of_sources`` rule."""
@@ -246,4 +251,8 @@ def read(**values: Any) -> Parameters:
     if unknown:
         raise ParameterError(unknown[0], f"is not a sitrep parameter (known: "
                              f"{', '.join(KNOWN)})", values[unknown[0]])
-    return Parameters(**{name: KNOWN[name](value) for name, value in values.items()})
+    given = Parameters(**{name: KNOWN[name](value) for name, value in values.items()})
+    if given.since and given.as_of and given.since >= given.as_of:
+        raise ParameterError("since", f"must be earlier than as_of ({given.as_of}): it names "
+                             "the earlier edition", values["since"])
+    return given

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sitrep.model import changes
 from sitrep.model.attribution import attributions, date_label
 from sitrep.model.facts import Facts
+from sitrep.model.origins import origin_of_claims
 from sitrep.views.style import PRECISION_WORDS
 
 
@@ -84,15 +86,19 @@ def positions_table(facts: Facts) -> pd.DataFrame:
 
 
 def claims_table(facts: Facts) -> pd.DataFrame:
-    """Every claim with its quote, claimant and relay in separate columns."""
+    """Every claim with its quote (or, text not held, the analyst's paraphrase), claimant,
+    relays and origin in separate columns."""
     said = attributions(facts).set_index("claim_id")
+    origin = origin_of_claims(facts).set_index("claim_id")["origin_label"]
     c = facts.claims
     return pd.DataFrame({
         "Claim": c["claim_id"],
         "Kind": c["kind"].str.replace("_", " "),
-        "Quote (verbatim)": c["quote"].where(c["quote"].ne(""), "(text not held)"),
+        "Quote (verbatim)": c["quote"].where(
+            c["quote"].ne(""), "(text not held) paraphrase: " + c["statement"]),
         "Claimant": c["claim_id"].map(said["claimant"]),
         "Relayed by": c["claim_id"].map(said["relay"]),
+        "Origin": c["claim_id"].map(origin),
         "Hedge": c["claim_id"].map(said["hedge"]),
         "Likelihood (ICD 203)": c["likelihood"],
     }).reset_index(drop=True)
@@ -102,7 +108,7 @@ def sources_table(facts: Facts) -> pd.DataFrame:
     """The source documents with their provenance."""
     names = facts.actors.set_index("actor_id")["name"]
     s = facts.sources
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Source": s["source_id"],
         "Title": s["title"],
         "Outlet": s["outlet_id"].map(names),
@@ -112,7 +118,18 @@ def sources_table(facts: Facts) -> pd.DataFrame:
         "URL": s["url"],
         "Text": s["sha256"].map(lambda h: f"held, sha256 {h[:12]}…" if h else "not held"),
         "Date note": s["published_note"],
+        "Republishes": s["republishes"],
     }).reset_index(drop=True)
+    # Shown only where a source republishes another.
+    return table if table["Republishes"].ne("").any() else table.drop(columns="Republishes")
+
+
+def coverage_note(facts: Facts) -> str:
+    """What to say when no sentence is listed."""
+    if not facts.texts and facts.cut is None:
+        return ("No source text is held in this data set: every claim is the analyst's "
+                "paraphrase, and there is no sentence to account for.")
+    return "Nothing recorded in the data set (up to the cut-off, if any)."
 
 
 def coverage_table(facts: Facts, width: int = 90) -> pd.DataFrame:
@@ -147,3 +164,25 @@ def cut_note(facts: Facts) -> str:
     if facts.cut is None:
         return "No cut-off: every source of the data set is in."
     return "The cut-off leaves nothing out."
+
+
+def changes_subtitle(edition: changes.Changes) -> str:
+    """What the changes report compares."""
+    later = (f"the reporting as of {edition.as_of}" if edition.as_of != "all reporting"
+             else "all reporting in the data set")
+    cuts = " ".join(f"As of {day}: {note[0].lower()}{note[1:]}" for day, note in
+                    ((edition.since, edition.left_out_before),
+                     (edition.as_of, edition.left_out_now)) if note)
+    return (f"From the reporting as of {edition.since} to {later}. {cuts} Each figure is "
+            "tagged with its claim; hedges are kept as the source wrote them.").replace("  ", " ")
+
+
+def what_changed(whole: Facts, since: str | None, as_of: str | None,
+                 include_possible: bool = False) -> tuple[str, list[tuple[str, str]]]:
+    """The brief's short 'What changed' section: its lead sentence and its lines."""
+    start = since or changes.default_since(whole, as_of)
+    edition = changes.compare(whole, start, as_of, include_possible=include_possible)
+    lead = (f"Since the edition of {start}" + (f", up to {as_of}" if as_of else "")
+            + ": new claims, revised figures, conflicts and takeaways (the changes report "
+            "gives every table).")
+    return lead, edition.summary(short=True)

@@ -3,8 +3,9 @@
 Each chart is computed first as a plan (a DataFrame of marks, which tests read) and then drawn.
 Charts are built on ``matplotlib.figure.Figure`` objects, never through pyplot's global state,
 so they neither leak nor depend on the notebook's backend. Text from sources is untrusted: every
-string goes through ``_text`` with ``parse_math=False``, so a '$' in a label stays a dollar sign
-instead of switching on mathtext.
+string goes through :func:`sitrep.views.style.draw_text` and every chart is drawn under
+:func:`sitrep.views.style.rc`, both with maths parsing off, so a '$' in a label stays a dollar
+sign instead of switching on mathtext.
 """
 
 from __future__ import annotations

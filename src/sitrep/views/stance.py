@@ -12,7 +12,7 @@ Two views, each traced to its claims:
   dashed, from the one asked to the one asking.
 
 Every string from the data set is untrusted: tables go through ``sitrep.views.display`` (escaped),
-and the diagram draws text with ``parse_math=False``.
+and the diagram draws text with :func:`sitrep.views.style.draw_text` (maths parsing off).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import Any
 
 import matplotlib as mpl
 import pandas as pd
@@ -31,7 +32,7 @@ from matplotlib.patches import FancyArrowPatch
 from sitrep.model.attribution import attributions
 from sitrep.model.facts import Facts
 from sitrep.views.labels import Placer
-from sitrep.views.style import INK, MUTED, actor_colours, rc
+from sitrep.views.style import INK, MUTED, actor_colours, draw_text, rc
 
 STANCE_ORDER = ["supports", "opposes", "seeks", "offers", "neutral"]
 
@@ -39,23 +40,16 @@ STANCE_ORDER = ["supports", "opposes", "seeks", "offers", "neutral"]
 RELATION_WORDS = {"provides": "gives", "seeks": "seeks from", "joins": "joins"}
 
 
-def _chosen(actors: str | Sequence[str] | None) -> set[str] | None:
-    if actors is None or actors == "":
-        return None
-    items = actors.split(",") if isinstance(actors, str) else list(actors)
-    chosen = {a.strip() for a in items if a.strip()}
-    return chosen or None
-
-
 # -- stances ---------------------------------------------------------------------------------
 
-def stances(facts: Facts, actors: str | Sequence[str] | None = None) -> pd.DataFrame:
+def stances(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per stance, numbered in reading order (issue, then actor): note, actor_id,
-    actor, issue_id, issue, stance, claim_id, quote, hedge, said_by, analyst_note."""
-    chosen = _chosen(actors)
+    actor, issue_id, issue, stance, claim_id, quote, hedge, said_by, analyst_note.
+    ``actors``: the actor ids to keep, as :mod:`sitrep.pipeline.parameters` parses them (None
+    or empty: every actor)."""
     s = facts.stances
-    if chosen is not None:
-        s = s[s["actor_id"].isin(chosen)]
+    if actors:
+        s = s[s["actor_id"].isin(actors)]
     names = facts.actors.set_index("actor_id")["name"]
     labels = facts.issues.set_index("issue_id")["label"]
     said = attributions(facts).set_index("claim_id")
@@ -112,13 +106,13 @@ def stance_notes(tidy: pd.DataFrame) -> list[tuple[str, str]]:
 
 # -- relations ---------------------------------------------------------------------------------
 
-def relations(facts: Facts, actors: str | Sequence[str] | None = None) -> pd.DataFrame:
+def relations(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per relation: claim_id, from_id, from, relation, to_id, to, item, quote,
-    hedge, said_by, analyst_note. ``actors``: keep relations touching any of them."""
-    chosen = _chosen(actors)
+    hedge, said_by, analyst_note. ``actors`` (parsed ids, as for :func:`stances`): keep the
+    relations touching any of them."""
     r = facts.relations
-    if chosen is not None:
-        r = r[r["from_actor"].isin(chosen) | r["to_actor"].isin(chosen)]
+    if actors:
+        r = r[r["from_actor"].isin(actors) | r["to_actor"].isin(actors)]
     names = facts.actors.set_index("actor_id")["name"]
     said = attributions(facts).set_index("claim_id")
     quotes = facts.claims.set_index("claim_id")["quote"]
@@ -190,90 +184,113 @@ def relations_diagram(tidy: pd.DataFrame, facts: Facts, *, width: float = 7.0
 
     Arrows run the way the things go: solid for given (or joining), dashed from the one asked
     to the one asking for what is sought. Each label lists the things with the claim and its
-    hedge."""
+    hedge. Drawn in stages: layout, nodes, edges, arrows, labels, legend."""
     with mpl.rc_context(rc()):
-        height = 3.4
-        fig = Figure(figsize=(width, height), dpi=100)
+        fig = Figure(figsize=(width, 3.4), dpi=100)
         placer = Placer(fig)
-        renderer = placer.renderer
         if tidy.empty:
             fig.set_size_inches(width, 0.6)
-            fig.text(0.02, 0.5, "No relations recorded in the data set (up to the cut-off, "
-                     "if any).", va="center", color=INK)
+            draw_text(fig, 0.02, 0.5, "No relations recorded in the data set (up to the "
+                      "cut-off, if any).", va="center", color=INK)
             return fig, placer.table()
         where = _layout(tidy, facts.actors)
         colours = actor_colours(facts.actors, list(where))
         names = facts.actors.set_index("actor_id")["name"]
-        nodes = {}
-        for actor_id, (x, y) in where.items():
-            colour = colours[actor_id]
-            text = fig.text(x, y, textwrap.fill(str(names.get(actor_id, actor_id)), 20),
-                            ha="center", va="center", fontsize=8.5, fontweight="bold",
-                            color=INK, parse_math=False, zorder=5,
-                            bbox={"boxstyle": "round,pad=0.5", "fc": mpl.colors.to_rgba(
-                                colour, 0.16), "ec": colour, "lw": 1.6})
-            nodes[actor_id] = text
-        fig.canvas.draw()
-        for actor_id, text in nodes.items():
-            placer.block(text.get_bbox_patch().get_window_extent(renderer).padded(3),
-                         "actor", str(names.get(actor_id, actor_id)))
-        # One arrow per direction of flow and kind; label lines per claim.
-        edges: dict[tuple[str, str, str], list[str]] = {}
-        for (claim_id, giver, relation, taker), g in tidy.groupby(
-                ["claim_id", "from_id", "relation", "to_id"], sort=False):
-            source, target = (taker, giver) if relation == "seeks" else (giver, taker)
-            hedge = g["hedge"].iloc[0]
-            tag = f"[{claim_id}{', ' + hedge if hedge else ''}]"
-            items = ", ".join(g["item"])
-            lead = {"seeks": f"sought by {names.get(giver, giver)}: ",
-                    "joins": "joins with: "}.get(relation, "")
-            edges.setdefault((source, target, relation), []).append(
-                textwrap.fill(f"{lead}{items} {tag}", 54))
-        to_px = fig.transFigure.transform
-        centre = to_px((0.5, 0.5))
-        count: dict[frozenset, int] = {}
-        curves = []
-        for source, target, relation in edges:
-            key = frozenset((source, target))
-            n = count.get(key, 0)
-            count[key] = n + 1
-            # The first arrow between two actors is straight, the next ones bow outwards
-            # (away from the middle of the diagram), so arrows do not cross needlessly.
-            (x1, y1), (x2, y2) = to_px(where[source]), to_px(where[target])
-            bow = 0.0 if n == 0 else 0.2 * ((n + 1) // 2)
-            out_x, out_y = (x1 + x2) / 2 - centre[0], (y1 + y2) / 2 - centre[1]
-            if bow and (y2 - y1) * out_x - (x2 - x1) * out_y < 0:
-                bow = -bow
-            # The arrow runs from edge to edge of the two boxes (never over their names).
-            boxes = {a: nodes[a].get_bbox_patch().get_window_extent(renderer).padded(3)
-                     for a in (source, target)}
-            cx, cy = (x1 + x2) / 2 + bow * (y2 - y1), (y1 + y2) / 2 - bow * (x2 - x1)
-            start = _exit((x1, y1), (cx, cy), boxes[source])
-            end = _exit((x2, y2), (cx, cy), boxes[target])
-            owner = f"{source}>{target}>{relation}"
-            curves.append((owner, relation, start, end, bow))
-            from_px = fig.transFigure.inverted().transform
-            arrow = FancyArrowPatch(
-                posA=from_px(start), posB=from_px(end), transform=fig.transFigure,
-                connectionstyle=f"arc3,rad={bow}", arrowstyle="-|>", mutation_scale=14,
-                lw=1.6, color=colours[source], ls="--" if relation == "seeks" else "-",
-                shrinkA=0, shrinkB=0, zorder=3)
-            fig.add_artist(arrow)
-            for a, b in pairwise(_curve(start, end, bow, 16)):
-                placer.block_line((tuple(a), tuple(b)), owner=owner)
+        boxes = _nodes(fig, placer, where, colours, names)
+        edges = _edges(tidy, names)
+        curves = _arrows(fig, placer, list(edges), where, boxes, colours)
         for owner, relation, start, end, bow in curves:
             source, target, _ = owner.split(">")
             _edge_label(fig, placer, "\n".join(edges[(source, target, relation)]), start, end,
                         bow, relation, owner=owner)
-        legend = [Line2D([], [], color=INK, lw=1.6, label="given, or joining: the arrow runs "
-                         "the way it goes, in the giver's colour"),
-                  Line2D([], [], color=INK, lw=1.6, ls="--",
-                         label="sought: from the one asked to the one asking")]
-        key = fig.legend(handles=legend, loc="lower left", bbox_to_anchor=(0.01, 0.0),
-                         ncol=2, frameon=False, fontsize=7)
-        for text in key.get_texts():
-            text.set_parse_math(False)
+        _legend(fig)
     return fig, placer.table()
+
+
+def _nodes(fig: Figure, placer: Placer, where: dict[str, tuple[float, float]],
+           colours: dict[str, str], names: pd.Series) -> dict[str, Any]:
+    """A named box per actor at its place; returns each box's extent (display coordinates,
+    padded), which arrows and labels keep clear of."""
+    nodes = {}
+    for actor_id, (x, y) in where.items():
+        colour = colours[actor_id]
+        nodes[actor_id] = draw_text(
+            fig, x, y, textwrap.fill(str(names.get(actor_id, actor_id)), 20), ha="center",
+            va="center", fontsize=8.5, fontweight="bold", color=INK, zorder=5,
+            bbox={"boxstyle": "round,pad=0.5", "fc": mpl.colors.to_rgba(colour, 0.16),
+                  "ec": colour, "lw": 1.6})
+    fig.canvas.draw()
+    boxes = {}
+    for actor_id, text in nodes.items():
+        boxes[actor_id] = text.get_bbox_patch().get_window_extent(placer.renderer).padded(3)
+        placer.block(boxes[actor_id], "actor", str(names.get(actor_id, actor_id)))
+    return boxes
+
+
+def _edges(tidy: pd.DataFrame, names: pd.Series) -> dict[tuple[str, str, str], list[str]]:
+    """One arrow per direction of flow and kind (source, target, relation), with its label
+    lines, one per claim: the things, the claim and its hedge."""
+    edges: dict[tuple[str, str, str], list[str]] = {}
+    for (claim_id, giver, relation, taker), g in tidy.groupby(
+            ["claim_id", "from_id", "relation", "to_id"], sort=False):
+        source, target = (taker, giver) if relation == "seeks" else (giver, taker)
+        hedge = g["hedge"].iloc[0]
+        tag = f"[{claim_id}{', ' + hedge if hedge else ''}]"
+        items = ", ".join(g["item"])
+        lead = {"seeks": f"sought by {names.get(giver, giver)}: ",
+                "joins": "joins with: "}.get(relation, "")
+        edges.setdefault((source, target, relation), []).append(
+            textwrap.fill(f"{lead}{items} {tag}", 54))
+    return edges
+
+
+def _arrows(fig: Figure, placer: Placer, edges: list[tuple[str, str, str]],
+            where: dict[str, tuple[float, float]], boxes: dict[str, Any],
+            colours: dict[str, str]) -> list[tuple[str, str, Any, Any, float]]:
+    """Draw each edge's arrow; returns (owner, relation, start, end, bow) per arrow, for its
+    label."""
+    to_px = fig.transFigure.transform
+    from_px = fig.transFigure.inverted().transform
+    centre = to_px((0.5, 0.5))
+    count: dict[frozenset, int] = {}
+    curves = []
+    for source, target, relation in edges:
+        key = frozenset((source, target))
+        n = count.get(key, 0)
+        count[key] = n + 1
+        # The first arrow between two actors is straight, the next ones bow outwards
+        # (away from the middle of the diagram), so arrows do not cross needlessly.
+        (x1, y1), (x2, y2) = to_px(where[source]), to_px(where[target])
+        bow = 0.0 if n == 0 else 0.2 * ((n + 1) // 2)
+        out_x, out_y = (x1 + x2) / 2 - centre[0], (y1 + y2) / 2 - centre[1]
+        if bow and (y2 - y1) * out_x - (x2 - x1) * out_y < 0:
+            bow = -bow
+        # The arrow runs from edge to edge of the two boxes (never over their names).
+        cx, cy = (x1 + x2) / 2 + bow * (y2 - y1), (y1 + y2) / 2 - bow * (x2 - x1)
+        start = _exit((x1, y1), (cx, cy), boxes[source])
+        end = _exit((x2, y2), (cx, cy), boxes[target])
+        owner = f"{source}>{target}>{relation}"
+        curves.append((owner, relation, start, end, bow))
+        fig.add_artist(FancyArrowPatch(
+            posA=from_px(start), posB=from_px(end), transform=fig.transFigure,
+            connectionstyle=f"arc3,rad={bow}", arrowstyle="-|>", mutation_scale=14,
+            lw=1.6, color=colours[source], ls="--" if relation == "seeks" else "-",
+            shrinkA=0, shrinkB=0, zorder=3))
+        for a, b in pairwise(_curve(start, end, bow, 16)):
+            placer.block_line((tuple(a), tuple(b)), owner=owner)
+    return curves
+
+
+def _legend(fig: Figure) -> None:
+    """What solid and dashed arrows mean, under the diagram."""
+    legend = [Line2D([], [], color=INK, lw=1.6, label="given, or joining: the arrow runs "
+                     "the way it goes, in the giver's colour"),
+              Line2D([], [], color=INK, lw=1.6, ls="--",
+                     label="sought: from the one asked to the one asking")]
+    key = fig.legend(handles=legend, loc="lower left", bbox_to_anchor=(0.01, 0.0),
+                     ncol=2, frameon=False, fontsize=7)
+    for text in key.get_texts():
+        text.set_parse_math(False)
 
 
 def _curve(a, b, rad: float, steps: int) -> list[tuple[float, float]]:
@@ -304,11 +321,12 @@ def _edge_label(fig: Figure, placer: Placer, text: str, a: tuple[float, float],
     cx, cy = (x1 + x2) / 2 + rad * dy, (y1 + y2) / 2 - rad * dx   # matplotlib's arc3
     length = math.hypot(dx, dy) or 1.0
     nx, ny = -dy / length, dx / length
-    label = fig.text(0, 0, text, fontsize=7, color=INK if relation != "seeks" else MUTED,
-                     fontstyle="italic" if relation == "seeks" else "normal",
-                     parse_math=False, ha="center", va="center", zorder=6,
-                     bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none",
-                           "alpha": 0.9})
+    label = draw_text(fig, 0, 0, text, fontsize=7,
+                      color=INK if relation != "seeks" else MUTED,
+                      fontstyle="italic" if relation == "seeks" else "normal",
+                      ha="center", va="center", zorder=6,
+                      bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "none",
+                            "alpha": 0.9})
     size = label.get_window_extent(placer.renderer)
     w, h = size.width + 6, size.height + 6
     options = []

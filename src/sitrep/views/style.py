@@ -14,7 +14,9 @@ from typing import Any
 import pandas as pd
 
 #: Fonts a figure's text is set in, first match per glyph: Latin, Cyrillic and Arabic in DejaVu
-#: Sans, Korean in Noto Sans CJK. The report's CSS (templates/sitrep_html) names the same list.
+#: Sans, Korean in Noto Sans CJK. The page around the figures (``--sitrep-font`` in
+#: templates/sitrep_html/report.css) names the same families, Noto Sans first for its running
+#: text; tests/test_style.py holds the two together.
 FONT = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
 
 #: Colours that stay apart in greyscale: reported figures dark, derived ones mid-grey.
@@ -38,8 +40,8 @@ PRECISION_WORDS = {1: "town", 2: "part of a region / near a town", 3: "region on
 
 def rc(size: float = 7.5, **extra: Any) -> dict:
     """matplotlib settings for one figure (use with ``matplotlib.rc_context``): sitrep's
-    fonts, text kept as text in SVG and PDF, and maths parsing off for every text created in
-    the context (labels, tick labels, legends, titles), so ``$x^2$`` is drawn as written."""
+    fonts, text kept as text in SVG and PDF, and maths parsing off for every text (axis labels,
+    tick labels and legends included), so ``$x^2$`` is drawn as written."""
     return {"font.family": FONT, "font.size": size, "svg.fonttype": "none",
             "pdf.fonttype": 42, **extra, **NO_MATHS}
 

@@ -1,0 +1,182 @@
+"""What changed between two editions: the reporting as of ``since`` and as of ``as_of``.
+
+ICD 203's standard for analytic products asks that they explain change to, or consistency of,
+analytic judgments. Two cuts of one data set (:meth:`sitrep.model.facts.Facts.until`) are
+compared: new claims; per measure, the latest figure before and now with their claims; figures
+no longer current (a later reference time has figures of the same measure and status); conflicts
+that appeared, and conflicts resolved (both figures no longer current, or gone); key takeaways
+added and dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sitrep.model import reconcile, when
+from sitrep.model.attribution import attributions
+from sitrep.model.facts import Facts
+from sitrep.model.quantity import figures
+
+#: Days before the cut-off an edition is compared with when no ``since`` is given.
+DEFAULT_WINDOW_DAYS = 7
+
+
+@dataclass
+class Changes:
+    """The differences between two editions, each a table ready to show."""
+
+    since: str
+    as_of: str
+    new_claims: pd.DataFrame
+    revised: pd.DataFrame
+    not_current: pd.DataFrame
+    conflicts: pd.DataFrame
+    takeaways: pd.DataFrame
+    #: What each edition's cut leaves out, in words ('' when nothing).
+    left_out_before: str = ""
+    left_out_now: str = ""
+
+    def summary(self, *, short: bool = False) -> list[tuple[str, str]]:
+        """Lines for a report: (what changed, the detail). ``short`` (for a brief) names the
+        takeaways and conflicts by id only."""
+        lines = [(f"{len(self.new_claims)} new claim{'s' if len(self.new_claims) != 1 else ''} "
+                  f"since {self.since}", ", ".join(self.new_claims["Claim"].head(20)) +
+                  (" and more" if len(self.new_claims) > 20 else ""))]
+        for row in self.revised.itertuples(index=False):
+            lines.append((f"{row.Measure}: {row.Before} \u2192 {row.Now}", row.Change))
+        for row in self.conflicts.itertuples(index=False):
+            lines.append((f"Conflict {row.Status}: {row.Pair}", "" if short else row.Reading))
+        if short:
+            for status, rows in self.takeaways.groupby("Status", sort=False):
+                lines.append((f"Key takeaways {status}: {', '.join(rows['Takeaway'])}", ""))
+        else:
+            for row in self.takeaways.itertuples(index=False):
+                lines.append((f"Takeaway {row.Status}: {row.Takeaway}", row.Text))
+        if len(self.not_current):
+            lines.append((f"{len(self.not_current)} figure"
+                          f"{'s' if len(self.not_current) != 1 else ''} no longer current",
+                          ", ".join(self.not_current["Claim"].head(20))))
+        return lines
+
+
+def default_since(facts: Facts, as_of: str | None) -> str:
+    """A week before the cut-off, or before the latest publication when there is none."""
+    if as_of:
+        end = pd.Timestamp(as_of)
+    else:
+        latest = [when.period_end(d, p) for d, p in
+                  zip(facts.sources["published"], facts.sources["published_precision"],
+                      strict=True)]
+        end = max(latest) if latest else pd.Timestamp.today().normalize()
+    return (end - pd.Timedelta(days=DEFAULT_WINDOW_DAYS)).strftime("%Y-%m-%d")
+
+
+def compare(whole: Facts, since: str, as_of: str | None = None, *,
+            include_possible: bool = False) -> Changes:
+    """The changes from the edition as of ``since`` to the one as of ``as_of`` (default: all
+    reporting), both cut by the same rule."""
+    before = whole.until(since, include_possible=include_possible)
+    now = whole.until(as_of, include_possible=include_possible) if as_of else whole
+    fig_before, fig_now = figures(before, derived=False), figures(now, derived=False)
+    stale_now = _not_current(fig_now)
+    return Changes(
+        since=since, as_of=as_of or "all reporting",
+        new_claims=_new_claims(before, now),
+        revised=_revised(fig_before, fig_now),
+        not_current=stale_now,
+        conflicts=_conflicts(fig_before, fig_now, set(stale_now["Claim"])),
+        takeaways=_takeaways(before, now),
+        left_out_before=before.cut.summary() if before.cut is not None else "",
+        left_out_now=now.cut.summary() if now.cut is not None else "",
+    )
+
+
+def _new_claims(before: Facts, now: Facts) -> pd.DataFrame:
+    new = now.claims[~now.claims["claim_id"].isin(before.claims["claim_id"])]
+    said = attributions(now).set_index("claim_id")
+    refs = when.windows(new).set_index("claim_id")["reference"] if len(new) else pd.Series()
+    return pd.DataFrame({
+        "Claim": new["claim_id"], "Statement": new["statement"],
+        "Said by": new["claim_id"].map(said["said_by"]),
+        "Published": new["claim_id"].map(said["published"]),
+        "Refers to": new["claim_id"].map(refs),
+    }).reset_index(drop=True)
+
+
+def _latest(table: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
+    """Per measure and status: the conservative figure of the latest reference time."""
+    latest: dict[tuple[str, str], pd.Series] = {}
+    groups = reconcile.grouped(table)
+    for (measure, key), of_measure in groups.groupby(["measure_id", "status_key"], sort=False):
+        last = of_measure[of_measure["group"] == of_measure["group"].max()]
+        row = reconcile.conservative_row(last)
+        if row is not None:
+            latest[(measure, key)] = row
+    return latest
+
+
+def _said(row: pd.Series | None) -> str:
+    return "none" if row is None else f"{row['figure']} [{row['claim_id']}] ({row['reference']})"
+
+
+def _revised(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
+    old, new = _latest(before), _latest(now)
+    rows = []
+    for key, row in new.items():
+        previous = old.get(key)
+        if previous is not None and previous["claim_id"] == row["claim_id"]:
+            continue
+        change = ("first reported" if previous is None else
+                  reconcile.change_words(previous, row) if previous["ref_start"] < row["ref_start"]
+                  else "a new figure for the same time")
+        rows.append({"Measure": row["label"] + (f" ({key[1]})" if key[1] else ""),
+                     "Before": _said(previous), "Now": _said(row), "Change": change})
+    return pd.DataFrame(rows, columns=["Measure", "Before", "Now", "Change"])
+
+
+def _not_current(table: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for _, of_measure in table.groupby(["measure_id", "status_key"], sort=False):
+        latest_start = of_measure["ref_start"].max()
+        stale = of_measure[of_measure["ref_end"] < latest_start]
+        newest = of_measure[of_measure["ref_start"] == latest_start]
+        for row in stale.itertuples(index=False):
+            rows.append({"Claim": row.claim_id, "Measure": row.label, "Figure": row.figure,
+                         "Refers to": row.reference,
+                         "Superseded by": ", ".join(newest["claim_id"]) + " ("
+                         + newest["reference"].iat[0] + ")"})
+    return pd.DataFrame(rows, columns=["Claim", "Measure", "Figure", "Refers to",
+                                       "Superseded by"])
+
+
+def _disagreements(table: pd.DataFrame) -> dict[tuple[str, str], str]:
+    found = reconcile.pairs(table)
+    found = found[found["Verdict"] == "disagree"]
+    return {tuple(sorted((r.First, r.Second))): r.Reading
+            for r in found.itertuples(index=False)}
+
+
+def _conflicts(before: pd.DataFrame, now: pd.DataFrame, stale: set[str]) -> pd.DataFrame:
+    old, new = _disagreements(before), _disagreements(now)
+    rows = [{"Status": "appeared", "Pair": " and ".join(k), "Reading": v}
+            for k, v in new.items() if k not in old]
+    for pair, reading in old.items():
+        if pair not in new:
+            rows.append({"Status": "resolved", "Pair": " and ".join(pair),
+                         "Reading": "no longer in the reporting: " + reading})
+        elif set(pair) <= stale:
+            rows.append({"Status": "resolved", "Pair": " and ".join(pair),
+                         "Reading": "both figures superseded by later ones: " + reading})
+    return pd.DataFrame(rows, columns=["Status", "Pair", "Reading"])
+
+
+def _takeaways(before: Facts, now: Facts) -> pd.DataFrame:
+    old = set(before.takeaways["takeaway_id"])
+    new = set(now.takeaways["takeaway_id"])
+    rows = [{"Status": "added", "Takeaway": r.takeaway_id, "Text": r.text}
+            for r in now.takeaways.itertuples(index=False) if r.takeaway_id not in old]
+    rows += [{"Status": "dropped", "Takeaway": r.takeaway_id, "Text": r.text}
+             for r in before.takeaways.itertuples(index=False) if r.takeaway_id not in new]
+    return pd.DataFrame(rows, columns=["Status", "Takeaway", "Text"])

@@ -1,0 +1,43 @@
+"""Reconciliation and corroboration tables laid out for a page: few, wide columns."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
+def reconciliation_table(reconciled: pd.DataFrame) -> pd.DataFrame:
+    """:func:`sitrep.model.reconcile.reconcile` in six columns: the measure (and what it
+    counts, when not a present count), the reference time, the figures and their independent
+    origins, the range, the conservative figure, the change and the flags."""
+    r = reconciled
+    counts = r["Counts"].where(~r["Counts"].isin(["present count", ""]), "")
+    return pd.DataFrame({
+        "Measure": r["Measure"] + counts.map(lambda c: f" ({c})" if c else ""),
+        "Refers to": r["Refers to"],
+        "Figures": [f"{_plural(n, 'figure')}, {_plural(k, 'independent origin')}"
+                    for n, k in zip(r["Figures"], r["Independent origins"], strict=True)],
+        "Range": [f"stated: {s}; every firm figure allows: {a}"
+                  for s, a in zip(r["Spread"], r["Range the firm figures allow"], strict=True)],
+        "Conservative figure": r["Conservative figure"],
+        "Change and flags": [c + ("" if f == "none" else ("; " if c else "") + f)
+                             for c, f in zip(r["Change"], r["Flags"], strict=True)],
+    }).reset_index(drop=True)
+
+
+def corroboration_table(found: pd.DataFrame) -> pd.DataFrame:
+    """:func:`sitrep.model.corroboration.corroboration` in six columns; the analyst's grade
+    stays beside the proposal."""
+    f = found
+    return pd.DataFrame({
+        "Claim": f["Claim"],
+        "Figure": f["Figure"] + " (" + f["Refers to"] + ")",
+        "Origin": f["Origin"] + " [" + f["Claimant's side"] + "]",
+        "Agreeing origins": f["Agreeing origins"],
+        "Contradicting origins": f["Contradicting origins"],
+        "Credibility": "proposed " + f["Proposed credibility"] + "; analyst: "
+        + f["Analyst's credibility"],
+    }).reset_index(drop=True)

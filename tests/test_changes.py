@@ -1,0 +1,61 @@
+"""What changed between two editions of the multi-source data set."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep import paths
+from sitrep.model import changes, load
+from sitrep.pipeline import parameters
+
+DATASET = paths.ROOT / "datasets" / "kursk-2024-sources"
+
+
+@pytest.fixture(scope="module")
+def whole():
+    return load(DATASET)
+
+
+@pytest.fixture(scope="module")
+def november(whole):
+    return changes.compare(whole, "2024-11-12", "2024-11-30")
+
+
+def test_new_claims_are_those_published_between_the_editions(whole):
+    first = changes.compare(whole, "2024-11-05", "2024-11-12")
+    assert first.new_claims["Claim"].tolist() == ["K01", "K02", "K03", "K04", "K13", "K17",
+                                                  "K22"]
+    assert first.new_claims.set_index("Claim").at["K22", "Refers to"] == (
+        "6 Aug 2024 to 6 Nov 2024")  # a count over a period
+
+
+def test_revised_figure_names_old_and_new_with_their_claims(november):
+    revised = november.revised.set_index("Measure")
+    row = revised.loc["Russian troops held down in Kursk by the Ukrainian operation"]
+    assert row["Before"] == "50,000 [K17] (11 Nov 2024)"
+    assert row["Now"] == "about 59,000 [K23] (23 Nov 2024)"
+    assert row["Change"] == "rise"
+    assert revised.at["Russian troops fighting in Ukraine (planned)", "Before"] == "none"
+
+
+def test_conflicts_takeaways_and_stale_figures(november):
+    assert november.conflicts[["Status", "Pair"]].values.tolist() == [["appeared",
+                                                                       "K09 and K24"]]
+    assert november.takeaways["Takeaway"].tolist() == ["T1", "T2", "T3", "T5"]
+    assert set(november.takeaways["Status"]) == {"added"}
+    assert {"K17", "K12", "K14"} <= set(november.not_current["Claim"])
+    assert "may have been published after it" in november.left_out_before
+
+
+def test_nothing_changed_between_equal_cuts(whole):
+    same = changes.compare(whole, "2024-11-24", "2024-11-25")
+    assert same.new_claims.empty and same.revised.empty and same.takeaways.empty
+
+
+def test_default_since_is_a_week_before():
+    assert changes.default_since(load(DATASET), "2024-11-30") == "2024-11-23"
+
+
+def test_since_must_come_before_as_of():
+    with pytest.raises(parameters.ParameterError, match="must be earlier than as_of"):
+        parameters.read(since="2024-11-30", as_of="2024-11-12")
