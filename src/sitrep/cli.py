@@ -74,7 +74,7 @@ def _render(args: argparse.Namespace) -> int:
     try:
         entries = manifest.load(args.manifest)
     except manifest.ManifestError as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(f"error: {error}", error=True)
         return EXIT_BAD_INPUT
     if args.reports:
         chosen = [e for e in entries if any(fnmatch.fnmatchcase(e.name, pattern)
@@ -82,15 +82,14 @@ def _render(args: argparse.Namespace) -> int:
         unmatched = [p for p in args.reports
                      if not any(fnmatch.fnmatchcase(e.name, p) for e in entries)]
         if unmatched:
-            print(f"error: no report named {', '.join(unmatched)} in "
-                  f"{paths.display(args.manifest)}; known: {', '.join(e.name for e in entries)}",
-                  file=sys.stderr)
+            say(f"error: no report named {', '.join(unmatched)} in "
+                f"{paths.display(args.manifest)}; known: {', '.join(e.name for e in entries)}",
+                error=True)
             return EXIT_BAD_INPUT
         entries = chosen
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if not formats or set(formats) - set(FORMATS):
-        print(f"error: --format takes {', '.join(FORMATS)}, comma-separated",
-              file=sys.stderr)
+        say(f"error: --format takes {', '.join(FORMATS)}, comma-separated", error=True)
         return EXIT_BAD_INPUT
     entries = [manifest.Entry(e.name, e.notebook, e.parameters,
                               tuple(f for f in e.formats if f in formats) or formats)
