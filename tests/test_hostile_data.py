@@ -343,7 +343,14 @@ def geo_layer_linked_out(d):
     os.symlink("/etc/passwd", d.root / "geo" / place.ADMIN0)
 
 
+def geo_folder_linked_out(d):
+    outside = d.root.parent / f"{d.root.name}-outside-geo"
+    shutil.copytree(paths.GEO, outside)
+    os.symlink(outside, d.root / "geo")
+
+
 GEO = [
+    (geo_folder_linked_out, "places.csv", "leads out of it"),
     (geo_layer_over_the_vertex_budget, "admin1.geojson", "vertices"),
     (geo_layer_not_json, "admin0.geojson", "not valid JSON"),
     (geo_layer_a_list, "admin1.geojson", "FeatureCollection"),

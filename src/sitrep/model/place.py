@@ -30,6 +30,7 @@ too (rule ``place-in-region``). :func:`geometry_problems` is what :mod:`sitrep.m
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -118,7 +119,8 @@ def read_layers(folder: Path | None = None) -> Layers:
     folder = Path(folder) if folder is not None else paths.GEO
     stamp = tuple((folder / name).stat().st_mtime_ns if (folder / name).exists() else 0
                   for name in (ADMIN0, ADMIN1, GAZETTEER))
-    return _read_layers(str(folder.resolve()), stamp)
+    # Not resolved: a geo folder that links out of its data set is refused, never followed.
+    return _read_layers(os.path.abspath(folder), stamp)
 
 
 @lru_cache(maxsize=4)
