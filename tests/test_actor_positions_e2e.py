@@ -93,6 +93,6 @@ def test_parameters_actors_and_extent(tmp_path):
     result = _render(tmp_path, "--format", "html", "-p", "actors=nk_forces",
                      "-p", "extent=33,50,39,53")
     assert result.returncode == 0, result.stderr
-    html_text = (published(tmp_path, "actor_positions") / "actor_positions.html").read_text(
+    html_text = published(tmp_path, "actor_positions", "html").read_text(
         "utf-8")
     assert "claims C01, C10, C25" in html_text       # the map's credit names only NK marks

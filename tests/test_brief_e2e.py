@@ -129,7 +129,7 @@ def test_html_opens_offline_in_chromium(html_text):
 def test_as_of_before_the_source_renders_an_honest_empty_brief(tmp_path):
     result = _render(tmp_path, "--format", "html", "-p", "as_of=2024-11-01")
     assert result.returncode == 0, result.stderr
-    html_text = (published(tmp_path, "brief") / "brief.html").read_text(encoding="utf-8")
+    html_text = published(tmp_path, "brief", "html").read_text(encoding="utf-8")
     assert "Reporting certainly published by 2024-11-01: 0 claims from 0 sources" in html_text
     assert "The cut-off leaves out 1 source published after it" in html_text
     assert "Nothing recorded in the data set (up to the cut-off, if any)." in html_text

@@ -99,11 +99,11 @@ def rendered(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
 
 
 def pdf_of(rendered: tuple[Path, float], report: str) -> Path:
-    return published(rendered[0], report) / f"{report}.pdf"
+    return published(rendered[0], report, "pdf")
 
 
 def html_of(rendered: tuple[Path, float], report: str) -> str:
-    return (published(rendered[0], report) / f"{report}.html").read_text(encoding="utf-8")
+    return published(rendered[0], report, "html").read_text(encoding="utf-8")
 
 
 FOOTER = re.compile(r"page \d+ of \d+\s*$")

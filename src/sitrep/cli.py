@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 a report failed to render, 2 bad data or bad usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -218,7 +219,16 @@ def _deadline() -> None:
     """Whatever is still running STOP_WITHIN seconds after an interrupt, the process ends."""
     time.sleep(STOP_WITHIN)
     _say_interrupted()
-    os._exit(130)
+    _end(130)
+
+
+def _end(code: int) -> None:
+    """End the process now, with every kernel it started."""
+    execute = sys.modules.get("sitrep.pipeline.execute")
+    if execute is not None:
+        with contextlib.suppress(Exception):
+            execute.close_all_kernels()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -228,10 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        # Kernels are shut down by now; threads still winding down are not waited for (the
-        # browser's driver ends with this process and closes Chromium).
+        # Every kernel ends now; threads still winding down are not waited for (the browser's
+        # driver ends with this process and closes Chromium).
         _say_interrupted()
-        os._exit(130)
+        _end(130)
     except Exception as error:  # an analyst sees one line; --debug shows the traceback
         if args.debug:
             raise

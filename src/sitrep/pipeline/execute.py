@@ -21,6 +21,7 @@ import keyword
 import math
 import os
 import shutil
+import subprocess
 import tempfile
 import textwrap
 import threading
@@ -204,17 +205,37 @@ def ipc_kernel_manager() -> Any:
     folder = tempfile.mkdtemp(prefix="sitrep-kernel-")
     km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "k"))
     km.sitrep_socket_folder = folder
+    with _LIVE_LOCK:
+        _LIVE.add(km)
     return km
+
+
+#: Kernel managers not yet closed, so an interrupt can end every kernel at once.
+_LIVE: set[Any] = set()
+_LIVE_LOCK = threading.Lock()
+#: A kernel's own output (its log lines, what a library writes to file descriptor 2) is not
+#: the report's: cell output reaches the notebook through the kernel's messages.
+QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
 
 
 def close_kernel(km: Any) -> None:
     """Shut a kernel down at once and remove its socket folder."""
+    with _LIVE_LOCK:
+        _LIVE.discard(km)
     with contextlib.suppress(Exception):
         if km.has_kernel:
             km.shutdown_kernel(now=True)
     folder = getattr(km, "sitrep_socket_folder", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def close_all_kernels() -> None:
+    """End every kernel this process started (after an interrupt)."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for km in live:
+        close_kernel(km)
 
 
 class KernelPool:
@@ -238,7 +259,7 @@ class KernelPool:
             if km is not None:
                 self.discard()
             km = ipc_kernel_manager()
-            km.start_kernel(cwd=str(self.cwd))
+            km.start_kernel(cwd=str(self.cwd), **QUIET)
             self._local.km = km
             with self._lock:
                 self._all.append(km)
@@ -307,17 +328,19 @@ def execute(
     engine_kwargs: dict[str, Any] = {}
     source = notebook
     own = None
+    cwd = cwd if cwd is not None else notebook.resolve().parent
     if kernels is not None:
         engine_kwargs["km"] = kernels.get()
         source = _with_reset_cell(notebook, workdir)
     else:
-        engine_kwargs["km"] = own = ipc_kernel_manager()  # started by papermill, closed here
+        engine_kwargs["km"] = own = ipc_kernel_manager()  # closed below
     if _papermill_accepts_shutdown_kernel():
         engine_kwargs["shutdown_kernel"] = "immediate"
     if cell_timeout is not None:
         engine_kwargs["execution_timeout"] = cell_timeout
-    cwd = cwd if cwd is not None else notebook.resolve().parent
     try:
+        if own is not None:
+            own.start_kernel(cwd=str(cwd), **QUIET)
         return _papermill(notebook, source, executed, params, cwd, engine_kwargs)
     except RenderError:
         if kernels is not None:
