@@ -19,7 +19,7 @@ test: setup ## install what is needed, run the whole test suite, then render eve
 	$(BIN)/sitrep render
 
 lab: setup ## open the notebooks in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --config=scripts/jupyter_server_config.py
 
 lint: setup ## ruff over the package and the tests; the import contract of the three floors
 	$(BIN)/ruff check src tests

@@ -90,9 +90,12 @@ class _Tags(HTMLParser):
         self._in_title = False
 
     def handle_starttag(self, tag, attrs):
-        self._in_title = tag == "title"
+        # The page's <title>, not a chart mark's SVG <title> tooltip.
+        self._in_title = tag == "title" and not self.title
         for name, value in attrs:
-            if name in ("src", "href") and value and re.match(r"\s*(https?:)?//", value):
+            # What the page would load; a link (<a href>, the source's URL) loads nothing.
+            if name in ("src", "href") and tag != "a" and value \
+                    and re.match(r"\s*(https?:)?//", value):
                 self.external.append((tag, value))
 
     def handle_data(self, data):
@@ -132,4 +135,5 @@ def test_as_of_before_the_source_renders_an_honest_empty_brief(tmp_path):
     html_text = published(tmp_path, "brief", "html").read_text(encoding="utf-8")
     assert "Reporting certainly published by 2024-11-01: 0 claims from 0 sources" in html_text
     assert "The cut-off leaves out 1 source published after it" in html_text
-    assert "Nothing recorded in the data set (up to the cut-off, if any)." in html_text
+    assert ("Nothing recorded in the data set under the active filters (reported up to "
+            "2024-11-01).") in html_text

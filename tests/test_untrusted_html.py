@@ -31,7 +31,7 @@ import pytest
 from conftest import DatasetEditor, copy_dataset
 
 import sitrep.model as facts_module
-from sitrep import paths
+from sitrep import paths, svgsafe
 from sitrep.model import sources
 from sitrep.pipeline.html import report_title, to_html
 from sitrep.pipeline.pdf import CHROMIUM_ARGS, chromium_path
@@ -366,7 +366,8 @@ class Elements(HTMLParser):
         self.tags.append((tag, {k: v or "" for k, v in attrs}))
         if self.in_body or tag == "body":
             self.in_body.append(tag)
-        self._in_title = tag == "title"
+        # The page's <title> (the first); an SVG <title> in the body is a chart mark's tooltip.
+        self._in_title = tag == "title" and "body" not in self.in_body
 
     def handle_endtag(self, tag):
         self._in_title = False
@@ -376,8 +377,11 @@ class Elements(HTMLParser):
             self.title += data
 
 
-ACTIVE = {"script", "iframe", "frame", "object", "embed", "link", "svg", "math", "base", "form",
-          "input", "button", "textarea", "video", "audio", "source", "template", "noscript"}
+ACTIVE = {"script", "iframe", "frame", "object", "embed", "link", "math", "base", "form",
+          "input", "button", "textarea", "video", "audio", "source", "template", "noscript",
+          "foreignobject", "animate", "set", "handler"}
+#: Inline SVG (charts whose marks are links) may hold only sitrep.svgsafe's drawing elements.
+SVG_ELEMENTS = {e.lower() for e in svgsafe.ELEMENTS}
 
 
 @pytest.mark.parametrize("report", ALL)
@@ -390,7 +394,17 @@ def test_markup_holds_no_active_element(report, rendered):
     assert [(t, n) for t, a in page.tags for n in a if n.startswith("on")] == []
     for tag, attrs in page.tags:
         assert attrs.get("src", "data:image/").startswith("data:image/"), (tag, attrs)
-        assert attrs.get("href", "#").startswith("#"), (tag, attrs)
+        # In-page links, and a source's URL as a link (http/https only, the whole value one
+        # attribute: a payload in it cannot break out).
+        href = attrs.get("href", "#")
+        assert href.startswith("#") or (tag == "a" and href.startswith(("https://", "http://"))
+                                        and "<" not in attrs.get("class", "")), (tag, attrs)
+        assert attrs.get("xlink:href", "#").startswith("#"), (tag, attrs)
+        assert "target" not in attrs, (tag, attrs)
+    for block in re.findall(r"<svg\b.*?</svg>", rendered[report].html, re.S):
+        inside = Elements()
+        inside.feed(block)
+        assert {t for t, _ in inside.tags} <= SVG_ELEMENTS, {t for t, _ in inside.tags}
     assert squash(page.title) == squash(rendered[report].title)
 
 
@@ -410,22 +424,33 @@ def test_executed_notebook_title_is_the_parameter_exactly(report, rendered):
         assert rendered[report].title == TITLE
 
 
-def test_chart_labels_stay_inert_text(rendered):
-    """A measure label full of payloads is escaped SVG text, in an SVG with no script, no
-    handler and no foreign content (and the SVG sits in an <img>, where nothing runs)."""
+def chart_svgs(html: str) -> list:
+    """Every chart of a page as an XML tree: inline <svg> (charts whose marks are links,
+    whitelisted by sitrep.svgsafe) and any SVG still in an <img> data URI."""
     import base64
     import xml.etree.ElementTree as ET
 
+    inline = [ET.fromstring(block) for block in re.findall(r"<svg\b.*?</svg>", html, re.S)]
+    return inline + [ET.fromstring(base64.b64decode(data)) for data in
+                     re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+
+
+def test_chart_labels_stay_inert_text(rendered):
+    """A measure label full of payloads is escaped SVG text, in an SVG with no script, no
+    handler, no foreign content, and links only to the page's own claim rows."""
     html = rendered[FORCE_SIZES].html
-    svgs = [ET.fromstring(base64.b64decode(data)) for data in
-            re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+    svgs = chart_svgs(html)
     assert svgs
     texts = []
     for svg in svgs:
         for element in svg.iter():
             name = element.tag.rsplit("}", 1)[-1]
-            assert name not in {"script", "foreignObject", "a", "image"}, name
+            assert name not in {"script", "foreignObject", "image", "iframe"}, name
             assert not [a for a in element.attrib if a.startswith("on")], element.attrib
+            if name == "a":
+                hrefs = [v for k, v in element.attrib.items() if k.endswith("href")]
+                assert hrefs and all(h.startswith("#claim-") for h in hrefs), element.attrib
+                assert "target" not in element.attrib
             if name == "text":
                 texts.append("".join(element.itertext()))
     labels = squash(" ".join(texts))
@@ -531,7 +556,9 @@ def test_every_display_surface_escapes(surfaces_page, surface, variant):
     if surface == "chart-alt":
         page = Elements()
         page.feed(page_html)
-        assert text in [a.get("alt") for t, a in page.tags if t == "img"]
+        # The chart is inline SVG (its marks are links); the alt text is its aria-label.
+        assert text in [a.get("alt", a.get("aria-label")) for t, a in page.tags
+                        if t in ("img", "svg")]
     else:
         assert squash(text) in squash(seen.text), f"{surface}: payloads not shown as text"
     if surface == "title":

@@ -15,14 +15,12 @@ tagged with each field's name, appended to every text field a report shows, and 
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 import subprocess
 import sys
 import time
 import unicodedata
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -36,6 +34,7 @@ from test_untrusted_html import (
     FORCE_SIZES,
     LONG,
     Corpus,
+    chart_svgs,
     plant_corpus,
     shown_in,
     tagged,
@@ -217,8 +216,8 @@ def test_chart_labels_keep_their_dollars(rendered):
     chart's SVG (a <text> element, as display.figure keeps chart text as text)."""
     html = html_of(rendered, FORCE_SIZES)
     labels = []
-    for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html):
-        for element in ET.fromstring(base64.b64decode(data)).iter():
+    for svg in chart_svgs(html):
+        for element in svg.iter():
             if element.tag.endswith("}text"):
                 labels.append("".join(element.itertext()))
     # The label is cut to fit the chart (the tables carry it whole); what shows keeps its TeX
@@ -231,7 +230,8 @@ def test_chart_text_is_text_in_the_pdf(rendered, pages):
     """The charts' legend exists only inside the SVG images; the PDF's text has it, so chart
     text reaches the PDF as text (not outlines), in embedded fonts."""
     legend = "open-ended bound (over / under)"
-    html = re.sub(r'src="data:[^"]*"', "", html_of(rendered, FORCE_SIZES))
+    html = re.sub(r'src="data:[^"]*"|<svg\b.*?</svg>', "", html_of(rendered, FORCE_SIZES),
+                  flags=re.S)
     assert legend not in html
     assert bare(legend) in "".join(pages[FORCE_SIZES])
     listing = subprocess.run(["pdffonts", str(pdf_of(rendered, FORCE_SIZES))],

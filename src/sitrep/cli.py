@@ -30,25 +30,73 @@ def say(text: str, *, error: bool = False) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from sitrep.model import check
+    from sitrep.model.problems import errors
 
     dataset = Path(args.dataset)
     problems = check(dataset)
-    if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        say(f"{paths.display(dataset)}: {len(problems)} {noun}", error=True)
-        for problem in problems:
-            say(f"  {problem}", error=True)
+    failed = errors(problems)
+    if failed:
+        noun = "problem" if len(failed) == 1 else "problems"
+        say(f"{paths.display(dataset)}: {len(failed)} {noun}", error=True)
+    for problem in problems:
+        say(f"  {problem}", error=bool(failed))
+    if failed:
         return EXIT_BAD_INPUT
-    say(f"{paths.display(dataset)}: clean (every table, quote and sentence checked)")
+    warned = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''} above)" \
+        if problems else ""
+    say(f"{paths.display(dataset)}: clean (every table, quote and sentence checked){warned}")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from sitrep.model.scaffold import ScaffoldError, new_dataset
+
+    try:
+        written = new_dataset(Path(args.dataset), args.title)
+    except ScaffoldError as error:
+        say(f"error: {error}", error=True)
+        return EXIT_BAD_INPUT
+    say(f"wrote {paths.display(written)}: every table with its header, sources/ and a README")
+    say(f"next: put a source text in {paths.display(paths.sources_dir(written))}, then "
+        f"sitrep draft {paths.display(written)} SOURCE.txt")
+    return EXIT_OK
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from sitrep.model.draft import write_draft
+
+    dataset, document = Path(args.dataset), Path(args.source)
+    if not document.is_file() and (paths.sources_dir(dataset) / document).is_file():
+        document = paths.sources_dir(dataset) / document
+    if not document.is_file():
+        say(f"error: no source text at {paths.display(document)}", error=True)
+        return EXIT_BAD_INPUT
+    folder, draft = write_draft(dataset, document, source_id=args.source_id,
+                                outlet_id=args.outlet, published=args.published)
+    counts = ", ".join(f"{len(frame)} {name}" for name, frame in draft.tables.items())
+    say(f"drafted {counts} into {paths.display(folder)}")
+    say("review each row (its 'basis' says which words it rests on), fill in the TODOs, "
+        "copy the rows you keep into facts/ without the basis column, then run "
+        f"sitrep check {paths.display(dataset)}")
     return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
     from sitrep.model import write_descriptor
+    from sitrep.model.scaffold import set_title
 
     written = write_descriptor(Path(args.dataset))
-    say(f"wrote {paths.display(written)}: sitrep's schema, with the data set's own title")
+    title = set_title(written, args.title)
+    say(f"wrote {paths.display(written)}: sitrep's schema, titled {title!r}"
+        + ("" if args.title or title != _schema_title() else
+           " (sitrep's own title: give the data set's with --title)"))
     return EXIT_OK
+
+
+def _schema_title() -> str:
+    from sitrep.model import load_schema
+
+    return str(load_schema().get("title", ""))
 
 
 def _parse_parameter(text: str) -> tuple[str, str]:
@@ -102,7 +150,10 @@ def _render(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force)
     for outcome in outcomes:
-        if outcome.status in (suite.STATUS_FAILED, *suite.REFUSED):
+        if outcome.status == suite.STATUS_REFUSED:  # one line, with the fix
+            say(f"{outcome.entry.name}: refused: {outcome.message}", error=True)
+        if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA,
+                              suite.STATUS_BAD_PARAMETER):
             say(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}", error=True)
     say(suite.summary(outcomes))
     if all(o.status == suite.STATUS_UNCHANGED for o in outcomes):
@@ -151,9 +202,27 @@ def build_parser() -> argparse.ArgumentParser:
                        help="data set folder holding facts/ and sources/ (default: data/)")
     check.set_defaults(run=_check)
 
+    new = sub.add_parser("new", parents=[debug],
+                         help="start an empty data set: schema, tables, sources/, README")
+    new.add_argument("dataset", help="the folder to create (must not hold a data set yet)")
+    new.add_argument("--title", required=True, help="the data set's title, shown in reports")
+    new.set_defaults(run=_new)
+
+    draft = sub.add_parser("draft", parents=[debug],
+                           help="propose rows from a source text for review "
+                                "(written to DATA_DIR/draft/, never into facts/)")
+    draft.add_argument("dataset", help="data set folder holding facts/ and sources/")
+    draft.add_argument("source", help="the source text: a file in sources/ or a new one "
+                                      "(copied into sources/ unchanged)")
+    draft.add_argument("--source-id", default="", help="the source's id (default: file name)")
+    draft.add_argument("--outlet", default="", help="actor id of the outlet that published it")
+    draft.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
+    draft.set_defaults(run=_draft)
+
     schema = sub.add_parser("schema", parents=[debug],
                             help="write sitrep's schema into DATA_DIR/facts/datapackage.json")
     schema.add_argument("dataset", help="data set folder holding facts/ and sources/")
+    schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
     schema.set_defaults(run=_schema)
 
     render = sub.add_parser("render", parents=[debug],

@@ -37,6 +37,8 @@ class Changes:
     #: What each edition's cut leaves out, in words ('' when nothing).
     left_out_before: str = ""
     left_out_now: str = ""
+    #: Claims in the earlier edition.
+    claims_before: int = 0
 
     def summary(self, *, short: bool = False) -> list[tuple[str, str]]:
         """Lines for a report: (what changed, the detail). ``short`` (for a brief) names the
@@ -90,6 +92,7 @@ def compare(whole: Facts, since: str, as_of: str | None = None, *,
         takeaways=_takeaways(before, now),
         left_out_before=before.cut.summary() if before.cut is not None else "",
         left_out_now=now.cut.summary() if now.cut is not None else "",
+        claims_before=len(before.claims),
     )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sitrep.model.quantity import CREDIBILITY
-from sitrep.model.reconcile import PAIR_LIMIT, compare, grouped
+from sitrep.model.reconcile import PAIR_LIMIT, Group, groups, verdicts
 
 COLUMNS = ["Claim", "Measure", "Figure", "Refers to", "Origin", "Claimant's side",
            "Agreeing origins", "Contradicting origins", "Proposed credibility",
@@ -42,32 +42,41 @@ def corroboration(table: pd.DataFrame) -> pd.DataFrame:
     it and that contradict it at its reference time, the proposed credibility and the
     analyst's (the proposal never replaces it)."""
     rows = []
-    for _, group in grouped(table).groupby("group", sort=False):
-        roots = group["independent"].tolist()
-        agree: list[set[str]] = [set() for _ in roots]
-        against: list[set[str]] = [set() for _ in roots]
-        if len(group) <= PAIR_LIMIT:
-            for i, j, verdict in compare(group).itertuples(index=False):
-                if roots[i] == roots[j] or verdict == "series":
-                    continue
-                bucket = agree if verdict in ("agree", "meet") else against
-                bucket[i].add(roots[j])
-                bucket[j].add(roots[i])
-        labels = dict(zip(group["independent"], group["origin_label"], strict=True))
-        for k, row in enumerate(group.itertuples(index=False)):
-            proposed = propose(len(agree[k]), len(against[k]))
-            analyst = row.grade[1:] if len(row.grade) == 2 and row.grade[1].isdigit() else ""
-            rows.append({
-                "Claim": row.claim_id, "Measure": row.label, "Figure": row.figure,
-                "Refers to": row.reference, "Origin": row.origin_label,
-                "Claimant's side": row.side,
-                "Agreeing origins": "; ".join(sorted(labels[r] for r in agree[k])) or "none",
-                "Contradicting origins": "; ".join(sorted(labels[r] for r in against[k]))
-                or "none",
-                "Proposed credibility": f"{proposed}: {CREDIBILITY[proposed]}",
-                "Analyst's credibility": (
-                    f"{analyst}: {CREDIBILITY[int(analyst)]}"
-                    + (" (differs from the proposal)" if int(analyst) != proposed else "")
-                    if analyst else "ungraded"),
-            })
+    for _, _, parts in groups(table):
+        for g in parts:
+            rows.extend(_rows(g))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _rows(g: Group) -> list[dict]:
+    roots = g.column("independent")
+    agree: list[set[str]] = [set() for _ in roots]
+    against: list[set[str]] = [set() for _ in roots]
+    if len(g) <= PAIR_LIMIT:
+        i, j, verdict = verdicts(g)
+        for a, b, v in zip(i, j, verdict, strict=True):
+            if roots[a] == roots[b] or v == "series":
+                continue
+            bucket = agree if v in ("agree", "meet") else against
+            bucket[a].add(roots[b])
+            bucket[b].add(roots[a])
+    labels = dict(zip(roots, g.column("origin_label"), strict=True))
+    rows = []
+    for k, row in enumerate(g.rows):
+        proposed = propose(len(agree[k]), len(against[k]))
+        grade = row["grade"]
+        analyst = grade[1:] if len(grade) == 2 and grade[1].isdigit() else ""
+        rows.append({
+            "Claim": row["claim_id"], "Measure": row["label"], "Figure": row["figure"],
+            "Refers to": row["reference"], "Origin": row["origin_label"],
+            "Claimant's side": row["side"],
+            "Agreeing origins": "; ".join(sorted(labels[r] for r in agree[k])) or "none",
+            "Contradicting origins": "; ".join(sorted(labels[r] for r in against[k]))
+            or "none",
+            "Proposed credibility": f"{proposed}: {CREDIBILITY[proposed]}",
+            "Analyst's credibility": (
+                f"{analyst}: {CREDIBILITY[int(analyst)]}"
+                + (" (differs from the proposal)" if int(analyst) != proposed else "")
+                if analyst else "ungraded"),
+        })
+    return rows

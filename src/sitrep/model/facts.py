@@ -33,6 +33,10 @@ class Facts:
             return tables[name]
         raise AttributeError(name)
 
+    def __dir__(self) -> list[str]:
+        """Tab completion offers the tables: ``facts.<Tab>`` lists ``claims``, ``actors``..."""
+        return sorted(set(super().__dir__()) | set(self.__dict__.get("tables", {})))
+
     def link(self, table: str, column: str) -> pd.DataFrame:
         """A list column as a tidy two-column table, e.g. ``link("claims", "claimants")``."""
         frame = self.tables[table]

@@ -35,8 +35,6 @@ BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: What a terminal must never receive raw: every C0 and C1 control but the line break, and the
 #: bidirectional controls.
 _TERMINAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-#: A figure in text: digits of any script, with thousands separators and a decimal part.
-_FIGURE = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 
 RULE_CONTROL = "control-character"
 RULE_BIDI = "bidi-control"
@@ -82,17 +80,12 @@ def not_finite(values: pd.Series) -> pd.Series:
                      index=values.index)
 
 
-def figures(text: str) -> list[tuple[str, float]]:
-    """Every figure in a text as (as written, value), in any Unicode digits: '50,000', '5²'
-    (read as 52), fullwidth '５０' and Arabic-Indic '٥٠' are all figures."""
-    # Each character with a digit value becomes that ASCII digit; the length stays the same,
-    # so a match points at the figure as written.
-    folded = "".join(_ascii_digit(ch) for ch in text)
-    found = []
-    for match in _FIGURE.finditer(folded):
-        found.append((text[match.start():match.end()],
-                      float(match.group().replace(",", ""))))
-    return found
+def ascii_digits(text: str) -> str:
+    """The text with every character that has a digit value written as that ASCII digit
+    ('５０' and '٥٠' become '50', '²' becomes '2'); the length stays the same, so offsets found
+    in the result point at the figure as written. Figures are read from this form
+    (:func:`sitrep.model.wording.figures`), so no script's digits slip past a check."""
+    return "".join(_ascii_digit(ch) for ch in text)
 
 
 def _ascii_digit(char: str) -> str:

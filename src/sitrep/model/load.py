@@ -19,8 +19,9 @@ from sitrep import paths
 from sitrep.model import confine
 from sitrep.model.digest import code_digest, dataset_digest
 from sitrep.model.facts import Facts
-from sitrep.model.problems import Collector, FactsError, Problem
+from sitrep.model.problems import Collector, FactsError, Problem, errors
 from sitrep.model.rules import check_domain
+from sitrep.model.scaffold import first_source_warning
 from sitrep.model.tables import (
     check_descriptor_copy,
     check_fields,
@@ -48,8 +49,8 @@ def load(dataset: Path | str | None = None, *, cache: bool = True) -> Facts:
                 facts.dataset = dataset
                 return facts
     problems, facts = _validate(dataset)
-    if problems:
-        raise FactsError(problems)
+    if errors(problems):
+        raise FactsError(errors(problems))
     assert facts is not None
     if cached is not None:
         _write_cache(cached, facts)
@@ -57,10 +58,11 @@ def load(dataset: Path | str | None = None, *, cache: bool = True) -> Facts:
 
 
 def check(dataset: Path | str) -> list[Problem]:
-    """Every problem of a data set, sorted; an empty list when it is clean (and then cached)."""
+    """Every problem of a data set, sorted; an empty list when it is clean. Warnings (a place
+    no claim uses) are listed too; a data set with warnings only loads, and is cached."""
     dataset = Path(dataset)
     problems, facts = _validate(dataset)
-    if facts is not None and not problems:
+    if facts is not None and not errors(problems):
         cached = _cache_path(dataset)
         if cached is not None:
             _write_cache(cached, facts)
@@ -116,10 +118,22 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     structural = {"file-exists", "utf-8", "header", "csv", "missing-column", "descriptor",
                   confine.RULE}
     if len(typed) != len(resources) or any(p.rule in structural for p in out.problems):
+        if all(p.rule == "file-exists" for p in out.problems) and not typed:
+            return [_not_a_data_set(facts_dir)], None
         # Domain rules read across tables: they need every table present with its columns.
         return out.finish(), None
     facts = Facts(dataset=dataset, tables=typed, title=title, settings=settings)
     check_domain(facts, facts_dir, out)
-    return out.finish(), (None if out.problems else facts)
+    if facts.sources.empty:
+        out.problems.append(first_source_warning(facts_dir))
+    problems = out.finish()
+    return problems, (None if errors(problems) else facts)
 
 
+
+
+def _not_a_data_set(facts_dir: Path) -> Problem:
+    """One message, not one per missing table, when facts/ holds no table at all."""
+    return Problem(paths.display(facts_dir), None, None, "file-exists", None,
+                   "facts/ holds none of the tables: start a data set with "
+                   f"sitrep new {paths.display(facts_dir.parent)} --title '...'")

@@ -35,6 +35,9 @@ SECTOR_OF_KIND = {"state": "government", "state_forces": "government",
                   "intelligence": "government", "news_outlet": "press",
                   "organisation": "independent"}
 
+#: Added to an origin's label where the analyst infers it for a claim (origin_basis inferred).
+ANALYST_INFERENCE = " (the analyst's inference)"
+
 PARTY_WORDS = {"party": "party to the conflict", "third_party": "third party"}
 
 
@@ -165,10 +168,13 @@ def _origin_of_claims(facts: Facts) -> pd.DataFrame:
                 kinds.get(claim.origin, "")
             basis = claim.origin_basis
             root = _root_origin(draws, origin)
+            if basis == "inferred":
+                label += ANALYST_INFERENCE
         elif claim.relays:
             first = claim.relays[0]
             origin = f"~{'+'.join(claim.claimants)}@{first}"
-            label, kind = f"{who} to {names.get(first, first)}", "inferred"
+            label = f"{who} to {names.get(first, first)} (inferred by sitrep: no origin recorded)"
+            kind = "inferred"
             basis, root = "inferred by sitrep: claimants to the first relay", origin
         else:
             source = _root_source(republishes, claim.source_id)
@@ -176,6 +182,7 @@ def _origin_of_claims(facts: Facts) -> pd.DataFrame:
             origin = f"~{'+'.join(claim.claimants)}@{source}"
             label = (f"{who}, own reporting" if claim.claimants == (outlet,)
                      else f"{who}, as published by {names.get(outlet, outlet)}")
+            label += " (inferred by sitrep: no origin recorded)"
             kind = "inferred"
             basis, root = "inferred by sitrep: the claimants' own statement", origin
         party, sector = sides.get(claim.claimants, ("", ""))

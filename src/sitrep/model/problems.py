@@ -19,15 +19,25 @@ class Problem:
     rule: str
     value: str | None
     message: str
+    #: ``error`` stops a render; ``warning`` is printed and does not.
+    severity: str = "error"
 
     def __str__(self) -> str:
-        where = self.file
+        where = ("warning: " if self.severity == WARNING else "") + self.file
         if self.row is not None:
             where += f" row {self.row}"
         if self.field:
             where += f" field {self.field!r}"
         shown = "" if self.value is None else f" (value {shorten(self.value)!r})"
         return f"{where}: [{self.rule}] {self.message}{shown}"
+
+
+ERROR, WARNING = "error", "warning"
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that stop a render (warnings left out)."""
+    return [p for p in problems if p.severity == ERROR]
 
 
 class FactsError(Exception):
@@ -38,6 +48,10 @@ class FactsError(Exception):
         noun = "problem" if len(problems) == 1 else "problems"
         lines = [f"{len(problems)} {noun} in the data set:"] + [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+    def _render_traceback_(self) -> list[str]:
+        """IPython (JupyterLab) shows the problems, not a traceback."""
+        return [f"FactsError: {self}"]
 
 
 def shorten(value: str, limit: int = 80) -> str:
@@ -59,7 +73,7 @@ class Collector:
         self.counts: dict[tuple[str, str], int] = {}
 
     def add(self, file: str, row: int | None, fld: str | None, rule: str, value: object,
-            message: str) -> None:
+            message: str, *, severity: str = ERROR) -> None:
         seen = self.counts[(file, rule)] = self.counts.get((file, rule), 0) + 1
         if seen > self.limit:
             return
@@ -68,7 +82,7 @@ class Collector:
         missing = value is None or value is pd.NA or value is pd.NaT or (
             isinstance(value, float) and pd.isna(value))
         shown = None if missing else str(value)
-        self.problems.append(Problem(file, row, fld, rule, shown, message))
+        self.problems.append(Problem(file, row, fld, rule, shown, message, severity))
 
     def add_rows(self, file: str, frame: pd.DataFrame, mask: pd.Series, fld: str | None,
                  rule: str, message: str, values: pd.Series | None = None) -> None:

@@ -288,7 +288,7 @@ def figures(facts: Facts, kinds: tuple[str, ...] | None = ("force_size",),
 
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
     """Every figure of every measure with its interval, the time it refers to, claimant, relay,
-    origin, publication date and grade."""
+    publication date and grade (its origin is in the corroboration table)."""
     return pd.DataFrame({
         "Measure": table["label"],
         "Claim": table["claim_id"],
@@ -298,7 +298,6 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
         "Refers to": table["reference"],
         "Claimant": table["claimant"],
         "Relayed by": table["relay"],
-        "Origin": table["origin_label"],
         "Published": table["published"].where(~table["derived"], "(derived)"),
         "Grade": table["grade"],
         "Wording": ["derived" if r.derived else "paraphrase, text not held" if

@@ -22,12 +22,16 @@ ACLED's sense: the lowest well-sourced one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
 from sitrep.model import when
+from sitrep.model.origins import ANALYST_INFERENCE
 from sitrep.model.quantity import APPROXIMATE, interval_text, meets, number
 
 #: Figures in one reference time compared pair by pair; a larger group is counted, not listed.
@@ -43,7 +47,7 @@ PAIR_COLUMNS = ["measure_id", "Measure", "First", "Second", "Verdict", "Reading"
 def grouped(table: pd.DataFrame) -> pd.DataFrame:
     """The reported figures with ``group``: one number per measure, status and reference time
     (connected runs of overlapping reference windows), in time order."""
-    reported = table[~table["derived"]].copy()
+    reported = table[~table["derived"]]
     if reported.empty:
         return reported.assign(group=pd.Series(dtype=int))
     order = {m: k for k, m in enumerate(dict.fromkeys(table["measure_id"]))}
@@ -60,33 +64,80 @@ def grouped(table: pd.DataFrame) -> pd.DataFrame:
     return reported.assign(group=groups)
 
 
-def _bounds(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    lo = frame["cmp_lo"].fillna(-np.inf).to_numpy(dtype=float)
-    hi = frame["cmp_hi"].fillna(np.inf).to_numpy(dtype=float)
-    return (lo, hi, frame["lo_strict"].to_numpy(dtype=bool),
-            frame["hi_strict"].to_numpy(dtype=bool))
+@dataclass
+class Group:
+    """The figures of one measure, status and reference time: records and comparison arrays."""
+
+    rows: list[dict]
+    lo: np.ndarray
+    hi: np.ndarray
+    lo_strict: np.ndarray
+    hi_strict: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Group:
+        return cls(frame.to_dict("records"), *_arrays(frame))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list:
+        return [r[name] for r in self.rows]
+
+    @cached_property
+    def conservative(self) -> dict | None:
+        return _conservative(self)
+
+
+def _arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    return (frame["cmp_lo"].fillna(-np.inf).to_numpy(dtype=float),
+            frame["cmp_hi"].fillna(np.inf).to_numpy(dtype=float),
+            frame["lo_strict"].to_numpy(dtype=bool), frame["hi_strict"].to_numpy(dtype=bool),
+            frame["ref_start"].to_numpy(dtype="datetime64[ns]"),
+            frame["ref_end"].to_numpy(dtype="datetime64[ns]"))
+
+
+def groups(table: pd.DataFrame) -> Iterator[tuple[str, str, list[Group]]]:
+    """Per measure (id, label): its groups in order, built with one pass over the table."""
+    figures = grouped(table)
+    if figures.empty:
+        return
+    arrays = _arrays(figures)
+    rows = figures.to_dict("records")
+    bounds = np.flatnonzero(np.diff(figures["group"].to_numpy())) + 1
+    cuts = [0, *bounds.tolist(), len(rows)]
+    by_measure: dict[tuple[str, str], list[Group]] = {}
+    for a, b in pairwise(cuts):
+        part = Group(rows[a:b], *(x[a:b] for x in arrays))
+        by_measure.setdefault((rows[a]["measure_id"], rows[a]["label"]), []).append(part)
+    for (measure, label), parts in by_measure.items():
+        yield measure, label, parts
+
+
+def verdicts(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair (i < j) of a group: verdict agree, meet, disagree or series."""
+    i, j = np.triu_indices(len(g), k=1)
+    lo, hi = g.lo, g.hi
+    same_time = (g.start[i] <= g.end[j]) & (g.start[j] <= g.end[i])
+    low = np.maximum(lo[i], lo[j])
+    high = np.minimum(hi[i], hi[j])
+    # which side sets the common bound, and whether it excludes its own number
+    low_strict = np.where(lo[i] >= lo[j], g.lo_strict[i], g.lo_strict[j])
+    high_strict = np.where(hi[i] <= hi[j], g.hi_strict[i], g.hi_strict[j])
+    meet = (low == high) & (low_strict | high_strict)
+    verdict = np.where(low > high, "disagree", np.where(meet, "meet", "agree"))
+    return i, j, np.where(same_time, verdict, "series")
 
 
 def compare(frame: pd.DataFrame) -> pd.DataFrame:
     """Every pair (i < j) of one reference time: ``verdict`` agree, meet, disagree or series."""
-    n = len(frame)
-    i, j = np.triu_indices(n, k=1)
-    lo, hi, lo_strict, hi_strict = _bounds(frame)
-    start = frame["ref_start"].to_numpy()
-    end = frame["ref_end"].to_numpy()
-    same_time = (start[i] <= end[j]) & (start[j] <= end[i])
-    low = np.maximum(lo[i], lo[j])
-    high = np.minimum(hi[i], hi[j])
-    # which side sets the common bound, and whether it excludes its own number
-    low_strict = np.where(lo[i] >= lo[j], lo_strict[i], lo_strict[j])
-    high_strict = np.where(hi[i] <= hi[j], hi_strict[i], hi_strict[j])
-    meet = (low == high) & (low_strict | high_strict)
-    verdict = np.where(low > high, "disagree", np.where(meet, "meet", "agree"))
-    verdict = np.where(same_time, verdict, "series")
+    i, j, verdict = verdicts(Group.of(frame))
     return pd.DataFrame({"i": i, "j": j, "verdict": verdict})
 
 
-def _change(a: pd.Series, b: pd.Series) -> str:
+def _change(a: Mapping, b: Mapping) -> str:
     """How figure ``b`` (later) stands to ``a`` (earlier): rise, fall or no clear change."""
     a_lo, a_hi = _num(a["cmp_lo"], -np.inf), _num(a["cmp_hi"], np.inf)
     b_lo, b_hi = _num(b["cmp_lo"], -np.inf), _num(b["cmp_hi"], np.inf)
@@ -97,7 +148,7 @@ def _change(a: pd.Series, b: pd.Series) -> str:
     return "no clear change (the figures overlap)"
 
 
-def change_words(a: pd.Series, b: pd.Series) -> str:
+def change_words(a: Mapping, b: Mapping) -> str:
     """'rise', 'fall' or 'no clear change' from figure ``a`` to the later figure ``b``."""
     return _change(a, b)
 
@@ -106,12 +157,12 @@ def _num(value: object, default: float) -> float:
     return default if pd.isna(value) else float(value)
 
 
-def _tolerance_words(row: pd.Series) -> str:
+def _tolerance_words(row: Mapping) -> str:
     return (f"\u2018{row['figure']}\u2019 read as {number(row['value'] - row['tolerance'])} to "
             f"{number(row['value'] + row['tolerance'])}" if row["tolerance"] else "")
 
 
-def _reading(a: pd.Series, b: pd.Series, verdict: str) -> str:
+def _reading(a: Mapping, b: Mapping, verdict: str) -> str:
     said = f"{a['figure']} [{a['claim_id']}] and {b['figure']} [{b['claim_id']}]"
     if verdict == "series":
         first, second = (a, b) if (a["ref_start"], a["claim_id"]) <= (
@@ -130,118 +181,140 @@ def _reading(a: pd.Series, b: pd.Series, verdict: str) -> str:
     return f"{said} overlap{within}.{shared}"
 
 
-def _label(verdict: str, a: pd.Series, b: pd.Series) -> str:
+def _label(verdict: str, a: Mapping, b: Mapping) -> str:
     if verdict == "agree" and (a["tolerance"] or b["tolerance"]):
         return "agree within tolerance"
     return {"agree": "agree", "meet": "meet at a bound", "disagree": "disagree",
             "series": "series"}[verdict]
 
 
-def _claims(frame: pd.DataFrame, limit: int = 6) -> str:
-    ids = frame["claim_id"].tolist()
+def _claims(g: Group, limit: int = 6) -> str:
+    ids = g.column("claim_id")
     return ", ".join(ids[:limit]) + (f" and {len(ids) - limit:,} more" if len(ids) > limit
                                      else "")
+
+
+#: Pairs listed one by one per measure; past it each reference time's rest is one counted row.
+PAIRS_LISTED = 200
 
 
 def pairs(table: pd.DataFrame) -> pd.DataFrame:
     """Every pair of reported figures of each measure: compared (agree, agree within tolerance,
     meet at a bound, disagree), a series (different reference times), or not comparable, each
-    with its reason. Pairs between whole reference times or statuses are one row each."""
-    rows = list(_pair_rows(grouped(table)))
+    with its reason. Pairs between whole reference times or statuses are one row each; past
+    :data:`PAIRS_LISTED` pairs of one measure the rest are counted by verdict."""
+    rows = [row for measure, label, parts in groups(table)
+            for row in _pair_rows(measure, label, parts)]
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 
-def _pair_rows(figures: pd.DataFrame) -> Iterator[tuple[str, ...]]:
-    for (measure, label), of_measure in figures.groupby(["measure_id", "label"], sort=False):
-        parts = [g for _, g in of_measure.groupby("group", sort=True)]
-        for group in parts:
-            if len(group) > PAIR_LIMIT:
-                n = len(group)
-                yield (measure, label, _claims(group), "", "not compared",
-                       f"{n:,} figures at one reference time ({n * (n - 1) // 2:,} pairs): "
-                       f"past {PAIR_LIMIT:,} figures pairs are counted in the reconciliation "
-                       "only; narrow the measure or the time")
-                continue
-            found = compare(group)
-            records = group.to_dict("records")
-            for i, j, verdict in found.itertuples(index=False):
-                a, b = pd.Series(records[i]), pd.Series(records[j])
-                yield (measure, label, a["claim_id"], b["claim_id"], _label(verdict, a, b),
-                       _reading(a, b, verdict))
-        for k, first in enumerate(parts):
-            for second in parts[k + 1:]:
-                if first["status_key"].iat[0] == second["status_key"].iat[0]:
-                    verdict = "series"
-                    reading = (f"different reference times ({_span(first)}; {_span(second)}): "
-                               "a series, not a conflict; "
-                               f"{_conservative_change(first, second)}")
-                else:
-                    verdict = "not comparable"
-                    reading = (f"different status: {_status(first)} vs {_status(second)}; "
-                               "a plan, a projection or a hypothetical is not a count of what "
-                               "is")
-                yield (measure, label, _claims(first), _claims(second), verdict, reading)
+def _pair_rows(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[str, ...]]:
+    budget = PAIRS_LISTED
+    for g in parts:
+        if len(g) > PAIR_LIMIT:
+            n = len(g)
+            yield (measure, label, _claims(g), "", "not compared",
+                   f"{n:,} figures at one reference time ({n * (n - 1) // 2:,} pairs): past "
+                   f"{PAIR_LIMIT:,} figures pairs are not compared one by one; narrow the "
+                   "measure or the time")
+            continue
+        i, j, verdict = verdicts(g)
+        shown = min(budget, len(i))
+        budget -= shown
+        for a, b, v in zip(i[:shown], j[:shown], verdict[:shown], strict=True):
+            first, second = g.rows[a], g.rows[b]
+            yield (measure, label, first["claim_id"], second["claim_id"],
+                   _label(v, first, second), _reading(first, second, v))
+        if len(i) > shown:
+            rest = pd.Series(verdict[shown:]).value_counts()
+            counted = ", ".join(f"{n:,} {v}" for v, n in rest.items())
+            yield (measure, label, f"{len(i) - shown:,} more pairs ({_span(g)})", "",
+                   "counted", f"compared, not listed: {counted}")
+    # Reference times one after another are listed; the further pairs of times are counted.
+    for k, (first, second) in enumerate(pairwise(parts)):
+        if _status(first) == _status(second):
+            verdict = "series"
+            reading = (f"different reference times ({_span(first)}; {_span(second)}): a "
+                       f"series, not a conflict; {_conservative_change(first, second)}")
+        else:
+            verdict = "not comparable"
+            reading = (f"different status: {_status(first)} vs {_status(second)}; a plan, a "
+                       "projection or a hypothetical is not a count of what is")
+        yield (measure, label, _claims(first), _claims(second), verdict, reading)
+        later = parts[k + 2:]
+        if later:
+            same = sum(len(first) * len(g) for g in later if _status(g) == _status(first))
+            other = sum(len(first) * len(g) for g in later) - same
+            counted = "; ".join(x for x in (
+                f"{same:,} series (later reference times)" if same else "",
+                f"{other:,} not comparable (different status)" if other else "") if x)
+            times = f"{len(later):,} later reference time{'s' if len(later) != 1 else ''}"
+            yield (measure, label, _claims(first), times, "counted",
+                   f"{counted}: each later group is compared with the one before it above")
 
 
-def _status(group: pd.DataFrame) -> str:
-    return group["status_key"].iat[0] or "present count"
+def _status(g: Group) -> str:
+    return g.rows[0]["status_key"] or "present count"
 
 
-def _span(group: pd.DataFrame) -> str:
+def _span(g: Group) -> str:
     """The reference time of a group: its one label, or from its earliest to its latest day."""
-    labels = list(dict.fromkeys(group["reference"]))
+    labels = list(dict.fromkeys(g.column("reference")))
     if len(labels) == 1:
         return labels[0]
-    return (f"{when.date_label(group['ref_start'].min(), 'day')} to "
-            f"{when.date_label(group['ref_end'].max(), 'day')}")
+    return (f"{when.date_label(pd.Timestamp(g.start.min()), 'day')} to "
+            f"{when.date_label(pd.Timestamp(g.end.max()), 'day')}")
 
 
-def _conservative_change(first: pd.DataFrame, second: pd.DataFrame) -> str:
-    a, b = conservative_row(first), conservative_row(second)
+def _conservative_change(first: Group, second: Group) -> str:
+    a, b = first.conservative, second.conservative
     if a is None or b is None:
         return "no well-sourced figure at one of the times"
     return (f"{a['figure']} [{a['claim_id']}] \u2192 {b['figure']} [{b['claim_id']}]: "
             f"{_change(a, b)}")
 
 
-def _well_sourced(group: pd.DataFrame) -> pd.Series:
-    full = group["grade"].str.fullmatch(r"[A-F][1-6]")
-    graded_low = full & ~group["grade"].map(lambda g: meets(g, WELL_SOURCED))
-    return ~group["anonymous"].astype(bool) & ~graded_low
+def _well_sourced(row: dict) -> bool:
+    graded = len(row["grade"]) == 2 and row["grade"][0] in "ABCDEF" and row["grade"][1].isdigit()
+    return not row["anonymous"] and not (graded and not meets(row["grade"], WELL_SOURCED))
 
 
-def conservative_row(group: pd.DataFrame) -> pd.Series | None:
+def _conservative(g: Group) -> dict | None:
     """The lowest well-sourced figure of a group (ties: more independent origins behind it,
     then the earliest); None when no figure is well-sourced."""
-    good = group[_well_sourced(group)]
-    if good.empty:
+    good = [r for r in g.rows if _well_sourced(r)]
+    if not good:
         return None
-    origins = good["claim_id"].map(_agreeing_origins(group))
-    ordered = good.assign(_n=-origins).sort_values(["value", "_n", "ref_start", "claim_id"])
-    return ordered.iloc[0]
+    behind = _agreeing_origins(g)
+    return min(good, key=lambda r: (r["value"], -behind[r["claim_id"]], r["ref_start"],
+                                    r["claim_id"]))
 
 
-def _agreeing_origins(group: pd.DataFrame) -> dict[str, int]:
+def conservative_row(frame: pd.DataFrame) -> dict | None:
+    """The conservative figure (ACLED: the lowest well-sourced one) of one reference time."""
+    return _conservative(Group.of(frame))
+
+
+def _agreeing_origins(g: Group) -> dict[str, int]:
     """Per claim: how many independent origins stand behind a figure compatible with it at its
     reference time (its own included)."""
-    if len(group) > PAIR_LIMIT:
-        return dict.fromkeys(group["claim_id"], 1)
-    found = compare(group)
-    roots = group["independent"].to_numpy()
-    ids = group["claim_id"].to_numpy()
+    ids, roots = g.column("claim_id"), g.column("independent")
     behind = {c: {r} for c, r in zip(ids, roots, strict=True)}
-    for i, j, verdict in found.itertuples(index=False):
-        if verdict in ("agree", "meet"):
-            behind[ids[i]].add(roots[j])
-            behind[ids[j]].add(roots[i])
+    if len(g) <= PAIR_LIMIT:
+        i, j, verdict = verdicts(g)
+        agree = np.isin(verdict, ["agree", "meet"])
+        for a, b in zip(i[agree], j[agree], strict=True):
+            behind[ids[a]].add(roots[b])
+            behind[ids[b]].add(roots[a])
     return {c: len(r) for c, r in behind.items()}
 
 
-def _firm_range(group: pd.DataFrame) -> str:
-    firm = group[~group["qualifier"].isin(APPROXIMATE)]
-    if firm.empty:
+def _firm_range(g: Group) -> str:
+    firm = np.array([r["qualifier"] not in APPROXIMATE for r in g.rows])
+    if not firm.any():
         return "no firm figure (all approximate)"
-    lo, hi, lo_strict, hi_strict = _bounds(firm)
+    lo, hi = g.lo[firm], g.hi[firm]
+    lo_strict, hi_strict = g.lo_strict[firm], g.hi_strict[firm]
     low, high = lo.max(), hi.min()
     if low > high:
         return "none: the firm figures leave no common value"
@@ -250,12 +323,12 @@ def _firm_range(group: pd.DataFrame) -> str:
                          bool(hi_strict[hi.argmin()]) and low < high)
 
 
-def _spread(group: pd.DataFrame) -> str:
+def _spread(g: Group) -> str:
     """From the lowest number stated to the highest, and which figures are open-ended."""
-    numbers = group[["lo", "hi"]].stack().dropna()
-    low, high = numbers.min(), numbers.max()
+    numbers = [v for r in g.rows for v in (r["lo"], r["hi"]) if pd.notna(v)]
+    low, high = min(numbers), max(numbers)
     text = number(low) if low == high else f"{number(low)} to {number(high)}"
-    open_up = group.loc[group["hi"].isna(), "claim_id"].tolist()
+    open_up = [r["claim_id"] for r in g.rows if pd.isna(r["hi"])]
     if open_up:
         text += f"; open-ended above ({', '.join(open_up)})"
     return text
@@ -270,33 +343,33 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
     """Per measure and reference time: the figures, their independent origins, the spread, the
     range all firm figures allow, the conservative figure (the lowest well-sourced one), the
     change from the previous reference time, and the flags. Nothing is averaged or dropped."""
-    figures = grouped(table)
     rows = []
-    for (measure, label), of_measure in figures.groupby(["measure_id", "label"], sort=False):
-        previous: dict[str, pd.DataFrame] = {}
-        for _, group in of_measure.groupby("group", sort=True):
-            key = group["status_key"].iat[0]
-            before = previous.get(key)
+    reported = set()
+    for measure, label, parts in groups(table):
+        reported.add(measure)
+        previous: dict[str, Group] = {}
+        for g in parts:
+            before = previous.get(_status(g))
             change = ("first reported time" if before is None
-                      else f"since {_span(before)}: {_conservative_change(before, group)}")
-            previous[key] = group
-            conservative = conservative_row(group)
+                      else f"since {_span(before)}: {_conservative_change(before, g)}")
+            previous[_status(g)] = g
+            low = g.conservative
             rows.append({
-                "measure_id": measure, "Measure": label, "Refers to": _span(group),
-                "Counts": _status(group), "Figures": len(group),
-                "Independent origins": group["independent"].nunique(),
-                "Spread": _spread(group), "Range the firm figures allow": _firm_range(group),
+                "measure_id": measure, "Measure": label, "Refers to": _span(g),
+                "Counts": _status(g), "Figures": len(g),
+                "Independent origins": len(set(g.column("independent"))),
+                "Spread": _spread(g), "Range the firm figures allow": _firm_range(g),
                 "Conservative figure": (
-                    f"{conservative['figure']} [{conservative['claim_id']}]"
-                    if conservative is not None else
+                    f"{low['figure']} [{low['claim_id']}]" if low is not None else
                     "none well-sourced (unnamed claimants or graded below C3)"),
-                "Change": change, "Flags": "; ".join(_flags(group)) or "none"})
+                "Change": change, "Flags": "; ".join(_flags(g)) or "none"})
     derived = table[table["derived"]]
     for (measure, label), group in derived.groupby(["measure_id", "label"], sort=False):
-        if measure in set(figures["measure_id"]):
+        if measure in reported:
             continue
-        rows.append({"measure_id": measure, "Measure": label, "Refers to": _span(group),
-                     "Counts": "derived", "Figures": 0, "Independent origins": 0,
+        rows.append({"measure_id": measure, "Measure": label,
+                     "Refers to": _span(Group.of(group)), "Counts": "derived", "Figures": 0,
+                     "Independent origins": 0,
                      "Spread": "derived only: " + ", ".join(
                          f"{r.figure} [{r.claim_id}]" for r in group.itertuples()),
                      "Range the firm figures allow": "no reported figure",
@@ -308,39 +381,40 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
 SOURCES_NAMED = 3  # sources named in a restatement flag; the rest are counted
 
 
-def _flags(group: pd.DataFrame) -> list[str]:
-    flags = _restatements(group)
-    if len(group) > PAIR_LIMIT:
-        return [*flags, f"{len(group):,} figures: pairs not compared one by one"]
-    found = compare(group)
-    ids = group["claim_id"].to_numpy()
-    for verdict, words in (("disagree", "disagree (no common value)"),
-                           ("meet", "meet only at their bound (read as agreeing)")):
-        hits = found[found["verdict"] == verdict]
-        for i, j in zip(hits["i"][:PAIRS_NAMED], hits["j"][:PAIRS_NAMED], strict=True):
-            first, second = sorted((ids[i], ids[j]))
+def _flags(g: Group) -> list[str]:
+    flags = _restatements(g)
+    if len(g) > PAIR_LIMIT:
+        return [*flags, f"{len(g):,} figures: pairs not compared one by one"]
+    i, j, verdict = verdicts(g)
+    ids = g.column("claim_id")
+    for name, words in (("disagree", "disagree (no common value)"),
+                        ("meet", "meet only at their bound (read as agreeing)")):
+        hits = np.flatnonzero(verdict == name)
+        for k in hits[:PAIRS_NAMED]:
+            first, second = sorted((ids[i[k]], ids[j[k]]))
             flags.append(f"{first} and {second} {words}")
         if len(hits) > PAIRS_NAMED:
             rest = len(hits) - PAIRS_NAMED
             flags.append(f"{rest:,} more pair{'s' if rest > 1 else ''} {words.split(' (')[0]}")
-    shared = group.groupby("independent", sort=False).agg(
-        claims=("claim_id", list), label=("origin_label", "first"))
-    for row in shared[shared["claims"].map(len) > 1].head(SOURCES_NAMED).itertuples():
-        flags.append(f"{', '.join(row.claims)} rest on one origin ({row.label}): they count "
-                     "once")
+    shared: dict[str, list[dict]] = {}
+    for r in g.rows:
+        shared.setdefault(r["independent"], []).append(r)
+    many = [rs for rs in shared.values() if len(rs) > 1]
+    for rs in many[:SOURCES_NAMED]:
+        label = rs[0]["origin_label"].replace(ANALYST_INFERENCE, "")
+        flags.append(f"{', '.join(r['claim_id'] for r in rs)} rest on one origin "
+                     f"({label}): they count once")
     return flags
 
 
-def _restatements(reported: pd.DataFrame) -> list[str]:
+def _restatements(g: Group) -> list[str]:
     """Flags for a source that states one measure twice, differently."""
-    labels = reported.groupby("source_id", sort=False)["figure"].nunique()
-    twice = labels[labels > 1].index
-    flags = []
-    for source_id in twice[:SOURCES_NAMED]:
-        same = reported[reported["source_id"] == source_id]
-        listed = " vs ".join(f"{c} \u2018{f}\u2019"
-                             for c, f in zip(same["claim_id"], same["figure"], strict=True))
-        flags.append(f"one source states it differently: {listed}")
+    by_source: dict[str, list[dict]] = {}
+    for r in g.rows:
+        by_source.setdefault(r["source_id"], []).append(r)
+    twice = [rs for rs in by_source.values() if len({r["figure"] for r in rs}) > 1]
+    flags = [("one source states it differently: " + " vs ".join(
+        f"{r['claim_id']} \u2018{r['figure']}\u2019" for r in rs)) for rs in twice[:SOURCES_NAMED]]
     if len(twice) > SOURCES_NAMED:
         flags.append(f"{len(twice) - SOURCES_NAMED:,} more sources state it differently")
     return flags

@@ -16,8 +16,9 @@ import pandas as pd
 
 from sitrep import paths
 from sitrep.model import confine, hygiene, origins, place
+from sitrep.model import wording as words
 from sitrep.model.facts import Facts
-from sitrep.model.problems import Collector, by_id, records, row_number, shorten
+from sitrep.model.problems import ERROR, WARNING, Collector, by_id, records, row_number, shorten
 from sitrep.model.sources import split_sentences
 from sitrep.model.when import period_end
 
@@ -70,6 +71,10 @@ def check_domain(facts: Facts, facts_dir: Path, out: Collector) -> None:
     origins.check(facts, facts_dir, out)
     # Places the map cannot draw (sitrep.model.place); rows with a problem above are skipped.
     out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
+    # Unused actors and places are warned about only when nothing else is wrong: a slip
+    # elsewhere (a claimant typed as a relay) often leaves one unused (one slip, one message).
+    if not any(p.severity == ERROR for p in out.problems):
+        _check_unused(facts, facts_dir, out)
 
 
 def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -172,10 +177,7 @@ def _check_claims(facts: Facts, facts_dir: Path, out: Collector) -> None:
             continue
         split = facts.sentences_of.get(claim["source_id"])
         if split is None:
-            if claim["quote"] or claim["sentences"]:
-                out.add(shown, row, "quote", "quote-without-text", claim["quote"],
-                        "a claim from a source whose text is not held in sources/ carries no "
-                        "quote and no sentence numbers")
+            _check_claim_without_text(shown, row, claim, out)
             continue
         if not claim["sentences"]:
             out.add(shown, row, "sentences", "required", None,
@@ -203,6 +205,16 @@ def _check_claims(facts: Facts, facts_dir: Path, out: Collector) -> None:
         if claim["likelihood"] and not claim["hedge"]:
             out.add(shown, row, "likelihood", "likelihood-needs-hedge", claim["likelihood"],
                     "an ICD 203 likelihood maps a hedge word: record the hedge as written")
+
+
+def _check_claim_without_text(shown: str, row: int, claim: dict, out: Collector) -> None:
+    """One message naming the field that was filled in: quote, or else sentences."""
+    fld = "quote" if claim["quote"] else "sentences" if claim["sentences"] else None
+    if fld is not None:
+        value = claim["quote"] or ";".join(map(str, claim["sentences"]))
+        out.add(shown, row, fld, "quote-without-text", value,
+                "a claim from a source whose text is not held in sources/ carries no "
+                "quote and no sentence numbers")
 
 
 def _check_quantities(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -256,36 +268,69 @@ def _check_claim_mentions(facts: Facts, facts_dir: Path, out: Collector) -> None
     for table, column, listed in checks:
         frame = facts.tables[table]
         shown = paths.display(facts_dir / f"{table}.csv")
-        # An unknown claim_id maps to no list: reported already as a foreign-key problem.
+        # An unknown claim_id maps to no list, and an unknown actor or place is not known at
+        # all: each is reported already as a foreign-key problem (one slip, one message).
         lists = frame["claim_id"].map(claims[listed])
-        bad = pd.Series([isinstance(ids, tuple) and v not in ids
+        known = set(facts.tables[listed].iloc[:, 0])
+        bad = pd.Series([isinstance(ids, tuple) and v not in ids and v in known
                          for v, ids in zip(frame[column], lists, strict=True)], index=frame.index)
         out.add_rows(shown, frame, bad, column, "listed-on-claim",
                      f"must also be listed in the claim's {listed!r} in claims.csv")
 
 
 def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
-    """A takeaway keeps the hedges of its claims and states only their figures."""
+    """A takeaway keeps the hedges and qualifiers of its claims and states only their figures
+    (dates are not figures; "million", "half" and "%" are). One message per slip."""
     shown = paths.display(facts_dir / "takeaways.csv")
     hedges = by_id(facts.claims, "claim_id")["hedge"]
-    figures: dict[str, set[float]] = {}
-    for _, q in records(facts.quantities):
-        bucket = figures.setdefault(q["claim_id"], set())
-        bucket.update(float(v) for v in (q["value"], q["lower"], q["upper"]) if pd.notna(v))
+    numbers: dict[str, list[tuple[float, str]]] = {}
+    # A quantity row with a problem of its own is not checked again through its takeaway.
+    broken = {p.row for p in out.problems if p.file == paths.display(facts_dir / "quantities.csv")}
+    for index, q in records(facts.quantities):
+        qualifier = "" if row_number(index) in broken else q["qualifier"]
+        bucket = numbers.setdefault(q["claim_id"], [])
+        bucket.extend((float(v), qualifier) for v in (q["value"], q["lower"], q["upper"])
+                      if pd.notna(v))
     for index, takeaway in records(facts.takeaways):
-        row = row_number(index)
-        text = takeaway["text"]
-        for claim_id in takeaway["claims"]:
+        row, text, cited = row_number(index), takeaway["text"], takeaway["claims"]
+        missing: dict[str, list[str]] = {}
+        for claim_id in cited:
             for hedge in hedges.get(claim_id, ()):
-                if hedge.lower() not in text.lower():
-                    out.add(shown, row, "text", "takeaway-keeps-hedge", hedge,
-                            f"claim {claim_id} is hedged {hedge!r}: the takeaway must say so")
-        allowed = set().union(*(figures.get(c, set()) for c in takeaway["claims"]))
-        for written, number in hygiene.figures(text):
-            if number not in allowed:
-                out.add(shown, row, "text", "takeaway-figure", written,
+                if not words.says(text, hedge):
+                    missing.setdefault(hedge, []).append(claim_id)
+        for hedge, claim_ids in missing.items():
+            out.add(shown, row, "text", "takeaway-keeps-hedge", hedge,
+                    f"claim{'s' if len(claim_ids) > 1 else ''} {' and '.join(claim_ids)} "
+                    f"{'are' if len(claim_ids) > 1 else 'is'} hedged {hedge!r}: the takeaway "
+                    "must say so (any form of the word)")
+        # A qualifier worded like a dropped hedge ('estimated') is reported once, as the hedge.
+        allowed = [(v, "" if any(words.states_qualifier(h, q) for h in missing) else q)
+                   for c in cited for v, q in numbers.get(c, [])]
+        _check_takeaway_figures(shown, row, text, allowed, out)
+
+
+def _check_takeaway_figures(shown: str, row: int, text: str,
+                            allowed: list[tuple[float, str]], out: Collector) -> None:
+    reported: set[str] = set()
+    for figure in words.figures(text):
+        matching = {q for v, q in allowed if any(words.same_value(v, x) for x in figure.values)}
+        if not matching:
+            if figure.text not in reported:
+                reported.add(figure.text)
+                out.add(shown, row, "text", "takeaway-figure", figure.text,
                         "every number in a takeaway must be a figure of a claim it cites "
-                        "(digits of any script count)")
+                        "(dates are not figures)")
+            continue
+        words_before = text[max(0, figure.start - 40):figure.start]
+        kept = [q for q in matching if q not in words.QUALIFIER_WORDS
+                or words.states_qualifier(words_before, q)]
+        if not kept and figure.text not in reported:
+            reported.add(figure.text)
+            qualifier = sorted(matching)[0]
+            examples = " or ".join(repr(w) for w in words.QUALIFIER_WORDS[qualifier][:2])
+            out.add(shown, row, "text", "takeaway-keeps-qualifier", figure.text,
+                    f"a cited claim gives this figure with the qualifier {qualifier!r}: the "
+                    f"takeaway must keep it just before the number (e.g. {examples})")
 
 
 def _check_grades(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -398,3 +443,33 @@ def _check_status(facts: Facts, facts_dir: Path, out: Collector) -> None:
                  status)
     out.add_rows(shown, q, has_condition & status.ne("hypothetical"), "condition",
                  "status-fields", "a condition belongs to a hypothetical figure only")
+
+
+def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Warnings, not errors: an actor or a place that no claim, source or detail uses."""
+    t = facts.tables
+    claims = t["claims"]
+    used_actors = set(t["sources"]["outlet_id"]) | set(t["positions"]["actor_id"]) \
+        | set(t["stances"]["actor_id"]) | set(t["relations"]["from_actor"]) \
+        | set(t["relations"]["to_actor"])
+    for column in ("claimants", "relays", "actors"):
+        used_actors.update(a for ids in claims[column] for a in ids)
+    used_places = set(t["positions"]["place_id"]) | set(t["places"]["parent_id"])
+    used_places.update(p for ids in claims["places"] for p in ids)
+    for table, key, used in (("actors", "actor_id", used_actors),
+                             ("places", "place_id", used_places)):
+        frame, noun = t[table], table[:-1]
+        unused = frame.index[~frame[key].isin(used)]
+        shown = paths.display(facts_dir / f"{table}.csv")
+        for index in unused[:UNUSED_LISTED]:
+            out.add(shown, row_number(index), key, f"unused-{noun}", frame.at[index, key],
+                    f"no claim, source or detail names this {noun}: list it on a claim or "
+                    "delete the row", severity=WARNING)
+        if len(unused) > UNUSED_LISTED:
+            out.add(shown, None, key, f"unused-{noun}", None,
+                    f"and {len(unused) - UNUSED_LISTED:,} more {table} that nothing names",
+                    severity=WARNING)
+
+
+#: Unused actors or places listed one by one; past that they are counted.
+UNUSED_LISTED = 20

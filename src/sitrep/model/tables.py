@@ -9,6 +9,7 @@ minimums, primary and foreign keys (including the ``;``-separated id lists).
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -19,7 +20,7 @@ import pandas as pd
 from sitrep import paths
 from sitrep.model import confine, hygiene
 from sitrep.model.facts import ID_LIST_SEPARATOR
-from sitrep.model.problems import Collector
+from sitrep.model.problems import Collector, row_number
 
 #: List fields whose items refer to another table (Table Schema foreign keys cannot say this).
 LIST_REFERENCES: dict[tuple[str, str], str] = {
@@ -322,8 +323,8 @@ def check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
         present = column.astype(str).ne("") & column.notna()
         known = tables[target][ref_fields[0]] if ref_fields[0] in tables[target] else pd.Series()
         bad = present & ~column.isin(set(known))
-        out.add_rows(shown, frame, bad, fields[0], "foreign-key",
-                     f"must be one of the {ref_fields[0]} values in {target}.csv")
+        _unknown_ids(shown, frame, bad, fields[0], column.where(bad, "").map(lambda v: (v,)),
+                     known, f"must be one of the {ref_fields[0]} values in {target}.csv", out)
     for (table, column), target in LIST_REFERENCES.items():
         if table != name or column not in frame.columns or target not in tables:
             continue
@@ -332,9 +333,21 @@ def check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
             continue  # the target table lacks its key column: reported on that table
         known = set(tables[target][key])
         unknown = frame[column].map(lambda ids, known=known: [x for x in ids if x not in known])
-        bad = unknown.map(bool)
-        out.add_rows(shown, frame, bad, column, "foreign-key",
-                     f"every item must name an id listed in {target}.csv",
-                     unknown.map(lambda xs: ";".join(xs)))
+        _unknown_ids(shown, frame, unknown.map(bool), column, unknown, tables[target].iloc[:, 0],
+                     f"every item must name an id listed in {target}.csv", out)
+
+
+def _unknown_ids(shown: str, frame: pd.DataFrame, bad: pd.Series, fld: str, unknown: pd.Series,
+                 known: pd.Series, rule: str, out: Collector) -> None:
+    """A foreign-key problem per row, with "did you mean" for ids close to a known one."""
+    if not bad.any():
+        return
+    choices = [str(k) for k in dict.fromkeys(known) if isinstance(k, str) and k]
+    for index in bad[bad].index:
+        ids = [str(i) for i in unknown.loc[index]]
+        hints = [f"{i!r}: did you mean {close[0]!r}?" for i in ids
+                 if (close := difflib.get_close_matches(i, choices, n=1, cutoff=0.6))]
+        message = rule + (f" ({'; '.join(hints)})" if hints else "")
+        out.add(shown, row_number(index), fld, "foreign-key", ";".join(ids), message)
 
 

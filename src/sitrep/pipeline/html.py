@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from sitrep import paths
+from sitrep.pipeline import svg_blocks
 
 if TYPE_CHECKING:
     import nbformat
@@ -98,8 +99,9 @@ def clean_html(html: str | bytes) -> str:
     import nh3
 
     text = html.decode() if isinstance(html, bytes) else str(html)
+    text, inline_svgs = svg_blocks.hold(text)  # charts: checked by sitrep.svgsafe instead
     text = _TAG_TOKEN_RE.sub(_escape_unknown_tag, _DROP_WITH_CONTENT_RE.sub("", text))
-    return nh3.clean(
+    return svg_blocks.restore(inline_svgs, nh3.clean(
         text,
         tags=set(_SAFE_TAGS),
         clean_content_tags={"script", "style"},
@@ -109,7 +111,7 @@ def clean_html(html: str | bytes) -> str:
         filter_style_properties=set(_STYLE_PROPERTIES),
         strip_comments=True,
         link_rel=None,
-    )
+    ))
 
 
 _RAW_BLOCK_RE = re.compile(r"(<(script|style)\b[^>]*>.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)

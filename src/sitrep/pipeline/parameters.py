@@ -58,6 +58,10 @@ class ParameterError(ValueError):
         self.rule = rule
         self.value = value
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython (JupyterLab) shows this one line instead of a traceback."""
+        return [f"ParameterError: {self}"]
+
 
 def _text(name: str, value: Any) -> str:
     if not isinstance(value, str):
@@ -256,3 +260,17 @@ def read(**values: Any) -> Parameters:
         raise ParameterError("since", f"must be earlier than as_of ({given.as_of}): it names "
                              "the earlier edition", values["since"])
     return given
+
+
+def render_command(report: str, **values: Any) -> str:
+    """The ``sitrep render`` command that renders ``report`` with these parameter values
+    (empty ones left out, each value quoted for a POSIX shell)::
+
+        render_command("brief", as_of="2024-11-30", title="")
+        # 'sitrep render brief --force -p as_of=2024-11-30'
+    """
+    import shlex
+
+    given = [f"-p {shlex.quote(f'{name}={value}')}" for name, value in values.items()
+             if value not in ("", None)]
+    return " ".join(["sitrep render", shlex.quote(report), "--force", *given])

@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sitrep.pipeline import pdfmeta
 from sitrep.pipeline.errors import RenderError, strip_ansi
 
 if TYPE_CHECKING:
@@ -132,14 +133,17 @@ class PdfPrinter:
             for zoom in zooms:
                 level = logging.WARNING if zoom < 0.6 else logging.INFO
                 log.log(level, "a table wider than the page was printed at %d%% size", zoom * 100)
-            return page.pdf(
+            pdf = page.pdf(
                 format="A4",
                 print_background=True,
                 display_header_footer=True,
                 header_template="<span></span>",
                 footer_template=_FOOTER_TEMPLATE,
                 margin=PDF_MARGIN,
+                outline=True,  # bookmarks from the headings
+                tagged=True,  # structure tags (an accessible PDF); internal links kept
             )
+            return pdfmeta.describe(pdf, html)
         finally:
             context.close()
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sitrep.pipeline import guard
 from sitrep.pipeline.errors import RenderError, strip_ansi
 from sitrep.pipeline.execute import KernelPool, execute
 from sitrep.pipeline.html import report_title, to_html
@@ -105,13 +106,15 @@ def render(
 
     Raises:
         ValueError: an unknown format, a name that is not a plain file name, a workdir inside
-            ``out_dir``; nothing has run.
+            ``out_dir``, a notebook the guard refuses (:mod:`~sitrep.pipeline.guard`); nothing
+            has run.
         RenderError: execution or conversion failed. ``out_dir`` is then unchanged and the
             executed (partial) notebook is kept; the message and ``.executed`` give its path.
     """
     wanted = check_formats(formats)
     check_file_name(f"{name}.html")
     notebook, out_dir = Path(notebook), Path(out_dir)
+    guard.check_notebook(notebook)  # outputs or edited defaults: refused before any kernel
     work = _work_folder(workdir, out_dir, name)
     tell = step or (lambda _: None)
     tell("executing")

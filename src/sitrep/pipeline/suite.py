@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sitrep import paths
 from sitrep.model.digest import code_digest, dataset_digest
-from sitrep.pipeline import manifest
+from sitrep.pipeline import guard, manifest
 from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.execute import KernelPool
 from sitrep.pipeline.manifest import Entry
@@ -39,8 +39,10 @@ RENDER_JSON = "render.json"
 STOP = threading.Event()
 STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA, STATUS_BAD_PARAMETER = (
     "rendered", "unchanged", "failed", "bad data", "bad parameter")
+#: The notebook differs from its committed form (outputs, edited defaults): see guard.
+STATUS_REFUSED = "refused"
 #: Statuses of entries refused before anything ran (the command exits 2).
-REFUSED = (STATUS_BAD_DATA, STATUS_BAD_PARAMETER)
+REFUSED = (STATUS_BAD_DATA, STATUS_BAD_PARAMETER, STATUS_REFUSED)
 
 
 @dataclass
@@ -293,6 +295,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     keeps one warm kernel for all its notebooks (namespace emptied between them).
     """
     from sitrep.model import check
+    from sitrep.model.problems import errors
 
     STOP.clear()
     out_root = Path(out_root)
@@ -304,7 +307,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                        else os.cpu_count() or 1)
     code = code_digest()
     datasets = {e.dataset for e in entries}
-    problems = {d: check(d) for d in sorted(datasets)}
+    problems = {d: errors(check(d)) for d in sorted(datasets)}
     digests = {d: dataset_digest(d) for d in datasets if not problems[d]}
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Entry, str]] = []
@@ -316,6 +319,11 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                     f"the data set {paths.display(entry.dataset)} breaks "
                     f"{len(problems[entry.dataset])} rule(s):\n{listed}"))
                 progress.step(entry, "not rendered: bad data", done=True)
+                continue
+            refused = guard.problem(entry.notebook)
+            if refused:
+                outcomes[entry.name] = Outcome(entry, STATUS_REFUSED, message=refused)
+                progress.step(entry, "not rendered: notebook refused", done=True)
                 continue
             refused = _parameter_problem(entry)
             if refused:

@@ -16,8 +16,23 @@ def default_title(facts: Facts) -> str:
     return f"Situation brief: {facts.title}" if facts.title else "Situation brief"
 
 
-def subtitle(facts: Facts, as_of: str | None, min_grade: str = "") -> str:
-    """What the reader is looking at: sources, claims, the cut-off and any grade filter."""
+def filters(as_of: str | None = None, *, measures: list[str] | None = None,
+            min_grade: str = "", actors: list[str] | None = None) -> str:
+    """The active filters in words ('' when none): what an empty section and the subtitle
+    say the reader is not seeing."""
+    parts = [f"reported up to {as_of}"] if as_of else []
+    if measures:
+        parts.append(f"measures {', '.join(measures)} only")
+    if min_grade:
+        parts.append(f"figures graded {min_grade} or better")
+    if actors:
+        parts.append(f"actors {', '.join(actors)} only")
+    return "; ".join(parts)
+
+
+def subtitle(facts: Facts, as_of: str | None, min_grade: str = "", *,
+             measures: list[str] | None = None, actors: list[str] | None = None) -> str:
+    """What the reader is looking at: sources, claims, the cut-off and every active filter."""
     n_sources, n_claims = len(facts.sources), len(facts.claims)
     record = facts.cut
     if as_of and record is not None and record.include_possible:
@@ -29,9 +44,11 @@ def subtitle(facts: Facts, as_of: str | None, min_grade: str = "") -> str:
     graded = (f" Figures shown only where graded {min_grade} or better; ungraded ones are "
               "left out." if min_grade else "")
     left = f" {record.summary()}" if as_of and record is not None and record.summary() else ""
+    chosen = "".join(f" Shown only for the {name} {', '.join(ids)}." for name, ids in
+                     (("measures", measures), ("actors", actors)) if ids)
     return (f"{cut}: {n_claims} claims from {n_sources} source"
-            f"{'s' if n_sources != 1 else ''}.{left}{graded} Every figure is tagged with its "
-            "claim id; hedges are kept as the source wrote them.")
+            f"{'s' if n_sources != 1 else ''}.{left}{graded}{chosen} Every figure is tagged "
+            "with its claim id; hedges are kept as the source wrote them.")
 
 
 def cut_table(facts: Facts) -> pd.DataFrame:
@@ -182,6 +199,9 @@ def what_changed(whole: Facts, since: str | None, as_of: str | None,
     """The brief's short 'What changed' section: its lead sentence and its lines."""
     start = since or changes.default_since(whole, as_of)
     edition = changes.compare(whole, start, as_of, include_possible=include_possible)
+    if edition.claims_before == 0 and len(edition.new_claims):
+        return (f"Nothing had been reported by {start} (the edition compared with): all "
+                f"{len(edition.new_claims)} claims here are new since then.", [])
     lead = (f"Since the edition of {start}" + (f", up to {as_of}" if as_of else "")
             + ": new claims, revised figures, conflicts and takeaways (the changes report "
             "gives every table).")

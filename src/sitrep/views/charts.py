@@ -23,7 +23,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from sitrep.model.quantity import APPROXIMATE, number
-from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, rc
+from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, link_claim, rc
 
 MAX_ROWS = 40  # past this many figures a chart summarises each measure instead of listing
 MAX_MEASURES = 12  # measures a summarised chart shows; the rest are counted
@@ -137,7 +137,9 @@ def _draw_interval(ax, mark: pd.Series, xmax: float) -> None:
         for x in (mark["x0"], mark["x1"]):
             ax.plot([x, x], [y - 0.18, y + 0.18], color=colour, lw=1.8)
     if mark["shape"] == "point":
-        ax.plot([mark["x"]], [y], "o", ms=7, mfc=face, mec=colour, mew=1.6, zorder=3)
+        (point,) = ax.plot([mark["x"]], [y], "o", ms=7, mfc=face, mec=colour, mew=1.6, zorder=3)
+        if not mark["derived"]:
+            link_claim(point, mark["claim_id"])
 
 
 def interval_chart(table: pd.DataFrame, *, title: str | None = None,
@@ -166,9 +168,11 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
             if row["kind"] == "figure":
                 _draw_interval(ax, row, xmax)
                 colour = DERIVED if row["derived"] else INK
-                draw_text(ax, -0.86, row["y"] - 0.2, row["text"],
-                          transform=ax.get_yaxis_transform(), fontsize=9, va="center", ha="left",
-                          fontweight="bold", color=colour)
+                label = draw_text(ax, -0.86, row["y"] - 0.2, row["text"],
+                                  transform=ax.get_yaxis_transform(), fontsize=9, va="center",
+                                  ha="left", fontweight="bold", color=colour)
+                if not row["derived"]:
+                    link_claim(label, row["claim_id"])
                 draw_text(ax, -0.86, row["y"] + 0.27, row["said"],
                           transform=ax.get_yaxis_transform(), fontsize=7.5, va="center",
                           ha="left", color=MUTED)
@@ -338,8 +342,8 @@ def timeline_chart(table: pd.DataFrame, *, width: float = 7.0) -> Figure:
                     if pd.isna(r.hi):
                         ax.annotate("", xy=(r.date, top), xytext=(r.date, r.lo),
                                     arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0})
-                    draw_text(ax, r.date, r.x, f"  {r.claim_id}", fontsize=7, va="center",
-                          color=MUTED, clip_on=True)
+                    link_claim(draw_text(ax, r.date, r.x, f"  {r.claim_id}", fontsize=7,
+                                         va="center", color=MUTED, clip_on=True), r.claim_id)
             draw_text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9, fontweight="bold",
                   color=INK, va="bottom")
             ax.set_ylim(0, top)

@@ -7,9 +7,10 @@ in a quote is shown as text, never run.
 
 from __future__ import annotations
 
-import base64
+import functools
 import html
 import io
+import re
 import warnings
 from collections.abc import Iterable
 
@@ -18,9 +19,27 @@ from IPython.display import HTML
 from IPython.display import display as _display
 from matplotlib.figure import Figure
 
+from sitrep import paths, svgsafe
 from sitrep.views.style import FONT, NO_MATHS
 
 EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
+
+#: The report's active filters in words, set by :func:`title` (each report shows its title
+#: first), so an empty section says which filters emptied it.
+_active_filters = ""
+#: The claim ids of the report's annex, set by :func:`title`: only these become links (a
+#: derived figure's id, D01, has no claim row to land on; a report without an annex passes
+#: none, and its ids stay text).
+_linked_claims: frozenset[str] = frozenset()
+
+
+def empty_note(empty: str) -> str:
+    """The sentence an empty section shows: the default names the active filters."""
+    if empty != EMPTY:
+        return empty
+    if _active_filters:
+        return f"Nothing recorded in the data set under the active filters ({_active_filters})."
+    return "Nothing recorded in the data set."
 
 
 #: Rows a report table shows at most; the rest are counted, not printed.
@@ -29,21 +48,26 @@ MAX_ROWS = 60
 
 def table(frame: pd.DataFrame, *, caption: str | None = None,
           widths: dict[str, str] | None = None, empty: str = EMPTY,
-          limit: int = MAX_ROWS) -> HTML:
+          limit: int = MAX_ROWS, anchor: str | None = None, note_links: bool = False) -> HTML:
     """A DataFrame as an escaped HTML table without its index (a sentence when it is empty).
 
     Past ``limit`` rows the table shows the first ones and says how many it left out.
+    Linked provenance: the ids in a claim column (:data:`CLAIM_COLUMNS`) link to their rows in
+    the claims annex, which is the table shown with ``anchor="Claim"`` (each row gets the id
+    ``claim-<id>``); http(s) URLs are links; with ``note_links`` a "[3]" links to note 3.
     """
     if frame.empty:
-        return paragraph(empty, css_class="sitrep-empty")
+        return paragraph(empty_note(empty), css_class="sitrep-empty")
     if len(frame) > limit:
-        shown = table(frame.head(limit), caption=caption, widths=widths, limit=limit)
+        shown = table(frame.head(limit), caption=caption, widths=widths, limit=limit,
+                      anchor=anchor, note_links=note_links)
         note = paragraph(f"Showing the first {limit:,} of {len(frame):,} rows; the data set "
                          "holds them all.", css_class="sitrep-more")
         return HTML(shown.data + note.data)
     # Column headers can come from data too (an actor's name heads a column): escape them.
     styler = (frame.style.hide(axis="index").format(escape="html", na_rep="")
               .format_index(escape="html", axis=1))
+    styler = _links(styler, frame, note_links)
     if caption:
         styler = styler.set_caption(html.escape(caption))
     styles = [{"selector": "", "props": [("width", "100%")]}]
@@ -53,7 +77,82 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
             styles.append({"selector": f"th.col_heading.col{position}",
                            "props": [("width", width)]})
     styler = styler.set_table_styles(styles).set_table_attributes('class="sitrep-table"')
-    return HTML(styler.to_html())
+    body = styler.to_html()
+    if anchor is not None and anchor in frame.columns:
+        body = _row_ids(body, [anchor_id(CLAIM_ANCHOR, v) for v in frame[anchor]])
+    return HTML(table_style() + body)
+
+
+#: Columns whose cells are claim ids (one, or several separated by ', ' or ';').
+CLAIM_COLUMNS = ("Claim", "Claims", "claim_id", "Inputs", "Input claims")
+CLAIM_ANCHOR, NOTE_ANCHOR = "claim-", "note-"
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_NOTE = re.compile(r"\[(\d+)\]")
+
+
+def anchor_id(prefix: str, value: object) -> str:
+    """The HTML id of a claim's annex row or a note: 'claim-C01', 'note-3'."""
+    return f"{prefix}{value}"
+
+
+def claim_link(claim_id: str) -> str:
+    """A claim id as a link to its annex row (the id itself when it is no plain id)."""
+    text = html.escape(str(claim_id))
+    if not _ID.fullmatch(str(claim_id)):
+        return text
+    return f'<a class="sitrep-claim" href="#{anchor_id(CLAIM_ANCHOR, claim_id)}">{text}</a>'
+
+
+def _link_ids(escaped: object) -> str:
+    # The Styler escaped the cell before this formatter: ids match _ID or are left as text.
+    def link(token: str) -> str:
+        known = token in _linked_claims
+        return claim_link(token) if known and _ID.fullmatch(token) and token != "none" \
+            else token
+
+    return re.sub(r"[^,;\s]+", lambda m: link(m.group()), str(escaped))
+
+
+def _link_url(escaped: object) -> str:
+    text = str(escaped)
+    if re.fullmatch(r"https?://[^\s\"<>]+", text):
+        return f'<a href="{text}">{text}</a>'
+    return text
+
+
+def _link_notes(escaped: object) -> str:
+    return _NOTE.sub(lambda m: f'<a href="#{anchor_id(NOTE_ANCHOR, m.group(1))}">'
+                               f"{m.group()}</a>", str(escaped))
+
+
+def _links(styler, frame: pd.DataFrame, note_links: bool):
+    claims = [c for c in frame.columns if c in CLAIM_COLUMNS]
+    urls = [c for c in frame.columns if str(c).lower() in ("url", "link")]
+    if claims:
+        styler = styler.format(_link_ids, subset=claims, escape="html", na_rep="")
+    if urls:
+        styler = styler.format(_link_url, subset=urls, escape="html", na_rep="")
+    if note_links:
+        rest = [c for c in frame.columns if c not in claims and c not in urls]
+        styler = styler.format(_link_notes, subset=rest, escape="html", na_rep="")
+    return styler
+
+
+def _row_ids(body: str, ids: list[str]) -> str:
+    """Give the body rows of a Styler table their ids, in order."""
+    head, sep, rows = body.partition("<tbody>")
+    it = iter(ids)
+    rows = re.sub(r"<tr>", lambda m: f'<tr id="{html.escape(next(it, ""))}">', rows)
+    return head + sep + rows
+
+
+@functools.cache
+def table_style() -> str:
+    """The report's table style as a ``<style>`` block: each table carries it, so a table
+    looks the same in JupyterLab as in the report (whose renderer drops the block and uses the
+    same rules from its stylesheet)."""
+    css = (paths.TEMPLATES / "sitrep_html" / "tables.css").read_text(encoding="utf-8")
+    return f"<style>{css}</style>"
 
 
 def heading(text: str, level: int = 2) -> HTML:
@@ -68,23 +167,35 @@ def paragraph(text: str, *, css_class: str = "") -> HTML:
 
 
 def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
-          empty: str = EMPTY) -> HTML:
-    """A list of (text, detail) pairs; the detail is shown smaller beneath each item."""
+          empty: str = EMPTY, anchor: str | None = None) -> HTML:
+    """A list of (text, detail) pairs; the detail is shown smaller beneath each item.
+
+    With ``anchor`` (e.g. ``"note-"``) item n gets the id ``note-n``, the target of the
+    "[n]" links of a table shown with ``note_links``."""
     entries = list(entries)
     if not entries:
-        return paragraph(empty, css_class="sitrep-empty")
+        return paragraph(empty_note(empty), css_class="sitrep-empty")
     tag = "ol" if ordered else "ul"
     body = "".join(
-        f"<li><span class=\"sitrep-item\">{html.escape(text)}</span>"
+        (f'<li id="{html.escape(anchor_id(anchor, n))}">' if anchor else "<li>")
+        + f"<span class=\"sitrep-item\">{html.escape(text)}</span>"
         + (f"<br><small class=\"sitrep-detail\">{html.escape(detail)}</small>" if detail else "")
         + "</li>"
-        for text, detail in entries
+        for n, (text, detail) in enumerate(entries, start=1)
     )
     return HTML(f"<{tag} class=\"sitrep-list\">{body}</{tag}>")
 
 
-def title(text: str, subtitle: str = "") -> None:
-    """Show the report's title; the renderer reads it from this output's metadata."""
+def title(text: str, subtitle: str = "", *, filters: str = "",
+          claims: Iterable[str] | None = None) -> None:
+    """Show the report's title; the renderer reads it from this output's metadata.
+
+    ``filters`` (from ``brief.filters``) names the active filters, for empty sections;
+    ``claims`` the claim ids the report's annex lists, which claim columns link to (none
+    when not given: a report without a claims annex has nothing to link to)."""
+    global _active_filters, _linked_claims
+    _active_filters = filters
+    _linked_claims = frozenset() if claims is None else frozenset(map(str, claims))
     body = f"<h1>{html.escape(text)}</h1>"
     if subtitle:
         body += f'<p class="sitrep-subtitle">{html.escape(subtitle)}</p>'
@@ -92,7 +203,7 @@ def title(text: str, subtitle: str = "") -> None:
 
 
 def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
-    """A chart as an embedded SVG image: sharp in print, its text real text in the PDF.
+    """A chart as inline SVG: sharp in print, its text real text in the PDF, its marks links.
 
     The SVG keeps its text as ``<text>`` elements (``svg.fonttype="none"``) rather than glyph
     outlines, so the PDF Chromium prints carries the chart's labels as text that can be found
@@ -100,9 +211,12 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     so the browser draws a Korean name from Noto Sans CJK rather than an empty box, and runs of
     spaces are kept (``xml:space="preserve"``) as matplotlib laid them out.
 
-    The SVG goes into an ``<img>`` as a data URI, never inline, so nothing in it can run and it
-    loads nothing; its text is XML-escaped by matplotlib, and the alt text by us. The caption
-    (the credit line) is HTML text under the image.
+    A mark drawn for a claim (:func:`sitrep.views.style.link_claim`) is a link to the claim's
+    annex row with the claim id as its tooltip. Links need the SVG inline, not in an
+    ``<img>``; it is inlined only after :func:`sitrep.svgsafe.clean` (drawing elements only,
+    no script or handler, no reference outside the page), and the renderer checks it again.
+    Its text is XML-escaped by matplotlib and again on output, the alt text by us. The
+    caption (the credit line) is HTML text under the chart.
     """
     import matplotlib as mpl
 
@@ -116,13 +230,13 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
         fig.savefig(buffer, format="svg")
     # Spaces in a label are kept as drawn ('50,000  [C01]'); SVG would collapse them.
     svg = buffer.getvalue().replace(b"<svg ", b'<svg xml:space="preserve" ', 1)
-    encoded = base64.b64encode(svg).decode("ascii")
+    inline = svgsafe.clean(svg, link_title=lambda target: target.replace("-", " ", 1))
     width_in = fig.get_figwidth()
-    image = (f'<img class="sitrep-chart" alt="{html.escape(alt)}" '
-             f'style="width:100%;max-width:{width_in:.2f}in" '
-             f'src="data:image/svg+xml;base64,{encoded}">')
+    inline = inline.replace(
+        "<svg ", f'<svg class="sitrep-chart" role="img" aria-label="{html.escape(alt)}" '
+                 f'style="width:100%;max-width:{width_in:.2f}in;height:auto" ', 1)
     note = f'<p class="sitrep-credit"><small>{html.escape(caption)}</small></p>' if caption else ""
-    return HTML(image + note)
+    return HTML(f'<div class="sitrep-figure">{inline}</div>' + note)
 
 
 def show(*objects: object) -> None:

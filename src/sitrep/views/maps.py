@@ -60,6 +60,7 @@ from sitrep.views.style import (
     OTHER_ACTORS,
     PRECISION_WORDS,
     actor_colours,
+    claim_url,
     draw_text,
     rc,
 )
@@ -349,7 +350,8 @@ def _callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
         symbols = [colours.get(a, NAMED_COLOUR) for a in group["actor_id"]]
         parts = [_marker_area(activity, symbols, role in HOLLOW_ROLES),
                  TextArea(str(claim_id), textprops={"fontsize": size, "fontweight": "bold",
-                                                    "color": INK, "parse_math": False}),
+                                                    "color": INK, "parse_math": False,
+                                                    "url": claim_url(claim_id)}),
                  TextArea(_row_text(activity, role), textprops={
                      "fontsize": size, "color": INK, "parse_math": False})]
         if hedge:

@@ -15,13 +15,17 @@ def reconciliation_table(reconciled: pd.DataFrame) -> pd.DataFrame:
     origins, the range, the conservative figure, the change and the flags."""
     r = reconciled
     counts = r["Counts"].where(~r["Counts"].isin(["present count", ""]), "")
+    derived = r["Counts"].eq("derived")
     return pd.DataFrame({
         "Measure": r["Measure"] + counts.map(lambda c: f" ({c})" if c else ""),
         "Refers to": r["Refers to"],
-        "Figures": [f"{_plural(n, 'figure')}, {_plural(k, 'independent origin')}"
-                    for n, k in zip(r["Figures"], r["Independent origins"], strict=True)],
-        "Range": [f"stated: {s}; every firm figure allows: {a}"
-                  for s, a in zip(r["Spread"], r["Range the firm figures allow"], strict=True)],
+        "Figures": [("no reported figure" if d else
+                     f"{_plural(n, 'figure')}, {_plural(k, 'independent origin')}")
+                    for n, k, d in zip(r["Figures"], r["Independent origins"], derived,
+                                       strict=True)],
+        "Range": [s if d else f"stated: {s}; every firm figure allows: {a}"
+                  for s, a, d in zip(r["Spread"], r["Range the firm figures allow"], derived,
+                                     strict=True)],
         "Conservative figure": r["Conservative figure"],
         "Change and flags": [c + ("" if f == "none" else ("; " if c else "") + f)
                              for c, f in zip(r["Change"], r["Flags"], strict=True)],

@@ -8,6 +8,7 @@ name such as ``$x^2$`` is drawn as written and ``$\\frac{1}$`` cannot break a ch
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,3 +67,21 @@ def actor_colours(actors: pd.DataFrame, ids: Sequence[str]) -> dict[str, str]:
         code = str(country.get(actor_id, ""))
         colours[actor_id] = COUNTRY_COLOURS.get(code) or next(spare)
     return colours
+
+
+def claim_url(claim_id: object) -> str | None:
+    """The link from a drawn mark to its claim's row in the report's claims annex
+    ('#claim-C01'), or None for what is no plain claim id (a count, a derived figure's id is
+    left to the caller)."""
+    text = str(claim_id)
+    return f"#claim-{text}" if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", text) else None
+
+
+def link_claim(artist: Any, claim_id: object) -> Any:
+    """Make a drawn mark (a matplotlib artist: a marker, a bar, a label) a link to its claim's
+    row in the report's claims annex; :func:`sitrep.views.display.figure` adds the claim id as
+    its tooltip. Returns the artist."""
+    url = claim_url(claim_id)
+    if url is not None:
+        artist.set_url(url)
+    return artist
