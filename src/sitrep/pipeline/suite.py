@@ -236,6 +236,23 @@ def _remove_stale_formats(entry: Entry, out_dir: Path, current: list[str]) -> No
             (out_dir / f"{entry.name}.{fmt}").unlink(missing_ok=True)
 
 
+def _refusal(entry: Entry, problems: list) -> Outcome | None:
+    """Why an entry is not rendered at all, checked before any kernel starts: its data set
+    breaks a rule, its notebook differs from its committed form, or a parameter is wrong."""
+    if problems:
+        listed = "\n".join(f"  {p}" for p in problems)
+        return Outcome(entry, STATUS_BAD_DATA, message=(
+            f"the data set {paths.display(entry.dataset)} breaks {len(problems)} rule(s):"
+            f"\n{listed}"))
+    refused = guard.problem(entry.notebook)
+    if refused:
+        return Outcome(entry, STATUS_REFUSED, message=refused)
+    refused = _parameter_problem(entry)
+    if refused:
+        return Outcome(entry, STATUS_BAD_PARAMETER, message=refused)
+    return None
+
+
 def _parameter_problem(entry: Entry) -> str:
     """Why an entry's parameters break their rules or do not fit its data set (ids it does
     not hold), checked before any kernel starts; empty when they are fine."""
@@ -313,22 +330,10 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     todo: list[tuple[Entry, str]] = []
     with Progress(entries, live=live) as progress:
         for entry in entries:
-            if problems[entry.dataset]:
-                listed = "\n".join(f"  {p}" for p in problems[entry.dataset])
-                outcomes[entry.name] = Outcome(entry, STATUS_BAD_DATA, message=(
-                    f"the data set {paths.display(entry.dataset)} breaks "
-                    f"{len(problems[entry.dataset])} rule(s):\n{listed}"))
-                progress.step(entry, "not rendered: bad data", done=True)
-                continue
-            refused = guard.problem(entry.notebook)
-            if refused:
-                outcomes[entry.name] = Outcome(entry, STATUS_REFUSED, message=refused)
-                progress.step(entry, "not rendered: notebook refused", done=True)
-                continue
-            refused = _parameter_problem(entry)
-            if refused:
-                outcomes[entry.name] = Outcome(entry, STATUS_BAD_PARAMETER, message=refused)
-                progress.step(entry, "not rendered: bad parameter", done=True)
+            refused = _refusal(entry, problems[entry.dataset])
+            if refused is not None:
+                outcomes[entry.name] = refused
+                progress.step(entry, f"not rendered: {refused.status}", done=True)
                 continue
             digest = manifest.input_digest(entry, digests[entry.dataset], code)
             if not force and _is_current(entry, out_root / entry.name, digest):
