@@ -198,7 +198,7 @@ def test_quote_matches_a_source_composed_differently(broken_dataset):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("over 10,000", [("10,000", 10000.0)]),
-    ("50,000\u00b2 troops", [("50,000\u00b2", 500002.0)]),
+    ("50,000\u00b2 troops", [("50", 50.0), ("000\u00b2", 2.0)]),  # never read as 50,000
     ("\uff15\uff10 troops", [("\uff15\uff10", 50.0)]),
     ("\u0665\u0660 troops", [("\u0665\u0660", 50.0)]),
     ("no figure", []),

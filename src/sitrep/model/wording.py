@@ -26,7 +26,8 @@ _DATE = re.compile(
     r"|\b(?:1[89]|20)\d{2}s?\b(?![,.]\d)")
 MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER = re.compile(
-    r"(?<![\w.])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # (?!\d): '50,000²' (read as '50,0002') is not the figure 50,000 with a digit beside it
+    r"(?<![\w.])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)"
     r"(?P<percent>\s?(?:%|per\s?cent\b))?"
     r"(?:\s+(?P<multiplier>thousand|million|billion|trillion)\b)?", re.IGNORECASE)
 _JOINER = re.compile(r"\s*(?:to|-|–|—|and|or)\s*$", re.IGNORECASE)
