@@ -261,14 +261,17 @@ def test_injected_parameters_cell_holds_the_strings_exactly(echoed):
 
 
 class _Title(HTMLParser):
+    """The page's title (the head's: a chart's inline SVG has <title> tooltips too) and h1."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.title, self.h1, self._in = "", "", ""
+        self.title, self.h1, self._in, self._titled = "", "", "", False
 
     def handle_starttag(self, tag, attrs):
-        self._in = tag if tag in ("title", "h1") else ""
+        self._in = tag if tag == "h1" or (tag == "title" and not self._titled) else ""
 
     def handle_endtag(self, tag):
+        self._titled = self._titled or tag == "title"
         self._in = ""
 
     def handle_data(self, data):
