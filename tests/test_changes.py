@@ -50,6 +50,8 @@ def test_conflicts_takeaways_and_stale_figures(november):
 def test_nothing_changed_between_equal_cuts(whole):
     same = changes.compare(whole, "2024-11-24", "2024-11-25")
     assert same.new_claims.empty and same.revised.empty and same.takeaways.empty
+    assert same.summary() == [("Nothing new was reported between 2024-11-24 and 2024-11-25.",
+                               "")]
 
 
 def test_default_since_is_a_week_before():

@@ -30,14 +30,32 @@ def _known_claims():
      ['<a href="#note-2">[2]</a>'], []),
     (pd.DataFrame({"Claim": ["C01", "C02"], "Quote": ["a", "b"]}), {"anchor": "Claim"},
      ['<tr id="claim-C01">', '<tr id="claim-C02">'], []),
+    (pd.DataFrame({"Before": ["50,000 [C01] (Nov 2024)"], "Pair": ["C01 and C02"],
+                   "Reading": ["12,000 [C02] and 11,000 [D01] leave no common value"]}), {},
+     ['50,000 [<a class="sitrep-claim" href="#claim-C01">C01</a>] (Nov 2024)',
+      'href="#claim-C01">C01</a> and <a class="sitrep-claim" href="#claim-C02">C02</a>',
+      '12,000 [<a class="sitrep-claim" href="#claim-C02">C02</a>]'], ['href="#claim-D01"']),
+    (pd.DataFrame({"Superseded by": ["<C01> C02"]}), {},
+     ["&lt;C01&gt;", 'href="#claim-C02"'], ["<C01>"]),
 ], ids=["claim", "claim-list", "derived-id-unlinked", "escaped", "url", "js-url", "note",
-        "anchor"])
+        "anchor", "text-naming-claims", "text-naming-claims-escaped"])
 def test_links(frame, kwargs, kept, gone):
     html = display.table(frame, **kwargs).data
     for text in kept:
         assert text in html
     for text in gone:
         assert text not in html
+
+
+def test_takeaway_details_link_their_claims():
+    html = display.items([("text", "C01: Dagens, no source named · C02: AC01 (hedge: x).")]).data
+    assert '<a class="sitrep-claim" href="#claim-C01">C01</a>: Dagens' in html
+    assert 'href="#claim-C02">C02</a>: AC01' in html and 'href="#claim-AC01"' not in html
+
+
+def test_item_text_links_its_claims():
+    html = display.items([("Conflict appeared: C01 and C02", "")]).data
+    assert 'appeared: <a class="sitrep-claim" href="#claim-C01">C01</a> and' in html
 
 
 def test_items_anchor_notes():

@@ -49,18 +49,91 @@ TAKEAWAYS = [
     ("hedge_dropped",
      "American and Ukrainian officials say the offensive begins soon.", "C03",
      [("takeaways.csv", 3, "text", "takeaway-keeps-hedge")]),
+    # measures kept apart: C01 counts the troops massed, C09 and C27 the North Korean soldiers
+    ("each_measure_its_own_figure",
+     "Russia has massed 50,000 troops, including North Korean soldiers estimated at over "
+     "10,000.", "C01;C09", []),
+    ("sum_of_two_measures",
+     "Russia has massed 60,000 troops with North Korean soldiers, estimated at over 10,000.",
+     "C01;C09", [("takeaways.csv", 3, "text", "takeaway-keeps-measures-apart")]),
+    ("difference_of_two_measures",
+     "Russia has massed 40,000 of its own troops beside North Korean soldiers, estimated at "
+     "over 10,000.", "C01;C09", [("takeaways.csv", 3, "text", "takeaway-keeps-measures-apart")]),
+    ("sum_within_one_measure_is_no_merge",  # still a figure no claim gives
+     "North Korean soldiers, estimated at over 10,000 and at 10,000, make 20,000.", "C09;C27",
+     [("takeaways.csv", 3, "text", "takeaway-figure")]),
 ]
 
 
 @pytest.mark.parametrize(("text", "claims", "expected"),
                          [pytest.param(t, c, e, id=i) for i, t, c, e in TAKEAWAYS])
 def test_takeaway_wording(broken_dataset, text, claims, expected):
-    def edit(d):
-        d.set_cell("takeaways", 3, "text", text)
-        d.set_cell("takeaways", 3, "claims", claims)
+    _assert_takeaway_problems(broken_dataset(None), 3, text, claims, expected)
 
-    problems = check(broken_dataset(edit))
+
+def _assert_takeaway_problems(dataset: Path, row: int, text: str, claims: str,
+                              expected: list) -> None:
+    """Rewrite takeaway ``row`` of ``dataset`` and check it: exactly ``expected`` problems."""
+    from conftest import DatasetEditor
+
+    editor = DatasetEditor(dataset)
+    editor.set_cell("takeaways", row, "text", text)
+    editor.set_cell("takeaways", row, "claims", claims)
+    problems = check(dataset)
     assert rules(problems) == expected, "\n".join(map(str, problems))
+
+
+KURSK_SOURCES = Path(__file__).parents[1] / "datasets" / "kursk-2024-sources"
+
+#: On the multi-source data set (row 2 is T1): K01 and K03 count the troops massed to retake
+#: Kursk (50,000), K17 the troops held down there (also 50,000), K05 both the massed troops
+#: (about 50,000) and the North Korean soldiers among them (about 10,000), K22 the losses
+#: (20,842 people).
+MERGED_MEASURES = [
+    ("one_figure_for_two_measures",
+     "Russia has 50,000 troops massed to retake Kursk and held down there by the operation.",
+     "K01;K17", [("takeaways.csv", 2, "text", "takeaway-keeps-measures-apart")]),
+    ("one_figure_written_for_each_measure",
+     "Officials put the force massed to retake Kursk at 50,000; Zelensky says the operation "
+     "holds down 50,000 Russian troops.", "K01;K17", []),
+    ("one_figure_one_measure_two_claims",
+     "Officials relayed by several outlets put the force massed to retake Kursk at 50,000.",
+     "K01;K03", []),
+    ("one_claim_two_measures_each_its_figure",
+     "Russia has gathered around 50,000 soldiers, around 10,000 of them North Korean.", "K05",
+     []),
+    ("difference_within_one_claim_of_two_measures",
+     "Russia has gathered around 40,000 soldiers of its own.", "K05",
+     [("takeaways.csv", 2, "text", "takeaway-keeps-measures-apart")]),
+    ("unit_of_another_measure",
+     "Syrskyi says Russia lost 50,000 people in the Kursk direction.", "K01;K22",
+     [("takeaways.csv", 2, "text", "takeaway-keeps-measures-apart")]),
+    ("each_figure_its_own_unit",
+     "Syrskyi says Russia lost 20,842 people in the Kursk direction, as 50,000 troops massed "
+     "to retake it.", "K01;K22", []),
+]
+
+
+@pytest.mark.parametrize(("text", "claims", "expected"),
+                         [pytest.param(t, c, e, id=i) for i, t, c, e in MERGED_MEASURES])
+def test_takeaway_keeps_measures_apart(tmp_path, text, claims, expected):
+    dataset = tmp_path / "kursk"
+    shutil.copytree(KURSK_SOURCES, dataset)  # sources without text held: facts/ alone
+    _assert_takeaway_problems(dataset, 2, text, claims, expected)
+
+
+def test_merged_measures_message_names_the_rule_and_the_figures(broken_dataset):
+    def edit(d):
+        d.set_cell("takeaways", 3, "text", "Russia has massed 60,000 troops with North Korean "
+                   "soldiers, estimated at over 10,000.")
+        d.set_cell("takeaways", 3, "claims", "C01;C09")
+
+    (problem,) = errors(check(broken_dataset(edit)))
+    message = str(problem)
+    assert "takeaway-keeps-measures-apart" in message
+    assert "60,000 is 50,000 (C01, troops_massed_kursk) + 10,000 (C09, nk_troops_with_russia)" \
+        in message
+    assert "never adds up or subtracts figures of different measures" in message
 
 
 FIGURES = [
@@ -152,3 +225,12 @@ def test_many_unused_actors_are_counted_not_listed(broken_dataset):
     assert len(unused) == 21
     counted = next(p for p in unused if p.row is None)
     assert "and 5 more actors that nothing names" in counted.message
+
+
+@pytest.mark.parametrize("dataset", [
+    Path(__file__).parents[1] / "data", FICTIONAL,
+    *sorted((Path(__file__).parents[1] / "datasets").glob("*/facts/..")),
+], ids=lambda p: p.resolve().name)
+def test_shipped_takeaways_raise_no_merged_measures_alarm(dataset):
+    assert [p for p in check(dataset.resolve()) if p.rule == "takeaway-keeps-measures-apart"] \
+        == []

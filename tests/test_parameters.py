@@ -38,6 +38,10 @@ NOTEBOOKS = {path.stem: path for path in sorted(paths.NOTEBOOKS.glob("*.ipynb"))
     ("as_of", "", None),
     ("as_of", "2024-11-30", "2024-11-30"),
     ("as_of", "2024-02-29", "2024-02-29"),           # a leap day
+    ("as_of_sources", "", "certain"),
+    ("as_of_sources", "possible", "possible"),
+    ("since", "", None),
+    ("since", "2024-11-05", "2024-11-05"),
     ("title", "", ""),
     ("title", ' "quoted"\n\\ ', ' "quoted"\n\\ '),   # text is taken exactly, never trimmed
     ("measures", "", None),
@@ -62,6 +66,9 @@ def test_good_values_are_parsed(name, value, parsed):
     ("as_of", " 2024-11-30", "YYYY-MM-DD"),
     ("as_of", "20241130", "YYYY-MM-DD"),
     ("as_of", "٢٠٢٤-١١-٣٠", "YYYY-MM-DD"),               # Arabic-Indic digits
+    ("as_of_sources", "maybe", "'certain'"),
+    ("as_of_sources", "Possible", "'possible'"),
+    ("since", "5 Nov 2024", "YYYY-MM-DD"),
     ("min_grade", "c3", "did you mean 'C3'"),
     ("min_grade", "G1", "A-F"),
     ("min_grade", "C7", "1-6"),

@@ -182,3 +182,15 @@ def test_fictional_reconciliation_compares_at_one_reference_date():
     assert border.at["2 Mar 2031", "Flags"] == "F01 and F05 disagree (no common value)"
     assert border.at["2 Mar 2031", "Spread"] == "12,000 to 20,000"
     assert list(border.index) == ["2 Mar 2031", "5 Mar 2031", "15 Mar 2031"]
+
+
+def test_data_set_sets_its_tolerance(broken_dataset):
+    """A data set's datapackage.json may set the tolerance: 'estimated 10,000' then reads
+    9,000 to 11,000 under 10%, not 5,000 to 15,000 by its rounding."""
+    dataset = broken_dataset(lambda d: d.replace_text(
+        "datapackage.json", '"name": "kursk-2024-11",',
+        '"name": "kursk-2024-11", "sitrep": {"approximate_tolerance": "10%"},'))
+    c27 = quantity.figures(load(dataset, cache=False)).set_index("claim_id").loc["C27"]
+    assert (c27["cmp_lo"], c27["cmp_hi"]) == (9000, 11000)
+    seed = quantity.figures(load()).set_index("claim_id").loc["C27"]
+    assert (seed["cmp_lo"], seed["cmp_hi"]) == (5000, 15000)

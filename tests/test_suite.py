@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -156,6 +157,22 @@ def test_a_failing_entry_keeps_earlier_outputs_and_the_others_render(suite):
     assert "Traceback (most recent call last)" not in failing.stderr.split("\n")[0]
     others = _render(suite, "--force", "two")
     assert others.returncode == 0
+
+
+@pytest.mark.e2e
+def test_every_format_of_the_one_list_reaches_the_suite(suite):
+    """The command line takes render.FORMATS: the executed notebook alone, through the suite."""
+    result = _render(suite, "one", "--format", "ipynb")
+    assert result.returncode == 0, result.stderr
+    folder = suite["out"] / "one"
+    assert sorted(p.name for p in folder.iterdir()) == ["one.ipynb", "render.json"]
+    executed = json.loads((folder / "one.ipynb").read_text(encoding="utf-8"))
+    given = executed["metadata"]["papermill"]["parameters"]
+    assert given == {"dataset": str(suite["first"].resolve())}
+    assert json.loads((folder / "render.json").read_text(encoding="utf-8"))["formats"] == \
+        ["ipynb"]
+    refused = _render(suite, "one", "--format", "docx")
+    assert refused.returncode == 2 and "html, pdf, ipynb" in refused.stderr
 
 
 @pytest.mark.e2e

@@ -43,6 +43,8 @@ class Changes:
     def summary(self, *, short: bool = False) -> list[tuple[str, str]]:
         """Lines for a report: (what changed, the detail). ``short`` (for a brief) names the
         takeaways and conflicts by id only."""
+        if self.new_claims.empty and self.takeaways.empty and self.conflicts.empty:
+            return [(f"Nothing new was reported between {self.since} and {self.as_of}.", "")]
         lines = [(f"{len(self.new_claims)} new claim{'s' if len(self.new_claims) != 1 else ''} "
                   f"since {self.since}", ", ".join(self.new_claims["Claim"].head(20)) +
                   (" and more" if len(self.new_claims) > 20 else ""))]

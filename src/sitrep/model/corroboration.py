@@ -16,8 +16,10 @@ never written over it:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from sitrep.model.origins import ANALYST_INFERENCE
 from sitrep.model.quantity import CREDIBILITY
 from sitrep.model.reconcile import PAIR_LIMIT, Group, groups, verdicts
 
@@ -48,19 +50,43 @@ def corroboration(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+#: Origins named in a cell; the rest are counted.
+ORIGINS_NAMED = 3
+
+
+def _linked(i: np.ndarray, j: np.ndarray, code: np.ndarray, mask: np.ndarray,
+            n: int) -> list[list[int]]:
+    """Per figure: the distinct root codes of the figures it is paired with under ``mask``."""
+    k = int(code.max()) + 1 if len(code) else 1
+    ends = np.concatenate([i[mask] * k + code[j[mask]], j[mask] * k + code[i[mask]]])
+    found = np.unique(ends)
+    owner, root = found // k, found % k
+    starts = np.searchsorted(owner, np.arange(n + 1))
+    return [root[starts[f]:starts[f + 1]].tolist() for f in range(n)]
+
+
+def _named(codes: list[int], labels: list[str]) -> str:
+    if not codes:
+        return "none"
+    # codes run in the group's time order: the first origins to report are named
+    rest = len(codes) - ORIGINS_NAMED
+    return "; ".join(labels[c] for c in codes[:ORIGINS_NAMED]) + (
+        f"; and {rest:,} more" if rest > 0 else "")
+
+
 def _rows(g: Group) -> list[dict]:
     roots = g.column("independent")
-    agree: list[set[str]] = [set() for _ in roots]
-    against: list[set[str]] = [set() for _ in roots]
-    if len(g) <= PAIR_LIMIT:
+    code, uniques = pd.factorize(pd.Series(roots))
+    first_label = dict(zip(roots, g.column("origin_label"), strict=True))
+    labels = [first_label[r].replace(ANALYST_INFERENCE, "") for r in uniques]
+    n = len(g)
+    if n <= PAIR_LIMIT:
         i, j, verdict = verdicts(g)
-        for a, b, v in zip(i, j, verdict, strict=True):
-            if roots[a] == roots[b] or v == "series":
-                continue
-            bucket = agree if v in ("agree", "meet") else against
-            bucket[a].add(roots[b])
-            bucket[b].add(roots[a])
-    labels = dict(zip(roots, g.column("origin_label"), strict=True))
+        other = code[i] != code[j]
+        agree = _linked(i, j, code, other & np.isin(verdict, ["agree", "meet"]), n)
+        against = _linked(i, j, code, other & (verdict == "disagree"), n)
+    else:
+        agree = against = [[] for _ in range(n)]
     rows = []
     for k, row in enumerate(g.rows):
         proposed = propose(len(agree[k]), len(against[k]))
@@ -70,9 +96,8 @@ def _rows(g: Group) -> list[dict]:
             "Claim": row["claim_id"], "Measure": row["label"], "Figure": row["figure"],
             "Refers to": row["reference"], "Origin": row["origin_label"],
             "Claimant's side": row["side"],
-            "Agreeing origins": "; ".join(sorted(labels[r] for r in agree[k])) or "none",
-            "Contradicting origins": "; ".join(sorted(labels[r] for r in against[k]))
-            or "none",
+            "Agreeing origins": _named(agree[k], labels),
+            "Contradicting origins": _named(against[k], labels),
             "Proposed credibility": f"{proposed}: {CREDIBILITY[proposed]}",
             "Analyst's credibility": (
                 f"{analyst}: {CREDIBILITY[int(analyst)]}"

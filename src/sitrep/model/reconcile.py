@@ -64,6 +64,13 @@ def grouped(table: pd.DataFrame) -> pd.DataFrame:
     return reported.assign(group=groups)
 
 
+#: The columns a group's records carry (what the readings, flags and tables use).
+RECORD_COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "qualifier", "lo", "hi",
+                  "cmp_lo", "cmp_hi", "tolerance", "source_id", "grade", "ref_start",
+                  "reference", "status_key", "independent", "origin_label", "side",
+                  "anonymous"]
+
+
 @dataclass
 class Group:
     """The figures of one measure, status and reference time: records and comparison arrays."""
@@ -78,7 +85,8 @@ class Group:
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> Group:
-        return cls(frame.to_dict("records"), *_arrays(frame))
+        records = frame[[c for c in RECORD_COLUMNS if c in frame.columns]].to_dict("records")
+        return cls(records, *_arrays(frame))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -89,6 +97,10 @@ class Group:
     @cached_property
     def conservative(self) -> dict | None:
         return _conservative(self)
+
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return _compare(self)
 
 
 def _arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
@@ -105,7 +117,7 @@ def groups(table: pd.DataFrame) -> Iterator[tuple[str, str, list[Group]]]:
     if figures.empty:
         return
     arrays = _arrays(figures)
-    rows = figures.to_dict("records")
+    rows = figures[[c for c in RECORD_COLUMNS if c in figures.columns]].to_dict("records")
     bounds = np.flatnonzero(np.diff(figures["group"].to_numpy())) + 1
     cuts = [0, *bounds.tolist(), len(rows)]
     by_measure: dict[tuple[str, str], list[Group]] = {}
@@ -117,7 +129,12 @@ def groups(table: pd.DataFrame) -> Iterator[tuple[str, str, list[Group]]]:
 
 
 def verdicts(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair (i < j) of a group: verdict agree, meet, disagree or series."""
+    """Every pair (i < j) of a group: verdict agree, meet, disagree or series (computed once
+    per group)."""
+    return g.pairs
+
+
+def _compare(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     i, j = np.triu_indices(len(g), k=1)
     lo, hi = g.lo, g.hi
     same_time = (g.start[i] <= g.end[j]) & (g.start[j] <= g.end[i])

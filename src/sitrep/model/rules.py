@@ -2,8 +2,9 @@
 
 Quotes found verbatim in their sentences, every sentence accounted for, bounds in order and
 consistent with their qualifier, checksums of source texts, grades with their rationale,
-takeaways that keep their claims' hedges and figures, claims dated no later than their source,
-and places the map can draw (:mod:`sitrep.model.place`).
+takeaways that keep their claims' hedges and figures and keep measures apart
+(:mod:`sitrep.model.measures_apart`), claims dated no later than their source, and places the
+map can draw (:mod:`sitrep.model.place`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 
 from sitrep import paths
 from sitrep.model import confine, hygiene, origins, place
+from sitrep.model import measures_apart as apart
 from sitrep.model import wording as words
 from sitrep.model.facts import Facts
 from sitrep.model.problems import ERROR, WARNING, Collector, by_id, records, row_number, shorten
@@ -306,21 +308,28 @@ def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
         # A qualifier worded like a dropped hedge ('estimated') is reported once, as the hedge.
         allowed = [(v, "" if any(words.states_qualifier(h, q) for h in missing) else q)
                    for c in cited for v, q in numbers.get(c, [])]
-        _check_takeaway_figures(shown, row, text, allowed, out)
+        _check_takeaway_figures(shown, row, text, allowed, out,
+                                apart.cited_figures(facts.quantities, cited))
 
 
-def _check_takeaway_figures(shown: str, row: int, text: str,
-                            allowed: list[tuple[float, str]], out: Collector) -> None:
-    reported: set[str] = set()
-    for figure in words.figures(text):
+def _check_takeaway_figures(shown: str, row: int, text: str, allowed: list[tuple[float, str]],
+                            out: Collector, cited: list[apart.Cited]) -> None:
+    reported: set[object] = set()
+    in_text = words.figures(text)
+    for figure in in_text:
         matching = {q for v, q in allowed if any(words.same_value(v, x) for x in figure.values)}
         if not matching:
             if figure.text not in reported:
                 reported.add(figure.text)
-                out.add(shown, row, "text", "takeaway-figure", figure.text,
-                        "every number in a takeaway must be a figure of a claim it cites "
-                        "(dates are not figures)")
+                combined = apart.combination(figure, cited)
+                out.add(shown, row, "text", apart.RULE if combined else "takeaway-figure",
+                        figure.text, combined or "every number in a takeaway must be a figure "
+                        "of a claim it cites (dates are not figures)")
             continue
+        merged = apart.merged(text, figure, in_text, cited)
+        if merged and (apart.RULE, figure.text) not in reported:
+            reported.add((apart.RULE, figure.text))
+            out.add(shown, row, "text", apart.RULE, figure.text, merged)
         words_before = text[max(0, figure.start - 40):figure.start]
         kept = [q for q in matching if q not in words.QUALIFIER_WORDS
                 or words.states_qualifier(words_before, q)]
@@ -451,7 +460,8 @@ def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
     claims = t["claims"]
     used_actors = set(t["sources"]["outlet_id"]) | set(t["positions"]["actor_id"]) \
         | set(t["stances"]["actor_id"]) | set(t["relations"]["from_actor"]) \
-        | set(t["relations"]["to_actor"])
+        | set(t["relations"]["to_actor"]) | set(t["origins"]["via"])
+    used_actors.update(a for ids in t["origins"]["actors"] for a in ids)
     for column in ("claimants", "relays", "actors"):
         used_actors.update(a for ids in claims[column] for a in ids)
     used_places = set(t["positions"]["place_id"]) | set(t["places"]["parent_id"])

@@ -272,6 +272,15 @@ class KernelPool:
         if km is not None:
             close_kernel(km)
 
+    def interrupt(self) -> None:
+        """Interrupt every kernel of the pool (as Ctrl-C in Jupyter): a running cell stops with
+        an error, so its notebook fails soon and its kernel is replaced; the kernels stay up."""
+        with self._lock:
+            kernels = list(self._all)
+        for km in kernels:
+            with contextlib.suppress(Exception):
+                km.interrupt_kernel()
+
     def close(self) -> None:
         """Shut down every kernel of the pool."""
         with self._lock:

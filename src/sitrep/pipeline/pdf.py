@@ -143,7 +143,9 @@ class PdfPrinter:
                 outline=True,  # bookmarks from the headings
                 tagged=True,  # structure tags (an accessible PDF); internal links kept
             )
-            return pdfmeta.describe(pdf, html)
+            headings = page.eval_on_selector_all(
+                "h1, h2, h3, h4, h5, h6", "hs => hs.map(h => h.innerText)")
+            return pdfmeta.describe(pdf, html, headings)
         finally:
             context.close()
 

@@ -35,6 +35,8 @@ from sitrep.pipeline.publish import publish
 from sitrep.pipeline.render import FORMATS, render
 
 RENDER_JSON = "render.json"
+#: Name prefix of the threads that render entries.
+WORKER = "sitrep-render"
 #: Set when the run is interrupted: entries still running publish nothing.
 STOP = threading.Event()
 STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA, STATUS_BAD_PARAMETER = (
@@ -194,6 +196,11 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
     inputs = manifest.input_digest(replace(entry, formats=()), dataset_digest, code_digest())
     current = _current_formats(entry, out_dir, inputs)
 
+    def step(text: str) -> None:
+        if STOP.is_set():  # interrupted: no further step
+            raise RenderError(f"interrupted before {text}")
+        progress.step(entry, text)
+
     def record(title: str) -> dict[str, str]:
         nonlocal seconds
         seconds = time.perf_counter() - started
@@ -206,7 +213,7 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
         written = render(entry.notebook, entry.kernel_parameters(), out_root / entry.name,
                          name=entry.name, formats=entry.formats, workdir=work, printer=printer,
                          kernels=kernels, staging=paths.STAGING,
-                         step=lambda text: progress.step(entry, text), extra=record)
+                         step=step, extra=record)
     except RenderError as error:
         kept = _keep_failed(error.executed, entry.name)
         where = f"\nexecuted notebook kept at {paths.display(kept)}" if kept else ""
@@ -284,13 +291,17 @@ def _render_json(entry: Entry, title: str, seconds: float, digest: str,
 # -- the suite -----------------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _workers(jobs: int) -> Iterator[concurrent.futures.ThreadPoolExecutor]:
-    """The worker threads; after an interrupt they are not waited for."""
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+def _workers_joined() -> Iterator[None]:
+    """On the way out, wait for every render worker, even one an interrupt kept out of the
+    pool's own list (a signal landing inside ``submit`` while the thread starts): no worker may
+    outlive the kernels and the browser it uses, or the process would wait for it forever."""
     try:
-        yield pool
+        yield
     finally:
-        pool.shutdown(wait=not STOP.is_set(), cancel_futures=STOP.is_set())
+        while workers := [t for t in threading.enumerate() if t.name.startswith(WORKER)
+                          and not t.daemon and t is not threading.current_thread()]:
+            for worker in workers:
+                worker.join()
 
 
 @contextlib.contextmanager
@@ -344,7 +355,9 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
             todo.append((entry, digest))
         needs_pdf = any("pdf" in e.formats for e, _ in todo)
         kernels = KernelPool(paths.NOTEBOOKS) if reuse_kernels else None
-        with _printer(needs_pdf) as printer, _closing(kernels), _workers(jobs) as pool:
+        with _printer(needs_pdf) as printer, _closing(kernels), _workers_joined(), \
+                concurrent.futures.ThreadPoolExecutor(max_workers=jobs,
+                                                      thread_name_prefix=WORKER) as pool:
             futures: dict[concurrent.futures.Future, Entry] = {}
             try:  # an interrupt while entries are still being handed out stops them too
                 for entry, digest in todo:
@@ -362,12 +375,15 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                     progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)",
                                   done=True)
             except KeyboardInterrupt:
-                # Stop now: what is not yet published will not be; earlier outputs stay. The
-                # kernels are shut down at once, so running notebooks end with them.
+                # Stop cleanly and soon: the running cells are interrupted, what is not yet
+                # published will not be; earlier outputs stay (the command line ends the
+                # process STOP_WITHIN seconds after the signal, with every kernel, whatever
+                # still runs).
                 STOP.set()
-                pool.shutdown(wait=False, cancel_futures=True)
+                for future in futures:
+                    future.cancel()
                 if kernels is not None:
-                    kernels.close()
+                    kernels.interrupt()
                 raise
     ordered = [outcomes[e.name] for e in entries]
     write_index(ordered, out_root)

@@ -85,6 +85,9 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
 
 #: Columns whose cells are claim ids (one, or several separated by ', ' or ';').
 CLAIM_COLUMNS = ("Claim", "Claims", "claim_id", "Inputs", "Input claims")
+#: Columns whose cells are text naming claims ('50,000 [K01] (November 2024)', 'K01 and K17'):
+#: the report's claim ids in them are links.
+CLAIM_TEXT_COLUMNS = ("Pair", "Reading", "Superseded by", "Before", "Now")
 CLAIM_ANCHOR, NOTE_ANCHOR = "claim-", "note-"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _NOTE = re.compile(r"\[(\d+)\]")
@@ -113,6 +116,16 @@ def _link_ids(escaped: object) -> str:
     return re.sub(r"[^,;\s]+", lambda m: link(m.group()), str(escaped))
 
 
+def link_known_claims(escaped: object) -> str:
+    """In escaped running text ('C01: Dagens · C02: ...'), link the report's claim ids."""
+    def link(match: re.Match[str]) -> str:
+        token = match.group()
+        core = token.rstrip(".")
+        return claim_link(core) + token[len(core):] if core in _linked_claims else token
+
+    return re.sub(r"(?<![\w.&#;-])[A-Za-z0-9][A-Za-z0-9_.-]*(?![\w-])", link, str(escaped))
+
+
 def _link_url(escaped: object) -> str:
     text = str(escaped)
     if re.fullmatch(r"https?://[^\s\"<>]+", text):
@@ -130,10 +143,14 @@ def _links(styler, frame: pd.DataFrame, note_links: bool):
     urls = [c for c in frame.columns if str(c).lower() in ("url", "link")]
     if claims:
         styler = styler.format(_link_ids, subset=claims, escape="html", na_rep="")
+    mentions = [c for c in frame.columns if c in CLAIM_TEXT_COLUMNS]
+    if mentions:
+        styler = styler.format(link_known_claims, subset=mentions, escape="html", na_rep="")
     if urls:
         styler = styler.format(_link_url, subset=urls, escape="html", na_rep="")
     if note_links:
-        rest = [c for c in frame.columns if c not in claims and c not in urls]
+        rest = [c for c in frame.columns if c not in claims and c not in urls
+                and c not in mentions]
         styler = styler.format(_link_notes, subset=rest, escape="html", na_rep="")
     return styler
 
@@ -178,8 +195,9 @@ def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
     tag = "ol" if ordered else "ul"
     body = "".join(
         (f'<li id="{html.escape(anchor_id(anchor, n))}">' if anchor else "<li>")
-        + f"<span class=\"sitrep-item\">{html.escape(text)}</span>"
-        + (f"<br><small class=\"sitrep-detail\">{html.escape(detail)}</small>" if detail else "")
+        + f"<span class=\"sitrep-item\">{link_known_claims(html.escape(text))}</span>"
+        + (f"<br><small class=\"sitrep-detail\">{link_known_claims(html.escape(detail))}"
+           "</small>" if detail else "")
         + "</li>"
         for n, (text, detail) in enumerate(entries, start=1)
     )
