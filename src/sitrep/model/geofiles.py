@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -48,10 +49,26 @@ def _text(path: Path, root: Path) -> str:
         data = confine.read_bytes(path, root, limit=MAX_BYTES)
     except confine.OutsideError as error:
         raise GeoFileError(path, str(error)) from None
+    if path.suffix == ".gz":
+        data = _gunzip(path, data)
     try:
         return hygiene.nfc(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise GeoFileError(path, f"must be UTF-8 (byte {error.start} cannot be decoded)") from None
+
+
+def _gunzip(path: Path, data: bytes) -> bytes:
+    """A gzip-compressed layer, decompressed up to MAX_BYTES (a small file cannot expand into
+    gigabytes)."""
+    inflate = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    try:
+        plain = inflate.decompress(data, MAX_BYTES + 1)
+    except zlib.error:
+        raise GeoFileError(path, "is not a valid gzip file") from None
+    if len(plain) > MAX_BYTES:
+        raise GeoFileError(path, f"expands past {MAX_BYTES:,} bytes: a layer is read only up "
+                                 "to that size")
+    return plain
 
 
 def read_layer(path: Path, root: Path) -> pd.DataFrame:
@@ -65,7 +82,7 @@ def read_layer(path: Path, root: Path) -> pd.DataFrame:
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list) or data.get("type") != "FeatureCollection":
         raise GeoFileError(path, "must be a GeoJSON FeatureCollection with a 'features' list")
-    needed = PROPERTIES.get(path.name, ())
+    needed = PROPERTIES.get(path.name.removesuffix(".gz"), ())
     rows, vertices = [], 0
     for number, feature in enumerate(features, start=1):
         row = _feature(path, number, feature, needed)
@@ -86,7 +103,7 @@ def _feature(path: Path, number: int, feature: object, needed: tuple[str, ...]) 
     if not isinstance(properties, dict):
         raise GeoFileError(path, f"{where} must have a 'properties' object")
     for name in needed:
-        if not isinstance(properties.get(name), str) or not properties[name]:
+        if not isinstance(properties.get(name), str):  # may be empty (a disputed area)
             raise GeoFileError(path, f"{where} needs the text property {name!r}")
     for name, value in properties.items():
         if isinstance(value, str) and (hygiene.CONTROL.search(value)

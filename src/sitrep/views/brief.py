@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from sitrep.model import changes
-from sitrep.model.attribution import attributions, date_label
+from sitrep.model.attribution import attributions, date_label, wording
 from sitrep.model.facts import Facts
 from sitrep.model.origins import origin_of_claims
+from sitrep.model.quantity import RELIABILITY
 from sitrep.views.style import PRECISION_WORDS
 
 
@@ -111,8 +112,7 @@ def claims_table(facts: Facts) -> pd.DataFrame:
     return pd.DataFrame({
         "Claim": c["claim_id"],
         "Kind": c["kind"].str.replace("_", " "),
-        "Quote (verbatim)": c["quote"].where(
-            c["quote"].ne(""), "(text not held) paraphrase: " + c["statement"]),
+        "Quote (verbatim)": wording(c),
         "Claimant": c["claim_id"].map(said["claimant"]),
         "Relayed by": c["claim_id"].map(said["relay"]),
         "Origin": c["claim_id"].map(origin),
@@ -121,8 +121,15 @@ def claims_table(facts: Facts) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+def reliability(letter: str, rationale: str) -> str:
+    """A source's Admiralty reliability in words, with the analyst's rationale."""
+    if not letter:
+        return "ungraded"
+    return f"{letter}: {RELIABILITY[letter]}. {rationale}".strip()
+
+
 def sources_table(facts: Facts) -> pd.DataFrame:
-    """The source documents with their provenance."""
+    """The source documents with their provenance and their reliability grade."""
     names = facts.actors.set_index("actor_id")["name"]
     s = facts.sources
     table = pd.DataFrame({
@@ -134,6 +141,9 @@ def sources_table(facts: Facts) -> pd.DataFrame:
                           strict=True)],
         "URL": s["url"],
         "Text": s["sha256"].map(lambda h: f"held, sha256 {h[:12]}…" if h else "not held"),
+        "Reliability (Admiralty)": [reliability(r, why) for r, why in
+                                    zip(s["reliability"], s["reliability_rationale"],
+                                        strict=True)],
         "Date note": s["published_note"],
         "Republishes": s["republishes"],
     }).reset_index(drop=True)
