@@ -261,6 +261,8 @@ def _stop_on_terminate() -> None:
     half-done. SIGINT is handled too unless the parent chose to ignore it."""
 
     def stop(signum: int, frame: object) -> None:
+        # From here on no library logs (a kernel dying under a worker thread): one line only.
+        logging.disable(logging.CRITICAL)
         if not _interrupted.is_set():
             _interrupted.set()
             threading.Thread(target=_deadline, daemon=True, name="sitrep-deadline").start()
