@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import published
 from pypdf import PdfReader
 
 from sitrep import paths
@@ -25,8 +26,8 @@ def _render(out: Path, *parameters: str) -> str:
         capture_output=True, text=True, timeout=300, cwd=out,
     )
     assert result.returncode == 0, result.stderr
-    pdf = out / "force_sizes" / "force_sizes.pdf"
-    assert (out / "force_sizes" / "force_sizes.html").is_file()
+    pdf = published(out, "force_sizes", "pdf")
+    assert published(out, "force_sizes", "html").is_file()
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
     return re.sub(r"([–−]) (?=\d)", r"\1", text)  # a range may wrap after its dash in a narrow cell
 

@@ -20,7 +20,7 @@ from IPython.display import display as _display
 from matplotlib.figure import Figure
 
 from sitrep import paths, svgsafe
-from sitrep.views.style import FONT
+from sitrep.views.style import FONT, NO_MATHS
 
 EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
 
@@ -239,7 +239,8 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     import matplotlib as mpl
 
     buffer = io.BytesIO()
-    with mpl.rc_context({"svg.fonttype": "none", "font.sans-serif": FONT}), \
+    # Tick labels may be made only now, while the figure is drawn: maths parsing stays off.
+    with mpl.rc_context({"svg.fonttype": "none", "font.sans-serif": FONT, **NO_MATHS}), \
             warnings.catch_warnings():
         # matplotlib measures a glyph DejaVu Sans lacks (Korean) with an empty box and warns;
         # the text is written as text, and the browser draws it from the fallback fonts.
