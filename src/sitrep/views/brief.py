@@ -8,6 +8,7 @@ from sitrep.model import changes
 from sitrep.model.attribution import attributions, date_label
 from sitrep.model.facts import Facts
 from sitrep.model.origins import origin_of_claims
+from sitrep.views.display import about
 from sitrep.views.style import PRECISION_WORDS
 
 
@@ -90,7 +91,7 @@ def positions_table(facts: Facts) -> pd.DataFrame:
     places = facts.places.set_index("place_id")
     said = attributions(facts).set_index("claim_id")
     p = facts.positions
-    return pd.DataFrame({
+    return about(pd.DataFrame({
         "Actor": p["actor_id"].map(names),
         "Activity": p["activity"],
         "Place": p["place_id"].map(places["name"]),
@@ -99,7 +100,7 @@ def positions_table(facts: Facts) -> pd.DataFrame:
         "Claim": p["claim_id"],
         "Hedge": p["claim_id"].map(said["hedge"]),
         "Said by": p["claim_id"].map(said["said_by"]),
-    }).reset_index(drop=True)
+    }).reset_index(drop=True), "positions")
 
 
 def claims_table(facts: Facts) -> pd.DataFrame:
@@ -108,7 +109,7 @@ def claims_table(facts: Facts) -> pd.DataFrame:
     said = attributions(facts).set_index("claim_id")
     origin = origin_of_claims(facts).set_index("claim_id")["origin_label"]
     c = facts.claims
-    return pd.DataFrame({
+    return about(pd.DataFrame({
         "Claim": c["claim_id"],
         "Kind": c["kind"].str.replace("_", " "),
         "Quote (verbatim)": c["quote"].where(
@@ -118,7 +119,7 @@ def claims_table(facts: Facts) -> pd.DataFrame:
         "Origin": c["claim_id"].map(origin),
         "Hedge": c["claim_id"].map(said["hedge"]),
         "Likelihood (ICD 203)": c["likelihood"],
-    }).reset_index(drop=True)
+    }).reset_index(drop=True), "claims")
 
 
 def sources_table(facts: Facts) -> pd.DataFrame:
@@ -138,7 +139,8 @@ def sources_table(facts: Facts) -> pd.DataFrame:
         "Republishes": s["republishes"],
     }).reset_index(drop=True)
     # Shown only where a source republishes another.
-    return table if table["Republishes"].ne("").any() else table.drop(columns="Republishes")
+    shown = table if table["Republishes"].ne("").any() else table.drop(columns="Republishes")
+    return about(shown, "sources", filtered=False)
 
 
 def coverage_note(facts: Facts) -> str:

@@ -31,6 +31,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from sitrep.model.attribution import attributions
 from sitrep.model.facts import Facts
+from sitrep.views.display import about
 from sitrep.views.labels import Placer
 from sitrep.views.style import INK, MUTED, actor_colours, draw_text, rc
 
@@ -79,7 +80,7 @@ def stance_table(tidy: pd.DataFrame) -> pd.DataFrame:
     """The matrix: one row per issue, one column per actor, each cell 'supports [1]' (several
     stances of one actor on one issue are joined with '; '). Empty cells: no stance recorded."""
     if tidy.empty:
-        return pd.DataFrame(columns=["Issue"])
+        return about(pd.DataFrame(columns=["Issue"]), "stances")
     cell = tidy.assign(cell=tidy["stance"] + " [" + tidy["note"].astype(str) + "]")
     issues = list(dict.fromkeys(tidy["issue"]))
     actors = list(dict.fromkeys(tidy.sort_values("note")["actor"]))
@@ -137,7 +138,7 @@ def relations_table(tidy: pd.DataFrame) -> pd.DataFrame:
     columns = ["From", "Relation", "To", "What", "Claim", "Hedge", "Quote (verbatim)",
                "Said by"]
     if tidy.empty:
-        return pd.DataFrame(columns=columns)
+        return about(pd.DataFrame(columns=columns), "relations between actors")
     rows = []
     keys = ["claim_id", "from", "relation", "to"]
     for (claim_id, giver, relation, taker), g in tidy.groupby(keys, sort=False):
