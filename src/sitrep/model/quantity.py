@@ -283,7 +283,7 @@ def figures(facts: Facts, kinds: tuple[str, ...] | None = ("force_size",),
                           "lo": float, "hi": float, "value": float})
     table = table.assign(_m=table["measure_id"].map(order)).sort_values(
         ["_m", "derived", "published_date", "claim_id"], kind="stable").drop(columns="_m")
-    return table.reset_index(drop=True)
+    return _about(table.reset_index(drop=True), "figures")
 
 
 def _about(table: pd.DataFrame, subject: str, *, filtered: bool = True) -> pd.DataFrame:

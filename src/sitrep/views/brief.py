@@ -8,7 +8,7 @@ from sitrep.model import changes
 from sitrep.model.attribution import attributions, date_label
 from sitrep.model.facts import Facts
 from sitrep.model.origins import origin_of_claims
-from sitrep.views.display import about
+from sitrep.views.display import EMPTY, Entries, about, empty_note
 from sitrep.views.style import PRECISION_WORDS
 
 
@@ -69,7 +69,7 @@ def cut_table(facts: Facts) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Left out", "Published", "Why"])
 
 
-def takeaways(facts: Facts) -> list[tuple[str, str]]:
+def takeaways(facts: Facts) -> Entries:
     """Key takeaways with their claims: (text, 'C01 Dagens, no source named · ...')."""
     said = attributions(facts).set_index("claim_id")
     entries = []
@@ -82,7 +82,7 @@ def takeaways(facts: Facts) -> list[tuple[str, str]]:
                                                if said.at[c, "hedge"] else "")
             for c in cited)
         entries.append((row.text, detail))
-    return entries
+    return Entries(entries, subject="key takeaways")
 
 
 def positions_table(facts: Facts) -> pd.DataFrame:
@@ -140,15 +140,15 @@ def sources_table(facts: Facts) -> pd.DataFrame:
     }).reset_index(drop=True)
     # Shown only where a source republishes another.
     shown = table if table["Republishes"].ne("").any() else table.drop(columns="Republishes")
-    return about(shown, "sources", filtered=False)
+    return about(shown, "sources")
 
 
 def coverage_note(facts: Facts) -> str:
-    """What to say when no sentence is listed."""
+    """What to say when no sentence is listed (shown after the report's title)."""
     if not facts.texts and facts.cut is None:
         return ("No source text is held in this data set: every claim is the analyst's "
                 "paraphrase, and there is no sentence to account for.")
-    return "Nothing recorded in the data set (up to the cut-off, if any)."
+    return empty_note(EMPTY, "sentences of source texts held")
 
 
 def coverage_table(facts: Facts, width: int = 90) -> pd.DataFrame:

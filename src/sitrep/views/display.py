@@ -201,15 +201,25 @@ def paragraph(text: str, *, css_class: str = "") -> HTML:
     return HTML(f"<p{attribute}>{html.escape(text)}</p>")
 
 
+class Entries(list):
+    """(text, detail) pairs for :func:`items` that name what they are (``subject``, e.g.
+    "key takeaways"), so that an empty list says what is empty."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]] = (), *, subject: str = "") -> None:
+        super().__init__(entries)
+        self.subject = subject
+
+
 def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
           empty: str = EMPTY, anchor: str | None = None) -> HTML:
     """A list of (text, detail) pairs; the detail is shown smaller beneath each item.
 
     With ``anchor`` (e.g. ``"note-"``) item n gets the id ``note-n``, the target of the
     "[n]" links of a table shown with ``note_links``."""
+    subject = getattr(entries, "subject", "")
     entries = list(entries)
     if not entries:
-        return paragraph(empty_note(empty), css_class="sitrep-empty")
+        return paragraph(empty_note(empty, subject), css_class="sitrep-empty")
     tag = "ol" if ordered else "ul"
     body = "".join(
         (f'<li id="{html.escape(anchor_id(anchor, n))}">' if anchor else "<li>")

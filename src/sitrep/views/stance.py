@@ -31,7 +31,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from sitrep.model.attribution import attributions
 from sitrep.model.facts import Facts
-from sitrep.views.display import about
+from sitrep.views.display import Entries, about
 from sitrep.views.labels import Placer
 from sitrep.views.style import INK, MUTED, actor_colours, draw_text, rc
 
@@ -91,7 +91,7 @@ def stance_table(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Issue", *actors])
 
 
-def stance_notes(tidy: pd.DataFrame) -> list[tuple[str, str]]:
+def stance_notes(tidy: pd.DataFrame) -> Entries:
     """The numbered notes under the matrix, in order: (claim, actor, stance, issue and the
     verbatim quote; hedge, who said it and the analyst's note)."""
     notes = []
@@ -102,7 +102,7 @@ def stance_notes(tidy: pd.DataFrame) -> list[tuple[str, str]]:
         if r.analyst_note:
             detail += f" Note: {r.analyst_note}"
         notes.append((text, detail))
-    return notes
+    return Entries(notes, subject="stance notes")
 
 
 # -- relations ---------------------------------------------------------------------------------
