@@ -262,8 +262,8 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     ``<img>``; it is inlined only after :func:`sitrep.svgsafe.clean` (drawing elements only,
     no script or handler, no reference outside the page), and the renderer checks it again.
     Its text is XML-escaped by matplotlib and again on output, the alt text by us. The
-    caption (the credit line) is escaped HTML text under the chart, the report's claim ids in
-    it links to their annex rows.
+    caption (the credit line) is escaped HTML text under the chart; the report's claim ids in
+    it link to their annex rows.
     """
     import matplotlib as mpl
 
