@@ -174,6 +174,9 @@ CASES = [
     _case("over_with_upper_bound",
           lambda d: d.set_cell("quantities", 3, "upper", "20000"),
           ("quantities.csv", 3, "upper", "qualifier-bounds"), value="20000"),
+    _case("value_missing_outside_a_range",  # C17 'over 2' (years) without its number
+          lambda d: d.set_cell("quantities", 5, "value", ""),
+          ("quantities.csv", 5, "value", "value-required")),
     _case("unit_not_measure_unit",  # row 4 is C27, not an input of a derived figure
           lambda d: d.set_cell("quantities", 4, "unit", "soldiers"),
           ("quantities.csv", 4, "unit", "unit-of-measure"), value="soldiers"),

@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from sitrep import paths
+from sitrep.model import load
 
 pytestmark = pytest.mark.e2e
 FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"
@@ -30,14 +31,39 @@ def _render(out: Path, *parameters: str) -> str:
     return re.sub(r"([–−]) (?=\d)", r"\1", text)  # a range may wrap after its dash in a narrow cell
 
 
+#: Every shipped data set: the seed, the fictional one and each folder of datasets/.
+SHIPPED = {"seed": paths.DATA, "fictional": FICTIONAL,
+           **{d.name: d for d in sorted((paths.ROOT / "datasets").glob("*/"))
+              if (d / "facts").is_dir()}}
+_TEXTS: dict[str, str] = {}
+
+
+def _text_of(name: str, tmp_path_factory) -> str:
+    """The force-size PDF's text for a shipped data set, rendered once per test run."""
+    if name not in _TEXTS:
+        _TEXTS[name] = _render(tmp_path_factory.mktemp(name), f"dataset={SHIPPED[name]}")
+    return _TEXTS[name]
+
+
 @pytest.fixture(scope="module")
 def seed_text(tmp_path_factory) -> str:
-    return _render(tmp_path_factory.mktemp("seed"))
+    return _text_of("seed", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def fictional_text(tmp_path_factory) -> str:
-    return _render(tmp_path_factory.mktemp("fictional"), f"dataset={FICTIONAL}")
+    return _text_of("fictional", tmp_path_factory)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_every_quantity_of_every_shipped_data_set_is_in_the_pdf(name, tmp_path_factory):
+    """Whatever its claim's kind or unit, every figure appears, tagged with its claim id."""
+    text = _text_of(name, tmp_path_factory)
+    facts = load(SHIPPED[name])
+    missing = sorted(set(facts.quantities["claim_id"]) - set(re.findall(r"[A-Za-z0-9_.-]+",
+                                                                          text)))
+    assert not missing, f"{name}: claims whose figures the PDF does not show: {missing}"
+    assert "figures of the data set are shown" in text or "figures are not shown" in text
 
 
 @pytest.mark.parametrize("expected", [
@@ -74,7 +100,12 @@ def test_fictional_report_through_the_same_notebook(fictional_text, expected):
 def test_min_grade_is_stated_and_applied(tmp_path):
     text = _render(tmp_path, f"dataset={FICTIONAL}", "min_grade=C3")
     assert "Figures shown only where graded C3 or better" in text
-    figures_part = text.split("Admiralty grading:")[0]  # the grade register lists every grade
+    # What the filter leaves out is counted and named, once, before the charts ...
+    note = re.search(r"3 of 5 figures are not shown \(graded below C3, or ungraded\): "
+                     r"([^.]*)\.", text)
+    assert note and set(note[1].split(", ")) == {"F04", "F05", "F06"}
+    # ... and appears nowhere else up to the grade register, which lists every grade.
+    figures_part = text[note.end():].split("Admiralty grading:")[0]
     assert "F06" not in figures_part  # ungraded: left out of every chart and table
     assert "F05" not in figures_part  # graded D4, below C3
     assert "F01" in figures_part and "F03" in figures_part

@@ -98,7 +98,7 @@ def _outline_titles(reader: PdfReader) -> list[str]:
 def test_pdf_outline_links_tags_language_and_metadata(rendered):
     reader = PdfReader(rendered / "brief" / "brief.pdf")
     titles = _outline_titles(reader)
-    assert {"Key takeaways", "Reported force sizes", "Annex A: claims, claimants and relays",
+    assert {"Key takeaways", "Reported figures", "Annex A: claims, claimants and relays",
             "Annex B: sources"} <= set(titles)
     internal, external = [], []
     for page in reader.pages:

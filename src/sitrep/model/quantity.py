@@ -126,19 +126,22 @@ def interval_text(lo: float, hi: float, lo_strict: bool, hi_strict: bool) -> str
 
 
 def grade(reliability: object, credibility: object) -> str:
-    """Admiralty grade as written, e.g. 'B2'; '–' for an ungraded half; 'ungraded' for none."""
+    """Admiralty grade as written, e.g. 'B2'; a half-graded one names the ungraded half
+    ('ungraded / 3', 'B / ungraded'), never a dash that reads as a minus; 'ungraded' for none."""
     letter = reliability if isinstance(reliability, str) and reliability else ""
     digit = str(int(credibility)) if pd.notna(credibility) else ""
     if not letter and not digit:
         return "ungraded"
-    return f"{letter or '–'}{digit or '–'}"
+    if letter and digit:
+        return f"{letter}{digit}"
+    return f"{letter or 'ungraded'} / {digit or 'ungraded'}"
 
 
 def meets(grade_text: str, minimum: str) -> bool:
     """Whether a grade is at least as good as ``minimum`` (e.g. 'C3'); ungraded never is."""
     if not minimum:
         return True
-    if len(grade_text) != 2 or "–" in grade_text or grade_text == "ungraded":
+    if len(grade_text) != 2 or "ungraded" in grade_text:
         return False
     return grade_text[0] <= minimum[0].upper() and int(grade_text[1]) <= int(minimum[1])
 

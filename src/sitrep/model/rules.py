@@ -215,6 +215,9 @@ def _check_quantities(facts: Facts, facts_dir: Path, out: Collector) -> None:
                  "the upper bound must not be below the value")
     out.add_rows(shown, q, (lower > upper).fillna(False), "lower", "bounds-order",
                  "the lower bound must not exceed the upper bound")
+    out.add_rows(shown, q, value.isna() & q["qualifier"].ne("range"), "value",
+                 "value-required", "a figure needs its number; only a range (qualifier range) "
+                 "may leave it empty and be given by its bounds")
     units = by_id(facts.measures, "measure_id")["unit"]
     expected = q["measure_id"].map(units)
     out.add_rows(shown, q, expected.notna() & q["unit"].ne(expected), "unit", "unit-of-measure",

@@ -8,6 +8,7 @@ from sitrep.model import changes
 from sitrep.model.attribution import attributions, date_label
 from sitrep.model.facts import Facts
 from sitrep.model.origins import origin_of_claims
+from sitrep.model.quantity import RELIABILITY
 from sitrep.views.display import EMPTY, Entries, about, empty_note
 from sitrep.views.style import PRECISION_WORDS
 
@@ -122,8 +123,15 @@ def claims_table(facts: Facts) -> pd.DataFrame:
     }).reset_index(drop=True), "claims")
 
 
+def reliability(letter: str, rationale: str) -> str:
+    """A source's Admiralty reliability in words, with the analyst's rationale."""
+    if not letter:
+        return "ungraded"
+    return f"{letter}: {RELIABILITY[letter]}. {rationale}".strip()
+
+
 def sources_table(facts: Facts) -> pd.DataFrame:
-    """The source documents with their provenance."""
+    """The source documents with their provenance and their reliability grade."""
     names = facts.actors.set_index("actor_id")["name"]
     s = facts.sources
     table = pd.DataFrame({
@@ -135,6 +143,9 @@ def sources_table(facts: Facts) -> pd.DataFrame:
                           strict=True)],
         "URL": s["url"],
         "Text": s["sha256"].map(lambda h: f"held, sha256 {h[:12]}…" if h else "not held"),
+        "Reliability (Admiralty)": [reliability(r, why) for r, why in
+                                    zip(s["reliability"], s["reliability_rationale"],
+                                        strict=True)],
         "Date note": s["published_note"],
         "Republishes": s["republishes"],
     }).reset_index(drop=True)

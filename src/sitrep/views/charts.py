@@ -11,10 +11,10 @@ sign instead of switching on mathtext.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from itertools import pairwise
 
 import matplotlib as mpl
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -23,12 +23,17 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from sitrep.model.quantity import APPROXIMATE, number
+from sitrep.views.scales import by_unit, empty_chart, unit_formatter
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, link_claim, rc
+from sitrep.views.timeline import timeline_chart, timeline_charts, timeline_plan
+
+__all__ = ["composition_chart", "composition_plan", "empty_chart", "interval_chart",
+           "interval_charts", "interval_plan", "left_out", "timeline_chart", "timeline_charts",
+           "timeline_plan", "unit_formatter"]
 
 MAX_ROWS = 40  # past this many figures a chart summarises each measure instead of listing
 MAX_MEASURES = 12  # measures a summarised chart shows; the rest are counted
-MAX_LABELLED = 12  # marks per timeline panel that get their claim id beside them
-MAX_POINTS = 200  # past this many figures a timeline panel shows spans per date
+LINE = 0.34  # height of a text line in row units (a row unit is 0.42 inches)
 
 
 def _style() -> dict:
@@ -41,10 +46,8 @@ def _thousands(axis) -> None:
 
 
 def _fit(text: str, width: int = 75) -> str:
-    """A label that fits across the chart: at most one line, cut with an ellipsis (the tables
-    carry the full text)."""
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """A label wrapped to lines of ``width`` characters: never cut (the full text stays)."""
+    return textwrap.fill(" ".join(str(text).split()), width)
 
 
 def _hollow(row) -> bool:
@@ -52,51 +55,58 @@ def _hollow(row) -> bool:
 
 
 def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
-    """The marks of an interval chart: one 'measure' header row, then one row per figure.
+    """The marks of an interval chart: per measure (one panel each, its own scale and unit),
+    a 'measure' header row, then one row per figure.
 
-    ``x0``/``x1`` span the closed part; ``open`` is 'right' or 'left' where the source leaves a
-    bound open, and the mark then extends as a fading arrow, never as a closed bar.
+    ``panel`` numbers the panels, ``y`` counts down within one; ``x0``/``x1`` span the closed
+    part; ``open`` is 'right' or 'left' where the source leaves a bound open, and the mark then
+    extends as a fading arrow, never as a closed bar. ``lines`` is how many text lines the row's
+    labels take (they wrap; nothing is cut).
     """
     if len(table) > MAX_ROWS:
         return _summary_plan(table)
-    rows, y = [], 0.0
-    for label, group in table.groupby("label", sort=False):
-        rows.append({"y": y, "kind": "measure", "text": _fit(str(label))})
-        y += 1
-        for r in group.head(MAX_ROWS).itertuples():
+    rows = []
+    for panel, (label, group) in enumerate(table.groupby("label", sort=False)):
+        unit = str(group["unit"].iloc[0])
+        title = _fit(f"{label} ({unit})", 62)
+        rows.append({"panel": panel, "y": 0.0, "kind": "measure", "text": title,
+                     "unit": unit, "lines": title.count("\n") + 1})
+        y = 0.3 + LINE * title.count("\n")
+        for r in group.itertuples():
             x0 = r.lo if pd.notna(r.lo) else (r.hi if pd.notna(r.hi) else r.value)
             x1 = r.hi if pd.notna(r.hi) else x0
+            text = _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]", 44)
+            said = _fit(r.said_by + (f"; {r.published}" if r.published else ""), 62)
+            above, below = text.count("\n") + 1, said.count("\n") + 1
+            y += 0.25 + LINE * above
             rows.append({
-                "y": y + 0.35, "kind": "figure", "claim_id": r.claim_id,
-                "measure_id": r.measure_id, "shape": r.shape, "x": r.value, "x0": x0, "x1": x1,
+                "panel": panel, "y": y, "kind": "figure", "claim_id": r.claim_id,
+                "measure_id": r.measure_id, "unit": unit, "shape": r.shape, "x": r.value,
+                "x0": x0, "x1": x1,
                 "open": "right" if pd.isna(r.hi) else "left" if pd.isna(r.lo) else "",
-                "hollow": _hollow(r), "derived": bool(r.derived),
-                "text": _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]",
-                             60),
-                "said": textwrap.shorten(
-                    r.said_by + (f"; {r.published}" if r.published else ""), 72,
-                    placeholder="…"),
+                "hollow": _hollow(r), "derived": bool(r.derived), "text": text, "said": said,
+                "lines": above + below,
             })
-            y += 2
-        if len(group) > MAX_ROWS:
-            rows.append({"y": y, "kind": "more",
-                         "text": f"… and {len(group) - MAX_ROWS:,} more figures (see table)"})
-            y += 1
+            y += 0.25 + LINE * below
+        rows.append({"panel": panel, "y": y, "kind": "end", "text": "", "lines": 0})
     return pd.DataFrame(rows)
 
 
 def _summary_plan(table: pd.DataFrame) -> pd.DataFrame:
     """Too many figures to draw one by one: one band per measure, from the lowest number stated
     to the highest, with counts; open-ended figures make the band open-ended."""
-    rows, y = [], 0.0
+    rows = []
     counts = table.groupby("label", sort=False).size().sort_values(ascending=False, kind="stable")
-    for label in counts.index[:MAX_MEASURES]:
+    for panel, label in enumerate(counts.index[:MAX_MEASURES]):
         group = table[table["label"] == label]
         numbers = group[["lo", "hi"]].stack().dropna()
         open_up = int(group["hi"].isna().sum())
-        rows.append({"y": y, "kind": "measure", "text": _fit(str(label))})
+        unit = str(group["unit"].iloc[0])
+        rows.append({"panel": panel, "y": 0.0, "kind": "measure", "unit": unit, "lines": 1,
+                     "text": _fit(f"{label} ({unit})", 62)})
         rows.append({
-            "y": y + 1.35, "kind": "figure", "claim_id": f"{len(group):,} figures",
+            "panel": panel, "unit": unit, "lines": 2,
+            "y": 1.2, "kind": "figure", "claim_id": f"{len(group):,} figures",
             "measure_id": group["measure_id"].iloc[0], "shape": "span",
             "x": numbers.min(), "x0": numbers.min(), "x1": numbers.max(),
             "open": "", "hollow": True, "derived": False, "summary": True,
@@ -104,9 +114,8 @@ def _summary_plan(table: pd.DataFrame) -> pd.DataFrame:
             "said": f"{number(numbers.min())} to {number(numbers.max())}; "
                     f"{open_up:,} open-ended above",
         })
-        y += 3
     if len(counts) > MAX_MEASURES:
-        rows.append({"y": y, "kind": "more",
+        rows.append({"panel": MAX_MEASURES - 1, "y": 2.2, "kind": "more", "lines": 1,
                      "text": f"… and {len(counts) - MAX_MEASURES:,} more measures (see tables)"})
     return pd.DataFrame(rows)
 
@@ -144,56 +153,95 @@ def _draw_interval(ax, mark: pd.Series, xmax: float) -> None:
 
 def interval_chart(table: pd.DataFrame, *, title: str | None = None,
                    width: float = 7.0) -> Figure:
-    """One row per figure, grouped by measure; bounds drawn as the text gives them.
-
-    ``table`` is ``sitrep.model.quantity.figures(...)``; its credit line goes under the image
-    as text.
+    """Small multiples: one panel per measure, each with its own scale and its unit on the
+    axis (measures are never drawn on one axis); one row per figure, bounds drawn as the text
+    gives them. ``table`` is ``sitrep.model.quantity.figures(...)``; its credit line goes under
+    the image as text.
     """
     if table.empty:
         return empty_chart("No reported figures in the data set (up to the cut-off, if any).",
                            width=width)
     plan = interval_plan(table)
-    marks = plan[plan["kind"] == "figure"]
+    spans = [float(p["y"].max()) + 0.7 for _, p in plan.groupby("panel")]
     with mpl.rc_context(_style()):
-        head = 0.45 if title else 0.1
-        height = 0.75 + head + 0.42 * (plan["y"].max() + 1.3)
+        head = 0.1 + 0.2 * (title or "").count("\n") + (0.4 if title else 0.0)
+        gaps = 0.55 * (len(spans) - 1)
+        body = 0.42 * sum(spans)
+        height = head + body + gaps + 0.85
         fig = Figure(figsize=(width, height))
-        ax = fig.subplots()
-        fig.subplots_adjust(left=0.47, right=0.97, top=1 - head / height, bottom=0.65 / height)
-        top = np.nanmax(marks[["x", "x0", "x1"]].to_numpy(dtype=float))
-        # Leave room for an open-ended bound at the top of the scale to show its arrow.
-        stretch = 1.6 if (marks["open"].eq("right") & marks["x0"].eq(top)).any() else 1.3
-        xmax = float(top) * stretch if top > 0 else 1.0
-        for _, row in plan.iterrows():
-            if row["kind"] == "figure":
-                _draw_interval(ax, row, xmax)
-                colour = DERIVED if row["derived"] else INK
-                label = draw_text(ax, -0.86, row["y"] - 0.2, row["text"],
-                                  transform=ax.get_yaxis_transform(), fontsize=9, va="center",
-                                  ha="left", fontweight="bold", color=colour)
-                if not row["derived"]:
-                    link_claim(label, row["claim_id"])
-                draw_text(ax, -0.86, row["y"] + 0.27, row["said"],
-                          transform=ax.get_yaxis_transform(), fontsize=7.5, va="center",
-                          ha="left", color=MUTED)
-            else:
-                weight = "bold" if row["kind"] == "measure" else "normal"
-                draw_text(ax, -0.88, row["y"], row["text"], transform=ax.get_yaxis_transform(),
-                      fontsize=9.5, fontweight=weight, va="center", ha="left", color=INK)
-        ax.set_ylim(plan["y"].max() + 1, -0.7)
-        ax.set_xlim(0, xmax)
-        ax.set_yticks([])
-        _thousands(ax.xaxis)
-        ax.grid(axis="x", color=GRID, lw=0.6)
-        ax.set_axisbelow(True)
-        ax.set_xlabel(", ".join(sorted(set(table["unit"]))), color=MUTED)
+        axes = np.atleast_1d(fig.subplots(len(spans), 1, gridspec_kw={
+            "height_ratios": spans, "hspace": gaps / max(len(spans) - 1, 1) / (body / len(
+                spans))}))
+        fig.subplots_adjust(left=0.47, right=0.96, top=1 - head / height, bottom=0.85 / height)
+        for ax, (_, panel) in zip(axes, plan.groupby("panel"), strict=True):
+            _interval_panel(ax, panel)
         if title:
-            draw_text(fig, 0.03, 1 - 0.2 / height, title, fontsize=11, fontweight="bold",
-                  va="top", ha="left", color=INK)
+            draw_text(fig, 0.03, 1 - 0.15 / height, _fit(title, 80), fontsize=11,
+                      fontweight="bold", va="top", ha="left", color=INK)
+        marks = plan[plan["kind"] == "figure"]
         fig.legend(handles=_legend(bool(marks["derived"].any())), loc="lower left",
-                   bbox_to_anchor=(0.02, 0.02 / height), ncol=4, frameon=False, fontsize=7,
+                   bbox_to_anchor=(0.02, 0.02 / height), ncol=2, frameon=False, fontsize=7,
                    handlelength=1.6, columnspacing=1.2)
     return fig
+
+
+#: The tallest chart (inches at 7 inches wide) that fits on an A4 page with its credit line.
+MAX_HEIGHT = 6.5
+
+
+def interval_charts(table: pd.DataFrame, *, width: float = 7.0
+                    ) -> list[tuple[Figure, pd.DataFrame]]:
+    """The interval chart as figures short enough for a page (whole measures per figure), so
+    a page break falls between figures, never inside one; each with the figures it shows (for
+    its credit line)."""
+    if table.empty or len(table) > MAX_ROWS:
+        return [(interval_chart(table, width=width), table)]
+    plan = interval_plan(table)
+    heights = [0.42 * (float(p["y"].max()) + 0.7) + 0.55 for _, p in plan.groupby("panel")]
+    labels = list(dict.fromkeys(table["label"]))
+    chunks: list[list[str]] = [[]]
+    used = 0.85
+    for label, height in zip(labels, heights, strict=True):
+        if chunks[-1] and used + height > MAX_HEIGHT:
+            chunks.append([])
+            used = 0.85
+        chunks[-1].append(label)
+        used += height
+    parts = [table[table["label"].isin(chunk)] for chunk in chunks]
+    return [(interval_chart(part, width=width), part) for part in parts]
+
+
+def _interval_panel(ax, panel: pd.DataFrame) -> None:
+    """One measure: its figures on its own scale, labelled on the left."""
+    marks = panel[panel["kind"] == "figure"]
+    top = np.nanmax(marks[["x", "x0", "x1"]].to_numpy(dtype=float)) if len(marks) else 1.0
+    # Leave room for an open-ended bound at the top of the scale to show its arrow.
+    stretch = 1.6 if (marks["open"].eq("right") & marks["x0"].eq(top)).any() else 1.3
+    xmax = float(top) * stretch if top > 0 else 1.0
+    for _, row in panel.iterrows():
+        where = ax.get_yaxis_transform()
+        if row["kind"] == "figure":
+            _draw_interval(ax, row, xmax)
+            colour = DERIVED if row["derived"] else INK
+            label = draw_text(ax, -0.86, row["y"] - 0.05, row["text"], transform=where,
+                              fontsize=8.6, va="bottom", ha="left", fontweight="bold",
+                              color=colour, linespacing=1.05)
+            if not row["derived"] and row.get("summary") is not True:
+                link_claim(label, row["claim_id"])
+            draw_text(ax, -0.86, row["y"] + 0.08, row["said"], transform=where, fontsize=7.2,
+                      va="top", ha="left", color=MUTED, linespacing=1.05)
+        elif row["kind"] != "end":
+            weight = "bold" if row["kind"] == "measure" else "normal"
+            draw_text(ax, -0.88, row["y"], row["text"], transform=where, fontsize=9.3,
+                      fontweight=weight, va="center", ha="left", color=INK, linespacing=1.05)
+    ax.set_ylim(panel["y"].max() + 0.7, -0.5)
+    ax.set_xlim(0, xmax)
+    ax.set_yticks([])
+    unit = str(panel["unit"].iloc[0])
+    by_unit(ax.xaxis, unit)
+    ax.grid(axis="x", color=GRID, lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel(unit, color=MUTED, labelpad=1.5)
 
 
 def _legend(with_derived: bool) -> list:
@@ -216,21 +264,22 @@ def composition_plan(table: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFram
     where the source leaves it open), then the derived remainders, each labelled with its claim.
     """
     parts = measures[measures["part_of"].ne("")]
-    rows, y = [], 0
+    rows, y = [], 0.0
     for whole_id, members in parts.groupby("part_of", sort=False):
         wholes = table[(table["measure_id"] == whole_id) & ~table["derived"]]
         inside = table[table["measure_id"].isin(members["measure_id"])]
         for r in [*wholes.itertuples(), *inside.itertuples()]:
             role = "whole" if r.measure_id == whole_id else "part"
             start = 0.0
+            text = _fit(f"{r.label}: {r.figure}{' (derived)' if r.derived else ''} "
+                        f"[{r.claim_id}]", 80)
+            y += 0.4 * text.count("\n")  # room above the bar for a wrapped label
             rows.append({
                 "y": y, "role": "derived" if r.derived else role, "claim_id": r.claim_id,
                 "measure_id": r.measure_id, "label": r.label,
                 "x0": start, "x1": r.hi if pd.notna(r.hi) else r.lo,
                 "open": "right" if pd.isna(r.hi) else "",
-                "hollow": _hollow(r),
-                "text": _fit(f"{r.label}: {r.figure}{' (derived)' if r.derived else ''} "
-                             f"[{r.claim_id}]", 110),
+                "hollow": _hollow(r), "text": text,
             })
             y += 1
     return pd.DataFrame(rows, columns=["y", "role", "claim_id", "measure_id", "label", "x0",
@@ -244,7 +293,7 @@ def composition_chart(table: pd.DataFrame, measures: pd.DataFrame, *,
     if plan.empty:
         return empty_chart("No measure is recorded as part of another.", width=width)
     with mpl.rc_context(_style()):
-        height = 1.1 + 0.62 * len(plan)
+        height = 1.1 + 0.62 * (float(plan["y"].max()) + 1)
         fig = Figure(figsize=(width, height))
         ax = fig.subplots()
         fig.subplots_adjust(left=0.03, right=0.97, top=1 - 0.15 / height, bottom=0.75 / height)
@@ -270,7 +319,7 @@ def composition_chart(table: pd.DataFrame, measures: pd.DataFrame, *,
             draw_text(ax, xmax * 0.01, y - 0.42, row.text, fontsize=8, va="bottom", ha="left",
                   color=INK)
         ax.set_xlim(0, xmax)
-        ax.set_ylim(len(plan) - 0.4, -0.9)
+        ax.set_ylim(float(plan["y"].max()) + 0.6, -0.9 - 0.4 * plan["text"].iloc[0].count("\n"))
         ax.set_yticks([])
         _thousands(ax.xaxis)
         ax.grid(axis="x", color=GRID, lw=0.6)
@@ -285,80 +334,27 @@ def composition_chart(table: pd.DataFrame, measures: pd.DataFrame, *,
     return fig
 
 
-def timeline_plan(table: pd.DataFrame) -> pd.DataFrame:
-    """Reported figures by publication date, per measure (derived figures left out)."""
-    reported = table[~table["derived"] & table["published_date"].notna()]
-    return pd.DataFrame({
-        "measure_id": reported["measure_id"], "label": reported["label"],
-        "claim_id": reported["claim_id"], "date": reported["published_date"],
-        "x": reported["value"], "lo": reported["lo"], "hi": reported["hi"],
-        "hollow": [_hollow(r) for r in reported.itertuples()],
-    }).reset_index(drop=True)
-
-
-def timeline_chart(table: pd.DataFrame, *, width: float = 7.0) -> Figure:
-    """One panel per measure: each estimate at its report date, bounds as whiskers or arrows."""
-    plan = timeline_plan(table)
-    counts = plan.groupby("label", sort=False).size().sort_values(ascending=False, kind="stable")
-    labels = list(counts.index[:MAX_MEASURES])
-    if len(plan["date"].unique()) < 2:
-        return empty_chart("Every figure comes from the same report date: no timeline to draw.",
-                           width=width)
-    with mpl.rc_context(_style()):
-        height = 0.6 + 1.9 * len(labels)
-        fig = Figure(figsize=(width, height))
-        axes = np.atleast_1d(fig.subplots(len(labels), 1, sharex=True))
-        fig.subplots_adjust(left=0.12, right=0.97, top=1 - 0.3 / height, bottom=0.5 / height,
-                            hspace=0.55)
-        for ax, label in zip(axes, labels, strict=True):
-            rows = plan[plan["label"] == label]
-            top = np.nanmax(rows[["x", "lo", "hi"]].to_numpy(dtype=float)) * 1.3
-            if len(rows) > MAX_POINTS:
-                # Too many to draw one by one: per report date, the span of figures given.
-                span = rows.assign(low=rows["lo"].fillna(rows["x"]),
-                                   high=rows["hi"].fillna(rows["x"])).groupby("date")
-                ax.vlines(span["low"].min().index, span["low"].min(), span["high"].max(),
-                          color=INK, lw=4, alpha=0.35)
-                draw_text(ax, 1.0, 1.06, f"{len(rows):,} figures: span per report date",
-                      transform=ax.transAxes, fontsize=7, color=MUTED, va="bottom", ha="right")
-                draw_text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9,
-                      fontweight="bold", color=INK, va="bottom")
-                ax.set_ylim(0, top)
-                _thousands(ax.yaxis)
-                continue
-            closed = rows["lo"].notna() & rows["hi"].notna()
-            # Vectorised: one collection per kind of mark, however many figures there are.
-            ax.vlines(rows.loc[closed, "date"], rows.loc[closed, "lo"], rows.loc[closed, "hi"],
-                      color=INK, lw=1.6)
-            ax.vlines(rows.loc[~closed, "date"], rows.loc[~closed, "lo"].fillna(0.0),
-                      rows.loc[~closed, "hi"].fillna(top), color=INK, lw=1.6,
-                      linestyles="dotted")
-            for hollow, face in ((False, INK), (True, "white")):
-                these = rows[rows["hollow"] == hollow]
-                ax.scatter(these["date"], these["x"], s=30, facecolors=face, edgecolors=INK,
-                           linewidths=1.5, zorder=3)
-            if len(rows) <= MAX_LABELLED:
-                for r in rows.itertuples():
-                    if pd.isna(r.hi):
-                        ax.annotate("", xy=(r.date, top), xytext=(r.date, r.lo),
-                                    arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 0})
-                    link_claim(draw_text(ax, r.date, r.x, f"  {r.claim_id}", fontsize=7,
-                                         va="center", color=MUTED, clip_on=True), r.claim_id)
-            draw_text(ax, 0.0, 1.06, label, transform=ax.transAxes, fontsize=9, fontweight="bold",
-                  color=INK, va="bottom")
-            ax.set_ylim(0, top)
-            _thousands(ax.yaxis)
-            ax.grid(axis="y", color=GRID, lw=0.6)
-            ax.spines["left"].set_visible(True)
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
-        axes[-1].xaxis.set_major_locator(locator)
-        axes[-1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    return fig
-
-
-def empty_chart(message: str, *, width: float = 7.0) -> Figure:
-    """A small figure that says there is nothing to draw, rather than an empty axis."""
-    with mpl.rc_context(_style()):
-        fig = Figure(figsize=(width, 0.6))
-        draw_text(fig, 0.03, 0.5, message, fontsize=9.5, color=INK, va="center", ha="left")
-    return fig
+def left_out(everything: pd.DataFrame, shown: pd.DataFrame, *,
+             measures: Sequence[str] | None = None, min_grade: str = "") -> str:
+    """What a view leaves out of the data set's figures, counted and named: '2 of 13 figures
+    are not shown (graded below C3, or ungraded): F03, F04.' ``everything`` and ``shown`` are
+    ``quantity.figures`` tables; ``measures`` and ``min_grade`` the filters that made
+    ``shown``."""
+    reasons = []
+    if measures:
+        reasons.append("only the measures " + ", ".join(measures))
+    if min_grade:
+        reasons.append(f"graded below {min_grade}, or ungraded")
+    why = "; ".join(reasons)
+    key = ["claim_id", "measure_id"]
+    kept = set(map(tuple, shown[key].to_numpy())) if len(shown) else set()
+    missing = [f"{c} ({m})" if m else c for c, m in everything[key].itertuples(index=False)
+               if (c, m) not in kept]
+    total = len(everything)
+    if not missing:
+        return f"All {total:,} figures of the data set are shown." if total else (
+            "The data set holds no figure.")
+    named = ", ".join(c.split(" (")[0] for c in missing[:20])
+    more = f" and {len(missing) - 20:,} more" if len(missing) > 20 else ""
+    return (f"{len(missing):,} of {total:,} figures are not shown"
+            f"{f' ({why})' if why else ''}: {named}{more}.")

@@ -1,0 +1,197 @@
+"""The boxes of claims: each place's claims listed in a box joined to the place by a thin line
+(the box marks no point), placed where it collides with nothing. In a box each claim is a
+symbol per actor (colour: actor; shape: activity; hollow: the place is the actor's objective or
+target) with its claim id, its activity and its hedge as written."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Sequence
+
+import pandas as pd
+import shapely
+import shapely.prepared
+from matplotlib.lines import Line2D
+from matplotlib.offsetbox import AnnotationBbox, DrawingArea, HPacker, TextArea, VPacker
+from shapely.geometry import Point, box
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
+
+from sitrep.views.labels import Placer
+from sitrep.views.maps.marks import NAMED
+from sitrep.views.style import INK, MUTED, NEUTRAL, PRECISION_WORDS, claim_url
+
+#: Marker of each activity (matplotlib marker codes) and the word the legend uses.
+ACTIVITY_MARKERS = {
+    "massing": "^", "training": "s", "holding": "D", "striking": "*", "regaining": "P",
+    "attacking": ">", "defending": "o", "fighting": "X", "deploying": "v",
+}
+NAMED_MARKER = "_"
+NAMED_COLOUR = NEUTRAL
+HOLLOW_ROLES = {"objective", "target"}
+#: Past this many claims a place's box lists the first ones and counts the rest.
+MAX_CALLOUT_ROWS = 8
+
+
+def _marker_area(activity: str, colours: Sequence[str], hollow: bool,
+                 size: float = 7.0) -> DrawingArea:
+    """One symbol per actor, side by side: shape = activity, colour = actor."""
+    step = size + 2.5
+    area = DrawingArea(step * len(colours) + 1, size + 2, 0, 0)
+    marker = NAMED_MARKER if activity == NAMED else ACTIVITY_MARKERS.get(activity, "o")
+    for i, colour in enumerate(colours):
+        line = Line2D([step * i + step / 2], [(size + 2) / 2], marker=marker, ls="",
+                      ms=size * (1.3 if marker == "*" else 1.0),
+                      mfc="white" if hollow else colour, mec=colour,
+                      mew=1.6 if hollow or marker == NAMED_MARKER else 0.6)
+        area.add_artist(line)
+    return area
+
+
+def row_text(activity: str, role: str) -> str:
+    if activity == NAMED:
+        return "names this place"
+    text = str(activity)
+    if role in HOLLOW_ROLES or role == "origin":
+        text += f" ({role})"
+    return text
+
+
+def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
+             colours: dict[str, str], compact: bool) -> VPacker:
+    """The box of claims about one place: a line per claim and activity, one symbol per
+    actor, the claim id, the activity and the hedge as written."""
+    size = 6.8 if compact else 7.2
+    where = PRECISION_WORDS.get(int(precision), "place")
+    if approximate:
+        where += ", approximate"
+    children = [TextArea(textwrap.fill(place, 30), textprops={
+        "fontsize": size + 0.3, "fontweight": "bold", "color": INK, "parse_math": False})]
+    if not compact:
+        children.append(TextArea(where, textprops={"fontsize": size - 0.8, "color": MUTED,
+                                                   "fontstyle": "italic",
+                                                   "parse_math": False}))
+    keys = ["claim_id", "activity", "place_role", "hedge"]
+    distinct = rows.drop_duplicates(keys)
+    shown = distinct.head(MAX_CALLOUT_ROWS)
+    first = rows[rows["claim_id"].isin(set(shown["claim_id"]))]
+    for claim_id, activity, role, hedge in shown[keys].itertuples(index=False):
+        group = first[(first["claim_id"] == claim_id) & (first["activity"] == activity)
+                      & (first["place_role"] == role) & (first["hedge"] == hedge)]
+        symbols = [colours.get(a, NAMED_COLOUR) for a in group["actor_id"]]
+        parts = [_marker_area(activity, symbols, role in HOLLOW_ROLES),
+                 TextArea(str(claim_id), textprops={"fontsize": size, "fontweight": "bold",
+                                                    "color": INK, "parse_math": False,
+                                                    "url": claim_url(claim_id)}),
+                 TextArea(row_text(activity, role), textprops={
+                     "fontsize": size, "color": INK, "parse_math": False})]
+        if hedge:
+            parts.append(TextArea(str(hedge), textprops={
+                "fontsize": size, "color": MUTED, "fontstyle": "italic",
+                "parse_math": False}))
+        children.append(HPacker(children=parts, align="center", pad=0, sep=3))
+    if len(distinct) > MAX_CALLOUT_ROWS:
+        children.append(TextArea(f"… and {len(distinct) - MAX_CALLOUT_ROWS:,} more claims "
+                                 "(see the table)", textprops={
+                                     "fontsize": size - 0.5, "color": MUTED,
+                                     "parse_math": False}))
+    return VPacker(children=children, align="left", pad=0, sep=1.5)
+
+
+def in_pixels(ax, geometries: Sequence[BaseGeometry]) -> list:
+    """Projected zones in display pixels, each with a prepared copy (what a box may hide)."""
+    zones = [shapely.transform(g, ax.transData.transform) for g in geometries]
+    return [(z, shapely.prepared.prep(z)) for z in zones if z.area > 0]
+
+
+def anchors(places: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Where each box's line ends: a town's dot, or the point deepest inside a zone, away from
+    any smaller zone drawn over it (so two boxes never point at one spot)."""
+    anchors: dict[str, tuple[float, float]] = {}
+    zones = {pid: places.loc[pid, "geometry"] for pid in places.index
+             if places.loc[pid, "drawn_as"] == "zone"}
+    for pid in places.index:
+        geometry = places.loc[pid, "geometry"]
+        if places.loc[pid, "drawn_as"] == "point":
+            anchors[pid] = (geometry.x, geometry.y)
+            continue
+        own = geometry
+        for other, g in zones.items():
+            if other != pid and g.area < geometry.area and g.intersects(geometry):
+                rest = own.difference(g)
+                if not rest.is_empty and rest.area > geometry.area * 0.1:
+                    own = rest
+        for other, g in zones.items():  # keep off the middle of larger zones' own anchors
+            if other != pid and g.area > geometry.area and g.contains(geometry):
+                continue
+        pt = pole(own)
+        anchors[pid] = (pt.x, pt.y)
+    return anchors
+
+
+def pole(geometry: BaseGeometry) -> Point:
+    """The point deepest inside a polygon (of its largest part): its pole of inaccessibility."""
+    parts = sorted(shapely.get_parts(geometry), key=lambda g: -g.area)
+    biggest = parts[0] if len(parts) else geometry
+    if biggest.geom_type != "Polygon":
+        return biggest.representative_point()
+    return polylabel(biggest, tolerance=math.sqrt(biggest.area) / 200)
+
+
+def _callout_artist(content, anchor: tuple[float, float], offset: tuple[float, float],
+                    alignment: tuple[float, float]) -> AnnotationBbox:
+    return AnnotationBbox(content, anchor, xybox=offset, xycoords="data",
+                          boxcoords="offset points", box_alignment=alignment, frameon=True,
+                          pad=0.35, zorder=12,
+                          bboxprops={"boxstyle": "round,pad=0.3,rounding_size=0.25",
+                                     "fc": "white", "ec": "#8a8a8a", "lw": 0.7,
+                                     "alpha": 0.95},
+                          arrowprops={"arrowstyle": "-", "color": "#3a3a3a", "lw": 0.8,
+                                      "shrinkA": 0, "shrinkB": 1.5})
+
+
+def place_callout(placer: Placer, ax, content, anchor: tuple[float, float], text: str,
+                   hidden: list) -> None:
+    """A box of claims joined to its anchor by a thin line, where it collides with nothing.
+
+    The box is measured once (its size does not depend on where it goes), each candidate's
+    box computed, and the box drawn where the placer chose."""
+    renderer = placer.renderer
+    probe = _callout_artist(content, anchor, (0, 0), (0, 0))
+    ax.add_artist(probe)
+    probe.update_positions(renderer)
+    frame = probe.patch.get_window_extent(renderer)
+    probe.remove()
+    px, py = ax.transData.transform(anchor)
+    ox, oy = frame.x0 - px, frame.y0 - py          # the frame's padding (negative)
+    fw, fh = frame.width, frame.height
+    k = placer.figure.dpi / 72
+    angles = [45, 135, 315, 225, 0, 180, 90, 270, 22, 158, 338, 202, 68, 112, 292, 248]
+    options = []
+    for radius in (16, 28, 42, 58, 78, 100, 128, 160, 200, 250):
+        for angle in angles:
+            dx = radius * math.cos(math.radians(angle))
+            dy = radius * math.sin(math.radians(angle))
+            bx = 0.0 if dx > 1 else 1.0 if dx < -1 else 0.5
+            by = 0.0 if dy > 1 else 1.0 if dy < -1 else 0.5
+            x0 = px + dx * k + ox - bx * (fw + 2 * ox)
+            y0 = py + dy * k + oy - by * (fh + 2 * oy)
+            rect = (x0, y0, x0 + fw, y0 + fh)
+            near_x = min(max(px, rect[0]), rect[2])
+            near_y = min(max(py, rect[1]), rect[3])
+            length = math.hypot(near_x - px, near_y - py)
+            cut = max(0.0, (length - 7) / length) if length else 0.0  # off the anchor's mark
+            leader = ((near_x, near_y), (near_x + (px - near_x) * cut,
+                                         near_y + (py - near_y) * cut))
+            options.append(((dx, dy, bx, by), rect, leader))
+    def soft(rect) -> float:
+        """How much of the map's zones the box would hide: the share of each zone, summed
+        (hiding a third of a small zone is worse than a corner of a large one)."""
+        area = box(*rect)
+        return sum(zone.intersection(area).area / zone.area for zone, ready in hidden
+                   if ready.intersects(area))
+
+    chosen = placer.choose(options, kind="claims box", text=text, required=True, soft=soft)
+    dx, dy, bx, by = chosen  # type: ignore[misc]
+    ax.add_artist(_callout_artist(content, anchor, (dx, dy), (bx, by)))

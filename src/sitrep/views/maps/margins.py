@@ -1,0 +1,231 @@
+"""What goes around the map: the keys (only what the map shows, every symbol it shows), the
+notes (what lies outside the view, occupied units, the boxes, the credits), the caption, and
+the table of the map's marks."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import matplotlib as mpl
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sitrep.model import gazetteer
+from sitrep.model.attribution import credit_line
+from sitrep.model.facts import Facts
+from sitrep.views.maps.callouts import (
+    ACTIVITY_MARKERS,
+    HOLLOW_ROLES,
+    NAMED_COLOUR,
+    NAMED_MARKER,
+    row_text,
+)
+from sitrep.views.maps.marks import NAMED
+from sitrep.views.maps.zones import LAND_TONES, OCCUPIED, OCCUPIED_HATCH, ZONE_EDGE
+from sitrep.views.style import INK, MUTED, PRECISION_WORDS, draw_text, rc
+
+if TYPE_CHECKING:
+    from sitrep.views.maps.draw import PositionMap
+
+NOTE_SIZE = 6.2
+LEGEND_SIZE = 6.6
+
+CRIMEA_NOTE = ("Crimea is drawn as Ukrainian territory occupied by Russia (hatched in red), "
+               "following ISO 3166-2 and the internationally recognised border; the boundary "
+               "layer's ne_admin field keeps Natural Earth's de facto view. The map shows no "
+               "front line and no other occupied area: it places claims, not control.")
+BOX_NOTE = ("A box lists the claims about the place its line points to; it marks no point. "
+            "Dashed outlines: the analyst's approximations of places the source does not "
+            "delimit.")
+NO_FRONT = "The map shows no front line and no area of control: it places claims."
+
+
+def style() -> dict:
+    return rc(7.5, **{"hatch.linewidth": 0.6})
+
+
+def _occupied_label(units: Sequence[tuple[str, str, str]]) -> str:
+    """'Crimea: Ukrainian,\noccupied by Russia' for the occupied units in view."""
+    names = sorted({u[0] for u in units})
+    countries = sorted({u[1] for u in units})
+    holders = sorted({u[2] for u in units})
+    shown = ", ".join(names[:2]) + (" and others" if len(names) > 2 else "")
+    return f"{shown}: part of {', '.join(countries)},\noccupied by {', '.join(holders)}"
+
+
+def occupation_note(units: Sequence[tuple[str, str, str]]) -> str:
+    """The note on occupied units in view (ISO 3166 against Natural Earth's de facto view);
+    empty when there are none. Crimea has its own wording."""
+    if not units:
+        return ""
+    if {u[0] for u in units} <= {"Crimea", "Sevastopol"}:
+        return CRIMEA_NOTE
+    listed = "; ".join(f"{n} ({c}, held by {h})" for n, c, h in sorted(set(units)))
+    return (f"Drawn as occupied (hatched in red), following ISO 3166: {listed}. The boundary "
+            "layer's ne_admin field keeps Natural Earth's de facto view. " + NO_FRONT)
+
+
+def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
+                occupied_units: Sequence[tuple[str, str, str]] = (),
+                with_towns: bool = True) -> list[tuple[str, list]]:
+    """The keys under the map: who (colour), doing what (shape), role (fill), where (how
+    precise). Only what the map shows is listed, and every symbol it shows is."""
+    names = table.drop_duplicates("actor_id").set_index("actor_id")["actor"]
+    who = [Line2D([], [], marker="o", ls="", ms=7, mfc=colour, mec=colour,
+                  label=str(names.get(actor_id, actor_id)))
+           for actor_id, colour in colours.items()]
+    present = set(table["activity"])
+    what = [Line2D([], [], marker=marker, ls="", ms=7 * (1.3 if marker == "*" else 1),
+                   mfc="#4a4a4a", mec="#4a4a4a", label=activity)
+            for activity, marker in ACTIVITY_MARKERS.items() if activity in present]
+    roles = [Line2D([], [], marker="o", ls="", ms=7, mfc="#4a4a4a", mec="#4a4a4a",
+                    label="filled: the actor is there")]
+    if table["place_role"].isin(HOLLOW_ROLES).any():
+        roles.append(Line2D([], [], marker="o", ls="", ms=7, mfc="white", mec="#4a4a4a",
+                            mew=1.6, label="hollow: its objective\nor target"))
+    if NAMED in present:
+        roles.append(Line2D([], [], marker=NAMED_MARKER, ls="", ms=7, mew=1.6,
+                            mec=NAMED_COLOUR, label="a claim names the\nplace, no position"))
+    where = []
+    kinds = {(d, int(p), bool(a)) for d, p, a in
+             zip(table["drawn_as"], table["precision"], table["approximate"], strict=True)}
+    if any(d == "point" for d, _, _ in kinds):
+        where.append(Line2D([], [], marker="o", ls="", ms=5.5, mfc=INK, mec="white",
+                            label="town the source names"))
+    if ("zone", 3, False) in kinds:
+        where.append(Patch(fc=(0.49, 0.49, 0.49, 0.25), ec=ZONE_EDGE, lw=1.2,
+                           label="region the source names"))
+    if any(d == "zone" and p >= 3 and a for d, p, a in kinds):
+        where.append(Patch(fc=(0.49, 0.49, 0.49, 0.25), ec=ZONE_EDGE, lw=1.2, ls="--",
+                           label="region the source does not\ndelimit: analyst's reading"))
+    if any(d == "zone" and p <= 2 for d, p, _ in kinds):
+        where.append(Patch(fc="none", ec=ZONE_EDGE, lw=1.0, ls="--", hatch="////",
+                           label="part of a region:\nanalyst's approximation"))
+    if occupied_units:
+        where.append(Patch(fc=LAND_TONES[0], ec=OCCUPIED, hatch=OCCUPIED_HATCH, lw=0.5,
+                           label=_occupied_label(occupied_units)))
+    if with_towns:
+        where.append(Line2D([], [], marker="o", ls="", ms=3.5, mfc="white", mec=MUTED,
+                            label="other town, for orientation"))
+    return [(title, handles) for title, handles in (
+        ("Who (colour)", who), ("Doing what (shape)", what), ("Role", roles),
+        ("Where, as precise as the source", where)) if handles]
+
+
+def add_legends(fig: Figure, keys: list[tuple[str, list]], left: float,
+                 top: float) -> list:
+    """The keys side by side from ``left`` (figure fraction), hanging from ``top``."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    fig_w = fig.get_figwidth() * fig.dpi
+    x, legends = left, []
+    for title, handles in keys:
+        ncol = 2 if len(handles) > 4 and title.startswith("Doing") else 1
+        legend = fig.legend(handles=handles, title=title, loc="upper left",
+                            bbox_to_anchor=(x, top), frameon=False, fontsize=LEGEND_SIZE,
+                            title_fontsize=LEGEND_SIZE + 0.4, ncol=ncol, handlelength=2.0,
+                            handleheight=1.1,
+                            handletextpad=0.45, columnspacing=0.7, labelspacing=0.45,
+                            alignment="left", borderaxespad=0.0, borderpad=0.0)
+        legend.get_title().set_fontweight("bold")
+        legends.append(legend)
+        x = (legend.get_window_extent(renderer).x1 + 16) / fig_w
+    return legends
+
+
+def notes(outside: pd.DataFrame, credit: str, width: float,
+          units: Sequence[tuple[str, str, str]] = ()) -> str:
+    """The notes under the keys: what is outside the view, occupied units, the boxes, the
+    credits."""
+    lines = [BOX_NOTE, credit]
+    if units:
+        lines.insert(0, _occupied_label(units).replace("\n", " ") + " (hatched in red). "
+                     + NO_FRONT)
+    if len(outside):
+        lines.insert(0, "Outside this view: " + ", ".join(
+            f"{r.claim_id} ({r.place})" for r in outside.itertuples()) + ".")
+    return "\n".join(textwrap.fill(n, int(width * 19.5)) for n in lines)
+
+
+def measure(keys: list[tuple[str, list]], text: str, width: float) -> tuple[float, float]:
+    """Heights (inches) of the keys and of the notes, drawn on a scratch figure."""
+    with mpl.rc_context(style()):
+        scratch = Figure(figsize=(width, 4), dpi=100)
+        FigureCanvasAgg(scratch)
+        renderer = scratch.canvas.get_renderer()
+        legends = add_legends(scratch, keys, 0.0, 1.0)
+        legend_h = max((lg.get_window_extent(renderer).height for lg in legends),
+                       default=0.0) / scratch.dpi
+        drawn = draw_text(scratch, 0, 0, text, fontsize=NOTE_SIZE, linespacing=1.25)
+        notes_h = drawn.get_window_extent(renderer).height / scratch.dpi
+    return legend_h, notes_h
+
+
+def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool = False) -> str:
+    """Credit lines for the boundaries and every town's coordinates drawn, with licences
+    (GeoNames is CC BY 4.0 and must be credited). ``short``: one line for inside the map."""
+    points = table[table["drawn_as"] == "point"] if len(table) else table
+    from_geonames = points["method"].str.startswith("GeoNames") if len(points) else points
+    geonames = sorted(set(points.loc[from_geonames, "place"]) if len(points) else set())
+    natural = sorted(set(points.loc[~from_geonames, "place"]) if len(points) else set())
+    if short:
+        line = "Boundaries: Natural Earth (public domain)."
+        if geonames or context:
+            named = f" for {', '.join(geonames)}" if geonames else ""
+            line += (f" Towns: GeoNames (CC BY 4.0){named}"
+                     + (" and the towns for orientation" if context else "")
+                     + ("; Natural Earth for the others." if natural else "."))
+        elif natural:
+            line += " Towns: Natural Earth."
+        return line
+    parts = ["Boundaries: Natural Earth (naturalearthdata.com), public domain, 1:10m, "
+             "simplified."]
+    if natural:
+        parts.append("Town coordinates for " + ", ".join(natural) + ": Natural Earth.")
+    if geonames or context:
+        what = ", ".join(geonames) + (" and the towns for orientation" if context else "")
+        parts.append(f"Town coordinates for {what.removeprefix(' and ')}: {gazetteer.CREDIT}.")
+    return " ".join(parts)
+
+
+def caption(facts: Facts, drawn: PositionMap) -> str:
+    """The credit line under the map: the claims' sources, then boundaries and coordinates."""
+    sources = credit_line(facts, drawn.marks["claim_id"])
+    return f"{sources}. {drawn.credit}" if drawn.credit else sources
+
+
+def key_table(drawn: PositionMap) -> pd.DataFrame:
+    """The map's marks as a table, in claim order: claim, actor, what it does, the place as the
+    source names it, how precise and how it is drawn, the hedge and the claim's statement."""
+    m = drawn.marks.sort_values(["claim_id", "actor_id", "place_id"], kind="stable")
+
+    def doing(r: pd.Series) -> str:
+        return row_text(r["activity"], r["place_role"])
+
+    def drawn_as(r: pd.Series) -> str:
+        how = "dot" if r["drawn_as"] == "point" else (
+            "hatched zone" if int(r["precision"]) <= 2 else "shaded zone")
+        word = PRECISION_WORDS.get(int(r["precision"]), "place")
+        return f"{word}; {how}: {r['method']}"
+
+    return pd.DataFrame({
+        "Claim": m["claim_id"],
+        "Actor": m["actor"].where(m["actor"].ne(""), "(none)"),
+        "Doing": [doing(r) for _, r in m.iterrows()],
+        "Place, as the source says": m["place"],
+        "Precision and drawing": [drawn_as(r) for _, r in m.iterrows()],
+        "Hedge": m["hedge"],
+        "Statement": m["statement"],
+    }).reset_index(drop=True)
+
+
+def report_title(facts: Facts) -> str:
+    """'Actor positions: <data set title>' from the data set's datapackage.json."""
+    return f"Actor positions: {facts.title}" if facts.title else "Actor positions"

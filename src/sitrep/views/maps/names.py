@@ -1,0 +1,138 @@
+"""Names on the map: the towns of the claims (a dot each), orientation towns picked from the
+map's own extent by population (the world gazetteer, a grey ring each), country names in spaced
+capitals and the first-level units of the countries holding marks, each where it fits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+from matplotlib.patheffects import withStroke
+from matplotlib.transforms import ScaledTranslation
+from shapely.geometry.base import BaseGeometry
+
+from sitrep.model import gazetteer
+from sitrep.model.place import Layers
+from sitrep.views.labels import Placer
+from sitrep.views.maps.callouts import pole
+from sitrep.views.style import draw_text
+
+#: A white halo keeps a map label legible over hatching and borders.
+HALO = [withStroke(linewidth=2.2, foreground="white")]
+#: Orientation towns a map shows at most (the most populous in view).
+ORIENTATION_TOWNS = 10
+ORIENTATION_TOWNS_COMPACT = 6
+
+
+def orientation_towns(view_proj: BaseGeometry, view: BaseGeometry, crs: str,
+                      points: Sequence[BaseGeometry], count: int) -> list[tuple]:
+    """The most populous towns of the world gazetteer inside the view (lon/lat ``view``,
+    projected ``view_proj``), away from the claims' own towns: (name, x, y, geonameid)."""
+    candidates = gazetteer.largest_in(view.bounds, count * 4)
+    if candidates.empty:
+        return []
+    projected = gpd.GeoSeries(gpd.points_from_xy(candidates["lon"], candidates["lat"]),
+                              crs="EPSG:4326").to_crs(crs)
+    span = view_proj.bounds[2] - view_proj.bounds[0]
+    chosen: list[tuple] = []
+    for r, g in zip(candidates.itertuples(), projected, strict=True):
+        near = [*points, *(c[4] for c in chosen)]
+        if not view_proj.contains(g) or any(g.distance(p) < span * 0.04 for p in near):
+            continue
+        chosen.append((r.name, g.x, g.y, int(r.geonameid), g))
+        if len(chosen) == count:
+            break
+    return [c[:4] for c in chosen]
+
+
+def label_dot(placer: Placer, ax, text: str, xy: tuple[float, float], *, kind: str,
+               required: bool, **style) -> None:
+    """A short label beside a dot: right, left, above, below, then the diagonals."""
+    label = draw_text(ax, xy[0], xy[1], text, ha="left", va="bottom", zorder=10,
+                  path_effects=HALO, **style)
+    size = label.get_window_extent(placer.renderer)
+    tw, th = size.width, size.height
+    px, py = ax.transData.transform(xy)
+    k = placer.figure.dpi / 72
+    r = 4.5
+    options = []
+    for dx, dy, ha, va in ((r + 1, 0, "left", "center"), (-r - 1, 0, "right", "center"),
+                           (0, r, "center", "bottom"), (0, -r, "center", "top"),
+                           (r, r, "left", "bottom"), (-r, r, "right", "bottom"),
+                           (r, -r, "left", "top"), (-r, -r, "right", "top")):
+        x0 = px + dx * k - {"left": 0, "center": tw / 2, "right": tw}[ha]
+        y0 = py + dy * k - {"bottom": 0, "center": th / 2, "top": th}[va]
+        options.append(((dx, dy, ha, va), (x0, y0, x0 + tw, y0 + th), None))
+    chosen = placer.choose(options, kind=kind, text=text, required=required)
+    if chosen is None:
+        label.remove()
+        return
+    dx, dy, ha, va = chosen
+    label.set_ha(ha)
+    label.set_va(va)
+    label.set_transform(ax.transData + ScaledTranslation(dx / 72, dy / 72,
+                                                         placer.figure.dpi_scale_trans))
+
+
+def country_labels(ax, placer: Placer, layers: Layers, crs: str, view: BaseGeometry,
+                    features: BaseGeometry) -> None:
+    """Country names in spaced capitals, in the largest part of each country in view that no
+    zone covers, where they fit."""
+    a0 = gpd.GeoDataFrame(layers.admin0, geometry="geometry", crs="EPSG:4326")
+    a0 = a0[a0.intersects(view) & a0["iso_a2"].ne("")].copy()
+    a0["geometry"] = a0.intersection(view)
+    a0 = a0.to_crs(crs)
+    a0 = a0.assign(area=a0.area).sort_values("area", ascending=False)
+    k = placer.figure.dpi / 72
+    for r in a0.itertuples():
+        free = r.geometry.difference(features) if not features.is_empty else r.geometry
+        if free.is_empty:
+            continue
+        pt = pole(free)
+        name = str(r.name).upper()
+        # Spaced capitals for a short name; a long one ("Democratic Republic of the Congo")
+        # stays unspaced, so it fits where it can.
+        label = draw_text(ax, pt.x, pt.y, " ".join(name) if len(name) <= 12 else name,
+                          fontsize=8.5, color="#9a9284", fontweight="bold", ha="center",
+                          va="center", zorder=5)
+        size = label.get_window_extent(placer.renderer)
+        px, py = ax.transData.transform((pt.x, pt.y))
+        options = []
+        for dx, dy in ((0, 0), (0, 14), (0, -14), (24, 0), (-24, 0), (0, 28), (0, -28)):
+            x0, y0 = px + dx * k - size.width / 2, py + dy * k - size.height / 2
+            options.append(((dx, dy), (x0, y0, x0 + size.width, y0 + size.height), None))
+        chosen = placer.choose(options, kind="country name", text=str(r.name),
+                               required=False)
+        if chosen is None:
+            label.remove()
+            continue
+        label.set_transform(ax.transData + ScaledTranslation(
+            chosen[0] / 72, chosen[1] / 72, placer.figure.dpi_scale_trans))
+
+
+def unit_labels(ax, placer: Placer, a1: gpd.GeoDataFrame, view_proj,
+                zones: Sequence[BaseGeometry] = (), countries: Sequence[str] = ()) -> None:
+    """Names of the admin-1 units in view of the countries holding marks, where they fit."""
+    units = a1[a1["iso_a2"].isin(list(countries)[:2])].copy()
+    units["visible"] = units.geometry.intersection(view_proj)
+    units = units[units["visible"].area > 0].sort_values("iso_3166_2")
+    k = placer.figure.dpi / 72
+    for r in units.itertuples():
+        pt = pole(r.visible)
+        # A halo only over a zone's hatching (halos cost a path each in the SVG).
+        over = any(z.contains(pt) for z in zones)
+        label = draw_text(ax, pt.x, pt.y, r.name, fontsize=6.2, color="#8a8070",
+                      fontstyle="italic", ha="center", va="center", zorder=5,
+                      path_effects=HALO if over else None)
+        size = label.get_window_extent(placer.renderer)
+        px, py = ax.transData.transform((pt.x, pt.y))
+        options = []
+        for dx, dy in ((0, 0), (0, 9), (0, -9), (14, 0), (-14, 0)):
+            x0, y0 = px + dx * k - size.width / 2, py + dy * k - size.height / 2
+            options.append(((dx, dy), (x0, y0, x0 + size.width, y0 + size.height), None))
+        chosen = placer.choose(options, kind="unit name", text=r.name, required=False)
+        if chosen is None:
+            label.remove()
+            continue
+        label.set_transform(ax.transData + ScaledTranslation(
+            chosen[0] / 72, chosen[1] / 72, placer.figure.dpi_scale_trans))
