@@ -6,7 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test lab lint check bench setup system clean
+# The tests run in parallel, one worker per core; a module's tests stay on one worker, so its
+# module-scoped fixtures (a render) run once. TEST_JOBS=0 runs them in this process.
+TEST_JOBS ?= auto
+PARALLEL := -n $(TEST_JOBS) --dist loadscope
+
+.PHONY: help reports test test-fast lab lint check bench setup system clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -15,8 +20,11 @@ reports: setup ## install what is needed, then render every report to reports/ (
 	$(BIN)/sitrep render
 
 test: setup ## install what is needed, run the whole test suite, then render every report
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 	$(BIN)/sitrep render
+
+test-fast: setup ## the quick loop: every test but real renders (e2e) and slow ones, in parallel
+	$(BIN)/pytest $(PARALLEL) -m "not e2e and not slow"
 
 lab: setup ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir=notebooks --config=scripts/jupyter_server_config.py

@@ -7,8 +7,12 @@
 (d) scale: the brief and the force sizes for a synthetic data set of 100,000 claims, against the
     same two reports for the seed data set.
 
-Each is run several times; medians, the ratios b/a and c/a, and the peak memory (resident set
-size of the whole process tree, sampled) go to benchmarks/results/render_suite.{json,md}.
+Each is run several times; medians, the ratios b/a and c/a, and the peak memory of the whole
+process tree, sampled (the sum of resident set sizes, which counts pages that processes share
+once per process, and the sum of proportional set sizes, which counts them once), go to
+benchmarks/results/render_suite.{json,md} with the machine's description and each target, met
+or not. "Cold" means no report rendered and no validated data set cached (build/cache is
+emptied before each cold and each scale run), so validation is always part of the figure.
 Run it with ``make bench`` (or ``.venv/bin/python benchmarks/render_suite.py --runs 3``).
 """
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import platform
 import shutil
@@ -26,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import psutil
@@ -35,6 +41,8 @@ from sitrep.model import synthetic
 from sitrep.pipeline import manifest
 
 RESULTS = paths.ROOT / "benchmarks" / "results"
+#: Seconds after which a scale run is stopped (recorded as not finished: infinite seconds).
+SCALE_TIMEOUT = 300
 BIN = Path(sys.executable).parent
 
 
@@ -50,43 +58,61 @@ def big_table(target: Path) -> Path:
     return target
 
 
-def measure(command: list[str], *, cwd: Path = paths.ROOT,
-            expect_failure: bool = False) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes, summed over the process tree) of one command."""
+def measure(command: list[str], *, cwd: Path = paths.ROOT, expect_failure: bool = False,
+            timeout: float | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS and peak PSS (bytes, each summed over the process tree) of one
+    command; past ``timeout`` seconds the command is stopped and its seconds are infinite."""
     started = time.perf_counter()
     process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak, peak_pss = 0, 0
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not stop.is_set():
-            total = 0
+            total, proportional = 0, 0
             try:
                 for proc in [process, *process.children(recursive=True)]:
                     with contextlib.suppress(psutil.Error):
-                        total += proc.memory_info().rss
+                        memory = proc.memory_full_info()
+                        total += memory.rss
+                        proportional += memory.pss
             except psutil.Error:
                 pass
-            peak = max(peak, total)
+            peak, peak_pss = max(peak, total), max(peak_pss, proportional)
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = process.communicate()
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        for proc in [*process.children(recursive=True), process]:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        process.communicate()
+        stop.set()
+        sampler.join()
+        return math.inf, peak, peak_pss
     stop.set()
     sampler.join()
     seconds = time.perf_counter() - started
     if (process.returncode != 0) != expect_failure:
         raise SystemExit(f"benchmark step failed ({process.returncode}): {' '.join(command)}\n"
                          f"{stderr[-3000:]}")
-    return seconds, peak
+    return seconds, peak, peak_pss
 
 
-def naive_chain(entries: list[manifest.Entry], work: Path) -> tuple[float, int]:
+def cold(command: list[str], timeout: float | None = None) -> tuple[float, int, int]:
+    """``measure`` with no validated data set cached: validation is part of the figure."""
+    shutil.rmtree(paths.BUILD / "cache", ignore_errors=True)
+    return measure(command, timeout=timeout)
+
+
+def naive_chain(entries: list[manifest.Entry], work: Path) -> tuple[float, int, int]:
     """The naive way: a fresh CLI process per step, per entry, per format."""
-    total, peak = 0.0, 0
+    total, peak, peak_pss = 0.0, 0, 0
     work.mkdir(parents=True, exist_ok=True)
     for entry in entries:
         executed = work / f"{entry.name}.ipynb"
@@ -104,20 +130,75 @@ def naive_chain(entries: list[manifest.Entry], work: Path) -> tuple[float, int]:
                               f"--print-to-pdf={work / (entry.name + '.pdf')}",
                               html.as_uri()])
         for step in steps:
-            seconds, rss = measure(step)
+            seconds, rss, pss = measure(step)
             total += seconds
-            peak = max(peak, rss)
-    return total, peak
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+    return total, peak, peak_pss
 
 
 def sitrep(out: Path, *extra: str) -> list[str]:
     return [str(BIN / "sitrep"), "render", "--out", str(out), *extra]
 
 
-def median_of(runs: list[tuple[float, int]]) -> dict:
+def median_of(runs: list[tuple[float, int, int]]) -> dict:
+    if any(math.isinf(r[0]) for r in runs):
+        return {"median_s": f"not finished in {SCALE_TIMEOUT} s", "runs_s": [],
+                "peak_rss_mb": round(max(r[1] for r in runs) / 2**20),
+                "peak_pss_mb": round(max(r[2] for r in runs) / 2**20)}
     return {"median_s": round(statistics.median(r[0] for r in runs), 2),
             "runs_s": [round(r[0], 2) for r in runs],
-            "peak_rss_mb": round(max(r[1] for r in runs) / 2**20)}
+            "peak_rss_mb": round(max(r[1] for r in runs) / 2**20),
+            "peak_pss_mb": round(max(r[2] for r in runs) / 2**20)}
+
+
+def machine() -> dict:
+    """What the figures were measured on, and how busy it was."""
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor()) if Path("/proc/cpuinfo").is_file() else platform.processor()
+    chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True,
+                              check=False).stdout.strip()
+    return {"cores": os.cpu_count(), "cpu": cpu,
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "pandas": version("pandas"), "chromium": chromium,
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def suite_runs(entries: list[manifest.Entry], work: Path, runs: int) -> dict:
+    """(a), (b) and (c), interleaved run by run so that all three see the same machine."""
+    naive, cold_runs, warm = [], [], []
+    for run in range(runs):
+        naive.append(naive_chain(entries, work / f"naive{run}"))
+        out = work / f"suite{run}"
+        cold_runs.append(cold(sitrep(out, "--force")))
+        warm.append(measure(sitrep(out)))
+        print(f"run {run + 1}: naive {naive[-1][0]:.1f} s, cold {cold_runs[-1][0]:.1f} s, "
+              f"unchanged {warm[-1][0]:.1f} s", flush=True)
+    results = {"a_naive": median_of(naive), "b_cold": median_of(cold_runs),
+               "c_unchanged": median_of(warm)}
+    for step, key in (("b_cold", "ratio_b_a"), ("c_unchanged", "ratio_c_a")):
+        results[key] = round(results[step]["median_s"] / results["a_naive"]["median_s"], 3)
+    return results
+
+
+def scale_runs(work: Path, runs: int, claims: int) -> dict:
+    """(d): the brief and the force sizes, seed against synthetic, each run cold."""
+    big = synthetic.generate(work / "synthetic", claims)
+    seed, scaled = [], []
+    for run in range(runs):
+        seed.append(cold(sitrep(work / f"seed{run}", "brief", "force_sizes", "--force")))
+        if scaled and math.isinf(scaled[-1][0]):
+            continue  # it did not finish once: the target is missed, no need to wait again
+        scaled.append(cold(sitrep(work / f"big{run}", "brief", "force_sizes", "--force",
+                                  "-p", f"dataset={big}"), timeout=SCALE_TIMEOUT))
+        print(f"scale run {run + 1}: seed {seed[-1][0]:.1f} s, "
+              f"{claims:,} claims {scaled[-1][0]:.1f} s", flush=True)
+    results = {"claims": claims, "seed": median_of(seed), "synthetic": median_of(scaled)}
+    finished = isinstance(results["synthetic"]["median_s"], float)
+    results["ratio"] = (round(results["synthetic"]["median_s"] / results["seed"]["median_s"], 2)
+                        if finished else None)
+    return results
 
 
 def main() -> None:
@@ -127,75 +208,77 @@ def main() -> None:
     args = parser.parse_args()
     entries = manifest.load()
     work = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
-    results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                                 "platform": platform.platform()},
-                     "entries": [e.name for e in entries], "runs": args.runs}
+    results: dict = {"machine": machine(), "entries": [e.name for e in entries],
+                     "runs": args.runs}
     try:
-        naive, cold, warm = [], [], []
-        for run in range(args.runs):
-            naive.append(naive_chain(entries, work / f"naive{run}"))
-            out = work / f"suite{run}"
-            cold.append(measure(sitrep(out, "--force")))
-            warm.append(measure(sitrep(out)))
-            print(f"run {run + 1}: naive {naive[-1][0]:.1f} s, cold {cold[-1][0]:.1f} s, "
-                  f"unchanged {warm[-1][0]:.1f} s", flush=True)
-        results["a_naive"] = median_of(naive)
-        results["b_cold"] = median_of(cold)
-        results["c_unchanged"] = median_of(warm)
-        results["ratio_b_a"] = round(results["b_cold"]["median_s"] /
-                                     results["a_naive"]["median_s"], 3)
-        results["ratio_c_a"] = round(results["c_unchanged"]["median_s"] /
-                                     results["a_naive"]["median_s"], 3)
-
-        big = synthetic.generate(work / "synthetic", args.claims)
-        scale_seed, scale_big = [], []
-        for run in range(args.runs):
-            scale_seed.append(measure(sitrep(work / f"seed{run}", "brief", "force_sizes",
-                                             "--force")))
-            scale_big.append(measure(sitrep(work / f"big{run}", "brief", "force_sizes",
-                                            "--force", "-p", f"dataset={big}")))
-            print(f"scale run {run + 1}: seed {scale_seed[-1][0]:.1f} s, "
-                  f"{args.claims:,} claims {scale_big[-1][0]:.1f} s", flush=True)
-        results["scale"] = {"claims": args.claims, "seed": median_of(scale_seed),
-                            "synthetic": median_of(scale_big)}
-        results["scale"]["ratio"] = round(results["scale"]["synthetic"]["median_s"] /
-                                          results["scale"]["seed"]["median_s"], 2)
-        results["check_50mb"] = median_of([measure([str(BIN / "sitrep"), "check",
-                                                    str(big_table(work / "big-table"))],
-                                                   expect_failure=True)
-                                           for _ in range(args.runs)])
+        results.update(suite_runs(entries, work, args.runs))
+        results["scale"] = scale_runs(work, args.runs, args.claims)
+        table = big_table(work / "big-table")
+        results["check_50mb"] = median_of([
+            measure([str(BIN / "sitrep"), "check", str(table)], expect_failure=True)
+            for _ in range(args.runs)])
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["targets"] = targets(results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "render_suite.json").write_text(json.dumps(results, indent=1) + "\n")
     (RESULTS / "render_suite.md").write_text(report(results))
     print(report(results))
 
 
+def targets(r: dict) -> list[dict]:
+    """Each target of issue 14 with the figure measured in this run and whether it is met."""
+    s, check = r["scale"], r["check_50mb"]
+    rows = [
+        ("cold suite / naive chain", r["ratio_b_a"], 0.12, "x"),
+        ("nothing changed / naive chain", r["ratio_c_a"], 0.02, "x"),
+        ("cold suite peak RSS (MB), at most the naive chain's", r["b_cold"]["peak_rss_mb"],
+         r["a_naive"]["peak_rss_mb"], " MB"),
+        (f"{s['claims']:,} claims / seed, time",
+         s["ratio"] if s["ratio"] is not None else math.inf, 2.0, "x"),
+        (f"{s['claims']:,} claims, peak RSS of the process tree (MB)"
+         + ("" if s["ratio"] is not None else ", until it was stopped"),
+         s["synthetic"]["peak_rss_mb"], 1500, " MB"),
+        ("sitrep check of the 50 MB table (s)", check["median_s"], 5.0, " s"),
+        ("sitrep check of the 50 MB table, peak RSS (MB)", check["peak_rss_mb"], 500, " MB"),
+    ]
+    return [{"target": name, "measured": value if value != math.inf else "not finished",
+             "limit": limit, "unit": unit.strip(), "met": value <= limit}
+            for name, value, limit, unit in rows]
+
+
 def report(r: dict) -> str:
-    """The results as a Markdown table, as quoted in the README."""
-    s = r["scale"]
-    return "\n".join([
-        f"Suite of {len(r['entries'])} reports (HTML and PDF each), {r['runs']} runs, medians; "
-        f"{r['machine']['cores']} cores, Python {r['machine']['python']}.",
+    """The results as Markdown, as quoted in the README."""
+    s, m = r["scale"], r["machine"]
+    lines = [
+        f"Suite of {len(r['entries'])} reports (HTML and PDF each), {r['runs']} runs, medians. "
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, "
+        f"pandas {m['pandas']}, {m['chromium']}; load average (1, 5, 15 min) "
+        f"{m['load_average_at_start']} at the start, {m.get('load_average_at_end')} at the end.",
         "",
-        "| step | median (s) | peak RSS (MB) | ratio to naive |",
-        "|---|---|---|---|",
-        f"| (a) naive: papermill CLI + nbconvert CLI + Chromium CLI per entry | "
-        f"{r['a_naive']['median_s']} | {r['a_naive']['peak_rss_mb']} | 1 |",
-        f"| (b) `sitrep render --force`, cold | {r['b_cold']['median_s']} | "
-        f"{r['b_cold']['peak_rss_mb']} | {r['ratio_b_a']} |",
-        f"| (c) `sitrep render`, nothing changed | {r['c_unchanged']['median_s']} | "
-        f"{r['c_unchanged']['peak_rss_mb']} | {r['ratio_c_a']} |",
-        "",
-        f"Scale: brief and force sizes for {s['claims']:,} synthetic claims "
-        f"{s['synthetic']['median_s']} s (peak RSS {s['synthetic']['peak_rss_mb']} MB) against "
-        f"{s['seed']['median_s']} s for the seed data set: {s['ratio']}x.",
-        "",
-        f"Bad data: `sitrep check` on a 50 MB actors.csv with one bad row near its end finds it "
-        f"in {r['check_50mb']['median_s']} s (peak RSS {r['check_50mb']['peak_rss_mb']} MB).",
-        "",
-    ])
+        "| step | median (s) | peak RSS (MB) | peak PSS (MB) | ratio to naive |",
+        "|---|---|---|---|---|",
+    ]
+    for key, name, ratio in (
+            ("a_naive", "(a) naive: papermill CLI + nbconvert CLI + Chromium CLI per entry", 1),
+            ("b_cold", "(b) `sitrep render --force`, cold", r["ratio_b_a"]),
+            ("c_unchanged", "(c) `sitrep render`, nothing changed", r["ratio_c_a"]),
+            ("scale.seed", "(d) brief and force sizes, seed data set, cold", ""),
+            ("scale.synthetic", f"(d) the same, {s['claims']:,} synthetic claims, cold", "")):
+        step = s[key.split(".")[1]] if key.startswith("scale.") else r[key]
+        lines.append(f"| {name} | {step['median_s']} | {step['peak_rss_mb']} | "
+                     f"{step['peak_pss_mb']} | {ratio} |")
+    check = r["check_50mb"]
+    lines += ["", f"`sitrep check` on a 50 MB actors.csv with one bad row near its end: "
+              f"{check['median_s']} s, peak RSS {check['peak_rss_mb']} MB.", "",
+              "| target | measured | limit | met |", "|---|---|---|---|"]
+    for t in r.get("targets", []):
+        unit = "" if isinstance(t["measured"], str) else (
+            t["unit"] if t["unit"] == "x" else f" {t['unit']}")
+        lines.append(f"| {t['target']} | {t['measured']}{unit} | {t['limit']}{unit} | "
+                     f"{'yes' if t['met'] else 'no'} |")
+    return "\n".join([*lines, ""])
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Shared fixtures: copies of the shipped data set, broken on purpose.
+"""Shared fixtures: copies of the shipped data set, broken on purpose; work done once per run.
 
 A *mutation* is a callable that receives a :class:`DatasetEditor` on a fresh copy of the
 shipped data set (``data/facts`` and ``data/sources``) and breaks one thing in it::
@@ -8,17 +8,30 @@ shipped data set (``data/facts`` and ``data/sources``) and breaks one thing in i
 
 Rows are spreadsheet rows, as the validator reports them: the header is row 1, the first
 record row 2. Cells are edited through the csv module, so quoting stays right.
+
+The suite runs in parallel (``make test``: pytest-xdist, one worker per core, a module's tests
+on one worker). Work that tests of several modules need is done once per test run, by whichever
+worker asks first, through the ``once`` fixture; reports that several tests read are listed in
+:data:`SHARED_REPORTS` and rendered together by one ``sitrep render`` (``shared_report``).
+A test that renders for real is marked ``e2e`` (a test using ``shared_report`` is marked so by
+itself); one that takes more than a few seconds without rendering is marked ``slow``.
+``make test-fast`` leaves both out.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from sitrep import paths
 
@@ -165,3 +178,98 @@ def render_report(out: Path, name: str, *args: str, timeout: int = 300):
         [sys.executable, "-m", "sitrep.cli", "render", name, "--out", str(out), *args],
         capture_output=True, text=True, timeout=timeout, cwd=Path(out).parent,
     )
+
+
+# -- once per test run, whichever worker asks first ------------------------------------------
+
+def run_folder(factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this test run shares (pytest-xdist gives each worker its own
+    base folder inside the run's folder)."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[Path], None]],
+                                                                 Path]:
+    """``once(key, make)``: ``make(folder)`` runs once per test run, in the first worker that
+    asks; every other asker waits for it (a file lock) and gets the same folder. A failure is
+    recorded and raised again for every later asker rather than made again."""
+    root = run_folder(tmp_path_factory) / "once"
+    root.mkdir(parents=True, exist_ok=True)
+
+    def get(key: str, make: Callable[[Path], None]) -> Path:
+        folder, done, failed = root / key, root / f"{key}.done", root / f"{key}.failed"
+        with FileLock(root / f"{key}.lock"):
+            if failed.exists():
+                pytest.fail(f"{key} failed earlier in this run:\n{failed.read_text()}")
+            if not done.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                try:
+                    make(folder)
+                except BaseException as error:
+                    failed.write_text(f"{type(error).__name__}: {error}")
+                    raise
+                done.touch()
+        return folder
+
+    return get
+
+
+#: Reports several tests read: name -> (notebook, parameters, formats). They are rendered once
+#: per test run, together, by one ``sitrep render`` (warm kernels, one Chromium), the first
+#: time a test asks for one of them. Add a report here rather than rendering it in a test.
+SHARED_REPORTS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
+    "brief": ("brief.ipynb", {}, ("html", "pdf")),
+    "brief-as-of-2024-11-01": ("brief.ipynb", {"as_of": "2024-11-01"}, ("html",)),
+    "force_sizes": ("force_sizes.ipynb", {}, ("html", "pdf")),
+    "force_sizes-fictional": ("force_sizes.ipynb", {"dataset": "tests/data/fictional"},
+                              ("html", "pdf")),
+    "force_sizes-fictional-c3": ("force_sizes.ipynb", {"dataset": "tests/data/fictional",
+                                                       "min_grade": "C3"}, ("html", "pdf")),
+    "actor_positions": ("actor_positions.ipynb", {}, ("html", "pdf")),
+    "actor_positions-nk-forces": ("actor_positions.ipynb",
+                                  {"actors": "nk_forces", "extent": "33,50,39,53"}, ("html",)),
+}
+
+
+def shared_manifest(path: Path) -> Path:
+    """:data:`SHARED_REPORTS` as a report manifest (reports.toml's format)."""
+    entries = []
+    for name, (notebook, parameters, formats) in SHARED_REPORTS.items():
+        lines = [f"name = {json.dumps(name)}", f"notebook = {json.dumps(notebook)}",
+                 f"formats = {json.dumps(list(formats))}"]
+        lines += [f"parameters.{key} = {json.dumps(value, ensure_ascii=False)}"
+                  for key, value in parameters.items()]
+        entries.append("[[report]]\n" + "\n".join(lines) + "\n")
+    path.write_text("\n".join(entries), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_report(once) -> Callable[[str], Path]:
+    """``shared_report(name)``: the folder of a report of :data:`SHARED_REPORTS` (its HTML, PDF
+    and render.json), rendered for real by the command line once per test run."""
+
+    def render_all(folder: Path) -> None:
+        manifest = shared_manifest(folder / "reports.toml")
+        result = subprocess.run(
+            [sys.executable, "-m", "sitrep.cli", "render", "--manifest", str(manifest),
+             "--out", str(folder / "reports"), "--force"],
+            capture_output=True, text=True, timeout=600, cwd=folder)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    def get(name: str) -> Path:
+        assert name in SHARED_REPORTS, f"{name!r} is not in conftest.SHARED_REPORTS"
+        return once("shared-reports", render_all) / "reports" / name
+
+    return get
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads a shared report renders for real: mark it ``e2e``."""
+    for item in items:
+        if "shared_report" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
+

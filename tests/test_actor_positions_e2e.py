@@ -4,11 +4,9 @@ offline, and read back from the PDF."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import render_report
 from pypdf import PdfReader
 
 from sitrep.model import load
@@ -17,16 +15,9 @@ from sitrep.views import maps
 pytestmark = pytest.mark.e2e
 
 
-def _render(out: Path, *args: str) -> subprocess.CompletedProcess:
-    return render_report(out, "actor_positions", *args)
-
-
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    result = _render(out)
-    assert result.returncode == 0, result.stderr
-    return out / "actor_positions"
+def rendered(shared_report) -> Path:
+    return shared_report("actor_positions")
 
 
 def norm(text: str) -> str:
@@ -89,11 +80,10 @@ def test_html_is_offline_and_has_no_code(rendered):
         assert leaked not in html_text
 
 
-def test_parameters_actors_and_extent(tmp_path):
-    result = _render(tmp_path, "--format", "html", "-p", "actors=nk_forces",
-                     "-p", "extent=33,50,39,53")
-    assert result.returncode == 0, result.stderr
-    html_text = (tmp_path / "actor_positions" / "actor_positions.html").read_text("utf-8")
+def test_parameters_actors_and_extent(shared_report):
+    """actors=nk_forces, extent=33,50,39,53 (conftest.SHARED_REPORTS)."""
+    name = "actor_positions-nk-forces"
+    html_text = (shared_report(name) / f"{name}.html").read_text("utf-8")
     credit = re.sub(r"<[^>]+>", "", html_text)  # the credit line's claim ids are links
     assert "claims C01, C10, C25" in credit  # the map's credit names only NK marks
     assert 'href="#claim-C25">C25</a>' in html_text

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import render_report
 from pypdf import PdfReader
 
 import sitrep.model as facts_module
@@ -17,16 +16,9 @@ from sitrep.pipeline.pdf import pdf_printer
 pytestmark = pytest.mark.e2e
 
 
-def _render(out: Path, *args: str) -> subprocess.CompletedProcess:
-    return render_report(out, "brief", *args)
-
-
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    result = _render(out)
-    assert result.returncode == 0, result.stderr
-    return out / "brief"
+def rendered(shared_report) -> Path:
+    return shared_report("brief")
 
 
 @pytest.fixture(scope="module")
@@ -129,10 +121,9 @@ def test_html_opens_offline_in_chromium(html_text):
         assert printer.blocked == []
 
 
-def test_as_of_before_the_source_renders_an_honest_empty_brief(tmp_path):
-    result = _render(tmp_path, "--format", "html", "-p", "as_of=2024-11-01")
-    assert result.returncode == 0, result.stderr
-    html_text = (tmp_path / "brief" / "brief.html").read_text(encoding="utf-8")
+def test_as_of_before_the_source_renders_an_honest_empty_brief(shared_report):
+    rendered = shared_report("brief-as-of-2024-11-01")
+    html_text = (rendered / "brief-as-of-2024-11-01.html").read_text(encoding="utf-8")
     assert "Reporting certainly published by 2024-11-01: 0 claims from 0 sources" in html_text
     assert "The cut-off leaves out 1 source published after it" in html_text
     filters = "in the data set under the active filters (reported up to 2024-11-01)."

@@ -574,6 +574,7 @@ def test_header_only_optional_table_is_clean(broken_dataset):
     assert check(dataset) == []
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_table_with_one_bad_row_near_its_end(broken_dataset):
     """A 50 MB actors.csv: the one bad row is found with its row number (how long it takes is
     measured by benchmarks/render_suite.py, not asserted here)."""

@@ -268,14 +268,19 @@ def test_injected_parameters_cell_holds_the_strings_exactly(echoed):
 
 
 class _Title(HTMLParser):
+    """The page's own <title> and its h1; the <title> tooltips inside inline SVG charts (a
+    claim id's) are not the page's title."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.title, self.h1, self._in = "", "", ""
+        self.title, self.h1, self._in, self._svg = "", "", "", 0
 
     def handle_starttag(self, tag, attrs):
-        self._in = tag if tag in ("title", "h1") else ""
+        self._svg += tag == "svg"
+        self._in = tag if tag in ("title", "h1") and not self._svg else ""
 
     def handle_endtag(self, tag):
+        self._svg -= tag == "svg" and self._svg > 0
         self._in = ""
 
     def handle_data(self, data):

@@ -158,3 +158,27 @@ def test_untrusted_text_is_escaped_in_the_views(broken_dataset):
     assert "&lt;b&gt;Trump&lt;/b&gt; $x$" in html and "<b>Trump" not in html
     notes = display.items(stance.stance_notes(tidy), ordered=True).data
     assert "&lt;b&gt;Trump&lt;/b&gt;" in notes and "<b>Trump" not in notes
+
+
+# -- a claim whose source's text is not held ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def drc():
+    from sitrep import paths
+
+    return load(paths.ROOT / "datasets" / "eastern-drc-2024-2025")
+
+
+def test_text_not_held_shows_the_analysts_paraphrase_in_notes_and_relations(drc):
+    """A stance or relation from a source without text reads the analyst's statement, marked
+    as a paraphrase, never a bare '(text not held)'."""
+    statements = drc.claims.set_index("claim_id")["statement"]
+    notes = stance.stance_notes(stance.stances(drc))
+    assert notes
+    for (text, _), claim_id in zip(notes, stance.stances(drc)["claim_id"], strict=True):
+        assert f"(text not held) paraphrase: {statements[claim_id]}" in text
+    table = stance.relations_table(stance.relations(drc))
+    assert not table.empty
+    for _, row in table.iterrows():
+        assert row["Quote (verbatim)"] == f"(text not held) paraphrase: {statements[row['Claim']]}"

@@ -208,3 +208,55 @@ def test_killing_a_render_leaves_published_reports_byte_identical(suite, sig):
     after = _snapshot(suite["out"])
     assert after == before
     assert not [p for p in suite["out"].rglob("*") if p.name.startswith(".tmp")]
+
+
+# -- shards: the suite split over several machines, then one index ---------------------------
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 9])
+def test_shards_hold_every_entry_once_in_near_equal_numbers(count):
+    entries = manifest.load()
+    shards = [manifest.shard(entries, index, count) for index in range(1, count + 1)]
+    names = [e.name for s in shards for e in s]
+    assert sorted(names) == sorted(e.name for e in entries)  # each entry once, none lost
+    sizes = [len(s) for s in shards]
+    assert max(sizes) - min(sizes) <= 1
+    # The same share whatever order the manifest lists its entries in.
+    assert manifest.shard(entries[::-1], 1, count) == manifest.shard(entries, 1, count)[::-1]
+
+
+@pytest.mark.parametrize("text", ["0/3", "4/3", "1/0", "a/b", "2", "", "1/2/3", "-1/2"])
+def test_a_bad_shard_is_refused_stating_the_rule(text):
+    with pytest.raises(manifest.ManifestError, match="a shard is I/N with 1 <= I <= N"):
+        manifest.parse_shard(text)
+
+
+@pytest.mark.e2e
+def test_shards_rendered_apart_gather_into_one_index(suite, tmp_path):
+    """Two machines each render one shard; their folders gathered, `sitrep index` lists both;
+    a shard not gathered is 'missing', a report whose data changed since is 'stale'."""
+    outs = [tmp_path / f"shard{i}" for i in (1, 2)]
+    runs = [subprocess.Popen([sys.executable, "-m", "sitrep.cli", "render", "--manifest",
+                              str(suite["manifest"]), "--out", str(out), "--shard", f"{i}/2"],
+                             cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for i, out in zip((1, 2), outs, strict=True)]
+    for run in runs:
+        stdout, stderr = run.communicate(timeout=400)
+        assert run.returncode == 0, stderr
+        assert "1 rendered" in stdout
+    assert {p.name for p in outs[0].iterdir() if p.is_dir()} == {"one"}
+    gathered = suite["out"]
+    for out in outs:
+        shutil.copytree(out, gathered, dirs_exist_ok=True, ignore=shutil.ignore_patterns(
+            "index.html"))
+    index = _sitrep("index", "--manifest", str(suite["manifest"]), "--out", str(gathered))
+    assert index.returncode == 0, index.stderr
+    assert "2 rendered" in index.stdout
+    page = (gathered / "index.html").read_text(encoding="utf-8")
+    assert 'href="one/one.html"' in page and 'href="two/two.html"' in page
+
+    shutil.rmtree(gathered / "two")
+    actors = suite["first"] / "facts" / "actors.csv"
+    actors.write_text(actors.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    index = _sitrep("index", "--manifest", str(suite["manifest"]), "--out", str(gathered))
+    assert index.returncode == 1
+    assert "two: missing" in index.stderr and "one: stale" in index.stderr

@@ -1,4 +1,4 @@
-"""Command line: ``sitrep check DATA_DIR`` and ``sitrep render``.
+"""Command line: ``sitrep check DATA_DIR``, ``sitrep render`` and ``sitrep index``.
 
 Exit codes: 0 clean, 1 a report failed to render, 2 bad data or bad usage.
 """
@@ -116,6 +116,12 @@ def _render(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_BAD_INPUT
         entries = chosen
+    if args.shard:
+        try:
+            entries = manifest.shard(entries, *manifest.parse_shard(args.shard))
+        except manifest.ManifestError as error:
+            print(f"error: --shard: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if not formats or set(formats) - set(FORMATS):
         print(f"error: --format takes {', '.join(FORMATS)}, comma-separated",
@@ -144,6 +150,24 @@ def _render(args: argparse.Namespace) -> int:
     if any(o.status == suite.STATUS_FAILED for o in outcomes):
         return EXIT_RENDER_FAILED
     return EXIT_OK
+
+
+def _index(args: argparse.Namespace) -> int:
+    from sitrep.pipeline import manifest, suite
+
+    try:
+        entries = manifest.load(args.manifest)
+    except manifest.ManifestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    outcomes = suite.assemble_index(entries, args.out)
+    for outcome in outcomes:
+        if outcome.message:
+            print(f"{outcome.entry.name}: {outcome.status}: {outcome.message}", file=sys.stderr)
+    print(suite.summary(outcomes))
+    print(f"index: {paths.display(Path(args.out) / 'index.html')}")
+    return EXIT_OK if all(o.status == suite.STATUS_RENDERED for o in outcomes) \
+        else EXIT_RENDER_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,7 +222,18 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-p", "--parameter", action="append", type=_parse_parameter,
                         metavar="NAME=VALUE",
                         help="notebook parameter for every chosen report (repeatable)")
+    render.add_argument("--shard", metavar="I/N",
+                        help="render only shard I of N: every N-th report of the sorted names, "
+                             "starting at the I-th (to split the suite over N machines; "
+                             "then gather the folders and run `sitrep index`)")
     render.set_defaults(run=_render)
+
+    index = sub.add_parser("index", help="write reports/index.html from every report's "
+                                         "render.json (after shards are gathered)")
+    index.add_argument("--out", type=Path, default=paths.REPORTS, help="the reports folder")
+    index.add_argument("--manifest", type=Path, default=paths.MANIFEST,
+                       help="the report manifest (default: reports.toml)")
+    index.set_defaults(run=_index)
     return parser
 
 

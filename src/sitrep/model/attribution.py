@@ -11,6 +11,16 @@ from sitrep.model.when import date_label
 
 __all__ = ["attributions", "credit_line", "date_label"]
 
+#: How a table shows a claim whose source's text is not held: the analyst's words, marked so.
+PARAPHRASE = "(text not held) paraphrase: "
+
+
+def wording(claims: pd.DataFrame) -> pd.Series:
+    """Each claim's words as a table shows them: its verbatim quote, or, where the source's
+    text is not held, the analyst's statement marked as a paraphrase."""
+    return claims["quote"].where(claims["quote"].ne(""), PARAPHRASE + claims["statement"])
+
+
 def _names(ids: tuple[str, ...], names: dict[str, str]) -> str:
     shown = [str(names.get(i, i)) for i in ids]
     if len(shown) <= 1:

@@ -69,7 +69,7 @@ class Facts:
                           sources["source_id"])])
         for name in ("quantities", "positions", "stances", "relations"):
             tables[name] = t[name][t[name]["claim_id"].isin(kept)]
-        whole = t["takeaways"]["claims"].map(lambda ids: all(i in kept for i in ids))
+        whole = t["takeaways"]["claims"].map(lambda ids: all(i in kept for i in ids)).astype(bool)
         tables["takeaways"] = t["takeaways"][whole]
         tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
         held = set(sources["source_id"])

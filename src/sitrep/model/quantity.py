@@ -162,7 +162,9 @@ def _reported(facts: Facts) -> pd.DataFrame:
     reliability = dict(zip(facts.sources["source_id"], facts.sources["reliability"],
                            strict=True))
     unnamed = set(facts.actors.loc[facts.actors["kind"].eq("unnamed_sources"), "actor_id"])
-    bounds = [interval(r.value, r.lower, r.upper, r.qualifier) for r in q.itertuples()]
+    # zip over the few columns needed: iterating whole rows of 100,000 claims costs seconds
+    numbers = list(zip(q["value"], q["lower"], q["upper"], q["qualifier"], strict=True))
+    bounds = [interval(*n) for n in numbers]
     setting = facts.settings.get("approximate_tolerance", "rounding")
     slack = [tolerance(v, setting) if k in APPROXIMATE else 0.0
              for v, k in zip(q["value"], q["qualifier"], strict=True)]
@@ -170,9 +172,8 @@ def _reported(facts: Facts) -> pd.DataFrame:
     keys = [_status_key(st, t, tp, c) for st, t, tp, c in
             zip(status, q["target_date"], q["target_precision"], q["condition"], strict=True)]
     return q.assign(
-        figure=[figure_label(r.value, r.lower, r.upper, r.qualifier, r.hedge)
-                + (f" ({key})" if key else "")
-                for r, key in zip(q.itertuples(), keys, strict=True)],
+        figure=[figure_label(*n, hedge) + (f" ({key})" if key else "")
+                for n, hedge, key in zip(numbers, q["hedge"], keys, strict=True)],
         shape=q["qualifier"].map(SHAPES),
         lo=[b[0] for b in bounds], hi=[b[1] for b in bounds],
         lo_strict=[b[2] for b in bounds], hi_strict=[b[3] for b in bounds],
@@ -303,16 +304,17 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
         "Measure": table["label"],
         "Claim": table["claim_id"],
         "Figure": table["figure"],
-        "Interval": [interval_text(r.lo, r.hi, r.lo_strict, r.hi_strict)
-                     for r in table.itertuples()],
+        "Interval": [interval_text(*bounds) for bounds in zip(
+            table["lo"], table["hi"], table["lo_strict"], table["hi_strict"], strict=True)],
         "Refers to": table["reference"],
         "Claimant": table["claimant"],
         "Relayed by": table["relay"],
         "Published": table["published"].where(~table["derived"], "(derived)"),
         "Grade": table["grade"],
-        "Wording": ["derived" if r.derived else "paraphrase, text not held" if
-                    r.said_by.endswith("(text not held: paraphrase)") else "verbatim quote"
-                    for r in table.itertuples()],
+        "Wording": ["derived" if derived else "paraphrase, text not held" if
+                    said_by.endswith("(text not held: paraphrase)") else "verbatim quote"
+                    for derived, said_by in zip(table["derived"], table["said_by"],
+                                                strict=True)],
     }).reset_index(drop=True), "figures")
 
 

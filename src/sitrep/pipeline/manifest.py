@@ -134,3 +134,27 @@ def input_digest(entry: Entry, dataset: str, code: str) -> str:
     hasher.update(json.dumps({"parameters": entry.parameters, "formats": list(entry.formats),
                               "dataset": dataset, "code": code}, sort_keys=True).encode())
     return hasher.hexdigest()
+
+
+SHARD = re.compile(r"([1-9]\d*)/([1-9]\d*)")
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/3"`` -> (2, 3): the second of three shards."""
+    match = SHARD.fullmatch(text.strip())
+    if not match or int(match[1]) > int(match[2]):
+        raise ManifestError(f"a shard is I/N with 1 <= I <= N, e.g. 2/3; got {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def shard(entries: list[Entry], index: int, count: int) -> list[Entry]:
+    """Shard ``index`` of ``count`` (1-based): the entries whose names, sorted, are at
+    positions index, index + count, index + 2 * count, ...
+
+    Deterministic: every machine given the same manifest takes the same share, and the
+    ``count`` shards together hold every entry exactly once, in near-equal numbers.
+    """
+    names = sorted(e.name for e in entries)
+    mine = set(names[index - 1::count])
+    return [e for e in entries if e.name in mine]
+

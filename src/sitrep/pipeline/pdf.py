@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 CHROMIUM_ARGS: tuple[str, ...] = (
     "--no-sandbox",
     "--disable-gpu",
+    # Fewer processes, less memory: no zygote processes, the GPU process inside the browser's.
+    "--no-zygote",
+    "--in-process-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import ctypes
 import datetime as dt
+import gc
 import json
 import os
 import queue
@@ -29,7 +31,7 @@ from sitrep import paths
 from sitrep.model.digest import code_digest, dataset_digest
 from sitrep.pipeline import guard, manifest
 from sitrep.pipeline.errors import RenderError
-from sitrep.pipeline.execute import KernelPool
+from sitrep.pipeline.kernels import SharedKernels
 from sitrep.pipeline.manifest import Entry
 from sitrep.pipeline.publish import publish
 from sitrep.pipeline.render import render
@@ -41,6 +43,8 @@ WORKER = "sitrep-render"
 STOP = threading.Event()
 STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA = (
     "rendered", "unchanged", "failed", "bad data")
+#: Statuses only an assembled index gives (see :func:`assemble_index`).
+STATUS_MISSING, STATUS_STALE = "missing", "stale"
 #: The notebook differs from its committed form (outputs, edited defaults): see guard.
 STATUS_REFUSED = "refused"
 
@@ -62,34 +66,38 @@ class Outcome:
 
 class PrinterThread:
     """Playwright's sync API belongs to the thread that started it: this thread owns one
-    Chromium and prints every job's HTML in turn."""
+    Chromium and prints every job's HTML in turn. Chromium starts with the first job, not
+    before: while the notebooks run, its memory is not taken."""
 
     def __init__(self) -> None:
+        from sitrep.pipeline.pdf import chromium_path
+
+        chromium_path()  # no Chromium at all: say so before any notebook runs
         self._jobs: queue.Queue = queue.Queue()
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="sitrep-pdf", daemon=True)
         self._thread.start()
-        self._ready.wait()
-        if self._error is not None:
-            raise self._error
 
     def _run(self) -> None:
         from sitrep.pipeline.pdf import pdf_printer
 
+        job = self._jobs.get()
+        if job is None:
+            return
         try:
             with pdf_printer() as printer:
-                self._ready.set()
-                while (job := self._jobs.get()) is not None:
+                while job is not None:
                     html, future = job
                     if future.set_running_or_notify_cancel():
                         try:
                             future.set_result(printer(html))
                         except BaseException as error:  # handed to the waiting job
                             future.set_exception(error)
-        except BaseException as error:
-            self._error = error
-            self._ready.set()
+                    job = self._jobs.get()
+        except BaseException as error:  # Chromium did not start: every job gets the reason
+            while job is not None:
+                if not job[1].done():
+                    job[1].set_exception(error)
+                job = self._jobs.get()
 
     def __call__(self, html: str) -> bytes:
         """Print HTML to PDF bytes (blocks until this job's turn is done)."""
@@ -181,7 +189,7 @@ def _keep_failed(executed: Path | None, name: str) -> Path | None:
 
 def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: str,
                  printer: Callable[[str], bytes] | None, progress: Progress,
-                 kernels: KernelPool | None = None) -> Outcome:
+                 kernels: SharedKernels | None = None) -> Outcome:
     """Render one entry by the one path (:func:`sitrep.pipeline.render.render`), publishing its
     outputs and its render.json together; a failure becomes the entry's outcome."""
     started = time.perf_counter()
@@ -190,6 +198,8 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
     seconds = 0.0
 
     def step(text: str) -> None:
+        if text != "executing" and kernels is not None:
+            kernels.executed()  # the notebook has run: its kernel goes to the next one
         if STOP.is_set():  # interrupted: no further step
             raise RenderError(f"interrupted before {text}")
         progress.step(entry, text)
@@ -246,7 +256,7 @@ def _workers_joined() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _closing(kernels: KernelPool | None) -> Iterator[None]:
+def _closing(kernels: SharedKernels | None) -> Iterator[None]:
     try:
         yield
     finally:
@@ -260,26 +270,28 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     """Render every entry (or skip it when unchanged); write ``index.html``; return outcomes.
 
     Data sets are validated first, once each: an entry whose data set is bad is not rendered
-    (status 'bad data') and nothing of it is published. With ``reuse_kernels`` each worker
-    keeps one warm kernel for all its notebooks (namespace emptied between them).
+    (status 'bad data') and nothing of it is published. With ``reuse_kernels``, ``jobs`` warm
+    kernels (:class:`~sitrep.pipeline.kernels.SharedKernels`) run every notebook, namespace
+    emptied between them; they start while the data sets are validated.
     """
-    from sitrep.model import check
-    from sitrep.model.problems import errors
-
     STOP.clear()
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     _sweep_staging()
     jobs = jobs or max(1, os.cpu_count() or 1)
     code = code_digest()
-    datasets = {e.dataset for e in entries}
-    problems = {d: errors(check(d)) for d in sorted(datasets)}
-    digests = {d: dataset_digest(d) for d in datasets if not problems[d]}
+    digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
+    wanted = {e.name: manifest.input_digest(e, digests[e.dataset], code) for e in entries}
+    stale = [e for e in entries
+             if force or not _is_current(e, out_root / e.name, wanted[e.name])]
+    kernels = (SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in stale])
+               if reuse_kernels and stale else None)
     outcomes: dict[str, Outcome] = {}
-    todo: list[tuple[Entry, str]] = []
-    with Progress(entries, live=live) as progress:
+    with _closing(kernels), Progress(entries, live=live) as progress:
+        problems = _validate({e.dataset for e in stale})
+        todo: list[tuple[Entry, str]] = []
         for entry in entries:
-            if problems[entry.dataset]:
+            if problems.get(entry.dataset):
                 listed = "\n".join(f"  {p}" for p in problems[entry.dataset])
                 outcomes[entry.name] = Outcome(entry, STATUS_BAD_DATA, message=(
                     f"the data set {paths.display(entry.dataset)} breaks "
@@ -290,55 +302,90 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
             if refused:
                 outcomes[entry.name] = Outcome(entry, STATUS_REFUSED, message=refused)
                 progress.step(entry, "not rendered: notebook refused", done=True)
-                continue
-            digest = manifest.input_digest(entry, digests[entry.dataset], code)
-            if not force and _is_current(entry, out_root / entry.name, digest):
-                outcomes[entry.name] = Outcome(entry, STATUS_UNCHANGED, digest=digest,
+            elif entry in stale:
+                todo.append((entry, wanted[entry.name]))
+            else:
+                outcomes[entry.name] = Outcome(entry, STATUS_UNCHANGED, digest=wanted[entry.name],
                                                dataset_digest=digests[entry.dataset])
                 progress.step(entry, "unchanged, skipped", done=True)
-                continue
-            todo.append((entry, digest))
-        needs_pdf = any("pdf" in e.formats for e, _ in todo)
-        kernels = KernelPool(paths.NOTEBOOKS) if reuse_kernels else None
-        with _printer(needs_pdf) as printer, _closing(kernels), _workers_joined(), \
-                concurrent.futures.ThreadPoolExecutor(max_workers=jobs,
-                                                      thread_name_prefix=WORKER) as pool:
-            futures: dict[concurrent.futures.Future, Entry] = {}
-            try:  # an interrupt while entries are still being handed out stops them too
-                for entry, digest in todo:
-                    futures[pool.submit(render_entry, entry, out_root, digest=digest,
-                                        dataset_digest=digests[entry.dataset], printer=printer,
-                                        progress=progress, kernels=kernels)] = entry
-                for future in concurrent.futures.as_completed(futures):
-                    entry = futures[future]
-                    try:
-                        outcome = future.result()
-                    except Exception as error:  # a bug, not a notebook error: still isolated
-                        outcome = Outcome(entry, STATUS_FAILED,
-                                          message=f"{type(error).__name__}: {error}")
-                    outcomes[entry.name] = outcome
-                    progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)",
-                                  done=True)
-            except KeyboardInterrupt:
-                # Stop cleanly and soon: the running cells are interrupted, what is not yet
-                # published will not be; earlier outputs stay.
-                STOP.set()
-                for future in futures:
-                    future.cancel()
-                if kernels is not None:
-                    kernels.interrupt()
-                raise
+        if kernels is not None:
+            kernels.cancel(len(stale) - len(todo))
+        outcomes.update(_render_all(todo, out_root, jobs=jobs, digests=digests,
+                                    kernels=kernels, progress=progress))
     ordered = [outcomes[e.name] for e in entries]
     write_index(ordered, out_root)
     return ordered
 
 
+def _validate(datasets: set[Path]) -> dict[Path, list]:
+    """Every problem of each data set (none when clean); then the heap is handed back."""
+    from sitrep.model import check
+    from sitrep.model.problems import errors
+
+    problems = {d: errors(check(d)) for d in sorted(datasets)}
+    _give_back_memory()
+    return problems
+
+
+def _render_all(todo: list[tuple[Entry, str]], out_root: Path, *, jobs: int,
+                digests: dict[Path, str], kernels: SharedKernels | None,
+                progress: Progress) -> dict[str, Outcome]:
+    """Render the entries side by side: twice as many threads as kernels, so that one entry's
+    HTML and PDF are made while the kernel runs the next notebook."""
+    outcomes: dict[str, Outcome] = {}
+    needs_pdf = any("pdf" in e.formats for e, _ in todo)
+    threads = 2 * jobs if kernels is not None else jobs
+    with _printer(needs_pdf) as printer, _workers_joined(), \
+            concurrent.futures.ThreadPoolExecutor(max_workers=threads,
+                                                  thread_name_prefix=WORKER) as pool:
+        futures: dict[concurrent.futures.Future, Entry] = {}
+        try:  # an interrupt while entries are still being handed out stops them too
+            for entry, digest in todo:
+                futures[pool.submit(render_entry, entry, out_root, digest=digest,
+                                    dataset_digest=digests[entry.dataset], printer=printer,
+                                    progress=progress, kernels=kernels)] = entry
+            for future in concurrent.futures.as_completed(futures):
+                entry = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as error:  # a bug, not a notebook error: still isolated
+                    outcome = Outcome(entry, STATUS_FAILED,
+                                      message=f"{type(error).__name__}: {error}")
+                outcomes[entry.name] = outcome
+                progress.step(entry, f"{outcome.status} ({outcome.seconds:.1f} s)", done=True)
+        except KeyboardInterrupt:
+            # Stop cleanly and soon: the running cells are interrupted, what is not yet
+            # published will not be; earlier outputs stay.
+            STOP.set()
+            for future in futures:
+                future.cancel()
+            if kernels is not None:
+                kernels.interrupt()
+            raise
+    return outcomes
+
+
+def _give_back_memory() -> None:
+    """Hand the heap that validating a large data set used back to the system (glibc keeps
+    freed memory otherwise), for the kernels and the browser that start next."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+#: Seconds after which a file in the staging folder is an interrupted run's leftover; younger
+#: ones may belong to another render running at the same time.
+LEFTOVER_AGE = 3600
+
+
 def _sweep_staging() -> None:
     """Remove what an interrupted run left in the staging folder (never in reports/)."""
     if paths.STAGING.is_dir():
+        now = time.time()
         for leftover in paths.STAGING.iterdir():
             with contextlib.suppress(OSError):
-                leftover.unlink()
+                if now - leftover.stat().st_mtime > LEFTOVER_AGE:
+                    leftover.unlink()
 
 
 def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
@@ -375,6 +422,35 @@ def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
     return written
 
 
+def assemble_index(entries: list[Entry], out_root: Path = paths.REPORTS) -> list[Outcome]:
+    """Write ``index.html`` from the ``render.json`` of every entry's folder, as when shards
+    rendered on several machines (``sitrep render --shard I/N``) are gathered into one folder.
+
+    An entry without a rendered ``render.json`` is 'missing'; one rendered from other inputs
+    than the current notebook, data set, parameters and code is 'stale'.
+    """
+    from sitrep.model.digest import code_digest, dataset_digest
+
+    code, digests, outcomes = code_digest(), {}, []
+    for entry in entries:
+        record = _previous(Path(out_root) / entry.name)
+        if record.get("status") != STATUS_RENDERED:
+            outcomes.append(Outcome(entry, STATUS_MISSING, message=(
+                "no rendered render.json in its folder: its shard failed or was not gathered")))
+            continue
+        if entry.dataset not in digests:
+            digests[entry.dataset] = dataset_digest(entry.dataset)
+        current = manifest.input_digest(entry, digests[entry.dataset], code)
+        stale = record.get("digest") != current
+        outcomes.append(Outcome(
+            entry, STATUS_STALE if stale else STATUS_RENDERED, float(record.get("seconds", 0)),
+            "rendered from other inputs (notebook, data set, parameters or code)" if stale
+            else "", digest=record.get("digest", ""),
+            dataset_digest=record.get("dataset_digest", "")))
+    write_index(outcomes, Path(out_root))
+    return outcomes
+
+
 def summary(outcomes: list[Outcome]) -> str:
     """A plain table of the outcomes, for the end of a run."""
     width = max([len(o.entry.name) for o in outcomes] + [6])
@@ -384,6 +460,6 @@ def summary(outcomes: list[Outcome]) -> str:
         lines.append(f"{o.entry.name:<{width}}  {o.status:<10}  {seconds}")
     counts = {s: sum(o.status == s for o in outcomes) for s in
               (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA,
-               STATUS_REFUSED)}
+               STATUS_MISSING, STATUS_STALE, STATUS_REFUSED)}
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to do")
     return "\n".join(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sitrep.model import changes
-from sitrep.model.attribution import attributions, date_label
+from sitrep.model.attribution import attributions, date_label, wording
 from sitrep.model.facts import Facts
 from sitrep.model.origins import origin_of_claims
 from sitrep.model.quantity import RELIABILITY
@@ -113,8 +113,7 @@ def claims_table(facts: Facts) -> pd.DataFrame:
     return about(pd.DataFrame({
         "Claim": c["claim_id"],
         "Kind": c["kind"].str.replace("_", " "),
-        "Quote (verbatim)": c["quote"].where(
-            c["quote"].ne(""), "(text not held) paraphrase: " + c["statement"]),
+        "Quote (verbatim)": wording(c),
         "Claimant": c["claim_id"].map(said["claimant"]),
         "Relayed by": c["claim_id"].map(said["relay"]),
         "Origin": c["claim_id"].map(origin),

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-from sitrep.model.attribution import attributions
+from sitrep.model.attribution import PARAPHRASE, attributions
 from sitrep.model.facts import Facts
 from sitrep.views.display import Entries, about
 from sitrep.views.labels import Placer
@@ -55,6 +55,7 @@ def stances(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame:
     labels = facts.issues.set_index("issue_id")["label"]
     said = attributions(facts).set_index("claim_id")
     quotes = facts.claims.set_index("claim_id")["quote"]
+    statements = facts.claims.set_index("claim_id")["statement"]
     issue_rank = {i: n for n, i in enumerate(facts.issues["issue_id"])}
     actor_rank = {a: n for n, a in enumerate(facts.actors["actor_id"])}
     frame = pd.DataFrame({
@@ -65,6 +66,7 @@ def stances(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame:
         "stance": s["stance"],
         "claim_id": s["claim_id"],
         "quote": s["claim_id"].map(quotes).fillna(""),
+        "statement": s["claim_id"].map(statements).fillna(""),
         "hedge": s["claim_id"].map(said["hedge"]).fillna(""),
         "said_by": s["claim_id"].map(said["said_by"]).fillna(""),
         "analyst_note": s["note"],
@@ -96,7 +98,7 @@ def stance_notes(tidy: pd.DataFrame) -> Entries:
     verbatim quote; hedge, who said it and the analyst's note)."""
     notes = []
     for r in tidy.itertuples(index=False):
-        quote = f"\u201c{r.quote}\u201d" if r.quote else "(text not held)"
+        quote = f"\u201c{r.quote}\u201d" if r.quote else PARAPHRASE + r.statement
         text = f"{r.claim_id}: {r.actor} {r.stance} \u2018{r.issue}\u2019. {quote}"
         detail = f"Hedge: {r.hedge or 'none'}. Said by: {r.said_by}."
         if r.analyst_note:
@@ -117,6 +119,7 @@ def relations(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame
     names = facts.actors.set_index("actor_id")["name"]
     said = attributions(facts).set_index("claim_id")
     quotes = facts.claims.set_index("claim_id")["quote"]
+    statements = facts.claims.set_index("claim_id")["statement"]
     return pd.DataFrame({
         "claim_id": r["claim_id"],
         "from_id": r["from_actor"],
@@ -126,6 +129,7 @@ def relations(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame
         "to": r["to_actor"].map(names),
         "item": r["item"],
         "quote": r["claim_id"].map(quotes).fillna(""),
+        "statement": r["claim_id"].map(statements).fillna(""),
         "hedge": r["claim_id"].map(said["hedge"]).fillna(""),
         "said_by": r["claim_id"].map(said["said_by"]).fillna(""),
         "analyst_note": r["note"],
@@ -149,7 +153,7 @@ def relations_table(tidy: pd.DataFrame) -> pd.DataFrame:
             what += f" ({' '.join(notes)})"
         rows.append({"From": giver, "Relation": RELATION_WORDS.get(relation, relation),
                      "To": taker, "What": what, "Claim": claim_id, "Hedge": first["hedge"],
-                     "Quote (verbatim)": first["quote"] or "(text not held)",
+                     "Quote (verbatim)": first["quote"] or PARAPHRASE + first["statement"],
                      "Said by": first["said_by"]})
     return pd.DataFrame(rows, columns=columns)
 
