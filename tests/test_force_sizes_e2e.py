@@ -110,3 +110,14 @@ def test_min_grade_is_stated_and_applied(tmp_path):
     assert "F06" not in figures_part  # ungraded: left out of every chart and table
     assert "F05" not in figures_part  # graded D4, below C3
     assert "F01" in figures_part and "F03" in figures_part
+
+
+def test_each_empty_section_says_what_is_empty_once(tmp_path):
+    """As of 6 March 2031 the fictional data set has no derived figure and no measure read as
+    part of another: each says so once, in its own words, not a generic sentence twice."""
+    text = _render(tmp_path, f"dataset={FICTIONAL}", "as_of=2031-03-06")
+    relate = text.split("How the figures relate")[1].split("Reconciliation")[0]
+    said = re.findall(r"No [a-z ]+[^.]*\.", relate)
+    assert "No measure is recorded as part of another." in said
+    assert "No figure is derived from others." in said
+    assert len(said) == len(set(said)) and "Nothing recorded" not in text
