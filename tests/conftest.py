@@ -169,6 +169,15 @@ def clean_dataset(broken_dataset: Callable[..., Path]) -> Path:
     return broken_dataset(None)
 
 
+def published(out: Path, name: str, fmt: str) -> Path:
+    """A report's published file: ``out/NAME/NAME.FMT``, or for an ad-hoc render (one with
+    ``-p`` parameters of its own) the one ``out/NAME.adhoc-*/NAME.adhoc-*.FMT``."""
+    adhoc = sorted(Path(out).glob(f"{name}.adhoc-*"))
+    assert len(adhoc) <= 1, adhoc
+    folder = adhoc[0] if adhoc else Path(out) / name
+    return folder / f"{folder.name}.{fmt}"
+
+
 def render_report(out: Path, name: str, *args: str, timeout: int = 300):
     """``sitrep render NAME --out OUT ARGS...`` as a real process (what a user runs)."""
     import subprocess

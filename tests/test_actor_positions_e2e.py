@@ -84,4 +84,6 @@ def test_parameters_actors_and_extent(shared_report):
     """actors=nk_forces, extent=33,50,39,53 (conftest.SHARED_REPORTS)."""
     name = "actor_positions-nk-forces"
     html_text = (shared_report(name) / f"{name}.html").read_text("utf-8")
-    assert "claims C01, C10, C25" in html_text       # the map's credit names only NK marks
+    credit = re.sub(r"<[^>]+>", "", html_text)  # the credit line's claim ids are links
+    assert "claims C01, C10, C25" in credit  # the map's credit names only NK marks
+    assert 'href="#claim-C25">C25</a>' in html_text

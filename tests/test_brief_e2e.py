@@ -126,5 +126,8 @@ def test_as_of_before_the_source_renders_an_honest_empty_brief(shared_report):
     html_text = (rendered / "brief-as-of-2024-11-01.html").read_text(encoding="utf-8")
     assert "Reporting certainly published by 2024-11-01: 0 claims from 0 sources" in html_text
     assert "The cut-off leaves out 1 source published after it" in html_text
-    assert ("Nothing recorded in the data set under the active filters (reported up to "
-            "2024-11-01).") in html_text
+    filters = "in the data set under the active filters (reported up to 2024-11-01)."
+    empty = re.findall(r'<p class="sitrep-empty">([^<]*)</p>', html_text)
+    for subject in ("key takeaways", "figures", "positions", "claims", "sources"):
+        assert f"No {subject} {filters}" in empty  # each empty section says what is empty
+    assert len(empty) == len(set(empty)) and "Nothing recorded" not in html_text

@@ -37,8 +37,14 @@ def _known_claims():
       '12,000 [<a class="sitrep-claim" href="#claim-C02">C02</a>]'], ['href="#claim-D01"']),
     (pd.DataFrame({"Superseded by": ["<C01> C02"]}), {},
      ["&lt;C01&gt;", 'href="#claim-C02"'], ["<C01>"]),
+    (pd.DataFrame({"First": ["C01"], "Second": ["C02, D01 and 3 more"],
+                   "Conservative figure": ["50,000 [C01]"],
+                   "Change and flags": ["C01 -> C02: up"]}), {},
+     ['><a class="sitrep-claim" href="#claim-C01">C01</a></td>',
+      'href="#claim-C02">C02</a>, D01 and 3 more', '50,000 [<a class="sitrep-claim"',
+      '<a class="sitrep-claim" href="#claim-C01">C01</a> -&gt; <a'], ['href="#claim-D01"']),
 ], ids=["claim", "claim-list", "derived-id-unlinked", "escaped", "url", "js-url", "note",
-        "anchor", "text-naming-claims", "text-naming-claims-escaped"])
+        "anchor", "text-naming-claims", "text-naming-claims-escaped", "pairs-and-reconciliation"])
 def test_links(frame, kwargs, kept, gone):
     html = display.table(frame, **kwargs).data
     for text in kept:
@@ -78,3 +84,36 @@ def test_empty_section_names_the_active_filters():
     display.title("T", filters="reported up to 2024-11-01; actors russia only")
     html = display.table(pd.DataFrame({"a": []})).data
     assert "under the active filters (reported up to 2024-11-01; actors russia only)" in html
+
+
+def test_credit_line_links_the_reports_claims_and_escapes_the_rest():
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(2, 1))
+    try:
+        caption = 'Outlet <i>x</i>, \u201cC01 & co\u201d; claims C01, C02 and D01'
+        html = display.figure(fig, caption=caption).data
+    finally:
+        plt.close(fig)
+    credit = html[html.index('<p class="sitrep-credit">'):]
+    assert "&lt;i&gt;x&lt;/i&gt;" in credit and "<i>" not in credit
+    assert 'claims <a class="sitrep-claim" href="#claim-C01">C01</a>, <a' in credit
+    assert 'href="#claim-C02">C02</a> and D01' in credit and 'href="#claim-D01"' not in credit
+
+
+@pytest.mark.parametrize(("subject", "filters", "said"), [
+    ("derived figures", "as of 6 March 2031",
+     "No derived figures in the data set under the active filters (as of 6 March 2031)."),
+    ("measures read as part of another", "",
+     "No measures read as part of another in the data set."),
+    ("", "", "Nothing recorded in the data set."),
+    ("sources (unfiltered)", "as of 6 March 2031", "No sources in the data set."),
+], ids=["subject-and-filters", "subject-only", "no-subject", "rows-no-filter-chooses"])
+def test_an_empty_table_says_what_is_empty(subject, filters, said):
+    display.title("T", filters=filters)
+    frame = pd.DataFrame({"a": []})
+    if subject:
+        unfiltered = subject.endswith(" (unfiltered)")
+        frame = display.about(frame, subject.removesuffix(" (unfiltered)"),
+                              filtered=not unfiltered)
+    assert display.table(frame).data == f'<p class="sitrep-empty">{said}</p>'

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import published
 from pypdf import PdfReader
 
 from sitrep import paths
@@ -25,8 +26,8 @@ def _render(out: Path, *parameters: str) -> str:
         capture_output=True, text=True, timeout=300, cwd=out,
     )
     assert result.returncode == 0, result.stderr
-    pdf = out / "force_sizes" / "force_sizes.pdf"
-    assert (out / "force_sizes" / "force_sizes.html").is_file()
+    pdf = published(out, "force_sizes", "pdf")
+    assert published(out, "force_sizes", "html").is_file()
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
     return re.sub(r"([–−]) (?=\d)", r"\1", text)  # a range may wrap after its dash in a narrow cell
 
@@ -109,3 +110,14 @@ def test_min_grade_is_stated_and_applied(tmp_path):
     assert "F06" not in figures_part  # ungraded: left out of every chart and table
     assert "F05" not in figures_part  # graded D4, below C3
     assert "F01" in figures_part and "F03" in figures_part
+
+
+def test_each_empty_section_says_what_is_empty_once(tmp_path):
+    """As of 6 March 2031 the fictional data set has no derived figure and no measure read as
+    part of another: each says so once, in its own words, not a generic sentence twice."""
+    text = _render(tmp_path, f"dataset={FICTIONAL}", "as_of=2031-03-06")
+    relate = text.split("How the figures relate")[1].split("Reconciliation")[0]
+    said = re.findall(r"No [a-z ]+[^.]*\.", relate)
+    assert "No measure is recorded as part of another." in said
+    assert "No figure is derived from others." in said
+    assert len(said) == len(set(said)) and "Nothing recorded" not in text

@@ -238,3 +238,31 @@ def test_clicking_a_new_claim_in_the_changes_report_lands_on_its_row(rendered_ch
     assert row.count() == 1 and row.is_visible()
     assert "59,000" in row.inner_text()
     page.close()
+
+
+#: The force-size report of the multi-source data set: credit lines, reconciliation cells and
+#: the pairs table all name claims.
+FORCE_SIZES = "force_sizes-kursk-sources"
+
+
+@pytest.fixture(scope="module")
+def rendered_force_sizes(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("force_sizes")
+    result = render_report(out, FORCE_SIZES, "--force", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    return out / FORCE_SIZES / f"{FORCE_SIZES}.html"
+
+
+def test_force_size_report_links_every_claim_id_to_its_annex_row(rendered_force_sizes,
+                                                                 browser):
+    page = _open(browser, rendered_force_sizes)
+    found = page.evaluate(_BARE_CLAIM_IDS_JS)
+    assert len(found["annex"]) > 20
+    assert found["bare"] == []
+    for where in ("p.sitrep-credit", "table:has(th:text-is('Conservative figure'))",
+                  "table:has(th:text-is('Second'))"):
+        assert page.locator(f'{where} a[href^="#claim-"]').count() > 0, where
+    targets = page.eval_on_selector_all(
+        'a[href^="#claim-"]', "links => links.map(a => a.getAttribute('href').slice(1))")
+    assert [t for t in set(targets) if page.locator(f'[id="{t}"]').count() != 1] == []
+    page.close()

@@ -208,5 +208,5 @@ def test_a_dataset_may_bring_its_own_layers(broken_dataset):
         (d.root / "geo" / name).write_bytes((paths.GEO / name).read_bytes())
 
     problems = check(broken_dataset(own_layers))
-    assert [p.rule for p in problems] == ["place-geometry"]
-    assert "admin1" in problems[0].message and problems[0].row is None
+    assert [p.rule for p in problems] == ["geo-file"]
+    assert "admin1" in problems[0].file and problems[0].row is None

@@ -148,10 +148,11 @@ def test_second_run_renders_nothing_and_touching_a_file_renders_only_its_reader(
 def test_a_failing_entry_keeps_earlier_outputs_and_the_others_render(suite):
     assert _render(suite).returncode == 0
     before = _snapshot(suite["out"] / "one")
-    # A broken parameter value makes entry 'one' fail; 'two' must still render.
+    # A broken parameter value is refused before any kernel starts; 'two' must still render.
     failing = _render(suite, "--force", "one", "-p", "min_grade=ZZ")
-    assert failing.returncode == 1
-    assert "one" in failing.stderr and "failed" in failing.stdout
+    assert failing.returncode == 2
+    assert "one" in failing.stderr and "bad parameter" in failing.stdout
+    assert "min_grade" in failing.stderr
     assert _snapshot(suite["out"] / "one") == before
     assert "Traceback (most recent call last)" not in failing.stderr.split("\n")[0]
     others = _render(suite, "--force", "two")

@@ -15,6 +15,7 @@ tagged with each field's name, appended to every text field a report shows, and 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import copy_dataset
+from conftest import copy_dataset, published
 from pypdf import PdfReader
 from test_untrusted_html import (
     ACTOR_POSITIONS,
@@ -90,17 +91,18 @@ def rendered(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[P
         [sys.executable, "-m", "sitrep.cli", "render", *ALL, "--out", str(out), "--force",
          "-p", f"dataset={dataset}", "-p", f"title={TITLE}"],
         capture_output=True, text=True, timeout=TIME_LIMIT, cwd=out,
+        env={**os.environ, "SITREP_DATA_ROOTS": str(dataset.parent)},
     )
     assert result.returncode == 0, result.stderr
     return out, time.perf_counter() - started
 
 
 def pdf_of(rendered: tuple[Path, float], report: str) -> Path:
-    return rendered[0] / report / f"{report}.pdf"
+    return published(rendered[0], report, "pdf")
 
 
 def html_of(rendered: tuple[Path, float], report: str) -> str:
-    return (rendered[0] / report / f"{report}.html").read_text(encoding="utf-8")
+    return published(rendered[0], report, "html").read_text(encoding="utf-8")
 
 
 FOOTER = re.compile(r"page \d+ of \d+\s*$")

@@ -6,14 +6,27 @@ Exit codes: 0 clean, 1 a report failed to render, 2 bad data or bad usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from sitrep import __version__, paths
 
 EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+def say(text: str, *, error: bool = False) -> None:
+    """Print a line with every control character escaped: names, values and file names read
+    from a data set never drive the terminal (no ESC, BEL or OSC sequences reach it)."""
+    from sitrep.model.hygiene import terminal
+
+    print(terminal(text), file=sys.stderr if error else sys.stdout)
+
 
 def _check(args: argparse.Namespace) -> int:
     from sitrep.model import check
@@ -24,14 +37,14 @@ def _check(args: argparse.Namespace) -> int:
     failed = errors(problems)
     if failed:
         noun = "problem" if len(failed) == 1 else "problems"
-        print(f"{paths.display(dataset)}: {len(failed)} {noun}", file=sys.stderr)
+        say(f"{paths.display(dataset)}: {len(failed)} {noun}", error=True)
     for problem in problems:
-        print(f"  {problem}", file=sys.stderr if failed else sys.stdout)
+        say(f"  {problem}", error=bool(failed))
     if failed:
         return EXIT_BAD_INPUT
     warned = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''} above)" \
         if problems else ""
-    print(f"{paths.display(dataset)}: clean (every table, quote and sentence checked){warned}")
+    say(f"{paths.display(dataset)}: clean (every table, quote and sentence checked){warned}")
     return EXIT_OK
 
 
@@ -41,11 +54,11 @@ def _new(args: argparse.Namespace) -> int:
     try:
         written = new_dataset(Path(args.dataset), args.title)
     except ScaffoldError as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(f"error: {error}", error=True)
         return EXIT_BAD_INPUT
-    print(f"wrote {paths.display(written)}: every table with its header, sources/ and a README")
-    print(f"next: put a source text in {paths.display(paths.sources_dir(written))}, then "
-          f"sitrep draft {paths.display(written)} SOURCE.txt")
+    say(f"wrote {paths.display(written)}: every table with its header, sources/ and a README")
+    say(f"next: put a source text in {paths.display(paths.sources_dir(written))}, then "
+        f"sitrep draft {paths.display(written)} SOURCE.txt")
     return EXIT_OK
 
 
@@ -56,15 +69,15 @@ def _draft(args: argparse.Namespace) -> int:
     if not document.is_file() and (paths.sources_dir(dataset) / document).is_file():
         document = paths.sources_dir(dataset) / document
     if not document.is_file():
-        print(f"error: no source text at {paths.display(document)}", file=sys.stderr)
+        say(f"error: no source text at {paths.display(document)}", error=True)
         return EXIT_BAD_INPUT
     folder, draft = write_draft(dataset, document, source_id=args.source_id,
                                 outlet_id=args.outlet, published=args.published)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in draft.tables.items())
-    print(f"drafted {counts} into {paths.display(folder)}")
-    print("review each row (its 'basis' says which words it rests on), fill in the TODOs, "
-          "copy the rows you keep into facts/ without the basis column, then run "
-          f"sitrep check {paths.display(dataset)}")
+    say(f"drafted {counts} into {paths.display(folder)}")
+    say("review each row (its 'basis' says which words it rests on), fill in the TODOs, "
+        "copy the rows you keep into facts/ without the basis column, then run "
+        f"sitrep check {paths.display(dataset)}")
     return EXIT_OK
 
 
@@ -74,9 +87,9 @@ def _schema(args: argparse.Namespace) -> int:
 
     written = write_descriptor(Path(args.dataset))
     title = set_title(written, args.title)
-    print(f"wrote {paths.display(written)}: sitrep's schema, titled {title!r}"
-          + ("" if args.title or title != _schema_title() else
-             " (sitrep's own title: give the data set's with --title)"))
+    say(f"wrote {paths.display(written)}: sitrep's schema, titled {title!r}"
+        + ("" if args.title or title != _schema_title() else
+           " (sitrep's own title: give the data set's with --title)"))
     return EXIT_OK
 
 
@@ -91,19 +104,26 @@ def _parse_parameter(text: str) -> tuple[str, str]:
     if not sep or not name.isidentifier():
         raise argparse.ArgumentTypeError(
             f"a parameter is NAME=VALUE with NAME an identifier: {text!r}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:  # bytes the locale could not decode (surrogateescape)
+        byte = ord(value[error.start]) - 0xDC00
+        raise argparse.ArgumentTypeError(
+            f"parameter {name!r}: the value must be UTF-8 text (byte 0x{byte:02x} at "
+            f"position {error.start} is not)") from None
     return name, value
 
 
 def _render(args: argparse.Namespace) -> int:
     import fnmatch
 
-    from sitrep.pipeline import manifest, suite
+    from sitrep.pipeline import adhoc, manifest, suite
     from sitrep.pipeline.render import FORMATS
 
     try:
         entries = manifest.load(args.manifest)
     except manifest.ManifestError as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(f"error: {error}", error=True)
         return EXIT_BAD_INPUT
     if args.reports:
         chosen = [e for e in entries if any(fnmatch.fnmatchcase(e.name, pattern)
@@ -111,41 +131,41 @@ def _render(args: argparse.Namespace) -> int:
         unmatched = [p for p in args.reports
                      if not any(fnmatch.fnmatchcase(e.name, p) for e in entries)]
         if unmatched:
-            print(f"error: no report named {', '.join(unmatched)} in "
-                  f"{paths.display(args.manifest)}; known: {', '.join(e.name for e in entries)}",
-                  file=sys.stderr)
+            say(f"error: no report named {', '.join(unmatched)} in "
+                f"{paths.display(args.manifest)}; known: {', '.join(e.name for e in entries)}",
+                error=True)
             return EXIT_BAD_INPUT
         entries = chosen
     if args.shard:
         try:
             entries = manifest.shard(entries, *manifest.parse_shard(args.shard))
         except manifest.ManifestError as error:
-            print(f"error: --shard: {error}", file=sys.stderr)
+            say(f"error: --shard: {error}", error=True)
             return EXIT_BAD_INPUT
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if not formats or set(formats) - set(FORMATS):
-        print(f"error: --format takes {', '.join(FORMATS)}, comma-separated",
-              file=sys.stderr)
+        say(f"error: --format takes {', '.join(FORMATS)}, comma-separated", error=True)
         return EXIT_BAD_INPUT
-    extra = dict(args.parameter or [])
-    if extra.get("dataset"):
-        # Relative to where the command runs, as a user typing it means it.
-        extra["dataset"] = str(Path(extra["dataset"]).resolve())
-    entries = [manifest.Entry(e.name, e.notebook, {**e.parameters, **extra},
+    entries = [manifest.Entry(e.name, e.notebook, e.parameters,
                               tuple(f for f in e.formats if f in formats) or formats)
                for e in entries]
-    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs, force=args.force)
+    try:
+        entries = adhoc.apply(entries, dict(args.parameter or []), say=say)
+    except manifest.ManifestError as error:
+        say(f"error: {error}", error=True)
+        return EXIT_BAD_INPUT
+    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force)
     for outcome in outcomes:
         if outcome.status == suite.STATUS_REFUSED:  # one line, with the fix
-            print(f"{outcome.entry.name}: refused: {outcome.message}", file=sys.stderr)
-        if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA):
-            print(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}",
-                  file=sys.stderr)
-    print(suite.summary(outcomes))
+            say(f"{outcome.entry.name}: refused: {outcome.message}", error=True)
+        if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA,
+                              suite.STATUS_BAD_PARAMETER):
+            say(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}", error=True)
+    say(suite.summary(outcomes))
     if all(o.status == suite.STATUS_UNCHANGED for o in outcomes):
-        print("nothing changed: every report is up to date (use --force to render again)")
-    print(f"index: {paths.display(Path(args.out) / 'index.html')}")
-    if any(o.status in (suite.STATUS_BAD_DATA, suite.STATUS_REFUSED) for o in outcomes):
+        say("nothing changed: every report is up to date (use --force to render again)")
+    say(f"index: {paths.display(Path(args.out) / 'index.html')}")
+    if any(o.status in suite.REFUSED for o in outcomes):
         return EXIT_BAD_INPUT
     if any(o.status == suite.STATUS_FAILED for o in outcomes):
         return EXIT_RENDER_FAILED
@@ -158,16 +178,33 @@ def _index(args: argparse.Namespace) -> int:
     try:
         entries = manifest.load(args.manifest)
     except manifest.ManifestError as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(f"error: {error}", error=True)
         return EXIT_BAD_INPUT
     outcomes = suite.assemble_index(entries, args.out)
     for outcome in outcomes:
         if outcome.message:
-            print(f"{outcome.entry.name}: {outcome.status}: {outcome.message}", file=sys.stderr)
-    print(suite.summary(outcomes))
-    print(f"index: {paths.display(Path(args.out) / 'index.html')}")
+            say(f"{outcome.entry.name}: {outcome.status}: {outcome.message}", error=True)
+    say(suite.summary(outcomes))
+    say(f"index: {paths.display(Path(args.out) / 'index.html')}")
     return EXIT_OK if all(o.status == suite.STATUS_RENDERED for o in outcomes) \
         else EXIT_RENDER_FAILED
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number of 1 or more: {text!r}")
+    return jobs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,21 +213,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="sitrep", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"sitrep {__version__}")
+    # --debug is accepted before or after the subcommand ('sitrep render --debug' too).
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show tracebacks")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="validate a data set; exit 2 when it breaks a rule")
+    check = sub.add_parser("check", parents=[debug],
+                           help="validate a data set; exit 2 when it breaks a rule")
     check.add_argument("dataset", nargs="?", default=str(paths.DEFAULT_DATASET),
                        help="data set folder holding facts/ and sources/ (default: data/)")
     check.set_defaults(run=_check)
 
-    new = sub.add_parser("new", help="start an empty data set: schema, tables, sources/, README")
+    new = sub.add_parser("new", parents=[debug],
+                         help="start an empty data set: schema, tables, sources/, README")
     new.add_argument("dataset", help="the folder to create (must not hold a data set yet)")
     new.add_argument("--title", required=True, help="the data set's title, shown in reports")
     new.set_defaults(run=_new)
 
-    draft = sub.add_parser("draft", help="propose rows from a source text for review "
-                                         "(written to DATA_DIR/draft/, never into facts/)")
+    draft = sub.add_parser("draft", parents=[debug],
+                           help="propose rows from a source text for review "
+                                "(written to DATA_DIR/draft/, never into facts/)")
     draft.add_argument("dataset", help="data set folder holding facts/ and sources/")
     draft.add_argument("source", help="the source text: a file in sources/ or a new one "
                                       "(copied into sources/ unchanged)")
@@ -199,13 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
     draft.set_defaults(run=_draft)
 
-    schema = sub.add_parser("schema",
+    schema = sub.add_parser("schema", parents=[debug],
                             help="write sitrep's schema into DATA_DIR/facts/datapackage.json")
     schema.add_argument("dataset", help="data set folder holding facts/ and sources/")
     schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
     schema.set_defaults(run=_schema)
 
-    render = sub.add_parser("render", help="render the report suite to reports/ (HTML, PDF)")
+    render = sub.add_parser("render", parents=[debug],
+                            help="render the report suite to reports/ (HTML, PDF)")
     render.add_argument("reports", nargs="*",
                         help="report names or patterns such as 'brief*' (default: every "
                              "report in the manifest)")
@@ -215,13 +260,16 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
     render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                         help="the report manifest (default: reports.toml)")
-    render.add_argument("-j", "--jobs", type=int, default=0,
-                        help="reports rendered side by side (default: one per core)")
+    render.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="reports rendered side by side, 1 or more (default: one per core, "
+                             f"{_cores()} here)")
     render.add_argument("--force", action="store_true",
                         help="render even the reports whose inputs are unchanged")
     render.add_argument("-p", "--parameter", action="append", type=_parse_parameter,
                         metavar="NAME=VALUE",
-                        help="notebook parameter for every chosen report (repeatable)")
+                        help="notebook parameter for the chosen reports that declare it "
+                             "(repeatable); such an ad-hoc render is published as "
+                             "NAME.adhoc-XXXXXXXX, never over the manifest's report")
     render.add_argument("--shard", metavar="I/N",
                         help="render only shard I of N: every N-th report of the sorted names, "
                              "starting at the I-th (to split the suite over N machines; "
@@ -237,16 +285,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Seconds an interrupted run may take to stop before the process ends regardless.
+STOP_WITHIN = 1.5
+_interrupted = threading.Event()
+_said = threading.Lock()
+
+
 def _stop_on_terminate() -> None:
     """SIGTERM (a CI cancel, a kill) stops a run like Ctrl-C: cleanly, publishing nothing
     half-done. SIGINT is handled too unless the parent chose to ignore it."""
 
     def stop(signum: int, frame: object) -> None:
+        # From here on no library logs (a kernel dying under a worker thread): one line only.
+        logging.disable(logging.CRITICAL)
+        if not _interrupted.is_set():
+            _interrupted.set()
+            threading.Thread(target=_deadline, daemon=True, name="sitrep-deadline").start()
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
     signal.signal(signal.SIGTERM, stop)
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, stop)
+
+
+def _say_interrupted() -> None:
+    """Print the one line an interrupted run prints, then nothing else: threads still winding
+    down (a kernel, the browser's driver) write nowhere."""
+    if _said.acquire(blocking=False):
+        say("interrupted", error=True)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        quiet = open(os.devnull, "w")  # noqa: SIM115 - stays open until the process ends
+        sys.stdout = sys.stderr = quiet
+        threading.excepthook = lambda _args: None
+        logging.disable(logging.CRITICAL)
+
+
+def _deadline() -> None:
+    """Whatever is still running STOP_WITHIN seconds after an interrupt, the process ends."""
+    time.sleep(STOP_WITHIN)
+    _say_interrupted()
+    _end(130)
+
+
+def _end(code: int) -> None:
+    """End the process now, with every kernel it started."""
+    execute = sys.modules.get("sitrep.pipeline.execute")
+    if execute is not None:
+        with contextlib.suppress(Exception):
+            execute.close_all_kernels()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -256,12 +344,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        # Every kernel ends now; threads still winding down are not waited for (the browser's
+        # driver ends with this process and closes Chromium).
+        _say_interrupted()
+        _end(130)
     except Exception as error:  # an analyst sees one line; --debug shows the traceback
         if args.debug:
             raise
-        print(f"error: {error} (run with --debug for the traceback)", file=sys.stderr)
+        say(f"error: {error} (run with --debug for the traceback)", error=True)
         return EXIT_RENDER_FAILED
 
 

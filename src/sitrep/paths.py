@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -48,8 +49,9 @@ def geo_dir(dataset: Path | None = None) -> Path:
 
 
 def display(path: Path) -> str:
-    """A path as a message shows it: relative to the project when inside it."""
-    path = Path(path).resolve()
+    """A path as a message shows it: relative to the project when inside it. Links are not
+    followed: a message names the file a data set holds, never where a link of it points."""
+    path = Path(os.path.abspath(path))
     try:
         return str(path.relative_to(ROOT))
     except ValueError:

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from sitrep import __version__, paths
+from sitrep.model import confine
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -24,10 +25,14 @@ def digest_files(files: list[Path], root: Path) -> str:
 
 
 def dataset_digest(dataset: Path) -> str:
-    """Checksum of every file of a data set that a report reads: facts, sources, geo."""
-    files = [*files_under(paths.facts_dir(dataset)), *files_under(paths.sources_dir(dataset))]
+    """Checksum of every file of a data set that a report reads: facts, sources, geo. Only
+    regular files inside the data set count (:mod:`sitrep.model.confine`): a link out of it,
+    a device or a pipe is never opened."""
+    files = [*confine.regular_files(paths.facts_dir(dataset), dataset),
+             *confine.regular_files(paths.sources_dir(dataset), dataset)]
     geo = paths.geo_dir(dataset)
-    return digest_files(files, dataset) + "+" + digest_files(files_under(geo), geo)[:16]
+    geo_files = confine.regular_files(geo, geo.parent)
+    return digest_files(files, dataset) + "+" + digest_files(geo_files, geo)[:16]
 
 
 def code_digest() -> str:

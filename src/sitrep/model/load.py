@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
+from sitrep.model import confine
 from sitrep.model.digest import code_digest, dataset_digest
 from sitrep.model.facts import Facts
 from sitrep.model.problems import Collector, FactsError, Problem, errors
@@ -98,7 +99,7 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     if not facts_dir.is_dir():
         out.add(paths.display(facts_dir), None, None, "dataset-layout", None,
                 "a data set is a folder holding facts/ (the tables) and sources/ (the texts)")
-        return out.problems, None
+        return out.finish(), None
     schema = load_schema()
     title = check_descriptor_copy(facts_dir, schema, out)
     settings = read_settings(facts_dir, out)
@@ -106,7 +107,7 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     raw: dict[str, pd.DataFrame] = {}
     for name, resource in resources.items():
         frame = read_table(facts_dir / resource["path"], resource["schema"], out,
-                           optional=bool(resource.get("optionalTable")))
+                           optional=bool(resource.get("optionalTable")), root=dataset)
         if frame is not None:
             raw[name] = frame
     typed = {name: check_fields(facts_dir / resources[name]["path"], frame,
@@ -114,17 +115,19 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
              for name, frame in raw.items()}
     for name, frame in typed.items():
         check_keys(facts_dir, name, frame, resources[name]["schema"], typed, resources, out)
-    structural = {"file-exists", "utf-8", "header", "csv", "missing-column", "descriptor"}
+    structural = {"file-exists", "utf-8", "header", "csv", "missing-column", "descriptor",
+                  confine.RULE}
     if len(typed) != len(resources) or any(p.rule in structural for p in out.problems):
         if all(p.rule == "file-exists" for p in out.problems) and not typed:
             return [_not_a_data_set(facts_dir)], None
         # Domain rules read across tables: they need every table present with its columns.
-        return out.problems, None
+        return out.finish(), None
     facts = Facts(dataset=dataset, tables=typed, title=title, settings=settings)
     check_domain(facts, facts_dir, out)
     if facts.sources.empty:
         out.problems.append(first_source_warning(facts_dir))
-    return out.problems, (None if errors(out.problems) else facts)
+    problems = out.finish()
+    return problems, (None if errors(problems) else facts)
 
 
 

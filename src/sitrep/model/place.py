@@ -30,8 +30,7 @@ too (rule ``place-in-region``). :func:`geometry_problems` is what :mod:`sitrep.m
 
 from __future__ import annotations
 
-import gzip
-import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
-from sitrep.model import gazetteer
+from sitrep.model import confine, gazetteer, geofiles
 from sitrep.model.facts import Facts
 from sitrep.model.problems import Problem
 
@@ -60,6 +59,7 @@ NEAR_TOWN_KM = 10.0
 
 RULE = "place-geometry"
 RULE_IN_REGION = "place-in-region"
+RULE_GEO_FILE = "geo-file"
 #: A place not drawn because its parent is not: reported on the parent's row only.
 _PARENT_FAILED = "parent-failed"
 
@@ -134,7 +134,8 @@ def read_layers(folder: Path | None = None) -> Layers:
     folder = Path(folder) if folder is not None else paths.GEO
     files = (_layer_file(folder, ADMIN0), _layer_file(folder, ADMIN1), folder / GAZETTEER)
     stamp = tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files)
-    return _read_layers(str(folder.resolve()), stamp)
+    # Not resolved: a geo folder that links out of its data set is refused, never followed.
+    return _read_layers(os.path.abspath(folder), stamp)
 
 
 _GAZETTEER_COLUMNS = ["name", "lat", "lon", "kind", "country", "iso_3166_2", "geonameid",
@@ -144,27 +145,21 @@ _GAZETTEER_COLUMNS = ["name", "lat", "lon", "kind", "country", "iso_3166_2", "ge
 @lru_cache(maxsize=4)
 def _read_layers(folder: str, stamp: tuple[int, ...]) -> Layers:
     root = Path(folder)
-    missing = [n for n in (ADMIN0, ADMIN1) if not _layer_file(root, n).is_file()]
+    missing = [n for n in (ADMIN0, ADMIN1) if not confine.exists(_layer_file(root, n))]
     if missing:
-        raise FileNotFoundError(f"{paths.display(root)} lacks {', '.join(missing)}")
-
-    def features(name: str) -> pd.DataFrame:
-        path = _layer_file(root, name)
-        raw = path.read_bytes()
-        data = json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw)
-        geometries = shapely.from_geojson([json.dumps(f["geometry"]) for f in data["features"]])
-        return pd.DataFrame([f["properties"] for f in data["features"]]).assign(
-            geometry=list(geometries))
-
-    if (root / GAZETTEER).is_file():
-        own = pd.read_csv(root / GAZETTEER, dtype={"geonameid": "Int64"},
-                          keep_default_na=False, na_values={"geonameid": [""]})
+        raise geofiles.GeoFileError(root / missing[0], f"is missing: a geo folder holds "
+                                    f"{ADMIN0} and {ADMIN1} (plain or .gz)")
+    # The data set (or data/) the geo folder belongs to: no file is read from outside it.
+    dataset = root.parent
+    if confine.exists(root / GAZETTEER):
+        own = geofiles.read_gazetteer(root / GAZETTEER, dataset)
     else:
         own = pd.DataFrame(columns=_GAZETTEER_COLUMNS).astype({"geonameid": "Int64"})
-    own["geometry"] = [Point(lon, lat) for lon, lat in zip(own["lon"], own["lat"], strict=True)]
+        own["geometry"] = pd.Series(dtype=object)
     own["coordinates_from"] = own["source"].map(
         lambda s: "GeoNames" if str(s).startswith("GeoNames") else "Natural Earth")
-    return Layers(root, features(ADMIN0), features(ADMIN1), own)
+    return Layers(root, geofiles.read_layer(_layer_file(root, ADMIN0), dataset),
+                  geofiles.read_layer(_layer_file(root, ADMIN1), dataset), own)
 
 
 # -- projections (pyproj is imported only when a rule needs metres) ---------------------------
@@ -223,14 +218,32 @@ def _part(parent: BaseGeometry, rule: str, layers: Layers) -> tuple[BaseGeometry
     other = layers.unit(code)
     if other is None:
         raise PlaceError("part", rule, f"{code} is not a unit of the boundary layers")
-    border = parent.boundary.intersection(other.boundary)
+    border = _border(parent, other)
     if border.is_empty or border.length == 0:
         raise PlaceError("part", rule, f"the parent place does not border {code}")
     middle = parent.representative_point()
     there, back = _transformers(round(middle.x, 1), round(middle.y, 1))
-    strip = _project(_project(border, there).buffer(km * 1000.0), back)
+    line = geofiles.simplified(_project(border, there), km * 1000.0 / STRIP_DETAIL)
+    strip = _project(line.buffer(km * 1000.0), back)
     return (parent.intersection(strip),  # cut in lon/lat: exactly inside the parent
             f"within {km} km of the border with {code}")
+
+
+#: Outlines are simplified to this many degrees before the border of two units is found: about
+#: 20 m, far below what the map shows, and it bounds the cost of a data set's detailed outlines.
+BORDER_DETAIL = 0.0002
+#: A strip's border line is simplified to its width divided by this before it is buffered.
+STRIP_DETAIL = 500
+
+
+def _border(parent: BaseGeometry, other: BaseGeometry) -> BaseGeometry:
+    """The lines along which two units meet, found on simplified outlines and with a tolerance
+    of a few metres, so that outlines from different sources (whose vertices differ) meet too
+    and the cost does not grow with their detail."""
+    near = geofiles.simplified(other, BORDER_DETAIL).buffer(BORDER_DETAIL * 2)
+    touching = geofiles.simplified(parent, BORDER_DETAIL).boundary.intersection(near)
+    lines = [g for g in shapely.get_parts(touching) if g.geom_type == "LineString"]
+    return shapely.line_merge(shapely.union_all(lines)) if lines else shapely.LineString()
 
 
 def _text(value: object) -> str:
@@ -434,9 +447,9 @@ def geometry_problems(facts: Facts, facts_dir: Path,
     folder = paths.geo_dir(facts.dataset)
     try:
         layers = read_layers(folder)
-    except (FileNotFoundError, ValueError, KeyError) as error:
-        return [Problem(paths.display(folder), None, None, RULE, None,
-                        f"the boundary layers cannot be read: {error}")]
+    except geofiles.GeoFileError as error:
+        return [Problem(paths.display(error.path), None, None, RULE_GEO_FILE, None,
+                        f"the boundary layers cannot be read: {error.message}")]
     _, failed = locate(facts.places, layers)
     problems = []
     for index, error in sorted(failed.items()):

@@ -55,15 +55,28 @@ class FactsError(Exception):
 
 
 def shorten(value: str, limit: int = 80) -> str:
+    """A short excerpt of a value: a message never shows more than ``limit`` characters."""
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+#: Problems listed per rule and file; past it, one line counts the rest (a 20 MB document with
+#: 700,000 unlisted sentences gives 50 messages and a count, not 700,000 messages).
+MAX_PER_RULE = 50
+
+
 class Collector:
-    def __init__(self) -> None:
+    """Where the checks report problems; at most ``limit`` per rule and file are kept."""
+
+    def __init__(self, limit: int = MAX_PER_RULE) -> None:
         self.problems: list[Problem] = []
+        self.limit = limit
+        self.counts: dict[tuple[str, str], int] = {}
 
     def add(self, file: str, row: int | None, fld: str | None, rule: str, value: object,
             message: str, *, severity: str = ERROR) -> None:
+        seen = self.counts[(file, rule)] = self.counts.get((file, rule), 0) + 1
+        if seen > self.limit:
+            return
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         missing = value is None or value is pd.NA or value is pd.NaT or (
@@ -77,9 +90,21 @@ class Collector:
         if not mask.any():
             return
         shown = (values if values is not None else frame[fld] if fld else None)
-        for index in mask[mask].index:
+        rows = mask[mask].index
+        room = max(self.limit - self.counts.get((file, rule), 0), 0)
+        for index in rows[:room]:
             value = None if shown is None else shown.loc[index]
             self.add(file, row_number(index), fld, rule, value, message)
+        if len(rows) > room:
+            self.counts[(file, rule)] = self.counts.get((file, rule), 0) + len(rows) - room
+
+    def finish(self) -> list[Problem]:
+        """Every problem kept, and per rule and file past the limit a line counting the rest."""
+        more = [Problem(file, None, None, rule, None,
+                        f"{count - self.limit:,} more problems of this rule in this file are not "
+                        f"listed (the first {self.limit} are)")
+                for (file, rule), count in self.counts.items() if count > self.limit]
+        return self.problems + more
 
 
 def records(frame: pd.DataFrame) -> Iterable[tuple[int, dict]]:

@@ -287,13 +287,20 @@ def figures(facts: Facts, kinds: tuple[str, ...] | None = ("force_size",),
                           "lo": float, "hi": float, "value": float})
     table = table.assign(_m=table["measure_id"].map(order)).sort_values(
         ["_m", "derived", "published_date", "claim_id"], kind="stable").drop(columns="_m")
-    return table.reset_index(drop=True)
+    return _about(table.reset_index(drop=True), "figures")
+
+
+def _about(table: pd.DataFrame, subject: str, *, filtered: bool = True) -> pd.DataFrame:
+    # What the table's rows are and whether the report's filters chose them, for the sentence
+    # its empty section shows ("No derived figures ..."; sitrep.views.display reads it).
+    table.attrs.update({"subject": subject, "filtered": filtered})
+    return table
 
 
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
     """Every figure of every measure with its interval, the time it refers to, claimant, relay,
     publication date and grade (its origin is in the corroboration table)."""
-    return pd.DataFrame({
+    return _about(pd.DataFrame({
         "Measure": table["label"],
         "Claim": table["claim_id"],
         "Figure": table["figure"],
@@ -308,20 +315,20 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
                     said_by.endswith("(text not held: paraphrase)") else "verbatim quote"
                     for derived, said_by in zip(table["derived"], table["said_by"],
                                                 strict=True)],
-    }).reset_index(drop=True)
+    }).reset_index(drop=True), "figures")
 
 
 def derived_table(table: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     """The derived figures shown, with their method and the assumption they rest on."""
     derived = table[table["derived"]]
     assumptions = facts.derived.set_index("derived_id")["assumption"]
-    return pd.DataFrame({
+    return _about(pd.DataFrame({
         "Derived": derived["claim_id"],
         "Measure": derived["label"],
         "Figure": derived["figure"],
         "Method": derived["method"],
         "Assumes": derived["claim_id"].map(assumptions),
-    }).reset_index(drop=True)
+    }).reset_index(drop=True), "derived figures")
 
 
 def grades_table(facts: Facts) -> pd.DataFrame:
@@ -353,5 +360,6 @@ def parts_table(facts: Facts) -> pd.DataFrame:
     m = facts.measures
     labels = m.set_index("measure_id")["label"]
     parts = m[m["part_of"].ne("")]
-    return pd.DataFrame({"Measure": parts["label"], "Part of": parts["part_of"].map(labels),
-                         "Read so because": parts["part_basis"]}).reset_index(drop=True)
+    table = pd.DataFrame({"Measure": parts["label"], "Part of": parts["part_of"].map(labels),
+                          "Read so because": parts["part_basis"]}).reset_index(drop=True)
+    return _about(table, "measures read as part of another", filtered=False)

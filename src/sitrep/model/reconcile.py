@@ -222,7 +222,9 @@ def pairs(table: pd.DataFrame) -> pd.DataFrame:
     :data:`PAIRS_LISTED` pairs of one measure the rest are counted by verdict."""
     rows = [row for measure, label, parts in groups(table)
             for row in _pair_rows(measure, label, parts)]
-    return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    table = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    table.attrs["subject"] = "pairs of figures"  # what an empty table says is empty
+    return table
 
 
 def _listed(parts: list[Group]) -> Iterator[tuple[Group, np.ndarray, np.ndarray, np.ndarray,

@@ -9,18 +9,19 @@ map can draw (:mod:`sitrep.model.place`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from sitrep import paths
+from sitrep.model import confine, hygiene, origins, place
 from sitrep.model import measures_apart as apart
-from sitrep.model import origins, place
 from sitrep.model import wording as words
 from sitrep.model.facts import Facts
 from sitrep.model.problems import ERROR, WARNING, Collector, by_id, records, row_number, shorten
-from sitrep.model.sources import read_text, sha256, split_sentences
+from sitrep.model.sources import split_sentences
 from sitrep.model.when import period_end
 
 #: How a qualifier constrains the bounds of a number: (lower required, upper required,
@@ -92,24 +93,10 @@ def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
             continue
         if not src["document"]:
             continue
-        path = documents / src["document"]
-        if not path.is_file():
-            out.add(shown, row, "document", "document-exists", src["document"],
-                    f"the document must be a file in {paths.display(documents)}")
-            continue
-        digest = sha256(path)
-        if digest != src["sha256"]:
-            out.add(shown, row, "sha256", "checksum", digest,
-                    f"{paths.display(path)} has changed since it was recorded: source texts are "
-                    "verbatim and never edited (the value shown is the file's digest now)")
-            continue
-        try:
-            text = read_text(path)
-        except UnicodeDecodeError:
-            out.add(shown, row, "document", "utf-8", src["document"], "the document must be UTF-8")
-            continue
-        facts.texts[src["source_id"]] = text
-        facts.sentences_of[src["source_id"]] = split_sentences(text)
+        text = _document_text(src["document"], src["sha256"], documents, shown, row, out)
+        if text is not None:
+            facts.texts[src["source_id"]] = text
+            facts.sentences_of[src["source_id"]] = split_sentences(text)
 
     unusable = _unusable_documents(facts)
     cited: dict[tuple[str, int], int] = {}
@@ -152,6 +139,34 @@ def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
                         f"{source_id} {number}",
                         f"every sentence must be listed, as 'claims', 'heading' or 'context': "
                         f"sentence {number} ({shorten(split[number - 1], 40)!r}) is missing")
+
+
+def _document_text(name: str, recorded: str, documents: Path, shown: str, row: int,
+                   out: Collector) -> str | None:
+    """A source document's text (NFC) when it is a regular file in sources/, unedited and UTF-8;
+    None otherwise (reported). A link out of the folder, a device or a pipe is never opened, so
+    no path, checksum or text from outside the data set reaches a message."""
+    path = documents / name
+    if not confine.exists(path) or not confine.inside(path.parent, documents):
+        out.add(shown, row, "document", "document-exists", name,
+                f"the document must be a file in {paths.display(documents)}")
+        return None
+    try:
+        data = confine.read_bytes(path, documents)
+    except confine.OutsideError as error:
+        out.add(shown, row, "document", confine.RULE, name, f"the document {error}")
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != recorded:
+        out.add(shown, row, "sha256", "checksum", digest,
+                f"{paths.display(path)} has changed since it was recorded: source texts are "
+                "verbatim and never edited (the value shown is the file's digest now)")
+        return None
+    try:
+        return hygiene.nfc(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        out.add(shown, row, "document", "utf-8", name, "the document must be UTF-8")
+        return None
 
 
 def _check_claims(facts: Facts, facts_dir: Path, out: Collector) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
+from sitrep.model import confine, hygiene
 from sitrep.model.facts import ID_LIST_SEPARATOR
 from sitrep.model.problems import Collector, row_number
 
@@ -68,23 +69,55 @@ def check_descriptor_copy(facts_dir: Path, schema: dict, out: Collector) -> str:
     """Check the data set's datapackage.json against sitrep's; return the data set's title."""
     descriptor = facts_dir / "datapackage.json"
     shown = paths.display(descriptor)
-    if not descriptor.is_file():
-        out.add(shown, None, None, "descriptor", None,
-                "each data set carries a copy of the schema for outside validators "
-                "(write it with: sitrep schema DATA_DIR)")
+    copy = _read_descriptor(descriptor, facts_dir.parent, out)
+    if copy is None:
         return ""
-    try:
-        copy = json.loads(descriptor.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        out.add(shown, None, None, "descriptor", None, f"is not valid JSON: {error}")
-        return ""
-    theirs = {r.get("name"): r.get("schema") for r in copy.get("resources", [])}
+    theirs = {r.get("name"): r.get("schema") for r in copy["resources"]}
     for resource in schema["resources"]:
         if theirs.get(resource["name"]) != resource["schema"]:
             out.add(shown, None, resource["name"], "descriptor", None,
                     "the data set's schema copy must equal sitrep's schema "
                     "(update it with: sitrep schema DATA_DIR)")
-    return str(copy.get("title", ""))
+    return _title(shown, copy.get("title", ""), out)
+
+
+def _title(shown: str, title: object, out: Collector) -> str:
+    """The data set's title (NFC) when it is plain text; reported otherwise."""
+    if not isinstance(title, str):
+        out.add(shown, None, "title", "descriptor", None, "the title must be text")
+        return ""
+    if hygiene.CONTROL.search(title) or hygiene.BIDI.search(title):
+        out.add(shown, None, "title", hygiene.RULE_CONTROL, None,
+                "the title must hold no control or bidirectional character")
+        return ""
+    return hygiene.nfc(title)
+
+
+def _read_descriptor(descriptor: Path, root: Path, out: Collector) -> dict | None:
+    """The data set's datapackage.json as a dict with a list of resource objects, or None
+    (reported, naming the file) when it is missing, outside the data set or malformed."""
+    shown = paths.display(descriptor)
+    if not confine.exists(descriptor):
+        out.add(shown, None, None, "descriptor", None,
+                "each data set carries a copy of the schema for outside validators "
+                "(write it with: sitrep schema DATA_DIR)")
+        return None
+    try:
+        copy = json.loads(confine.read_bytes(descriptor, root).decode("utf-8"))
+    except confine.OutsideError as error:
+        out.add(shown, None, None, confine.RULE, None, str(error))
+        return None
+    except (ValueError, UnicodeDecodeError) as error:
+        out.add(shown, None, None, "descriptor", None,
+                f"is not valid JSON: {hygiene.terminal(str(error))[:80]}")
+        return None
+    resources = copy.get("resources") if isinstance(copy, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        out.add(shown, None, None, "descriptor", None,
+                "must be a Data Package: a JSON object whose 'resources' is a list of objects "
+                "(write it with: sitrep schema DATA_DIR)")
+        return None
+    return copy
 
 
 #: A data set's own settings, in the ``sitrep`` block of its datapackage.json, with defaults.
@@ -103,7 +136,8 @@ def read_settings(facts_dir: Path, out: Collector) -> dict[str, str]:
     descriptor = facts_dir / "datapackage.json"
     settings = dict(SETTINGS)
     try:
-        own = json.loads(descriptor.read_text(encoding="utf-8")).get("sitrep", {})
+        own = json.loads(confine.read_bytes(descriptor, facts_dir.parent).decode("utf-8")
+                         ).get("sitrep", {})
     except (OSError, ValueError, UnicodeDecodeError, AttributeError):
         return settings  # reported by check_descriptor_copy
     if not isinstance(own, dict):
@@ -120,19 +154,26 @@ def read_settings(facts_dir: Path, out: Collector) -> dict[str, str]:
     return settings
 
 
-def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = False
-               ) -> pd.DataFrame | None:
-    """Read one CSV table as text cells. A table declared ``optionalTable`` may be absent (it is
-    then empty), and a column declared ``optionalColumn`` (added to the schema after data sets
-    were written) may be absent from the header (its cells are then empty)."""
+def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = False,
+               root: Path | None = None) -> pd.DataFrame | None:
+    """Read one CSV table as text cells (NFC). A table declared ``optionalTable`` may be absent
+    (it is then empty), and a column declared ``optionalColumn`` (added to the schema after data
+    sets were written) may be absent from the header (its cells are then empty).
+
+    The file is read only when it is a regular file inside ``root`` (the data set, by default
+    the folder above facts/); its cells are checked for control and bidirectional characters."""
     shown = paths.display(path)
     expected = [f["name"] for f in schema["fields"]]
-    if not path.is_file():
+    if not confine.exists(path):
         if optional:
             return pd.DataFrame({name: pd.Series(dtype=str) for name in expected})
         out.add(shown, None, None, "file-exists", None, "the table is missing")
         return None
-    data = path.read_bytes()
+    try:
+        data = confine.read_bytes(path, root if root is not None else path.parent.parent)
+    except confine.OutsideError as error:
+        out.add(shown, None, None, confine.RULE, None, str(error))
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -162,8 +203,9 @@ def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = Fal
         return None
     if frame is None:
         out.add(shown, None, None, "csv", None,
-                f"the file is not a well-formed CSV table: {failure}")
+                f"the file is not a well-formed CSV table: {hygiene.terminal(str(failure))[:80]}")
         return None
+    frame = hygiene.check_cells(shown, frame, out)
     for column in frame.columns:
         if column not in expected:
             out.add(shown, 1, str(column), "unknown-column", column,
@@ -222,6 +264,10 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
                                errors="coerce")
         bad = present & values.isna()
         out.add_rows(shown, frame, bad, name, "type", "must be a number")
+        infinite = present & hygiene.not_finite(values)
+        out.add_rows(shown, frame, infinite, name, hygiene.RULE_FINITE,
+                     "must be a finite number (inf, Infinity and 1e309 are not figures)")
+        values = values.mask(infinite)
         # A thousands separator is ambiguous across locales: demand plain digits.
         comma = present & column.str.contains(",", regex=False)
         out.add_rows(shown, frame, comma, name, "type",
@@ -308,11 +354,14 @@ def check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
     for (table, column), target in LIST_REFERENCES.items():
         if table != name or column not in frame.columns or target not in tables:
             continue
-        known = set(tables[target].iloc[:, 0])
+        key = (resources[target]["schema"].get("primaryKey") or [""])[0]
+        if key not in tables[target].columns:
+            continue  # the target table lacks its key column: reported on that table
+        known = set(tables[target][key])
         unknown = _per_value(frame[column],
                              lambda ids, known=known: [x for x in ids if x not in known])
         _unknown_ids(shown, frame, unknown.map(bool).astype(bool), column, unknown,
-                     tables[target].iloc[:, 0],
+                     tables[target][key],
                      f"every item must name an id listed in {target}.csv", out)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sitrep.model import hygiene
+
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
 _DATE = re.compile(
@@ -24,7 +26,8 @@ _DATE = re.compile(
     r"|\b(?:1[89]|20)\d{2}s?\b(?![,.]\d)")
 MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER = re.compile(
-    r"(?<![\w.])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # (?!\d): '50,000²' (read as '50,0002') is not the figure 50,000 with a digit beside it
+    r"(?<![\w.])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)"
     r"(?P<percent>\s?(?:%|per\s?cent\b))?"
     r"(?:\s+(?P<multiplier>thousand|million|billion|trillion)\b)?", re.IGNORECASE)
 _JOINER = re.compile(r"\s*(?:to|-|–|—|and|or)\s*$", re.IGNORECASE)
@@ -63,7 +66,7 @@ def without_dates(text: str) -> str:
 
 def figures(text: str) -> list[Figure]:
     """Every figure a reader sees in ``text``, dates excepted, in order."""
-    plain = without_dates(text)
+    plain = without_dates(hygiene.ascii_digits(text))  # same length: offsets hold in text
     found: list[Figure] = []
     matches = list(_NUMBER.finditer(plain))
     for index, match in enumerate(matches):
@@ -77,7 +80,8 @@ def figures(text: str) -> list[Figure]:
                 multiplier = following["multiplier"]
         value = base * MULTIPLIERS[multiplier.lower()] if multiplier else base
         values = (value, value / 100) if match["percent"] else (value,)
-        found.append(Figure(match.group().strip(), match.start(), match.end(), values))
+        found.append(Figure(text[match.start():match.end()].strip(), match.start(),
+                            match.end(), values))
     for match in _FRACTION.finditer(plain):
         share = FRACTIONS[match.group(1).lower()]
         found.append(Figure(match.group(1), match.start(), match.end(), (share, share * 100)))

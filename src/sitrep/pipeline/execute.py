@@ -20,6 +20,9 @@ import contextlib
 import keyword
 import math
 import os
+import shutil
+import subprocess
+import tempfile
 import textwrap
 import threading
 from collections.abc import Mapping
@@ -193,6 +196,48 @@ def _with_reset_cell(notebook: Path, workdir: Path) -> Path:
     return copy_path
 
 
+def ipc_kernel_manager() -> Any:
+    """A kernel manager whose kernel talks over Unix sockets in a private folder (0700): no
+    TCP port that another local user could reach, and so no warning about unencrypted TCP in
+    every render. :func:`close_kernel` shuts it down and removes the folder."""
+    from jupyter_client.manager import KernelManager
+
+    folder = tempfile.mkdtemp(prefix="sitrep-kernel-")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "k"))
+    km.sitrep_socket_folder = folder
+    with _LIVE_LOCK:
+        _LIVE.add(km)
+    return km
+
+
+#: Kernel managers not yet closed, so an interrupt can end every kernel at once.
+_LIVE: set[Any] = set()
+_LIVE_LOCK = threading.Lock()
+#: A kernel's own output (its log lines, what a library writes to file descriptor 2) is not
+#: the report's: cell output reaches the notebook through the kernel's messages.
+QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+
+
+def close_kernel(km: Any) -> None:
+    """Shut a kernel down at once and remove its socket folder."""
+    with _LIVE_LOCK:
+        _LIVE.discard(km)
+    with contextlib.suppress(Exception):
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    folder = getattr(km, "sitrep_socket_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def close_all_kernels() -> None:
+    """End every kernel this process started (after an interrupt)."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for km in live:
+        close_kernel(km)
+
+
 class KernelPool:
     """Warm kernels kept across notebooks: one per worker thread, started once, reused.
 
@@ -209,14 +254,12 @@ class KernelPool:
 
     def get(self) -> Any:
         """This thread's kernel manager, started (or restarted) as needed."""
-        from jupyter_client.manager import KernelManager
-
         km = getattr(self._local, "km", None)
         if km is None or not km.is_alive():
             if km is not None:
                 self.discard()
-            km = KernelManager(kernel_name="python3")
-            km.start_kernel(cwd=str(self.cwd))
+            km = ipc_kernel_manager()
+            km.start_kernel(cwd=str(self.cwd), **QUIET)
             self._local.km = km
             with self._lock:
                 self._all.append(km)
@@ -227,8 +270,7 @@ class KernelPool:
         km = getattr(self._local, "km", None)
         self._local.km = None
         if km is not None:
-            with contextlib.suppress(Exception):
-                km.shutdown_kernel(now=True)
+            close_kernel(km)
 
     def interrupt(self) -> None:
         """Interrupt every kernel of the pool (as Ctrl-C in Jupyter): a running cell stops with
@@ -244,8 +286,7 @@ class KernelPool:
         with self._lock:
             kernels, self._all = self._all, []
         for km in kernels:
-            with contextlib.suppress(Exception):
-                km.shutdown_kernel(now=True)
+            close_kernel(km)
 
 
 def execute(
@@ -295,20 +336,28 @@ def execute(
         )
     engine_kwargs: dict[str, Any] = {}
     source = notebook
+    own = None
+    cwd = cwd if cwd is not None else notebook.resolve().parent
     if kernels is not None:
         engine_kwargs["km"] = kernels.get()
         source = _with_reset_cell(notebook, workdir)
+    else:
+        engine_kwargs["km"] = own = ipc_kernel_manager()  # closed below
     if _papermill_accepts_shutdown_kernel():
         engine_kwargs["shutdown_kernel"] = "immediate"
     if cell_timeout is not None:
         engine_kwargs["execution_timeout"] = cell_timeout
-    cwd = cwd if cwd is not None else notebook.resolve().parent
     try:
+        if own is not None:
+            own.start_kernel(cwd=str(cwd), **QUIET)
         return _papermill(notebook, source, executed, params, cwd, engine_kwargs)
     except RenderError:
         if kernels is not None:
             kernels.discard()  # whatever the notebook left behind goes with its kernel
         raise
+    finally:
+        if own is not None:
+            close_kernel(own)
 
 
 def _papermill(notebook: Path, source: Path, executed: Path, params: dict[str, Any], cwd: Path,

@@ -66,10 +66,18 @@ def _check_dataset(value: str, where: str) -> None:
                                        for r in data_roots()[1:]):
         raise ManifestError(f"{where}: data set {value!r} is absolute; give it relative to the "
                             "project (or list its folder in SITREP_DATA_ROOTS)")
-    resolved = (paths.ROOT / given).resolve()
+    confine_dataset((paths.ROOT / given).resolve(), value, where)
+
+
+def confine_dataset(resolved: Path, value: str, where: str) -> Path:
+    """The one rule for a data set folder, from a manifest or the command line alike: resolved
+    (links followed), it must lie in the project or a folder listed in SITREP_DATA_ROOTS."""
+    if any(c in value for c in "\0\n\r"):
+        raise ManifestError(f"{where}: the data set path must not hold NUL or line breaks")
     if not any(resolved.is_relative_to(root) for root in data_roots()):
         raise ManifestError(f"{where}: data set {value!r} resolves to {resolved}, outside the "
-                            "project: a manifest cannot reach out of its folders")
+                            "project: list its folder in SITREP_DATA_ROOTS to use it")
+    return resolved
 
 
 def _text(value: object, where: str) -> str:

@@ -172,7 +172,7 @@ def pdf_printer(*, browser: Browser | None = None) -> Iterator[PdfPrinter]:
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
-    with sync_playwright() as playwright:
+    with _driver_in_own_session(), sync_playwright() as playwright:
         try:
             launched = playwright.chromium.launch(
                 executable_path=executable, args=list(CHROMIUM_ARGS)
@@ -185,6 +185,56 @@ def pdf_printer(*, browser: Browser | None = None) -> Iterator[PdfPrinter]:
             yield PdfPrinter(launched)
         finally:
             launched.close()
+
+
+#: Starts Playwright's Node driver in a session of its own (argv: the node binary, then its
+#: arguments): Ctrl-C in a terminal, or a SIGINT sent to a script's process group, then reaches
+#: sitrep, which stops cleanly, and never the driver alone (which would fail every PDF after).
+#: (setsid fails when a process group still bears this process's id, a reused one: a group
+#: of its own is as good, and failing both, the driver runs unshielded rather than not at all.)
+_OWN_SESSION = ("import os, sys, contextlib\n"
+                "try:\n    os.setsid()\nexcept OSError:\n"
+                "    with contextlib.suppress(OSError):\n        os.setpgid(0, 0)\n"
+                "os.execv(sys.argv[1], sys.argv[1:])")
+
+
+@contextlib.contextmanager
+def _driver_in_own_session() -> Iterator[None]:
+    """While Playwright starts, point it (PLAYWRIGHT_NODEJS_PATH) at a launcher that puts its
+    driver in a new session; Chromium, which the driver starts detached, follows it there."""
+    import stat
+    import sys
+    import tempfile
+
+    import playwright
+
+    node = os.environ.get("PLAYWRIGHT_NODEJS_PATH") or os.path.join(
+        os.path.dirname(playwright.__file__), "driver", "node")
+    if os.name != "posix" or not os.path.isfile(node):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="sitrep-driver-")
+    launcher = os.path.join(folder, "node")
+    with open(launcher, "w", encoding="utf-8") as fh:
+        fh.write(f"#!/bin/sh\nexec {_quote(sys.executable)} -c {_quote(_OWN_SESSION)} "
+                 f"{_quote(node)} \"$@\"\n")
+    os.chmod(launcher, stat.S_IRWXU)
+    before = os.environ.get("PLAYWRIGHT_NODEJS_PATH")
+    os.environ["PLAYWRIGHT_NODEJS_PATH"] = launcher
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PLAYWRIGHT_NODEJS_PATH", None)
+        else:
+            os.environ["PLAYWRIGHT_NODEJS_PATH"] = before
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _event_loop_running() -> bool:

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitrep import paths
@@ -34,19 +34,21 @@ from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.kernels import SharedKernels
 from sitrep.pipeline.manifest import Entry
 from sitrep.pipeline.publish import publish
-from sitrep.pipeline.render import render
+from sitrep.pipeline.render import FORMATS, render
 
 RENDER_JSON = "render.json"
 #: Name prefix of the threads that render entries.
 WORKER = "sitrep-render"
 #: Set when the run is interrupted: entries still running publish nothing.
 STOP = threading.Event()
-STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA = (
-    "rendered", "unchanged", "failed", "bad data")
+STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA, STATUS_BAD_PARAMETER = (
+    "rendered", "unchanged", "failed", "bad data", "bad parameter")
 #: Statuses only an assembled index gives (see :func:`assemble_index`).
 STATUS_MISSING, STATUS_STALE = "missing", "stale"
 #: The notebook differs from its committed form (outputs, edited defaults): see guard.
 STATUS_REFUSED = "refused"
+#: Statuses of entries refused before anything ran (the command exits 2).
+REFUSED = (STATUS_BAD_DATA, STATUS_BAD_PARAMETER, STATUS_REFUSED)
 
 
 @dataclass
@@ -106,8 +108,10 @@ class PrinterThread:
         return future.result()
 
     def close(self) -> None:
+        """Close the browser once the job printing now is done (not waited for after an
+        interrupt: the driver then closes Chromium as the process ends)."""
         self._jobs.put(None)
-        self._thread.join(timeout=30)
+        self._thread.join(timeout=0 if STOP.is_set() else 30)
 
 
 @contextlib.contextmanager
@@ -196,6 +200,9 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
     paths.STAGING.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"sitrep-{entry.name}-"))
     seconds = 0.0
+    out_dir = out_root / entry.name
+    inputs = manifest.input_digest(replace(entry, formats=()), dataset_digest, code_digest())
+    current = _current_formats(entry, out_dir, inputs)
 
     def step(text: str) -> None:
         if text != "executing" and kernels is not None:
@@ -209,7 +216,8 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
         seconds = time.perf_counter() - started
         if STOP.is_set():
             raise RenderError("interrupted before publishing")
-        return {RENDER_JSON: _render_json(entry, title, seconds, digest, dataset_digest)}
+        return {RENDER_JSON: _render_json(entry, title, seconds, digest, dataset_digest,
+                                          formats=current, inputs=inputs)}
 
     try:
         written = render(entry.notebook, entry.kernel_parameters(), out_root / entry.name,
@@ -223,15 +231,66 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
                        digest=digest, dataset_digest=dataset_digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    _remove_stale_formats(entry, out_dir, current)
+    (paths.FAILED / f"{entry.name}.ipynb").unlink(missing_ok=True)  # it renders now
     return Outcome(entry, STATUS_RENDERED, seconds, "", written[:-1], digest, dataset_digest)
 
 
+def _current_formats(entry: Entry, out_dir: Path, inputs: str) -> list[str]:
+    """The formats that will be current once this render is published: those rendered now,
+    and those published earlier from the very same inputs (notebook, data, parameters, code)."""
+    previous = _previous(out_dir)
+    kept = [f for f in previous.get("formats", []) if f not in entry.formats
+            and previous.get("inputs") == inputs and (out_dir / f"{entry.name}.{f}").is_file()]
+    return [*entry.formats, *kept]
+
+
+def _remove_stale_formats(entry: Entry, out_dir: Path, current: list[str]) -> None:
+    """Rendering only some formats must not leave the others behind from older inputs: a PDF
+    of last week's data beside today's HTML is removed, never listed as current."""
+    for fmt in FORMATS:
+        if fmt not in current:
+            (out_dir / f"{entry.name}.{fmt}").unlink(missing_ok=True)
+
+
+def _refusal(entry: Entry, problems: list) -> Outcome | None:
+    """Why an entry is not rendered at all, checked before any kernel starts: its data set
+    breaks a rule, its notebook differs from its committed form, or a parameter is wrong."""
+    if problems:
+        listed = "\n".join(f"  {p}" for p in problems)
+        return Outcome(entry, STATUS_BAD_DATA, message=(
+            f"the data set {paths.display(entry.dataset)} breaks {len(problems)} rule(s):"
+            f"\n{listed}"))
+    refused = guard.problem(entry.notebook)
+    if refused:
+        return Outcome(entry, STATUS_REFUSED, message=refused)
+    refused = _parameter_problem(entry)
+    if refused:
+        return Outcome(entry, STATUS_BAD_PARAMETER, message=refused)
+    return None
+
+
+def _parameter_problem(entry: Entry) -> str:
+    """Why an entry's parameters break their rules or do not fit its data set (ids it does
+    not hold), checked before any kernel starts; empty when they are fine."""
+    from sitrep.pipeline import parameters
+
+    known = {k: v for k, v in entry.kernel_parameters().items() if k in parameters.KNOWN}
+    try:
+        given = parameters.read(**known)
+        if given.measures or given.actors:
+            given.open()  # the data set is clean and cached by now: this only reads it
+    except parameters.ParameterError as error:
+        return str(error)
+    return ""
+
+
 def _render_json(entry: Entry, title: str, seconds: float, digest: str,
-                 dataset_digest: str) -> str:
+                 dataset_digest: str, *, formats: list[str], inputs: str) -> str:
     """What the index and the next run read about a published report."""
     record = {
         "name": entry.name, "title": title, "notebook": entry.notebook.name,
-        "parameters": entry.parameters, "formats": list(entry.formats),
+        "parameters": entry.parameters, "formats": formats, "inputs": inputs,
         "status": STATUS_RENDERED, "seconds": round(seconds, 2), "digest": digest,
         "dataset": paths.display(entry.dataset), "dataset_digest": dataset_digest,
         "rendered_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -278,7 +337,10 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     _sweep_staging()
-    jobs = jobs or max(1, os.cpu_count() or 1)
+    if jobs < 0:
+        raise ValueError(f"jobs must be 1 or more (0: one per core), got {jobs}")
+    jobs = jobs or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                       else os.cpu_count() or 1)
     code = code_digest()
     digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
     wanted = {e.name: manifest.input_digest(e, digests[e.dataset], code) for e in entries}
@@ -291,23 +353,17 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
         problems = _validate({e.dataset for e in stale})
         todo: list[tuple[Entry, str]] = []
         for entry in entries:
-            if problems.get(entry.dataset):
-                listed = "\n".join(f"  {p}" for p in problems[entry.dataset])
-                outcomes[entry.name] = Outcome(entry, STATUS_BAD_DATA, message=(
-                    f"the data set {paths.display(entry.dataset)} breaks "
-                    f"{len(problems[entry.dataset])} rule(s):\n{listed}"))
-                progress.step(entry, "not rendered: bad data", done=True)
-                continue
-            refused = guard.problem(entry.notebook)
-            if refused:
-                outcomes[entry.name] = Outcome(entry, STATUS_REFUSED, message=refused)
-                progress.step(entry, "not rendered: notebook refused", done=True)
-            elif entry in stale:
-                todo.append((entry, wanted[entry.name]))
-            else:
+            if entry not in stale:
                 outcomes[entry.name] = Outcome(entry, STATUS_UNCHANGED, digest=wanted[entry.name],
                                                dataset_digest=digests[entry.dataset])
                 progress.step(entry, "unchanged, skipped", done=True)
+                continue
+            refused = _refusal(entry, problems.get(entry.dataset, []))
+            if refused is not None:
+                outcomes[entry.name] = refused
+                progress.step(entry, f"not rendered: {refused.status}", done=True)
+                continue
+            todo.append((entry, wanted[entry.name]))
         if kernels is not None:
             kernels.cancel(len(stale) - len(todo))
         outcomes.update(_render_all(todo, out_root, jobs=jobs, digests=digests,
@@ -411,8 +467,7 @@ def write_index(outcomes: list[Outcome], out_root: Path) -> Path:
             "dataset": paths.display(outcome.entry.dataset),
             "dataset_digest": (outcome.dataset_digest or record.get("dataset_digest", ""))[:12],
             "message": outcome.message.splitlines()[0] if outcome.message else "",
-            "stale": outcome.status in (STATUS_FAILED, STATUS_BAD_DATA, STATUS_REFUSED)
-            and published,
+            "stale": outcome.status in (STATUS_FAILED, *REFUSED) and published,
         })
     environment = Environment(loader=FileSystemLoader(paths.TEMPLATES / "index"),
                               autoescape=select_autoescape(default=True))
@@ -459,7 +514,7 @@ def summary(outcomes: list[Outcome]) -> str:
         seconds = f"{o.seconds:7.1f}" if o.status == STATUS_RENDERED else "      -"
         lines.append(f"{o.entry.name:<{width}}  {o.status:<10}  {seconds}")
     counts = {s: sum(o.status == s for o in outcomes) for s in
-              (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, STATUS_BAD_DATA,
-               STATUS_MISSING, STATUS_STALE, STATUS_REFUSED)}
+              (STATUS_RENDERED, STATUS_UNCHANGED, STATUS_FAILED, *REFUSED,
+               STATUS_MISSING, STATUS_STALE)}
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to do")
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from sitrep.model.attribution import attributions, date_label, wording
 from sitrep.model.facts import Facts
 from sitrep.model.origins import origin_of_claims
 from sitrep.model.quantity import RELIABILITY
+from sitrep.views.display import EMPTY, Entries, about, empty_note
 from sitrep.views.style import PRECISION_WORDS
 
 
@@ -69,7 +70,7 @@ def cut_table(facts: Facts) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Left out", "Published", "Why"])
 
 
-def takeaways(facts: Facts) -> list[tuple[str, str]]:
+def takeaways(facts: Facts) -> Entries:
     """Key takeaways with their claims: (text, 'C01 Dagens, no source named · ...')."""
     said = attributions(facts).set_index("claim_id")
     entries = []
@@ -82,7 +83,7 @@ def takeaways(facts: Facts) -> list[tuple[str, str]]:
                                                if said.at[c, "hedge"] else "")
             for c in cited)
         entries.append((row.text, detail))
-    return entries
+    return Entries(entries, subject="key takeaways")
 
 
 def positions_table(facts: Facts) -> pd.DataFrame:
@@ -91,7 +92,7 @@ def positions_table(facts: Facts) -> pd.DataFrame:
     places = facts.places.set_index("place_id")
     said = attributions(facts).set_index("claim_id")
     p = facts.positions
-    return pd.DataFrame({
+    return about(pd.DataFrame({
         "Actor": p["actor_id"].map(names),
         "Activity": p["activity"],
         "Place": p["place_id"].map(places["name"]),
@@ -100,7 +101,7 @@ def positions_table(facts: Facts) -> pd.DataFrame:
         "Claim": p["claim_id"],
         "Hedge": p["claim_id"].map(said["hedge"]),
         "Said by": p["claim_id"].map(said["said_by"]),
-    }).reset_index(drop=True)
+    }).reset_index(drop=True), "positions")
 
 
 def claims_table(facts: Facts) -> pd.DataFrame:
@@ -109,7 +110,7 @@ def claims_table(facts: Facts) -> pd.DataFrame:
     said = attributions(facts).set_index("claim_id")
     origin = origin_of_claims(facts).set_index("claim_id")["origin_label"]
     c = facts.claims
-    return pd.DataFrame({
+    return about(pd.DataFrame({
         "Claim": c["claim_id"],
         "Kind": c["kind"].str.replace("_", " "),
         "Quote (verbatim)": wording(c),
@@ -118,7 +119,7 @@ def claims_table(facts: Facts) -> pd.DataFrame:
         "Origin": c["claim_id"].map(origin),
         "Hedge": c["claim_id"].map(said["hedge"]),
         "Likelihood (ICD 203)": c["likelihood"],
-    }).reset_index(drop=True)
+    }).reset_index(drop=True), "claims")
 
 
 def reliability(letter: str, rationale: str) -> str:
@@ -148,15 +149,16 @@ def sources_table(facts: Facts) -> pd.DataFrame:
         "Republishes": s["republishes"],
     }).reset_index(drop=True)
     # Shown only where a source republishes another.
-    return table if table["Republishes"].ne("").any() else table.drop(columns="Republishes")
+    shown = table if table["Republishes"].ne("").any() else table.drop(columns="Republishes")
+    return about(shown, "sources")
 
 
 def coverage_note(facts: Facts) -> str:
-    """What to say when no sentence is listed."""
+    """What to say when no sentence is listed (shown after the report's title)."""
     if not facts.texts and facts.cut is None:
         return ("No source text is held in this data set: every claim is the analyst's "
                 "paraphrase, and there is no sentence to account for.")
-    return "Nothing recorded in the data set (up to the cut-off, if any)."
+    return empty_note(EMPTY, "sentences of source texts held")
 
 
 def coverage_table(facts: Facts, width: int = 90) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from IPython.display import display as _display
 from matplotlib.figure import Figure
 
 from sitrep import paths, svgsafe
-from sitrep.views.style import FONT
+from sitrep.views.style import FONT, NO_MATHS
 
 EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
 
@@ -33,13 +33,28 @@ _active_filters = ""
 _linked_claims: frozenset[str] = frozenset()
 
 
-def empty_note(empty: str) -> str:
-    """The sentence an empty section shows: the default names the active filters."""
+#: The keys under which a table names what its rows are (``frame.attrs[SUBJECT] = "derived
+#: figures"``), so that its empty section says what is empty ("No derived figures ..."), and
+#: whether the report's filters choose its rows (``frame.attrs[FILTERED]``, default True).
+SUBJECT, FILTERED = "subject", "filtered"
+
+
+def empty_note(empty: str, subject: str = "", *, filtered: bool = True) -> str:
+    """The sentence an empty section shows: the default names what is empty (``subject``,
+    e.g. "derived figures") and the active filters, if they chose the rows."""
     if empty != EMPTY:
         return empty
-    if _active_filters:
-        return f"Nothing recorded in the data set under the active filters ({_active_filters})."
-    return "Nothing recorded in the data set."
+    what = f"No {subject}" if subject else "Nothing recorded"
+    if _active_filters and filtered:
+        return f"{what} in the data set under the active filters ({_active_filters})."
+    return f"{what} in the data set."
+
+
+def about(frame: pd.DataFrame, subject: str, *, filtered: bool = True) -> pd.DataFrame:
+    """``frame``, marked as holding ``subject`` (plural: "pairs of figures"), which its empty
+    section names; ``filtered=False`` for rows the report's filters do not choose."""
+    frame.attrs.update({SUBJECT: subject, FILTERED: filtered})
+    return frame
 
 
 #: Rows a report table shows at most; the rest are counted, not printed.
@@ -57,7 +72,9 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
     ``claim-<id>``); http(s) URLs are links; with ``note_links`` a "[3]" links to note 3.
     """
     if frame.empty:
-        return paragraph(empty_note(empty), css_class="sitrep-empty")
+        return paragraph(empty_note(empty, frame.attrs.get(SUBJECT, ""),
+                                    filtered=frame.attrs.get(FILTERED, True)),
+                         css_class="sitrep-empty")
     if len(frame) > limit:
         shown = table(frame.head(limit), caption=caption, widths=widths, limit=limit,
                       anchor=anchor, note_links=note_links)
@@ -87,7 +104,8 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
 CLAIM_COLUMNS = ("Claim", "Claims", "claim_id", "Inputs", "Input claims")
 #: Columns whose cells are text naming claims ('50,000 [K01] (November 2024)', 'K01 and K17'):
 #: the report's claim ids in them are links.
-CLAIM_TEXT_COLUMNS = ("Pair", "Reading", "Superseded by", "Before", "Now")
+CLAIM_TEXT_COLUMNS = ("Pair", "Reading", "Superseded by", "Before", "Now", "First", "Second",
+                      "Figures", "Range", "Conservative figure", "Change and flags")
 CLAIM_ANCHOR, NOTE_ANCHOR = "claim-", "note-"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _NOTE = re.compile(r"\[(\d+)\]")
@@ -183,15 +201,25 @@ def paragraph(text: str, *, css_class: str = "") -> HTML:
     return HTML(f"<p{attribute}>{html.escape(text)}</p>")
 
 
+class Entries(list):
+    """(text, detail) pairs for :func:`items` that name what they are (``subject``, e.g.
+    "key takeaways"), so that an empty list says what is empty."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]] = (), *, subject: str = "") -> None:
+        super().__init__(entries)
+        self.subject = subject
+
+
 def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
           empty: str = EMPTY, anchor: str | None = None) -> HTML:
     """A list of (text, detail) pairs; the detail is shown smaller beneath each item.
 
     With ``anchor`` (e.g. ``"note-"``) item n gets the id ``note-n``, the target of the
     "[n]" links of a table shown with ``note_links``."""
+    subject = getattr(entries, "subject", "")
     entries = list(entries)
     if not entries:
-        return paragraph(empty_note(empty), css_class="sitrep-empty")
+        return paragraph(empty_note(empty, subject), css_class="sitrep-empty")
     tag = "ol" if ordered else "ul"
     body = "".join(
         (f'<li id="{html.escape(anchor_id(anchor, n))}">' if anchor else "<li>")
@@ -234,12 +262,14 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     ``<img>``; it is inlined only after :func:`sitrep.svgsafe.clean` (drawing elements only,
     no script or handler, no reference outside the page), and the renderer checks it again.
     Its text is XML-escaped by matplotlib and again on output, the alt text by us. The
-    caption (the credit line) is HTML text under the chart.
+    caption (the credit line) is escaped HTML text under the chart; the report's claim ids in
+    it link to their annex rows.
     """
     import matplotlib as mpl
 
     buffer = io.BytesIO()
-    with mpl.rc_context({"svg.fonttype": "none", "font.sans-serif": FONT}), \
+    # Tick labels may be made only now, while the figure is drawn: maths parsing stays off.
+    with mpl.rc_context({"svg.fonttype": "none", "font.sans-serif": FONT, **NO_MATHS}), \
             warnings.catch_warnings():
         # matplotlib measures a glyph DejaVu Sans lacks (Korean) with an empty box and warns;
         # the text is written as text, and the browser draws it from the fallback fonts.
@@ -252,7 +282,8 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     inline = inline.replace(
         "<svg ", f'<svg class="sitrep-chart" role="img" aria-label="{html.escape(alt)}" '
                  f'style="width:100%;max-width:{width_in:.2f}in;height:auto" ', 1)
-    note = f'<p class="sitrep-credit"><small>{html.escape(caption)}</small></p>' if caption else ""
+    note = (f'<p class="sitrep-credit"><small>{link_known_claims(html.escape(caption))}'
+            "</small></p>" if caption else "")
     return HTML(f'<div class="sitrep-figure">{inline}</div>' + note)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sitrep.views.display import about
+
 
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'s' if n != 1 else ''}"
@@ -16,7 +18,7 @@ def reconciliation_table(reconciled: pd.DataFrame) -> pd.DataFrame:
     r = reconciled
     counts = r["Counts"].where(~r["Counts"].isin(["present count", ""]), "")
     derived = r["Counts"].eq("derived")
-    return pd.DataFrame({
+    return about(pd.DataFrame({
         "Measure": r["Measure"] + counts.map(lambda c: f" ({c})" if c else ""),
         "Refers to": r["Refers to"],
         "Figures": [("no reported figure" if d else
@@ -29,14 +31,14 @@ def reconciliation_table(reconciled: pd.DataFrame) -> pd.DataFrame:
         "Conservative figure": r["Conservative figure"],
         "Change and flags": [c + ("" if f == "none" else ("; " if c else "") + f)
                              for c, f in zip(r["Change"], r["Flags"], strict=True)],
-    }).reset_index(drop=True)
+    }).reset_index(drop=True), "figures to reconcile")
 
 
 def corroboration_table(found: pd.DataFrame) -> pd.DataFrame:
     """:func:`sitrep.model.corroboration.corroboration` in six columns; the analyst's grade
     stays beside the proposal."""
     f = found
-    return pd.DataFrame({
+    return about(pd.DataFrame({
         "Claim": f["Claim"],
         "Figure": f["Figure"] + " (" + f["Refers to"] + ")",
         "Origin": f["Origin"] + " [" + f["Claimant's side"] + "]",
@@ -44,4 +46,4 @@ def corroboration_table(found: pd.DataFrame) -> pd.DataFrame:
         "Contradicting origins": f["Contradicting origins"],
         "Credibility": "proposed " + f["Proposed credibility"] + "; analyst: "
         + f["Analyst's credibility"],
-    }).reset_index(drop=True)
+    }).reset_index(drop=True), "reported figures to corroborate")

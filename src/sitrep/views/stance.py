@@ -31,6 +31,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from sitrep.model.attribution import PARAPHRASE, attributions
 from sitrep.model.facts import Facts
+from sitrep.views.display import Entries, about
 from sitrep.views.labels import Placer
 from sitrep.views.style import INK, MUTED, actor_colours, draw_text, rc
 
@@ -81,7 +82,7 @@ def stance_table(tidy: pd.DataFrame) -> pd.DataFrame:
     """The matrix: one row per issue, one column per actor, each cell 'supports [1]' (several
     stances of one actor on one issue are joined with '; '). Empty cells: no stance recorded."""
     if tidy.empty:
-        return pd.DataFrame(columns=["Issue"])
+        return about(pd.DataFrame(columns=["Issue"]), "stances")
     cell = tidy.assign(cell=tidy["stance"] + " [" + tidy["note"].astype(str) + "]")
     issues = list(dict.fromkeys(tidy["issue"]))
     actors = list(dict.fromkeys(tidy.sort_values("note")["actor"]))
@@ -92,7 +93,7 @@ def stance_table(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Issue", *actors])
 
 
-def stance_notes(tidy: pd.DataFrame) -> list[tuple[str, str]]:
+def stance_notes(tidy: pd.DataFrame) -> Entries:
     """The numbered notes under the matrix, in order: (claim, actor, stance, issue and the
     verbatim quote; hedge, who said it and the analyst's note)."""
     notes = []
@@ -103,7 +104,7 @@ def stance_notes(tidy: pd.DataFrame) -> list[tuple[str, str]]:
         if r.analyst_note:
             detail += f" Note: {r.analyst_note}"
         notes.append((text, detail))
-    return notes
+    return Entries(notes, subject="stance notes")
 
 
 # -- relations ---------------------------------------------------------------------------------
@@ -141,7 +142,7 @@ def relations_table(tidy: pd.DataFrame) -> pd.DataFrame:
     columns = ["From", "Relation", "To", "What", "Claim", "Hedge", "Quote (verbatim)",
                "Said by"]
     if tidy.empty:
-        return pd.DataFrame(columns=columns)
+        return about(pd.DataFrame(columns=columns), "relations between actors")
     rows = []
     keys = ["claim_id", "from", "relation", "to"]
     for (claim_id, giver, relation, taker), g in tidy.groupby(keys, sort=False):

@@ -42,9 +42,13 @@ PRECISION_WORDS = {1: "town", 2: "part of a region / near a town", 3: "region on
 def rc(size: float = 7.5, **extra: Any) -> dict:
     """matplotlib settings for one figure (use with ``matplotlib.rc_context``): sitrep's
     fonts, text kept as text in SVG and PDF, and maths parsing off for every text (axis labels,
-    tick labels and legends included)."""
+    tick labels and legends included), so ``$x^2$`` is drawn as written."""
     return {"font.family": FONT, "font.size": size, "svg.fonttype": "none",
-            "pdf.fonttype": 42, "text.parse_math": False, **extra}
+            "pdf.fonttype": 42, **extra, **NO_MATHS}
+
+
+#: Text from sources is never read as maths: matplotlib's ``$...$`` parsing is off.
+NO_MATHS = {"text.parse_math": False}
 
 
 def draw_text(target: Any, x: float, y: float, s: str, **kwargs: Any) -> Any:

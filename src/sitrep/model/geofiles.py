@@ -1,0 +1,167 @@
+"""Reading a ``geo/`` folder's files (boundary layers and gazetteer) as untrusted input.
+
+A data set may bring its own ``geo/`` folder, so each file is checked before it is used: read
+only as a regular file inside the data set (:mod:`sitrep.model.confine`), GeoJSON of the right
+shape (a FeatureCollection of Polygon or MultiPolygon features with the properties the maps use),
+every coordinate finite and on the globe, at most :data:`MAX_VERTICES` vertices a file, and
+property text free of control characters. Anything else is one :class:`GeoFileError` naming the
+file (and the feature or row), never a bare Python error, and nothing runs for minutes or fills
+memory: the costly operations in :mod:`sitrep.model.place` work on simplified outlines.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from sitrep import paths
+from sitrep.model import confine, hygiene
+
+#: Vertices a boundary layer may hold: the shipped admin-1 layer has about 51,000.
+MAX_VERTICES = 1_000_000
+#: A geo file's size limit, checked before it is parsed.
+MAX_BYTES = 64 * 1024 * 1024
+AREAS = ("Polygon", "MultiPolygon")
+#: Properties each layer's features need (the maps and the place rules read them).
+PROPERTIES = {"admin0.geojson": ("iso_a2", "name"),
+              "admin1.geojson": ("iso_3166_2", "iso_a2")}
+GAZETTEER_COLUMNS = ("name", "lat", "lon", "iso_3166_2", "geonameid", "source")
+
+
+class GeoFileError(ValueError):
+    """A geo file sitrep cannot use: its message names the file and what is wrong."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{paths.display(path)}: {message}")
+        self.path, self.message = path, message
+
+
+def _text(path: Path, root: Path) -> str:
+    try:
+        data = confine.read_bytes(path, root, limit=MAX_BYTES)
+    except confine.OutsideError as error:
+        raise GeoFileError(path, str(error)) from None
+    if path.suffix == ".gz":
+        data = _gunzip(path, data)
+    try:
+        return hygiene.nfc(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise GeoFileError(path, f"must be UTF-8 (byte {error.start} cannot be decoded)") from None
+
+
+def _gunzip(path: Path, data: bytes) -> bytes:
+    """A gzip-compressed layer, decompressed up to MAX_BYTES (a small file cannot expand into
+    gigabytes)."""
+    inflate = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    try:
+        plain = inflate.decompress(data, MAX_BYTES + 1)
+    except zlib.error:
+        raise GeoFileError(path, "is not a valid gzip file") from None
+    if len(plain) > MAX_BYTES:
+        raise GeoFileError(path, f"expands past {MAX_BYTES:,} bytes: a layer is read only up "
+                                 "to that size")
+    return plain
+
+
+def read_layer(path: Path, root: Path) -> pd.DataFrame:
+    """A boundary layer's features: their properties and a ``geometry`` column (lon/lat)."""
+    text = _text(path, root)
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise GeoFileError(path, f"is not valid JSON ({hygiene.terminal(str(error))[:80]})") \
+            from None
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list) or data.get("type") != "FeatureCollection":
+        raise GeoFileError(path, "must be a GeoJSON FeatureCollection with a 'features' list")
+    needed = PROPERTIES.get(path.name.removesuffix(".gz"), ())
+    rows, vertices = [], 0
+    for number, feature in enumerate(features, start=1):
+        row = _feature(path, number, feature, needed)
+        vertices += shapely.get_num_coordinates(row["geometry"])
+        if vertices > MAX_VERTICES:
+            raise GeoFileError(path, f"holds more than {MAX_VERTICES:,} vertices (the budget of "
+                                     "a boundary layer): simplify it first, e.g. with "
+                                     "mapshaper or ogr2ogr -simplify")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _feature(path: Path, number: int, feature: object, needed: tuple[str, ...]) -> dict:
+    where = f"feature {number}"
+    if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
+        raise GeoFileError(path, f"{where} must be an object with a 'geometry' object")
+    properties = feature.get("properties")
+    if not isinstance(properties, dict):
+        raise GeoFileError(path, f"{where} must have a 'properties' object")
+    for name in needed:
+        if not isinstance(properties.get(name), str):  # may be empty (a disputed area)
+            raise GeoFileError(path, f"{where} needs the text property {name!r}")
+    for name, value in properties.items():
+        if isinstance(value, str) and (hygiene.CONTROL.search(value)
+                                       or hygiene.BIDI.search(value)):
+            raise GeoFileError(path, f"{where} property {hygiene.terminal(str(name))[:40]!r} "
+                                     "holds a control or bidirectional character")
+    kind = feature["geometry"].get("type")
+    if kind not in AREAS:
+        raise GeoFileError(path, f"{where} must be a Polygon or MultiPolygon "
+                                 f"(it is {hygiene.terminal(str(kind))[:30]!r})")
+    try:
+        geometry = shape(feature["geometry"])
+    except Exception:  # shapely raises many kinds for malformed coordinates
+        raise GeoFileError(path, f"{where} has malformed coordinates (rings of [lon, lat] "
+                                 "pairs, each ring closed)") from None
+    _on_the_globe(path, where, shapely.get_coordinates(geometry))
+    return {**properties, "geometry": geometry}
+
+
+def _on_the_globe(path: Path, where: str, xy: np.ndarray) -> None:
+    if not np.isfinite(xy).all():
+        raise GeoFileError(path, f"{where} has a coordinate that is not a finite number")
+    if len(xy) and ((np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any()):
+        raise GeoFileError(path, f"{where} has a coordinate off the globe (longitude must lie "
+                                 "in -180..180, latitude in -90..90)")
+
+
+def read_gazetteer(path: Path, root: Path) -> pd.DataFrame:
+    """The gazetteer's towns with a point ``geometry``; every row checked."""
+    text = _text(path, root)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise GeoFileError(path, f"is not a well-formed CSV table ({str(error)[:80]})") from None
+    missing = [c for c in GAZETTEER_COLUMNS if c not in frame.columns]
+    if missing:
+        raise GeoFileError(path, f"lacks the column(s) {', '.join(missing)}")
+    for column in frame.columns:
+        bad = frame[column].str.contains(hygiene.CONTROL.pattern + "|" + hygiene.BIDI.pattern)
+        if bad.any():
+            raise GeoFileError(path, f"row {int(bad.idxmax()) + 2} field "
+                                     f"{hygiene.terminal(str(column))[:40]!r} holds a control or "
+                                     "bidirectional character")
+    lon, lat = (pd.to_numeric(frame[c], errors="coerce") for c in ("lon", "lat"))
+    ids = pd.to_numeric(frame["geonameid"].where(frame["geonameid"].ne("")), errors="coerce")
+    bad_id = frame["geonameid"].ne("") & ~frame["geonameid"].str.fullmatch(r"\d+")
+    for bad, what in ((lon.isna() | lat.isna(), "lon and lat must be numbers"),
+                      (bad_id, "geonameid must be a whole number or empty")):
+        if bad.any():
+            raise GeoFileError(path, f"row {int(bad.idxmax()) + 2}: {what}")
+    _on_the_globe(path, "a row", np.column_stack([lon, lat]))
+    frame["lon"], frame["lat"], frame["geonameid"] = lon, lat, ids.astype("Int64")
+    frame["geometry"] = [Point(x, y) for x, y in zip(lon, lat, strict=True)]
+    return frame
+
+
+def simplified(geometry: BaseGeometry, tolerance: float) -> BaseGeometry:
+    """An outline with detail below ``tolerance`` (its units) removed, topology kept: what the
+    costly operations (buffers, overlays) work on, so their cost does not grow with the detail
+    of a data set's own outlines."""
+    return shapely.simplify(geometry, tolerance, preserve_topology=True)

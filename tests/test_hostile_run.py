@@ -1,0 +1,224 @@
+"""The command line and the renderer under interrupts, odd options and stray parameters:
+nothing hangs, nothing is published over a manifest report, every refusal is one message."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitrep import paths
+from sitrep.pipeline import adhoc, manifest
+
+FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"
+
+
+def sitrep(*args: str | bytes, env: dict | None = None, timeout: int = 300):
+    return subprocess.run([sys.executable, "-m", "sitrep.cli", *args], capture_output=True,
+                          timeout=timeout, cwd=paths.ROOT, env={**os.environ, **(env or {})},
+                          check=False)
+
+
+def text(result) -> str:
+    return (result.stdout + result.stderr).decode("utf-8", "replace")
+
+
+# -- command line ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_below_one_is_refused_with_its_rule(jobs):
+    result = sitrep("render", "--jobs", jobs, "--format", "html")
+    assert result.returncode == 2
+    assert "--jobs takes a whole number of 1 or more" in text(result)
+    assert "Traceback" not in text(result)
+
+
+def test_help_states_the_jobs_default():
+    assert "default: one per core" in " ".join(text(sitrep("render", "--help")).split())
+
+
+@pytest.mark.parametrize("argv", [["--debug", "check", "data"], ["check", "data", "--debug"],
+                                  ["check", "--debug", "data"]])
+def test_debug_is_accepted_before_or_after_the_subcommand(argv):
+    assert sitrep(*argv).returncode == 0
+
+
+def test_undecodable_parameter_bytes_name_the_parameter():
+    result = sitrep("render", "brief", "-p", b"title=caf\xe9", "--format", "html")
+    assert result.returncode == 2
+    assert "parameter 'title': the value must be UTF-8 text (byte 0xe9" in text(result)
+    assert "codec" not in text(result)
+
+
+def test_dataset_outside_the_project_is_refused_like_in_the_manifest(tmp_path):
+    outside = shutil.copytree(FICTIONAL, tmp_path / "fictional")
+    result = sitrep("render", "force_sizes", "-p", f"dataset={outside}", "--format", "html",
+                    "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "outside the project" in text(result) and "SITREP_DATA_ROOTS" in text(result)
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_measure_id_is_refused_before_any_kernel(tmp_path):
+    out = tmp_path / "out"
+    result = sitrep("render", "force_sizes", "-p", "measures=troops", "--format", "html",
+                    "--out", str(out))
+    assert result.returncode == 2, text(result)
+    assert "bad parameter" in text(result)
+    assert "parameter 'measures' names 'troops'" in text(result)
+    assert "Traceback" not in text(result)
+    assert [p.name for p in out.iterdir()] == ["index.html"]  # no report folder
+
+
+# -- parameters from the command line: where they go, under which name ------------------------
+
+def _entries() -> list[manifest.Entry]:
+    return [e for e in manifest.load() if e.name in ("brief", "force_sizes", "actor_positions")]
+
+
+def test_a_parameter_goes_only_to_the_reports_that_declare_it():
+    said: list[str] = []
+    entries = adhoc.apply(_entries(), {"measures": "troops_massed"}, say=said.append)
+    by_name = {e.name.split(".")[0]: e for e in entries}
+    assert by_name["force_sizes"].parameters["measures"] == "troops_massed"
+    assert "measures" not in by_name["brief"].parameters
+    assert by_name["brief"].name == "brief"  # untouched: still the manifest's report
+    assert any("not to brief, actor_positions" in line for line in said)
+
+
+def test_a_parameter_no_chosen_report_declares_is_refused():
+    brief = [e for e in _entries() if e.name == "brief"]
+    with pytest.raises(manifest.ManifestError, match="none of the chosen reports declares"):
+        adhoc.apply(brief, {"measures": "x"}, say=lambda _: None)
+
+
+def test_adhoc_render_gets_its_own_stable_name():
+    (first,) = adhoc.apply([e for e in _entries() if e.name == "brief"],
+                           {"as_of": "2024-11-20"}, say=lambda _: None)
+    (again,) = adhoc.apply([e for e in _entries() if e.name == "brief"],
+                           {"as_of": "2024-11-20"}, say=lambda _: None)
+    (other,) = adhoc.apply([e for e in _entries() if e.name == "brief"],
+                           {"as_of": "2024-11-21"}, say=lambda _: None)
+    assert first.name.startswith("brief.adhoc-") and manifest.NAME.fullmatch(first.name)
+    assert first.name == again.name != other.name
+    assert first.parameters["as_of"] == "2024-11-20"
+
+
+# -- rendering for real: formats, failed notebooks, interrupts ---------------------------------
+
+@pytest.fixture
+def one_report(tmp_path, monkeypatch):
+    """One force-size report on a copy of the fictional data set, in its own manifest."""
+    monkeypatch.setenv("SITREP_DATA_ROOTS", str(tmp_path))
+    data = shutil.copytree(FICTIONAL, tmp_path / "data")
+    text_ = (f'[[report]]\nname = "one"\nnotebook = "force_sizes.ipynb"\n'
+             f'parameters.dataset = "{data}"\n')
+    (tmp_path / "reports.toml").write_text(text_, encoding="utf-8")
+    return {"manifest": tmp_path / "reports.toml", "out": tmp_path / "reports", "data": data,
+            "env": {"SITREP_DATA_ROOTS": str(tmp_path)}}
+
+
+def _render(report, *extra: str):
+    return sitrep("render", "--manifest", str(report["manifest"]), "--out",
+                  str(report["out"]), *extra, env=report["env"])
+
+
+@pytest.mark.e2e
+def test_rendering_some_formats_removes_the_others_made_from_older_inputs(one_report):
+    first = _render(one_report)
+    assert first.returncode == 0
+    assert "without encryption" not in text(first)  # kernels talk over private Unix sockets
+    folder = one_report["out"] / "one"
+    assert (folder / "one.pdf").is_file()
+    # same inputs, HTML only: the PDF is still current and stays
+    assert _render(one_report, "--format", "html", "--force").returncode == 0
+    assert (folder / "one.pdf").is_file()
+    assert json.loads((folder / "render.json").read_text())["formats"] == ["html", "pdf"]
+    # the data change, HTML only: the PDF of the old data goes, and the index lists HTML only
+    actors = one_report["data"] / "facts" / "actors.csv"
+    actors.write_text(actors.read_text(encoding="utf-8").replace("Fictional state.",
+                                                                 "A fictional state."))
+    assert _render(one_report, "--format", "html").returncode == 0
+    assert not (folder / "one.pdf").exists()
+    assert json.loads((folder / "render.json").read_text())["formats"] == ["html"]
+    assert "one.pdf" not in (one_report["out"] / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.e2e
+def test_a_successful_render_clears_its_stale_failed_notebook(one_report):
+    stale = paths.FAILED / "one.ipynb"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text("{}", encoding="utf-8")
+    assert _render(one_report, "--format", "html").returncode == 0
+    assert not stale.exists()
+
+
+def _start(report, *, sigint: bool) -> subprocess.Popen:
+    """A render in a session of its own, SIGINT at its default (as from a terminal) or
+    ignored (as a job started from a script)."""
+    def child() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if sigint else signal.SIG_IGN)
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "sitrep.cli", "render", "--manifest", str(report["manifest"]),
+         "--out", str(report["out"]), "--force"],
+        cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, preexec_fn=child, env={**os.environ, **report["env"]})
+
+
+def _ours() -> set[int]:
+    """Processes of this worktree's environment: kernels, the Playwright driver."""
+    venv = str(Path(sys.executable).parent.parent)
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if venv in command and ("ipykernel" in command or "driver/package/cli.js" in command):
+            found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "terminate"])
+def test_an_interrupt_stops_within_two_seconds_with_one_line(one_report, sig):
+    before = _ours()
+    process = _start(one_report, sigint=True)
+    assert process.stdout is not None
+    for line in process.stdout:  # wait until a notebook is running, then stop mid-run
+        if "executing" in line:
+            break
+    time.sleep(1.0)
+    os.killpg(process.pid, sig)
+    started = time.monotonic()
+    process.wait(timeout=30)
+    assert time.monotonic() - started < 2.0
+    assert process.returncode == 130
+    assert process.stderr is not None and process.stderr.read() == "interrupted\n"
+    time.sleep(2.0)
+    assert _ours() - before == set(), "a kernel or the browser's driver outlived the run"
+    assert not (one_report["out"] / "one" / "one.html").exists()
+
+
+@pytest.mark.e2e
+def test_a_group_sigint_the_run_ignores_does_not_break_the_browser(one_report):
+    """A job started from a script ignores SIGINT; a SIGINT to its group must not reach the
+    browser's driver alone (every PDF would fail after it)."""
+    process = _start(one_report, sigint=False)
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "executing" in line:
+            break
+    os.killpg(process.pid, signal.SIGINT)
+    rest = process.stdout.read()
+    assert process.wait(timeout=300) == 0, rest + (process.stderr.read() if process.stderr
+                                                   else "")
+    assert (one_report["out"] / "one" / "one.pdf").read_bytes().startswith(b"%PDF")
