@@ -185,6 +185,9 @@ def suite_runs(entries: list[manifest.Entry], work: Path, runs: int) -> dict:
 def scale_runs(work: Path, runs: int, claims: int) -> dict:
     """(d): the brief and the force sizes, seed against synthetic, each run cold."""
     big = synthetic.generate(work / "synthetic", claims)
+    # A data set outside the project is used only from a folder listed here.
+    os.environ["SITREP_DATA_ROOTS"] = os.pathsep.join(
+        r for r in (os.environ.get("SITREP_DATA_ROOTS", ""), str(work)) if r)
     seed, scaled = [], []
     for run in range(runs):
         seed.append(cold(sitrep(work / f"seed{run}", "brief", "force_sizes", "--force")))
