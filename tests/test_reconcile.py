@@ -194,3 +194,17 @@ def test_data_set_sets_its_tolerance(broken_dataset):
     assert (c27["cmp_lo"], c27["cmp_hi"]) == (9000, 11000)
     seed = quantity.figures(load()).set_index("claim_id").loc["C27"]
     assert (seed["cmp_lo"], seed["cmp_hi"]) == (5000, 15000)
+
+
+@pytest.mark.parametrize("figures", [
+    table(fig("K1", 50_000), fig("K2", 20_000), fig("K3", 21_000, "about"),
+          fig("K4", 90_000, refers="2024-12-01")),
+    table(*(fig(f"K{i:03d}", 1_000 + 500 * (i % 7)) for i in range(40))),  # past the listing
+], ids=["few", "more-pairs-than-listed"])
+def test_disagreements_are_the_listed_pairs_that_disagree(figures):
+    listed = reconcile.pairs(figures)
+    listed = listed[listed["Verdict"] == "disagree"]
+    expected = {tuple(sorted((r.First, r.Second))): r.Reading
+                for r in listed.itertuples(index=False)}
+    assert expected
+    assert reconcile.disagreements(figures) == expected
