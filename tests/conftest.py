@@ -282,3 +282,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "shared_report" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.e2e)
 
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, as a reader's browser (one per test module)."""
+    from playwright.sync_api import sync_playwright
+
+    from sitrep.pipeline.pdf import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(),
+                                              args=list(CHROMIUM_ARGS))
+        yield launched
+        launched.close()

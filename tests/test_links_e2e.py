@@ -11,8 +11,6 @@ import pytest
 from conftest import render_report
 from pypdf import PdfReader
 
-from sitrep.pipeline.pdf import CHROMIUM_ARGS, chromium_path
-
 pytestmark = pytest.mark.e2e
 
 
@@ -24,17 +22,6 @@ def rendered(tmp_path_factory) -> Path:
     result = render_report(out, "actor_positions", "--force", "--format", "html")
     assert result.returncode == 0, result.stderr
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(),
-                                              args=list(CHROMIUM_ARGS))
-        yield launched
-        launched.close()
 
 
 def _open(browser, path: Path):

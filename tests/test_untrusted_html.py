@@ -34,7 +34,6 @@ import sitrep.model as facts_module
 from sitrep import paths, svgsafe
 from sitrep.model import sources
 from sitrep.pipeline.html import report_title, to_html
-from sitrep.pipeline.pdf import CHROMIUM_ARGS, chromium_path
 from sitrep.pipeline.render import render
 
 #: 3000 letters without a break opportunity (after the tag): they must wrap, not run off the
@@ -264,17 +263,6 @@ class Probe:
     text: str
     errors: list[str]
     console: list[str]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(),
-                                              args=list(CHROMIUM_ARGS))
-        yield launched
-        launched.close()
 
 
 def probe(browser, page_html: str) -> Probe:

@@ -196,13 +196,26 @@ def _with_reset_cell(notebook: Path, workdir: Path) -> Path:
     return copy_path
 
 
+#: A Unix socket's path holds at most 107 bytes; a kernel's five sockets are named <folder>/k-N.
+SOCKET_PATH_BUDGET = 80
+
+
+def _socket_base() -> str | None:
+    """Where kernel socket folders go: the temporary folder, unless its path is so long (a
+    test's or a CI job's TMPDIR) that a socket's name would not fit; then /tmp."""
+    base = tempfile.gettempdir()
+    if len(base) + len("/sitrep-kernel-XXXXXXXX/k-N") <= SOCKET_PATH_BUDGET:
+        return None
+    return "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
+
+
 def ipc_kernel_manager() -> Any:
     """A kernel manager whose kernel talks over Unix sockets in a private folder (0700): no
     TCP port that another local user could reach, and so no warning about unencrypted TCP in
     every render. :func:`close_kernel` shuts it down and removes the folder."""
     from jupyter_client.manager import KernelManager
 
-    folder = tempfile.mkdtemp(prefix="sitrep-kernel-")
+    folder = tempfile.mkdtemp(prefix="sitrep-kernel-", dir=_socket_base())
     km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "k"))
     km.sitrep_socket_folder = folder
     with _LIVE_LOCK:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sitrep.pipeline.execute import KernelPool
+from sitrep.pipeline.execute import QUIET, KernelPool, close_kernel, ipc_kernel_manager
 
 #: Seconds a notebook waits for a free kernel before it starts one of its own.
 WAIT = 900
@@ -58,10 +58,8 @@ class SharedKernels(KernelPool):
                              daemon=True).start()
 
     def _start(self) -> Any:
-        from jupyter_client.manager import KernelManager
-
-        km = KernelManager(kernel_name="python3")
-        km.start_kernel(cwd=str(self.cwd))
+        km = ipc_kernel_manager()
+        km.start_kernel(cwd=str(self.cwd), **QUIET)
         with self._lock:
             self._all.append(km)
         return km
@@ -93,8 +91,7 @@ class SharedKernels(KernelPool):
 
     @staticmethod
     def _shut(km: Any) -> None:
-        with contextlib.suppress(Exception):
-            km.shutdown_kernel(now=True)
+        close_kernel(km)
 
     def get(self) -> Any:
         """A free warm kernel for this thread's notebook."""

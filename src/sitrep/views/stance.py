@@ -43,6 +43,16 @@ RELATION_WORDS = {"provides": "gives", "seeks": "seeks from", "joins": "joins"}
 
 # -- stances ---------------------------------------------------------------------------------
 
+def _words(facts: Facts, claim_ids: pd.Series) -> dict[str, pd.Series]:
+    """What a stance or relation shows of its claim: quote, statement, hedge, who said it."""
+    said = attributions(facts).set_index("claim_id")
+    claims = facts.claims.set_index("claim_id")
+    return {"quote": claim_ids.map(claims["quote"]).fillna(""),
+            "statement": claim_ids.map(claims["statement"]).fillna(""),
+            "hedge": claim_ids.map(said["hedge"]).fillna(""),
+            "said_by": claim_ids.map(said["said_by"]).fillna("")}
+
+
 def stances(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per stance, numbered in reading order (issue, then actor): note, actor_id,
     actor, issue_id, issue, stance, claim_id, quote, hedge, said_by, analyst_note.
@@ -53,9 +63,6 @@ def stances(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame:
         s = s[s["actor_id"].isin(actors)]
     names = facts.actors.set_index("actor_id")["name"]
     labels = facts.issues.set_index("issue_id")["label"]
-    said = attributions(facts).set_index("claim_id")
-    quotes = facts.claims.set_index("claim_id")["quote"]
-    statements = facts.claims.set_index("claim_id")["statement"]
     issue_rank = {i: n for n, i in enumerate(facts.issues["issue_id"])}
     actor_rank = {a: n for n, a in enumerate(facts.actors["actor_id"])}
     frame = pd.DataFrame({
@@ -65,10 +72,7 @@ def stances(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame:
         "issue": s["issue_id"].map(labels),
         "stance": s["stance"],
         "claim_id": s["claim_id"],
-        "quote": s["claim_id"].map(quotes).fillna(""),
-        "statement": s["claim_id"].map(statements).fillna(""),
-        "hedge": s["claim_id"].map(said["hedge"]).fillna(""),
-        "said_by": s["claim_id"].map(said["said_by"]).fillna(""),
+        **_words(facts, s["claim_id"]),
         "analyst_note": s["note"],
     })
     frame = frame.assign(_i=frame["issue_id"].map(issue_rank),
@@ -117,9 +121,6 @@ def relations(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame
     if actors:
         r = r[r["from_actor"].isin(actors) | r["to_actor"].isin(actors)]
     names = facts.actors.set_index("actor_id")["name"]
-    said = attributions(facts).set_index("claim_id")
-    quotes = facts.claims.set_index("claim_id")["quote"]
-    statements = facts.claims.set_index("claim_id")["statement"]
     return pd.DataFrame({
         "claim_id": r["claim_id"],
         "from_id": r["from_actor"],
@@ -128,10 +129,7 @@ def relations(facts: Facts, actors: Sequence[str] | None = None) -> pd.DataFrame
         "to_id": r["to_actor"],
         "to": r["to_actor"].map(names),
         "item": r["item"],
-        "quote": r["claim_id"].map(quotes).fillna(""),
-        "statement": r["claim_id"].map(statements).fillna(""),
-        "hedge": r["claim_id"].map(said["hedge"]).fillna(""),
-        "said_by": r["claim_id"].map(said["said_by"]).fillna(""),
+        **_words(facts, r["claim_id"]),
         "analyst_note": r["note"],
     }).reset_index(drop=True)
 
