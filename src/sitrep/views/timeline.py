@@ -56,7 +56,7 @@ def _times(table: pd.DataFrame, facts: Facts | None) -> pd.DataFrame:
     raw = table.get("status", pd.Series("", index=table.index)).fillna("").astype(str)
     status = raw.map(lambda s: STATUS_WORDS.get(s, s))
     if facts is not None and "target_date" in facts.quantities.columns:
-        # One join, not a MultiIndex look-up per figure (seconds at 100,000 figures).
+        # One join, not a MultiIndex look-up per figure (minutes at 100,000 figures).
         keys = ["claim_id", "measure_id"]
         q = facts.quantities.drop_duplicates(keys)[[*keys, "target_date", "target_precision"]]
         joined = table[keys].merge(q, how="left", on=keys, validate="many_to_one")
