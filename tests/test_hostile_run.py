@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,11 @@ def test_a_successful_render_clears_its_stale_failed_notebook(one_report):
     assert not stale.exists()
 
 
+#: Every process a started render makes (kernels, the browser's driver) inherits this mark, so
+#: the test finds its own among the kernels other tests run at the same time (xdist).
+RUN_MARK = f"SITREP_TEST_RUN={uuid.uuid4().hex}"
+
+
 def _start(report, *, sigint: bool) -> subprocess.Popen:
     """A render in a session of its own, SIGINT at its default (as from a terminal) or
     ignored (as a job started from a script)."""
@@ -170,19 +176,21 @@ def _start(report, *, sigint: bool) -> subprocess.Popen:
         [sys.executable, "-m", "sitrep.cli", "render", "--manifest", str(report["manifest"]),
          "--out", str(report["out"]), "--force"],
         cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True, preexec_fn=child, env={**os.environ, **report["env"]})
+        start_new_session=True, preexec_fn=child,
+        env={**os.environ, **report["env"], "SITREP_TEST_RUN": RUN_MARK.split("=", 1)[1]})
 
 
 def _ours() -> set[int]:
-    """Processes of this worktree's environment: kernels, the Playwright driver."""
-    venv = str(Path(sys.executable).parent.parent)
+    """Kernels and browser drivers of the renders this module started (by their mark)."""
+    mark = RUN_MARK.encode()
     found = set()
     for entry in Path("/proc").iterdir():
         try:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            environ = (entry / "environ").read_bytes().split(b"\0")
         except (OSError, ValueError):
             continue
-        if venv in command and ("ipykernel" in command or "driver/package/cli.js" in command):
+        if mark in environ and ("ipykernel" in command or "driver/package/cli.js" in command):
             found.add(int(entry.name))
     return found
 
