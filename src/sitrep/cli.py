@@ -120,10 +120,8 @@ def _render(args: argparse.Namespace) -> int:
     from sitrep.pipeline import adhoc, manifest, suite
     from sitrep.pipeline.render import FORMATS
 
-    try:
-        entries = manifest.load(args.manifest)
-    except manifest.ManifestError as error:
-        say(f"error: {error}", error=True)
+    entries = _entries(args)
+    if entries is None:
         return EXIT_BAD_INPUT
     if args.reports:
         chosen = [e for e in entries if any(fnmatch.fnmatchcase(e.name, pattern)
@@ -172,13 +170,28 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _index(args: argparse.Namespace) -> int:
-    from sitrep.pipeline import manifest, suite
+def _default_jobs() -> int:
+    from sitrep.pipeline.suite import cores
+
+    return cores()
+
+
+def _entries(args: argparse.Namespace) -> list | None:
+    """The manifest's entries, or None after saying why it cannot be read."""
+    from sitrep.pipeline import manifest
 
     try:
-        entries = manifest.load(args.manifest)
+        return manifest.load(args.manifest)
     except manifest.ManifestError as error:
         say(f"error: {error}", error=True)
+        return None
+
+
+def _index(args: argparse.Namespace) -> int:
+    from sitrep.pipeline import suite
+
+    entries = _entries(args)
+    if entries is None:
         return EXIT_BAD_INPUT
     outcomes = suite.assemble_index(entries, args.out)
     for outcome in outcomes:
@@ -188,13 +201,6 @@ def _index(args: argparse.Namespace) -> int:
     say(f"index: {paths.display(Path(args.out) / 'index.html')}")
     return EXIT_OK if all(o.status == suite.STATUS_RENDERED for o in outcomes) \
         else EXIT_RENDER_FAILED
-
-
-def _cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
 
 
 def _jobs(text: str) -> int:
@@ -262,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the report manifest (default: reports.toml)")
     render.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                         help="reports rendered side by side, 1 or more (default: one per core, "
-                             f"{_cores()} here)")
+                             f"{_default_jobs()} here)")
     render.add_argument("--force", action="store_true",
                         help="render even the reports whose inputs are unchanged")
     render.add_argument("-p", "--parameter", action="append", type=_parse_parameter,

@@ -323,6 +323,13 @@ def _closing(kernels: SharedKernels | None) -> Iterator[None]:
             kernels.close()
 
 
+def cores() -> int:
+    """The cores this process may run on: the default number of reports side by side."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: int = 0,
                  force: bool = False, live: bool | None = None,
                  reuse_kernels: bool = True) -> list[Outcome]:
@@ -339,8 +346,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     _sweep_staging()
     if jobs < 0:
         raise ValueError(f"jobs must be 1 or more (0: one per core), got {jobs}")
-    jobs = jobs or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                       else os.cpu_count() or 1)
+    jobs = jobs or cores()
     code = code_digest()
     digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
     wanted = {e.name: manifest.input_digest(e, digests[e.dataset], code) for e in entries}
