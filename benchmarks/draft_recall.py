@@ -1,7 +1,7 @@
 """How much of each curated data set ``sitrep draft`` finds, and how long drafting takes.
 
 For the seed (``data/``) and the fictional data set (``tests/data/fictional``), every held
-source text is drafted (``sitrep.model.draft_recall.measure``) and compared with the curated
+source text is drafted (``sitrep.authoring.draft_recall.measure``) and compared with the curated
 rows: quantities (value, bounds, unit and qualifier all equal), hedges, claimants, places and
 headings. Results go to benchmarks/results/draft_recall.{json,md}; the README quotes them and
 tests/test_draft.py guards a floor. Run it with ``.venv/bin/python benchmarks/draft_recall.py``.
@@ -13,7 +13,7 @@ import json
 import time
 
 from sitrep import paths
-from sitrep.model.draft_recall import KINDS, measure
+from sitrep.authoring.draft_recall import KINDS, measure
 
 RESULTS = paths.ROOT / "benchmarks" / "results"
 DATASETS = {"seed (data/)": paths.DEFAULT_DATASET,

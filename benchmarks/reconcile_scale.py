@@ -1,6 +1,6 @@
 """Benchmark the reconciliation, the pair table and the corroboration on synthetic data sets.
 
-For each size, a synthetic data set (sitrep.model.synthetic) is written and loaded once; then
+For each size, a synthetic data set (sitrep.authoring.synthetic) is written and loaded once; then
 ``quantity.figures``, ``reconcile.reconcile``, ``reconcile.pairs`` and
 ``corroboration.corroboration`` are timed (median of the runs). Results go to
 benchmarks/results/reconcile_scale.{json,md}. Run it with
@@ -18,7 +18,9 @@ import time
 from pathlib import Path
 
 from sitrep import paths
-from sitrep.model import corroboration, load, quantity, reconcile, synthetic
+from sitrep.authoring import synthetic
+from sitrep.model import load
+from sitrep.model.analysis import corroboration, quantity, reconcile
 
 RESULTS = paths.ROOT / "benchmarks" / "results"
 STEPS = {

@@ -37,7 +37,7 @@ from pathlib import Path
 import psutil
 
 from sitrep import paths
-from sitrep.model import synthetic
+from sitrep.authoring import synthetic
 from sitrep.pipeline import manifest
 
 RESULTS = paths.ROOT / "benchmarks" / "results"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sitrep import paths
-from sitrep.model import changes, load
+from sitrep.model import load
+from sitrep.model.analysis import changes
 from sitrep.pipeline import parameters
 
 DATASET = paths.ROOT / "datasets" / "kursk-2024-sources"

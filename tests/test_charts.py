@@ -11,7 +11,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from sitrep import paths
-from sitrep.model import load, quantity
+from sitrep.model import load
+from sitrep.model.analysis import quantity
 from sitrep.views import charts
 from sitrep.views.scales import unit_formatter
 

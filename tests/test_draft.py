@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from sitrep import paths
+from sitrep.authoring import draft
+from sitrep.authoring.draft_recall import measure
 from sitrep.cli import main
-from sitrep.model import draft, place
-from sitrep.model.draft_recall import measure
+from sitrep.model.geo import place
 
 FICTIONAL = Path(__file__).parent / "data" / "fictional"
 

@@ -15,7 +15,7 @@ import pytest
 
 from sitrep import paths
 from sitrep.model import Facts, FactsError, Problem, check, load
-from sitrep.model.problems import errors
+from sitrep.model.data.problems import errors
 
 SOURCE_ID = "dagens-2024-11-russia-50000"
 SENTENCE_TOTAL = 18

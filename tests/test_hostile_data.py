@@ -17,9 +17,11 @@ from conftest import DatasetEditor
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 
 from sitrep import paths
-from sitrep.model import check, confine, hygiene, place
-from sitrep.model.problems import MAX_PER_RULE, Collector
-from sitrep.model.tables import load_schema
+from sitrep.model import check
+from sitrep.model.data import confine, hygiene
+from sitrep.model.data.problems import MAX_PER_RULE, Collector
+from sitrep.model.data.tables import load_schema
+from sitrep.model.geo import place
 
 SECRET = "SITREP_TEST_SECRET_VALUE"
 
@@ -105,7 +107,7 @@ def test_only_regular_files_inside_the_dataset_are_read(broken_dataset, mutate, 
 
 
 def test_digest_never_opens_a_pipe_or_a_link_out(broken_dataset):
-    from sitrep.model.digest import dataset_digest
+    from sitrep.model.data.digest import dataset_digest
 
     dataset = broken_dataset(table_replaced_by_a_pipe)
     os.symlink("/dev/zero", dataset / "facts" / "extra.csv")
@@ -204,7 +206,7 @@ def test_quote_matches_a_source_composed_differently(broken_dataset):
     ("no figure", []),
 ])
 def test_figures_are_found_in_any_digits(text, expected):
-    from sitrep.model import wording
+    from sitrep.model.data import wording
 
     assert [(f.text, f.values[0]) for f in wording.figures(text)] == expected
 
@@ -386,7 +388,7 @@ GEO = [
 @pytest.mark.parametrize(("mutate", "file", "words"), GEO, ids=[m.__name__ for m, *_ in GEO])
 def test_a_broken_geo_file_is_one_message_naming_it(broken_dataset, capsys, monkeypatch,
                                                     mutate, file, words):
-    from sitrep.model import geofiles
+    from sitrep.model.geo import geofiles
 
     monkeypatch.setattr(geofiles, "MAX_VERTICES", 40_000 if "budget" in mutate.__name__
                         else geofiles.MAX_VERTICES)
@@ -495,7 +497,8 @@ def test_tex_in_names_and_units_is_drawn_as_written(broken_dataset):
     import base64
     import re
 
-    from sitrep.model import load, quantity
+    from sitrep.model import load
+    from sitrep.model.analysis import quantity
     from sitrep.views import charts, display, maps, stance
 
     facts = load(broken_dataset(names_and_units_written_as_tex), cache=False)

@@ -12,7 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from sitrep import paths
-from sitrep.model import load, quantity, reconcile
+from sitrep.model import load
+from sitrep.model.analysis import quantity, reconcile
 
 pytestmark = pytest.mark.e2e
 DATASET = paths.ROOT / "datasets" / "kursk-2024-sources"

@@ -11,7 +11,8 @@ import re
 import matplotlib as mpl
 import pytest
 
-from sitrep.model import load, place
+from sitrep.model import load
+from sitrep.model.geo import place
 from sitrep.views import labels, maps
 
 ACTORS = {"russian_forces": "Russian forces", "nk_forces": "North Korean forces",

@@ -11,8 +11,8 @@ import pytest
 
 from sitrep.cli import main
 from sitrep.model import check
-from sitrep.model import wording as w
-from sitrep.model.problems import WARNING, errors
+from sitrep.model.data import wording as w
+from sitrep.model.data.problems import WARNING, errors
 
 FICTIONAL = Path(__file__).parent / "data" / "fictional"
 

@@ -14,7 +14,8 @@ import shapely
 from shapely.geometry import Point
 
 from sitrep import paths
-from sitrep.model import Problem, check, load, place
+from sitrep.model import Problem, check, load
+from sitrep.model.geo import place
 
 
 @pytest.fixture(scope="module")

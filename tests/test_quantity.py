@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from sitrep import paths
-from sitrep.model import load, quantity
+from sitrep.model import load
+from sitrep.model.analysis import quantity
 from sitrep.views import charts
 
 FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"

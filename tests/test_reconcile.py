@@ -1,5 +1,5 @@
 """Reconciliation, independence and corroboration: each case is named after the failure it
-guards against, and built from a few figures the way sitrep.model.quantity builds them."""
+guards against, and built from a few figures the way sitrep.model.analysis.quantity builds them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 from sitrep import paths
-from sitrep.model import corroboration, load, quantity, reconcile, when
+from sitrep.model import load
+from sitrep.model.analysis import corroboration, quantity, reconcile
+from sitrep.model.data import when
 
 NAN = math.nan
 
@@ -18,7 +20,7 @@ def fig(claim: str, value: float, qualifier: str = "exact", *, lower: float = NA
         upper: float = NAN, refers: str = "2024-11-10", precision: str = "day",
         origin: str = "", source: str = "", status: str = "present", grade: str = "ungraded",
         measure: str = "troops", setting: str = "rounding", anonymous: bool = False) -> dict:
-    """One figure row, with the columns sitrep.model.quantity.figures gives."""
+    """One figure row, with the columns sitrep.model.analysis.quantity.figures gives."""
     lo, hi, lo_strict, hi_strict = quantity.interval(value, lower, upper, qualifier)
     slack = quantity.tolerance(value, setting) if qualifier in quantity.APPROXIMATE else 0.0
     start = pd.Timestamp(refers)

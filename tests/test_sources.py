@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from sitrep import paths
-from sitrep.model.sources import read_text, sha256, split_sentences
+from sitrep.model.data.sources import read_text, sha256, split_sentences
 
 SEED = "dagens-2024-11-russia-50000-troops-kursk.txt"
 SEED_PATH = paths.sources_dir(paths.DEFAULT_DATASET) / SEED

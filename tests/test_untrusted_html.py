@@ -32,7 +32,7 @@ from conftest import DatasetEditor, copy_dataset
 
 import sitrep.model as facts_module
 from sitrep import paths, svgsafe
-from sitrep.model import sources
+from sitrep.model.data import sources
 from sitrep.pipeline.html import report_title, to_html
 from sitrep.pipeline.render import render
 

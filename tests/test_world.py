@@ -11,7 +11,8 @@ import shapely
 from shapely.geometry import Point
 
 from sitrep import paths
-from sitrep.model import gazetteer, load, place
+from sitrep.model import load
+from sitrep.model.geo import gazetteer, place
 from sitrep.views import maps
 from sitrep.views.maps import layout
 

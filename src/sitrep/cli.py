@@ -23,14 +23,14 @@ EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 def say(text: str, *, error: bool = False) -> None:
     """Print a line with every control character escaped: names, values and file names read
     from a data set never drive the terminal (no ESC, BEL or OSC sequences reach it)."""
-    from sitrep.model.hygiene import terminal
+    from sitrep.model.data.hygiene import terminal
 
     print(terminal(text), file=sys.stderr if error else sys.stdout)
 
 
 def _check(args: argparse.Namespace) -> int:
     from sitrep.model import check
-    from sitrep.model.problems import errors
+    from sitrep.model.data.problems import errors
 
     dataset = Path(args.dataset)
     problems = check(dataset)
@@ -49,7 +49,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from sitrep.model.scaffold import ScaffoldError, new_dataset
+    from sitrep.authoring.scaffold import ScaffoldError, new_dataset
 
     try:
         written = new_dataset(Path(args.dataset), args.title)
@@ -63,7 +63,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    from sitrep.model.draft import write_draft
+    from sitrep.authoring.draft import write_draft
 
     dataset, document = Path(args.dataset), Path(args.source)
     if not document.is_file() and (paths.sources_dir(dataset) / document).is_file():
@@ -82,8 +82,8 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from sitrep.authoring.scaffold import set_title
     from sitrep.model import write_descriptor
-    from sitrep.model.scaffold import set_title
 
     written = write_descriptor(Path(args.dataset))
     title = set_title(written, args.title)

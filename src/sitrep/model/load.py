@@ -1,6 +1,6 @@
 """Load a data set's facts into tidy pandas DataFrames, validating everything at once.
 
-:mod:`sitrep.model.tables` applies the Table Schema, :mod:`sitrep.model.rules` the domain rules;
+:mod:`tables` applies the Table Schema, :mod:`domain` the domain rules;
 every problem is collected and reported together, each with the file, row, field, rule and value.
 A clean data set is cached by the checksum of its files and of sitrep's code.
 """
@@ -16,13 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model import confine
-from sitrep.model.digest import code_digest, dataset_digest
-from sitrep.model.facts import Facts
-from sitrep.model.problems import Collector, FactsError, Problem, errors
-from sitrep.model.rules import check_domain
-from sitrep.model.scaffold import first_source_warning
-from sitrep.model.tables import (
+from sitrep.model.data import confine
+from sitrep.model.data.digest import code_digest, dataset_digest
+from sitrep.model.data.facts import Facts
+from sitrep.model.data.problems import Collector, FactsError, Problem, errors
+from sitrep.model.data.tables import (
     check_descriptor_copy,
     check_fields,
     check_keys,
@@ -30,6 +28,7 @@ from sitrep.model.tables import (
     read_settings,
     read_table,
 )
+from sitrep.model.rules.domain import check_domain, first_source_warning
 
 
 def load(dataset: Path | str | None = None, *, cache: bool = True) -> Facts:

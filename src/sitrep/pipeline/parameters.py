@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sitrep.model.facts import Facts
+    from sitrep.model.data.facts import Facts
 
 __all__ = ["KNOWN", "ParameterError", "Parameters", "check", "read"]
 

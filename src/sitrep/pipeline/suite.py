@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitrep import paths
-from sitrep.model.digest import code_digest, dataset_digest
+from sitrep.model.data.digest import code_digest, dataset_digest
 from sitrep.pipeline import guard, manifest
 from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.kernels import SharedKernels
@@ -382,7 +382,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
 def _validate(datasets: set[Path]) -> dict[Path, list]:
     """Every problem of each data set (none when clean); then the heap is handed back."""
     from sitrep.model import check
-    from sitrep.model.problems import errors
+    from sitrep.model.data.problems import errors
 
     problems = {d: errors(check(d)) for d in sorted(datasets)}
     _give_back_memory()
@@ -490,7 +490,7 @@ def assemble_index(entries: list[Entry], out_root: Path = paths.REPORTS) -> list
     An entry without a rendered ``render.json`` is 'missing'; one rendered from other inputs
     than the current notebook, data set, parameters and code is 'stale'.
     """
-    from sitrep.model.digest import code_digest, dataset_digest
+    from sitrep.model.data.digest import code_digest, dataset_digest
 
     code, digests, outcomes = code_digest(), {}, []
     for entry in entries:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sitrep.model import changes
-from sitrep.model.attribution import attributions, date_label, wording
-from sitrep.model.facts import Facts
-from sitrep.model.origins import origin_of_claims
-from sitrep.model.quantity import RELIABILITY
+from sitrep.model.analysis import changes
+from sitrep.model.analysis.attribution import attributions, date_label, wording
+from sitrep.model.analysis.origins import origin_of_claims
+from sitrep.model.analysis.quantity import RELIABILITY
+from sitrep.model.data.facts import Facts
 from sitrep.views.display import EMPTY, Entries, about, empty_note
 from sitrep.views.style import PRECISION_WORDS
 

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from sitrep.model.quantity import APPROXIMATE, number
+from sitrep.model.analysis.quantity import APPROXIMATE, number
 from sitrep.views.scales import by_unit, empty_chart, unit_formatter
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, link_claim, rc
 from sitrep.views.timeline import timeline_chart, timeline_charts, timeline_plan
@@ -155,7 +155,7 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
                    width: float = 7.0) -> Figure:
     """Small multiples: one panel per measure, each with its own scale and its unit on the
     axis (measures are never drawn on one axis); one row per figure, bounds drawn as the text
-    gives them. ``table`` is ``sitrep.model.quantity.figures(...)``; its credit line goes under
+    gives them. ``table`` is ``quantity.figures(...)``; its credit line goes under
     the image as text.
     """
     if table.empty:

@@ -12,7 +12,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def reconciliation_table(reconciled: pd.DataFrame) -> pd.DataFrame:
-    """:func:`sitrep.model.reconcile.reconcile` in six columns: the measure (and what it
+    """:func:`sitrep.model.analysis.reconcile.reconcile` in six columns: the measure (and what it
     counts, when not a present count), the reference time, the figures and their independent
     origins, the range, the conservative figure, the change and the flags."""
     r = reconciled
@@ -35,7 +35,7 @@ def reconciliation_table(reconciled: pd.DataFrame) -> pd.DataFrame:
 
 
 def corroboration_table(found: pd.DataFrame) -> pd.DataFrame:
-    """:func:`sitrep.model.corroboration.corroboration` in six columns; the analyst's grade
+    """:func:`sitrep.model.analysis.corroboration.corroboration` in six columns; the analyst's grade
     stays beside the proposal."""
     f = found
     return about(pd.DataFrame({

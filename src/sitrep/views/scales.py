@@ -8,7 +8,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from sitrep.model.quantity import number
+from sitrep.model.analysis.quantity import number
 from sitrep.views.style import INK, draw_text, rc
 
 PERCENT_UNITS = {"%", "percent", "per cent", "percentage", "percentage points"}

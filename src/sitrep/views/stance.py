@@ -29,8 +29,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-from sitrep.model.attribution import PARAPHRASE, attributions
-from sitrep.model.facts import Facts
+from sitrep.model.analysis.attribution import PARAPHRASE, attributions
+from sitrep.model.data.facts import Facts
 from sitrep.views.display import Entries, about
 from sitrep.views.labels import Placer
 from sitrep.views.style import INK, MUTED, actor_colours, draw_text, rc

@@ -28,8 +28,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from sitrep.model import when
-from sitrep.model.facts import Facts
+from sitrep.model.data import when
+from sitrep.model.data.facts import Facts
 from sitrep.views.labels import Placer
 from sitrep.views.scales import by_unit, empty_chart
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, draw_text, link_claim, rc
@@ -73,7 +73,7 @@ def _times(table: pd.DataFrame, facts: Facts | None) -> pd.DataFrame:
 
 
 def timeline_plan(table: pd.DataFrame, facts: Facts | None = None) -> pd.DataFrame:
-    """Every figure of ``table`` (``sitrep.model.quantity.figures``) placed in time."""
+    """Every figure of ``table`` (``sitrep.model.analysis.quantity.figures``) placed in time."""
     if table.empty:
         return pd.DataFrame(columns=PLAN_COLUMNS)
     times = _times(table, facts)

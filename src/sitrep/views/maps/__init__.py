@@ -2,7 +2,7 @@
 
 Every position (and every claim that names a place but puts no actor there) becomes a *mark*:
 a row of :func:`marks`, with its claim, actor, activity, place and the place's geometry from
-:mod:`sitrep.model.place`. :func:`position_map` draws them and returns the figure together with
+:mod:`sitrep.model.geo.place`. :func:`position_map` draws them and returns the figure together with
 what it drew (:class:`PositionMap`), so tests check the data, not only the picture.
 
 How the map keeps the source's precision:

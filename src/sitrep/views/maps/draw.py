@@ -16,8 +16,8 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
-from sitrep.model.facts import Facts
-from sitrep.model.place import Layers, read_layers
+from sitrep.model.data.facts import Facts
+from sitrep.model.geo.place import Layers, read_layers
 from sitrep.views.labels import Placer
 from sitrep.views.maps import callouts, furniture, layout, margins, marks, names, zones
 from sitrep.views.style import INK, MUTED, actor_colours, draw_text

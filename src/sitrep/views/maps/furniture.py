@@ -12,7 +12,7 @@ from matplotlib.patches import FancyArrow, Rectangle
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from sitrep.model.place import Layers
+from sitrep.model.geo.place import Layers
 from sitrep.views.maps.callouts import pole
 from sitrep.views.maps.layout import region_around
 from sitrep.views.maps.zones import SEA, add_shape, draw_land

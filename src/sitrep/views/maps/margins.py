@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sitrep.model import gazetteer
-from sitrep.model.attribution import credit_line
-from sitrep.model.facts import Facts
+from sitrep.model.analysis.attribution import credit_line
+from sitrep.model.data.facts import Facts
+from sitrep.model.geo import gazetteer
 from sitrep.views.maps.callouts import (
     ACTIVITY_MARKERS,
     HOLLOW_ROLES,

@@ -9,9 +9,9 @@ import geopandas as gpd
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.attribution import attributions
-from sitrep.model.facts import Facts
-from sitrep.model.place import Layers, read_layers, resolve
+from sitrep.model.analysis.attribution import attributions
+from sitrep.model.data.facts import Facts
+from sitrep.model.geo.place import Layers, read_layers, resolve
 from sitrep.views.style import OTHER_ACTORS
 
 NAMED = "named"  # a claim that names the place without putting an actor there

@@ -11,8 +11,8 @@ from matplotlib.patheffects import withStroke
 from matplotlib.transforms import ScaledTranslation
 from shapely.geometry.base import BaseGeometry
 
-from sitrep.model import gazetteer
-from sitrep.model.place import Layers
+from sitrep.model.geo import gazetteer
+from sitrep.model.geo.place import Layers
 from sitrep.views.labels import Placer
 from sitrep.views.maps.callouts import pole
 from sitrep.views.style import draw_text

@@ -17,7 +17,7 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
-from sitrep.model.place import Layers
+from sitrep.model.geo.place import Layers
 
 ZONE_EDGE = "#333333"
 ZONE_FILL = "#7d7d7d"

@@ -6,8 +6,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from sitrep.model.facts import Facts
-from sitrep.model.when import date_label
+from sitrep.model.data.facts import Facts
+from sitrep.model.data.when import date_label
 
 __all__ = ["attributions", "credit_line", "date_label"]
 

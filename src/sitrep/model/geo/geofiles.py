@@ -1,12 +1,12 @@
 """Reading a ``geo/`` folder's files (boundary layers and gazetteer) as untrusted input.
 
 A data set may bring its own ``geo/`` folder, so each file is checked before it is used: read
-only as a regular file inside the data set (:mod:`sitrep.model.confine`), GeoJSON of the right
+only as a regular file inside the data set (:mod:`sitrep.model.data.confine`), GeoJSON of the right
 shape (a FeatureCollection of Polygon or MultiPolygon features with the properties the maps use),
 every coordinate finite and on the globe, at most :data:`MAX_VERTICES` vertices a file, and
 property text free of control characters. Anything else is one :class:`GeoFileError` naming the
 file (and the feature or row), never a bare Python error, and nothing runs for minutes or fills
-memory: the costly operations in :mod:`sitrep.model.place` work on simplified outlines.
+memory: the costly operations in :mod:`sitrep.model.geo.place` work on simplified outlines.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
-from sitrep.model import confine, hygiene
+from sitrep.model.data import confine, hygiene
 
 #: Vertices a boundary layer may hold: the shipped admin-1 layer has about 51,000.
 MAX_VERTICES = 1_000_000

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model import confine, hygiene
-from sitrep.model.facts import ID_LIST_SEPARATOR
-from sitrep.model.problems import Collector, row_number
+from sitrep.model.data import confine, hygiene
+from sitrep.model.data.facts import ID_LIST_SEPARATOR
+from sitrep.model.data.problems import Collector, row_number
 
 #: List fields whose items refer to another table (Table Schema foreign keys cannot say this).
 LIST_REFERENCES: dict[tuple[str, str], str] = {

@@ -1,8 +1,8 @@
 """Independence and corroboration: how many independent origins stand behind each figure.
 
 Two figures corroborate each other only when they come from different independent origins
-(:mod:`sitrep.model.origins`: sources sharing an origin count once, however many outlets relay
-it) and agree at the same reference time (:mod:`sitrep.model.reconcile`). From what is found,
+(:mod:`origins`: sources sharing an origin count once, however many outlets relay
+it) and agree at the same reference time (:mod:`reconcile`). From what is found,
 sitrep *proposes* an Admiralty information credibility, shown beside the analyst's grade and
 never written over it:
 
@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sitrep.model.origins import ANALYST_INFERENCE
-from sitrep.model.quantity import CREDIBILITY
-from sitrep.model.reconcile import PAIR_LIMIT, Group, groups, verdicts
+from sitrep.model.analysis.origins import ANALYST_INFERENCE
+from sitrep.model.analysis.quantity import CREDIBILITY
+from sitrep.model.analysis.reconcile import PAIR_LIMIT, Group, groups, verdicts
 
 COLUMNS = ["Claim", "Measure", "Figure", "Refers to", "Origin", "Claimant's side",
            "Agreeing origins", "Contradicting origins", "Proposed credibility",

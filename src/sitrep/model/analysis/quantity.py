@@ -13,10 +13,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from sitrep.model import when
-from sitrep.model.attribution import attributions
-from sitrep.model.facts import Facts
-from sitrep.model.origins import origin_of_claims
+from sitrep.model.analysis.attribution import attributions
+from sitrep.model.analysis.origins import origin_of_claims
+from sitrep.model.data import when
+from sitrep.model.data.facts import Facts
 
 #: How each qualifier is written before the number.
 QUALIFIER_WORDS: dict[str, str] = {

@@ -1,7 +1,7 @@
 """Reading numbers, hedges and qualifiers in plain text, as a reader would.
 
 Used by the takeaway rules (a takeaway states only its claims' figures, keeps their hedges and
-qualifiers) and by the drafting of claims from a source text (:mod:`sitrep.model.draft`).
+qualifiers) and by the drafting of claims from a source text (:mod:`sitrep.authoring.draft`).
 
 - Dates are not figures: "4 November", "November 2024", "early 2022", "2024-11-10".
 - "1 to 5 million" is 1,000,000 to 5,000,000; "half" is 0.5 or 50 (%); "70%" is 70 or 0.7.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sitrep.model import hygiene
+from sitrep.model.data import hygiene
 
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")

@@ -24,7 +24,7 @@ class Facts:
     settings: dict[str, str] = field(default_factory=dict)
     #: What an ``as_of`` cut left out (see :meth:`until`); None when the facts are whole.
     cut: Any = None
-    #: Tables derived from this data set, computed once (see sitrep.model.attribution).
+    #: Tables derived from this data set, computed once (see sitrep.model.analysis.attribution).
     derived_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -50,7 +50,7 @@ class Facts:
         ``include_possible`` also those whose earliest possible day is), their claims that refer
         to no later time, and what rests on those claims. A takeaway is kept only when every
         claim it cites is kept. ``cut`` records what was left out, for the report to state."""
-        from sitrep.model import when
+        from sitrep.model.data import when
 
         cut = pd.Timestamp(as_of)
         t = self.tables

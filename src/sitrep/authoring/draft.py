@@ -11,7 +11,7 @@ the words it rests on (its ``basis``). What is drafted, per sentence of the text
 - hedges as written, with their ICD 203 term where the wording is one;
 - claimants and relays from reporting phrases ("according to", "cited by", "X said",
   "sources indicate"); a sentence with none is the outlet's own statement;
-- places found in the boundary layers and gazetteer (:mod:`sitrep.model.place`), with a
+- places found in the boundary layers and gazetteer (:mod:`sitrep.model.geo.place`), with a
   precision from the wording ("western Kursk" is part of a region, precision 2).
 """
 
@@ -26,10 +26,11 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model import place, wording
-from sitrep.model.problems import Collector
-from sitrep.model.sources import read_text, split_sentences
-from sitrep.model.tables import load_schema, read_table
+from sitrep.model.data import wording
+from sitrep.model.data.problems import Collector
+from sitrep.model.data.sources import read_text, split_sentences
+from sitrep.model.data.tables import load_schema, read_table
+from sitrep.model.geo import place
 
 #: Hedge words as sources write them, longest first; the ICD 203 term where the word is one.
 HEDGES: dict[str, str] = {

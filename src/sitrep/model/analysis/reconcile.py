@@ -6,7 +6,7 @@ whose reference windows overlap, directly or through others, form one *reference
 one, every pair is compared as intervals:
 
 - a figure qualified 'about', 'estimated' or 'potential' is widened by the data set's tolerance
-  (:func:`sitrep.model.quantity.tolerance`, half a unit of its last non-zero digit by default),
+  (:func:`quantity.tolerance`, half a unit of its last non-zero digit by default),
   never skipped;
 - a strict bound ('nearly 50,000', 'over 10,000') that only touches the other figure's number
   *meets it at the bound*: reported numbers are rounded, so 'nearly 50,000' and '50,000' are not
@@ -16,7 +16,7 @@ one, every pair is compared as intervals:
 Figures at different reference times form a *series* (the change is shown, never a conflict);
 figures of different status are *not comparable*, with the reason. Nothing is averaged: each
 reference time shows its figures, how many independent origins stand behind them
-(:mod:`sitrep.model.origins`), the range every firm figure allows, and a conservative figure in
+(:mod:`origins`), the range every firm figure allows, and a conservative figure in
 ACLED's sense: the lowest well-sourced one.
 """
 
@@ -30,9 +30,9 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from sitrep.model import when
-from sitrep.model.origins import ANALYST_INFERENCE
-from sitrep.model.quantity import APPROXIMATE, interval_text, meets, number
+from sitrep.model.analysis.origins import ANALYST_INFERENCE
+from sitrep.model.analysis.quantity import APPROXIMATE, interval_text, meets, number
+from sitrep.model.data import when
 
 #: Figures in one reference time compared pair by pair; a larger group is counted, not listed.
 PAIR_LIMIT = 3000

@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from sitrep import __version__, paths
-from sitrep.model import confine
+from sitrep.model.data import confine
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -26,7 +26,7 @@ def digest_files(files: list[Path], root: Path) -> str:
 
 def dataset_digest(dataset: Path) -> str:
     """Checksum of every file of a data set that a report reads: facts, sources, geo. Only
-    regular files inside the data set count (:mod:`sitrep.model.confine`): a link out of it,
+    regular files inside the data set count (:mod:`sitrep.model.data.confine`): a link out of it,
     a device or a pipe is never opened."""
     files = [*confine.regular_files(paths.facts_dir(dataset), dataset),
              *confine.regular_files(paths.sources_dir(dataset), dataset)]

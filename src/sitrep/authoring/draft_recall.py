@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model import place
-from sitrep.model.draft import Context, Draft, draft_text
-from sitrep.model.facts import Facts
+from sitrep.authoring.draft import Context, Draft, draft_text
+from sitrep.model.data.facts import Facts
+from sitrep.model.data.wording import says
+from sitrep.model.geo import place
 from sitrep.model.load import load
-from sitrep.model.wording import says
 
 KINDS = ("quantities", "hedges", "claimants", "places", "headings")
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.facts import Facts
-from sitrep.model.problems import Collector, records, row_number
+from sitrep.model.data.facts import Facts
+from sitrep.model.data.problems import Collector, records, row_number
 
 COLUMNS = ["claim_id", "origin", "origin_label", "origin_kind", "origin_basis", "independent",
            "party", "sector", "side"]

@@ -25,7 +25,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from sitrep.model.problems import Collector
+from sitrep.model.data.problems import Collector
 
 #: C0 controls (tab and line breaks included: no cell of a table holds them), DEL, C1 controls,
 #: and the Unicode line and paragraph separators.
@@ -84,7 +84,7 @@ def ascii_digits(text: str) -> str:
     """The text with every character that has a digit value written as that ASCII digit
     ('５０' and '٥٠' become '50', '²' becomes '2'); the length stays the same, so offsets found
     in the result point at the figure as written. Figures are read from this form
-    (:func:`sitrep.model.wording.figures`), so no script's digits slip past a check."""
+    (:func:`sitrep.model.data.wording.figures`), so no script's digits slip past a check."""
     return "".join(_ascii_digit(ch) for ch in text)
 
 

@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 
 from sitrep import paths
-from sitrep.model.tables import load_schema, write_descriptor
+from sitrep.model.data.tables import load_schema, write_descriptor
 
 QUALIFIERS = [("exact", "{n}"), ("over", "over {n}"), ("about", "about {n}"),
               ("up_to", "up to {n}"), ("estimated", "an estimated {n}")]

@@ -3,8 +3,8 @@
 Quotes found verbatim in their sentences, every sentence accounted for, bounds in order and
 consistent with their qualifier, checksums of source texts, grades with their rationale,
 takeaways that keep their claims' hedges and figures and keep measures apart
-(:mod:`sitrep.model.measures_apart`), claims dated no later than their source, and places the
-map can draw (:mod:`sitrep.model.place`).
+(:mod:`sitrep.model.rules.measures_apart`), claims dated no later than their source, and places the
+map can draw (:mod:`sitrep.model.geo.place`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,24 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model import confine, hygiene, origins, place
-from sitrep.model import measures_apart as apart
-from sitrep.model import wording as words
-from sitrep.model.facts import Facts
-from sitrep.model.problems import ERROR, WARNING, Collector, by_id, records, row_number, shorten
-from sitrep.model.sources import split_sentences
-from sitrep.model.when import period_end
+from sitrep.model.analysis import origins
+from sitrep.model.data import confine, hygiene
+from sitrep.model.data import wording as words
+from sitrep.model.data.facts import Facts
+from sitrep.model.data.problems import (
+    ERROR,
+    WARNING,
+    Collector,
+    Problem,
+    by_id,
+    records,
+    row_number,
+    shorten,
+)
+from sitrep.model.data.sources import split_sentences
+from sitrep.model.data.when import period_end
+from sitrep.model.geo import place
+from sitrep.model.rules import measures_apart as apart
 
 #: How a qualifier constrains the bounds of a number: (lower required, upper required,
 #: lower forbidden, upper forbidden).
@@ -71,7 +82,7 @@ def check_domain(facts: Facts, facts_dir: Path, out: Collector) -> None:
     _check_periods(facts, facts_dir, out)
     _check_status(facts, facts_dir, out)
     origins.check(facts, facts_dir, out)
-    # Places the map cannot draw (sitrep.model.place); rows with a problem above are skipped.
+    # Places the map cannot draw (sitrep.model.geo.place); rows with a problem above are skipped.
     out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
     # Unused actors and places are warned about only when nothing else is wrong: a slip
     # elsewhere (a claimant typed as a relay) often leaves one unused (one slip, one message).
@@ -486,3 +497,11 @@ def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
 
 #: Unused actors or places listed one by one; past that they are counted.
 UNUSED_LISTED = 20
+
+
+def first_source_warning(facts_dir: Path) -> Problem:
+    """The one message an empty data set gets."""
+    return Problem(paths.display(facts_dir / "sources.csv"), None, None, "first-source", None,
+                   "the data set has no source yet: save a text in sources/ and draft its rows "
+                   f"with: sitrep draft {paths.display(facts_dir.parent)} sources/NAME.txt",
+                   WARNING)

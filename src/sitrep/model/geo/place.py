@@ -25,7 +25,7 @@ analyst's conventions, not the source's: the map says so.
 
 A place that cannot be drawn is a validation problem (rule ``place-geometry``), never a
 silently missing mark; a town whose point lies outside the unit its ``iso_3166_2`` names is one
-too (rule ``place-in-region``). :func:`geometry_problems` is what :mod:`sitrep.model.rules` calls.
+too (rule ``place-in-region``). :func:`geometry_problems` is what :mod:`domain` calls.
 """
 
 from __future__ import annotations
@@ -44,9 +44,10 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
-from sitrep.model import confine, gazetteer, geofiles
-from sitrep.model.facts import Facts
-from sitrep.model.problems import Problem
+from sitrep.model.data import confine
+from sitrep.model.data.facts import Facts
+from sitrep.model.data.problems import Problem
+from sitrep.model.geo import gazetteer, geofiles
 
 ADMIN0 = "admin0.geojson"
 ADMIN1 = "admin1.geojson"

@@ -1,7 +1,8 @@
 """A new, empty data set: the schema with the data set's own title, every table with its
 header, an empty ``sources/`` and a short README of the next steps.
 
-It checks clean but for one warning asking for a first source (:func:`first_source_warning`).
+It checks clean but for one warning asking for a first source
+(:func:`sitrep.model.rules.domain.first_source_warning`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import re
 from pathlib import Path
 
 from sitrep import paths
-from sitrep.model.problems import WARNING, Problem
-from sitrep.model.tables import load_schema
+from sitrep.model.data.tables import load_schema
 
 NEXT_STEPS = """# {title}
 
@@ -75,14 +75,6 @@ def new_dataset(folder: Path, title: str) -> Path:
         readme.write_text(NEXT_STEPS.format(title=title, folder=paths.display(folder)),
                           encoding="utf-8")
     return Path(folder)
-
-
-def first_source_warning(facts_dir: Path) -> Problem:
-    """The one message an empty data set gets."""
-    return Problem(paths.display(facts_dir / "sources.csv"), None, None, "first-source", None,
-                   "the data set has no source yet: save a text in sources/ and draft its rows "
-                   f"with: sitrep draft {paths.display(facts_dir.parent)} sources/NAME.txt",
-                   WARNING)
 
 
 def set_title(descriptor: Path, title: str) -> str:

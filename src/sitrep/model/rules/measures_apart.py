@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sitrep.model.wording import Figure, same_value, word_form
+from sitrep.model.data.wording import Figure, same_value, word_form
 
 RULE = "takeaway-keeps-measures-apart"
 COMBINED = "a takeaway never adds up or subtracts figures of different measures: state each " \

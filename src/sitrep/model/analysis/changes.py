@@ -1,7 +1,7 @@
 """What changed between two editions: the reporting as of ``since`` and as of ``as_of``.
 
 ICD 203's standard for analytic products asks that they explain change to, or consistency of,
-analytic judgments. Two cuts of one data set (:meth:`sitrep.model.facts.Facts.until`) are
+analytic judgments. Two cuts of one data set (:meth:`sitrep.model.data.facts.Facts.until`) are
 compared: new claims; per measure, the latest figure before and now with their claims; figures
 no longer current (a later reference time has figures of the same measure and status); conflicts
 that appeared, and conflicts resolved (both figures no longer current, or gone); key takeaways
@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sitrep.model import reconcile, when
-from sitrep.model.attribution import attributions
-from sitrep.model.facts import Facts
-from sitrep.model.quantity import figures
+from sitrep.model.analysis import reconcile
+from sitrep.model.analysis.attribution import attributions
+from sitrep.model.analysis.quantity import figures
+from sitrep.model.data import when
+from sitrep.model.data.facts import Facts
 
 #: Days before the cut-off an edition is compared with when no ``since`` is given.
 DEFAULT_WINDOW_DAYS = 7
