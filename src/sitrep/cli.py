@@ -93,6 +93,18 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rules(args: argparse.Namespace) -> int:
+    from sitrep.model.rules.registry import RULES, markdown
+
+    if args.markdown:
+        print(markdown(), end="")
+        return EXIT_OK
+    width = max(len(rule.id) for rule in RULES)
+    for rule in RULES:
+        say(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.table}: {rule.doc}")
+    return EXIT_OK
+
+
 def _schema_title() -> str:
     from sitrep.model import load_schema
 
@@ -254,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("dataset", help="data set folder holding facts/ and sources/")
     schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
     schema.set_defaults(run=_schema)
+
+    rules = sub.add_parser("rules", help="list every rule a data set is checked against, with "
+                           "its table, severity and what it asks")
+    rules.add_argument("--markdown", action="store_true",
+                       help="print the list as a Markdown table (the README's list)")
+    rules.set_defaults(run=_rules)
 
     render = sub.add_parser("render", parents=[debug],
                             help="render the report suite to reports/ (HTML, PDF)")

@@ -28,7 +28,8 @@ from sitrep.model.data.tables import (
     read_settings,
     read_table,
 )
-from sitrep.model.rules.domain import check_domain, first_source_warning
+from sitrep.model.rules.domain import first_source_warning
+from sitrep.model.rules.registry import check_domain
 
 
 def load(dataset: Path | str | None = None, *, cache: bool = True) -> Facts:

@@ -1,4 +1,5 @@
-"""The domain rules a schema cannot state, read across the tables of a data set.
+"""The domain rules a schema cannot state, read across the tables of a data set; each is listed
+with its doc in :mod:`registry`, which runs them.
 
 Quotes found verbatim in their sentences, every sentence accounted for, bounds in order and
 consistent with their qualifier, checksums of source texts, grades with their rationale,
@@ -16,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.analysis import origins
 from sitrep.model.data import confine, hygiene
 from sitrep.model.data import wording as words
 from sitrep.model.data.facts import Facts
@@ -66,28 +66,6 @@ def _unusable_documents(facts: Facts) -> set[str]:
     UTF-8): already reported on sources.csv, so their sentences and claims are not checked."""
     recorded = facts.sources.loc[facts.sources["document"].ne(""), "source_id"]
     return set(recorded) - set(facts.texts)
-
-
-def check_domain(facts: Facts, facts_dir: Path, out: Collector) -> None:
-    _check_documents(facts, facts_dir, out)
-    _check_claims(facts, facts_dir, out)
-    _check_quantities(facts, facts_dir, out)
-    _check_places(facts, facts_dir, out)
-    _check_claim_mentions(facts, facts_dir, out)
-    _check_takeaways(facts, facts_dir, out)
-    _check_grades(facts, facts_dir, out)
-    _check_measures(facts, facts_dir, out)
-    _check_derived(facts, facts_dir, out)
-    _check_claim_dates(facts, facts_dir, out)
-    _check_periods(facts, facts_dir, out)
-    _check_status(facts, facts_dir, out)
-    origins.check(facts, facts_dir, out)
-    # Places the map cannot draw (sitrep.model.geo.place); rows with a problem above are skipped.
-    out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
-    # Unused actors and places are warned about only when nothing else is wrong: a slip
-    # elsewhere (a claimant typed as a relay) often leaves one unused (one slip, one message).
-    if not any(p.severity == ERROR for p in out.problems):
-        _check_unused(facts, facts_dir, out)
 
 
 def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -468,7 +446,16 @@ def _check_status(facts: Facts, facts_dir: Path, out: Collector) -> None:
                  "status-fields", "a condition belongs to a hypothetical figure only")
 
 
+def _check_geometry(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Places the map cannot draw (:mod:`place`); rows with a problem above are skipped."""
+    out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
+
+
 def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Unused actors and places, warned about only when nothing else is wrong: a slip elsewhere
+    (a claimant typed as a relay) often leaves one unused (one slip, one message)."""
+    if any(p.severity == ERROR for p in out.problems):
+        return
     """Warnings, not errors: an actor or a place that no claim, source or detail uses."""
     t = facts.tables
     claims = t["claims"]
