@@ -30,6 +30,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from filelock import FileLock
 
@@ -295,3 +296,16 @@ def browser():
                                               args=list(CHROMIUM_ARGS))
         yield launched
         launched.close()
+
+
+def overlapping_labels(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Pairs of placed labels whose boxes overlap (what a test asserts is empty)."""
+    shown = table[table["placed"].astype(bool)].reset_index(drop=True)
+    pairs = []
+    for i in range(len(shown)):
+        a = shown.iloc[i]
+        for j in range(i + 1, len(shown)):
+            b = shown.iloc[j]
+            if a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1:
+                pairs.append((a.text, b.text))
+    return pairs

@@ -10,6 +10,7 @@ import re
 
 import matplotlib as mpl
 import pytest
+from conftest import overlapping_labels
 
 from sitrep.model import load
 from sitrep.model.geo import place
@@ -133,7 +134,7 @@ def test_key_table_lists_every_mark_with_how_it_is_drawn(drawn):
 
 def test_labels_do_not_collide(drawn):
     shown = drawn.labels[drawn.labels["placed"].astype(bool)]
-    assert labels.overlapping(drawn.labels) == []
+    assert overlapping_labels(drawn.labels) == []
     assert (shown["overlap"] == 0).all(), shown[shown["overlap"] > 0]
     boxes = drawn.labels[drawn.labels["kind"] == "claims box"]
     assert len(boxes) == drawn.marks["place_id"].nunique()

@@ -9,10 +9,11 @@ import re
 
 import matplotlib as mpl
 import pytest
+from conftest import overlapping_labels
 
 from sitrep.model import load
 from sitrep.pipeline import parameters
-from sitrep.views import display, labels, stance
+from sitrep.views import display, stance
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,7 @@ def test_every_relation_item_is_shown(facts, links):
 
 def test_relations_diagram_shows_every_exchange_without_collisions(facts, links):
     figure, placed = stance.relations_diagram(links, facts)
-    assert labels.overlapping(placed) == []
+    assert overlapping_labels(placed) == []
     assert (placed["overlap"] == 0).all()
     buffer = io.BytesIO()
     with mpl.rc_context({"svg.fonttype": "none"}):

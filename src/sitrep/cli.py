@@ -267,10 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
     schema.set_defaults(run=_schema)
 
-    rules = sub.add_parser("rules", help="list every rule a data set is checked against, with "
-                           "its table, severity and what it asks")
-    rules.add_argument("--markdown", action="store_true",
-                       help="print the list as a Markdown table (the README's list)")
+    rules = sub.add_parser("rules", help="list every rule data is checked against")
+    rules.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
     rules.set_defaults(run=_rules)
 
     render = sub.add_parser("render", parents=[debug],

@@ -186,16 +186,3 @@ class Placer:
         """Every label tried: kind, text, placed, overlap (0 = free), box in figure inches."""
         return pd.DataFrame(self.log, columns=["kind", "text", "placed", "overlap",
                                                "x0", "y0", "x1", "y1"])
-
-
-def overlapping(table: pd.DataFrame) -> list[tuple[str, str]]:
-    """Pairs of placed labels whose boxes overlap (what a test asserts is empty)."""
-    shown = table[table["placed"].astype(bool)].reset_index(drop=True)
-    pairs = []
-    for i in range(len(shown)):
-        a = shown.iloc[i]
-        for j in range(i + 1, len(shown)):
-            b = shown.iloc[j]
-            if a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1:
-                pairs.append((a.text, b.text))
-    return pairs

@@ -35,8 +35,6 @@ from sitrep.views.display import Entries, about
 from sitrep.views.labels import Placer
 from sitrep.views.style import INK, MUTED, actor_colours, draw_text, rc
 
-STANCE_ORDER = ["supports", "opposes", "seeks", "offers", "neutral"]
-
 #: How a relation reads in a sentence: "<from> gives <to>", "<from> seeks from <to>".
 RELATION_WORDS = {"provides": "gives", "seeks": "seeks from", "joins": "joins"}
 

@@ -35,9 +35,7 @@ def attributions(facts: Facts) -> pd.DataFrame:
     Times, in Dagens (Nov 2024 (inferred))"; a claim whose claimant is the outlet itself reads
     "Dagens, no source named". Computed once per Facts object.
     """
-    if "attributions" not in facts.derived_cache:
-        facts.derived_cache["attributions"] = _attributions(facts)
-    return facts.derived_cache["attributions"].copy()
+    return facts.memo("attributions", _attributions)
 
 
 def _attributions(facts: Facts) -> pd.DataFrame:

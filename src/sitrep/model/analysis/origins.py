@@ -145,9 +145,7 @@ def _root_origin(draws_on: dict[str, tuple[str, ...]], origin_id: str) -> str:
 def origin_of_claims(facts: Facts) -> pd.DataFrame:
     """Per claim: its origin (recorded or inferred), the independent root it counts under, and
     the claimant's side. Computed once per Facts object."""
-    if "origins" not in facts.derived_cache:
-        facts.derived_cache["origins"] = _origin_of_claims(facts)
-    return facts.derived_cache["origins"].copy()
+    return facts.memo("origins", _origin_of_claims)
 
 
 def _origin_of_claims(facts: Facts) -> pd.DataFrame:
@@ -204,21 +202,3 @@ def _sides(facts: Facts) -> dict[tuple[str, ...], tuple[str, str]]:
         out[claimants] = (parties.pop() if len(parties) == 1 else "mixed",
                           sectors.pop() if len(sectors) == 1 else "mixed")
     return out
-
-
-def origins_table(facts: Facts, claim_ids: list[str] | None = None) -> pd.DataFrame:
-    """Each origin behind the claims shown: who it comes from, its kind, the claims resting on it
-    and the independent origin it counts under."""
-    found = origin_of_claims(facts)
-    if claim_ids is not None:
-        found = found[found["claim_id"].isin(claim_ids)]
-    grouped = found.groupby(["origin", "origin_label", "origin_kind", "independent"],
-                            sort=False)["claim_id"].agg(lambda ids: ", ".join(ids))
-    table = grouped.reset_index()
-    return pd.DataFrame({
-        "Origin": table["origin_label"],
-        "Kind": table["origin_kind"].str.replace("_", " "),
-        "Counts as": ["its own origin" if o == i else f"one with {i}"
-                      for o, i in zip(table["origin"], table["independent"], strict=True)],
-        "Claims": table["claim_id"],
-    })

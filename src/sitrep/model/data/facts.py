@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,13 @@ class Facts:
     cut: Any = None
     #: Tables derived from this data set, computed once (see sitrep.model.analysis.attribution).
     derived_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def memo(self, name: str, compute: Callable[[Facts], pd.DataFrame]) -> pd.DataFrame:
+        """The table ``name`` derived from these facts by ``compute``, computed once per Facts
+        object (a copy each time, so callers may change it)."""
+        if name not in self.derived_cache:
+            self.derived_cache[name] = compute(self)
+        return self.derived_cache[name].copy()
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
