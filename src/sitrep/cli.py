@@ -29,11 +29,15 @@ def say(text: str, *, error: bool = False) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from sitrep.model import check
+    from sitrep.model.data import memo
     from sitrep.model.data.problems import errors
 
     dataset = Path(args.dataset)
-    problems = check(dataset)
+    problems = None if args.fresh else memo.recall(dataset)
+    if problems is None:
+        from sitrep.model import check
+
+        problems = check(dataset, fresh=True)
     failed = errors(problems)
     if failed:
         noun = "problem" if len(failed) == 1 else "problems"
@@ -242,8 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="validate a data set; exit 2 when it breaks a rule")
     check.add_argument("dataset", nargs="?", default=str(paths.DEFAULT_DATASET),
                        help="data set folder holding facts/ and sources/ (default: data/)")
+    check.add_argument("--fresh", action="store_true", help="validate even unchanged files")
     check.set_defaults(run=_check)
-
     new = sub.add_parser("new", parents=[debug],
                          help="start an empty data set: schema, tables, sources/, README")
     new.add_argument("dataset", help="the folder to create (must not hold a data set yet)")
@@ -270,7 +274,6 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list every rule data is checked against")
     rules.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
     rules.set_defaults(run=_rules)
-
     render = sub.add_parser("render", parents=[debug],
                             help="render the report suite to reports/ (HTML, PDF)")
     render.add_argument("reports", nargs="*",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.data import confine
+from sitrep.model.data import confine, memo
 from sitrep.model.data.digest import code_digest, dataset_digest
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Collector, FactsError, Problem, errors
@@ -57,16 +57,25 @@ def load(dataset: Path | str | None = None, *, cache: bool = True) -> Facts:
     return facts
 
 
-def check(dataset: Path | str) -> list[Problem]:
+def check(dataset: Path | str, *, fresh: bool = False) -> list[Problem]:
     """Every problem of a data set, sorted; an empty list when it is clean. Warnings (a place
-    no claim uses) are listed too; a data set with warnings only loads, and is cached."""
+    no claim uses) are listed too; a data set with warnings only loads, and is cached.
+
+    Unless ``fresh``, files checked before answer from the memo (:mod:`memo`), keyed by the
+    checksums of everything the result depends on."""
     dataset = Path(dataset)
+    if not fresh and (recalled := memo.recall(dataset)) is not None:
+        return recalled
+    before = memo.key(dataset)
     problems, facts = _validate(dataset)
     if facts is not None and not errors(problems):
         cached = _cache_path(dataset)
         if cached is not None:
             _write_cache(cached, facts)
-    return sorted(problems, key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
+    problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.field or "", p.rule))
+    if before is not None and memo.key(dataset) == before:  # unchanged while it was checked
+        memo.keep(dataset, problems, before)
+    return problems
 
 
 CACHE_KEEP = 16  # cached data sets kept; older ones are removed

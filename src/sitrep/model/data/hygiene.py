@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by the functions that read tables: terminal() needs none
+    import pandas as pd
 
-from sitrep.model.data.problems import Collector
+    from sitrep.model.data.problems import Collector
 
 #: C0 controls (tab and line breaks included: no cell of a table holds them), DEL, C1 controls,
 #: and the Unicode line and paragraph separators.
@@ -54,6 +55,8 @@ def _codepoint(text: str, pattern: re.Pattern[str]) -> str:
 def check_cells(shown: str, frame: pd.DataFrame, out: Collector) -> pd.DataFrame:
     """Refuse control and bidirectional characters in every cell, naming file, row and field;
     return the table with every cell in NFC."""
+    import pandas as pd
+
     clean = {}
     for column in frame.columns:
         cells = frame[column]
@@ -75,6 +78,9 @@ def check_cells(shown: str, frame: pd.DataFrame, out: Collector) -> pd.DataFrame
 def not_finite(values: pd.Series) -> pd.Series:
     """Where a parsed number is infinite (``inf``, ``1e309``); NaN from ``nan`` is caught as
     not a number by the caller."""
+    import numpy as np
+    import pandas as pd
+
     numbers = pd.to_numeric(values, errors="coerce")
     return pd.Series(np.isinf(numbers.to_numpy(dtype=float, na_value=np.nan)),
                      index=values.index)

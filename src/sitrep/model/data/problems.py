@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, order=True)
@@ -77,6 +79,8 @@ class Collector:
         seen = self.counts[(file, rule)] = self.counts.get((file, rule), 0) + 1
         if seen > self.limit:
             return
+        import pandas as pd  # imported on first use: a memoised check never needs it
+
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         missing = value is None or value is pd.NA or value is pd.NaT or (

@@ -47,7 +47,7 @@ from sitrep import paths
 from sitrep.model.data import confine
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Problem
-from sitrep.model.geo import gazetteer, geofiles
+from sitrep.model.geo import gazetteer, geofiles, prepared
 
 ADMIN0 = "admin0.geojson"
 ADMIN1 = "admin1.geojson"
@@ -159,8 +159,8 @@ def _read_layers(folder: str, stamp: tuple[int, ...]) -> Layers:
         own["geometry"] = pd.Series(dtype=object)
     own["coordinates_from"] = own["source"].map(
         lambda s: "GeoNames" if str(s).startswith("GeoNames") else "Natural Earth")
-    return Layers(root, geofiles.read_layer(_layer_file(root, ADMIN0), dataset),
-                  geofiles.read_layer(_layer_file(root, ADMIN1), dataset), own)
+    return Layers(root, prepared.layer(_layer_file(root, ADMIN0), dataset),
+                  prepared.layer(_layer_file(root, ADMIN1), dataset), own)
 
 
 # -- projections (pyproj is imported only when a rule needs metres) ---------------------------
