@@ -1,7 +1,7 @@
 """The memo of checks: a check's result is a function of the data set's folder and files, the
-shipped boundary layers and gazetteer, and sitrep's own code. Keyed by their checksums, a result is kept
-in ``build/cache/`` and a second ``sitrep check`` of unchanged files answers from it without
-validating again (``--fresh`` validates anyway). Any changed byte changes the key."""
+shipped boundary layers and gazetteer, and sitrep's own code. Keyed by their checksums, a result
+is kept in ``build/cache/`` and a second ``sitrep check`` of unchanged files answers from it
+without validating again (``--fresh`` validates anyway). Any changed byte changes the key."""
 
 from __future__ import annotations
 
