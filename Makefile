@@ -33,8 +33,9 @@ lint: setup ## ruff over the package and the tests; the import contract of the t
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
 
-bench: setup ## time the suite against the naive chain; writes benchmarks/results/
-	$(BIN)/python benchmarks/render_suite.py --runs 3
+bench: setup ## time the loop and the suite against the naive way; writes benchmarks/results/
+	$(BIN)/python benchmarks/loop.py --runs 3; loop=$$?; \
+	$(BIN)/python benchmarks/render_suite.py --runs 3 && exit $$loop
 
 check: setup ## validate the shipped data set (exit 2 on bad data)
 	$(BIN)/sitrep check data

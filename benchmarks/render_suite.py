@@ -33,6 +33,7 @@ import threading
 import time
 from importlib.metadata import version
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 
@@ -41,9 +42,22 @@ from sitrep.authoring import synthetic
 from sitrep.pipeline import manifest
 
 RESULTS = paths.ROOT / "benchmarks" / "results"
-#: Seconds after which a scale run is stopped (recorded as not finished: infinite seconds).
+#: Seconds after which a scale run is stopped (recorded as not finished, with how far it got);
+#: ``--scale-timeout`` sets it.
 SCALE_TIMEOUT = 300
 BIN = Path(sys.executable).parent
+
+
+class Run(NamedTuple):
+    """One measured command: wall seconds (infinite when stopped), peak RSS and PSS of the
+    process tree (bytes), the load average (1 min) just before it, and its last output line
+    (how far it got, when it was stopped)."""
+
+    seconds: float
+    rss: int
+    pss: int
+    load: float = 0.0
+    last: str = ""
 
 
 def big_table(target: Path) -> Path:
@@ -58,12 +72,19 @@ def big_table(target: Path) -> Path:
     return target
 
 
+def _last_line(*outputs: str | None) -> str:
+    lines = [line.strip() for out in outputs if out for line in out.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else ""
+
+
 def measure(command: list[str], *, cwd: Path = paths.ROOT, expect_failure: bool = False,
-            timeout: float | None = None) -> tuple[float, int, int]:
+            timeout: float | None = None) -> Run:
     """Wall seconds, peak RSS and peak PSS (bytes, each summed over the process tree) of one
-    command; past ``timeout`` seconds the command is stopped and its seconds are infinite."""
+    command; past ``timeout`` seconds the command is stopped, its seconds are infinite and its
+    last progress line says where it was."""
+    load = os.getloadavg()[0]
     started = time.perf_counter()
-    process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+    process = psutil.Popen(command, cwd=cwd, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
     peak, peak_pss = 0, 0
     stop = threading.Event()
@@ -86,25 +107,25 @@ def measure(command: list[str], *, cwd: Path = paths.ROOT, expect_failure: bool 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        _, stderr = process.communicate(timeout=timeout)
+        stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         for proc in [*process.children(recursive=True), process]:
             with contextlib.suppress(psutil.Error):
                 proc.kill()
-        process.communicate()
+        stdout, stderr = process.communicate()
         stop.set()
         sampler.join()
-        return math.inf, peak, peak_pss
+        return Run(math.inf, peak, peak_pss, load, _last_line(stdout, stderr))
     stop.set()
     sampler.join()
     seconds = time.perf_counter() - started
     if (process.returncode != 0) != expect_failure:
         raise SystemExit(f"benchmark step failed ({process.returncode}): {' '.join(command)}\n"
                          f"{stderr[-3000:]}")
-    return seconds, peak, peak_pss
+    return Run(seconds, peak, peak_pss, load, _last_line(stdout, stderr))
 
 
-def cold(command: list[str], timeout: float | None = None) -> tuple[float, int, int]:
+def cold(command: list[str], timeout: float | None = None) -> Run:
     """``measure`` with no validated data set cached: validation is part of the figure."""
     shutil.rmtree(paths.BUILD / "cache", ignore_errors=True)
     return measure(command, timeout=timeout)
@@ -140,15 +161,16 @@ def sitrep(out: Path, *extra: str) -> list[str]:
     return [str(BIN / "sitrep"), "render", "--out", str(out), *extra]
 
 
-def median_of(runs: list[tuple[float, int, int]]) -> dict:
-    if any(math.isinf(r[0]) for r in runs):
+def median_of(runs: list[Run]) -> dict:
+    memory = {"peak_rss_mb": round(max(r.rss for r in runs) / 2**20),
+              "peak_pss_mb": round(max(r.pss for r in runs) / 2**20),
+              "load_before_each": [round(r.load, 2) for r in runs]}
+    stopped = [r for r in runs if math.isinf(r.seconds)]
+    if stopped:
         return {"median_s": f"not finished in {SCALE_TIMEOUT} s", "runs_s": [],
-                "peak_rss_mb": round(max(r[1] for r in runs) / 2**20),
-                "peak_pss_mb": round(max(r[2] for r in runs) / 2**20)}
-    return {"median_s": round(statistics.median(r[0] for r in runs), 2),
-            "runs_s": [round(r[0], 2) for r in runs],
-            "peak_rss_mb": round(max(r[1] for r in runs) / 2**20),
-            "peak_pss_mb": round(max(r[2] for r in runs) / 2**20)}
+                "stopped_at": stopped[0].last or "(it printed nothing)", **memory}
+    return {"median_s": round(statistics.median(r.seconds for r in runs), 2),
+            "runs_s": [round(r.seconds, 2) for r in runs], **memory}
 
 
 def machine() -> dict:
@@ -204,7 +226,7 @@ def scale_runs(work: Path, runs: int, claims: int) -> dict:
     return results
 
 
-def scale_only(runs: int, claims: int) -> None:
+def scale_only(runs: int, claims: int) -> int:
     """(d) alone, with the machine's description: ``benchmarks/results/scale.json``."""
     work = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
     results: dict = {"machine": machine(), "runs": runs}
@@ -216,18 +238,23 @@ def scale_only(runs: int, claims: int) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "scale.json").write_text(json.dumps(results, indent=1) + "\n")
     print(json.dumps(results["scale"], indent=1))
+    ratio = results["scale"]["ratio"]
+    return 0 if ratio is not None and ratio <= 2.0 else 1
 
 
-def main() -> None:
+def main() -> int:
+    global SCALE_TIMEOUT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--scale-timeout", type=float, default=SCALE_TIMEOUT,
+                        help="seconds after which a scale run is stopped (default %(default)s)")
     parser.add_argument("--only-scale", action="store_true",
                         help="run only (d), the scale step, and write results/scale.json")
     args = parser.parse_args()
+    SCALE_TIMEOUT = args.scale_timeout
     if args.only_scale:
-        scale_only(args.runs, args.claims)
-        return
+        return scale_only(args.runs, args.claims)
     entries = manifest.load()
     work = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
     results: dict = {"machine": machine(), "entries": [e.name for e in entries],
@@ -247,6 +274,10 @@ def main() -> None:
     (RESULTS / "render_suite.json").write_text(json.dumps(results, indent=1) + "\n")
     (RESULTS / "render_suite.md").write_text(report(results))
     print(report(results))
+    missed = [t["target"] for t in results["targets"] if not t["met"]]
+    if missed:
+        print("targets missed: " + "; ".join(missed), file=sys.stderr)
+    return 1 if missed else 0
 
 
 def targets(r: dict) -> list[dict]:
@@ -279,8 +310,9 @@ def report(r: dict) -> str:
         f"pandas {m['pandas']}, {m['chromium']}; load average (1, 5, 15 min) "
         f"{m['load_average_at_start']} at the start, {m.get('load_average_at_end')} at the end.",
         "",
-        "| step | median (s) | peak RSS (MB) | peak PSS (MB) | ratio to naive |",
-        "|---|---|---|---|---|",
+        "| step | median (s) | peak RSS (MB) | peak PSS (MB) | ratio to naive | load before "
+        "each run |",
+        "|---|---|---|---|---|---|",
     ]
     for key, name, ratio in (
             ("a_naive", "(a) naive: papermill CLI + nbconvert CLI + Chromium CLI per entry", 1),
@@ -289,8 +321,11 @@ def report(r: dict) -> str:
             ("scale.seed", "(d) brief and force sizes, seed data set, cold", ""),
             ("scale.synthetic", f"(d) the same, {s['claims']:,} synthetic claims, cold", "")):
         step = s[key.split(".")[1]] if key.startswith("scale.") else r[key]
+        loads = ", ".join(str(x) for x in step.get("load_before_each", []))
         lines.append(f"| {name} | {step['median_s']} | {step['peak_rss_mb']} | "
-                     f"{step['peak_pss_mb']} | {ratio} |")
+                     f"{step['peak_pss_mb']} | {ratio} | {loads} |")
+        if "stopped_at" in step:
+            lines.append(f"| ... stopped at | {step['stopped_at']} | | | | |")
     check = r["check_50mb"]
     lines += ["", f"`sitrep check` on a 50 MB actors.csv with one bad row near its end: "
               f"{check['median_s']} s, peak RSS {check['peak_rss_mb']} MB.", "",
@@ -304,4 +339,4 @@ def report(r: dict) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from sitrep.model import load as load_module
+from sitrep.model import loader as load_module
 from sitrep.model.data import memo
 from sitrep.model.geo import geofiles, prepared
 

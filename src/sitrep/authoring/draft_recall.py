@@ -18,7 +18,7 @@ from sitrep.authoring.draft import Context, Draft, draft_text
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.wording import says
 from sitrep.model.geo import place
-from sitrep.model.load import load
+from sitrep.model.loader import load
 
 KINDS = ("quantities", "hedges", "claimants", "places", "headings")
 

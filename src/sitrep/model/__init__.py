@@ -16,12 +16,12 @@ if TYPE_CHECKING:
     from sitrep.model.data.facts import Facts
     from sitrep.model.data.problems import FactsError, Problem
     from sitrep.model.data.tables import load_schema, write_descriptor
-    from sitrep.model.load import check, load
+    from sitrep.model.loader import check, load
 
 _WHERE = {"Facts": "sitrep.model.data.facts", "FactsError": "sitrep.model.data.problems",
           "Problem": "sitrep.model.data.problems", "load_schema": "sitrep.model.data.tables",
-          "write_descriptor": "sitrep.model.data.tables", "check": "sitrep.model.load",
-          "load": "sitrep.model.load"}
+          "write_descriptor": "sitrep.model.data.tables", "check": "sitrep.model.loader",
+          "load": "sitrep.model.loader"}
 
 __all__ = ["Facts", "FactsError", "Problem", "check", "load", "load_schema", "write_descriptor"]
 

@@ -1,4 +1,4 @@
-"""The facts of a data set: one validated DataFrame per table (see :mod:`sitrep.model.load`)."""
+"""The facts of a data set: one validated DataFrame per table (see :mod:`sitrep.model.loader`)."""
 
 from __future__ import annotations
 

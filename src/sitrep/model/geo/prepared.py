@@ -27,7 +27,9 @@ def layer(path: Path, root: Path) -> pd.DataFrame:
         data = confine.read_bytes(path, root, limit=geofiles.MAX_BYTES)
     except (confine.OutsideError, OSError):
         return geofiles.read_layer(path, root)  # reports the problem in its own words
-    key = hashlib.sha256(data + code_digest().encode()).hexdigest()[:32]
+    # The limits a layer is checked against are part of what its preparation depends on.
+    limits = f"{code_digest()}|{geofiles.MAX_VERTICES}|{geofiles.MAX_BYTES}"
+    key = hashlib.sha256(data + limits.encode()).hexdigest()[:32]
     cached = paths.BUILD / "cache" / f"layer-{path.name.split('.')[0]}-{key}.pickle"
     with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
         return pickle.loads(cached.read_bytes())
