@@ -264,7 +264,7 @@ def main() -> int:
         results["scale"] = scale_runs(work, args.runs, args.claims)
         table = big_table(work / "big-table")
         results["check_50mb"] = median_of([
-            measure([str(BIN / "sitrep"), "check", str(table)], expect_failure=True)
+            measure([str(BIN / "sitrep"), "check", "--fresh", str(table)], expect_failure=True)
             for _ in range(args.runs)])
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -349,7 +349,7 @@ def check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
         present = column.astype(str).ne("") & column.notna()
         known = tables[target][ref_fields[0]] if ref_fields[0] in tables[target] else pd.Series()
         bad = present & ~column.isin(set(known))
-        _unknown_ids(shown, frame, bad, fields[0], column.where(bad, "").map(lambda v: (v,)),
+        _unknown_ids(shown, frame, bad, fields[0], column[bad].map(lambda v: (v,)),
                      known, f"must be one of the {ref_fields[0]} values in {target}.csv", out)
     for (table, column), target in LIST_REFERENCES.items():
         if table != name or column not in frame.columns or target not in tables:
