@@ -134,7 +134,8 @@ def _said(row: pd.Series | None) -> str:
 
 def _revised(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     old, new = _latest(before), _latest(now)
-    chains = dict(zip(now["claim_id"], reconcile.complete(now)["chain"], strict=True))
+    records = _records(now)
+    updated = {c for c, r in records.items() if r["superseded_by"]}
     rows = []
     for key, row in new.items():
         previous = old.get(key)
@@ -142,9 +143,9 @@ def _revised(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
             continue
         if previous is None:
             change = "first reported"
-        elif chains.get(previous["claim_id"]) == row["chain"]:
-            change = "update of the same origin: " + chain_text(_records(now),
-                                                               previous["claim_id"])
+        elif previous["claim_id"] in updated:
+            change = "the earlier figure is superseded: " + chain_text(
+                records, previous["claim_id"])
         elif previous["ref_start"] < row["ref_start"]:
             change = reconcile.change_words(previous, row)
         else:

@@ -102,9 +102,10 @@ def _rows(g: Group) -> list[dict]:
                        | ((voices[i] == voices[j]) & np.isin(verdict, ["agree", "meet",
                                                                           "disagree"])))
         gone = _counted(i, j, n, verdict == "superseded")
+        apart = _counted(i, j, n, verdict == "other_window")
     else:
         agree = against = [[] for _ in range(n)]
-        own = gone = np.zeros(n, dtype=int)
+        own = gone = apart = np.zeros(n, dtype=int)
     rows = []
     for k, row in enumerate(g.rows):
         proposed = None if row["superseded_by"] else propose(len(agree[k]), len(against[k]))
@@ -117,7 +118,7 @@ def _rows(g: Group) -> list[dict]:
             "Proposed credibility": (f"{proposed}: {CREDIBILITY[proposed]}" if proposed
                                      else "none: superseded"),
             "Analyst's credibility": _analyst(row["grade"], proposed),
-            "reason": _reason(row, proposed, int(own[k]), int(gone[k])),
+            "reason": _reason(row, proposed, int(own[k]), int(gone[k]), int(apart[k])),
             "episode": row["episode"], "episode_name": row["episode_name"],
         })
     return rows
@@ -137,13 +138,14 @@ def _analyst(grade: str, proposed: int | None) -> str:
         " (differs from the proposal)" if differs else "")
 
 
-def _reason(row: dict, proposed: int | None, own: int, gone: int) -> str:
+def _reason(row: dict, proposed: int | None, own: int, gone: int, apart: int) -> str:
     """Why the credibility is proposed, and which figures were left out of the count."""
     if proposed is None:
         how = UPDATE_WORDS.get(row["update_kind"], "updates it")
         return (f"superseded by {row['superseded_by']} ({how}): a figure replaced by its own "
                 "origin is evidence for nothing and against nothing")
     left = [f"{own:,} figure{'s' if own != 1 else ''} of its own origin" if own else "",
-            f"{gone:,} superseded figure{'s' if gone != 1 else ''}" if gone else ""]
+            f"{gone:,} superseded figure{'s' if gone != 1 else ''}" if gone else "",
+            f"{apart:,} total{'s' if apart != 1 else ''} over another window" if apart else ""]
     left = [x for x in left if x]
-    return REASONS[proposed] + (f"; not counted: {' and '.join(left)}" if left else "")
+    return REASONS[proposed] + (f"; not counted: {', '.join(left)}" if left else "")

@@ -64,6 +64,10 @@ def _cycle(edges: dict[str, list[str]], start: str) -> list[str]:
     return []
 
 
+#: The cycle reached from a node following edges (empty when there is none).
+find_cycle = _cycle
+
+
 def check(facts: Facts, facts_dir: Path, out: Collector) -> None:
     """The rules of relays, republishing and origins (see the module's docstring)."""
     _check_relays(facts, facts_dir, out)

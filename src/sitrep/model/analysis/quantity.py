@@ -54,7 +54,8 @@ COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "lower", "upper
            "derived", "method", "ref_start", "ref_end", "reference", "status", "status_key",
            "origin", "origin_label", "independent", "side", "anonymous", "tolerance", "cmp_lo",
            "cmp_hi", "episode", "episode_name", "ref_from", "ref_to", "voice", "chain",
-           "superseded_by", "update_kind", "updates", "update_basis", "window_stated"]
+           "superseded_by", "update_kind", "updates", "update_basis", "window_stated",
+           "measure_kind"]
 
 #: Qualifiers that say a number is approximate: compared with a tolerance
 #: (:func:`tolerance`), never as a point.
@@ -149,7 +150,9 @@ def meets(grade_text: str, minimum: str) -> bool:
 
 
 def _reported(facts: Facts) -> pd.DataFrame:
-    q = facts.quantities.merge(facts.measures[["measure_id", "label"]], on="measure_id")
+    measures = facts.measures[["measure_id", "label"]].assign(measure_kind=facts.measures.get(
+        "kind", pd.Series("", index=facts.measures.index)).replace("", "level"))
+    q = facts.quantities.merge(measures, on="measure_id")
     claims = facts.claims[["claim_id", "kind", "hedge", "credibility", "claimants"]].assign(
         episode=facts.claims.get("episode", pd.Series("", index=facts.claims.index)))
     q = q.merge(claims, on="claim_id")
@@ -268,7 +271,7 @@ def _derived_episode(by_claim: pd.DataFrame, inputs: list[str], derived_id: str)
             "ref_from": min(by_claim.loc[inputs, "ref_from"]),
             "ref_to": max(by_claim.loc[inputs, "ref_to"]), "voice": (), "chain": derived_id,
             "superseded_by": "", "update_kind": "", "updates": "", "update_basis": "",
-            "window_stated": True}
+            "window_stated": True, "measure_kind": "level"}
 
 
 def _qualifier_of(lo: float, hi: float, lo_strict: bool, hi_strict: bool) -> str:

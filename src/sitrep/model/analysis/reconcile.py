@@ -49,7 +49,7 @@ PAIR_COLUMNS = ["measure_id", "Measure", "First", "Second", "Verdict", "Reading"
 #: what they mean when absent: no episode, its own chain, current, a voice of its own.
 DEFAULTS = {"episode": "", "episode_name": "", "chain": None, "superseded_by": "",
             "update_kind": "", "updates": "", "update_basis": "", "voice": (),
-            "window_stated": True}
+            "window_stated": True, "measure_kind": "level"}
 
 
 def complete(table: pd.DataFrame) -> pd.DataFrame:
@@ -101,7 +101,7 @@ RECORD_COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "qualifi
                   "reference", "status_key", "independent", "origin_label", "side",
                   "anonymous", "episode", "episode_name", "voice", "chain", "superseded_by",
                   "update_kind", "updates", "update_basis", "ref_from", "ref_to",
-                  "window_stated"]
+                  "window_stated", "measure_kind"]
 
 
 @dataclass
@@ -201,7 +201,8 @@ def groups(table: pd.DataFrame) -> Iterator[tuple[str, str, list[Group]]]:
 def verdicts(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair (i < j) of a group: verdict agree, meet, disagree, series, update (one
     updates the other, directly or along a chain), superseded (one of them is superseded by a
-    later figure: not compared) or same_origin (one voice, different windows: not comparable);
+    later figure: not compared), same_origin (one voice, different stated windows: not
+    comparable) or other_window (totals over different stated windows: not comparable);
     computed once per group."""
     return g.pairs
 
@@ -224,6 +225,8 @@ def _compare(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     stated = np.array(g.column("window_stated"), dtype=bool)
     other_window = ((g.t_from[i] != g.t_from[j]) | (g.t_to[i] != g.t_to[j])) \
         & stated[i] & stated[j]
+    total = np.array([r["measure_kind"] == "total" for r in g.rows], dtype=bool)
+    verdict = np.where(same_time & total[i] & other_window, "other_window", verdict)
     verdict = np.where(same_time & (voice[i] == voice[j]) & other_window, "same_origin", verdict)
     verdict = np.where(g.superseded[i] | g.superseded[j], "superseded", verdict)
     return i, j, np.where(chain[i] == chain[j], "update", verdict)
@@ -286,6 +289,10 @@ def _not_compared(a: Mapping, b: Mapping, verdict: str) -> str:
             f"{r['figure']} [{r['claim_id']}] is superseded by {r['superseded_by']} "
             f"({UPDATE_WORDS.get(r['update_kind'], 'an update')})" for r in gone))
     first, second = _ordered(a, b)
+    if verdict == "other_window":
+        return (f"not comparable: different windows: {_said(first)} and {_said(second)} are "
+                "totals over different windows; a total for part of a window is no conflict "
+                "with the total for the whole")
     return (f"not comparable: same origin, different windows: {_said(first)} and "
             f"{_said(second)} come from one voice ({_voice_words(first, second)}) and count "
             "over different windows; no update is recorded between them")
@@ -321,7 +328,8 @@ def _reading(a: Mapping, b: Mapping, verdict: str) -> str:
 
 #: Verdicts of pairs that are not compared, and their labels.
 NOT_COMPARED = {"update": "update", "superseded": "superseded, not compared",
-                "same_origin": "not comparable: same origin, different windows"}
+                "same_origin": "not comparable: same origin, different windows",
+                "other_window": "not comparable: different windows"}
 
 
 def _label(verdict: str, a: Mapping, b: Mapping) -> str:
@@ -501,7 +509,8 @@ def _agreeing_origins(g: Group) -> dict[str, int]:
 
 
 def _firm_range(g: Group) -> str:
-    firm = np.array([r["qualifier"] not in APPROXIMATE for r in g.rows])
+    """The values every firm current figure allows (a superseded figure constrains nothing)."""
+    firm = np.array([r["qualifier"] not in APPROXIMATE for r in g.rows]) & ~g.superseded
     if not firm.any():
         return "no firm figure (all approximate)"
     lo, hi = g.lo[firm], g.hi[firm]
@@ -515,13 +524,18 @@ def _firm_range(g: Group) -> str:
 
 
 def _spread(g: Group) -> str:
-    """From the lowest number stated to the highest, and which figures are open-ended."""
-    numbers = [v for r in g.rows for v in (r["lo"], r["hi"]) if pd.notna(v)]
+    """From the lowest number stated to the highest, and which figures are open-ended; figures
+    superseded by an update are named apart."""
+    current = [r for r in g.rows if not r["superseded_by"]] or g.rows
+    numbers = [v for r in current for v in (r["lo"], r["hi"]) if pd.notna(v)]
     low, high = min(numbers), max(numbers)
     text = number(low) if low == high else f"{number(low)} to {number(high)}"
-    open_up = [r["claim_id"] for r in g.rows if pd.isna(r["hi"])]
+    open_up = [r["claim_id"] for r in current if pd.isna(r["hi"])]
     if open_up:
         text += f"; open-ended above ({', '.join(open_up)})"
+    gone = [f"{r['figure']} [{r['claim_id']}]" for r in g.rows if r["superseded_by"]]
+    if gone and len(current) < len(g.rows):
+        text += f"; superseded: {', '.join(gone)}"
     return text
 
 
