@@ -32,7 +32,13 @@ import pandas as pd
 
 from sitrep.model.analysis.origins import ANALYST_INFERENCE
 from sitrep.model.analysis.quantity import APPROXIMATE, interval_text, meets, number
-from sitrep.model.analysis.updates import UPDATE_WORDS, chain_text
+from sitrep.model.analysis.updates import (
+    NOT_COMPARED,
+    complete,
+    not_compared,
+    not_compared_flags,
+    voices_of,
+)
 from sitrep.model.data import when
 
 #: Figures in one reference time compared pair by pair; a larger group is counted, not listed.
@@ -43,29 +49,6 @@ PAIRS_NAMED = 3
 WELL_SOURCED = "C3"
 
 PAIR_COLUMNS = ["measure_id", "Measure", "First", "Second", "Verdict", "Reading"]
-
-
-#: Columns a figure table may lack (built before episodes and updates, or by hand), with
-#: what they mean when absent: no episode, its own chain, current, a voice of its own.
-DEFAULTS = {"episode": "", "episode_name": "", "chain": None, "superseded_by": "",
-            "update_kind": "", "updates": "", "update_basis": "", "voice": (),
-            "window_stated": True, "measure_kind": "level"}
-
-
-def complete(table: pd.DataFrame) -> pd.DataFrame:
-    """The figure table with every column the comparison reads (see :data:`DEFAULTS`):
-    ``ref_from`` and ``ref_to``, the half-open window to the minute, default to the days of
-    ``ref_start`` and ``ref_end``."""
-    missing = {}
-    for name, default in DEFAULTS.items():
-        if name not in table.columns:
-            missing[name] = (table["claim_id"] if name == "chain" else
-                             pd.Series([default] * len(table), index=table.index, dtype=object))
-    if "ref_from" not in table.columns:
-        missing["ref_from"] = pd.to_datetime(table["ref_start"])
-    if "ref_to" not in table.columns:
-        missing["ref_to"] = pd.to_datetime(table["ref_end"]) + pd.Timedelta(days=1)
-    return table.assign(**missing) if missing else table
 
 
 def grouped(table: pd.DataFrame) -> pd.DataFrame:
@@ -145,30 +128,11 @@ class Group:
         """Per figure: the code of the one voice it counts under. Figures of one independent
         root, or of origins sharing a named actor, are one voice
         (:func:`sitrep.model.analysis.origins.one_voice`), joined transitively."""
-        return _voices(self.column("independent"), self.column("voice"))
+        return voices_of(self.column("independent"), self.column("voice"))
 
     @cached_property
     def superseded(self) -> np.ndarray:
         return np.array([bool(r["superseded_by"]) for r in self.rows], dtype=bool)
-
-
-def _voices(roots: list[str], voices: list[tuple[str, ...]]) -> np.ndarray:
-    parent = list(range(len(roots)))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    first: dict[str, int] = {}
-    for k, (root, voice) in enumerate(zip(roots, voices, strict=True)):
-        for key in (f"root:{root}", *(f"actor:{a}" for a in voice)):
-            if key in first:
-                parent[find(k)] = find(first[key])
-            else:
-                first[key] = k
-    return pd.factorize(pd.Series([find(k) for k in range(len(roots))]))[0]
 
 
 def _arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
@@ -263,52 +227,10 @@ def _tolerance_words(row: Mapping) -> str:
             f"{number(row['value'] + row['tolerance'])}" if row["tolerance"] else "")
 
 
-def _ordered(a: Mapping, b: Mapping) -> tuple[Mapping, Mapping]:
-    return (a, b) if (a["ref_start"], a["claim_id"]) <= (b["ref_start"], b["claim_id"]) else (b, a)
-
-
-def _said(row: Mapping) -> str:
-    return f"{row['figure']} [{row['claim_id']}] ({row['reference']})"
-
-
-def _not_compared(a: Mapping, b: Mapping, verdict: str) -> str:
-    """The reading of a pair that is not compared: an update, a superseded figure, or one
-    voice at different windows."""
-    if verdict == "update":
-        if a["claim_id"] == b["updates"] or b["claim_id"] == a["updates"]:
-            first, second = (a, b) if a["claim_id"] == b["updates"] else (b, a)
-            how = UPDATE_WORDS.get(first["update_kind"], "updates it")
-        else:
-            first, second = _ordered(a, b)
-            how = "further along one chain of updates"
-        return (f"update, not a conflict: {_said(first)} \u2192 {_said(second)}: {how}; the "
-                "earlier figure is superseded")
-    if verdict == "superseded":
-        gone = [r for r in (a, b) if r["superseded_by"]]
-        return ("not compared: " + "; ".join(
-            f"{r['figure']} [{r['claim_id']}] is superseded by {r['superseded_by']} "
-            f"({UPDATE_WORDS.get(r['update_kind'], 'an update')})" for r in gone))
-    first, second = _ordered(a, b)
-    if verdict == "other_window":
-        return (f"not comparable: different windows: {_said(first)} and {_said(second)} are "
-                "totals over different windows; a total for part of a window is no conflict "
-                "with the total for the whole")
-    return (f"not comparable: same origin, different windows: {_said(first)} and "
-            f"{_said(second)} come from one voice ({_voice_words(first, second)}) and count "
-            "over different windows; no update is recorded between them")
-
-
-def _voice_words(a: Mapping, b: Mapping) -> str:
-    shared = sorted(set(a["voice"]) & set(b["voice"]))
-    if a["independent"] == b["independent"] or not shared:
-        return a["origin_label"].replace(ANALYST_INFERENCE, "")
-    return "origins sharing " + ", ".join(shared)
-
-
 def _reading(a: Mapping, b: Mapping, verdict: str) -> str:
     said = f"{a['figure']} [{a['claim_id']}] and {b['figure']} [{b['claim_id']}]"
     if verdict in NOT_COMPARED:
-        return _not_compared(a, b, verdict)
+        return not_compared(a, b, verdict)
     if verdict == "series":
         first, second = (a, b) if (a["ref_start"], a["claim_id"]) <= (
             b["ref_start"], b["claim_id"]) else (b, a)
@@ -324,12 +246,6 @@ def _reading(a: Mapping, b: Mapping, verdict: str) -> str:
         return (f"{said} meet only at their bound: rounded figures, read as agreeing"
                 f"{within}.{shared}")
     return f"{said} overlap{within}.{shared}"
-
-
-#: Verdicts of pairs that are not compared, and their labels.
-NOT_COMPARED = {"update": "update", "superseded": "superseded, not compared",
-                "same_origin": "not comparable: same origin, different windows",
-                "other_window": "not comparable: different windows"}
 
 
 def _label(verdict: str, a: Mapping, b: Mapping) -> str:
@@ -609,7 +525,7 @@ def _flags(g: Group) -> list[str]:
         if len(hits) > PAIRS_NAMED:
             rest = len(hits) - PAIRS_NAMED
             flags.append(f"{rest:,} more pair{'s' if rest > 1 else ''} {words.split(' (')[0]}")
-    flags.extend(_not_compared_flags(g, i, j, verdict))
+    flags.extend(not_compared_flags(g.rows, i, j, verdict, PAIRS_NAMED))
     shared: dict[str, list[dict]] = {}
     for r in g.rows:
         shared.setdefault(r["independent"], []).append(r)
@@ -619,31 +535,6 @@ def _flags(g: Group) -> list[str]:
         flags.append(f"{', '.join(r['claim_id'] for r in rs)} rest on one origin "
                      f"({label}): they count once")
     return flags
-
-
-def _not_compared_flags(g: Group, i: np.ndarray, j: np.ndarray, verdict: np.ndarray
-                        ) -> list[str]:
-    """The chains of updates in a group, earliest first, and the pairs of one voice at
-    different windows (not comparable)."""
-    by_id = {r["claim_id"]: r for r in g.rows}
-    chains = [c for c in dict.fromkeys(g.column("chain"))
-              if sum(r["chain"] == c for r in g.rows) > 1]
-    flags = [f"updated: {chain_text(by_id, _first_of(by_id, c))}" for c in chains[:PAIRS_NAMED]]
-    ids = g.column("claim_id")
-    hits = np.flatnonzero(verdict == "same_origin")
-    for k in hits[:PAIRS_NAMED]:
-        first, second = sorted((ids[i[k]], ids[j[k]]))
-        flags.append(f"{first} and {second} not comparable: same origin, different windows")
-    if len(hits) > PAIRS_NAMED:
-        flags.append(f"{len(hits) - PAIRS_NAMED:,} more pairs of one origin at different "
-                     "windows")
-    return flags
-
-
-def _first_of(by_id: dict[str, dict], chain: str) -> str:
-    """The earliest claim of a chain held in the group."""
-    members = [c for c, r in by_id.items() if r["chain"] == chain]
-    return chain if chain in by_id else min(members, key=lambda c: (by_id[c]["ref_from"], c))
 
 
 def _restatements(g: Group) -> list[str]:
