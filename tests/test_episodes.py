@@ -263,3 +263,39 @@ def test_window_ends_after_it_starts(tmp_path):
 
 def test_unknown_episode_is_a_foreign_key(tmp_path):
     assert "foreign-key" in _set(tmp_path, "claims", "M04", episode="iron-gale-z")
+
+
+# -- the views ---------------------------------------------------------------------------------
+
+def test_views_group_by_episode_only_where_there_are_several():
+    from sitrep.views import reconciliation, timeline
+
+    whole = load(TWO_OPERATIONS, cache=False)
+    table = quantity.figures(whole, kinds=None)
+    shown = reconciliation.reconciliation_table(reconcile.reconcile(table))
+    assert shown["Episode"].tolist() == ["no named episode", "Iron Gale-2031A",
+                                         "Iron Gale-2031B"]
+    plan = timeline.timeline_plan(table, whole).set_index("claim_id")
+    assert plan.loc[["S01", "S03", "S04"], "episode"].tolist() == [
+        "Iron Gale-2031A", "Iron Gale-2031B", ""]
+    corroborated = reconciliation.corroboration_table(corroboration.corroboration(table))
+    assert corroborated["Why"].ne("").all()
+    fictional = quantity.figures(load(DATA / "fictional", cache=False), kinds=None)
+    assert "Episode" not in reconciliation.reconciliation_table(
+        reconcile.reconcile(fictional)).columns
+    assert timeline.timeline_plan(fictional)["episode"].eq("").all()
+
+
+def test_every_activity_has_its_own_marker():
+    """The activities at sea and in the air validate and draw, each with a shape of its own."""
+    from sitrep.model.data.tables import load_schema
+    from sitrep.views.maps import ACTIVITY_MARKERS
+
+    (positions,) = [r for r in load_schema()["resources"] if r["name"] == "positions"]
+    fields = {f["name"]: f for f in positions["schema"]["fields"]}
+    activities = fields["activity"]["constraints"]["enum"]
+    assert {"exercising", "patrolling", "blockading", "intercepting", "escorting",
+            "shadowing"} <= set(activities)
+    assert "simulated_target" in fields["place_role"]["constraints"]["enum"]
+    assert set(activities) == set(ACTIVITY_MARKERS)
+    assert len({(type(m), m) for m in ACTIVITY_MARKERS.values()}) == len(ACTIVITY_MARKERS)
