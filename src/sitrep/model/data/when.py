@@ -14,6 +14,7 @@ takeaways included, so that a report can say so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -65,9 +66,13 @@ def reference_label(start: pd.Timestamp, precision: str, end: object = None,
     return first
 
 
+#: A time of day as the schema writes it: HH:MM on a 24-hour clock.
+CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
 def clock(day: pd.Timestamp, time: object) -> pd.Timestamp:
-    """A day at a time of day written HH:MM ('' or missing: the day's start)."""
-    if isinstance(time, str) and len(time) == 5:
+    """A day at a time of day written HH:MM ('', missing or malformed: the day's start)."""
+    if isinstance(time, str) and CLOCK.fullmatch(time):
         return day + pd.Timedelta(hours=int(time[:2]), minutes=int(time[3:]))
     return day
 

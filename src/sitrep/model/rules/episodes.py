@@ -46,7 +46,9 @@ def _check_times(facts: Facts, facts_dir: Path, out: Collector) -> None:
     out.add_rows(shown, c, end_time.ne("") & has_end & ~c["end_precision"].isin(["", "day"]),
                  "end_time", "time-of-day", "an end time belongs to an end read to the day "
                  "(end_precision day)", end_time)
-    both = has_end & end_time.ne("") & c["time_precision"].eq("day")
+    well_formed = end_time.str.fullmatch(when.CLOCK.pattern) & (
+        start_time.eq("") | start_time.str.fullmatch(when.CLOCK.pattern))
+    both = has_end & well_formed.fillna(False).astype(bool) & c["time_precision"].eq("day")
     if both.any():
         starts = [when.clock(d, t) for d, t in zip(c["refers_to"], start_time, strict=True)]
         ends = [when.clock(pd.Timestamp(d), t) if pd.notna(d) else pd.NaT
@@ -67,13 +69,15 @@ def _check_episodes(facts: Facts, facts_dir: Path, out: Collector) -> None:
         return
     periods = {r["episode_id"]: (r["start"], r["end"]) for _, r in records(e)}
     claims_shown = paths.display(facts_dir / "claims.csv")
-    windows = when.windows(facts.claims)
-    for index, claim in records(facts.claims[["claim_id", "episode"]]):
-        if claim["episode"] not in periods:
-            continue  # empty, or unknown: reported as a foreign key
+    c = facts.claims
+    for index, claim in records(c[["claim_id", "episode", "refers_to", "time_precision",
+                                   "refers_to_end", "end_precision"]]):
+        if claim["episode"] not in periods or pd.isna(claim["refers_to"]):
+            continue  # empty, or unknown: reported as a foreign key; no date: reported
         start, end = periods[claim["episode"]]
-        first, last = windows.at[index, "ref_start"], windows.at[index, "ref_end"]
-        if last < start or (pd.notna(end) and first > end):
+        first, last = when.reference_window(claim["refers_to"], claim["time_precision"],
+                                            claim["refers_to_end"], claim["end_precision"])
+        if (pd.notna(start) and last < start) or (pd.notna(end) and first > end):
             out.add(claims_shown, row_number(index), "episode", "episode-period",
                     claim["episode"], "the claim refers to a time wholly outside the "
                     "episode's period (episodes.csv start and end): check the episode or the "
