@@ -278,6 +278,11 @@ def test_views_group_by_episode_only_where_there_are_several():
     plan = timeline.timeline_plan(table, whole).set_index("claim_id")
     assert plan.loc[["S01", "S03", "S04"], "episode"].tolist() == [
         "Iron Gale-2031A", "Iron Gale-2031B", ""]
+    from sitrep.views import charts
+
+    assert [(title, list(group["claim_id"])) for group, title in charts.per_measure(table)] == [
+        ("Iron Gale-2031A", ["S01", "S02"]), ("Iron Gale-2031B", ["S03"]),
+        ("No named episode", ["S04"])]
     corroborated = reconciliation.corroboration_table(corroboration.corroboration(table))
     assert corroborated["Why"].ne("").all()
     fictional = quantity.figures(load(DATA / "fictional", cache=False), kinds=None)

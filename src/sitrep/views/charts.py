@@ -189,6 +189,18 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
 MAX_HEIGHT = 6.5
 
 
+def per_measure(table: pd.DataFrame) -> list[tuple[pd.DataFrame, str | None]]:
+    """The figures one interval chart each: per measure, and per episode within it where the
+    table names several episodes (figures of different episodes are read apart), with the
+    chart's title then naming the episode; otherwise no title (the panel names the measure)."""
+    if "episode" not in table.columns or table["episode"].nunique() < 2:
+        return [(group, None) for _, group in table.groupby("measure_id", sort=False)]
+    names = table.get("episode_name", table["episode"]).where(
+        table.get("episode_name", table["episode"]).ne(""), table["episode"])
+    return [(group, f"{names[group.index[0]] or 'No named episode'}")
+            for _, group in table.groupby(["measure_id", "episode"], sort=False)]
+
+
 def interval_charts(table: pd.DataFrame, *, width: float = 7.0
                     ) -> list[tuple[Figure, pd.DataFrame]]:
     """The interval chart as figures short enough for a page (whole measures per figure), so
