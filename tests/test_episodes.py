@@ -55,6 +55,8 @@ def test_interim_then_final_is_an_update():
     assert proposals.at["M02", "Proposed credibility"] == "1: confirmed"
     assert proposals.at["M01", "Proposed credibility"] == "none: superseded"
     assert "superseded by M02" in proposals.at["M01", "reason"]
+    # the ministry's voice is named after its current figure, not its superseded briefing
+    assert proposals.at["M04", "Agreeing origins"] == "The ministry's daily report of 24 May"
     edition = changes.compare(load(INTERIM, cache=False), "2031-05-23")
     assert edition.not_current.set_index("Claim").at["M01", "Superseded by"] == \
         "M02 (update: completes the interim count)"

@@ -75,7 +75,10 @@ def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
         for r in group.itertuples():
             x0 = r.lo if pd.notna(r.lo) else (r.hi if pd.notna(r.hi) else r.value)
             x1 = r.hi if pd.notna(r.hi) else x0
-            text = _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]", 44)
+            gone = getattr(r, "superseded_by", "")
+            text = _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]"
+                        + (f" superseded by {gone}" if isinstance(gone, str) and gone else ""),
+                        44)
             said = _fit(r.said_by + (f"; {r.published}" if r.published else ""), 62)
             above, below = text.count("\n") + 1, said.count("\n") + 1
             y += 0.25 + LINE * above

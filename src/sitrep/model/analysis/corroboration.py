@@ -87,9 +87,12 @@ def _named(codes: list[int], labels: list[str]) -> str:
 
 def _rows(g: Group) -> list[dict]:
     voices = g.voices
-    first_label = {}
-    for v, label in zip(voices, g.column("origin_label"), strict=True):
-        first_label.setdefault(v, label.replace(ANALYST_INFERENCE, ""))
+    first_label: dict[int, str] = {}
+    # a voice is named after its first current figure (a superseded one only if none is)
+    for current in (True, False):
+        for v, label, gone in zip(voices, g.column("origin_label"), g.superseded, strict=True):
+            if current != bool(gone):
+                first_label.setdefault(v, label.replace(ANALYST_INFERENCE, ""))
     labels = [first_label[v] for v in range(len(first_label))]
     n = len(g)
     if n <= PAIR_LIMIT:
