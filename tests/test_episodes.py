@@ -145,7 +145,8 @@ NAN = math.nan
 
 def fig(claim: str, value: float, *, origin: str = "", voice: tuple[str, ...] = (),
         start: str = "2031-05-23 00:00", end: str = "2031-05-24 00:00", episode: str = "",
-        superseded_by: str = "", qualifier: str = "exact", kind: str = "level") -> dict:
+        superseded_by: str = "", qualifier: str = "exact", kind: str = "level",
+        source: str = "") -> dict:
     """One figure row with the columns the comparison reads (windows given to the minute)."""
     lo, hi, lo_strict, hi_strict = quantity.interval(value, NAN, NAN, qualifier)
     t_from, t_to = pd.Timestamp(start), pd.Timestamp(end)
@@ -153,7 +154,7 @@ def fig(claim: str, value: float, *, origin: str = "", voice: tuple[str, ...] = 
     return {
         "measure_id": "ships", "label": "Ships", "claim_id": claim, "figure": str(value),
         "value": value, "qualifier": qualifier, "lo": lo, "hi": hi, "lo_strict": lo_strict,
-        "hi_strict": hi_strict, "source_id": f"source-{claim}", "grade": "ungraded",
+        "hi_strict": hi_strict, "source_id": source or f"source-{claim}", "grade": "ungraded",
         "derived": False, "ref_start": t_from.normalize(),
         "ref_end": (t_to - pd.Timedelta(minutes=1)).normalize(), "reference": start,
         "status": "present", "status_key": "", "origin": origin, "origin_label": origin,
@@ -203,6 +204,19 @@ def test_proposed_credibility_rests_on_independent_origins(case):
         assert cell == ("none: superseded" if proposed is None
                         else f"{proposed}: {quantity.CREDIBILITY[proposed]}"), (case, claim)
         assert found.at[claim, "reason"], (case, claim)
+
+
+def test_one_source_interim_and_daily_count_is_no_restatement():
+    """One bulletin giving the count by 16:30 and the count for the day: two windows, not a
+    source stating one figure differently, and not a conflict."""
+    rows = [fig("R1", 125, voice=("mod",), end="2031-05-23 16:30", source="bulletin"),
+            fig("R2", 153, voice=("mod",), source="bulletin")]
+    (row,) = reconcile.reconcile(pd.DataFrame(rows)).to_dict("records")
+    assert "states it differently" not in row["Flags"] and "disagree" not in row["Flags"]
+    assert "R1 and R2 not comparable: same origin, different windows" in row["Flags"]
+    same_window = [fig("R3", 125, source="bulletin"), fig("R4", 153, source="bulletin")]
+    (row,) = reconcile.reconcile(pd.DataFrame(same_window)).to_dict("records")
+    assert "one source states it differently" in row["Flags"]
 
 
 # -- the rules of updates and times, each broken once ------------------------------------------

@@ -538,12 +538,14 @@ def _flags(g: Group) -> list[str]:
 
 
 def _restatements(g: Group) -> list[str]:
-    """Flags for a source that states one measure twice, differently (figures superseded by an
-    update are read as the update, not as a restatement)."""
-    by_source: dict[str, list[dict]] = {}
+    """Flags for a source that states one measure twice, differently, for one window (figures
+    superseded by an update are read as the update, and figures for different stated windows,
+    an interim and a daily count, are not restatements)."""
+    by_source: dict[tuple, list[dict]] = {}
     for r in g.rows:
         if not r["superseded_by"]:
-            by_source.setdefault(r["source_id"], []).append(r)
+            window = (r["ref_from"], r["ref_to"]) if r["window_stated"] else ()
+            by_source.setdefault((r["source_id"], window), []).append(r)
     twice = [rs for rs in by_source.values() if len({r["figure"] for r in rs}) > 1]
     flags = [("one source states it differently: " + " vs ".join(
         f"{r['claim_id']} \u2018{r['figure']}\u2019" for r in rs)) for rs in twice[:SOURCES_NAMED]]
