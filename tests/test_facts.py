@@ -358,11 +358,12 @@ def test_shipped_dataset_is_clean():
 def test_shipped_dataset_shapes(facts):
     expected = {"sources": 1, "actors": 19, "places": 6, "sentences": 18, "claims": 28,
                 "measures": 4, "quantities": 4, "positions": 11, "issues": 6, "stances": 6,
-                "relations": 9, "takeaways": 7, "derived": 1, "origins": 0}
+                "relations": 9, "takeaways": 7, "derived": 1, "origins": 0, "episodes": 0,
+                "updates": 0}
     assert {name: len(frame) for name, frame in facts.tables.items()} == expected
     for name, frame in facts.tables.items():
         assert isinstance(frame, pd.DataFrame), name
-    assert facts.claims.shape == (CLAIM_TOTAL, 22)
+    assert facts.claims.shape == (CLAIM_TOTAL, 25)
     assert facts.title.startswith("Kursk, November 2024")
 
 

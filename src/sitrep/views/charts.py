@@ -75,7 +75,10 @@ def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
         for r in group.itertuples():
             x0 = r.lo if pd.notna(r.lo) else (r.hi if pd.notna(r.hi) else r.value)
             x1 = r.hi if pd.notna(r.hi) else x0
-            text = _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]", 44)
+            gone = getattr(r, "superseded_by", "")
+            text = _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]"
+                        + (f" superseded by {gone}" if isinstance(gone, str) and gone else ""),
+                        44)
             said = _fit(r.said_by + (f"; {r.published}" if r.published else ""), 62)
             above, below = text.count("\n") + 1, said.count("\n") + 1
             y += 0.25 + LINE * above
@@ -187,6 +190,18 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
 
 #: The tallest chart (inches at 7 inches wide) that fits on an A4 page with its credit line.
 MAX_HEIGHT = 6.5
+
+
+def per_measure(table: pd.DataFrame) -> list[tuple[pd.DataFrame, str | None]]:
+    """The figures one interval chart each: per measure, and per episode within it where the
+    table names several episodes (figures of different episodes are read apart), with the
+    chart's title then naming the episode; otherwise no title (the panel names the measure)."""
+    if "episode" not in table.columns or table["episode"].nunique() < 2:
+        return [(group, None) for _, group in table.groupby("measure_id", sort=False)]
+    names = table.get("episode_name", table["episode"]).where(
+        table.get("episode_name", table["episode"]).ne(""), table["episode"])
+    return [(group, f"{names[group.index[0]] or 'No named episode'}")
+            for _, group in table.groupby(["measure_id", "episode"], sort=False)]
 
 
 def interval_charts(table: pd.DataFrame, *, width: float = 7.0

@@ -40,7 +40,7 @@ MAX_POINTS = 60     # past this many figures a panel shows one band per referenc
 STATUS_WORDS = {"present": "count", "": "count", "plan": "plan", "projection": "projection",
                 "hypothetical": "hypothetical"}
 PLAN_COLUMNS = ["measure_id", "label", "unit", "claim_id", "status", "start", "end", "span",
-                "lo", "hi", "mark", "hollow", "derived", "dated_by"]
+                "lo", "hi", "mark", "hollow", "derived", "dated_by", "episode"]
 
 
 def _times(table: pd.DataFrame, facts: Facts | None) -> pd.DataFrame:
@@ -88,8 +88,33 @@ def timeline_plan(table: pd.DataFrame, facts: Facts | None = None) -> pd.DataFra
         "hollow": [r.qualifier in ("about", "estimated", "potential") or bool(r.hedge)
                    for r in table.itertuples()],
         "derived": table["derived"].astype(bool), "dated_by": times["dated_by"],
+        "episode": _episodes(table),
     })
     return plan.dropna(subset=["start"]).reset_index(drop=True)
+
+
+def _episodes(table: pd.DataFrame) -> pd.Series:
+    """Each figure's episode name ('' for none, or for every figure when the table names no
+    more than one episode: a band then says nothing)."""
+    if "episode" not in table.columns or table["episode"].nunique() < 2:
+        return pd.Series("", index=table.index)
+    name = table.get("episode_name", table["episode"])
+    return name.where(name.ne(""), table["episode"]).fillna("")
+
+
+def _episode_bands(ax, rows: pd.DataFrame, top: float) -> None:
+    """A light band over the days each episode's figures cover, named at its top: figures of
+    different episodes are not one series."""
+    for name, part in rows[rows["episode"].ne("")].groupby("episode", sort=False):
+        first = mdates.date2num(part["start"].min())
+        last = mdates.date2num(part["end"].max() + pd.Timedelta(days=1))
+        ax.axvspan(first, last, color=GRID, alpha=0.5, lw=0, zorder=0)
+        left, right = ax.get_xlim()
+        late = (first + last) / 2 > (left + right) / 2  # name it inwards, never off the panel
+        draw_text(ax, last if late else first, top * 0.98,
+                  textwrap.shorten(str(name), 40, placeholder="…"), fontsize=6.5,
+                  color=MUTED, fontstyle="italic", va="top", ha="right" if late else "left",
+                  zorder=1)
 
 
 def _draw_mark(ax, r, top: float) -> tuple[list[tuple[float, float]], list]:
@@ -208,6 +233,8 @@ def _timeline_panel(ax, placer: Placer, rows: pd.DataFrame, label: str) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     draw_text(ax, 0.0, 1.04, textwrap.shorten(label, 95, placeholder="…"),
               transform=ax.transAxes, fontsize=9, fontweight="bold", color=INK, va="bottom")
+    if "episode" in rows.columns:
+        _episode_bands(ax, rows, top)
     if len(rows) > MAX_POINTS:
         _summary_panel(ax, rows, top)
         return

@@ -2,10 +2,13 @@
 
 ICD 203's standard for analytic products asks that they explain change to, or consistency of,
 analytic judgments. Two cuts of one data set (:meth:`sitrep.model.data.facts.Facts.until`) are
-compared: new claims; per measure, the latest figure before and now with their claims; figures
-no longer current (a later reference time has figures of the same measure and status); conflicts
-that appeared, and conflicts resolved (both figures no longer current, or gone); key takeaways
-added and dropped.
+compared: new claims; per measure (and episode, where claims name one), the latest figure before
+and now with their claims; figures no longer current (a later reference time of the same
+measure, episode and status has figures, or an update of the same origin supersedes them);
+conflicts that appeared, conflicts resolved (only by an update: a correction, revision,
+retraction or final count of one of the two figures), conflicts no longer current (both figures
+have later ones: the disagreement itself stands) and conflicts no longer compared; key
+takeaways added and dropped.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import pandas as pd
 from sitrep.model.analysis import reconcile
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.quantity import figures
+from sitrep.model.analysis.updates import UPDATE_WORDS, chain_text
 from sitrep.model.data import when
 from sitrep.model.data.facts import Facts
 
@@ -111,15 +115,16 @@ def _new_claims(before: Facts, now: Facts) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def _latest(table: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
-    """Per measure and status: the conservative figure of the latest reference time."""
-    latest: dict[tuple[str, str], pd.Series] = {}
+def _latest(table: pd.DataFrame) -> dict[tuple[str, str, str], pd.Series]:
+    """Per measure, episode and status: the conservative figure of the latest reference time."""
+    latest: dict[tuple[str, str, str], pd.Series] = {}
     groups = reconcile.grouped(table)
-    for (measure, key), of_measure in groups.groupby(["measure_id", "status_key"], sort=False):
+    for (measure, episode, key), of_measure in groups.groupby(
+            ["measure_id", "episode", "status_key"], sort=False):
         last = of_measure[of_measure["group"] == of_measure["group"].max()]
         row = reconcile.conservative_row(last)
         if row is not None:
-            latest[(measure, key)] = row
+            latest[(measure, episode, key)] = row
     return latest
 
 
@@ -129,25 +134,43 @@ def _said(row: pd.Series | None) -> str:
 
 def _revised(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     old, new = _latest(before), _latest(now)
+    records = _records(now)
+    updated = {c for c, r in records.items() if r["superseded_by"]}
     rows = []
     for key, row in new.items():
         previous = old.get(key)
         if previous is not None and previous["claim_id"] == row["claim_id"]:
             continue
-        change = ("first reported" if previous is None else
-                  reconcile.change_words(previous, row) if previous["ref_start"] < row["ref_start"]
-                  else "a new figure for the same time")
-        rows.append({"Measure": row["label"] + (f" ({key[1]})" if key[1] else ""),
+        if previous is None:
+            change = "first reported"
+        elif previous["claim_id"] in updated:
+            change = "the earlier figure is superseded: " + chain_text(
+                records, previous["claim_id"])
+        elif previous["ref_start"] < row["ref_start"]:
+            change = reconcile.change_words(previous, row)
+        else:
+            change = "a new figure for the same time"
+        rows.append({"Measure": row["label"] + (f" ({key[2]})" if key[2] else "")
+                     + (f", {row['episode_name'] or key[1]}" if key[1] else ""),
                      "Before": _said(previous), "Now": _said(row), "Change": change})
     return pd.DataFrame(rows, columns=["Measure", "Before", "Now", "Change"])
 
 
+def _records(table: pd.DataFrame) -> dict[str, dict]:
+    return {r["claim_id"]: r for r in reconcile.complete(table).to_dict("records")}
+
+
 def _not_current(table: pd.DataFrame) -> pd.DataFrame:
+    """Figures no longer current: a later reference time of the same measure, episode and
+    status has figures, or an update supersedes them."""
+    table = reconcile.complete(table)
     rows = []
-    for _, of_measure in table.groupby(["measure_id", "status_key"], sort=False):
-        latest_start = of_measure["ref_start"].max()
-        stale = of_measure[of_measure["ref_end"] < latest_start]
-        newest = of_measure[of_measure["ref_start"] == latest_start]
+    for _, of_measure in table.groupby(["measure_id", "episode", "status_key"], sort=False):
+        current = of_measure[of_measure["superseded_by"].eq("")]
+        latest_start = current["ref_start"].max() if len(current) else pd.NaT
+        stale = of_measure[(of_measure["ref_end"] < latest_start) & of_measure[
+            "superseded_by"].eq("")]
+        newest = current[current["ref_start"] == latest_start]
         superseded_by = (", ".join(newest["claim_id"]) + " (" + newest["reference"].iat[0] + ")"
                          if len(stale) else "")
         for claim, label, figure, reference in zip(stale["claim_id"], stale["label"],
@@ -155,21 +178,38 @@ def _not_current(table: pd.DataFrame) -> pd.DataFrame:
                                                    strict=True):
             rows.append({"Claim": claim, "Measure": label, "Figure": figure,
                          "Refers to": reference, "Superseded by": superseded_by})
+        updated = of_measure[of_measure["superseded_by"].ne("")]
+        for r in updated.itertuples(index=False):
+            rows.append({"Claim": r.claim_id, "Measure": r.label, "Figure": r.figure,
+                         "Refers to": r.reference,
+                         "Superseded by": f"{r.superseded_by} (update: "
+                         f"{UPDATE_WORDS.get(r.update_kind, 'updates it')})"})
     return pd.DataFrame(rows, columns=["Claim", "Measure", "Figure", "Refers to",
                                        "Superseded by"])
 
 
 def _conflicts(before: pd.DataFrame, now: pd.DataFrame, stale: set[str]) -> pd.DataFrame:
+    """Conflicts that appeared; resolved only when an update supersedes one of the two figures;
+    no longer current when both have later figures (the disagreement stands, at its time); no
+    longer compared when the pair is no longer at one reference time."""
     old, new = reconcile.disagreements(before), reconcile.disagreements(now)
+    records = _records(now)
     rows = [{"Status": "appeared", "Pair": " and ".join(k), "Reading": v}
             for k, v in new.items() if k not in old]
     for pair, reading in old.items():
-        if pair not in new:
+        updated = [c for c in pair if c in records and records[c]["superseded_by"]]
+        if updated:
             rows.append({"Status": "resolved", "Pair": " and ".join(pair),
-                         "Reading": "no longer in the reporting: " + reading})
+                         "Reading": "by an update: " + "; ".join(
+                             chain_text(records, c) for c in updated) + ". Was: " + reading})
+        elif pair not in new:
+            rows.append({"Status": "no longer compared", "Pair": " and ".join(pair),
+                         "Reading": "the two figures are no longer read as one reference time "
+                         "(nothing resolved the disagreement): " + reading})
         elif set(pair) <= stale:
-            rows.append({"Status": "resolved", "Pair": " and ".join(pair),
-                         "Reading": "both figures superseded by later ones: " + reading})
+            rows.append({"Status": "no longer current", "Pair": " and ".join(pair),
+                         "Reading": "both figures have later ones; nothing resolved the "
+                         "disagreement at their time: " + reading})
     return pd.DataFrame(rows, columns=["Status", "Pair", "Reading"])
 
 

@@ -2,9 +2,12 @@
 
 Two figures corroborate each other only when they come from different independent origins
 (:mod:`origins`: sources sharing an origin count once, however many outlets relay
-it) and agree at the same reference time (:mod:`reconcile`). From what is found,
-sitrep *proposes* an Admiralty information credibility, shown beside the analyst's grade and
-never written over it:
+it; origins sharing a named actor, a ministry's afternoon briefing and its daily report, are one
+voice) and agree for the same measure, episode and reference window (:mod:`reconcile`). A figure
+superseded by an update (:mod:`updates`) is evidence for nothing and against nothing; it is
+given no proposal, and a figure is never doubtful because of its own voice's interim count.
+From what is found, sitrep *proposes* an Admiralty information credibility, shown beside the
+analyst's grade and never written over it, with the reason in words:
 
 - 1 confirmed: another independent origin agrees, none contradicts;
 - 3 possibly true: another independent origin agrees, another contradicts;
@@ -22,10 +25,18 @@ import pandas as pd
 from sitrep.model.analysis.origins import ANALYST_INFERENCE
 from sitrep.model.analysis.quantity import CREDIBILITY
 from sitrep.model.analysis.reconcile import PAIR_LIMIT, Group, groups, verdicts
+from sitrep.model.analysis.updates import UPDATE_WORDS
 
 COLUMNS = ["Claim", "Measure", "Figure", "Refers to", "Origin", "Claimant's side",
            "Agreeing origins", "Contradicting origins", "Proposed credibility",
-           "Analyst's credibility"]
+           "Analyst's credibility", "reason", "episode", "episode_name"]
+
+#: Why each credibility is proposed.
+REASONS = {1: "another independent origin agrees and none contradicts",
+           3: "independent origins both agree and contradict",
+           4: "one independent origin contradicts and none agrees",
+           5: "two or more independent origins contradict and none agrees",
+           6: "no other independent origin gives a figure for this measure, episode and window"}
 
 
 def propose(agreeing: int, contradicting: int) -> int:
@@ -41,8 +52,8 @@ def propose(agreeing: int, contradicting: int) -> int:
 
 def corroboration(table: pd.DataFrame) -> pd.DataFrame:
     """Per reported figure: its origin and side, the other independent origins that agree with
-    it and that contradict it at its reference time, the proposed credibility and the
-    analyst's (the proposal never replaces it)."""
+    it and that contradict it at its reference time, the proposed credibility, its ``reason``,
+    and the analyst's (the proposal never replaces it)."""
     rows = []
     for _, _, parts in groups(table):
         for g in parts:
@@ -75,33 +86,69 @@ def _named(codes: list[int], labels: list[str]) -> str:
 
 
 def _rows(g: Group) -> list[dict]:
-    roots = g.column("independent")
-    code, uniques = pd.factorize(pd.Series(roots))
-    first_label = dict(zip(roots, g.column("origin_label"), strict=True))
-    labels = [first_label[r].replace(ANALYST_INFERENCE, "") for r in uniques]
+    voices = g.voices
+    first_label: dict[int, str] = {}
+    # a voice is named after its first current figure (a superseded one only if none is)
+    for current in (True, False):
+        for v, label, gone in zip(voices, g.column("origin_label"), g.superseded, strict=True):
+            if current != bool(gone):
+                first_label.setdefault(v, label.replace(ANALYST_INFERENCE, ""))
+    labels = [first_label[v] for v in range(len(first_label))]
     n = len(g)
     if n <= PAIR_LIMIT:
         i, j, verdict = verdicts(g)
-        other = code[i] != code[j]
-        agree = _linked(i, j, code, other & np.isin(verdict, ["agree", "meet"]), n)
-        against = _linked(i, j, code, other & (verdict == "disagree"), n)
+        # evidence: another voice, both figures current, the same window (agree/meet/disagree)
+        other = (voices[i] != voices[j]) & ~g.superseded[i] & ~g.superseded[j]
+        agree = _linked(i, j, voices, other & np.isin(verdict, ["agree", "meet"]), n)
+        against = _linked(i, j, voices, other & (verdict == "disagree"), n)
+        own = _counted(i, j, n, np.isin(verdict, ["same_origin", "update"])
+                       | ((voices[i] == voices[j]) & np.isin(verdict, ["agree", "meet",
+                                                                          "disagree"])))
+        gone = _counted(i, j, n, verdict == "superseded")
+        apart = _counted(i, j, n, verdict == "other_window")
     else:
         agree = against = [[] for _ in range(n)]
+        own = gone = apart = np.zeros(n, dtype=int)
     rows = []
     for k, row in enumerate(g.rows):
-        proposed = propose(len(agree[k]), len(against[k]))
-        grade = row["grade"]
-        analyst = grade[1:] if len(grade) == 2 and grade[1].isdigit() else ""
+        proposed = None if row["superseded_by"] else propose(len(agree[k]), len(against[k]))
         rows.append({
             "Claim": row["claim_id"], "Measure": row["label"], "Figure": row["figure"],
             "Refers to": row["reference"], "Origin": row["origin_label"],
             "Claimant's side": row["side"],
             "Agreeing origins": _named(agree[k], labels),
             "Contradicting origins": _named(against[k], labels),
-            "Proposed credibility": f"{proposed}: {CREDIBILITY[proposed]}",
-            "Analyst's credibility": (
-                f"{analyst}: {CREDIBILITY[int(analyst)]}"
-                + (" (differs from the proposal)" if int(analyst) != proposed else "")
-                if analyst else "ungraded"),
+            "Proposed credibility": (f"{proposed}: {CREDIBILITY[proposed]}" if proposed
+                                     else "none: superseded"),
+            "Analyst's credibility": _analyst(row["grade"], proposed),
+            "reason": _reason(row, proposed, int(own[k]), int(gone[k]), int(apart[k])),
+            "episode": row["episode"], "episode_name": row["episode_name"],
         })
     return rows
+
+
+def _counted(i: np.ndarray, j: np.ndarray, n: int, mask: np.ndarray) -> np.ndarray:
+    """Per figure: how many pairs under ``mask`` it is in."""
+    return np.bincount(np.concatenate([i[mask], j[mask]]), minlength=n)
+
+
+def _analyst(grade: str, proposed: int | None) -> str:
+    analyst = grade[1:] if len(grade) == 2 and grade[1].isdigit() else ""
+    if not analyst:
+        return "ungraded"
+    differs = proposed is not None and int(analyst) != proposed
+    return f"{analyst}: {CREDIBILITY[int(analyst)]}" + (
+        " (differs from the proposal)" if differs else "")
+
+
+def _reason(row: dict, proposed: int | None, own: int, gone: int, apart: int) -> str:
+    """Why the credibility is proposed, and which figures were left out of the count."""
+    if proposed is None:
+        how = UPDATE_WORDS.get(row["update_kind"], "updates it")
+        return (f"superseded by {row['superseded_by']} ({how}): a figure replaced by its own "
+                "origin is evidence for nothing and against nothing")
+    left = [f"{own:,} figure{'s' if own != 1 else ''} of its own origin" if own else "",
+            f"{gone:,} superseded figure{'s' if gone != 1 else ''}" if gone else "",
+            f"{apart:,} total{'s' if apart != 1 else ''} over another window" if apart else ""]
+    left = [x for x in left if x]
+    return REASONS[proposed] + (f"; not counted: {', '.join(left)}" if left else "")

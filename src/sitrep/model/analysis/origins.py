@@ -27,7 +27,7 @@ from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Collector, records, row_number
 
 COLUMNS = ["claim_id", "origin", "origin_label", "origin_kind", "origin_basis", "independent",
-           "party", "sector", "side"]
+           "party", "sector", "side", "voice"]
 
 #: The sector an actor's kind implies when the analyst leaves ``sector`` empty.
 SECTOR_OF_KIND = {"state": "government", "state_forces": "government",
@@ -62,6 +62,10 @@ def _cycle(edges: dict[str, list[str]], start: str) -> list[str]:
         path.append(child)
         stack.append((child, iter(edges.get(child, ()))))
     return []
+
+
+#: The cycle reached from a node following edges (empty when there is none).
+find_cycle = _cycle
 
 
 def check(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -153,6 +157,9 @@ def _origin_of_claims(facts: Facts) -> pd.DataFrame:
     o = facts.origins
     labels = dict(zip(o["origin_id"], o["label"], strict=True))
     kinds = dict(zip(o["origin_id"], o["kind"], strict=True))
+    speakers = dict(zip(o["origin_id"], o["actors"], strict=True))
+    # unnamed officials in two outlets are not known to be the same people: no shared voice
+    unnamed = set(facts.actors.loc[facts.actors["kind"].eq("unnamed_sources"), "actor_id"])
     draws = dict(zip(o["origin_id"], o["draws_on"], strict=True))
     republishes = dict(zip(facts.sources["source_id"], facts.sources["republishes"],
                            strict=True))
@@ -185,8 +192,20 @@ def _origin_of_claims(facts: Facts) -> pd.DataFrame:
             basis, root = "inferred by sitrep: the claimants' own statement", origin
         party, sector = sides.get(claim.claimants, ("", ""))
         side = "; ".join(x for x in (PARTY_WORDS.get(party, ""), sector) if x) or "not stated"
-        rows.append((claim.claim_id, origin, label, kind, basis, root, party, sector, side))
+        voice = tuple(sorted(a for a in (speakers.get(claim.origin, ()) if claim.origin
+                                         else claim.claimants) if a not in unnamed))
+        rows.append((claim.claim_id, origin, label, kind, basis, root, party, sector, side,
+                     voice))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def one_voice(root_a: str, voice_a: tuple[str, ...], root_b: str,
+              voice_b: tuple[str, ...]) -> bool:
+    """Whether two figures come from one origin: the same independent root, or origins that
+    share a named actor (a ministry's afternoon briefing and its daily report). Such figures
+    neither corroborate nor contradict each other. A claim's voice is its recorded origin's
+    actors, or its claimants when no origin is recorded; unnamed sources are nobody's voice."""
+    return root_a == root_b or bool(set(voice_a) & set(voice_b))
 
 
 def _sides(facts: Facts) -> dict[tuple[str, ...], tuple[str, str]]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from sitrep.model.analysis import updates
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.data import when
@@ -52,7 +53,9 @@ COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "lower", "upper
            "relay", "outlet", "said_by", "published", "published_date", "source_id", "grade",
            "derived", "method", "ref_start", "ref_end", "reference", "status", "status_key",
            "origin", "origin_label", "independent", "side", "anonymous", "tolerance", "cmp_lo",
-           "cmp_hi"]
+           "cmp_hi", "episode", "episode_name", "ref_from", "ref_to", "voice", "chain",
+           "superseded_by", "update_kind", "updates", "update_basis", "window_stated",
+           "measure_kind"]
 
 #: Qualifiers that say a number is approximate: compared with a tolerance
 #: (:func:`tolerance`), never as a point.
@@ -147,8 +150,11 @@ def meets(grade_text: str, minimum: str) -> bool:
 
 
 def _reported(facts: Facts) -> pd.DataFrame:
-    q = facts.quantities.merge(facts.measures[["measure_id", "label"]], on="measure_id")
-    claims = facts.claims[["claim_id", "kind", "hedge", "credibility", "claimants"]]
+    measures = facts.measures[["measure_id", "label"]].assign(measure_kind=facts.measures.get(
+        "kind", pd.Series("", index=facts.measures.index)).replace("", "level"))
+    q = facts.quantities.merge(measures, on="measure_id")
+    claims = facts.claims[["claim_id", "kind", "hedge", "credibility", "claimants"]].assign(
+        episode=facts.claims.get("episode", pd.Series("", index=facts.claims.index)))
     q = q.merge(claims, on="claim_id")
     said = attributions(facts)[["claim_id", "said_by", "claimant", "relay", "outlet",
                                 "published", "source_id"]]
@@ -156,8 +162,10 @@ def _reported(facts: Facts) -> pd.DataFrame:
     if q.empty:
         return pd.DataFrame(columns=[*COLUMNS, "kind", "credibility"])
     q = q.merge(when.windows(facts.claims), on="claim_id").merge(
-        origin_of_claims(facts)[["claim_id", "origin", "origin_label", "independent", "side"]],
-        on="claim_id")
+        origin_of_claims(facts)[["claim_id", "origin", "origin_label", "independent", "side",
+                                 "voice"]], on="claim_id").merge(
+        updates.of_claims(facts), on="claim_id")
+    names = updates.episode_names(facts)
     published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))
     reliability = dict(zip(facts.sources["source_id"], facts.sources["reliability"],
                            strict=True))
@@ -181,6 +189,7 @@ def _reported(facts: Facts) -> pd.DataFrame:
         grade=[grade(reliability[s], c)
                for s, c in zip(q["source_id"], q["credibility"], strict=True)],
         derived=False, method="", status=status, status_key=keys,
+        episode_name=q["episode"].map(names).fillna(""),
         anonymous=q["claimants"].map(lambda ids: bool(ids) and all(i in unnamed for i in ids)),
         tolerance=slack,
         cmp_lo=[b[0] - t for b, t in zip(bounds, slack, strict=True)],
@@ -248,9 +257,21 @@ def derive(facts: Facts, reported: pd.DataFrame | None = None) -> pd.DataFrame:
             "status": "present", "status_key": "", "origin": "derived",
             "origin_label": "derived by the analyst", "independent": "derived",
             "side": "the analyst", "anonymous": False, "tolerance": 0.0,
-            "cmp_lo": lo, "cmp_hi": hi,
+            "cmp_lo": lo, "cmp_hi": hi, **_derived_episode(by_claim, inputs, d.derived_id),
         })
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _derived_episode(by_claim: pd.DataFrame, inputs: list[str], derived_id: str) -> dict:
+    """A derived figure's episode (its inputs' one episode, else none) and window."""
+    episodes = set(by_claim.loc[inputs, "episode"])
+    episode = episodes.pop() if len(episodes) == 1 else ""
+    name = dict(zip(by_claim["episode"], by_claim["episode_name"], strict=True)).get(episode, "")
+    return {"episode": episode, "episode_name": name,
+            "ref_from": min(by_claim.loc[inputs, "ref_from"]),
+            "ref_to": max(by_claim.loc[inputs, "ref_to"]), "voice": (), "chain": derived_id,
+            "superseded_by": "", "update_kind": "", "updates": "", "update_basis": "",
+            "window_stated": True, "measure_kind": "level"}
 
 
 def _qualifier_of(lo: float, hi: float, lo_strict: bool, hi_strict: bool) -> str:

@@ -32,6 +32,13 @@ import pandas as pd
 
 from sitrep.model.analysis.origins import ANALYST_INFERENCE
 from sitrep.model.analysis.quantity import APPROXIMATE, interval_text, meets, number
+from sitrep.model.analysis.updates import (
+    NOT_COMPARED,
+    complete,
+    not_compared,
+    not_compared_flags,
+    voices_of,
+)
 from sitrep.model.data import when
 
 #: Figures in one reference time compared pair by pair; a larger group is counted, not listed.
@@ -45,20 +52,27 @@ PAIR_COLUMNS = ["measure_id", "Measure", "First", "Second", "Verdict", "Reading"
 
 
 def grouped(table: pd.DataFrame) -> pd.DataFrame:
-    """The reported figures with ``group``: one number per measure, status and reference time
-    (connected runs of overlapping reference windows), in time order."""
-    reported = table[~table["derived"]]
+    """The reported figures with ``group``: one number per measure, episode, status and
+    reference time (connected runs of overlapping reference windows), in time order. Figures
+    of different episodes are never in one group."""
+    reported = complete(table[~table["derived"]])
     if reported.empty:
         return reported.assign(group=pd.Series(dtype=int))
     order = {m: k for k, m in enumerate(dict.fromkeys(table["measure_id"]))}
-    reported = reported.assign(_m=reported["measure_id"].map(order)).sort_values(
-        ["_m", "status_key", "ref_start", "claim_id"], kind="stable").drop(columns="_m")
+    # episodes in the order they begin in the reporting; figures of no episode first
+    first = reported.groupby("episode")["ref_from"].min()
+    rank = {e: k for k, e in enumerate(sorted(first.index, key=lambda e: (e != "", first[e], e)))}
+    reported = reported.assign(
+        _m=reported["measure_id"].map(order), _e=reported["episode"].map(rank)
+    ).sort_values(["_m", "_e", "status_key", "ref_from", "claim_id"], kind="stable"
+                  ).drop(columns=["_m", "_e"])
     groups, current, key, reach = [], -1, None, None
-    for m, s, start, end in zip(reported["measure_id"], reported["status_key"],
-                                reported["ref_start"], reported["ref_end"], strict=True):
-        if (m, s) != key or start > reach:
+    for m, e, s, start, end in zip(reported["measure_id"], reported["episode"],
+                                   reported["status_key"], reported["ref_from"],
+                                   reported["ref_to"], strict=True):
+        if (m, e, s) != key or start >= reach:
             current += 1
-            key, reach = (m, s), end
+            key, reach = (m, e, s), end
         reach = max(reach, end)
         groups.append(current)
     return reported.assign(group=groups)
@@ -68,12 +82,16 @@ def grouped(table: pd.DataFrame) -> pd.DataFrame:
 RECORD_COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "qualifier", "lo", "hi",
                   "cmp_lo", "cmp_hi", "tolerance", "source_id", "grade", "ref_start",
                   "reference", "status_key", "independent", "origin_label", "side",
-                  "anonymous"]
+                  "anonymous", "episode", "episode_name", "voice", "chain", "superseded_by",
+                  "update_kind", "updates", "update_basis", "ref_from", "ref_to",
+                  "window_stated", "measure_kind"]
 
 
 @dataclass
 class Group:
-    """The figures of one measure, status and reference time: records and comparison arrays."""
+    """The figures of one measure, episode, status and reference time: records and comparison
+    arrays (``start``/``end`` the days, ``t_from``/``t_to`` the half-open window to the
+    minute)."""
 
     rows: list[dict]
     lo: np.ndarray
@@ -82,9 +100,12 @@ class Group:
     hi_strict: np.ndarray
     start: np.ndarray
     end: np.ndarray
+    t_from: np.ndarray
+    t_to: np.ndarray
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> Group:
+        frame = complete(frame)
         records = frame[[c for c in RECORD_COLUMNS if c in frame.columns]].to_dict("records")
         return cls(records, *_arrays(frame))
 
@@ -102,13 +123,26 @@ class Group:
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return _compare(self)
 
+    @cached_property
+    def voices(self) -> np.ndarray:
+        """Per figure: the code of the one voice it counts under. Figures of one independent
+        root, or of origins sharing a named actor, are one voice
+        (:func:`sitrep.model.analysis.origins.one_voice`), joined transitively."""
+        return voices_of(self.column("independent"), self.column("voice"))
+
+    @cached_property
+    def superseded(self) -> np.ndarray:
+        return np.array([bool(r["superseded_by"]) for r in self.rows], dtype=bool)
+
 
 def _arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
     return (frame["cmp_lo"].fillna(-np.inf).to_numpy(dtype=float),
             frame["cmp_hi"].fillna(np.inf).to_numpy(dtype=float),
             frame["lo_strict"].to_numpy(dtype=bool), frame["hi_strict"].to_numpy(dtype=bool),
             frame["ref_start"].to_numpy(dtype="datetime64[ns]"),
-            frame["ref_end"].to_numpy(dtype="datetime64[ns]"))
+            frame["ref_end"].to_numpy(dtype="datetime64[ns]"),
+            frame["ref_from"].to_numpy(dtype="datetime64[ns]"),
+            frame["ref_to"].to_numpy(dtype="datetime64[ns]"))
 
 
 def groups(table: pd.DataFrame) -> Iterator[tuple[str, str, list[Group]]]:
@@ -129,15 +163,18 @@ def groups(table: pd.DataFrame) -> Iterator[tuple[str, str, list[Group]]]:
 
 
 def verdicts(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair (i < j) of a group: verdict agree, meet, disagree or series (computed once
-    per group)."""
+    """Every pair (i < j) of a group: verdict agree, meet, disagree, series, update (one
+    updates the other, directly or along a chain), superseded (one of them is superseded by a
+    later figure: not compared), same_origin (one voice, different stated windows: not
+    comparable) or other_window (totals over different stated windows: not comparable);
+    computed once per group."""
     return g.pairs
 
 
 def _compare(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     i, j = np.triu_indices(len(g), k=1)
     lo, hi = g.lo, g.hi
-    same_time = (g.start[i] <= g.end[j]) & (g.start[j] <= g.end[i])
+    same_time = (g.t_from[i] < g.t_to[j]) & (g.t_from[j] < g.t_to[i])
     low = np.maximum(lo[i], lo[j])
     high = np.minimum(hi[i], hi[j])
     # which side sets the common bound, and whether it excludes its own number
@@ -145,7 +182,18 @@ def _compare(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     high_strict = np.where(hi[i] <= hi[j], g.hi_strict[i], g.hi_strict[j])
     meet = (low == high) & (low_strict | high_strict)
     verdict = np.where(low > high, "disagree", np.where(meet, "meet", "agree"))
-    return i, j, np.where(same_time, verdict, "series")
+    verdict = np.where(same_time, verdict, "series")
+    chain = pd.factorize(pd.Series(g.column("chain")))[0]
+    voice = g.voices
+    # windows both stated and different (a point dated only to a month is no window of its own)
+    stated = np.array(g.column("window_stated"), dtype=bool)
+    other_window = ((g.t_from[i] != g.t_from[j]) | (g.t_to[i] != g.t_to[j])) \
+        & stated[i] & stated[j]
+    total = np.array([r["measure_kind"] == "total" for r in g.rows], dtype=bool)
+    verdict = np.where(same_time & total[i] & other_window, "other_window", verdict)
+    verdict = np.where(same_time & (voice[i] == voice[j]) & other_window, "same_origin", verdict)
+    verdict = np.where(g.superseded[i] | g.superseded[j], "superseded", verdict)
+    return i, j, np.where(chain[i] == chain[j], "update", verdict)
 
 
 def compare(frame: pd.DataFrame) -> pd.DataFrame:
@@ -181,6 +229,8 @@ def _tolerance_words(row: Mapping) -> str:
 
 def _reading(a: Mapping, b: Mapping, verdict: str) -> str:
     said = f"{a['figure']} [{a['claim_id']}] and {b['figure']} [{b['claim_id']}]"
+    if verdict in NOT_COMPARED:
+        return not_compared(a, b, verdict)
     if verdict == "series":
         first, second = (a, b) if (a["ref_start"], a["claim_id"]) <= (
             b["ref_start"], b["claim_id"]) else (b, a)
@@ -202,7 +252,7 @@ def _label(verdict: str, a: Mapping, b: Mapping) -> str:
     if verdict == "agree" and (a["tolerance"] or b["tolerance"]):
         return "agree within tolerance"
     return {"agree": "agree", "meet": "meet at a bound", "disagree": "disagree",
-            "series": "series"}[verdict]
+            "series": "series", **NOT_COMPARED}[verdict]
 
 
 def _claims(g: Group, limit: int = 6) -> str:
@@ -274,9 +324,18 @@ def _pair_rows(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[s
             counted = ", ".join(f"{n:,} {v}" for v, n in rest.items())
             yield (measure, label, f"{len(i) - shown:,} more pairs ({_span(g)})", "",
                    "counted", f"compared, not listed: {counted}")
-    # Reference times one after another are listed; the further pairs of times are counted.
+    yield from _between(measure, label, parts)
+
+
+def _between(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[str, ...]]:
+    """Reference times one after another are listed; the further pairs of times are counted.
+    Figures of different episodes are neither a series nor compared."""
     for k, (first, second) in enumerate(pairwise(parts)):
-        if _status(first) == _status(second):
+        if _episode(first) != _episode(second):
+            verdict = "not comparable"
+            reading = (f"different episodes: {_episode_words(first)} vs "
+                       f"{_episode_words(second)}; not a series, not a conflict")
+        elif _status(first) == _status(second):
             verdict = "series"
             reading = (f"different reference times ({_span(first)}; {_span(second)}): a "
                        f"series, not a conflict; {_conservative_change(first, second)}")
@@ -287,14 +346,25 @@ def _pair_rows(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[s
         yield (measure, label, _claims(first), _claims(second), verdict, reading)
         later = parts[k + 2:]
         if later:
-            same = sum(len(first) * len(g) for g in later if _status(g) == _status(first))
-            other = sum(len(first) * len(g) for g in later) - same
+            apart = sum(len(first) * len(g) for g in later if _episode(g) != _episode(first))
+            kin = [g for g in later if _episode(g) == _episode(first)]
+            same = sum(len(first) * len(g) for g in kin if _status(g) == _status(first))
+            other = sum(len(first) * len(g) for g in kin) - same
             counted = "; ".join(x for x in (
                 f"{same:,} series (later reference times)" if same else "",
-                f"{other:,} not comparable (different status)" if other else "") if x)
+                f"{other:,} not comparable (different status)" if other else "",
+                f"{apart:,} not comparable (different episode)" if apart else "") if x)
             times = f"{len(later):,} later reference time{'s' if len(later) != 1 else ''}"
             yield (measure, label, _claims(first), times, "counted",
                    f"{counted}: each later group is compared with the one before it above")
+
+
+def _episode(g: Group) -> str:
+    return g.rows[0]["episode"]
+
+
+def _episode_words(g: Group) -> str:
+    return g.rows[0]["episode_name"] or g.rows[0]["episode"] or "no named episode"
 
 
 def _status(g: Group) -> str:
@@ -324,9 +394,10 @@ def _well_sourced(row: dict) -> bool:
 
 
 def _conservative(g: Group) -> dict | None:
-    """The lowest well-sourced figure of a group (ties: more independent origins behind it,
-    then the earliest); None when no figure is well-sourced."""
-    good = [r for r in g.rows if _well_sourced(r)]
+    """The lowest well-sourced current figure of a group (ties: more independent origins
+    behind it, then the earliest); a figure superseded by an update is never it. None when no
+    current figure is well-sourced."""
+    good = [r for r in g.rows if _well_sourced(r) and not r["superseded_by"]]
     if not good:
         return None
     behind = _agreeing_origins(g)
@@ -354,7 +425,8 @@ def _agreeing_origins(g: Group) -> dict[str, int]:
 
 
 def _firm_range(g: Group) -> str:
-    firm = np.array([r["qualifier"] not in APPROXIMATE for r in g.rows])
+    """The values every firm current figure allows (a superseded figure constrains nothing)."""
+    firm = np.array([r["qualifier"] not in APPROXIMATE for r in g.rows]) & ~g.superseded
     if not firm.any():
         return "no firm figure (all approximate)"
     lo, hi = g.lo[firm], g.hi[firm]
@@ -368,17 +440,23 @@ def _firm_range(g: Group) -> str:
 
 
 def _spread(g: Group) -> str:
-    """From the lowest number stated to the highest, and which figures are open-ended."""
-    numbers = [v for r in g.rows for v in (r["lo"], r["hi"]) if pd.notna(v)]
+    """From the lowest number stated to the highest, and which figures are open-ended; figures
+    superseded by an update are named apart."""
+    current = [r for r in g.rows if not r["superseded_by"]] or g.rows
+    numbers = [v for r in current for v in (r["lo"], r["hi"]) if pd.notna(v)]
     low, high = min(numbers), max(numbers)
     text = number(low) if low == high else f"{number(low)} to {number(high)}"
-    open_up = [r["claim_id"] for r in g.rows if pd.isna(r["hi"])]
+    open_up = [r["claim_id"] for r in current if pd.isna(r["hi"])]
     if open_up:
         text += f"; open-ended above ({', '.join(open_up)})"
+    gone = [f"{r['figure']} [{r['claim_id']}]" for r in g.rows if r["superseded_by"]]
+    if gone and len(current) < len(g.rows):
+        text += f"; superseded: {', '.join(gone)}"
     return text
 
 
-RECONCILE_COLUMNS = ["measure_id", "Measure", "Refers to", "Counts", "Figures",
+RECONCILE_COLUMNS = ["measure_id", "episode", "episode_name", "Measure", "Refers to", "Counts",
+                     "Figures",
                      "Independent origins", "Spread", "Range the firm figures allow",
                      "Conservative figure", "Change", "Flags"]
 
@@ -391,27 +469,34 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
     reported = set()
     for measure, label, parts in groups(table):
         reported.add(measure)
-        previous: dict[str, Group] = {}
+        previous: dict[tuple[str, str], Group] = {}
         for g in parts:
-            before = previous.get(_status(g))
+            key = (_episode(g), _status(g))
+            before = previous.get(key)
             change = ("first reported time" if before is None
                       else f"since {_span(before)}: {_conservative_change(before, g)}")
-            previous[_status(g)] = g
+            previous[key] = g
             low = g.conservative
             rows.append({
-                "measure_id": measure, "Measure": label, "Refers to": _span(g),
-                "Counts": _status(g), "Figures": len(g),
-                "Independent origins": len(set(g.column("independent"))),
+                "measure_id": measure, "episode": _episode(g),
+                "episode_name": g.rows[0]["episode_name"], "Measure": label,
+                "Refers to": _span(g), "Counts": _status(g), "Figures": len(g),
+                "Independent origins": len(set(g.voices)),
                 "Spread": _spread(g), "Range the firm figures allow": _firm_range(g),
                 "Conservative figure": (
                     f"{low['figure']} [{low['claim_id']}]" if low is not None else
+                    "none well-sourced and current" if g.superseded.any() else
                     "none well-sourced (unnamed claimants or graded below C3)"),
                 "Change": change, "Flags": "; ".join(_flags(g)) or "none"})
     derived = table[table["derived"]]
     for (measure, label), group in derived.groupby(["measure_id", "label"], sort=False):
         if measure in reported:
             continue
-        rows.append({"measure_id": measure, "Measure": label,
+        episodes = set(group.get("episode", pd.Series([""])))
+        episode = episodes.pop() if len(episodes) == 1 else ""
+        name = dict(zip(group.get("episode", []), group.get("episode_name", []), strict=True))
+        rows.append({"measure_id": measure, "episode": episode,
+                     "episode_name": name.get(episode, ""), "Measure": label,
                      "Refers to": _span(Group.of(group)), "Counts": "derived", "Figures": 0,
                      "Independent origins": 0,
                      "Spread": "derived only: " + ", ".join(
@@ -440,6 +525,7 @@ def _flags(g: Group) -> list[str]:
         if len(hits) > PAIRS_NAMED:
             rest = len(hits) - PAIRS_NAMED
             flags.append(f"{rest:,} more pair{'s' if rest > 1 else ''} {words.split(' (')[0]}")
+    flags.extend(not_compared_flags(g.rows, i, j, verdict, PAIRS_NAMED))
     shared: dict[str, list[dict]] = {}
     for r in g.rows:
         shared.setdefault(r["independent"], []).append(r)
@@ -452,10 +538,14 @@ def _flags(g: Group) -> list[str]:
 
 
 def _restatements(g: Group) -> list[str]:
-    """Flags for a source that states one measure twice, differently."""
-    by_source: dict[str, list[dict]] = {}
+    """Flags for a source that states one measure twice, differently, for one window (figures
+    superseded by an update are read as the update, and figures for different stated windows,
+    an interim and a daily count, are not restatements)."""
+    by_source: dict[tuple, list[dict]] = {}
     for r in g.rows:
-        by_source.setdefault(r["source_id"], []).append(r)
+        if not r["superseded_by"]:
+            window = (r["ref_from"], r["ref_to"]) if r["window_stated"] else ()
+            by_source.setdefault((r["source_id"], window), []).append(r)
     twice = [rs for rs in by_source.values() if len({r["figure"] for r in rs}) > 1]
     flags = [("one source states it differently: " + " vs ".join(
         f"{r['claim_id']} \u2018{r['figure']}\u2019" for r in rs)) for rs in twice[:SOURCES_NAMED]]

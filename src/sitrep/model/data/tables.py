@@ -62,7 +62,41 @@ def write_descriptor(dataset: Path | str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(descriptor, indent=1, ensure_ascii=False) + "\n",
                       encoding="utf-8")
+    add_new_fields(target.parent, descriptor)
     return target
+
+
+def add_new_fields(facts_dir: Path, descriptor: dict) -> list[str]:
+    """Bring a data set's tables up to the schema, so that outside validators (which match
+    columns by position) read them: an optional table the data set lacks is written with its
+    header, and an optional column its header lacks is inserted, empty, where the schema puts
+    it. Nothing else changes; a table with a column the schema does not declare is left alone
+    (``sitrep check`` reports it). Returns the files written."""
+    written = []
+    for resource in descriptor["resources"]:
+        fields = [f["name"] for f in resource["schema"]["fields"]]
+        path = facts_dir / resource["path"]
+        if not path.exists():
+            if resource.get("optionalTable"):
+                path.write_text(",".join(fields) + "\n", encoding="utf-8")
+                written.append(path.name)
+            continue
+        text = path.read_text(encoding="utf-8")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if not rows or rows[0] == fields or not set(rows[0]) <= set(fields):
+            continue
+        optional = {f["name"] for f in resource["schema"]["fields"] if f.get("optionalColumn")}
+        if not set(fields) - set(rows[0]) <= optional:
+            continue
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(fields)
+        for row in rows[1:]:
+            cells = dict(zip(rows[0], row, strict=False))
+            writer.writerow([cells.get(name, "") for name in fields])
+        path.write_text(out.getvalue(), encoding="utf-8")
+        written.append(path.name)
+    return written
 
 
 def check_descriptor_copy(facts_dir: Path, schema: dict, out: Collector) -> str:

@@ -14,6 +14,7 @@ takeaways included, so that a report can say so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -65,15 +66,71 @@ def reference_label(start: pd.Timestamp, precision: str, end: object = None,
     return first
 
 
+#: A time of day as the schema writes it: HH:MM on a 24-hour clock.
+CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def clock(day: pd.Timestamp, time: object) -> pd.Timestamp:
+    """A day at a time of day written HH:MM ('', missing or malformed: the day's start)."""
+    if isinstance(time, str) and CLOCK.fullmatch(time):
+        return day + pd.Timedelta(hours=int(time[:2]), minutes=int(time[3:]))
+    return day
+
+
+def precise_window(start: pd.Timestamp, precision: str, end: object = None,
+                   end_precision: str = "", start_time: str = "", end_time: str = ""
+                   ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The half-open window [from, to) a claim refers to, to the minute where it gives a time of
+    day: a whole day is [its 00:00, the next day's 00:00), a moment (a time, no end) one
+    minute. Windows overlap when each starts before the other ends, which for claims without
+    a time of day is exactly when their days overlap."""
+    first = clock(start, start_time)
+    if end is not None and pd.notna(end):
+        stop = pd.Timestamp(end)
+        last = (clock(stop, end_time) if end_time
+                else period_end(stop, end_precision or "day") + pd.Timedelta(days=1))
+        return first, max(last, first + pd.Timedelta(minutes=1))
+    if start_time:
+        return first, first + pd.Timedelta(minutes=1)
+    return first, period_end(start, precision) + pd.Timedelta(days=1)
+
+
+def reference_text(start: pd.Timestamp, precision: str, end: object = None,
+                   end_precision: str = "", start_time: str = "", end_time: str = "") -> str:
+    """Like :func:`reference_label`, with the times of day where the claim gives them:
+    '23 May 2024, 06:00 to 16:30', '23 May 2024, 06:00 to 24 May 2024, 06:00'."""
+    if not start_time and not end_time:
+        return reference_label(start, precision, end, end_precision)
+    first = date_label(start, precision) + (f", {start_time}" if start_time else "")
+    if end is None or pd.isna(end):
+        return first
+    stop = pd.Timestamp(end)
+    if stop == start and end_time:
+        return f"{first} to {end_time}"
+    return f"{first} to {date_label(stop, end_precision or 'day')}" + (
+        f", {end_time}" if end_time else "")
+
+
 def windows(claims: pd.DataFrame) -> pd.DataFrame:
-    """Per claim: ``ref_start``, ``ref_end`` (earliest and latest day) and ``reference`` (words)."""
-    end = claims.get("refers_to_end", pd.Series(pd.NaT, index=claims.index))
-    end_precision = claims.get("end_precision", pd.Series("", index=claims.index))
-    rows = [(*reference_window(s, p, e, ep), reference_label(s, p, e, ep))
-            for s, p, e, ep in zip(claims["refers_to"], claims["time_precision"], end,
-                                   end_precision, strict=True)]
-    return pd.DataFrame(rows, columns=["ref_start", "ref_end", "reference"],
-                        index=claims.index).assign(claim_id=claims["claim_id"])
+    """Per claim: ``ref_start``, ``ref_end`` (earliest and latest day), ``ref_from``, ``ref_to``
+    (the half-open window to the minute, :func:`precise_window`), ``reference`` (words) and
+    ``window_stated``: whether the claim states its window (a period, a time of day or one
+    day) rather than a point dated only to a week, month or year."""
+    def column(name: str, default: object) -> pd.Series:
+        return claims.get(name, pd.Series(default, index=claims.index))
+
+    end, end_precision = column("refers_to_end", pd.NaT), column("end_precision", "")
+    start_time, end_time = column("refers_to_time", ""), column("end_time", "")
+    rows = [(*reference_window(s, p, e, ep), *precise_window(s, p, e, ep, st, et),
+             reference_text(s, p, e, ep, st, et))
+            for s, p, e, ep, st, et in zip(claims["refers_to"], claims["time_precision"], end,
+                                           end_precision, start_time, end_time, strict=True)]
+    stated = [(pd.notna(e) or p == "day" or bool(st))
+              for p, e, st in zip(claims["time_precision"], end, start_time, strict=True)]
+    return pd.DataFrame(rows, columns=["ref_start", "ref_end", "ref_from", "ref_to",
+                                       "reference"],
+                        index=claims.index).assign(claim_id=claims["claim_id"],
+                                                   window_stated=stated)
 
 
 @dataclass

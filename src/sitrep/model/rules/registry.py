@@ -19,7 +19,7 @@ from sitrep.model.data import confine, hygiene, tables
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import ERROR, WARNING, Collector
 from sitrep.model.geo import geofiles, place
-from sitrep.model.rules import domain
+from sitrep.model.rules import domain, episodes
 from sitrep.model.rules import measures_apart as apart
 
 Check = Callable[[Facts, Path, Collector], None]
@@ -134,6 +134,22 @@ RULES: tuple[Rule, ...] = (
          domain._check_periods),
     Rule("status-fields", "quantities", "a plan or projection has its target date, a "
          "hypothetical figure its condition, and only they", domain._check_status),
+    Rule("time-of-day", "claims", "a time of day (HH:MM) goes with a date read to the day, and "
+         "an end time does not come before the start", episodes.check),
+    Rule("episode-period", "episodes, claims", "an episode does not end before it starts (a "
+         "claim outside its episode's period is a warning)", episodes.check),
+    Rule("update-self", "updates", "a claim does not update itself", episodes.check),
+    Rule("update-basis", "updates", "an inferred update has the analyst's rationale",
+         episodes.check),
+    Rule("update-cycle", "updates", "updates do not run in a circle", episodes.check),
+    Rule("update-order", "updates", "the updating claim's source is not published before the "
+         "updated one's", episodes.check),
+    Rule("update-origin", "updates", "an update comes from the origin of the figure it updates, "
+         "or says why not", episodes.check),
+    Rule("update-episode", "updates", "a claim and the claim it updates belong to one episode",
+         episodes.check),
+    Rule("update-measure", "updates", "a claim and the claim it updates share a measure",
+         episodes.check),
     Rule("relay-is-claimant", "claims", "a relay is not also the claimant", origins.check),
     Rule("relay-is-outlet", "claims", "the source's own outlet is not a relay", origins.check),
     Rule("relay-cycle", "claims", "a chain of relays does not come back", origins.check),

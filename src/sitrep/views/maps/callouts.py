@@ -26,10 +26,14 @@ from sitrep.views.style import INK, MUTED, NEUTRAL, PRECISION_WORDS, claim_url
 ACTIVITY_MARKERS = {
     "massing": "^", "training": "s", "holding": "D", "striking": "*", "regaining": "P",
     "attacking": ">", "defending": "o", "fighting": "X", "deploying": "v",
+    # at sea and in the air (matplotlib's caret codes 4 to 8 are filled arrowheads)
+    "exercising": "h", "patrolling": "p", "blockading": "H", "intercepting": "<",
+    "escorting": "8", "shadowing": "d", "boarding": 4, "seizing": 5, "mine_laying": 6,
+    "transiting": 7, "encircling": 8,
 }
 NAMED_MARKER = "_"
 NAMED_COLOUR = NEUTRAL
-HOLLOW_ROLES = {"objective", "target"}
+HOLLOW_ROLES = {"objective", "target", "simulated_target"}
 #: Past this many claims a place's box lists the first ones and counts the rest.
 MAX_CALLOUT_ROWS = 8
 
@@ -52,9 +56,9 @@ def _marker_area(activity: str, colours: Sequence[str], hollow: bool,
 def row_text(activity: str, role: str) -> str:
     if activity == NAMED:
         return "names this place"
-    text = str(activity)
+    text = str(activity).replace("_", "-")
     if role in HOLLOW_ROLES or role == "origin":
-        text += f" ({role})"
+        text += f" ({role.replace('_', ' ')})"
     return text
 
 

@@ -82,13 +82,15 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
            for actor_id, colour in colours.items()]
     present = set(table["activity"])
     what = [Line2D([], [], marker=marker, ls="", ms=7 * (1.3 if marker == "*" else 1),
-                   mfc="#4a4a4a", mec="#4a4a4a", label=activity)
+                   mfc="#4a4a4a", mec="#4a4a4a", label=activity.replace("_", "-"))
             for activity, marker in ACTIVITY_MARKERS.items() if activity in present]
     roles = [Line2D([], [], marker="o", ls="", ms=7, mfc="#4a4a4a", mec="#4a4a4a",
                     label="filled: the actor is there")]
     if table["place_role"].isin(HOLLOW_ROLES).any():
+        simulated = "\nor simulated target" if table["place_role"].eq(
+            "simulated_target").any() else ""
         roles.append(Line2D([], [], marker="o", ls="", ms=7, mfc="white", mec="#4a4a4a",
-                            mew=1.6, label="hollow: its objective\nor target"))
+                            mew=1.6, label=f"hollow: its objective\nor target{simulated}"))
     if NAMED in present:
         roles.append(Line2D([], [], marker=NAMED_MARKER, ls="", ms=7, mew=1.6,
                             mec=NAMED_COLOUR, label="a claim names the\nplace, no position"))
