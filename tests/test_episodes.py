@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sitrep.model.loader import check
 
 from sitrep.model import load
 from sitrep.model.analysis import changes, corroboration, quantity, reconcile
 from sitrep.model.data import when
+from sitrep.model.loader import check
 
 DATA = Path(__file__).parent / "data"
 INTERIM = DATA / "interim_count_read_as_conflict"
