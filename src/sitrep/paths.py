@@ -31,6 +31,16 @@ GEO_DIR = "geo"
 GEO = DATA / GEO_DIR
 
 
+def dataset_folder(value: str | Path) -> Path:
+    """The one path rule for a ``dataset`` parameter, wherever it is given (a notebook in
+    JupyterLab, whose working directory is notebooks/; the command line, from any folder; the
+    manifest; the README): a relative path is relative to the project root, an absolute one is
+    itself. Where a data set may lie (the project, SITREP_DATA_ROOTS) is checked by the
+    renderer (:func:`sitrep.pipeline.manifest.confine_dataset`)."""
+    given = Path(value)
+    return given if given.is_absolute() else ROOT / given
+
+
 def facts_dir(dataset: Path) -> Path:
     """The folder of a data set's tables and their datapackage.json."""
     return Path(dataset) / FACTS_DIR
