@@ -98,7 +98,9 @@ class Report:
         mine = [e for e in manifest.load() if e.notebook.stem == self.name]
         entry = next((e for e in mine if e.name == self.name), mine[0] if mine else None)
         if entry is None:
-            return parameters.render_command(self.name, **self.values)
+            return (f"# {self.name} is not in reports.toml yet: add [[report]] name = "
+                    f"\"{self.name}\", notebook = \"{self.name}.ipynb\"; then:\n"
+                    + parameters.render_command(self.name, **self.values))
         return parameters.render_command(entry.name, keep=set(entry.parameters),
                                          **self.values)
 
