@@ -183,15 +183,3 @@ def test_a_save_after_run_all_changes_no_byte(lab):
     old, new, added = (line[2:] for line in changed)  # ndiff marks a line with "- " or "+ "
     assert added == '    "An analyst\'s note."', changed
     assert new == old[:-1] + '\\n",', changed
-
-
-@pytest.mark.parametrize("notebook", sorted(paths.NOTEBOOKS.glob("*.ipynb")),
-                         ids=lambda p: p.name)
-def test_committed_notebooks_are_in_canonical_form(notebook):
-    """What a save from JupyterLab writes: the one test an edited working notebook fails."""
-    from sitrep.pipeline import lab as canonical
-
-    text = notebook.read_text(encoding="utf-8")
-    assert canonical.canonical_text(nbformat.reads(text, as_version=4)) == text, (
-        f"{paths.display(notebook)} is not in canonical form (saved by another tool?): "
-        f"python -m sitrep.pipeline.lab {paths.display(notebook)}")
