@@ -105,7 +105,8 @@ def test_a_figure_gets_its_credit_line_from_its_claims():
 
 @pytest.mark.parametrize(("make", "text", "markdown"), [
     (lambda: display.table(pd.DataFrame({"Claim": ["C01"], "Who": [("dagens", "tass")]})),
-     "Claim          Who\n  C01 dagens, tass", "| Claim | Who |\n|---|---|\n| C01 | dagens, tass |"),
+     "Claim          Who\n  C01 dagens, tass",
+     "| Claim | Who |\n|---|---|\n| C01 | dagens, tass |"),
     (lambda: display.table(pd.DataFrame({"a|b": ["<b>x</b>"]})), "     a|b\n<b>x</b>",
      "| a\\|b |\n|---|\n| &lt;b&gt;x&lt;/b&gt; |"),
     (lambda: display.items([("first", "why"), ("second", "")], ordered=True),
