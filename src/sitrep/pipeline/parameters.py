@@ -8,11 +8,15 @@ papermill's command-line coercions never happen on our path: ``sitrep render`` h
 Python strings, and ``"007"`` stays ``"007"``, ``"NO"`` stays ``"NO"``.
 
 This module checks the *values* of the parameters sitrep knows. ``execute.check_parameters``
-calls :func:`check` for each one before a kernel starts, and each notebook calls :func:`read` in
-its first cell (so a value typed in JupyterLab gets the same message)::
+calls :func:`check` for each one before a kernel starts, and each notebook's
+:class:`sitrep.report.Report` calls :func:`read` with the declared values in its first cell (so
+a value typed in JupyterLab gets the same message)::
 
-    given = parameters.read(dataset=dataset, as_of=as_of, title=title)
+    given = parameters.read(dataset="tests/data/fictional", as_of="2031-03-06", title="")
     facts = given.open()
+
+A ``dataset`` path is relative to the project root wherever it is given
+(:func:`sitrep.paths.dataset_folder`).
 
 Every refusal is a :class:`ParameterError` whose message names the parameter, the rule and the
 value. Text parameters (``title``) are taken exactly as given: quotes, newlines, backslashes,
