@@ -120,6 +120,19 @@ def test_outputs_carry_text_and_markdown(make, text, markdown):
     assert shown._repr_markdown_() == markdown
 
 
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"when": pd.Series([], dtype="datetime64[ns]"),
+                  "who": pd.Series([], dtype=object)}),
+    pd.DataFrame([[("a",), ("b", "c")]], columns=["x", "x"]),
+    pd.DataFrame({"n": [1, 2]}),
+], ids=["empty-with-dates", "duplicate-columns", "no-lists"])
+def test_readable_takes_any_frame(frame):
+    shown = display.readable(frame)
+    assert shown.shape == frame.shape
+    assert not any(isinstance(v, tuple) for column in range(shown.shape[1])
+                   for v in shown.iloc[:, column])
+
+
 def test_lists_read_as_text_in_the_lab():
     from IPython.core.interactiveshell import InteractiveShell
 

@@ -163,9 +163,13 @@ def _readable_frames() -> None:
     if shell is None:
         return
     formatters = shell.display_formatter.formatters
-    formatters["text/html"].for_type(pd.DataFrame,
-                                     lambda frame: display.readable(frame).to_html(
-                                         max_rows=60, max_cols=30, notebook=True))
-    formatters["text/plain"].for_type(
-        pd.DataFrame, lambda frame, printer, cycle: printer.text(
-            display.readable(frame).to_string(max_rows=60, max_cols=30)))
+    formatters["text/html"].for_type(pd.DataFrame, _html)
+    formatters["text/plain"].for_type(pd.DataFrame, _plain)
+
+
+def _html(frame: pd.DataFrame) -> str | None:
+    return display.readable(frame).to_html(max_rows=60, max_cols=30, notebook=True)
+
+
+def _plain(frame: pd.DataFrame, printer: Any, cycle: bool) -> None:
+    printer.text(display.readable(frame).to_string(max_rows=60, max_cols=30))

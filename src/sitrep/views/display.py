@@ -66,12 +66,13 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     def text(value: object) -> object:
         return ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
 
-    listed = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, list | tuple)).any()]
+    listed = [i for i in range(frame.shape[1]) if pd.api.types.is_object_dtype(frame.dtypes.iloc[i])
+              and any(isinstance(v, list | tuple) for v in frame.iloc[:, i])]
     if not listed:
         return frame
     shown = frame.copy()
-    for column in listed:
-        shown[column] = shown[column].map(text)
+    for i in listed:
+        shown.isetitem(i, shown.iloc[:, i].map(text))
     return shown
 
 
