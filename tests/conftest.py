@@ -277,6 +277,47 @@ def shared_report(once) -> Callable[[str], Path]:
     return get
 
 
+#: The notebooks as the working tree holds them; the one test that reads them is
+#: test_notebooks_clean.py::test_working_notebook_is_as_committed.
+WORKING_NOTEBOOKS = paths.ROOT / "notebooks"
+
+
+def committed_form(notebook: Path, folder: Path) -> Path:
+    """A copy of ``notebook`` in ``folder`` as it must be committed: canonical (no outputs,
+    counts or session metadata) and every sitrep parameter's default back to ``""``."""
+    import re
+
+    import nbformat
+
+    from sitrep.pipeline import lab
+    from sitrep.pipeline.parameters import KNOWN
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = re.sub(
+                rf"^({'|'.join(KNOWN)}) = [^#\n]*?(\s*#.*)?$",
+                lambda m: f'{m.group(1)} = ""{m.group(2) or ""}', cell.source, flags=re.M)
+    copy = folder / notebook.name
+    copy.write_text(lab.canonical_text(nb), encoding="utf-8")
+    return copy
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test (and every render it starts, through SITREP_NOTEBOOKS) uses copies of the
+    notebooks in their committed form: a notebook edited and saved in JupyterLab fails one
+    test, which names it, not every test that renders it."""
+    import atexit
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="sitrep-notebooks-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for notebook in sorted(WORKING_NOTEBOOKS.glob("*.ipynb")):
+        committed_form(notebook, folder)
+    os.environ["SITREP_NOTEBOOKS"] = str(folder)
+    paths.NOTEBOOKS = folder
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that reads a shared report renders for real: mark it ``e2e``."""
     for item in items:

@@ -99,7 +99,8 @@ class _Tags(HTMLParser):
 
 
 def test_html_has_no_code_no_parameters_and_no_analyst_cells(html_text):
-    for leaked in ("from sitrep import", "display.table(", "injected-parameters",
+    for leaked in ("from sitrep import", "display.table(", "report.table(", "Report(",
+                   "injected-parameters",
                    "Explore (analyst only)", "facts.tables"):
         assert leaked not in html_text, leaked
     code_elements = re.findall(r'class="[^"]*\b(?:jp-InputPrompt|jp-CodeMirrorEditor|highlight)\b',

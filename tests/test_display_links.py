@@ -8,12 +8,8 @@ import pytest
 
 from sitrep.views import display
 
-
-@pytest.fixture(autouse=True)
-def _known_claims():
-    display.title("T", claims=["C01", "C02"])  # what a report's first cell does
-    yield
-    display.title("T")
+#: What a report's Report holds: the claim ids of its annex (no module state).
+SCOPE = display.Scope(claims=frozenset({"C01", "C02"}))
 
 
 @pytest.mark.parametrize(("frame", "kwargs", "kept", "gone"), [
@@ -46,7 +42,7 @@ def _known_claims():
 ], ids=["claim", "claim-list", "derived-id-unlinked", "escaped", "url", "js-url", "note",
         "anchor", "text-naming-claims", "text-naming-claims-escaped", "pairs-and-reconciliation"])
 def test_links(frame, kwargs, kept, gone):
-    html = display.table(frame, **kwargs).data
+    html = display.table(frame, scope=SCOPE, **kwargs).data
     for text in kept:
         assert text in html
     for text in gone:
@@ -54,13 +50,14 @@ def test_links(frame, kwargs, kept, gone):
 
 
 def test_takeaway_details_link_their_claims():
-    html = display.items([("text", "C01: Dagens, no source named · C02: AC01 (hedge: x).")]).data
+    html = display.items([("text", "C01: Dagens, no source named · C02: AC01 (hedge: x).")],
+                         scope=SCOPE).data
     assert '<a class="sitrep-claim" href="#claim-C01">C01</a>: Dagens' in html
     assert 'href="#claim-C02">C02</a>: AC01' in html and 'href="#claim-AC01"' not in html
 
 
 def test_item_text_links_its_claims():
-    html = display.items([("Conflict appeared: C01 and C02", "")]).data
+    html = display.items([("Conflict appeared: C01 and C02", "")], scope=SCOPE).data
     assert 'appeared: <a class="sitrep-claim" href="#claim-C01">C01</a> and' in html
 
 
@@ -81,9 +78,9 @@ def test_table_carries_the_report_table_style():
 
 
 def test_empty_section_names_the_active_filters():
-    display.title("T", filters="reported up to 2024-11-01; actors russia only")
-    html = display.table(pd.DataFrame({"a": []})).data
-    assert "under the active filters (reported up to 2024-11-01; actors russia only)" in html
+    scope = display.Scope(filters="reported up to 2024-11-01; actors Russia only")
+    html = display.table(pd.DataFrame({"a": []}), scope=scope).data
+    assert "under the active filters (reported up to 2024-11-01; actors Russia only)" in html
 
 
 def test_credit_line_links_the_reports_claims_and_escapes_the_rest():
@@ -92,7 +89,7 @@ def test_credit_line_links_the_reports_claims_and_escapes_the_rest():
     fig = plt.figure(figsize=(2, 1))
     try:
         caption = 'Outlet <i>x</i>, \u201cC01 & co\u201d; claims C01, C02 and D01'
-        html = display.figure(fig, caption=caption).data
+        html = display.figure(fig, caption=caption, scope=SCOPE).data
     finally:
         plt.close(fig)
     credit = html[html.index('<p class="sitrep-credit">'):]
@@ -110,10 +107,10 @@ def test_credit_line_links_the_reports_claims_and_escapes_the_rest():
     ("sources (unfiltered)", "as of 6 March 2031", "No sources in the data set."),
 ], ids=["subject-and-filters", "subject-only", "no-subject", "rows-no-filter-chooses"])
 def test_an_empty_table_says_what_is_empty(subject, filters, said):
-    display.title("T", filters=filters)
+    scope = display.Scope(filters=filters)
     frame = pd.DataFrame({"a": []})
     if subject:
         unfiltered = subject.endswith(" (unfiltered)")
         frame = display.about(frame, subject.removesuffix(" (unfiltered)"),
                               filtered=not unfiltered)
-    assert display.table(frame).data == f'<p class="sitrep-empty">{said}</p>'
+    assert display.table(frame, scope=scope).data == f'<p class="sitrep-empty">{said}</p>'

@@ -112,7 +112,18 @@ def test_tab_completion_offers_the_tables():
     assert {"claims", "actors", "quantities", "link", "until"} <= set(dir(facts))
 
 
-def test_fixture_notebook_stays_clean():
-    """The shipped notebook itself passes the guard (what the render relies on)."""
-    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
-        assert guard.problem(notebook) is None, notebook
+def test_committed_form_of_an_edited_notebook_passes_the_guard(tmp_path):
+    """The copies every other test uses (conftest.committed_form) undo what a save from
+    JupyterLab may leave: outputs, counts and an edited default."""
+    from conftest import committed_form
+
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    nb = nbformat.read(BRIEF, as_version=4)
+    _with_outputs(nb)
+    _edited_as_of(nb)
+    nbformat.write(nb, edited / "brief.ipynb")
+    assert guard.problem(edited / "brief.ipynb") is not None
+    copy = committed_form(edited / "brief.ipynb", tmp_path)
+    assert guard.problem(copy) is None
+    assert copy.read_bytes() == BRIEF.read_bytes()

@@ -8,7 +8,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent.parent
 DATA = ROOT / "data"
-NOTEBOOKS = ROOT / "notebooks"
+#: The report notebooks. SITREP_NOTEBOOKS names another folder: the tests render copies of the
+#: notebooks in their committed form, so that a notebook edited in JupyterLab fails only the one
+#: test that says so.
+NOTEBOOKS = Path(os.environ.get("SITREP_NOTEBOOKS") or ROOT / "notebooks")
 REPORTS = ROOT / "reports"
 SCHEMA = PACKAGE / "schema" / "datapackage.json"
 TEMPLATES = PACKAGE / "templates"
@@ -29,6 +32,16 @@ GEO_DIR = "geo"
 
 #: The shipped boundary layers and gazetteer (Natural Earth, GeoNames; see data/geo/SOURCE.md).
 GEO = DATA / GEO_DIR
+
+
+def dataset_folder(value: str | Path) -> Path:
+    """The one path rule for a ``dataset`` parameter, wherever it is given (a notebook in
+    JupyterLab, whose working directory is notebooks/; the command line, from any folder; the
+    manifest; the README): a relative path is relative to the project root, an absolute one is
+    itself. Where a data set may lie (the project, SITREP_DATA_ROOTS) is checked by the
+    renderer (:func:`sitrep.pipeline.manifest.confine_dataset`)."""
+    given = Path(value)
+    return given if given.is_absolute() else ROOT / given
 
 
 def facts_dir(dataset: Path) -> Path:

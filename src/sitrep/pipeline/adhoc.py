@@ -20,6 +20,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from sitrep import paths
 from sitrep.pipeline.manifest import NAME, Entry, ManifestError, confine_dataset
 
 ADHOC = "adhoc"
@@ -53,8 +54,9 @@ def apply(entries: list[Entry], given: dict[str, str], *,
     if not given:
         return entries
     if given.get("dataset"):
-        # Relative to where the command runs, as a user typing it means it.
-        folder = Path(given["dataset"]).resolve()
+        # Relative to the project root, wherever the command runs: the path means what it
+        # means in a notebook, the manifest and the README (paths.dataset_folder).
+        folder = paths.dataset_folder(given["dataset"]).resolve()
         given = {**given, "dataset": str(confine_dataset(folder, given["dataset"],
                                                          "-p dataset"))}
     takers = {name: [e.name for e in entries if name in declared(e.notebook)] for name in given}

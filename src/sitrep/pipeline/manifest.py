@@ -38,7 +38,7 @@ class Entry:
     def dataset(self) -> Path:
         """The data set folder the report reads."""
         given = self.parameters.get("dataset", "")
-        return (paths.ROOT / given).resolve() if given else paths.DEFAULT_DATASET
+        return paths.dataset_folder(given).resolve() if given else paths.DEFAULT_DATASET
 
     def kernel_parameters(self) -> dict[str, str]:
         """The parameters as the notebook gets them: the data set as an absolute path."""

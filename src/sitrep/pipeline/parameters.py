@@ -8,11 +8,15 @@ papermill's command-line coercions never happen on our path: ``sitrep render`` h
 Python strings, and ``"007"`` stays ``"007"``, ``"NO"`` stays ``"NO"``.
 
 This module checks the *values* of the parameters sitrep knows. ``execute.check_parameters``
-calls :func:`check` for each one before a kernel starts, and each notebook calls :func:`read` in
-its first cell (so a value typed in JupyterLab gets the same message)::
+calls :func:`check` for each one before a kernel starts, and each notebook's
+:class:`sitrep.report.Report` calls :func:`read` with the declared values in its first cell (so
+a value typed in JupyterLab gets the same message)::
 
-    given = parameters.read(dataset=dataset, as_of=as_of, title=title)
+    given = parameters.read(dataset="tests/data/fictional", as_of="2031-03-06", title="")
     facts = given.open()
+
+A ``dataset`` path is relative to the project root wherever it is given
+(:func:`sitrep.paths.dataset_folder`).
 
 Every refusal is a :class:`ParameterError` whose message names the parameter, the rule and the
 value. Text parameters (``title``) are taken exactly as given: quotes, newlines, backslashes,
@@ -24,9 +28,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -217,7 +220,8 @@ class Parameters:
         from sitrep import paths
         from sitrep.model import load
 
-        facts = load(Path(self.dataset) if self.dataset else paths.DEFAULT_DATASET)
+        facts = load(paths.dataset_folder(self.dataset) if self.dataset
+                     else paths.DEFAULT_DATASET)
         _known_ids("measures", self.measures, facts.measures["measure_id"])
         _known_ids("actors", self.actors, facts.actors["actor_id"])
         return facts
@@ -262,9 +266,9 @@ def read(**values: Any) -> Parameters:
     return given
 
 
-def render_command(report: str, **values: Any) -> str:
+def render_command(report: str, *, keep: Collection[str] = (), **values: Any) -> str:
     """The ``sitrep render`` command that renders ``report`` with these parameter values
-    (empty ones left out, each value quoted for a POSIX shell)::
+    (empty ones left out unless named in ``keep``, each value quoted for a POSIX shell)::
 
         render_command("brief", as_of="2024-11-30", title="")
         # 'sitrep render brief --force -p as_of=2024-11-30'
@@ -272,5 +276,5 @@ def render_command(report: str, **values: Any) -> str:
     import shlex
 
     given = [f"-p {shlex.quote(f'{name}={value}')}" for name, value in values.items()
-             if value not in ("", None)]
+             if value not in ("", None) or name in keep]
     return " ".join(["sitrep render", shlex.quote(report), "--force", *given])

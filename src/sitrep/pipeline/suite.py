@@ -253,17 +253,17 @@ def _remove_stale_formats(entry: Entry, out_dir: Path, current: list[str]) -> No
             (out_dir / f"{entry.name}.{fmt}").unlink(missing_ok=True)
 
 
-def _refusal(entry: Entry, problems: list) -> Outcome | None:
-    """Why an entry is not rendered at all, checked before any kernel starts: its data set
-    breaks a rule, its notebook differs from its committed form, or a parameter is wrong."""
+def _refusal(entry: Entry, problems: list, refused: str | None = None) -> Outcome | None:
+    """Why an entry is not rendered at all, checked before any kernel starts: its notebook
+    differs from its committed form (``refused``, asked before anything else), its data set
+    breaks a rule, or a parameter is wrong."""
+    if refused:
+        return Outcome(entry, STATUS_REFUSED, message=refused)
     if problems:
         listed = "\n".join(f"  {p}" for p in problems)
         return Outcome(entry, STATUS_BAD_DATA, message=(
             f"the data set {paths.display(entry.dataset)} breaks {len(problems)} rule(s):"
             f"\n{listed}"))
-    refused = guard.problem(entry.notebook)
-    if refused:
-        return Outcome(entry, STATUS_REFUSED, message=refused)
     refused = _parameter_problem(entry)
     if refused:
         return Outcome(entry, STATUS_BAD_PARAMETER, message=refused)
@@ -352,11 +352,15 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     wanted = {e.name: manifest.input_digest(e, digests[e.dataset], code) for e in entries}
     stale = [e for e in entries
              if force or not _is_current(e, out_root / e.name, wanted[e.name])]
-    kernels = (SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in stale])
-               if reuse_kernels and stale else None)
+    # The guard first: a notebook saved from JupyterLab is refused before any data set is
+    # validated or kernel started (guard.refusals), and needs neither.
+    refused = guard.refusals(e.notebook for e in stale)
+    runnable = [e for e in stale if e.notebook not in refused]
+    kernels = (SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in runnable])
+               if reuse_kernels and runnable else None)
     outcomes: dict[str, Outcome] = {}
     with _closing(kernels), Progress(entries, live=live) as progress:
-        problems = _validate({e.dataset for e in stale})
+        problems = _validate({e.dataset for e in runnable})
         todo: list[tuple[Entry, str]] = []
         for entry in entries:
             if entry not in stale:
@@ -364,14 +368,15 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                                                dataset_digest=digests[entry.dataset])
                 progress.step(entry, "unchanged, skipped", done=True)
                 continue
-            refused = _refusal(entry, problems.get(entry.dataset, []))
-            if refused is not None:
-                outcomes[entry.name] = refused
-                progress.step(entry, f"not rendered: {refused.status}", done=True)
+            refusal = _refusal(entry, problems.get(entry.dataset, []),
+                               refused.get(entry.notebook))
+            if refusal is not None:
+                outcomes[entry.name] = refusal
+                progress.step(entry, f"not rendered: {refusal.status}", done=True)
                 continue
             todo.append((entry, wanted[entry.name]))
         if kernels is not None:
-            kernels.cancel(len(stale) - len(todo))
+            kernels.cancel(len(runnable) - len(todo))
         outcomes.update(_render_all(todo, out_root, jobs=jobs, digests=digests,
                                     kernels=kernels, progress=progress))
     ordered = [outcomes[e.name] for e in entries]

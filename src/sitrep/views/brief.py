@@ -9,7 +9,7 @@ from sitrep.model.analysis.attribution import attributions, date_label, wording
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.analysis.quantity import RELIABILITY
 from sitrep.model.data.facts import Facts
-from sitrep.views.display import EMPTY, Entries, about, empty_note
+from sitrep.views.display import EMPTY, Entries, about
 from sitrep.views.style import PRECISION_WORDS
 
 
@@ -158,7 +158,7 @@ def coverage_note(facts: Facts) -> str:
     if not facts.texts and facts.cut is None:
         return ("No source text is held in this data set: every claim is the analyst's "
                 "paraphrase, and there is no sentence to account for.")
-    return empty_note(EMPTY, "sentences of source texts held")
+    return EMPTY  # the table names what is empty, and the report its filters
 
 
 def coverage_table(facts: Facts, width: int = 90) -> pd.DataFrame:
@@ -180,7 +180,8 @@ def coverage_table(facts: Facts, width: int = 90) -> pd.DataFrame:
         "Claims": [", ".join(claims_of.get(k, [])) or "none" for k in keys],
     })
     # With one source the column would repeat one id on every row.
-    return table.drop(columns="Source") if table["Source"].nunique() <= 1 else table
+    shown = table.drop(columns="Source") if table["Source"].nunique() <= 1 else table
+    return about(shown, "sentences of source texts held")
 
 
 def _sentence(facts: Facts, source_id: str, number: int) -> str:

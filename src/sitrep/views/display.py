@@ -13,6 +13,7 @@ import io
 import re
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import pandas as pd
 from IPython.display import HTML
@@ -24,13 +25,71 @@ from sitrep.views.style import FONT, NO_MATHS
 
 EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
 
-#: The report's active filters in words, set by :func:`title` (each report shows its title
-#: first), so an empty section says which filters emptied it.
-_active_filters = ""
-#: The claim ids of the report's annex, set by :func:`title`: only these become links (a
-#: derived figure's id, D01, has no claim row to land on; a report without an annex passes
-#: none, and its ids stay text).
-_linked_claims: frozenset[str] = frozenset()
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report shows, handed to every helper that needs it (no module state): its active
+    filters in words, so an empty section says which filters emptied it, and the claim ids of
+    its annex, the only ids that become links (a derived figure's id, D01, has no claim row to
+    land on; a report without an annex links none). :class:`sitrep.report.Report` holds one."""
+
+    filters: str = ""
+    claims: frozenset[str] = field(default_factory=frozenset)
+
+
+#: No filters, no links: what a helper uses when it is given no scope.
+NO_SCOPE = Scope()
+
+
+class Output(HTML):
+    """HTML for the report, with a plain-text (and, where it helps, Markdown) form of the same
+    content: what a terminal, a diff or a Markdown export shows instead of the HTML."""
+
+    def __init__(self, data: str, *, text: str = "", markdown: str | None = None) -> None:
+        super().__init__(data)
+        self.text = text
+        self.markdown = markdown
+
+    def __repr__(self) -> str:
+        return self.text or super().__repr__()
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(repr(self))
+
+    def _repr_markdown_(self) -> str | None:
+        return self.markdown
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its list cells as text ('dagens, tass' rather than "('dagens', 'tass')",
+    '' for an empty list): how a table of the facts reads in JupyterLab."""
+    def text(value: object) -> object:
+        return ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+
+    listed = [i for i in range(frame.shape[1]) if pd.api.types.is_object_dtype(frame.dtypes.iloc[i])
+              and any(isinstance(v, list | tuple) for v in frame.iloc[:, i])]
+    if not listed:
+        return frame
+    shown = frame.copy()
+    for i in listed:
+        shown.isetitem(i, shown.iloc[:, i].map(text))
+    return shown
+
+
+def _pipe(value: object) -> str:
+    """Untrusted text as one line of Markdown: HTML escaped (a Markdown renderer would pass a
+    tag through), backslashes and pipes escaped (a pipe would split a table cell)."""
+    text = html.escape(str(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\n", " ")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown pipe table (cells on one line, pipes escaped)."""
+    head = "| " + " | ".join(_pipe(c) for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join("" if pd.isna(v) is True else _pipe(v) for v in row) + " |"
+            for row in readable(frame).itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
 
 
 #: The keys under which a table names what its rows are (``frame.attrs[SUBJECT] = "derived
@@ -39,14 +98,15 @@ _linked_claims: frozenset[str] = frozenset()
 SUBJECT, FILTERED = "subject", "filtered"
 
 
-def empty_note(empty: str, subject: str = "", *, filtered: bool = True) -> str:
+def empty_note(empty: str, subject: str = "", *, filtered: bool = True,
+               filters: str = "") -> str:
     """The sentence an empty section shows: the default names what is empty (``subject``,
-    e.g. "derived figures") and the active filters, if they chose the rows."""
+    e.g. "derived figures") and the active ``filters`` (in words), if they chose the rows."""
     if empty != EMPTY:
         return empty
     what = f"No {subject}" if subject else "Nothing recorded"
-    if _active_filters and filtered:
-        return f"{what} in the data set under the active filters ({_active_filters})."
+    if filters and filtered:
+        return f"{what} in the data set under the active filters ({filters})."
     return f"{what} in the data set."
 
 
@@ -63,28 +123,33 @@ MAX_ROWS = 60
 
 def table(frame: pd.DataFrame, *, caption: str | None = None,
           widths: dict[str, str] | None = None, empty: str = EMPTY,
-          limit: int = MAX_ROWS, anchor: str | None = None, note_links: bool = False) -> HTML:
-    """A DataFrame as an escaped HTML table without its index (a sentence when it is empty).
+          limit: int = MAX_ROWS, anchor: str | None = None, note_links: bool = False,
+          scope: Scope = NO_SCOPE) -> Output:
+    """A DataFrame as an escaped HTML table without its index (a sentence when it is empty);
+    its text and Markdown forms list the same rows.
 
     Past ``limit`` rows the table shows the first ones and says how many it left out.
     Linked provenance: the ids in a claim column (:data:`CLAIM_COLUMNS`) link to their rows in
     the claims annex, which is the table shown with ``anchor="Claim"`` (each row gets the id
-    ``claim-<id>``); http(s) URLs are links; with ``note_links`` a "[3]" links to note 3.
+    ``claim-<id>``, for the claim ids of ``scope``); http(s) URLs are links; with
+    ``note_links`` a "[3]" links to note 3.
     """
     if frame.empty:
         return paragraph(empty_note(empty, frame.attrs.get(SUBJECT, ""),
-                                    filtered=frame.attrs.get(FILTERED, True)),
+                                    filtered=frame.attrs.get(FILTERED, True),
+                                    filters=scope.filters),
                          css_class="sitrep-empty")
     if len(frame) > limit:
         shown = table(frame.head(limit), caption=caption, widths=widths, limit=limit,
-                      anchor=anchor, note_links=note_links)
+                      anchor=anchor, note_links=note_links, scope=scope)
         note = paragraph(f"Showing the first {limit:,} of {len(frame):,} rows; the data set "
                          "holds them all.", css_class="sitrep-more")
-        return HTML(shown.data + note.data)
+        return Output(shown.data + note.data, text=f"{shown.text}\n{note.text}",
+                      markdown=f"{shown.markdown}\n\n{note.text}")
     # Column headers can come from data too (an actor's name heads a column): escape them.
     styler = (frame.style.hide(axis="index").format(escape="html", na_rep="")
               .format_index(escape="html", axis=1))
-    styler = _links(styler, frame, note_links)
+    styler = _links(styler, frame, note_links, scope.claims)
     if caption:
         styler = styler.set_caption(html.escape(caption))
     styles = [{"selector": "", "props": [("width", "100%")]}]
@@ -97,7 +162,11 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
     body = styler.to_html()
     if anchor is not None and anchor in frame.columns:
         body = _row_ids(body, [anchor_id(CLAIM_ANCHOR, v) for v in frame[anchor]])
-    return HTML(table_style() + body)
+    text = readable(frame).to_string(index=False, na_rep="")
+    markdown = markdown_table(frame)
+    if caption:
+        text, markdown = f"{caption}\n{text}", f"{_pipe(caption)}\n\n{markdown}"
+    return Output(table_style() + body, text=text, markdown=markdown)
 
 
 #: Columns whose cells are claim ids (one, or several separated by ', ' or ';').
@@ -124,22 +193,22 @@ def claim_link(claim_id: str) -> str:
     return f'<a class="sitrep-claim" href="#{anchor_id(CLAIM_ANCHOR, claim_id)}">{text}</a>'
 
 
-def _link_ids(escaped: object) -> str:
+def _link_ids(escaped: object, claims: frozenset[str]) -> str:
     # The Styler escaped the cell before this formatter: ids match _ID or are left as text.
     def link(token: str) -> str:
-        known = token in _linked_claims
+        known = token in claims
         return claim_link(token) if known and _ID.fullmatch(token) and token != "none" \
             else token
 
     return re.sub(r"[^,;\s]+", lambda m: link(m.group()), str(escaped))
 
 
-def link_known_claims(escaped: object) -> str:
-    """In escaped running text ('C01: Dagens · C02: ...'), link the report's claim ids."""
+def link_known_claims(escaped: object, claims: frozenset[str] = frozenset()) -> str:
+    """In escaped running text ('C01: Dagens · C02: ...'), link the ids among ``claims``."""
     def link(match: re.Match[str]) -> str:
         token = match.group()
         core = token.rstrip(".")
-        return claim_link(core) + token[len(core):] if core in _linked_claims else token
+        return claim_link(core) + token[len(core):] if core in claims else token
 
     return re.sub(r"(?<![\w.&#;-])[A-Za-z0-9][A-Za-z0-9_.-]*(?![\w-])", link, str(escaped))
 
@@ -156,14 +225,16 @@ def _link_notes(escaped: object) -> str:
                                f"{m.group()}</a>", str(escaped))
 
 
-def _links(styler, frame: pd.DataFrame, note_links: bool):
+def _links(styler, frame: pd.DataFrame, note_links: bool, known: frozenset[str]):
     claims = [c for c in frame.columns if c in CLAIM_COLUMNS]
     urls = [c for c in frame.columns if str(c).lower() in ("url", "link")]
     if claims:
-        styler = styler.format(_link_ids, subset=claims, escape="html", na_rep="")
+        styler = styler.format(functools.partial(_link_ids, claims=known), subset=claims,
+                               escape="html", na_rep="")
     mentions = [c for c in frame.columns if c in CLAIM_TEXT_COLUMNS]
     if mentions:
-        styler = styler.format(link_known_claims, subset=mentions, escape="html", na_rep="")
+        styler = styler.format(functools.partial(link_known_claims, claims=known),
+                               subset=mentions, escape="html", na_rep="")
     if urls:
         styler = styler.format(_link_url, subset=urls, escape="html", na_rep="")
     if note_links:
@@ -190,15 +261,16 @@ def table_style() -> str:
     return f"<style>{css}</style>"
 
 
-def heading(text: str, level: int = 2) -> HTML:
+def heading(text: str, level: int = 2) -> Output:
     """A heading whose text comes from data or parameters."""
-    return HTML(f"<h{level}>{html.escape(text)}</h{level}>")
+    return Output(f"<h{level}>{html.escape(text)}</h{level}>", text=text,
+                  markdown=f"{'#' * level} {_pipe(text)}")
 
 
-def paragraph(text: str, *, css_class: str = "") -> HTML:
+def paragraph(text: str, *, css_class: str = "") -> Output:
     """A paragraph of untrusted text."""
     attribute = f' class="{html.escape(css_class)}"' if css_class else ""
-    return HTML(f"<p{attribute}>{html.escape(text)}</p>")
+    return Output(f"<p{attribute}>{html.escape(text)}</p>", text=text)
 
 
 class Entries(list):
@@ -211,44 +283,48 @@ class Entries(list):
 
 
 def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
-          empty: str = EMPTY, anchor: str | None = None) -> HTML:
-    """A list of (text, detail) pairs; the detail is shown smaller beneath each item.
+          empty: str = EMPTY, anchor: str | None = None, scope: Scope = NO_SCOPE) -> Output:
+    """A list of (text, detail) pairs; the detail is shown smaller beneath each item; the
+    claim ids of ``scope`` in them link to the annex.
 
     With ``anchor`` (e.g. ``"note-"``) item n gets the id ``note-n``, the target of the
     "[n]" links of a table shown with ``note_links``."""
     subject = getattr(entries, "subject", "")
     entries = list(entries)
     if not entries:
-        return paragraph(empty_note(empty, subject), css_class="sitrep-empty")
+        return paragraph(empty_note(empty, subject, filters=scope.filters),
+                         css_class="sitrep-empty")
     tag = "ol" if ordered else "ul"
+    known = scope.claims
     body = "".join(
         (f'<li id="{html.escape(anchor_id(anchor, n))}">' if anchor else "<li>")
-        + f"<span class=\"sitrep-item\">{link_known_claims(html.escape(text))}</span>"
-        + (f"<br><small class=\"sitrep-detail\">{link_known_claims(html.escape(detail))}"
-           "</small>" if detail else "")
+        + f"<span class=\"sitrep-item\">{link_known_claims(html.escape(text), known)}</span>"
+        + (f"<br><small class=\"sitrep-detail\">"
+           f"{link_known_claims(html.escape(detail), known)}</small>" if detail else "")
         + "</li>"
         for n, (text, detail) in enumerate(entries, start=1)
     )
-    return HTML(f"<{tag} class=\"sitrep-list\">{body}</{tag}>")
+    lines = [f"{f'{n}.' if ordered else '-'} {text}" + (f"\n   {detail}" if detail else "")
+             for n, (text, detail) in enumerate(entries, start=1)]
+    marks = [f"{f'{n}.' if ordered else '-'} {_pipe(text)}" + (f"  \n   {_pipe(detail)}"
+                                                              if detail else "")
+             for n, (text, detail) in enumerate(entries, start=1)]
+    return Output(f"<{tag} class=\"sitrep-list\">{body}</{tag}>", text="\n".join(lines),
+                  markdown="\n".join(marks))
 
 
-def title(text: str, subtitle: str = "", *, filters: str = "",
-          claims: Iterable[str] | None = None) -> None:
-    """Show the report's title; the renderer reads it from this output's metadata.
-
-    ``filters`` (from ``brief.filters``) names the active filters, for empty sections;
-    ``claims`` the claim ids the report's annex lists, which claim columns link to (none
-    when not given: a report without a claims annex has nothing to link to)."""
-    global _active_filters, _linked_claims
-    _active_filters = filters
-    _linked_claims = frozenset() if claims is None else frozenset(map(str, claims))
+def title(text: str, subtitle: str = "") -> None:
+    """Show the report's title; the renderer reads it from this output's metadata."""
     body = f"<h1>{html.escape(text)}</h1>"
     if subtitle:
         body += f'<p class="sitrep-subtitle">{html.escape(subtitle)}</p>'
-    _display(HTML(body), metadata={"sitrep": {"title": text}})
+    plain = f"{text}\n\n{subtitle}" if subtitle else text
+    _display(Output(body, text=plain, markdown=f"# {_pipe(text)}\n\n{_pipe(subtitle)}".rstrip()),
+             metadata={"sitrep": {"title": text}})
 
 
-def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
+def figure(fig: Figure, *, caption: str = "", alt: str = "chart",
+           scope: Scope = NO_SCOPE) -> Output:
     """A chart as inline SVG: sharp in print, its text real text in the PDF, its marks links.
 
     The SVG keeps its text as ``<text>`` elements (``svg.fonttype="none"``) rather than glyph
@@ -262,8 +338,8 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     ``<img>``; it is inlined only after :func:`sitrep.svgsafe.clean` (drawing elements only,
     no script or handler, no reference outside the page), and the renderer checks it again.
     Its text is XML-escaped by matplotlib and again on output, the alt text by us. The
-    caption (the credit line) is escaped HTML text under the chart; the report's claim ids in
-    it link to their annex rows.
+    caption (the credit line) is escaped HTML text under the chart; the claim ids of ``scope``
+    in it link to their annex rows. Its text form is the alt text and the caption.
     """
     import matplotlib as mpl
 
@@ -282,9 +358,11 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart") -> HTML:
     inline = inline.replace(
         "<svg ", f'<svg class="sitrep-chart" role="img" aria-label="{html.escape(alt)}" '
                  f'style="width:100%;max-width:{width_in:.2f}in;height:auto" ', 1)
-    note = (f'<p class="sitrep-credit"><small>{link_known_claims(html.escape(caption))}'
-            "</small></p>" if caption else "")
-    return HTML(f'<div class="sitrep-figure">{inline}</div>' + note)
+    note = (f'<p class="sitrep-credit"><small>'
+            f"{link_known_claims(html.escape(caption), scope.claims)}</small></p>"
+            if caption else "")
+    text = f"[{alt}]" + (f"\n{caption}" if caption else "")
+    return Output(f'<div class="sitrep-figure">{inline}</div>' + note, text=text)
 
 
 def show(*objects: object) -> None:
