@@ -117,8 +117,7 @@ def _parse_parameter(text: str) -> tuple[str, str]:
 def _render(args: argparse.Namespace) -> int:
     import fnmatch
 
-    from sitrep.pipeline import adhoc, manifest, suite
-    from sitrep.pipeline.render import FORMATS
+    from sitrep.pipeline import adhoc, formats, manifest, suite
 
     entries = _entries(args)
     if entries is None:
@@ -140,12 +139,13 @@ def _render(args: argparse.Namespace) -> int:
         except manifest.ManifestError as error:
             say(f"error: --shard: {error}", error=True)
             return EXIT_BAD_INPUT
-    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    if not formats or set(formats) - set(FORMATS):
-        say(f"error: --format takes {', '.join(FORMATS)}, comma-separated", error=True)
+    try:
+        wanted = formats.check(f.strip() for f in args.format.split(",") if f.strip())
+    except formats.FormatError as error:
+        say(f"error: --format: {error} (comma-separated)", error=True)
         return EXIT_BAD_INPUT
     entries = [manifest.Entry(e.name, e.notebook, e.parameters,
-                              tuple(f for f in e.formats if f in formats) or formats)
+                              tuple(f for f in e.formats if f in wanted) or wanted)
                for e in entries]
     try:
         entries = adhoc.apply(entries, dict(args.parameter or []), say=say)
@@ -215,7 +215,7 @@ def _jobs(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``sitrep`` argument parser."""
-    from sitrep.pipeline.render import DEFAULT_FORMATS, FORMATS
+    from sitrep.pipeline.formats import DEFAULT_FORMATS, REGISTRY
 
     parser = argparse.ArgumentParser(prog="sitrep", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"sitrep {__version__}")
@@ -261,8 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="report names or patterns such as 'brief*' (default: every "
                              "report in the manifest)")
     render.add_argument("--format", default=",".join(DEFAULT_FORMATS),
-                        help=f"comma-separated, among {', '.join(FORMATS)} (ipynb: the "
-                             "executed notebook)")
+                        help="comma-separated, among "
+                             + "; ".join(f"{f.name}: {f.summary}" for f in REGISTRY))
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
     render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                         help="the report manifest (default: reports.toml)")

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep import paths
-from sitrep.pipeline.render import DEFAULT_FORMATS, FORMATS
+from sitrep.pipeline import formats as registry
+from sitrep.pipeline.formats import DEFAULT_FORMATS
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
 
@@ -107,9 +108,10 @@ def load(path: Path = paths.MANIFEST) -> list[Entry]:
         if notebook.parent != paths.NOTEBOOKS.resolve() or not notebook.is_file():
             raise ManifestError(f"{where}: notebook {item['notebook']!r} must be a file in "
                                 "notebooks/")
-        formats = tuple(item.get("formats", defaults.get("formats", DEFAULT_FORMATS)))
-        if not formats or set(formats) - set(FORMATS):
-            raise ManifestError(f"{where}: formats must be among {FORMATS}")
+        try:
+            formats = registry.check(item.get("formats", defaults.get("formats", DEFAULT_FORMATS)))
+        except registry.FormatError as error:
+            raise ManifestError(f"{where}: {error}") from error
         fixed = {k: _text(v, where) for k, v in item.get("parameters", {}).items()}
         if "dataset" in fixed:
             _check_dataset(fixed["dataset"], where)

@@ -22,7 +22,9 @@ from sitrep.pipeline.errors import RenderError, strip_ansi
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Route
 
-__all__ = ["CHROMIUM_ARGS", "PdfPrinter", "chromium_path", "pdf_printer", "to_pdf"]
+    from sitrep.pipeline.formats import Job
+
+__all__ = ["CHROMIUM_ARGS", "PdfPrinter", "chromium_path", "convert", "pdf_printer", "to_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -257,3 +259,10 @@ def to_pdf(html: str, *, browser: Browser | None = None) -> bytes:
             return pool.submit(to_pdf, html).result()
     with pdf_printer(browser=browser) as printer:
         return printer(html)
+
+
+def convert(job: Job) -> dict[str, bytes]:
+    """The ``pdf`` format (see :mod:`sitrep.pipeline.formats`): the job's HTML printed by the
+    job's printer (one browser shared by a suite), else by a browser launched for it."""
+    printer = job.printer if job.printer is not None else to_pdf
+    return {f"{job.name}.pdf": printer(job.html)}

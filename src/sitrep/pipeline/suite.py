@@ -31,10 +31,11 @@ from sitrep import paths
 from sitrep.model.data.digest import code_digest, dataset_digest
 from sitrep.pipeline import guard, manifest
 from sitrep.pipeline.errors import RenderError
+from sitrep.pipeline.formats import REGISTRY, needs
 from sitrep.pipeline.kernels import SharedKernels
 from sitrep.pipeline.manifest import Entry
 from sitrep.pipeline.publish import publish
-from sitrep.pipeline.render import FORMATS, render
+from sitrep.pipeline.render import render
 
 RENDER_JSON = "render.json"
 #: Name prefix of the threads that render entries.
@@ -248,9 +249,10 @@ def _current_formats(entry: Entry, out_dir: Path, inputs: str) -> list[str]:
 def _remove_stale_formats(entry: Entry, out_dir: Path, current: list[str]) -> None:
     """Rendering only some formats must not leave the others behind from older inputs: a PDF
     of last week's data beside today's HTML is removed, never listed as current."""
-    for fmt in FORMATS:
-        if fmt not in current:
-            (out_dir / f"{entry.name}.{fmt}").unlink(missing_ok=True)
+    for fmt in REGISTRY:
+        if fmt.name not in current:
+            for path in fmt.files(out_dir, entry.name):
+                path.unlink(missing_ok=True)
 
 
 def _refusal(entry: Entry, problems: list) -> Outcome | None:
@@ -395,7 +397,7 @@ def _render_all(todo: list[tuple[Entry, str]], out_root: Path, *, jobs: int,
     """Render the entries side by side: twice as many threads as kernels, so that one entry's
     HTML and PDF are made while the kernel runs the next notebook."""
     outcomes: dict[str, Outcome] = {}
-    needs_pdf = any("pdf" in e.formats for e, _ in todo)
+    needs_pdf = needs((f for e, _ in todo for f in e.formats), "browser")
     threads = 2 * jobs if kernels is not None else jobs
     with _printer(needs_pdf) as printer, _workers_joined(), \
             concurrent.futures.ThreadPoolExecutor(max_workers=threads,
