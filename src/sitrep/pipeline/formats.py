@@ -2,8 +2,9 @@
 
 A :class:`Format` says its name (as ``--format`` and the manifest's ``formats`` take it), the
 extension of its main file, what it needs (``browser``: Chromium prints it, so the suite starts
-one), how it converts (``"module:function"``, imported only when that format is rendered, so
-reading the registry costs nothing) and whether a report gets it by default. A converter takes a
+one), how it converts (a module of :mod:`sitrep.pipeline` and its function, ``convert`` unless
+named: ``"formats:executed_notebook"``; imported only when that format is rendered, so reading
+the registry costs nothing) and whether a report gets it by default. A converter takes a
 :class:`Job` (the executed notebook, its name and title, the HTML made once for every format
 that wants it) and returns the files to publish, by name: the main file first, then any
 companions (a Markdown report's charts as SVG files beside it, matched by ``companions``).
@@ -13,6 +14,7 @@ A new format is one module with a ``convert(job)`` function and one line in :dat
 
 from __future__ import annotations
 
+import glob
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -39,7 +41,7 @@ class Format:
     converter: str
     needs: tuple[str, ...] = ()
     default: bool = False
-    #: Glob (``{name}`` is the report's name) of the files published beside the main one.
+    #: Glob of the files published beside the main one, after the report's name: ``-chart-*.svg``.
     companions: str = ""
 
     def file_name(self, report: str) -> str:
@@ -50,13 +52,14 @@ class Format:
         """This format's files of ``report`` now in ``folder`` (main file and companions)."""
         found = [folder / self.file_name(report)]
         if self.companions:
-            found += sorted(folder.glob(self.companions.format(name=report)))
+            found += sorted(folder.glob(f"{glob.escape(report)}{self.companions}"))
         return [path for path in found if path.is_file()]
 
     def convert(self, job: Job) -> Files:
         """The files of ``job`` in this format, by file name."""
         module, _, function = self.converter.partition(":")
-        convert: Callable[[Job], Files] = getattr(importlib.import_module(module), function)
+        imported = importlib.import_module(f"sitrep.pipeline.{module}")
+        convert: Callable[[Job], Files] = getattr(imported, function or "convert")
         return convert(job)
 
 
@@ -90,11 +93,9 @@ def executed_notebook(job: Job) -> Files:
 
 #: The registry: one line per format, in the order their files are published.
 REGISTRY: tuple[Format, ...] = (
-    Format("html", "html", "a self-contained HTML page", "sitrep.pipeline.html:convert",
-           default=True),
-    Format("pdf", "pdf", "an A4 PDF printed by Chromium", "sitrep.pipeline.pdf:convert",
-           needs=("browser",), default=True),
-    Format("ipynb", "ipynb", "the executed notebook", "sitrep.pipeline.formats:executed_notebook"),
+    Format("html", "html", "a self-contained HTML page", "html", default=True),
+    Format("pdf", "pdf", "an A4 PDF printed by Chromium", "pdf", needs=("browser",), default=True),
+    Format("ipynb", "ipynb", "the executed notebook", "formats:executed_notebook"),
 )
 
 #: Every format's name, in the registry's order.
