@@ -96,6 +96,7 @@ REGISTRY: tuple[Format, ...] = (
     Format("html", "html", "a self-contained HTML page", "html", default=True),
     Format("pdf", "pdf", "an A4 PDF printed by Chromium", "pdf", needs=("browser",), default=True),
     Format("ipynb", "ipynb", "the executed notebook", "formats:executed_notebook"),
+    Format("md", "md", "Markdown; charts as SVG files", "markdown", companions="-chart-*.svg"),
 )
 
 #: Every format's name, in the registry's order.
