@@ -17,6 +17,7 @@ outputs (a stream, an error) go in a fenced block longer than any backtick run i
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import secrets
 from typing import TYPE_CHECKING, Any
@@ -70,7 +71,7 @@ def _html(html: str, name: str, charts: dict[str, str]) -> str:
         file_name = f"{name}-chart-{len(charts) + 1}.svg"
         charts[file_name] = match.group() + "\n"
         label = _LABEL.search(match.group().split(">", 1)[0])
-        alt = _Converter().escape(label.group(1) if label else "chart", set())
+        alt = _Converter().escape(html_lib.unescape(label.group(1)) if label else "chart", set())
         token = f"sitrepchart{nonce}n{len(links)}"
         links[token] = f"![{alt}]({file_name})"
         return f"<p>{token}</p>"
