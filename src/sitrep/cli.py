@@ -118,6 +118,7 @@ def _render(args: argparse.Namespace) -> int:
     import fnmatch
 
     from sitrep.pipeline import adhoc, formats, manifest, suite
+    from sitrep.pipeline.entry import Status
 
     entries = _entries(args)
     if entries is None:
@@ -154,18 +155,17 @@ def _render(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force)
     for outcome in outcomes:
-        if outcome.status == suite.STATUS_REFUSED:  # one line, with the fix
+        if outcome.status == Status.REFUSED:  # one line, with the fix
             say(f"{outcome.entry.name}: refused: {outcome.message}", error=True)
-        if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA,
-                              suite.STATUS_BAD_PARAMETER):
+        if outcome.status in (Status.FAILED, Status.BAD_DATA, Status.BAD_PARAMETER):
             say(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}", error=True)
     say(suite.summary(outcomes))
-    if all(o.status == suite.STATUS_UNCHANGED for o in outcomes):
+    if all(o.status == Status.UNCHANGED for o in outcomes):
         say("nothing changed: every report is up to date (use --force to render again)")
     say(f"index: {paths.display(Path(args.out) / 'index.html')}")
-    if any(o.status in suite.REFUSED for o in outcomes):
+    if any(o.status.refused for o in outcomes):
         return EXIT_BAD_INPUT
-    if any(o.status == suite.STATUS_FAILED for o in outcomes):
+    if any(o.status == Status.FAILED for o in outcomes):
         return EXIT_RENDER_FAILED
     return EXIT_OK
 
@@ -189,17 +189,19 @@ def _entries(args: argparse.Namespace) -> list | None:
 
 def _index(args: argparse.Namespace) -> int:
     from sitrep.pipeline import suite
+    from sitrep.pipeline.entry import Status
+    from sitrep.pipeline.index import assemble_index
 
     entries = _entries(args)
     if entries is None:
         return EXIT_BAD_INPUT
-    outcomes = suite.assemble_index(entries, args.out)
+    outcomes = assemble_index(entries, args.out)
     for outcome in outcomes:
         if outcome.message:
             say(f"{outcome.entry.name}: {outcome.status}: {outcome.message}", error=True)
     say(suite.summary(outcomes))
     say(f"index: {paths.display(Path(args.out) / 'index.html')}")
-    return EXIT_OK if all(o.status == suite.STATUS_RENDERED for o in outcomes) \
+    return EXIT_OK if all(o.status == Status.RENDERED for o in outcomes) \
         else EXIT_RENDER_FAILED
 
 
@@ -336,10 +338,10 @@ def _deadline() -> None:
 
 def _end(code: int) -> None:
     """End the process now, with every kernel it started."""
-    execute = sys.modules.get("sitrep.pipeline.execute")
-    if execute is not None:
+    kernels = sys.modules.get("sitrep.pipeline.kernels")
+    if kernels is not None:
         with contextlib.suppress(Exception):
-            execute.close_all_kernels()
+            kernels.close_all_kernels()
     os._exit(code)
 
 

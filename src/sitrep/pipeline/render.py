@@ -35,9 +35,10 @@ from typing import Any
 from sitrep.pipeline import formats as registry
 from sitrep.pipeline import guard
 from sitrep.pipeline.errors import RenderError, strip_ansi
-from sitrep.pipeline.execute import KernelPool, execute
+from sitrep.pipeline.execute import execute
 from sitrep.pipeline.formats import DEFAULT_FORMATS, FORMATS, Job
 from sitrep.pipeline.html import report_title
+from sitrep.pipeline.kernels import KernelPool
 from sitrep.pipeline.publish import check_file_name, publish
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "RenderError", "render"]
@@ -87,7 +88,7 @@ def render(
             after a failure). Must not lie inside ``out_dir``.
         printer: html -> PDF bytes, e.g. from :func:`~sitrep.pipeline.pdf.pdf_printer`, to reuse
             one browser across reports; default a browser launched for this report.
-        kernels: warm kernels to execute in (see :class:`~sitrep.pipeline.execute.KernelPool`).
+        kernels: warm kernels to execute in (see :class:`~sitrep.pipeline.kernels.KernelPool`).
         staging: a folder on the same file system for the temporary files (see :func:`publish`).
         step: told each step as it starts: ``"executing"``, then each format's name,
             ``"publishing"``.
