@@ -123,6 +123,7 @@ def _render(args: argparse.Namespace) -> int:
     entries = _entries(args)
     if entries is None:
         return EXIT_BAD_INPUT
+    listed = entries
     if args.reports:
         chosen = [e for e in entries if any(fnmatch.fnmatchcase(e.name, pattern)
                                             for pattern in args.reports)]
@@ -153,7 +154,8 @@ def _render(args: argparse.Namespace) -> int:
     except manifest.ManifestError as error:
         say(f"error: {error}", error=True)
         return EXIT_BAD_INPUT
-    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force)
+    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force,
+                                  listed=listed)
     for outcome in outcomes:
         if outcome.status == Status.REFUSED:  # one line, with the fix
             say(f"{outcome.entry.name}: refused: {outcome.message}", error=True)

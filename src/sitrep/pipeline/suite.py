@@ -28,7 +28,7 @@ from sitrep.pipeline import guard
 from sitrep.pipeline.entry import RENDER_JSON, Entry, Outcome, Status
 from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.formats import needs
-from sitrep.pipeline.index import assemble_index, write_index
+from sitrep.pipeline.index import assemble_index, rebuild
 from sitrep.pipeline.kernels import SharedKernels
 from sitrep.pipeline.pdf import printer_thread
 from sitrep.pipeline.progress import Progress
@@ -164,9 +164,12 @@ def cores() -> int:
 
 
 def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: int = 0,
-                 force: bool = False, live: bool | None = None,
-                 reuse_kernels: bool = True) -> list[Outcome]:
-    """Render every entry (or skip it when unchanged); write ``index.html``; return outcomes.
+                 force: bool = False, live: bool | None = None, reuse_kernels: bool = True,
+                 listed: list[Entry] | None = None) -> list[Outcome]:
+    """Render every entry (or skip it when unchanged); rebuild ``index.html``; return outcomes.
+
+    The index lists every report of ``listed`` (the whole manifest; default the entries given
+    that are not ad-hoc), not only those rendered now (see :func:`sitrep.pipeline.index.rebuild`).
 
     Data sets are validated first, once each: an entry whose data set is bad is not rendered
     (status 'bad data') and nothing of it is published. With ``reuse_kernels``, ``jobs`` warm
@@ -207,7 +210,8 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
         outcomes.update(_render_all(todo, out_root, jobs=jobs, digests=digests,
                                     kernels=kernels, progress=progress))
     ordered = [outcomes[e.name] for e in entries]
-    write_index(ordered, out_root)
+    rebuild([e for e in entries if not e.adhoc] if listed is None else listed, out_root,
+            ran=ordered)
     return ordered
 
 
