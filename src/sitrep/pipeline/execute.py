@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitrep.pipeline.errors import RenderError, strip_ansi
+from sitrep.pipeline.errors import RenderError, did_you_mean, strip_ansi
 from sitrep.pipeline.kernels import QUIET, KernelPool, close_kernel, ipc_kernel_manager
 
 if TYPE_CHECKING:
@@ -127,7 +127,8 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str,
         if name not in declared:
             known = ", ".join(sorted(declared)) or "none: it has no cell tagged 'parameters'"
             raise RenderError(
-                f"notebook {notebook} does not declare parameter {name!r} (declared: {known})",
+                f"notebook {notebook} does not declare parameter {name!r} (declared: {known})"
+                f"{did_you_mean(name, declared)}",
                 notebook=notebook,
             )
         value = _check_value(name, value, "the value")

@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +122,11 @@ class KernelPool:
         self._local.km = None
         return km
 
+    def when_ready(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once this thread has its kernel (its next :meth:`get`): the
+        progress display shows 'executing' only then, not while the notebook waits."""
+        self._local.ready = callback
+
     def get(self) -> Any:
         """A live kernel manager for this thread's notebook, started when needed."""
         km = self._next()
@@ -130,6 +135,9 @@ class KernelPool:
                 close_kernel(km)
             km = self._start()
         self._local.km = km
+        ready, self._local.ready = getattr(self._local, "ready", None), None
+        if ready is not None:
+            ready()
         return km
 
     def executed(self) -> None:

@@ -14,7 +14,6 @@ import concurrent.futures
 import contextlib
 import ctypes
 import gc
-import os
 import shutil
 import tempfile
 import threading
@@ -24,8 +23,8 @@ from pathlib import Path
 
 from sitrep import paths
 from sitrep.model.data.digest import code_digest, dataset_digest
-from sitrep.pipeline import guard
-from sitrep.pipeline.entry import RENDER_JSON, Entry, Outcome, Status
+from sitrep.pipeline import cores, guard
+from sitrep.pipeline.entry import RENDER_JSON, Entry, Outcome, Status, Why
 from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.formats import needs
 from sitrep.pipeline.index import assemble_index, rebuild
@@ -34,8 +33,8 @@ from sitrep.pipeline.pdf import printer_thread
 from sitrep.pipeline.progress import Progress
 from sitrep.pipeline.render import render
 
-__all__ = ["STOP", "Outcome", "Status", "assemble_index", "cores", "render_entry",
-           "render_suite", "summary"]
+__all__ = ["STOP", "Outcome", "Status", "assemble_index", "cores", "plan", "render_entry",
+           "render_suite", "summary", "written"]
 
 #: Name prefix of the threads that render entries.
 WORKER = "sitrep-render"
@@ -71,7 +70,11 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
             kernels.executed()  # the notebook has run: its kernel goes to the next one
         if STOP.is_set():  # interrupted: no further step
             raise RenderError(f"interrupted before {text}")
-        progress.step(entry, text)
+        if text == "executing" and kernels is not None:  # one state at a time: until a
+            progress.step(entry, "waiting for a kernel")  # kernel is free, it only waits
+            kernels.when_ready(lambda: progress.step(entry, "executing"))
+        else:
+            progress.step(entry, text)
 
     def record(title: str) -> dict[str, str]:
         nonlocal seconds
@@ -96,7 +99,7 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
     for stale in entry.stale_files(out_root, current, written):
         stale.unlink(missing_ok=True)
     (paths.FAILED / f"{entry.name}.ipynb").unlink(missing_ok=True)  # it renders now
-    return Outcome(entry, Status.RENDERED, seconds, "", written[:-1], digest, dataset_digest)
+    return Outcome(entry, Status.RENDERED, seconds, "", written, digest, dataset_digest)
 
 
 def _refusal(entry: Entry, problems: list) -> Outcome | None:
@@ -148,19 +151,48 @@ def _workers_joined() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _closing(kernels: SharedKernels | None) -> Iterator[None]:
+def _closing(kernels: Callable[[], SharedKernels | None]) -> Iterator[None]:
+    """Close the kernels (started inside the block, if at all) on the way out."""
     try:
         yield
     finally:
-        if kernels is not None:
-            kernels.close()
+        started = kernels()
+        if started is not None:
+            started.close()
 
 
-def cores() -> int:
-    """The cores this process may run on: the default number of reports side by side."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
+def plan(entries: list[Entry], out_root: Path = paths.REPORTS, *, force: bool = False,
+         ) -> tuple[dict[Path, str], dict[str, str], dict[str, Why | None]]:
+    """What a render of ``entries`` would do, without rendering: each data set's checksum,
+    each entry's input checksum, and why each would render (None: current, skipped)."""
+    code = code_digest()
+    digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
+    wanted = {e.name: e.inputs(digests[e.dataset], code) for e in entries}
+    why = {e.name: e.why(out_root, wanted[e.name], force=force) for e in entries}
+    return digests, wanted, why
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _first_line(entries: list[Entry], stale: list[Entry], jobs: int) -> str:
+    """What the run does first, said before it does it."""
+    current = len(entries) - len(stale)
+    head = f"{_plural(len(stale), 'report')} to render" + (
+        f", {current} current (skipped)" if current else "")
+    if not stale:
+        return head
+    datasets = sorted({paths.display(e.dataset) for e in stale})
+    kernels = f", starting {_plural(min(jobs, len(stale)), 'kernel')}" if jobs else ""
+    return (f"{head}: validating {_plural(len(datasets), 'data set')} "
+            f"({', '.join(datasets)}){kernels}")
+
+
+def _validated(problems: dict[Path, list]) -> str:
+    bad = [paths.display(d) for d, found in problems.items() if found]
+    return (f"data sets checked: {_plural(len(problems) - len(bad), 'clean')}"
+            + (f", {len(bad)} breaking rules ({', '.join(bad)})" if bad else ""))
 
 
 def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: int = 0,
@@ -183,15 +215,17 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     if jobs < 0:
         raise ValueError(f"jobs must be 1 or more (0: one per core), got {jobs}")
     jobs = jobs or cores()
-    code = code_digest()
-    digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
-    wanted = {e.name: e.inputs(digests[e.dataset], code) for e in entries}
-    stale = [e for e in entries if force or e.is_dirty(out_root, wanted[e.name])]
-    kernels = (SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in stale])
-               if reuse_kernels and stale else None)
+    digests, wanted, why = plan(entries, out_root, force=force)
+    stale = [e for e in entries if why[e.name] is not None]
+    kernels = None
     outcomes: dict[str, Outcome] = {}
-    with _closing(kernels), Progress(entries, live=live) as progress:
+    with Progress(entries, live=live) as progress, _closing(lambda: kernels):
+        progress.note(_first_line(entries, stale, jobs if reuse_kernels else 0))
+        if reuse_kernels and stale:
+            kernels = SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in stale])
         problems = _validate({e.dataset for e in stale})
+        if stale:
+            progress.note(_validated(problems))
         todo: list[tuple[Entry, str]] = []
         for entry in entries:
             if entry not in stale:
@@ -296,3 +330,8 @@ def summary(outcomes: list[Outcome]) -> str:
     counts = {s: sum(o.status == s for o in outcomes) for s in Status}
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing to do")
     return "\n".join(lines)
+
+
+def written(outcomes: list[Outcome], out_root: Path) -> list[Path]:
+    """Every file this run wrote: each rendered report's outputs and render.json, the index."""
+    return [*(path for o in outcomes for path in o.files), Path(out_root) / "index.html"]
