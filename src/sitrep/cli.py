@@ -268,10 +268,42 @@ def _jobs(text: str) -> int:
     return jobs
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``sitrep`` argument parser: plain-text help, exit codes in every command's help."""
+def _add_render(render: argparse.ArgumentParser) -> None:
+    """The options of ``sitrep render``."""
     from sitrep.pipeline.formats import DEFAULT_FORMATS, REGISTRY
 
+    render.add_argument("reports", nargs="*",
+                        help="report names or patterns such as 'brief*' (default: every "
+                             "report in the manifest)")
+    render.add_argument("--format", default=",".join(DEFAULT_FORMATS),
+                        help="comma-separated, among "
+                             + ", ".join(f"{f.name} ({f.summary})" for f in REGISTRY))
+    render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
+    render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
+                        help="the report manifest (default: reports.toml)")
+    render.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="reports rendered side by side, 1 or more (default: one per core, "
+                             f"{_default_jobs()} here)")
+    render.add_argument("--force", action="store_true",
+                        help="render even the reports whose inputs are unchanged")
+    render.add_argument("-p", "--parameter", action="append", type=_parse_parameter,
+                        metavar="NAME=VALUE",
+                        help="notebook parameter for the chosen reports that declare it "
+                             "(repeatable); such an ad-hoc render is published as "
+                             "NAME.adhoc-XXXXXXXX, never over the manifest's report")
+    render.add_argument("--shard", metavar="I/N",
+                        help="render only shard I of N: every N-th report of the sorted names, "
+                             "starting at the I-th (to split the suite over N machines; "
+                             "then gather the folders and run 'sitrep index'); with --list, "
+                             "what this shard would render")
+    render.add_argument("--list", action="store_true",
+                        help="print what would render and why (missing, stale, forced), "
+                             "rendering nothing; with --shard, for that shard")
+    render.set_defaults(run=_render)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``sitrep`` argument parser: plain-text help, exit codes in every command's help."""
     plain = {"formatter_class": argparse.RawDescriptionHelpFormatter, "epilog": EXIT_CODES}
     parser = argparse.ArgumentParser(prog="sitrep", description=__doc__, **plain)
     parser.add_argument("--version", action="version", version=f"sitrep {__version__}")
@@ -311,40 +343,14 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
     schema.set_defaults(run=_schema)
 
-    render = sub.add_parser("render", parents=[debug], **plain,
-                            help="render the report suite to reports/ (HTML, PDF, ...: the formats "
-                                 "each report asks for)")
-    render.add_argument("reports", nargs="*",
-                        help="report names or patterns such as 'brief*' (default: every "
-                             "report in the manifest)")
-    render.add_argument("--format", default=",".join(DEFAULT_FORMATS),
-                        help="comma-separated, among "
-                             + ", ".join(f"{f.name} ({f.summary})" for f in REGISTRY))
-    render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
-    render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
-                        help="the report manifest (default: reports.toml)")
-    render.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
-                        help="reports rendered side by side, 1 or more (default: one per core, "
-                             f"{_default_jobs()} here)")
-    render.add_argument("--force", action="store_true",
-                        help="render even the reports whose inputs are unchanged")
-    render.add_argument("-p", "--parameter", action="append", type=_parse_parameter,
-                        metavar="NAME=VALUE",
-                        help="notebook parameter for the chosen reports that declare it "
-                             "(repeatable); such an ad-hoc render is published as "
-                             "NAME.adhoc-XXXXXXXX, never over the manifest's report")
-    render.add_argument("--shard", metavar="I/N",
-                        help="render only shard I of N: every N-th report of the sorted names, "
-                             "starting at the I-th (to split the suite over N machines; "
-                             "then gather the folders and run 'sitrep index'); with --list, "
-                             "what this shard would render")
-    render.add_argument("--list", action="store_true",
-                        help="print what would render and why (missing, stale, forced), "
-                             "rendering nothing; with --shard, for that shard")
-    render.set_defaults(run=_render)
+    _add_render(sub.add_parser(
+        "render", parents=[debug], **plain,
+        help="render the report suite to reports/ (HTML, PDF, ...: the formats each report "
+             "asks for)"))
 
-    index = sub.add_parser("index", **plain, help="write reports/index.html from every report's "
-                                         "render.json (after shards are gathered)")
+    index = sub.add_parser("index", **plain, help="write reports/index.html from every "
+                                                  "report's render.json (after shards are "
+                                                  "gathered)")
     index.add_argument("--out", type=Path, default=paths.REPORTS, help="the reports folder")
     index.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                        help="the report manifest (default: reports.toml)")
