@@ -150,10 +150,13 @@ def test_a_render_speaks_first_one_state_at_a_time_and_names_every_file(two_repo
     started = time.monotonic()
     first = process.stdout.readline()
     first_after = time.monotonic() - started
+    second = process.stdout.readline()
     rest, errors = process.communicate(timeout=600)
     assert process.returncode == 0, errors
+    assert first.strip() == ("2 reports chosen: checking which are current, then validating "
+                             "2 data sets and starting kernels")
     assert re.match(r"\[\s*[\d.]+s\] 2 reports to render: validating 2 data sets \(.*\), "
-                    r"starting 1 kernel$", first.strip()), first
+                    r"starting 1 kernel$", second.strip()), second
     print(f"first line after {first_after:.2f} s (not asserted: timed in the benchmark)")
     for state in _states(rest.splitlines()):
         assert list(state.values()).count("executing") <= 1, state

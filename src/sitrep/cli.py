@@ -194,7 +194,6 @@ _WHY = {"missing": "missing: never rendered into this folder, or a format's file
 
 
 def _render(args: argparse.Namespace) -> int:
-    from sitrep.pipeline import suite
     from sitrep.pipeline.entry import Status
 
     listed = _entries(args)
@@ -203,6 +202,13 @@ def _render(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.list:
         return _list(entries, args)
+    # Said before the suite (and the model under it) is even imported: within a second.
+    count, datasets = len(entries), len({e.dataset for e in entries})
+    print(f"{count} report{'s' * (count != 1)} chosen: checking which are current, then "
+          f"validating {datasets} data set{'s' * (datasets != 1)} and starting kernels",
+          flush=True)
+    from sitrep.pipeline import suite
+
     outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force,
                                   listed=listed)
     for outcome in outcomes:
