@@ -110,13 +110,6 @@ class Entry:
             return {}
         return record if isinstance(record, dict) else {}
 
-    def published(self, out_root: Path) -> bool:
-        """A rendered record is published and every format it lists has its file."""
-        record = self.record(out_root)
-        return record.get("status") == Status.RENDERED and all(
-            (self.folder(out_root) / f"{self.name}.{fmt}").is_file()
-            for fmt in record.get("formats", []))
-
     def why(self, out_root: Path, digest: str, *, force: bool = False) -> Why | None:
         """Why it must be rendered, None when it is current: ``missing`` (no rendered record,
         or a wanted format's file is gone), ``stale`` (rendered from other inputs than
@@ -128,10 +121,6 @@ class Entry:
         if record.get("digest") != digest:
             return Why.STALE
         return Why.FORCED if force else None
-
-    def is_dirty(self, out_root: Path, digest: str) -> bool:
-        """Whether it must be rendered again (see :meth:`why`)."""
-        return self.why(out_root, digest) is not None
 
     def kept_formats(self, out_root: Path, inputs: str) -> list[str]:
         """The formats current once this render is published: those rendered now, and those
