@@ -22,13 +22,14 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from sitrep.pipeline import execute as execute_module
-from sitrep.pipeline import manifest
+from sitrep.pipeline import formats, manifest
+from sitrep.pipeline import render as render_module
 from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.execute import check_parameters, execute
 from sitrep.pipeline.html import clean_html, to_html, tune_tables
 from sitrep.pipeline.pdf import PdfPrinter, chromium_path, pdf_printer, to_pdf
 from sitrep.pipeline.publish import publish
-from sitrep.pipeline.render import FORMATS, render
+from sitrep.pipeline.render import render
 
 TITLE = "Kursk & Курськ brief"
 NON_ASCII = ["Курськ", "조선", "\u201c50,000\u201d"]  # Cyrillic, Hangul, curly quotes
@@ -489,12 +490,12 @@ def test_render_publishes_every_format(
         out,
         name="kursk",
         title=TITLE,
-        formats=FORMATS,
+        formats=("html", "pdf", "ipynb"),
         printer=printer,
         step=steps.append,
     )
     assert checked == [{"troops": 70000}], "the parameters are checked once per report"
-    assert steps == ["executing", "html", "pdf", "publishing"]
+    assert steps == ["executing", "html", "pdf", "ipynb", "publishing"]
     assert paths == [out / "kursk.html", out / "kursk.pdf", out / "kursk.ipynb"]
     assert "70,000" in (out / "kursk.html").read_text(encoding="utf-8")
     assert (out / "kursk.pdf").read_bytes().startswith(b"%PDF-")
@@ -521,10 +522,17 @@ def test_render_refuses_bad_arguments(
     assert not (tmp_path / "out").exists()
 
 
-def test_one_list_of_formats() -> None:
-    """The manifest and the command line take the formats the render path publishes."""
-    assert manifest.FORMATS is FORMATS
-    assert set(manifest.DEFAULT_FORMATS) <= set(FORMATS)
+def test_one_registry_of_formats() -> None:
+    """The manifest, the command line and the render path take the registry's formats; the
+    manifest reads the registry without importing the renderer."""
+    assert manifest.DEFAULT_FORMATS is formats.DEFAULT_FORMATS
+    assert render_module.FORMATS is formats.FORMATS
+    assert set(formats.DEFAULT_FORMATS) <= set(formats.FORMATS)
+    code = ("import sys; import sitrep.pipeline.manifest; "
+            "print(sorted(m for m in sys.modules if m.startswith('sitrep.pipeline')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout
+    assert "sitrep.pipeline.render" not in loaded and "sitrep.pipeline.formats" in loaded
 
 
 def test_render_refuses_workdir_inside_out_dir(sample_notebook: Path, tmp_path: Path) -> None:

@@ -1,6 +1,17 @@
-"""Command line: ``sitrep check DATA_DIR``, ``sitrep render`` and ``sitrep index``.
+"""sitrep: sourced, parameterised situation reports, from the command line.
 
-Exit codes: 0 clean, 1 a report failed to render, 2 bad data or bad usage.
+commands:
+  sitrep check [DATA_DIR]           validate a data set (default: data/; --fresh: even
+                                    files unchanged since their last check)
+  sitrep new DATA_DIR --title T     start an empty data set: schema, tables, sources/, README
+  sitrep draft DATA_DIR SOURCE      propose rows from a source text, for review (never facts/)
+  sitrep schema DATA_DIR            write sitrep's schema into the data set
+  sitrep rules                      list every rule a data set is checked against
+  sitrep render [NAME ...]          render the reports of reports.toml into reports/
+  sitrep render --list              say what would render and why, rendering nothing
+  sitrep index                      rebuild reports/index.html from every report's render.json
+
+'sitrep COMMAND --help' tells more about each.
 """
 
 from __future__ import annotations
@@ -18,7 +29,14 @@ from pathlib import Path
 
 from sitrep import __version__, paths
 
-EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: The exit codes, as --help states them.
+EXIT_CODES = """exit codes:
+  0    done: clean data, every report rendered or current
+  1    a report failed to render (or, for index, one is stale or missing)
+  2    bad data, a refused notebook or parameter, or bad usage
+  130  interrupted (Ctrl-C or SIGTERM): nothing half-written was published"""
+
 
 def say(text: str, *, error: bool = False) -> None:
     """Print a line with every control character escaped: names, values and file names read
@@ -130,64 +148,107 @@ def _parse_parameter(text: str) -> tuple[str, str]:
     return name, value
 
 
-def _render(args: argparse.Namespace) -> int:
+def _choose(args: argparse.Namespace, entries: list) -> list | None:
+    """The entries the command line names (patterns, shard, formats, -p parameters), or None
+    after saying why it cannot be done."""
     import fnmatch
 
-    from sitrep.pipeline import adhoc, manifest, suite
-    from sitrep.pipeline.render import FORMATS
+    from sitrep.pipeline import adhoc, formats, manifest
+    from sitrep.pipeline.errors import did_you_mean
 
-    entries = _entries(args)
-    if entries is None:
-        return EXIT_BAD_INPUT
+    names = [e.name for e in entries]
     if args.reports:
-        chosen = [e for e in entries if any(fnmatch.fnmatchcase(e.name, pattern)
-                                            for pattern in args.reports)]
-        unmatched = [p for p in args.reports
-                     if not any(fnmatch.fnmatchcase(e.name, p) for e in entries)]
+        unmatched = [p for p in args.reports if not fnmatch.filter(names, p)]
         if unmatched:
-            say(f"error: no report named {', '.join(unmatched)} in "
-                f"{paths.display(args.manifest)}; known: {', '.join(e.name for e in entries)}",
-                error=True)
-            return EXIT_BAD_INPUT
-        entries = chosen
-    if args.shard:
-        try:
+            hinted = [repr(p) + (f" ({hint})" if (hint := did_you_mean(p, names, lead="")) else "")
+                      for p in unmatched]
+            say(f"error: no report named {', '.join(hinted)} in {paths.display(args.manifest)}; "
+                f"'sitrep render --list' lists them", error=True)
+            return None
+        entries = [e for e in entries if any(fnmatch.fnmatchcase(e.name, p)
+                                             for p in args.reports)]
+    try:
+        if args.shard:
             entries = manifest.shard(entries, *manifest.parse_shard(args.shard))
-        except manifest.ManifestError as error:
-            say(f"error: --shard: {error}", error=True)
-            return EXIT_BAD_INPUT
-    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
-    if not formats or set(formats) - set(FORMATS):
-        say(f"error: --format takes {', '.join(FORMATS)}, comma-separated", error=True)
-        return EXIT_BAD_INPUT
-    entries = [manifest.Entry(e.name, e.notebook, e.parameters,
-                              tuple(f for f in e.formats if f in formats) or formats)
+    except manifest.ManifestError as error:
+        say(f"error: --shard: {error}", error=True)
+        return None
+    try:
+        wanted = formats.check(f.strip() for f in args.format.split(",") if f.strip())
+    except formats.FormatError as error:
+        say(f"error: --format: {error} (comma-separated)", error=True)
+        return None
+    entries = [e.with_formats(tuple(f for f in e.formats if f in wanted) or wanted)
                for e in entries]
     try:
-        entries = adhoc.apply(entries, dict(args.parameter or []), say=say)
+        return adhoc.apply(entries, dict(args.parameter or []), say=say)
     except manifest.ManifestError as error:
         say(f"error: {error}", error=True)
+        return None
+
+
+def _list(entries: list, args: argparse.Namespace) -> int:
+    """What a render would do and why, rendering nothing."""
+    from sitrep.pipeline import suite
+
+    why = suite.plan(entries, args.out, force=args.force)[2]
+    width = max([len(e.name) for e in entries] + [6])
+    say(f"{'report':<{width}}  {'action':<7}  why")
+    for entry in entries:
+        reason = why[entry.name]
+        say(f"{entry.name:<{width}}  {'render' if reason else 'skip':<7}  "
+            f"{_WHY.get(reason, 'current: rendered from these very inputs')}")
+    counts = {r: sum(w == r for w in why.values()) for r in _WHY}
+    said = ", ".join(f"{n} {r}" for r, n in counts.items() if n)
+    say(f"{sum(counts.values())} of {len(entries)} would render" + (f" ({said})" if said else "")
+        + f", into {paths.display(args.out)}; nothing was rendered")
+    return EXIT_OK
+
+
+#: What each reason to render means, for --list.
+_WHY = {"missing": "missing: never rendered into this folder, or a format's file is gone",
+        "stale": "stale: its notebook, data set, parameters, formats or sitrep changed",
+        "forced": "forced: --force"}
+
+
+def _render(args: argparse.Namespace) -> int:
+    from sitrep.pipeline.entry import Status
+
+    listed = _entries(args)
+    entries = None if listed is None else _choose(args, listed)
+    if entries is None:
         return EXIT_BAD_INPUT
-    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force)
+    if args.list:
+        return _list(entries, args)
+    # Said before the suite (and the model under it) is even imported: within a second.
+    count, datasets = len(entries), len({e.dataset for e in entries})
+    print(f"{count} report{'s' * (count != 1)} chosen: checking which are current, then "
+          f"validating {datasets} data set{'s' * (datasets != 1)} and starting kernels",
+          flush=True)
+    from sitrep.pipeline import suite
+
+    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force,
+                                  listed=listed)
     for outcome in outcomes:
-        if outcome.status == suite.STATUS_REFUSED:  # one line, with the fix
+        if outcome.status == Status.REFUSED:  # one line, with the fix
             say(f"{outcome.entry.name}: refused: {outcome.message}", error=True)
-        if outcome.status in (suite.STATUS_FAILED, suite.STATUS_BAD_DATA,
-                              suite.STATUS_BAD_PARAMETER):
+        if outcome.status in (Status.FAILED, Status.BAD_DATA, Status.BAD_PARAMETER):
             say(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}", error=True)
     say(suite.summary(outcomes))
-    if all(o.status == suite.STATUS_UNCHANGED for o in outcomes):
+    if all(o.status == Status.UNCHANGED for o in outcomes):
         say("nothing changed: every report is up to date (use --force to render again)")
-    say(f"index: {paths.display(Path(args.out) / 'index.html')}")
-    if any(o.status in suite.REFUSED for o in outcomes):
+    say("files written:")
+    for path in suite.written(outcomes, args.out):
+        say(f"  {paths.display(path)}")
+    if any(o.status.refused for o in outcomes):
         return EXIT_BAD_INPUT
-    if any(o.status == suite.STATUS_FAILED for o in outcomes):
+    if any(o.status == Status.FAILED for o in outcomes):
         return EXIT_RENDER_FAILED
     return EXIT_OK
 
 
 def _default_jobs() -> int:
-    from sitrep.pipeline.suite import cores
+    from sitrep.pipeline import cores
 
     return cores()
 
@@ -205,17 +266,19 @@ def _entries(args: argparse.Namespace) -> list | None:
 
 def _index(args: argparse.Namespace) -> int:
     from sitrep.pipeline import suite
+    from sitrep.pipeline.entry import Status
+    from sitrep.pipeline.index import assemble_index
 
     entries = _entries(args)
     if entries is None:
         return EXIT_BAD_INPUT
-    outcomes = suite.assemble_index(entries, args.out)
+    outcomes = assemble_index(entries, args.out)
     for outcome in outcomes:
         if outcome.message:
             say(f"{outcome.entry.name}: {outcome.status}: {outcome.message}", error=True)
     say(suite.summary(outcomes))
     say(f"index: {paths.display(Path(args.out) / 'index.html')}")
-    return EXIT_OK if all(o.status == suite.STATUS_RENDERED for o in outcomes) \
+    return EXIT_OK if all(o.status == Status.RENDERED for o in outcomes) \
         else EXIT_RENDER_FAILED
 
 
@@ -229,59 +292,16 @@ def _jobs(text: str) -> int:
     return jobs
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``sitrep`` argument parser."""
-    from sitrep.pipeline.render import DEFAULT_FORMATS, FORMATS
+def _add_render(render: argparse.ArgumentParser) -> None:
+    """The options of ``sitrep render``."""
+    from sitrep.pipeline.formats import DEFAULT_FORMATS, REGISTRY
 
-    parser = argparse.ArgumentParser(prog="sitrep", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"sitrep {__version__}")
-    # --debug is accepted before or after the subcommand ('sitrep render --debug' too).
-    debug = argparse.ArgumentParser(add_help=False)
-    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help="show tracebacks")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    check = sub.add_parser("check", parents=[debug],
-                           help="validate a data set; exit 2 when it breaks a rule")
-    check.add_argument("dataset", nargs="?", default=str(paths.DEFAULT_DATASET),
-                       help="data set folder holding facts/ and sources/ (default: data/)")
-    check.add_argument("--fresh", action="store_true", help="validate even unchanged files")
-    check.set_defaults(run=_check)
-    new = sub.add_parser("new", parents=[debug],
-                         help="start an empty data set: schema, tables, sources/, README")
-    new.add_argument("dataset", help="the folder to create (must not hold a data set yet)")
-    new.add_argument("--title", required=True, help="the data set's title, shown in reports")
-    new.set_defaults(run=_new)
-
-    draft = sub.add_parser("draft", parents=[debug],
-                           help="propose rows from a source text for review "
-                                "(written to DATA_DIR/draft/, never into facts/)")
-    draft.add_argument("dataset", help="data set folder holding facts/ and sources/")
-    draft.add_argument("source", help="the source text: a file in sources/ or a new one "
-                                      "(copied into sources/ unchanged)")
-    draft.add_argument("--source-id", default="", help="the source's id (default: file name)")
-    draft.add_argument("--outlet", default="", help="actor id of the outlet that published it")
-    draft.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
-    draft.set_defaults(run=_draft)
-
-    schema = sub.add_parser("schema", parents=[debug],
-                            help="write sitrep's schema into DATA_DIR/facts/datapackage.json")
-    schema.add_argument("dataset", help="data set folder holding facts/ and sources/")
-    schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
-    schema.set_defaults(run=_schema)
-
-    rules = sub.add_parser("rules", help="list every rule data is checked against")
-    rules.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
-    rules.set_defaults(run=_rules)
-    render = sub.add_parser("render", parents=[debug],
-                            help="render the report suite to reports/ (HTML, PDF)")
     render.add_argument("reports", nargs="*",
                         help="report names or patterns such as 'brief*' (default: every "
                              "report in the manifest)")
     render.add_argument("--format", default=",".join(DEFAULT_FORMATS),
-                        help=f"comma-separated, among {', '.join(FORMATS)} (ipynb: the "
-                             "executed notebook)")
+                        help="comma-separated, among "
+                             + ", ".join(f"{f.name} ({f.summary})" for f in REGISTRY))
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
     render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                         help="the report manifest (default: reports.toml)")
@@ -298,11 +318,68 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--shard", metavar="I/N",
                         help="render only shard I of N: every N-th report of the sorted names, "
                              "starting at the I-th (to split the suite over N machines; "
-                             "then gather the folders and run `sitrep index`)")
+                             "then gather the folders and run 'sitrep index'); with --list, "
+                             "what this shard would render")
+    render.add_argument("--list", action="store_true",
+                        help="print what would render and why (missing, stale, forced), "
+                             "rendering nothing; with --shard, for that shard")
     render.set_defaults(run=_render)
 
-    index = sub.add_parser("index", help="write reports/index.html from every report's "
-                                         "render.json (after shards are gathered)")
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``sitrep`` argument parser: plain-text help, exit codes in every command's help."""
+    plain = {"formatter_class": argparse.RawDescriptionHelpFormatter, "epilog": EXIT_CODES}
+    parser = argparse.ArgumentParser(prog="sitrep", description=__doc__, **plain)
+    parser.add_argument("--version", action="version", version=f"sitrep {__version__}")
+    # --debug is accepted before or after the subcommand ('sitrep render --debug' too).
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show tracebacks")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", parents=[debug], **plain,
+                           help="validate a data set; exit 2 when it breaks a rule")
+    check.add_argument("dataset", nargs="?", default=str(paths.DEFAULT_DATASET),
+                       help="data set folder holding facts/ and sources/ (default: data/)")
+    check.add_argument("--fresh", action="store_true", help="validate even unchanged files")
+    check.set_defaults(run=_check)
+
+    new = sub.add_parser("new", parents=[debug], **plain,
+                         help="start an empty data set: schema, tables, sources/, README")
+    new.add_argument("dataset", help="the folder to create (must not hold a data set yet)")
+    new.add_argument("--title", required=True, help="the data set's title, shown in reports")
+    new.set_defaults(run=_new)
+
+    draft = sub.add_parser("draft", parents=[debug], **plain,
+                           help="propose rows from a source text for review "
+                                "(written to DATA_DIR/draft/, never into facts/)")
+    draft.add_argument("dataset", help="data set folder holding facts/ and sources/")
+    draft.add_argument("source", help="the source text: a file in sources/ or a new one "
+                                      "(copied into sources/ unchanged)")
+    draft.add_argument("--source-id", default="", help="the source's id (default: file name)")
+    draft.add_argument("--outlet", default="", help="actor id of the outlet that published it")
+    draft.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
+    draft.set_defaults(run=_draft)
+
+    schema = sub.add_parser("schema", parents=[debug], **plain,
+                            help="write sitrep's schema into DATA_DIR/facts/datapackage.json")
+    schema.add_argument("dataset", help="data set folder holding facts/ and sources/")
+    schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
+    schema.set_defaults(run=_schema)
+
+    rules = sub.add_parser("rules", **plain, help="list every rule data is checked against")
+    rules.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
+    rules.set_defaults(run=_rules)
+
+    _add_render(sub.add_parser(
+        "render", parents=[debug], **plain,
+        help="render the report suite to reports/ (HTML, PDF, ...: the formats each report "
+             "asks for)"))
+
+    index = sub.add_parser("index", **plain, help="write reports/index.html from every "
+                                                  "report's render.json (after shards are "
+                                                  "gathered)")
     index.add_argument("--out", type=Path, default=paths.REPORTS, help="the reports folder")
     index.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                        help="the report manifest (default: reports.toml)")
@@ -337,6 +414,10 @@ def _say_interrupted() -> None:
     """Print the one line an interrupted run prints, then nothing else: threads still winding
     down (a kernel, the browser's driver) write nowhere."""
     if _said.acquire(blocking=False):
+        progress = sys.modules.get("sitrep.pipeline.progress")
+        if progress is not None:  # the live display stops first: nothing drawn after
+            with contextlib.suppress(Exception):
+                progress.stop_live()
         say("interrupted", error=True)
         sys.stderr.flush()
         sys.stdout.flush()
@@ -350,15 +431,15 @@ def _deadline() -> None:
     """Whatever is still running STOP_WITHIN seconds after an interrupt, the process ends."""
     time.sleep(STOP_WITHIN)
     _say_interrupted()
-    _end(130)
+    _end(EXIT_INTERRUPTED)
 
 
 def _end(code: int) -> None:
     """End the process now, with every kernel it started."""
-    execute = sys.modules.get("sitrep.pipeline.execute")
-    if execute is not None:
+    kernels = sys.modules.get("sitrep.pipeline.kernels")
+    if kernels is not None:
         with contextlib.suppress(Exception):
-            execute.close_all_kernels()
+            kernels.close_all_kernels()
     os._exit(code)
 
 
@@ -372,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Every kernel ends now; threads still winding down are not waited for (the browser's
         # driver ends with this process and closes Chromium).
         _say_interrupted()
-        _end(130)
+        _end(EXIT_INTERRUPTED)
     except Exception as error:  # an analyst sees one line; --debug shows the traceback
         if args.debug:
             raise

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sitrep import paths
+from sitrep.pipeline.errors import did_you_mean
 from sitrep.pipeline.manifest import NAME, Entry, ManifestError, confine_dataset
 
 ADHOC = "adhoc"
@@ -62,8 +63,10 @@ def apply(entries: list[Entry], given: dict[str, str], *,
     takers = {name: [e.name for e in entries if name in declared(e.notebook)] for name in given}
     for name, reports in takers.items():
         if not reports:
+            known = {p for e in entries for p in declared(e.notebook)}
             raise ManifestError(f"-p {name}: none of the chosen reports declares the parameter "
-                                f"{name!r} ({', '.join(e.name for e in entries)})")
+                                f"{name!r} ({', '.join(e.name for e in entries)})"
+                                f"{did_you_mean(name, known)}")
         others = [e.name for e in entries if e.name not in reports]
         if others:
             say(f"note: -p {name} applies to {', '.join(reports)}; not to {', '.join(others)} "

@@ -1,11 +1,13 @@
-"""The one error every step of a render raises, and the helper that makes messages readable."""
+"""The one error every step of a render raises, and the helpers that make messages readable."""
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["RenderError", "strip_ansi"]
+__all__ = ["RenderError", "did_you_mean", "strip_ansi"]
 
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
@@ -29,3 +31,12 @@ class RenderError(Exception):
 def strip_ansi(text: str) -> str:
     """Remove ANSI colour/cursor escape sequences (IPython colours its tracebacks)."""
     return _ANSI_RE.sub("", text)
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, lead: str = "; ") -> str:
+    """``"; did you mean 'brief'?"`` (after ``lead``) when ``word`` is close to one or more of
+    ``choices`` (difflib's ratio 0.6 or more, the closest first, at most three), else ``""``."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return f"{lead}did you mean " + " or ".join(repr(c) for c in close) + "?"

@@ -7,8 +7,8 @@
   values, so none of its command-line or YAML coercions ("007" -> 7, "NO" -> False) applies.
 - The source notebook is never written to: the executed notebook goes to a work folder, where it
   stays after a failure (papermill saves it after every cell).
-- :class:`KernelPool` keeps one warm kernel per worker thread across notebooks, its namespace
-  emptied before each one.
+- A :class:`~sitrep.pipeline.kernels.KernelPool` keeps warm kernels across notebooks, the
+  namespace emptied before each one.
 
 papermill, nbformat and jupyter_client are imported lazily, so importing this module stays cheap.
 """
@@ -16,25 +16,21 @@ papermill, nbformat and jupyter_client are imported lazily, so importing this mo
 from __future__ import annotations
 
 import ast
-import contextlib
 import keyword
 import math
 import os
-import shutil
-import subprocess
-import tempfile
 import textwrap
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitrep.pipeline.errors import RenderError, strip_ansi
+from sitrep.pipeline.errors import RenderError, did_you_mean, strip_ansi
+from sitrep.pipeline.kernels import QUIET, KernelPool, close_kernel, ipc_kernel_manager
 
 if TYPE_CHECKING:
     import nbformat
 
-__all__ = ["RESET_CELL", "KernelPool", "check_parameters", "declared_type", "execute"]
+__all__ = ["RESET_CELL", "check_parameters", "declared_type", "execute"]
 
 
 def _check_value(name: str, value: Any, where: str) -> Any:
@@ -131,7 +127,8 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str,
         if name not in declared:
             known = ", ".join(sorted(declared)) or "none: it has no cell tagged 'parameters'"
             raise RenderError(
-                f"notebook {notebook} does not declare parameter {name!r} (declared: {known})",
+                f"notebook {notebook} does not declare parameter {name!r} (declared: {known})"
+                f"{did_you_mean(name, declared)}",
                 notebook=notebook,
             )
         value = _check_value(name, value, "the value")
@@ -194,112 +191,6 @@ def _with_reset_cell(notebook: Path, workdir: Path) -> Path:
     copy_path = workdir / f".source-{notebook.name}"
     nbformat.write(nb, copy_path)
     return copy_path
-
-
-#: A Unix socket's path holds at most 107 bytes; a kernel's five sockets are named <folder>/k-N.
-SOCKET_PATH_BUDGET = 80
-
-
-def _socket_base() -> str | None:
-    """Where kernel socket folders go: the temporary folder, unless its path is so long (a
-    test's or a CI job's TMPDIR) that a socket's name would not fit; then /tmp."""
-    base = tempfile.gettempdir()
-    if len(base) + len("/sitrep-kernel-XXXXXXXX/k-N") <= SOCKET_PATH_BUDGET:
-        return None
-    return "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
-
-
-def ipc_kernel_manager() -> Any:
-    """A kernel manager whose kernel talks over Unix sockets in a private folder (0700): no
-    TCP port that another local user could reach, and so no warning about unencrypted TCP in
-    every render. :func:`close_kernel` shuts it down and removes the folder."""
-    from jupyter_client.manager import KernelManager
-
-    folder = tempfile.mkdtemp(prefix="sitrep-kernel-", dir=_socket_base())
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "k"))
-    km.sitrep_socket_folder = folder
-    with _LIVE_LOCK:
-        _LIVE.add(km)
-    return km
-
-
-#: Kernel managers not yet closed, so an interrupt can end every kernel at once.
-_LIVE: set[Any] = set()
-_LIVE_LOCK = threading.Lock()
-#: A kernel's own output (its log lines, what a library writes to file descriptor 2) is not
-#: the report's: cell output reaches the notebook through the kernel's messages.
-QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-
-
-def close_kernel(km: Any) -> None:
-    """Shut a kernel down at once and remove its socket folder."""
-    with _LIVE_LOCK:
-        _LIVE.discard(km)
-    with contextlib.suppress(Exception):
-        if km.has_kernel:
-            km.shutdown_kernel(now=True)
-    folder = getattr(km, "sitrep_socket_folder", None)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def close_all_kernels() -> None:
-    """End every kernel this process started (after an interrupt)."""
-    with _LIVE_LOCK:
-        live = list(_LIVE)
-    for km in live:
-        close_kernel(km)
-
-
-class KernelPool:
-    """Warm kernels kept across notebooks: one per worker thread, started once, reused.
-
-    Starting a kernel and importing pandas, matplotlib and sitrep costs seconds per notebook;
-    a reused kernel pays it once. Each notebook starts with an emptied namespace (see
-    :func:`execute`); a kernel that died or whose notebook failed is replaced.
-    """
-
-    def __init__(self, cwd: Path) -> None:
-        self.cwd = Path(cwd)
-        self._local = threading.local()
-        self._all: list[Any] = []
-        self._lock = threading.Lock()
-
-    def get(self) -> Any:
-        """This thread's kernel manager, started (or restarted) as needed."""
-        km = getattr(self._local, "km", None)
-        if km is None or not km.is_alive():
-            if km is not None:
-                self.discard()
-            km = ipc_kernel_manager()
-            km.start_kernel(cwd=str(self.cwd), **QUIET)
-            self._local.km = km
-            with self._lock:
-                self._all.append(km)
-        return km
-
-    def discard(self) -> None:
-        """Shut down this thread's kernel (after a failure), so the next get() starts anew."""
-        km = getattr(self._local, "km", None)
-        self._local.km = None
-        if km is not None:
-            close_kernel(km)
-
-    def interrupt(self) -> None:
-        """Interrupt every kernel of the pool (as Ctrl-C in Jupyter): a running cell stops with
-        an error, so its notebook fails soon and its kernel is replaced; the kernels stay up."""
-        with self._lock:
-            kernels = list(self._all)
-        for km in kernels:
-            with contextlib.suppress(Exception):
-                km.interrupt_kernel()
-
-    def close(self) -> None:
-        """Shut down every kernel of the pool."""
-        with self._lock:
-            kernels, self._all = self._all, []
-        for km in kernels:
-            close_kernel(km)
 
 
 def execute(

@@ -1,9 +1,17 @@
-"""Warm kernels shared by the suite's worker threads, so that no kernel waits for a conversion.
+"""Every kernel sitrep starts: one module for starting, sharing, interrupting and ending them.
 
-A notebook takes a free kernel and gives it back as soon as it has run: its thread converts to
-HTML and PDF while the kernel already runs the next notebook. The kernels start, and import
-what the notebooks import, while the data sets are still being validated. Each kernel is shut
-down once no notebook is left to start, so that its memory is free for the browser.
+- :func:`ipc_kernel_manager` starts a kernel that talks over Unix sockets in a private folder
+  (no TCP port); :func:`close_kernel` ends it; :func:`close_all_kernels` ends every kernel of
+  the process (after an interrupt).
+- :class:`KernelPool`: one warm kernel per worker thread, reused across notebooks.
+- :class:`SharedKernels`: a few warm kernels shared by any number of threads, so that no
+  kernel waits for a conversion. A notebook takes a free kernel and gives it back as soon as it
+  has run: its thread converts to HTML and PDF while the kernel already runs the next notebook.
+  The kernels start, and import what the notebooks import, while the data sets are still being
+  validated. Each kernel is shut down once no notebook is left to start, so that its memory is
+  free for the browser.
+
+jupyter_client is imported lazily.
 """
 
 from __future__ import annotations
@@ -11,13 +19,156 @@ from __future__ import annotations
 import ast
 import contextlib
 import json
+import os
 import queue
+import shutil
+import subprocess
+import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sitrep.pipeline.execute import QUIET, KernelPool, close_kernel, ipc_kernel_manager
+#: A Unix socket's path holds at most 107 bytes; a kernel's five sockets are named <folder>/k-N.
+SOCKET_PATH_BUDGET = 80
+
+
+def _socket_base() -> str | None:
+    """Where kernel socket folders go: the temporary folder, unless its path is so long (a
+    test's or a CI job's TMPDIR) that a socket's name would not fit; then /tmp."""
+    base = tempfile.gettempdir()
+    if len(base) + len("/sitrep-kernel-XXXXXXXX/k-N") <= SOCKET_PATH_BUDGET:
+        return None
+    return "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
+
+
+def ipc_kernel_manager() -> Any:
+    """A kernel manager whose kernel talks over Unix sockets in a private folder (0700): no
+    TCP port that another local user could reach, and so no warning about unencrypted TCP in
+    every render. :func:`close_kernel` shuts it down and removes the folder."""
+    from jupyter_client.manager import KernelManager
+
+    folder = tempfile.mkdtemp(prefix="sitrep-kernel-", dir=_socket_base())
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "k"))
+    km.sitrep_socket_folder = folder
+    with _LIVE_LOCK:
+        _LIVE.add(km)
+    return km
+
+
+#: Kernel managers not yet closed, so an interrupt can end every kernel at once.
+_LIVE: set[Any] = set()
+_LIVE_LOCK = threading.Lock()
+#: A kernel's own output (its log lines, what a library writes to file descriptor 2) is not
+#: the report's: cell output reaches the notebook through the kernel's messages.
+QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+
+
+def close_kernel(km: Any) -> None:
+    """Shut a kernel down at once and remove its socket folder."""
+    with _LIVE_LOCK:
+        _LIVE.discard(km)
+    with contextlib.suppress(Exception):
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    folder = getattr(km, "sitrep_socket_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def close_all_kernels() -> None:
+    """End every kernel this process started (after an interrupt)."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for km in live:
+        close_kernel(km)
+
+
+class KernelPool:
+    """Warm kernels kept across notebooks: one per worker thread, started once, reused.
+
+    Starting a kernel and importing pandas, matplotlib and sitrep costs seconds per notebook;
+    a reused kernel pays it once. Each notebook starts with an emptied namespace (see
+    :func:`~sitrep.pipeline.execute.execute`); a kernel that died or whose notebook failed is
+    replaced. Subclasses change only where a thread's kernel comes from (:meth:`_next`) and
+    where it goes when its notebook has run (:meth:`_hand_back`).
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = Path(cwd)
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    def _start(self) -> Any:
+        """A new kernel of this pool, started in ``cwd``."""
+        km = ipc_kernel_manager()
+        km.start_kernel(cwd=str(self.cwd), **QUIET)
+        with self._lock:
+            self._all.append(km)
+        return km
+
+    def _next(self) -> Any:
+        """The kernel this thread runs its next notebook in: its own, while it lives."""
+        return getattr(self._local, "km", None)
+
+    def _hand_back(self, km: Any) -> None:
+        """This thread keeps its kernel for its next notebook."""
+        self._local.km = km
+
+    def _take_mine(self) -> Any:
+        """This thread's kernel, no longer this thread's (None when it has none)."""
+        km = getattr(self._local, "km", None)
+        self._local.km = None
+        return km
+
+    def when_ready(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once this thread has its kernel (its next :meth:`get`): the
+        progress display shows 'executing' only then, not while the notebook waits."""
+        self._local.ready = callback
+
+    def get(self) -> Any:
+        """A live kernel manager for this thread's notebook, started when needed."""
+        km = self._next()
+        if km is None or not km.is_alive():
+            if km is not None:
+                close_kernel(km)
+            km = self._start()
+        self._local.km = km
+        ready, self._local.ready = getattr(self._local, "ready", None), None
+        if ready is not None:
+            ready()
+        return km
+
+    def executed(self) -> None:
+        """This thread's notebook has run: its kernel is handed back (see :meth:`_hand_back`)."""
+        km = self._take_mine()
+        if km is not None:
+            self._hand_back(km)
+
+    def discard(self) -> None:
+        """This thread's notebook failed: its kernel is shut down, so none of what the notebook
+        left behind reaches the next one."""
+        km = self._take_mine()
+        if km is not None:
+            close_kernel(km)
+
+    def interrupt(self) -> None:
+        """Interrupt every kernel of the pool (as Ctrl-C in Jupyter): a running cell stops with
+        an error, so its notebook fails soon and its kernel is replaced; the kernels stay up."""
+        with self._lock:
+            kernels = list(self._all)
+        for km in kernels:
+            with contextlib.suppress(Exception):
+                km.interrupt_kernel()
+
+    def close(self) -> None:
+        """Shut down every kernel of the pool."""
+        with self._lock:
+            kernels, self._all = self._all, []
+        for km in kernels:
+            close_kernel(km)
+
 
 #: Seconds a notebook waits for a free kernel before it starts one of its own.
 WAIT = 900
@@ -41,10 +192,11 @@ def imports_of(notebooks: Iterable[Path]) -> str:
 
 
 class SharedKernels(KernelPool):
-    """:class:`KernelPool`'s interface over ``size`` kernels shared by any number of threads.
+    """``size`` warm kernels shared by any number of threads.
 
-    ``get()`` takes a free kernel (waiting for one), ``executed()`` gives it back once its
-    notebook has run, ``discard()`` replaces it after a failure, ``close()`` shuts all down.
+    ``get()`` takes a free kernel (waiting for one), ``executed()`` hands it to the next
+    notebook once this one has run, ``discard()`` replaces it after a failure, ``close()``
+    shuts all down. A kernel no notebook is left to take is shut down at once.
     """
 
     def __init__(self, cwd: Path, size: int, notebooks: list[Path]) -> None:
@@ -56,13 +208,6 @@ class SharedKernels(KernelPool):
         for _ in range(max(1, min(size, len(notebooks)))):
             threading.Thread(target=self._warm, args=(warm_up,), name="sitrep-kernel",
                              daemon=True).start()
-
-    def _start(self) -> Any:
-        km = ipc_kernel_manager()
-        km.start_kernel(cwd=str(self.cwd), **QUIET)
-        with self._lock:
-            self._all.append(km)
-        return km
 
     def _warm(self, code: str) -> None:
         """Start a kernel and run the notebooks' imports in it; hand it over (or None, so that
@@ -79,65 +224,49 @@ class SharedKernels(KernelPool):
                                                output_hook=lambda _message: None)
             finally:
                 client.stop_channels()
-        self._give(km)
+        self._hand_back(km)
 
-    def _give(self, km: Any) -> None:
+    def _hand_back(self, km: Any) -> None:
+        """The one way a kernel (or None: a place for one) returns: to the next notebook while
+        one is left to start, else shut down."""
         with self._count:
             wanted = self._left > 0
         if wanted:
             self._free.put(km)
         elif km is not None:
-            self._shut(km)
+            close_kernel(km)
 
-    @staticmethod
-    def _shut(km: Any) -> None:
-        close_kernel(km)
+    def _shut_idle(self) -> None:
+        """No notebook is left to start: every idle kernel goes now."""
+        while not self._free.empty():
+            idle = self._free.get_nowait()
+            if idle is not None:
+                close_kernel(idle)
 
-    def get(self) -> Any:
-        """A free warm kernel for this thread's notebook."""
+    def _started(self, count: int) -> bool:
+        """Count ``count`` notebooks as started (or never to start); True when none is left."""
+        with self._count:
+            self._left -= count
+            return self._left <= 0
+
+    def _next(self) -> Any:
+        """A free warm kernel (None: start one), once this thread's notebook is counted."""
         try:
             km = self._free.get(timeout=WAIT)
         except queue.Empty:
             km = None
-        with self._count:  # counted once it has its kernel: until then one is kept for it
-            self._left -= 1
-            last = self._left <= 0
-        if km is None or not km.is_alive():
-            if km is not None:
-                self._shut(km)
-            km = self._start()
-        if last:  # no notebook left to start: idle kernels go now
-            while not self._free.empty():
-                idle = self._free.get_nowait()
-                if idle is not None:
-                    self._shut(idle)
-        self._local.km = km
+        if self._started(1):
+            self._shut_idle()
         return km
 
     def cancel(self, count: int) -> None:
         """``count`` notebooks counted at the start will not run after all (bad data)."""
-        if count <= 0:
-            return
-        with self._count:
-            self._left -= count
-            gone = self._left <= 0
-        while gone and not self._free.empty():
-            idle = self._free.get_nowait()
-            if idle is not None:
-                self._shut(idle)
-
-    def executed(self) -> None:
-        """This thread's notebook has run: its kernel goes to the next notebook, or is shut
-        down when none is left to start."""
-        km = getattr(self._local, "km", None)
-        self._local.km = None
-        if km is not None:
-            self._give(km)
+        if count > 0 and self._started(count):
+            self._shut_idle()
 
     def discard(self) -> None:
-        """This thread's notebook failed: its kernel goes, a fresh one takes its place."""
-        km = getattr(self._local, "km", None)
-        self._local.km = None
+        """This thread's notebook failed: its kernel goes, a place for a fresh one is kept."""
+        km = self._take_mine()
         if km is not None:
-            self._shut(km)
-            self._give(None)
+            close_kernel(km)
+            self._hand_back(None)

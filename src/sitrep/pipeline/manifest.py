@@ -6,46 +6,24 @@ report per combination of its values, its name a template such as ``brief-as-of-
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitrep import paths
-from sitrep.pipeline.render import DEFAULT_FORMATS, FORMATS
+from sitrep.pipeline import formats as registry
+from sitrep.pipeline.entry import Entry
+from sitrep.pipeline.formats import DEFAULT_FORMATS
+
+__all__ = ["NAME", "Entry", "ManifestError", "confine_dataset", "load", "parse_shard", "shard"]
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
 
 
 class ManifestError(ValueError):
     """The manifest breaks a rule; the message names the entry and the rule."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One report to render: a notebook, its parameters, the formats wanted."""
-
-    name: str
-    notebook: Path
-    parameters: dict[str, str] = field(default_factory=dict)
-    formats: tuple[str, ...] = DEFAULT_FORMATS
-
-    @property
-    def dataset(self) -> Path:
-        """The data set folder the report reads."""
-        given = self.parameters.get("dataset", "")
-        return paths.dataset_folder(given).resolve() if given else paths.DEFAULT_DATASET
-
-    def kernel_parameters(self) -> dict[str, str]:
-        """The parameters as the notebook gets them: the data set as an absolute path."""
-        given = dict(self.parameters)
-        if given.get("dataset"):
-            given["dataset"] = str(self.dataset)
-        return given
 
 
 def data_roots() -> list[Path]:
@@ -107,9 +85,10 @@ def load(path: Path = paths.MANIFEST) -> list[Entry]:
         if notebook.parent != paths.NOTEBOOKS.resolve() or not notebook.is_file():
             raise ManifestError(f"{where}: notebook {item['notebook']!r} must be a file in "
                                 "notebooks/")
-        formats = tuple(item.get("formats", defaults.get("formats", DEFAULT_FORMATS)))
-        if not formats or set(formats) - set(FORMATS):
-            raise ManifestError(f"{where}: formats must be among {FORMATS}")
+        try:
+            formats = registry.check(item.get("formats", defaults.get("formats", DEFAULT_FORMATS)))
+        except registry.FormatError as error:
+            raise ManifestError(f"{where}: {error}") from error
         fixed = {k: _text(v, where) for k, v in item.get("parameters", {}).items()}
         if "dataset" in fixed:
             _check_dataset(fixed["dataset"], where)
@@ -133,15 +112,6 @@ def load(path: Path = paths.MANIFEST) -> list[Entry]:
     if duplicates:
         raise ManifestError(f"{paths.display(path)}: report names must be unique: {duplicates}")
     return entries
-
-
-def input_digest(entry: Entry, dataset: str, code: str) -> str:
-    """What a report's output depends on: notebook, data set, parameters, formats, code."""
-    hasher = hashlib.sha256()
-    hasher.update(entry.notebook.read_bytes())
-    hasher.update(json.dumps({"parameters": entry.parameters, "formats": list(entry.formats),
-                              "dataset": dataset, "code": code}, sort_keys=True).encode())
-    return hasher.hexdigest()
 
 
 SHARD = re.compile(r"([1-9]\d*)/([1-9]\d*)")

@@ -1,6 +1,7 @@
 """Print HTML to A4 PDF with Playwright driving a system Chromium.
 
-One browser is kept open for many pages (:func:`pdf_printer`); each page is printed in a fresh
+One browser is kept open for many pages (:func:`pdf_printer`; for a suite whose worker threads
+all print, :class:`PrinterThread`, a thread that owns that browser); each page is printed in a fresh
 context with JavaScript off and every request that is not ``data:``/``about:`` aborted and
 counted. Playwright is imported lazily.
 """
@@ -12,8 +13,10 @@ import concurrent.futures
 import contextlib
 import logging
 import os
+import queue
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from sitrep.pipeline import pdfmeta
@@ -22,7 +25,10 @@ from sitrep.pipeline.errors import RenderError, strip_ansi
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Route
 
-__all__ = ["CHROMIUM_ARGS", "PdfPrinter", "chromium_path", "pdf_printer", "to_pdf"]
+    from sitrep.pipeline.formats import Job
+
+__all__ = ["CHROMIUM_ARGS", "PdfPrinter", "PrinterThread", "chromium_path", "convert",
+           "pdf_printer", "printer_thread", "to_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +243,66 @@ def _quote(text: str) -> str:
     return shlex.quote(text)
 
 
+class PrinterThread:
+    """Playwright's sync API belongs to the thread that started it: this thread owns one
+    Chromium and prints every job's HTML in turn. Chromium starts with the first job, not
+    before: while the notebooks run, its memory is not taken."""
+
+    def __init__(self) -> None:
+        chromium_path()  # no Chromium at all: say so before any notebook runs
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="sitrep-pdf", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        job = self._jobs.get()
+        if job is None:
+            return
+        try:
+            with pdf_printer() as printer:
+                while job is not None:
+                    html, future = job
+                    if future.set_running_or_notify_cancel():
+                        try:
+                            future.set_result(printer(html))
+                        except BaseException as error:  # handed to the waiting job
+                            future.set_exception(error)
+                    job = self._jobs.get()
+        except BaseException as error:  # Chromium did not start: every job gets the reason
+            while job is not None:
+                if not job[1].done():
+                    job[1].set_exception(error)
+                job = self._jobs.get()
+
+    def __call__(self, html: str) -> bytes:
+        """Print HTML to PDF bytes (blocks until this job's turn is done)."""
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        self._jobs.put((html, future))
+        return future.result()
+
+    def close(self, *, wait: float = 30) -> None:
+        """Close the browser once the job printing now is done, waiting at most ``wait``
+        seconds (none after an interrupt: the driver then closes Chromium as the process
+        ends)."""
+        self._jobs.put(None)
+        self._thread.join(timeout=wait)
+
+
+@contextlib.contextmanager
+def printer_thread(needed: bool, *, stop: threading.Event | None = None,
+                   ) -> Iterator[Callable[[str], bytes] | None]:
+    """A :class:`PrinterThread` for a run that ``needed`` one (else None), closed on exit; not
+    waited for once ``stop`` is set."""
+    if not needed:
+        yield None
+        return
+    printer = PrinterThread()
+    try:
+        yield printer
+    finally:
+        printer.close(wait=0 if stop is not None and stop.is_set() else 30)
+
+
 def _event_loop_running() -> bool:
     try:
         asyncio.get_running_loop()
@@ -257,3 +323,10 @@ def to_pdf(html: str, *, browser: Browser | None = None) -> bytes:
             return pool.submit(to_pdf, html).result()
     with pdf_printer(browser=browser) as printer:
         return printer(html)
+
+
+def convert(job: Job) -> dict[str, bytes]:
+    """The ``pdf`` format (see :mod:`sitrep.pipeline.formats`): the job's HTML printed by the
+    job's printer (one browser shared by a suite), else by a browser launched for it."""
+    printer = job.printer if job.printer is not None else to_pdf
+    return {f"{job.name}.pdf": printer(job.html)}

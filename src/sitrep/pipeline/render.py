@@ -7,8 +7,9 @@
         --pdf (Playwright + system Chromium)--> A4 PDF
         --publish--> out_dir/<name>.html, .pdf, .ipynb (temporary file + fsync + os.replace)
 
-Each step is its own module: :mod:`~sitrep.pipeline.execute`, :mod:`~sitrep.pipeline.html`,
-:mod:`~sitrep.pipeline.pdf`, :mod:`~sitrep.pipeline.publish`. :func:`render` runs them in
+Each step is its own module: :mod:`~sitrep.pipeline.execute`, then one converter per format
+named in the registry (:mod:`~sitrep.pipeline.formats`: html, pdf, ipynb, ...), then
+:mod:`~sitrep.pipeline.publish`. :func:`render` runs them in
 order for one report and keeps these rules:
 
 - the parameters are checked once, before any kernel starts, and the source notebook is never
@@ -31,32 +32,20 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sitrep.pipeline import formats as registry
 from sitrep.pipeline import guard
 from sitrep.pipeline.errors import RenderError, strip_ansi
-from sitrep.pipeline.execute import KernelPool, execute
-from sitrep.pipeline.html import report_title, to_html
-from sitrep.pipeline.pdf import to_pdf
+from sitrep.pipeline.execute import execute
+from sitrep.pipeline.formats import DEFAULT_FORMATS, FORMATS, Job
+from sitrep.pipeline.html import report_title
+from sitrep.pipeline.kernels import KernelPool
 from sitrep.pipeline.publish import check_file_name, publish
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "RenderError", "render"]
 
-#: Every output format a report can be published in, by file extension; ``ipynb`` is the
-#: executed notebook.
-FORMATS: tuple[str, ...] = ("html", "pdf", "ipynb")
-#: The formats a report gets unless it asks for others.
-DEFAULT_FORMATS: tuple[str, ...] = ("html", "pdf")
-
 #: Files published together with a report's outputs, made once its title is known
 #: (e.g. the suite's ``render.json``); raising from it publishes nothing.
 Extra = Callable[[str], Mapping[str, bytes | str]]
-
-
-def check_formats(formats: Sequence[str]) -> list[str]:
-    """The formats asked for, in order, without repeats; ValueError for an unknown one."""
-    wanted = list(dict.fromkeys(formats))
-    if not wanted or set(wanted) - set(FORMATS):
-        raise ValueError(f"formats must be a non-empty subset of {FORMATS}, got {tuple(formats)}")
-    return wanted
 
 
 def _work_folder(workdir: Path | None, out_dir: Path, name: str) -> Path:
@@ -93,14 +82,16 @@ def render(
         name: base file name of the outputs, e.g. ``"kursk-brief"``.
         title: the report's title (HTML ``<title>``); default the title the notebook declares
             (:func:`~sitrep.pipeline.html.report_title`), else ``name``.
-        formats: any of :data:`FORMATS`, in the order their paths are returned.
+        formats: any of the registry's (:mod:`~sitrep.pipeline.formats`), in the order their
+            paths are returned (a format's companion files follow its main file).
         workdir: where to execute; default a new temporary folder, removed after success (kept
             after a failure). Must not lie inside ``out_dir``.
         printer: html -> PDF bytes, e.g. from :func:`~sitrep.pipeline.pdf.pdf_printer`, to reuse
             one browser across reports; default a browser launched for this report.
-        kernels: warm kernels to execute in (see :class:`~sitrep.pipeline.execute.KernelPool`).
+        kernels: warm kernels to execute in (see :class:`~sitrep.pipeline.kernels.KernelPool`).
         staging: a folder on the same file system for the temporary files (see :func:`publish`).
-        step: told each step as it starts: ``"executing"``, then each format, ``"publishing"``.
+        step: told each step as it starts: ``"executing"``, then each format's name,
+            ``"publishing"``.
         extra: given the title, more files to publish with the outputs (their paths come last).
         sanitize: see :func:`~sitrep.pipeline.html.to_html`.
 
@@ -111,7 +102,7 @@ def render(
         RenderError: execution or conversion failed. ``out_dir`` is then unchanged and the
             executed (partial) notebook is kept; the message and ``.executed`` give its path.
     """
-    wanted = check_formats(formats)
+    wanted = registry.check(formats)
     check_file_name(f"{name}.html")
     notebook, out_dir = Path(notebook), Path(out_dir)
     guard.check_notebook(notebook)  # outputs or edited defaults: refused before any kernel
@@ -125,8 +116,8 @@ def render(
             work.rmdir()  # nothing ran (e.g. a bad parameter): nothing to keep
         raise
     title = title or report_title(nb) or name
-    files = _convert(nb, notebook, work / notebook.name, name, title, wanted,
-                     sanitize=sanitize, printer=printer, tell=tell)
+    job = Job(nb, notebook, work / notebook.name, name, title, sanitize=sanitize, printer=printer)
+    files = _convert(job, wanted, tell)
     if extra is not None:
         files.update(extra(title))
     tell("publishing")
@@ -136,31 +127,21 @@ def render(
     return published
 
 
-def _convert(nb: Any, notebook: Path, executed: Path, name: str, title: str, wanted: list[str],
-             *, sanitize: bool, printer: Callable[[str], bytes] | None,
+def _convert(job: Job, wanted: Sequence[str],
              tell: Callable[[str], None]) -> dict[str, bytes | str]:
     """Every wanted format of the executed notebook, by file name; a failure is a RenderError
     naming the format and the executed notebook kept."""
     files: dict[str, bytes | str] = {}
-    fmt = "html"
-    try:
-        html = ""
-        if {"html", "pdf"} & set(wanted):
-            tell("html")
-            html = to_html(nb, title, sanitize=sanitize)
-        for fmt in wanted:
-            if fmt == "html":
-                files[f"{name}.html"] = html
-            elif fmt == "pdf":
-                tell("pdf")
-                files[f"{name}.pdf"] = printer(html) if printer is not None else to_pdf(html)
-            else:
-                files[f"{name}.ipynb"] = executed.read_bytes()
-    except Exception as exc:
-        raise RenderError(
-            f"notebook {notebook} ran, but converting it to {fmt} failed: "
-            f"{type(exc).__name__}: {strip_ansi(str(exc))}; executed notebook kept at {executed}",
-            notebook=notebook,
-            executed=executed,
-        ) from exc
+    for name in wanted:
+        tell(name)
+        try:
+            files.update(registry.get(name).convert(job))
+        except Exception as exc:
+            raise RenderError(
+                f"notebook {job.notebook} ran, but converting it to {name} failed: "
+                f"{type(exc).__name__}: {strip_ansi(str(exc))}; executed notebook kept at "
+                f"{job.executed}",
+                notebook=job.notebook,
+                executed=job.executed,
+            ) from exc
     return files
