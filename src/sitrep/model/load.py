@@ -95,6 +95,12 @@ def _write_cache(target: Path, facts: Facts) -> None:
 def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     out = Collector()
     facts_dir = paths.facts_dir(dataset)
+    for folder in (facts_dir, paths.sources_dir(dataset), Path(dataset) / paths.GEO_DIR):
+        reason = confine.folder_refusal(folder, dataset)
+        if reason is not None:
+            out.add(paths.display(folder), None, None, confine.RULE_FOLDER, None, reason)
+    if out.problems:
+        return out.finish(), None
     if not facts_dir.is_dir():
         out.add(paths.display(facts_dir), None, None, "dataset-layout", None,
                 "a data set is a folder holding facts/ (the tables) and sources/ (the texts)")

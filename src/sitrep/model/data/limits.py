@@ -40,6 +40,10 @@ MAP_LON_SPAN, MAP_LAT_SPAN, MAP_LAT_MAX = 90.0, 60.0, 80.0
 PARENT_DEPTH = 16
 #: Rows of origins.csv or sources.csv walked for cycles and roots.
 GRAPH_NODES = 100_000
+#: Vertices a boundary layer may hold (the shipped admin-1 layer has about 300,000), and the
+#: vertices of one outline as drawn: a more detailed outline is simplified when it is read (a
+#: 690,000-vertex outline drawn as is takes minutes and gigabytes to render).
+LAYER_VERTICES, FEATURE_VERTICES = 1_000_000, 20_000
 #: Characters of a geo layer's ``name`` property, and of any other text property.
 GEO_NAME_LENGTH, GEO_PROPERTY_LENGTH = 200, 1_000
 #: Bytes of a source text given to ``sitrep draft``.
@@ -78,6 +82,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit("parent chain of a place", f"{PARENT_DEPTH} steps", "walked for every place"),
     Limit("rows walked for cycles (origins, sources)", f"{GRAPH_NODES:,}",
           "each walk visits a row once"),
+    Limit("vertices of a boundary layer; of one outline as used",
+          f"{LAYER_VERTICES:,}; {FEATURE_VERTICES:,} (a denser outline is simplified)",
+          "maps render in seconds"),
     Limit("geo layer `name` property; other text properties",
           f"{GEO_NAME_LENGTH}; {GEO_PROPERTY_LENGTH:,} characters", "drawn on maps"),
     Limit("JSON nesting (datapackage.json, geo layers)", "what the parser holds",
