@@ -14,7 +14,6 @@ memory: the costly operations in :mod:`sitrep.model.geo.place` work on simplifie
 from __future__ import annotations
 
 import io
-import json
 import zlib
 from pathlib import Path
 
