@@ -164,8 +164,9 @@ def _render(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     from sitrep.model.data import writes
 
-    writes.root(args.out, create=True)  # a file at --out, a link, /proc: one message, exit 2
-    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force)
+    # A file at --out, a dangling link, /proc: one message, exit 2, before any kernel starts.
+    out = writes.root(args.out, create=True)
+    outcomes = suite.render_suite(entries, out, jobs=args.jobs or 0, force=args.force)
     for outcome in outcomes:
         if outcome.status == suite.STATUS_REFUSED:  # one line, with the fix
             say(f"{outcome.entry.name}: refused: {outcome.message}", error=True)
@@ -206,7 +207,9 @@ def _index(args: argparse.Namespace) -> int:
     entries = _entries(args)
     if entries is None:
         return EXIT_BAD_INPUT
-    outcomes = suite.assemble_index(entries, args.out)
+    from sitrep.model.data import writes
+
+    outcomes = suite.assemble_index(entries, writes.root(args.out, create=True))
     for outcome in outcomes:
         if outcome.message:
             say(f"{outcome.entry.name}: {outcome.status}: {outcome.message}", error=True)
