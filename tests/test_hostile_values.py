@@ -314,6 +314,7 @@ def test_a_data_set_at_the_limits_renders_within_budget(tmp_path, report, mutate
                           preexec_fn=lambda: resource.setrlimit(
                               resource.RLIMIT_CPU, (RENDER_SECONDS * 2, RENDER_SECONDS * 2)))
     code, seconds, peak = done.stdout.split()[-3:]
+    print(f"{report}: {float(seconds):.0f} s, peak {peak} MB")
     assert int(code) == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert float(seconds) < RENDER_SECONDS and time.monotonic() - started < RENDER_SECONDS + 60
     assert int(peak) < RENDER_MB, f"{peak} MB"
