@@ -301,6 +301,11 @@ def sources_is_a_file(w, d):
     return [str(w["text"])], "sources: is a file where a folder is expected"
 
 
+def text_in_sources_linked_to_a_system_file(w, d):
+    os.symlink("/etc/hostname", d / "sources" / "planted.txt")
+    return ["planted.txt"], "is a link"
+
+
 def outlet_with_a_path(w, d):
     return [str(w["text"]), "--outlet", "../x"], "must be an id"
 
@@ -308,7 +313,7 @@ def outlet_with_a_path(w, d):
 BAD_DRAFTS = [binary_text, text_with_nul, text_over_the_size_limit, text_named_only_dots,
               text_name_with_escape, source_id_climbing_out, source_id_too_long,
               text_is_the_process_environment, text_is_an_endless_device, text_is_a_folder,
-              sources_is_a_file, outlet_with_a_path]
+              sources_is_a_file, outlet_with_a_path, text_in_sources_linked_to_a_system_file]
 
 
 @pytest.mark.parametrize("case", BAD_DRAFTS, ids=[c.__name__ for c in BAD_DRAFTS])

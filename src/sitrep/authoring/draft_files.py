@@ -49,8 +49,7 @@ def _source_text(document: Path, sources: Path) -> bytes:
     if any(real == top or real.startswith(top + "/") for top in writes.SYSTEM_FOLDERS):
         raise DraftError(f"{shown}: lies in a system folder (/proc, /sys, /dev): a source "
                          "text is an ordinary file")
-    inside_sources = Path(real).parent == Path(os.path.realpath(sources))
-    if inside_sources and os.path.islink(document):
+    if _in_sources(document, sources) and os.path.islink(document):
         raise DraftError(f"{shown}: is a link: a source text in sources/ is a regular file")
     try:
         info = os.stat(real)
@@ -77,6 +76,12 @@ def _source_text(document: Path, sources: Path) -> bytes:
         raise DraftError(f"{shown}: must be plain text (it is empty or holds control "
                          "characters such as NUL: a binary file is not a source text)")
     return data
+
+
+def _in_sources(document: Path, sources: Path) -> bool:
+    """Whether the text is a file of sources/ itself (its folder resolved, not the file: a link
+    planted in sources/ is refused, never followed)."""
+    return os.path.realpath(Path(document).parent) == os.path.realpath(sources)
 
 
 def _checked_id(value: str, option: str) -> str:
@@ -113,7 +118,7 @@ def write_draft(dataset: Path, document: Path, *, source_id: str = "", outlet_id
         raise DraftError(f"--published {hygiene.terminal(published)[:40]!r} must be a date "
                          "written YYYY-MM-DD")
     writes.refuse_links(base, [Path(DRAFT_DIR) / source_id])
-    if Path(os.path.realpath(document)).parent != Path(os.path.realpath(sources)):
+    if not _in_sources(document, sources):
         if not _plain_name(document.name):
             raise DraftError(f"{paths.display(document)}: a source text's name must be plain "
                              f"(no control character, not starting with '.', at most "
