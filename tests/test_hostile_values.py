@@ -229,6 +229,23 @@ def test_an_80_row_origin_lattice_checks_in_seconds(broken_dataset, cycle):
         assert str(shown.value).startswith("o0a -> ") and str(shown.value).endswith("-> o0a")
 
 
+def measures_part_of_each_other(d: DatasetEditor) -> None:
+    rows = d.read_rows("measures")
+    header = rows[0]
+    for number in range(3):
+        row = dict.fromkeys(header, "")
+        row.update(measure_id=f"m{number}", label=f"measure {number}", unit="troops",
+                   part_of=f"m{(number + 1) % 3}", part_basis="the text says so")
+        rows.append([row[h] for h in header])
+    d.write_rows("measures", rows)
+
+
+def test_measures_part_of_each_other_in_a_ring_are_named(broken_dataset):
+    problems = check(broken_dataset(measures_part_of_each_other))
+    ring = sorted(str(p.value) for p in problems if p.rule == "part-of-cycle")
+    assert ring == ["m0 -> m1 -> m2 -> m0", "m1 -> m2 -> m0 -> m1", "m2 -> m0 -> m1 -> m2"]
+
+
 def places_parent_chain(length: int):
     def mutate(d: DatasetEditor) -> None:
         rows = d.read_rows("places")

@@ -13,7 +13,8 @@ an origin count once.
 
 The rules checked here: no relay equal to a claimant, no outlet relaying its own claim, no relay
 listed twice in a chain, no source republishing itself through a cycle, no origin drawing on
-itself through a cycle, a basis with every origin and a rationale with every inferred one.
+itself through a cycle, no measure part of itself through others, a basis with every origin and
+a rationale with every inferred one. Every walk visits each row once (:func:`cyclic`).
 """
 
 from __future__ import annotations
@@ -140,7 +141,9 @@ def _check_cycles(facts: Facts, facts_dir: Path, out: Collector) -> None:
             ("sources", "source_id", "republishes", "republish-cycle",
              "a source cannot republish itself, directly or through the sources it republishes"),
             ("origins", "origin_id", "draws_on", "origin-cycle",
-             "an origin cannot draw on itself, directly or through the origins it draws on")):
+             "an origin cannot draw on itself, directly or through the origins it draws on"),
+            ("measures", "measure_id", "part_of", "part-of-cycle",
+             "a measure cannot be part of itself through the measures it is part of")):
         frame = facts.tables[table]
         shown = paths.display(facts_dir / f"{table}.csv")
         if len(frame) > limits.GRAPH_NODES:
@@ -154,8 +157,8 @@ def _check_cycles(facts: Facts, facts_dir: Path, out: Collector) -> None:
         spelled = 0
         for index, row in records(frame[[key, column]]):
             group = group_of.get(row[key])
-            if group is None:
-                continue
+            if group is None or (table == "measures" and len(group) == 1):
+                continue  # a measure part of itself directly is reported with its basis
             spelled += 1
             cycle = (" -> ".join(_cycle(edges, row[key], group)) if spelled <= SHOWN_CYCLES
                      else row[key])

@@ -80,7 +80,7 @@ LIMITS: tuple[Limit, ...] = (
           f"{MAP_LON_SPAN:.0f}° of longitude, {MAP_LAT_SPAN:.0f}° of latitude, within "
           f"±{MAP_LAT_MAX:.0f}°", "what the maps' conformal projection holds"),
     Limit("parent chain of a place", f"{PARENT_DEPTH} steps", "walked for every place"),
-    Limit("rows walked for cycles (origins, sources)", f"{GRAPH_NODES:,}",
+    Limit("rows walked for cycles (origins, sources, measures)", f"{GRAPH_NODES:,}",
           "each walk visits a row once"),
     Limit("vertices of a boundary layer; of one outline as used",
           f"{LAYER_VERTICES:,}; {FEATURE_VERTICES:,} (a denser outline is simplified)",
