@@ -411,3 +411,16 @@ def test_render_out_that_is_not_a_folder_is_refused_before_rendering(world, monk
     assert code == cli.EXIT_BAD_INPUT, printed
     assert str(out) in printed
     no_errno(printed)
+
+
+@pytest.mark.parametrize("kind", ["folder", "endless device", "named pipe", "missing"])
+def test_a_manifest_that_is_not_a_file_is_one_message(world, monkeypatch, capsys, kind):
+    manifest = {"folder": world["elsewhere"], "endless device": Path("/dev/zero"),
+                "named pipe": world["tmp"] / "pipe", "missing": world["tmp"] / "none.toml"}[kind]
+    if kind == "named pipe":
+        os.mkfifo(manifest)
+    for command in ("render", "index"):
+        code, printed = run(monkeypatch, capsys, command, "--manifest", str(manifest),
+                            "--out", str(world["tmp"] / "reports"))
+        assert code == cli.EXIT_BAD_INPUT and str(manifest) in printed, printed
+        no_errno(printed)

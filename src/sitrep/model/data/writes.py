@@ -38,7 +38,7 @@ LINK = "is a symbolic link: sitrep never writes through a link (remove it, or ch
 
 _WORDS = {
     errno.ENOTDIR: "a part of this path is a file where a folder is expected",
-    errno.ENOENT: "the folder it would go in does not exist",
+    errno.ENOENT: "does not exist",
     errno.EEXIST: "exists already",
     errno.EISDIR: "is a folder where a file is expected",
     errno.EACCES: "is not writable (permission refused)",
