@@ -372,7 +372,6 @@ def geo_folder_linked_out(d):
 
 
 GEO = [
-    (geo_folder_linked_out, "places.csv", "leads out of it"),
     (geo_layer_over_the_vertex_budget, "admin0.geojson.gz", "more than 40,000 vertices"),
     (geo_layer_not_json, "admin0.geojson", "not valid JSON"),
     (geo_layer_a_list, "admin1.geojson", "FeatureCollection"),
@@ -398,6 +397,46 @@ def test_a_broken_geo_file_is_one_message_naming_it(broken_dataset, capsys, monk
     (problem,) = [p for p in check(dataset) if p.rule == place.RULE_GEO_FILE]
     assert problem.file.endswith(f"geo/{file}") and words in problem.message, problem
     assert "root:x" not in printed
+
+
+def sources_folder_linked_to_etc(d):
+    shutil.rmtree(d.sources)
+    os.symlink("/etc", d.sources)
+    return "sources"
+
+
+def facts_folder_linked_to_a_copy_outside(d):
+    outside = d.root.parent / f"{d.root.name}-outside-facts"
+    shutil.move(d.facts, outside)
+    os.symlink(outside, d.facts)
+    return "facts"
+
+
+def geo_folder_linked_to_a_copy_outside(d):
+    geo_folder_linked_out(d)
+    return "geo"
+
+
+def sources_folder_replaced_by_a_file(d):
+    shutil.rmtree(d.sources)
+    d.sources.write_text("a file", encoding="utf-8")
+    return "sources"
+
+
+FOLDERS = [sources_folder_linked_to_etc, facts_folder_linked_to_a_copy_outside,
+           geo_folder_linked_to_a_copy_outside, sources_folder_replaced_by_a_file]
+
+
+@pytest.mark.parametrize("mutate", FOLDERS, ids=[m.__name__ for m in FOLDERS])
+def test_data_set_folders_must_be_real_folders_inside_it(broken_dataset, capsys, monkeypatch,
+                                                         mutate):
+    named = []
+    dataset = broken_dataset(lambda d: named.append(mutate(d)))
+    code, printed = check_in_process(dataset, capsys, monkeypatch)
+    assert code == 2 and "error:" not in printed, printed
+    (problem,) = check(dataset)
+    assert (problem.rule, Path(problem.file).name) == (confine.RULE_FOLDER, named[0]), problem
+    assert "passwd" not in printed and "hostname" not in printed  # nothing of /etc is named
 
 
 # -- errors name their file -------------------------------------------------------------------

@@ -4,6 +4,7 @@ the list does not name (nor a listed rule that nothing reports)."""
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import subprocess
 import sys
@@ -21,38 +22,51 @@ RULE_ARGUMENT = {"add": 3, "add_rows": 4, "Problem": 3}
 BUILT = {"unused-{noun}": {"unused-actor", "unused-place"}}
 
 
-def _constants() -> dict[str, str]:
-    """Module-level string constants of the model (``RULE = "place-geometry"``)."""
-    found: dict[str, str] = {}
-    for path in (SOURCE / "model").rglob("*.py"):
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-                    and isinstance(node.value.value, str)):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        found[target.id] = node.value.value
-    return found
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(SOURCE.parent).with_suffix("").parts)
+
+
+def _aliases(tree: ast.Module, module: str) -> dict[str, object]:
+    """What each name a module imports stands for: a module, or a module's string constant
+    (``from sitrep.model.data import confine`` -> the module; ``RULE`` in its own module)."""
+    names: dict[str, object] = {"": importlib.import_module(module)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sitrep"):
+            for alias in node.names:
+                try:
+                    names[alias.asname or alias.name] = importlib.import_module(
+                        f"{node.module}.{alias.name}")
+                except ImportError:
+                    names[alias.asname or alias.name] = getattr(
+                        importlib.import_module(node.module), alias.name, None)
+    return names
 
 
 def _reported() -> dict[str, str]:
-    """Every rule id the code reports, with where: constants, named constants, both branches of
-    a conditional, and the ids built from a pattern."""
-    constants, reported = _constants(), {}
-
-    def ids(node: ast.expr) -> set[str]:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return {node.value}
-        if isinstance(node, ast.Name | ast.Attribute):
-            name = node.id if isinstance(node, ast.Name) else node.attr
-            return {constants[name]} if name in constants else set()
-        if isinstance(node, ast.IfExp):
-            return ids(node.body) | ids(node.orelse)
-        if isinstance(node, ast.JoinedStr):
-            return BUILT[re.sub(r"\{[^}]*\}", "{noun}", ast.unparse(node)[2:-1])]
-        return set()
-
+    """Every rule id the code reports, with where: constants, named constants (resolved by
+    importing the module that names them), both branches of a conditional, and the ids built
+    from a pattern."""
+    reported: dict[str, str] = {}
     for path in SOURCE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = _aliases(tree, _module_name(path))
+
+        def ids(node: ast.expr, names: dict[str, object] = names) -> set[str]:
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                return {node.value}
+            if isinstance(node, ast.Name):
+                value = names.get(node.id, getattr(names[""], node.id, None))
+                return {value} if isinstance(value, str) else set()
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                value = getattr(names.get(node.value.id), node.attr, None)
+                return {value} if isinstance(value, str) else set()
+            if isinstance(node, ast.IfExp):
+                return ids(node.body) | ids(node.orelse)
+            if isinstance(node, ast.JoinedStr):
+                return BUILT[re.sub(r"\{[^}]*\}", "{noun}", ast.unparse(node)[2:-1])]
+            return set()
+
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", None))

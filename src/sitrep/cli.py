@@ -11,7 +11,8 @@ commands:
   sitrep render --list              say what would render and why, rendering nothing
   sitrep index                      rebuild reports/index.html from every report's render.json
 
-'sitrep COMMAND --help' tells more about each.
+'sitrep COMMAND --help' tells more about each. One message, never a traceback, for bad data,
+a bad path or bad usage ('--debug' shows it).
 """
 
 from __future__ import annotations
@@ -85,16 +86,20 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    from sitrep.authoring.draft import write_draft
+    from sitrep.authoring.draft_files import DraftError, write_draft
 
     dataset, document = Path(args.dataset), Path(args.source)
-    if not document.is_file() and (paths.sources_dir(dataset) / document).is_file():
+    if not os.path.lexists(document) and os.path.lexists(paths.sources_dir(dataset) / document):
         document = paths.sources_dir(dataset) / document
-    if not document.is_file():
+    if not os.path.lexists(document):
         say(f"error: no source text at {paths.display(document)}", error=True)
         return EXIT_BAD_INPUT
-    folder, draft = write_draft(dataset, document, source_id=args.source_id,
-                                outlet_id=args.outlet, published=args.published)
+    try:
+        folder, draft = write_draft(dataset, document, source_id=args.source_id,
+                                    outlet_id=args.outlet, published=args.published)
+    except DraftError as error:
+        say(f"error: {error}", error=True)
+        return EXIT_BAD_INPUT
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in draft.tables.items())
     say(f"drafted {counts} into {paths.display(folder)}")
     say("review each row (its 'basis' says which words it rests on), fill in the TODOs, "
@@ -106,7 +111,12 @@ def _draft(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from sitrep.authoring.scaffold import set_title
     from sitrep.model import write_descriptor
+    from sitrep.model.data.limits import title_problem
 
+    problem = title_problem(" ".join(args.title.split())) if args.title.strip() else ""
+    if problem:
+        say(f"error: --title {problem}", error=True)
+        return EXIT_BAD_INPUT
     written = write_descriptor(Path(args.dataset))
     title = set_title(written, args.title)
     say(f"wrote {paths.display(written)}: sitrep's schema, titled {title!r}"
@@ -225,9 +235,12 @@ def _render(args: argparse.Namespace) -> int:
     print(f"{count} report{'s' * (count != 1)} chosen: checking which are current, then "
           f"validating {datasets} data set{'s' * (datasets != 1)} and starting kernels",
           flush=True)
+    from sitrep.model.data import writes
     from sitrep.pipeline import suite
 
-    outcomes = suite.render_suite(entries, args.out, jobs=args.jobs or 0, force=args.force,
+    # A file at --out, a dangling link, /proc: one message, exit 2, before any kernel starts.
+    out = writes.root(args.out, create=True)
+    outcomes = suite.render_suite(entries, out, jobs=args.jobs or 0, force=args.force,
                                   listed=listed)
     for outcome in outcomes:
         if outcome.status == Status.REFUSED:  # one line, with the fix
@@ -272,7 +285,9 @@ def _index(args: argparse.Namespace) -> int:
     entries = _entries(args)
     if entries is None:
         return EXIT_BAD_INPUT
-    outcomes = assemble_index(entries, args.out)
+    from sitrep.model.data import writes
+
+    outcomes = assemble_index(entries, writes.root(args.out, create=True))
     for outcome in outcomes:
         if outcome.message:
             say(f"{outcome.entry.name}: {outcome.status}: {outcome.message}", error=True)
@@ -454,11 +469,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         # driver ends with this process and closes Chromium).
         _say_interrupted()
         _end(EXIT_INTERRUPTED)
+    except OSError as error:  # a path: what was expected there, in words (no errno text)
+        if args.debug:
+            raise
+        from sitrep.model.data.writes import describe
+
+        say(f"error: {describe(error)}", error=True)
+        return EXIT_BAD_INPUT
     except Exception as error:  # an analyst sees one line; --debug shows the traceback
         if args.debug:
             raise
-        say(f"error: {error} (run with --debug for the traceback)", error=True)
-        return EXIT_RENDER_FAILED
+        text = str(error) or type(error).__name__
+        say(f"error: {text[:300]} (run with --debug for the traceback)", error=True)
+        # Every command but render reads only a data set, parameters and paths: what fails
+        # there is bad input (exit 2); a render that fails is exit 1.
+        return EXIT_RENDER_FAILED if args.command in ("render", "index") else EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

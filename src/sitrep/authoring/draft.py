@@ -17,20 +17,13 @@ the words it rests on (its ``basis``). What is drafted, per sentence of the text
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from sitrep import paths
 from sitrep.model.data import wording
-from sitrep.model.data.problems import Collector
-from sitrep.model.data.sources import read_text, split_sentences
-from sitrep.model.data.tables import load_schema, read_table
-from sitrep.model.geo import place
+from sitrep.model.data.sources import split_sentences
 
 #: Hedge words as sources write them, longest first; the ICD 203 term where the word is one.
 HEDGES: dict[str, str] = {
@@ -435,62 +428,3 @@ def _place_id(place: dict, context: Context, new_places: dict) -> str:
                  if place["kind"] == "country_part" else ""),
         "basis": place["basis"]})
     return place_id
-
-
-DRAFT_DIR = "draft"
-
-
-def write_draft(dataset: Path, document: Path, *, source_id: str = "", outlet_id: str = "",
-                published: str = "") -> tuple[Path, Draft]:
-    """Draft a source text into ``dataset/draft/<source_id>/`` (one CSV per table, each row
-    with its ``basis``); return the folder and the draft. A text outside ``sources/`` is
-    copied there byte for byte first. Nothing in ``facts/`` is read for writing or changed."""
-    dataset, document = Path(dataset), Path(document)
-    sources = paths.sources_dir(dataset)
-    if document.resolve().parent != sources.resolve():
-        sources.mkdir(parents=True, exist_ok=True)
-        if (sources / document.name).exists():
-            raise FileExistsError(f"{paths.display(sources / document.name)} exists already: "
-                                  "draft it from there, or rename the new text")
-        shutil.copyfile(document, sources / document.name)
-        document = sources / document.name
-    text = read_text(document)
-    source_id = source_id or re.sub(r"[^A-Za-z0-9_.-]+", "-", document.stem).strip("-")
-    resources = {r["name"]: r["schema"] for r in load_schema()["resources"]}
-    def known(name: str) -> pd.DataFrame:
-        frame = read_table(paths.facts_dir(dataset) / f"{name}.csv", resources[name],
-                           Collector())
-        return frame if frame is not None else pd.DataFrame(
-            columns=[f["name"] for f in resources[name]["fields"]])
-
-    outlet = outlet_id or "OUTLET"
-    numbers = [int(m.group(1)) for i in known("claims")["claim_id"]
-               if (m := re.fullmatch(r"C(\d+)", str(i)))]
-    context = Context(source_id, outlet, published or "YYYY-MM-DD", known("actors"),
-                      known("places"), place.read_layers(paths.geo_dir(dataset)),
-                      next_claim=max(numbers, default=0) + 1)
-    result = draft_text(text, context)
-    if outlet_id and outlet_id not in set(context.actors["actor_id"]):
-        result.tables["actors"] = pd.concat([result.tables["actors"], pd.DataFrame([{
-            "actor_id": outlet_id, "name": "TODO: the outlet's name", "kind": "news_outlet",
-            "basis": "--outlet: statements without a named source are the outlet's own"}])])
-    result.tables["sources"] = pd.DataFrame([{
-        "source_id": source_id, "title": "TODO", "outlet_id": outlet, "url": "TODO",
-        "document": document.name, "sha256": hashlib.sha256(document.read_bytes()).hexdigest(),
-        "published": published or "YYYY-MM-DD", "published_precision": "day",
-        "published_basis": "stated", "published_note": "", "language": "en",
-        "reliability": "", "reliability_rationale": "", "note": "",
-        "basis": f"the text {document.name}, its checksum computed now"}])
-    folder = dataset / DRAFT_DIR / source_id
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in result.tables.items():
-        columns = [f["name"] for f in resources[name]["fields"]] + ["basis"]
-        frame.reindex(columns=columns).map(_cell).to_csv(folder / f"{name}.csv", index=False)
-    return folder, result
-
-
-def _cell(value: object) -> object:
-    """50000.0 is written 50000: the schema's numbers carry no needless decimals."""
-    if isinstance(value, float):
-        return "" if pd.isna(value) else int(value) if value.is_integer() else value
-    return "" if value is None else value

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from sitrep import paths
+from sitrep.model.data import confine, limits, writes
 from sitrep.model.data.tables import load_schema
 
 NEXT_STEPS = """# {title}
@@ -49,41 +50,62 @@ def header(fields: list[dict]) -> str:
 def new_dataset(folder: Path, title: str) -> Path:
     """Create an empty data set in ``folder`` (created when missing); return the folder.
 
+    Every file is written through :mod:`sitrep.model.data.writes`: a link planted in the folder
+    (``facts``, ``sources``, ``README.md``) is refused before anything is written.
+
     Raises:
-        ScaffoldError: the title is empty, or ``folder/facts`` already holds files.
+        ScaffoldError: the title is empty or breaks a limit, or ``folder/facts`` already holds
+            files.
+        WriteError: the folder or a file in it cannot be written (a link, a file where a
+            folder is expected, a system folder).
     """
     title = " ".join(title.split())
-    if not title:
-        raise ScaffoldError("--title must not be empty: it heads every report of the data set")
-    facts = paths.facts_dir(folder)
-    if facts.is_dir() and any(facts.iterdir()):
-        raise ScaffoldError(f"{paths.display(facts)} already holds files: sitrep new never "
-                            "overwrites a data set (use sitrep schema to update its schema)")
+    problem = limits.title_problem(title)
+    if problem:
+        raise ScaffoldError(f"--title {problem}")
+    base = writes.root(folder, create=False) if Path(folder).exists() else None
+    shown = Path(folder)
+    names = ["facts/datapackage.json", paths.SOURCES_DIR, "README.md"]
     descriptor = load_schema()
+    names += [f"facts/{r['path']}" for r in descriptor["resources"]]
+    if base is not None:
+        writes.refuse_links(base, names)
+        facts = base / paths.FACTS_DIR
+        if facts.is_dir() and any(facts.iterdir()):
+            raise ScaffoldError(f"{paths.display(shown / paths.FACTS_DIR)} already holds files: "
+                                "sitrep new never overwrites a data set (use sitrep schema to "
+                                "update its schema)")
+    base = writes.root(folder, create=True)
     descriptor.update(name=slug(title), title=title,
                       description=f"{title}. Facts curated with sitrep; validate with "
                                   "`sitrep check` or any Frictionless validator.")
-    facts.mkdir(parents=True, exist_ok=True)
-    paths.sources_dir(folder).mkdir(exist_ok=True)
-    (facts / "datapackage.json").write_text(
-        json.dumps(descriptor, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    writes.folder(base, paths.SOURCES_DIR)
+    writes.write_text(base, "facts/datapackage.json",
+                      json.dumps(descriptor, indent=1, ensure_ascii=False) + "\n")
     for resource in descriptor["resources"]:
-        (facts / resource["path"]).write_text(header(resource["schema"]["fields"]),
-                                              encoding="utf-8")
-    readme = Path(folder) / "README.md"
-    if not readme.exists():
-        readme.write_text(NEXT_STEPS.format(title=title, folder=paths.display(folder)),
-                          encoding="utf-8")
+        writes.write_text(base, f"facts/{resource['path']}",
+                          header(resource["schema"]["fields"]))
+    if not confine.exists(base / "README.md"):
+        writes.write_text(base, "README.md",
+                          NEXT_STEPS.format(title=title, folder=paths.display(shown)))
     return Path(folder)
 
 
 def set_title(descriptor: Path, title: str) -> str:
     """Give a written datapackage.json the data set's title (when one is given); return the
-    title it carries."""
-    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    title it carries.
+
+    Raises:
+        ScaffoldError: the title breaks a limit (sitrep check would refuse it).
+    """
+    dataset = descriptor.parent.parent
+    package = json.loads(confine.read_bytes(descriptor, dataset).decode("utf-8"))
     title = " ".join(title.split())
     if title:
+        problem = limits.title_problem(title)
+        if problem:
+            raise ScaffoldError(f"--title {problem}")
         package.update(name=slug(title), title=title)
-        descriptor.write_text(json.dumps(package, indent=1, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
+        writes.write_text(writes.root(dataset), Path(paths.FACTS_DIR) / descriptor.name,
+                          json.dumps(package, indent=1, ensure_ascii=False) + "\n")
     return str(package.get("title", ""))

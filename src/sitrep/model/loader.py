@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.data import confine, memo
+from sitrep.model.data import confine, memo, writes
 from sitrep.model.data.digest import code_digest, dataset_digest
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Collector, FactsError, Problem, errors
@@ -92,11 +91,10 @@ def _cache_path(dataset: Path) -> Path | None:
 
 
 def _write_cache(target: Path, facts: Facts) -> None:
-    with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_suffix(f".tmp{os.getpid()}")
-        temp.write_bytes(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temp, target)
+    with contextlib.suppress(OSError):  # a cache that cannot be written is only a miss
+        build = writes.root(target.parent.parent, create=True)
+        writes.write_bytes(build, Path(target.parent.name) / target.name,
+                           pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
         old = sorted(target.parent.glob("facts-*.pickle"), key=lambda p: p.stat().st_mtime)
         for stale in old[:-CACHE_KEEP]:
             stale.unlink(missing_ok=True)
@@ -105,6 +103,12 @@ def _write_cache(target: Path, facts: Facts) -> None:
 def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     out = Collector()
     facts_dir = paths.facts_dir(dataset)
+    for folder in (facts_dir, paths.sources_dir(dataset), Path(dataset) / paths.GEO_DIR):
+        reason = confine.folder_refusal(folder, dataset)
+        if reason is not None:
+            out.add(paths.display(folder), None, None, confine.RULE_FOLDER, None, reason)
+    if out.problems:
+        return out.finish(), None
     if not facts_dir.is_dir():
         out.add(paths.display(facts_dir), None, None, "dataset-layout", None,
                 "a data set is a folder holding facts/ (the tables) and sources/ (the texts)")

@@ -9,10 +9,12 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 
 from sitrep import paths
+from sitrep.model.data import writes
 from sitrep.pipeline import formats as registry
 from sitrep.pipeline.entry import Entry
 from sitrep.pipeline.formats import DEFAULT_FORMATS
@@ -65,12 +67,33 @@ def _text(value: object, where: str) -> str:
     return str(value)
 
 
+#: The largest manifest read (a device such as /dev/zero is never read to its end).
+MANIFEST_BYTES = 1024 * 1024
+
+
+def _manifest_text(path: Path) -> str:
+    """The manifest's text: a regular file of at most MANIFEST_BYTES, UTF-8."""
+    # O_NONBLOCK: a named pipe is refused, not waited on.
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ManifestError(f"{paths.display(path)}: the manifest must be a regular file")
+        data = handle.read(MANIFEST_BYTES + 1)
+    if len(data) > MANIFEST_BYTES:
+        raise ManifestError(f"{paths.display(path)}: the manifest is larger than "
+                            f"{MANIFEST_BYTES:,} bytes")
+    return data.decode("utf-8")
+
+
 def load(path: Path = paths.MANIFEST) -> list[Entry]:
     """Read the manifest and expand its matrices; names must be unique and safe."""
     try:
-        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ManifestError(f"{paths.display(path)}: cannot read the manifest: {error}") from error
+        document = tomllib.loads(_manifest_text(Path(path)))
+    except OSError as error:  # the path and what was expected, no errno text
+        raise ManifestError(f"{paths.display(path)}: cannot read the manifest: "
+                            f"{writes.words(error)}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as error:
+        raise ManifestError(f"{paths.display(path)}: cannot read the manifest: "
+                            f"{str(error)[:120] or 'nested too deeply'}") from None
     defaults = document.get("defaults", {})
     entries: list[Entry] = []
     for number, item in enumerate(document.get("report", []), start=1):

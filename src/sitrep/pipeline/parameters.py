@@ -32,6 +32,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sitrep.model.data import limits
+
 if TYPE_CHECKING:
     from sitrep.model.data.facts import Facts
 
@@ -161,6 +163,9 @@ def _extent(value: Any) -> tuple[float, float, float, float] | None:
     if not (-180 <= lon0 < lon1 <= 180 and -90 <= lat0 < lat1 <= 90):
         raise ParameterError("extent", "needs -180 <= lon_min < lon_max <= 180 and "
                              "-90 <= lat_min < lat_max <= 90, in degrees", value)
+    problem = limits.extent_problem(lon0, lat0, lon1, lat1)
+    if problem:
+        raise ParameterError("extent", problem, value)
     return lon0, lat0, lon1, lat1
 
 

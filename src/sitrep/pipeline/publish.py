@@ -1,8 +1,9 @@
 """Publish files atomically: a reader never sees a half-written report.
 
-Every file is written to a temporary file, fsync'ed, then moved into place with
-:func:`os.replace`; with a staging folder even a killed process leaves nothing half-written in
-the output folder.
+Every file is written to a temporary file (``O_EXCL``), fsync'ed, then moved into place with
+:func:`os.replace`; a link at the output folder or at a published name is refused
+(:mod:`sitrep.model.data.writes`); with a staging folder even a killed process leaves
+nothing half-written in the output folder.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from sitrep.model.data import writes
 
 __all__ = ["check_file_name", "publish"]
 
@@ -52,7 +55,11 @@ def publish(files: Mapping[str, bytes | str], out_dir: Path, *,
     temp_dir = Path(staging) if staging is not None else out_dir
     for name in files:
         check_file_name(name)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # No write follows a link: the folder and each published name must not be one.
+    writes.refuse_links(out_dir.parent, [Path(out_dir.name) / name for name in files])
+    writes.folder(out_dir.parent, out_dir.name)
+    if staging is not None:
+        writes.folder(temp_dir.parent, temp_dir.name)
     pending: list[tuple[Path, Path]] = []
     try:
         for name, content in files.items():
@@ -62,7 +69,6 @@ def publish(files: Mapping[str, bytes | str], out_dir: Path, *,
                 mode = target.stat().st_mode & 0o7777
             except FileNotFoundError:
                 mode = 0o644
-            temp_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(prefix=f".tmp-{name}-", dir=temp_dir)
             tmp = Path(tmp_name)
             pending.append((tmp, target))

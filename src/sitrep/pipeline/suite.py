@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sitrep import paths
+from sitrep.model.data import writes
 from sitrep.model.data.digest import code_digest, dataset_digest
 from sitrep.pipeline import cores, guard
 from sitrep.pipeline.entry import RENDER_JSON, Entry, Outcome, Status, Why
@@ -47,10 +48,9 @@ STOP = threading.Event()
 def _keep_failed(executed: Path | None, name: str) -> Path | None:
     if executed is None or not Path(executed).is_file():
         return None
-    paths.FAILED.mkdir(parents=True, exist_ok=True)
-    kept = paths.FAILED / f"{name}.ipynb"
-    shutil.copyfile(executed, kept)
-    return kept
+    return writes.write_bytes(writes.root(paths.FAILED.parent, create=True),
+                              Path(paths.FAILED.name) / f"{name}.ipynb",
+                              Path(executed).read_bytes())
 
 
 def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: str,
@@ -59,7 +59,7 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
     """Render one entry by the one path (:func:`sitrep.pipeline.render.render`), publishing its
     outputs and its render.json together; a failure becomes the entry's outcome."""
     started = time.perf_counter()
-    paths.STAGING.mkdir(parents=True, exist_ok=True)
+    writes.folder(writes.root(paths.STAGING.parent, create=True), paths.STAGING.name)
     work = Path(tempfile.mkdtemp(prefix=f"sitrep-{entry.name}-"))
     seconds = 0.0
     inputs = entry.inputs(dataset_digest, code_digest(), formats=False)
@@ -209,8 +209,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     emptied between them; they start while the data sets are validated.
     """
     STOP.clear()
-    out_root = Path(out_root)
-    out_root.mkdir(parents=True, exist_ok=True)
+    out_root = writes.root(out_root, create=True)
     _sweep_staging()
     if jobs < 0:
         raise ValueError(f"jobs must be 1 or more (0: one per core), got {jobs}")

@@ -13,7 +13,8 @@ an origin count once.
 
 The rules checked here: no relay equal to a claimant, no outlet relaying its own claim, no relay
 listed twice in a chain, no source republishing itself through a cycle, no origin drawing on
-itself through a cycle, a basis with every origin and a rationale with every inferred one.
+itself through a cycle, no measure part of itself through others, a basis with every origin and
+a rationale with every inferred one. Every walk visits each row once (:func:`cyclic`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
+from sitrep.model.data import limits
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Collector, records, row_number
 
@@ -41,27 +43,65 @@ ANALYST_INFERENCE = " (the analyst's inference)"
 PARTY_WORDS = {"party": "party to the conflict", "third_party": "third party"}
 
 
-def _cycle(edges: dict[str, list[str]], start: str) -> list[str]:
-    """The cycle reached from ``start`` following ``edges`` (empty when there is none)."""
-    path: list[str] = []
-    seen: dict[str, int] = {}
-    stack = [(start, iter(edges.get(start, ())))]
-    seen[start] = 0
-    path.append(start)
-    while stack:
-        node, children = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            path.pop()
-            seen.pop(node, None)
+def cyclic(edges: dict[str, list[str]]) -> list[set[str]]:
+    """The groups of nodes that lie on a cycle (strongly connected components with more than
+    one node, or one node with an edge to itself). Tarjan's algorithm, iterative: each node and
+    edge is visited once, so an 80-layer lattice of origins takes as long as 80 rows."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+    for start in edges:
+        if start in index:
             continue
-        if child in seen:
-            return [*path[seen[child]:], child]
-        seen[child] = len(path)
-        path.append(child)
-        stack.append((child, iter(edges.get(child, ()))))
-    return []
+        work = [(start, iter(edges.get(start, ())))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges.get(child, ()))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.add(member)
+                    if member == node:
+                        break
+                if len(group) > 1 or node in edges.get(node, ()):
+                    groups.append(group)
+    return groups
+
+
+def _cycle(edges: dict[str, list[str]], start: str, group: set[str]) -> list[str]:
+    """One cycle through ``start`` inside its group (breadth first: the shortest)."""
+    before: dict[str, str] = {}
+    queue = [start]
+    for node in queue:
+        for child in edges.get(node, ()):
+            if child == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(before[path[-1]])
+                return [*reversed(path), start]
+            if child in group and child not in before:
+                before[child] = node
+                queue.append(child)
+    return [start, start]
 
 
 #: The cycle reached from a node following edges (empty when there is none).
@@ -96,20 +136,37 @@ def _check_relays(facts: Facts, facts_dir: Path, out: Collector) -> None:
                     "claimant to the source without coming back")
 
 
+#: Cycles spelled out in messages, per table; rows beyond are named with a shorter message.
+SHOWN_CYCLES = 50
+
+
 def _check_cycles(facts: Facts, facts_dir: Path, out: Collector) -> None:
     for table, key, column, rule, what in (
             ("sources", "source_id", "republishes", "republish-cycle",
              "a source cannot republish itself, directly or through the sources it republishes"),
             ("origins", "origin_id", "draws_on", "origin-cycle",
-             "an origin cannot draw on itself, directly or through the origins it draws on")):
+             "an origin cannot draw on itself, directly or through the origins it draws on"),
+            ("measures", "measure_id", "part_of", "part-of-cycle",
+             "a measure cannot be part of itself through the measures it is part of")):
         frame = facts.tables[table]
+        shown = paths.display(facts_dir / f"{table}.csv")
+        if len(frame) > limits.GRAPH_NODES:
+            out.add(shown, None, column, "graph-size", None,
+                    f"has {len(frame):,} rows: cycles are looked for in at most "
+                    f"{limits.GRAPH_NODES:,}")
+            continue
         edges = {k: ([v] if isinstance(v, str) and v else list(v) if isinstance(v, tuple)
                      else []) for k, v in zip(frame[key], frame[column], strict=True)}
-        shown = paths.display(facts_dir / f"{table}.csv")
+        group_of = {node: group for group in cyclic(edges) for node in group}
+        spelled = 0
         for index, row in records(frame[[key, column]]):
-            cycle = _cycle(edges, row[key])
-            if cycle and cycle[0] == row[key]:
-                out.add(shown, row_number(index), column, rule, " -> ".join(cycle), what)
+            group = group_of.get(row[key])
+            if group is None or (table == "measures" and len(group) == 1):
+                continue  # a measure part of itself directly is reported with its basis
+            spelled += 1
+            cycle = (" -> ".join(_cycle(edges, row[key], group)) if spelled <= SHOWN_CYCLES
+                     else row[key])
+            out.add(shown, row_number(index), column, rule, cycle, what)
 
 
 def _check_origin_basis(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -126,24 +183,45 @@ def _check_origin_basis(facts: Facts, facts_dir: Path, out: Collector) -> None:
                  "an inferred origin needs the analyst's rationale", c["origin"])
 
 
-def _root_source(republishes: dict[str, str], source_id: str) -> str:
-    seen = {source_id}
-    while republishes.get(source_id) and republishes[source_id] not in seen:
-        source_id = republishes[source_id]
-        seen.add(source_id)
-    return source_id
+def _roots(step: dict[str, str]) -> dict[str, str]:
+    """For every node, the last node reached by following ``step`` (stopping before a node seen
+    on the way). Memoised: each node is walked once, however many claims share a chain."""
+    root: dict[str, str] = {}
+    for start in step:
+        if start in root:
+            continue
+        path, seen = [], set()
+        node = start
+        while node not in root and node not in seen:
+            seen.add(node)
+            path.append(node)
+            nxt = step.get(node)
+            if not nxt or nxt in seen:
+                break
+            node = nxt
+        end = root.get(node, path[-1])
+        for member in path:
+            root[member] = end
+    return root
 
 
-def _root_origin(draws_on: dict[str, tuple[str, ...]], origin_id: str) -> str:
+def _root_source(republishes: dict[str, str], source_id: str,
+                 roots: dict[str, str] | None = None) -> str:
+    """The source at the root of a republishing chain."""
+    roots = roots if roots is not None else _roots(
+        {k: v for k, v in republishes.items() if isinstance(v, str)})
+    return roots.get(source_id, source_id)
+
+
+def _root_origin(draws_on: dict[str, tuple[str, ...]], origin_id: str,
+                 roots: dict[str, str] | None = None) -> str:
     """The first origin reached by following ``draws_on`` (sorted, so the choice is stable)."""
-    seen = {origin_id}
-    while draws_on.get(origin_id):
-        nxt = sorted(draws_on[origin_id])[0]
-        if nxt in seen:
-            break
-        origin_id = nxt
-        seen.add(nxt)
-    return origin_id
+    roots = roots if roots is not None else _roots(_first_drawn(draws_on))
+    return roots.get(origin_id, origin_id)
+
+
+def _first_drawn(draws_on: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {k: sorted(v)[0] for k, v in draws_on.items() if v}
 
 
 def origin_of_claims(facts: Facts) -> pd.DataFrame:
@@ -165,6 +243,8 @@ def _origin_of_claims(facts: Facts) -> pd.DataFrame:
                            strict=True))
     outlets = dict(zip(facts.sources["source_id"], facts.sources["outlet_id"], strict=True))
     sides = _sides(facts)
+    source_roots = _roots({k: v for k, v in republishes.items() if isinstance(v, str) and v})
+    origin_roots = _roots(_first_drawn(draws))
     rows = []
     for claim in facts.claims.itertuples(index=False):
         who = " and ".join(names.get(a, a) for a in claim.claimants)
@@ -172,7 +252,7 @@ def _origin_of_claims(facts: Facts) -> pd.DataFrame:
             origin, label, kind = claim.origin, labels.get(claim.origin, claim.origin), \
                 kinds.get(claim.origin, "")
             basis = claim.origin_basis
-            root = _root_origin(draws, origin)
+            root = _root_origin(draws, origin, origin_roots)
             if basis == "inferred":
                 label += ANALYST_INFERENCE
         elif claim.relays:
@@ -182,7 +262,7 @@ def _origin_of_claims(facts: Facts) -> pd.DataFrame:
             kind = "inferred"
             basis, root = "inferred by sitrep: claimants to the first relay", origin
         else:
-            source = _root_source(republishes, claim.source_id)
+            source = _root_source(republishes, claim.source_id, source_roots)
             outlet = outlets.get(source, source)
             origin = f"~{'+'.join(claim.claimants)}@{source}"
             label = (f"{who}, own reporting" if claim.claimants == (outlet,)

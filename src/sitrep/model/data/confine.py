@@ -58,10 +58,30 @@ def read_bytes(path: Path, root: Path, *, limit: int = MAX_BYTES) -> bytes:
     return Path(os.path.realpath(path)).read_bytes()
 
 
+RULE_FOLDER = "folder-inside-dataset"
+
+
+def folder_refusal(folder: Path, root: Path) -> str | None:
+    """Why ``folder`` (facts/, sources/, geo/) may not be read as a folder of the data set at
+    ``root``; None when it may (or when it is absent). It must be a real folder, not a link,
+    inside the data set: a ``sources`` link to /etc would otherwise have its files read."""
+    if os.path.islink(folder):
+        return ("must be a real folder inside the data set, not a link (its files are "
+                "not read)")
+    if not os.path.lexists(folder):
+        return None
+    if not os.path.isdir(folder):
+        return "must be a folder (it is a file)"
+    if not inside(folder, root):
+        return OUTSIDE
+    return None
+
+
 def regular_files(folder: Path, root: Path) -> list[Path]:
     """Every file below ``folder`` that may be read as part of the data set at ``root``,
-    sorted; links out of it, devices and pipes are left out (and never opened)."""
-    if not folder.is_dir() or not inside(folder, root):
+    sorted; links out of it, devices and pipes are left out (and never opened), and so is a
+    folder that is itself a link."""
+    if not folder.is_dir() or folder_refusal(folder, root) is not None:
         return []
     return sorted(p for p in folder.rglob("*") if refusal(p, root) is None)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.data import confine, hygiene
+from sitrep.model.data import confine, hygiene, limits, writes
 from sitrep.model.data.facts import ID_LIST_SEPARATOR
 from sitrep.model.data.problems import Collector, row_number
 
@@ -50,38 +50,47 @@ def write_descriptor(dataset: Path | str) -> Path:
     """Write sitrep's schema into a data set's facts/datapackage.json.
 
     The data set's own name, title and description are kept; the resources (the schema) are
-    replaced, so outside validators check exactly what sitrep checks.
+    replaced, so outside validators check exactly what sitrep checks. The file is written
+    through :mod:`sitrep.model.data.writes` (no link followed).
     """
-    target = paths.facts_dir(Path(dataset)) / "datapackage.json"
+    base = writes.root(dataset, create=True)
+    relative = Path(paths.FACTS_DIR) / "datapackage.json"
+    writes.refuse_links(base, [relative])
+    target = base / relative
     descriptor = load_schema()
-    if target.is_file():
-        own = json.loads(target.read_text(encoding="utf-8"))
+    if confine.exists(target):
+        try:
+            own = limits.load_json(confine.read_bytes(target, base).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise writes.WriteError(target, f"is not valid JSON ({error}); remove it first to "
+                                            "write sitrep's schema afresh") from None
         for key in ("name", "title", "description", "sitrep"):
-            if key in own:
+            if isinstance(own, dict) and key in own:
                 descriptor[key] = own[key]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(descriptor, indent=1, ensure_ascii=False) + "\n",
-                      encoding="utf-8")
-    add_new_fields(target.parent, descriptor)
-    return target
+    writes.write_text(base, relative,
+                      json.dumps(descriptor, indent=1, ensure_ascii=False) + "\n")
+    add_new_fields(base, descriptor)
+    return Path(dataset) / relative
 
 
-def add_new_fields(facts_dir: Path, descriptor: dict) -> list[str]:
+def add_new_fields(base: Path, descriptor: dict) -> list[str]:
     """Bring a data set's tables up to the schema, so that outside validators (which match
     columns by position) read them: an optional table the data set lacks is written with its
     header, and an optional column its header lacks is inserted, empty, where the schema puts
     it. Nothing else changes; a table with a column the schema does not declare is left alone
-    (``sitrep check`` reports it). Returns the files written."""
+    (``sitrep check`` reports it). ``base`` is the data set folder, resolved by
+    :func:`writes.root`; every write goes through :mod:`writes`. Returns the files written."""
     written = []
     for resource in descriptor["resources"]:
         fields = [f["name"] for f in resource["schema"]["fields"]]
-        path = facts_dir / resource["path"]
-        if not path.exists():
+        relative = Path(paths.FACTS_DIR) / resource["path"]
+        path = base / relative
+        if not confine.exists(path):
             if resource.get("optionalTable"):
-                path.write_text(",".join(fields) + "\n", encoding="utf-8")
+                writes.write_text(base, relative, ",".join(fields) + "\n")
                 written.append(path.name)
             continue
-        text = path.read_text(encoding="utf-8")
+        text = confine.read_bytes(path, base).decode("utf-8")
         rows = list(csv.reader(io.StringIO(text, newline="")))
         if not rows or rows[0] == fields or not set(rows[0]) <= set(fields):
             continue
@@ -94,7 +103,7 @@ def add_new_fields(facts_dir: Path, descriptor: dict) -> list[str]:
         for row in rows[1:]:
             cells = dict(zip(rows[0], row, strict=False))
             writer.writerow([cells.get(name, "") for name in fields])
-        path.write_text(out.getvalue(), encoding="utf-8")
+        writes.write_text(base, relative, out.getvalue())
         written.append(path.name)
     return written
 
@@ -124,6 +133,11 @@ def _title(shown: str, title: object, out: Collector) -> str:
         out.add(shown, None, "title", hygiene.RULE_CONTROL, None,
                 "the title must hold no control or bidirectional character")
         return ""
+    if len(title) > limits.NAME_LENGTH:
+        out.add(shown, None, "title", "length", None,
+                f"the title must be at most {limits.NAME_LENGTH} characters long "
+                f"(it is {len(title):,})")
+        return ""
     return hygiene.nfc(title)
 
 
@@ -137,7 +151,7 @@ def _read_descriptor(descriptor: Path, root: Path, out: Collector) -> dict | Non
                 "(write it with: sitrep schema DATA_DIR)")
         return None
     try:
-        copy = json.loads(confine.read_bytes(descriptor, root).decode("utf-8"))
+        copy = limits.load_json(confine.read_bytes(descriptor, root).decode("utf-8"))
     except confine.OutsideError as error:
         out.add(shown, None, None, confine.RULE, None, str(error))
         return None
@@ -170,8 +184,8 @@ def read_settings(facts_dir: Path, out: Collector) -> dict[str, str]:
     descriptor = facts_dir / "datapackage.json"
     settings = dict(SETTINGS)
     try:
-        own = json.loads(confine.read_bytes(descriptor, facts_dir.parent).decode("utf-8")
-                         ).get("sitrep", {})
+        own = limits.load_json(confine.read_bytes(descriptor, facts_dir.parent).decode("utf-8")
+                               ).get("sitrep", {})
     except (OSError, ValueError, UnicodeDecodeError, AttributeError):
         return settings  # reported by check_descriptor_copy
     if not isinstance(own, dict):
@@ -289,10 +303,13 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
     present = ~empty
     if kind == "list":
         return _check_list(shown, frame, column.where(present, ""), spec, out)
+    if kind == "string":
+        long = present & column.str.len().gt(limits.length_of(name))
+        out.add_rows(shown, frame, long, name, "length", limits.too_long(name),
+                     column.where(~long, "").str.slice(0, 40))
+        present = present & ~long
     if kind == "integer":
-        bad = present & ~column.str.fullmatch(_INTEGER.pattern)
-        out.add_rows(shown, frame, bad, name, "type", "must be a whole number")
-        values = pd.to_numeric(column.where(present & ~bad), errors="coerce").astype("Int64")
+        values, present = _integers(shown, frame, column, present, name, out)
     elif kind == "number":
         values = pd.to_numeric(column.where(present).str.replace(",", "", regex=False),
                                errors="coerce")
@@ -306,8 +323,16 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
         comma = present & column.str.contains(",", regex=False)
         out.add_rows(shown, frame, comma, name, "type",
                      "must be written without thousands separators (e.g. 50000)")
+        huge = present & values.abs().gt(limits.NUMBER_MAX).fillna(False).astype(bool)
+        out.add_rows(shown, frame, huge, name, "range",
+                     f"must be at most {limits.NUMBER_MAX:.0e}: a chart cannot draw it")
+        values = values.mask(huge)
     elif kind == "date":
         shaped = column.str.fullmatch(_DATE.pattern)
+        span = shaped & (column.lt(limits.FIRST_DATE) | column.gt(limits.LAST_DATE))
+        out.add_rows(shown, frame, present & span, name, "date-span",
+                     f"must lie between {limits.FIRST_DATE} and {limits.LAST_DATE}")
+        shaped = shaped & ~span
         out.add_rows(shown, frame, present & ~shaped, name, "date-format",
                      "must be a date written YYYY-MM-DD")
         values = pd.to_datetime(column.where(present & shaped), format="%Y-%m-%d", errors="coerce")
@@ -334,6 +359,20 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
     return values
 
 
+def _integers(shown: str, frame: pd.DataFrame, column: pd.Series, present: pd.Series,
+              name: str, out: Collector) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers up to limits.INTEGER_MAX (checked on the text first: 400 digits never
+    reach a 64-bit integer); the typed column and the cells still present."""
+    bad = present & ~column.str.fullmatch(_INTEGER.pattern)
+    out.add_rows(shown, frame, bad, name, "type", "must be a whole number")
+    fits = present & ~bad & column.str.len().le(11)
+    values = pd.to_numeric(column.where(fits), errors="coerce")
+    big = present & ~bad & ~(fits & values.abs().le(limits.INTEGER_MAX).fillna(False))
+    out.add_rows(shown, frame, big, name, "range",
+                 f"must be at most {limits.INTEGER_MAX:,}", column.where(big, "").str.slice(0, 40))
+    return values.where(~big).astype("Int64"), present & ~big
+
+
 def _per_value(column: pd.Series, function) -> pd.Series:
     """``column.map(function)``, calling ``function`` once per distinct value (id lists repeat:
     100,000 claims name a few hundred claimants)."""
@@ -343,15 +382,36 @@ def _per_value(column: pd.Series, function) -> pd.Series:
 
 def _check_list(shown: str, frame: pd.DataFrame, cells: pd.Series, spec: dict,
                 out: Collector) -> pd.Series:
-    """A ';'-separated list field: its items as tuples (of ints for integer items)."""
+    """A ';'-separated list field: its items as tuples (of ints for integer items), at most
+    limits.LIST_ITEMS of them, none twice, each within its length."""
     name = spec["name"]
     items = _per_value(cells, lambda cell: tuple(x.strip() for x in cell.split(ID_LIST_SEPARATOR))
                        if cell else ())
+    many = _per_value(items, lambda xs: len(xs) > limits.LIST_ITEMS).astype(bool)
+    out.add_rows(shown, frame, many, name, "list-length",
+                 f"must list at most {limits.LIST_ITEMS} items", cells.str.slice(0, 40))
+    twice = _per_value(items, lambda xs: len(set(xs)) != len(xs)).astype(bool) & ~many
+    if name == "relays":  # a relay named twice has its own rule (relay-cycle), with the chain
+        twice &= False
+    out.add_rows(shown, frame, twice, name, "list-duplicate",
+                 "must list each item once", cells.str.slice(0, 40))
+    long = _per_value(items, lambda xs: any(len(x) > limits.length_of(name) for x in xs))
+    long = long.astype(bool) & ~many
+    out.add_rows(shown, frame, long, name, "length",
+                 f"each item must be at most {limits.length_of(name)} characters long",
+                 cells.str.slice(0, 40))
+    refused = many | long
+    items = pd.Series([() if no else xs for xs, no in zip(items, refused, strict=True)],
+                      index=items.index, dtype=object)
     if spec.get("itemType") == "integer":
-        bad = _per_value(items, lambda xs: any(not _INTEGER.fullmatch(x) for x in xs))
+        def whole(x: str) -> bool:
+            return bool(_INTEGER.fullmatch(x)) and len(x) <= 11 and abs(int(x)) <= \
+                limits.INTEGER_MAX
+        bad = _per_value(items, lambda xs: any(not whole(x) for x in xs))
         out.add_rows(shown, frame, bad.astype(bool), name, "type",
-                     f"must be whole numbers separated by '{ID_LIST_SEPARATOR}'", cells)
-        return _per_value(items, lambda xs: tuple(int(x) for x in xs if _INTEGER.fullmatch(x)))
+                     f"must be whole numbers up to {limits.INTEGER_MAX:,} separated by "
+                     f"'{ID_LIST_SEPARATOR}'", cells)
+        return _per_value(items, lambda xs: tuple(int(x) for x in xs if whole(x)))
     bad = _per_value(items, lambda xs: any(x == "" for x in xs))
     out.add_rows(shown, frame, bad.astype(bool), name, "type",
                  f"must be ids separated by '{ID_LIST_SEPARATOR}', with no empty item", cells)

@@ -4,7 +4,9 @@ A data set may bring its own ``geo/`` folder, so each file is checked before it 
 only as a regular file inside the data set (:mod:`sitrep.model.data.confine`), GeoJSON of the right
 shape (a FeatureCollection of Polygon or MultiPolygon features with the properties the maps use),
 every coordinate finite and on the globe, at most :data:`MAX_VERTICES` vertices a file, and
-property text free of control characters. Anything else is one :class:`GeoFileError` naming the
+property text free of control characters and within limits.GEO_NAME_LENGTH (``name``) and
+limits.GEO_PROPERTY_LENGTH; an outline denser than limits.FEATURE_VERTICES is simplified as it
+is read (:func:`drawable`). Anything else is one :class:`GeoFileError` naming the
 file (and the feature or row), never a bare Python error, and nothing runs for minutes or fills
 memory: the costly operations in :mod:`sitrep.model.geo.place` work on simplified outlines.
 """
@@ -12,7 +14,6 @@ memory: the costly operations in :mod:`sitrep.model.geo.place` work on simplifie
 from __future__ import annotations
 
 import io
-import json
 import zlib
 from pathlib import Path
 
@@ -23,10 +24,10 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
-from sitrep.model.data import confine, hygiene
+from sitrep.model.data import confine, hygiene, limits
 
-#: Vertices a boundary layer may hold: the shipped admin-1 layer has about 51,000.
-MAX_VERTICES = 1_000_000
+#: Vertices a boundary layer may hold: the shipped admin-1 layer has about 300,000.
+MAX_VERTICES = limits.LAYER_VERTICES
 #: A geo file's size limit, checked before it is parsed.
 MAX_BYTES = 64 * 1024 * 1024
 AREAS = ("Polygon", "MultiPolygon")
@@ -75,7 +76,7 @@ def read_layer(path: Path, root: Path) -> pd.DataFrame:
     """A boundary layer's features: their properties and a ``geometry`` column (lon/lat)."""
     text = _text(path, root)
     try:
-        data = json.loads(text)
+        data = limits.load_json(text)
     except ValueError as error:
         raise GeoFileError(path, f"is not valid JSON ({hygiene.terminal(str(error))[:80]})") \
             from None
@@ -91,8 +92,20 @@ def read_layer(path: Path, root: Path) -> pd.DataFrame:
             raise GeoFileError(path, f"holds more than {MAX_VERTICES:,} vertices (the budget of "
                                      "a boundary layer): simplify it first, e.g. with "
                                      "mapshaper or ogr2ogr -simplify")
+        row["geometry"] = drawable(row["geometry"])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def drawable(geometry: BaseGeometry) -> BaseGeometry:
+    """An outline of at most limits.FEATURE_VERTICES vertices: a denser one is simplified
+    (topology kept), from about 50 m of tolerance up, until it fits. The shipped layers'
+    outlines all fit, so they are used as published."""
+    tolerance = 0.0005
+    while shapely.get_num_coordinates(geometry) > limits.FEATURE_VERTICES and tolerance < 1:
+        geometry = simplified(geometry, tolerance)
+        tolerance *= 2
+    return geometry
 
 
 def _feature(path: Path, number: int, feature: object, needed: tuple[str, ...]) -> dict:
@@ -106,10 +119,16 @@ def _feature(path: Path, number: int, feature: object, needed: tuple[str, ...]) 
         if not isinstance(properties.get(name), str):  # may be empty (a disputed area)
             raise GeoFileError(path, f"{where} needs the text property {name!r}")
     for name, value in properties.items():
+        shown = hygiene.terminal(str(name))[:40]
         if isinstance(value, str) and (hygiene.CONTROL.search(value)
                                        or hygiene.BIDI.search(value)):
-            raise GeoFileError(path, f"{where} property {hygiene.terminal(str(name))[:40]!r} "
+            raise GeoFileError(path, f"{where} property {shown!r} "
                                      "holds a control or bidirectional character")
+        longest = limits.GEO_NAME_LENGTH if name == "name" else limits.GEO_PROPERTY_LENGTH
+        if len(str(name)) > limits.GEO_PROPERTY_LENGTH or (
+                isinstance(value, str) and len(value) > longest):
+            raise GeoFileError(path, f"{where} property {shown!r} must be at most "
+                                     f"{longest:,} characters long")
     kind = feature["geometry"].get("type")
     if kind not in AREAS:
         raise GeoFileError(path, f"{where} must be a Polygon or MultiPolygon "
@@ -148,10 +167,16 @@ def read_gazetteer(path: Path, root: Path) -> pd.DataFrame:
                                      f"{hygiene.terminal(str(column))[:40]!r} holds a control or "
                                      "bidirectional character")
     lon, lat = (pd.to_numeric(frame[c], errors="coerce") for c in ("lon", "lat"))
-    ids = pd.to_numeric(frame["geonameid"].where(frame["geonameid"].ne("")), errors="coerce")
-    bad_id = frame["geonameid"].ne("") & ~frame["geonameid"].str.fullmatch(r"\d+")
+    ids = pd.to_numeric(frame["geonameid"].where(frame["geonameid"].str.fullmatch(r"\d{1,10}")),
+                        errors="coerce")
+    bad_id = frame["geonameid"].ne("") & ~frame["geonameid"].str.fullmatch(r"\d{1,10}")
+    long = frame["name"].str.len().gt(limits.GEO_NAME_LENGTH)
+    for column in frame.columns:
+        long |= frame[column].str.len().gt(limits.GEO_PROPERTY_LENGTH)
     for bad, what in ((lon.isna() | lat.isna(), "lon and lat must be numbers"),
-                      (bad_id, "geonameid must be a whole number or empty")):
+                      (bad_id, "geonameid must be a whole number (up to 10 digits) or empty"),
+                      (long, f"a name is at most {limits.GEO_NAME_LENGTH} characters long, "
+                             f"another field {limits.GEO_PROPERTY_LENGTH:,}")):
         if bad.any():
             raise GeoFileError(path, f"row {int(bad.idxmax()) + 2}: {what}")
     _on_the_globe(path, "a row", np.column_stack([lon, lat]))

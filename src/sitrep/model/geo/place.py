@@ -44,7 +44,7 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
-from sitrep.model.data import confine
+from sitrep.model.data import confine, limits
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Problem
 from sitrep.model.geo import gazetteer, geofiles, prepared
@@ -215,6 +215,8 @@ def _part(parent: BaseGeometry, rule: str, layers: Layers) -> tuple[BaseGeometry
         cut, line = halves[side]
         return (parent.intersection(cut),
                 f"the {side}ern half, cut at the {line} through the centroid")
+    if len(match["km"]) > 6 or int(match["km"]) > limits.NEAR_KM_MAX:
+        raise PlaceError("part", rule, f"a strip is at most {limits.NEAR_KM_MAX:,} km wide")
     code, km = match["unit"], int(match["km"])
     other = layers.unit(code)
     if other is None:
@@ -304,6 +306,9 @@ def _locate(places: pd.DataFrame, layers: Layers) -> tuple[dict[str, Located],
     def _parent(parent_id: str, trail: tuple[str, ...]) -> Located:
         if parent_id in trail:
             raise PlaceError("parent_id", parent_id, "the places' parents form a loop")
+        if len(trail) >= limits.PARENT_DEPTH:
+            raise PlaceError("parent_id", parent_id, "the chain of parents is longer than "
+                             f"{limits.PARENT_DEPTH} steps")
         if parent_id not in rows:
             raise PlaceError("parent_id", parent_id, "the parent is not in places.csv")
         try:
@@ -436,6 +441,22 @@ def resolve(places: pd.DataFrame, layers: Layers | None = None) -> pd.DataFrame:
                         columns=columns)
 
 
+def _extent_problems(places: pd.DataFrame, done: dict[str, Located], shown: str,
+                     seen: set) -> list[Problem]:
+    """Places drawn wider than a map can project (limits.MAP_LON_SPAN...): refused at check
+    time, not when the brief draws them."""
+    problems = []
+    for index, place_id in zip(places.index, places["place_id"], strict=True):
+        located = done.get(place_id)
+        if located is None or located.geometry.is_empty or int(index) + 2 in seen:
+            continue
+        problem = limits.extent_problem(*located.geometry.bounds)
+        if problem:
+            problems.append(Problem(shown, int(index) + 2, "place_id", "map-extent", place_id,
+                                    f"the place as drawn {problem}"))
+    return problems
+
+
 def geometry_problems(facts: Facts, facts_dir: Path,
                       reported: Iterable[Problem] = ()) -> list[Problem]:
     """Every place of ``facts`` the map cannot draw, as validation problems.
@@ -451,8 +472,8 @@ def geometry_problems(facts: Facts, facts_dir: Path,
     except geofiles.GeoFileError as error:
         return [Problem(paths.display(error.path), None, None, RULE_GEO_FILE, None,
                         f"the boundary layers cannot be read: {error.message}")]
-    _, failed = locate(facts.places, layers)
-    problems = []
+    done, failed = locate(facts.places, layers)
+    problems = _extent_problems(facts.places, done, shown, seen)
     for index, error in sorted(failed.items()):
         row = int(index) + 2
         if row in seen or error.rule == _PARENT_FAILED:

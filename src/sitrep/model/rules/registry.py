@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitrep.model.analysis import origins
-from sitrep.model.data import confine, hygiene, tables
+from sitrep.model.data import confine, hygiene, limits, tables
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import ERROR, WARNING, Collector
 from sitrep.model.geo import geofiles, place
@@ -50,6 +50,8 @@ RULES: tuple[Rule, ...] = (
     _read("file-exists", _ANY, "each table of the schema is a file in facts/", tables.read_table),
     _read("file-inside-dataset", _ANY, "only regular files inside the data set are read, within "
           "the size limit (no links out, devices or pipes)", confine.read_bytes),
+    _read(confine.RULE_FOLDER, "facts/, sources/, geo/", "the data set's folders are real "
+          "folders inside it (not links, not files)", confine.folder_refusal),
     _read("utf-8", _ANY, "tables and source texts are UTF-8", tables.read_table),
     _read("header", _ANY, "a table has a header row", tables.read_table),
     _read("csv", _ANY, "a row has no more cells than the header", tables.read_table),
@@ -63,6 +65,16 @@ RULES: tuple[Rule, ...] = (
     _read("type", _ANY, "a cell has its field's type (whole number, plain number without "
           "thousands separators, list of ids)", tables.check_fields),
     _read("finite", _ANY, "a number is finite (no inf, nan or 1e309)", tables.check_fields),
+    _read("range", _ANY, "a number lies within what a chart can draw (a figure at most "
+          f"{limits.NUMBER_MAX:.0e}, a whole number at most {limits.INTEGER_MAX:,})",
+          tables.check_fields),
+    _read("date-span", _ANY, f"a date lies between {limits.FIRST_DATE} and {limits.LAST_DATE}",
+          tables.check_fields),
+    _read("length", _ANY, "a text is no longer than its field's limit (README, Limits)",
+          tables.check_fields),
+    _read("list-length", _ANY, f"a list holds at most {limits.LIST_ITEMS} items",
+          tables.check_fields),
+    _read("list-duplicate", _ANY, "a list names each item once", tables.check_fields),
     _read("date-format", _ANY, "a date is written YYYY-MM-DD", tables.check_fields),
     _read("date-exists", _ANY, "a date exists in the calendar", tables.check_fields),
     _read("enum", _ANY, "a cell holds one of its field's allowed values", tables.check_fields),
@@ -157,10 +169,16 @@ RULES: tuple[Rule, ...] = (
          origins.check),
     Rule("origin-cycle", "origins", "an origin does not draw on itself, directly or not",
          origins.check),
+    Rule("part-of-cycle", "measures", "a measure is not part of itself, directly or not",
+         origins.check),
+    Rule("graph-size", "sources, origins, measures", "a graph searched for cycles has at most "
+         f"{limits.GRAPH_NODES:,} rows", origins.check),
     Rule("origin-basis", "claims", "an origin has its basis (stated or inferred), an inferred "
          "one its rationale", origins.check),
     Rule(place.RULE, "places", "every place can be drawn: a town in the gazetteer, a region "
          "in the boundary layer, a part by a valid rule", domain._check_geometry),
+    Rule("map-extent", "places", "a place as drawn fits a map (within the extent limits)",
+         domain._check_geometry),
     Rule(place.RULE_IN_REGION, "places", "a town lies inside the unit its code names",
          domain._check_geometry),
     Rule("unused-actor", "actors", "an actor is named by some claim, source or detail",
