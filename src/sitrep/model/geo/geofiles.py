@@ -33,6 +33,12 @@ AREAS = ("Polygon", "MultiPolygon")
 #: Properties each layer's features need (the maps and the place rules read them).
 PROPERTIES = {"admin0.geojson": ("iso_a2", "name"),
               "admin1.geojson": ("iso_3166_2", "iso_a2")}
+#: Properties the maps read that a data set's own layer may leave out: filled from others
+#: (a unit without ``country``/``ne_admin`` is in its ``iso_a2`` country and not occupied;
+#: without ``name`` it is named by its code).
+DEFAULTS = {"admin0.geojson": (("country", "iso_a2"),),
+            "admin1.geojson": (("name", "iso_3166_2"), ("country", "iso_a2"),
+                               ("ne_admin", "country"))}
 GAZETTEER_COLUMNS = ("name", "lat", "lon", "iso_3166_2", "geonameid", "source")
 
 
@@ -44,7 +50,9 @@ class GeoFileError(ValueError):
         self.path, self.message = path, message
 
 
-def _text(path: Path, root: Path) -> str:
+def read_text(path: Path, root: Path) -> str:
+    """A geo file's text: read inside ``root`` only, gunzipped (.gz) within the size limit,
+    UTF-8 and NFC."""
     try:
         data = confine.read_bytes(path, root, limit=MAX_BYTES)
     except confine.OutsideError as error:
@@ -73,7 +81,7 @@ def _gunzip(path: Path, data: bytes) -> bytes:
 
 def read_layer(path: Path, root: Path) -> pd.DataFrame:
     """A boundary layer's features: their properties and a ``geometry`` column (lon/lat)."""
-    text = _text(path, root)
+    text = read_text(path, root)
     try:
         data = json.loads(text)
     except ValueError as error:
@@ -92,7 +100,20 @@ def read_layer(path: Path, root: Path) -> pd.DataFrame:
                                      "a boundary layer): simplify it first, e.g. with "
                                      "mapshaper or ogr2ogr -simplify")
         rows.append(row)
-    return pd.DataFrame(rows)
+    return _with_defaults(pd.DataFrame(rows), path.name.removesuffix(".gz"))
+
+
+def _with_defaults(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The properties the maps read, filled where a data set's own layer leaves them out."""
+    for column, source in DEFAULTS.get(name, ()):
+        if source not in frame.columns:
+            continue
+        if column not in frame.columns:
+            frame[column] = frame[source]
+        else:
+            given = frame[column].map(lambda v: isinstance(v, str))
+            frame[column] = frame[column].where(given, frame[source])
+    return frame
 
 
 def _feature(path: Path, number: int, feature: object, needed: tuple[str, ...]) -> dict:
@@ -119,11 +140,12 @@ def _feature(path: Path, number: int, feature: object, needed: tuple[str, ...]) 
     except Exception:  # shapely raises many kinds for malformed coordinates
         raise GeoFileError(path, f"{where} has malformed coordinates (rings of [lon, lat] "
                                  "pairs, each ring closed)") from None
-    _on_the_globe(path, where, shapely.get_coordinates(geometry))
+    on_the_globe(path, where, shapely.get_coordinates(geometry))
     return {**properties, "geometry": geometry}
 
 
-def _on_the_globe(path: Path, where: str, xy: np.ndarray) -> None:
+def on_the_globe(path: Path, where: str, xy: np.ndarray) -> None:
+    """Every coordinate finite and on the globe, or a GeoFileError naming ``where``."""
     if not np.isfinite(xy).all():
         raise GeoFileError(path, f"{where} has a coordinate that is not a finite number")
     if len(xy) and ((np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any()):
@@ -133,7 +155,7 @@ def _on_the_globe(path: Path, where: str, xy: np.ndarray) -> None:
 
 def read_gazetteer(path: Path, root: Path) -> pd.DataFrame:
     """The gazetteer's towns with a point ``geometry``; every row checked."""
-    text = _text(path, root)
+    text = read_text(path, root)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
@@ -154,7 +176,7 @@ def read_gazetteer(path: Path, root: Path) -> pd.DataFrame:
                       (bad_id, "geonameid must be a whole number or empty")):
         if bad.any():
             raise GeoFileError(path, f"row {int(bad.idxmax()) + 2}: {what}")
-    _on_the_globe(path, "a row", np.column_stack([lon, lat]))
+    on_the_globe(path, "a row", np.column_stack([lon, lat]))
     frame["lon"], frame["lat"], frame["geonameid"] = lon, lat, ids.astype("Int64")
     frame["geometry"] = [Point(x, y) for x, y in zip(lon, lat, strict=True)]
     return frame

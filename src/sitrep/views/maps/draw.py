@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
 from sitrep.model.data.facts import Facts
+from sitrep.model.geo import water
 from sitrep.model.geo.place import Layers, read_layers
 from sitrep.views.labels import Placer
 from sitrep.views.maps import callouts, furniture, layout, margins, marks, names, zones
@@ -236,8 +237,9 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                                with_towns=bool(context))
     context_names = [c[0] for c in context]
     outside = table[~table["in_view"].astype(bool)]
-    notes = margins.notes(outside, margins.geo_credit(table, context_names, short=True),
-                          width, occupied)
+    lakes = len(water.lakes_in(canvas.view)) > 0
+    notes = margins.notes(outside, margins.geo_credit(table, context_names, short=True,
+                                                      lakes=lakes), width, occupied)
     legend_h, notes_h = margins.measure(keys, notes, width)
     below = notes_h + legend_h + 2 * GAP + 0.05
     _figure(canvas, below, 0.35 if title else 0.0)
@@ -258,7 +260,7 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     return PositionMap(figure=canvas.fig, marks=table, zones=drawn,
                        labels=canvas.placer.table(),
                        extent=(round(lon0, 2), round(lat0, 2), round(lon1, 2), round(lat1, 2)),
-                       crs=crs, credit=margins.geo_credit(table, context_names),
+                       crs=crs, credit=margins.geo_credit(table, context_names, lakes=lakes),
                        context_places=context_names, occupied=occupied, region=region)
 
 

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from sitrep.model.analysis.attribution import credit_line
 from sitrep.model.data.facts import Facts
-from sitrep.model.geo import gazetteer
+from sitrep.model.geo import areas, gazetteer, water
 from sitrep.views.maps.callouts import (
     ACTIVITY_MARKERS,
     HOLLOW_ROLES,
@@ -93,8 +93,11 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
         roles.append(Line2D([], [], marker=NAMED_MARKER, ls="", ms=7, mew=1.6,
                             mec=NAMED_COLOUR, label="a claim names the\nplace, no position"))
     where = []
+    at_sea = (table["kind"].isin(areas.AT_SEA) if "kind" in table.columns
+              else pd.Series(False, index=table.index))
     kinds = {(d, int(p), bool(a)) for d, p, a in
-             zip(table["drawn_as"], table["precision"], table["approximate"], strict=True)}
+             zip(table.loc[~at_sea, "drawn_as"], table.loc[~at_sea, "precision"],
+                 table.loc[~at_sea, "approximate"], strict=True)}
     if any(d == "point" for d, _, _ in kinds):
         where.append(Line2D([], [], marker="o", ls="", ms=5.5, mfc=INK, mec="white",
                             label="town the source names"))
@@ -107,6 +110,15 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
     if any(d == "zone" and p <= 2 for d, p, _ in kinds):
         where.append(Patch(fc="none", ec=ZONE_EDGE, lw=1.0, ls="--", hatch="////",
                            label="part of a region:\nanalyst's approximation"))
+    sea = set(table.loc[at_sea, "precision"].astype(int))
+    if any(p >= 3 for p in sea):
+        where.append(Patch(fc=(0.49, 0.49, 0.49, 0.25), ec=ZONE_EDGE, lw=1.2, ls="--",
+                           label="sea or air area the source\nnames: analyst's drawing,\n"
+                                 "at sea only (land cut out)"))
+    if any(p <= 2 for p in sea):
+        where.append(Patch(fc="none", ec=ZONE_EDGE, lw=1.0, ls="--", hatch="////",
+                           label="part of a sea, strait or zone:\nanalyst's drawing, at sea "
+                                 "only\n(land cut out)"))
     if occupied_units:
         where.append(Patch(fc=LAND_TONES[0], ec=OCCUPIED, hatch=OCCUPIED_HATCH, lw=0.5,
                            label=_occupied_label(occupied_units)))
@@ -168,15 +180,24 @@ def measure(keys: list[tuple[str, list]], text: str, width: float) -> tuple[floa
     return legend_h, notes_h
 
 
-def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool = False) -> str:
-    """Credit lines for the boundaries and every town's coordinates drawn, with licences
-    (GeoNames is CC BY 4.0 and must be credited). ``short``: one line for inside the map."""
-    points = table[table["drawn_as"] == "point"] if len(table) else table
+def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool = False,
+               lakes: bool = False) -> str:
+    """Credit lines for the boundaries, the lakes (``lakes``: some are in view), every town's
+    coordinates and every place the analyst drew, with licences (GeoNames is CC BY 4.0 and
+    must be credited; the analyst's areas and points are credited to the analyst and their
+    stated source, never to Natural Earth or GeoNames). ``short``: one line for inside the
+    map."""
+    method = table["method"].astype(str) if len(table) else pd.Series(dtype=str)
+    mine = method.str.contains("drawn by the analyst", regex=False)
+    points = table[(table["drawn_as"] == "point") & ~mine] if len(table) else table
     from_geonames = points["method"].str.startswith("GeoNames") if len(points) else points
     geonames = sorted(set(points.loc[from_geonames, "place"]) if len(points) else set())
     natural = sorted(set(points.loc[~from_geonames, "place"]) if len(points) else set())
+    drawn = _analyst_credits(table[mine] if len(table) else table)
     if short:
         line = "Boundaries: Natural Earth (public domain)."
+        if lakes:
+            line += " " + water.CREDIT_SHORT
         if geonames or context:
             named = f" for {', '.join(geonames)}" if geonames else ""
             line += (f" Towns: GeoNames (CC BY 4.0){named}"
@@ -184,15 +205,33 @@ def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool 
                      + ("; Natural Earth for the others." if natural else "."))
         elif natural:
             line += " Towns: Natural Earth."
+        if drawn:
+            line += " " + " ".join(drawn)
         return line
     parts = ["Boundaries: Natural Earth (naturalearthdata.com), public domain, 1:10m, "
              "simplified."]
+    if lakes:
+        parts.append(water.CREDIT)
     if natural:
         parts.append("Town coordinates for " + ", ".join(natural) + ": Natural Earth.")
     if geonames or context:
         what = ", ".join(geonames) + (" and the towns for orientation" if context else "")
         parts.append(f"Town coordinates for {what.removeprefix(' and ')}: {gazetteer.CREDIT}.")
-    return " ".join(parts)
+    return " ".join(parts + drawn)
+
+
+def _analyst_credits(rows: pd.DataFrame) -> list[str]:
+    """'Red Sea, Gulf of Aden: drawn by the analyst: <source>.' per stated source."""
+    if not len(rows):
+        return []
+    by_credit: dict[str, list[str]] = {}
+    for place, method in zip(rows["place"], rows["method"], strict=True):
+        credit = str(method)[str(method).index("drawn by the analyst"):]
+        names = by_credit.setdefault(credit, [])
+        if place not in names:
+            names.append(str(place))
+    return [f"{', '.join(sorted(names))}: {credit.rstrip('.')}."
+            for credit, names in sorted(by_credit.items())]
 
 
 def caption(facts: Facts, drawn: PositionMap) -> str:

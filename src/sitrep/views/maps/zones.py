@@ -1,6 +1,8 @@
 """Land, sea and the zones of the claims: the base map from the world boundary layers (sea is
-the axes' background, land every country of admin-0), occupied units hatched, and each place
-the source delimits shaded, each one it does not hatched, as precise as the source."""
+the axes' background, land every country of admin-0, lakes painted as water over it), occupied
+units hatched, and each place the source delimits shaded, each one it does not hatched, as
+precise as the source. A sea or air area the analyst drew comes with the land cut out
+(sitrep.model.geo.areas), so it is shaded or hatched at sea only."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
+from sitrep.model.geo import water
 from sitrep.model.geo.place import Layers
 
 ZONE_EDGE = "#333333"
@@ -26,6 +29,7 @@ HATCHES = ["////", "\\\\\\\\", "||||", "----"]
 LAND_TONES = ["#fcfbf7", "#ebe6dc", "#f7f2e6"]
 LAND_OTHER = "#f3f3f1"
 SEA = "#dde8f0"
+LAKE_EDGE = "#9fb6c6"
 OCCUPIED = "#8c1d18"
 OCCUPIED_HATCH = "xx"
 
@@ -115,6 +119,12 @@ def draw_land(ax, layers: Layers, crs: str, view: BaseGeometry, *, admin1: bool,
         a1["geometry"] = _simplified(a1.geometry, tolerance)
     _add_shapes(ax, list(a1.geometry), [tones.get(c, LAND_OTHER) for c in a1["iso_a2"]],
                 "#bdb8ae" if admin1 else "none", 0.35 * lw, 1)
+    lakes = water.lakes_in(view)
+    if len(lakes):
+        lakes = lakes.to_crs(crs)
+        if tolerance:
+            lakes["geometry"] = lakes.geometry.simplify(tolerance)
+        _add_shapes(ax, list(lakes.geometry), [SEA] * len(lakes), LAKE_EDGE, 0.3 * lw, 1.2)
     for r in occupied(a1).itertuples():
         add_shape(ax, r.geometry, fc="none", ec=OCCUPIED, hatch=OCCUPIED_HATCH, lw=0,
                   zorder=1.5)
