@@ -521,7 +521,7 @@ def geometry_problems(facts: Facts, facts_dir: Path,
         layers = read_layers(folder)
     except geofiles.GeoFileError as error:
         return [Problem(paths.display(error.path), None, None, RULE_GEO_FILE, None,
-                        f"the boundary layers cannot be read: {error.message}")]
+                        f"the geo folder cannot be used: {error.message}")]
     _, failed = locate(facts.places, layers)
     problems = []
     for index, error in sorted(failed.items()):
