@@ -52,6 +52,9 @@ KINDS: dict[str, tuple[str, ...]] = {
 AT_SEA = frozenset({"sea_area", "strait", "air_zone", "drill_zone"})
 #: Vertices the analyst's file may hold (hand-drawn areas need a few hundred).
 MAX_VERTICES = 50_000
+#: Pieces of a sea area smaller than this (square degrees, about 1 km²) left between the
+#: analyst's outline and the coast are slivers, not sea: dropped.
+MIN_PART = 1e-4
 #: How a feature's credit reads on the map.
 CREDIT = "drawn by the analyst: {source}"
 COLUMNS = ["id", "name", "kind", "source", "geometry"]
@@ -133,10 +136,12 @@ def _feature(path: Path, number: int, feature: object) -> dict:
 
 
 def at_sea(geometry: BaseGeometry, land: list[BaseGeometry]) -> BaseGeometry:
-    """``geometry`` with the ``land`` polygons cut out (only the polygons that remain)."""
+    """``geometry`` with the ``land`` polygons cut out (only the polygons that remain, slivers
+    below MIN_PART dropped)."""
     near = [g for g in land if g.intersects(geometry)]
     if not near:
         return geometry
     rest = geometry.difference(shapely.union_all(near))
-    parts = [g for g in shapely.get_parts(rest) if g.geom_type == "Polygon" and g.area > 0]
+    parts = [g for g in shapely.get_parts(rest)
+             if g.geom_type == "Polygon" and g.area > MIN_PART]
     return shapely.MultiPolygon(parts) if len(parts) != 1 else parts[0]
