@@ -212,7 +212,8 @@ def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
     for place_id, rows in groups:
         place = places.loc[place_id]
         content = callouts.callout(str(place["place"]), int(place["precision"]),
-                                   bool(place["approximate"]), rows, colours, canvas.compact)
+                                   bool(place["approximate"]), rows, colours, canvas.compact,
+                                   kind=str(place.get("kind", "")))
         callouts.place_callout(placer, ax, content, anchors[place_id],
                                f"{place_id}: " + ", ".join(sorted(set(rows["claim_id"]))),
                                hidden)
@@ -240,7 +241,7 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     lakes = len(water.lakes_in(canvas.view)) > 0
     notes = margins.notes(outside, margins.geo_credit(table, context_names, short=True,
                                                       lakes=lakes), width, occupied)
-    legend_h, notes_h = margins.measure(keys, notes, width)
+    legend_h, notes_h = margins.measure(keys, notes, width, MARGIN / width)
     below = notes_h + legend_h + 2 * GAP + 0.05
     _figure(canvas, below, 0.35 if title else 0.0)
 

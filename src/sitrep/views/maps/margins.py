@@ -28,7 +28,7 @@ from sitrep.views.maps.callouts import (
 )
 from sitrep.views.maps.marks import NAMED
 from sitrep.views.maps.zones import LAND_TONES, OCCUPIED, OCCUPIED_HATCH, ZONE_EDGE
-from sitrep.views.style import INK, MUTED, PRECISION_WORDS, draw_text, rc
+from sitrep.views.style import INK, MUTED, draw_text, precision_words, rc
 
 if TYPE_CHECKING:
     from sitrep.views.maps.draw import PositionMap
@@ -132,24 +132,37 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
 
 def add_legends(fig: Figure, keys: list[tuple[str, list]], left: float,
                  top: float) -> list:
-    """The keys side by side from ``left`` (figure fraction), hanging from ``top``."""
+    """The keys side by side from ``left`` (figure fraction), hanging from ``top``; a key that
+    would run past the right margin (as wide as the left one) starts a new row below."""
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
-    fig_w = fig.get_figwidth() * fig.dpi
-    x, legends = left, []
+    fig_w, fig_h = (v * fig.dpi for v in fig.get_size_inches())
+    x, row_top, row_bottom, legends = left, top, top, []
     for title, handles in keys:
-        ncol = 2 if len(handles) > 4 and title.startswith("Doing") else 1
-        legend = fig.legend(handles=handles, title=title, loc="upper left",
-                            bbox_to_anchor=(x, top), frameon=False, fontsize=LEGEND_SIZE,
-                            title_fontsize=LEGEND_SIZE + 0.4, ncol=ncol, handlelength=2.0,
-                            handleheight=1.1,
-                            handletextpad=0.45, columnspacing=0.7, labelspacing=0.45,
-                            alignment="left", borderaxespad=0.0, borderpad=0.0)
-        legend.get_title().set_fontweight("bold")
+        legend = _legend(fig, title, handles, x, row_top)
+        box = legend.get_window_extent(renderer)
+        if box.x1 > (1 - left) * fig_w and x > left:  # past the right margin: a new row
+            legend.remove()
+            row_top = row_bottom - 10 / fig_h
+            legend = _legend(fig, title, handles, left, row_top)
+            box = legend.get_window_extent(renderer)
         legends.append(legend)
-        x = (legend.get_window_extent(renderer).x1 + 16) / fig_w
+        row_bottom = min(row_bottom, box.y0 / fig_h)
+        x = (box.x1 + 16) / fig_w
     return legends
+
+
+def _legend(fig: Figure, title: str, handles: list, x: float, top: float):
+    ncol = 2 if len(handles) > 4 and title.startswith("Doing") else 1
+    legend = fig.legend(handles=handles, title=title, loc="upper left",
+                        bbox_to_anchor=(x, top), frameon=False, fontsize=LEGEND_SIZE,
+                        title_fontsize=LEGEND_SIZE + 0.4, ncol=ncol, handlelength=2.0,
+                        handleheight=1.1,
+                        handletextpad=0.45, columnspacing=0.7, labelspacing=0.45,
+                        alignment="left", borderaxespad=0.0, borderpad=0.0)
+    legend.get_title().set_fontweight("bold")
+    return legend
 
 
 def notes(outside: pd.DataFrame, credit: str, width: float,
@@ -166,15 +179,18 @@ def notes(outside: pd.DataFrame, credit: str, width: float,
     return "\n".join(textwrap.fill(n, int(width * 19.5)) for n in lines)
 
 
-def measure(keys: list[tuple[str, list]], text: str, width: float) -> tuple[float, float]:
-    """Heights (inches) of the keys and of the notes, drawn on a scratch figure."""
+def measure(keys: list[tuple[str, list]], text: str, width: float,
+            left: float = 0.0) -> tuple[float, float]:
+    """Heights (inches) of the keys (in rows, as :func:`add_legends` lays them out from
+    ``left``) and of the notes, drawn on a scratch figure."""
     with mpl.rc_context(style()):
-        scratch = Figure(figsize=(width, 4), dpi=100)
+        scratch = Figure(figsize=(width, 8), dpi=100)
         FigureCanvasAgg(scratch)
         renderer = scratch.canvas.get_renderer()
-        legends = add_legends(scratch, keys, 0.0, 1.0)
-        legend_h = max((lg.get_window_extent(renderer).height for lg in legends),
-                       default=0.0) / scratch.dpi
+        legends = add_legends(scratch, keys, left, 1.0)
+        legend_h = (scratch.bbox.height - min((lg.get_window_extent(renderer).y0
+                                               for lg in legends),
+                                              default=scratch.bbox.height)) / scratch.dpi
         drawn = draw_text(scratch, 0, 0, text, fontsize=NOTE_SIZE, linespacing=1.25)
         notes_h = drawn.get_window_extent(renderer).height / scratch.dpi
     return legend_h, notes_h
@@ -206,7 +222,9 @@ def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool 
         elif natural:
             line += " Towns: Natural Earth."
         if drawn:
-            line += " " + " ".join(drawn)
+            names = sorted(set(table.loc[mine, "place"].astype(str)))
+            line += (f" {', '.join(names)}: drawn by the analyst (their sources in the "
+                     "caption).")
         return line
     parts = ["Boundaries: Natural Earth (naturalearthdata.com), public domain, 1:10m, "
              "simplified."]
@@ -251,7 +269,7 @@ def key_table(drawn: PositionMap) -> pd.DataFrame:
     def drawn_as(r: pd.Series) -> str:
         how = "dot" if r["drawn_as"] == "point" else (
             "hatched zone" if int(r["precision"]) <= 2 else "shaded zone")
-        word = PRECISION_WORDS.get(int(r["precision"]), "place")
+        word = precision_words(int(r["precision"]), str(r.get("kind", "")))
         return f"{word}; {how}: {r['method']}"
 
     return pd.DataFrame({
