@@ -229,3 +229,38 @@ def test_clean_areas_always_draw(broken_dataset):
         drawn = maps.position_map(facts)
         assert "pokrovsk" in set(drawn.zones["place_id"]), kind
         assert isinstance(drawn.zones, gpd.GeoDataFrame)
+
+
+# -- the shipped maritime data set ---------------------------------------------------------------
+
+RED_SEA = paths.ROOT / "datasets" / "red-sea-2023-2024"
+
+
+@pytest.fixture(scope="module")
+def red_sea_map():
+    return maps.position_map(load(RED_SEA))
+
+
+def test_red_sea_checks_clean():
+    assert check(RED_SEA) == []
+
+
+@pytest.mark.parametrize("place_id", ["red_sea", "southern_red_sea", "gulf_of_aden",
+                                      "bab_el_mandeb", "off_hodeidah", "off_aden"])
+def test_red_sea_areas_drawn_at_sea_and_credited(red_sea_map, place_id):
+    zones = red_sea_map.zones.set_index("place_id")
+    zone = zones.loc[place_id, "geometry"]
+    assert zone.intersection(land_near(zone)).area < 0.002 * zone.area
+    mark = red_sea_map.marks[red_sea_map.marks["place_id"] == place_id].iloc[0]
+    feature = place.read_layers(RED_SEA / "geo").areas.loc[place_id]
+    assert f"drawn by the analyst: {feature['source']}" in red_sea_map.credit
+    assert mark["method"].startswith("drawn by the analyst")
+
+
+def test_own_areas_only_keeps_the_shipped_layers_in_the_digest():
+    """A geo folder with only areas.geojson draws on the shipped layers: they count in the
+    data set's checksum (a changed layer re-renders its reports)."""
+    from sitrep.model.data.digest import dataset_digest
+
+    assert dataset_digest(RED_SEA).count("+") == 2
+    assert dataset_digest(paths.ROOT / "datasets" / "eastern-drc-2024-2025").count("+") == 1
