@@ -12,6 +12,7 @@ import geopandas as gpd
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -27,7 +28,13 @@ from sitrep.views.maps.callouts import (
     row_text,
 )
 from sitrep.views.maps.marks import NAMED
-from sitrep.views.maps.zones import LAND_TONES, OCCUPIED, OCCUPIED_HATCH, ZONE_EDGE
+from sitrep.views.maps.zones import (
+    LAND_TONES,
+    OCCUPIED,
+    OCCUPIED_HATCH,
+    SEA_ZONE_FILL,
+    ZONE_EDGE,
+)
 from sitrep.views.style import INK, MUTED, draw_text, precision_words, rc
 
 if TYPE_CHECKING:
@@ -112,7 +119,7 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
                            label="part of a region:\nanalyst's approximation"))
     sea = set(table.loc[at_sea, "precision"].astype(int))
     if any(p >= 3 for p in sea):
-        where.append(Patch(fc=(0.49, 0.49, 0.49, 0.25), ec=ZONE_EDGE, lw=1.2, ls="--",
+        where.append(Patch(fc=to_rgba(SEA_ZONE_FILL, 0.25), ec=ZONE_EDGE, lw=1.2, ls="--",
                            label="sea or air area the source\nnames: analyst's drawing,\n"
                                  "at sea only (land cut out)"))
     if any(p <= 2 for p in sea):

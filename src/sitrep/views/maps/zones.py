@@ -20,10 +20,13 @@ from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
 from sitrep.model.geo import water
+from sitrep.model.geo.areas import AT_SEA
 from sitrep.model.geo.place import Layers
 
 ZONE_EDGE = "#333333"
 ZONE_FILL = "#7d7d7d"
+#: A sea or air area the analyst drew is shaded in a deeper blue than the sea: water on water.
+SEA_ZONE_FILL = "#3f6f99"
 HATCHES = ["////", "\\\\\\\\", "||||", "----"]
 #: Land tones: the countries holding the most marks first, every other country the last tone.
 LAND_TONES = ["#fcfbf7", "#ebe6dc", "#f7f2e6"]
@@ -162,7 +165,8 @@ def draw_zones(ax, places: pd.DataFrame, table: gpd.GeoDataFrame,
         dashed = (0, (4, 2)) if approx else "solid"
         shape = place["geometry"].simplify(tolerance)
         if int(place["precision"]) >= 3:
-            add_shape(ax, shape, fc=ZONE_FILL, alpha=0.25, ec="none", zorder=3)
+            fill = SEA_ZONE_FILL if place.get("kind", "") in AT_SEA else ZONE_FILL
+            add_shape(ax, shape, fc=fill, alpha=0.25, ec="none", zorder=3)
             add_shape(ax, shape, fc="none", ec=ZONE_EDGE, lw=1.3, ls=dashed, zorder=4)
             style = "shaded, " + ("dashed outline" if approx else "solid outline")
         else:
