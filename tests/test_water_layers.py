@@ -2,9 +2,9 @@
 where they belong.
 
 lakes.geojson.gz comes from a package that ships NE's lake outlines without their attributes, so
-lakes are checked by geometry and lake_code, not by name. marine.geojson.gz is not built yet (no
-reachable package ships NE's named marine areas, see data/geo/SOURCE.md): its tests are skipped
-while the file is absent and run as soon as it exists.
+lakes are checked by geometry and lake_code, not by name. There is no marine layer (no reachable
+package ships NE's named marine areas, see data/geo/SOURCE.md): seas and straits are drawn by the
+analyst in a data set's own geo/areas.geojson (tests/test_areas.py).
 """
 
 from __future__ import annotations
@@ -19,10 +19,7 @@ from shapely.geometry import Point
 
 GEO = Path(__file__).parents[1] / "data" / "geo"
 LAKES = GEO / "lakes.geojson.gz"
-MARINE = GEO / "marine.geojson.gz"
 SANAA = (44.2, 15.35)
-
-no_marine = pytest.mark.skipif(not MARINE.exists(), reason="marine.geojson.gz not built yet")
 
 
 def load(path: Path) -> gpd.GeoDataFrame:
@@ -33,11 +30,6 @@ def load(path: Path) -> gpd.GeoDataFrame:
 @pytest.fixture(scope="module")
 def lakes() -> gpd.GeoDataFrame:
     return load(LAKES)
-
-
-@pytest.fixture(scope="module")
-def marine() -> gpd.GeoDataFrame:
-    return load(MARINE)
 
 
 def test_lakes_load_with_their_properties(lakes):
@@ -76,27 +68,3 @@ def test_known_lake_points_fall_in_one_lake(lakes, lake, lon, lat, code):
 ])
 def test_points_outside_lakes(lakes, place, lon, lat):
     assert not lakes.contains(Point(lon, lat)).any(), place
-
-
-@no_marine
-def test_marine_loads_with_its_properties(marine):
-    assert {"name", "featurecla", "ne_id", "marine_code"} <= set(marine.columns)
-    assert marine["marine_code"].is_unique
-    assert (marine["name"].str.len() > 0).all()
-    assert marine.geometry.is_valid.all()
-    assert MARINE.stat().st_size < 1_000_000
-
-
-@no_marine
-@pytest.mark.parametrize(("name", "lon", "lat"), [
-    ("Red Sea", 38.5, 20.0),
-    ("Gulf of Aden", 45.5, 12.5),
-])
-def test_known_sea_points_fall_in_their_marine_area(marine, name, lon, lat):
-    names = set(marine[marine.contains(Point(lon, lat))]["name"])
-    assert any(name.lower() in n.lower() for n in names), (name, names)
-
-
-@no_marine
-def test_land_point_is_in_no_marine_area(marine):
-    assert not marine.contains(Point(*SANAA)).any()

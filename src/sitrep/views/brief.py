@@ -10,7 +10,7 @@ from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.analysis.quantity import RELIABILITY
 from sitrep.model.data.facts import Facts
 from sitrep.views.display import EMPTY, Entries, about
-from sitrep.views.style import PRECISION_WORDS
+from sitrep.views.style import precision_words
 
 
 def default_title(facts: Facts) -> str:
@@ -97,7 +97,8 @@ def positions_table(facts: Facts) -> pd.DataFrame:
         "Activity": p["activity"],
         "Place": p["place_id"].map(places["name"]),
         "Place role": p["place_role"],
-        "Precision": p["place_id"].map(places["geo_precision"]).map(PRECISION_WORDS),
+        "Precision": [precision_words(int(places.at[pid, "geo_precision"]),
+                                      str(places.at[pid, "kind"])) for pid in p["place_id"]],
         "Claim": p["claim_id"],
         "Hedge": p["claim_id"].map(said["hedge"]),
         "Said by": p["claim_id"].map(said["said_by"]),

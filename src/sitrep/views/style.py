@@ -37,6 +37,17 @@ OTHER_ACTORS = "__other_actors__"
 
 #: ACLED's geo_precision in words, as every table and map says it.
 PRECISION_WORDS = {1: "town", 2: "part of a region / near a town", 3: "region only"}
+#: The same for a place at sea or in the sky the analyst drew (sitrep.model.geo.areas).
+AT_SEA_WORDS = {1: "point", 2: "part of a sea / near a point", 3: "sea or air area"}
+#: Kinds of place worded as at sea (as sitrep.model.geo.areas.KINDS, less islands).
+AT_SEA_KINDS = frozenset({"sea_area", "strait", "air_zone", "drill_zone", "point"})
+
+
+def precision_words(precision: int, kind: str = "") -> str:
+    """How precise a place is, in words: 'town', 'part of a region / near a town', 'region
+    only', or their counterparts for a place at sea."""
+    words = AT_SEA_WORDS if kind in AT_SEA_KINDS else PRECISION_WORDS
+    return words.get(int(precision), "place")
 
 
 def rc(size: float = 7.5, **extra: Any) -> dict:

@@ -87,7 +87,7 @@ def cyclic(edges: dict[str, list[str]]) -> list[set[str]]:
     return groups
 
 
-def _cycle(edges: dict[str, list[str]], start: str, group: set[str]) -> list[str]:
+def cycle_through(edges: dict[str, list[str]], start: str, group: set[str]) -> list[str]:
     """One cycle through ``start`` inside its group (breadth first: the shortest)."""
     before: dict[str, str] = {}
     queue = [start]
@@ -102,10 +102,6 @@ def _cycle(edges: dict[str, list[str]], start: str, group: set[str]) -> list[str
                 before[child] = node
                 queue.append(child)
     return [start, start]
-
-
-#: The cycle reached from a node following edges (empty when there is none).
-find_cycle = _cycle
 
 
 def check(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -164,7 +160,7 @@ def _check_cycles(facts: Facts, facts_dir: Path, out: Collector) -> None:
             if group is None or (table == "measures" and len(group) == 1):
                 continue  # a measure part of itself directly is reported with its basis
             spelled += 1
-            cycle = (" -> ".join(_cycle(edges, row[key], group)) if spelled <= SHOWN_CYCLES
+            cycle = (" -> ".join(cycle_through(edges, row[key], group)) if spelled <= SHOWN_CYCLES
                      else row[key])
             out.add(shown, row_number(index), column, rule, cycle, what)
 

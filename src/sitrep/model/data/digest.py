@@ -32,7 +32,12 @@ def dataset_digest(dataset: Path) -> str:
              *confine.regular_files(paths.sources_dir(dataset), dataset)]
     geo = paths.geo_dir(dataset)
     geo_files = confine.regular_files(geo, geo.parent)
-    return digest_files(files, dataset) + "+" + digest_files(geo_files, geo)[:16]
+    digest = digest_files(files, dataset) + "+" + digest_files(geo_files, geo)[:16]
+    if geo != paths.GEO and not any(f.name.startswith("admin0.geojson") for f in geo_files):
+        # An own geo folder with only the analyst's areas: the shipped layers are drawn too.
+        shipped = confine.regular_files(paths.GEO, paths.GEO.parent)
+        digest += "+" + digest_files(shipped, paths.GEO)[:16]
+    return digest
 
 
 def code_digest() -> str:

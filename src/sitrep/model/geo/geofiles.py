@@ -34,6 +34,12 @@ AREAS = ("Polygon", "MultiPolygon")
 #: Properties each layer's features need (the maps and the place rules read them).
 PROPERTIES = {"admin0.geojson": ("iso_a2", "name"),
               "admin1.geojson": ("iso_3166_2", "iso_a2")}
+#: Properties the maps read that a data set's own layer may leave out: filled from others
+#: (a unit without ``country``/``ne_admin`` is in its ``iso_a2`` country and not occupied;
+#: without ``name`` it is named by its code).
+DEFAULTS = {"admin0.geojson": (("country", "iso_a2"),),
+            "admin1.geojson": (("name", "iso_3166_2"), ("country", "iso_a2"),
+                               ("ne_admin", "country"))}
 GAZETTEER_COLUMNS = ("name", "lat", "lon", "iso_3166_2", "geonameid", "source")
 
 
@@ -45,7 +51,9 @@ class GeoFileError(ValueError):
         self.path, self.message = path, message
 
 
-def _text(path: Path, root: Path) -> str:
+def read_text(path: Path, root: Path) -> str:
+    """A geo file's text: read inside ``root`` only, gunzipped (.gz) within the size limit,
+    UTF-8 and NFC."""
     try:
         data = confine.read_bytes(path, root, limit=MAX_BYTES)
     except confine.OutsideError as error:
@@ -74,7 +82,7 @@ def _gunzip(path: Path, data: bytes) -> bytes:
 
 def read_layer(path: Path, root: Path) -> pd.DataFrame:
     """A boundary layer's features: their properties and a ``geometry`` column (lon/lat)."""
-    text = _text(path, root)
+    text = read_text(path, root)
     try:
         data = limits.load_json(text)
     except ValueError as error:
@@ -94,7 +102,20 @@ def read_layer(path: Path, root: Path) -> pd.DataFrame:
                                      "mapshaper or ogr2ogr -simplify")
         row["geometry"] = drawable(row["geometry"])
         rows.append(row)
-    return pd.DataFrame(rows)
+    return _with_defaults(pd.DataFrame(rows), path.name.removesuffix(".gz"))
+
+
+def _with_defaults(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The properties the maps read, filled where a data set's own layer leaves them out."""
+    for column, source in DEFAULTS.get(name, ()):
+        if source not in frame.columns:
+            continue
+        if column not in frame.columns:
+            frame[column] = frame[source]
+        else:
+            given = frame[column].map(lambda v: isinstance(v, str))
+            frame[column] = frame[column].where(given, frame[source])
+    return frame
 
 
 def drawable(geometry: BaseGeometry) -> BaseGeometry:
@@ -138,11 +159,12 @@ def _feature(path: Path, number: int, feature: object, needed: tuple[str, ...]) 
     except Exception:  # shapely raises many kinds for malformed coordinates
         raise GeoFileError(path, f"{where} has malformed coordinates (rings of [lon, lat] "
                                  "pairs, each ring closed)") from None
-    _on_the_globe(path, where, shapely.get_coordinates(geometry))
+    on_the_globe(path, where, shapely.get_coordinates(geometry))
     return {**properties, "geometry": geometry}
 
 
-def _on_the_globe(path: Path, where: str, xy: np.ndarray) -> None:
+def on_the_globe(path: Path, where: str, xy: np.ndarray) -> None:
+    """Every coordinate finite and on the globe, or a GeoFileError naming ``where``."""
     if not np.isfinite(xy).all():
         raise GeoFileError(path, f"{where} has a coordinate that is not a finite number")
     if len(xy) and ((np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any()):
@@ -152,7 +174,7 @@ def _on_the_globe(path: Path, where: str, xy: np.ndarray) -> None:
 
 def read_gazetteer(path: Path, root: Path) -> pd.DataFrame:
     """The gazetteer's towns with a point ``geometry``; every row checked."""
-    text = _text(path, root)
+    text = read_text(path, root)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
@@ -179,7 +201,7 @@ def read_gazetteer(path: Path, root: Path) -> pd.DataFrame:
                              f"another field {limits.GEO_PROPERTY_LENGTH:,}")):
         if bad.any():
             raise GeoFileError(path, f"row {int(bad.idxmax()) + 2}: {what}")
-    _on_the_globe(path, "a row", np.column_stack([lon, lat]))
+    on_the_globe(path, "a row", np.column_stack([lon, lat]))
     frame["lon"], frame["lat"], frame["geonameid"] = lon, lat, ids.astype("Int64")
     frame["geometry"] = [Point(x, y) for x, y in zip(lon, lat, strict=True)]
     return frame

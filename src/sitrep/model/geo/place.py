@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,7 +47,7 @@ from sitrep import paths
 from sitrep.model.data import confine, limits
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Problem
-from sitrep.model.geo import gazetteer, geofiles, prepared
+from sitrep.model.geo import areas, gazetteer, geofiles, prepared
 
 ADMIN0 = "admin0.geojson"
 ADMIN1 = "admin1.geojson"
@@ -77,6 +77,12 @@ class Layers:
     admin0: pd.DataFrame
     admin1: pd.DataFrame
     gazetteer: pd.DataFrame
+    #: The analyst's own areas and points (geo/areas.geojson), by id; see sitrep.model.geo.areas
+    areas: pd.DataFrame = field(default_factory=areas.empty)
+
+    def land(self) -> list[BaseGeometry]:
+        """Every country's outline (the land the sea and air areas are cut out of)."""
+        return list(self.admin0["geometry"])
 
     def unit(self, code: str) -> BaseGeometry | None:
         """An admin-1 unit by ISO 3166-2 code, or a country by ISO 3166-1 alpha-2 code."""
@@ -131,9 +137,13 @@ def _layer_file(folder: Path, name: str) -> Path:
 
 
 def read_layers(folder: Path | None = None) -> Layers:
-    """The layers in ``folder`` (default: the shipped ``data/geo``), read once per process."""
+    """The layers in ``folder`` (default: the shipped ``data/geo``), read once per process.
+
+    A data set's own folder may hold only the analyst's ``areas.geojson`` (and ``places.csv``):
+    without admin0 and admin1 of its own, the shipped boundary layers are used."""
     folder = Path(folder) if folder is not None else paths.GEO
-    files = (_layer_file(folder, ADMIN0), _layer_file(folder, ADMIN1), folder / GAZETTEER)
+    files = (_layer_file(folder, ADMIN0), _layer_file(folder, ADMIN1), folder / GAZETTEER,
+             _layer_file(folder, areas.AREAS))
     stamp = tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files)
     # Not resolved: a geo folder that links out of its data set is refused, never followed.
     return _read_layers(os.path.abspath(folder), stamp)
@@ -143,24 +153,38 @@ _GAZETTEER_COLUMNS = ["name", "lat", "lon", "kind", "country", "iso_3166_2", "ge
                       "source"]
 
 
+def _coordinates_from(source: object) -> str:
+    """Who a gazetteer row's coordinates come from, by its ``source``: GeoNames, Natural
+    Earth, or (anything else) the analyst, never credited to the others."""
+    text = str(source)
+    if text.startswith("GeoNames"):
+        return "GeoNames"
+    return "Natural Earth" if text.startswith("Natural Earth") else "the analyst"
+
+
 @lru_cache(maxsize=4)
 def _read_layers(folder: str, stamp: tuple[int, ...]) -> Layers:
     root = Path(folder)
-    missing = [n for n in (ADMIN0, ADMIN1) if not confine.exists(_layer_file(root, n))]
-    if missing:
-        raise geofiles.GeoFileError(root / missing[0], f"is missing: a geo folder holds "
-                                    f"{ADMIN0} and {ADMIN1} (plain or .gz)")
     # The data set (or data/) the geo folder belongs to: no file is read from outside it.
     dataset = root.parent
+    present = [n for n in (ADMIN0, ADMIN1) if confine.exists(_layer_file(root, n))]
+    if len(present) == 1:
+        missing = ADMIN1 if present == [ADMIN0] else ADMIN0
+        raise geofiles.GeoFileError(root / missing, f"is missing: a geo folder holds "
+                                    f"{ADMIN0} and {ADMIN1} (plain or .gz), or neither (then "
+                                    "the shipped layers are used)")
+    admin = root if present else paths.GEO
     if confine.exists(root / GAZETTEER):
         own = geofiles.read_gazetteer(root / GAZETTEER, dataset)
     else:
         own = pd.DataFrame(columns=_GAZETTEER_COLUMNS).astype({"geonameid": "Int64"})
         own["geometry"] = pd.Series(dtype=object)
-    own["coordinates_from"] = own["source"].map(
-        lambda s: "GeoNames" if str(s).startswith("GeoNames") else "Natural Earth")
-    return Layers(root, prepared.layer(_layer_file(root, ADMIN0), dataset),
-                  prepared.layer(_layer_file(root, ADMIN1), dataset), own)
+    own["coordinates_from"] = own["source"].map(_coordinates_from)
+    drawn = _layer_file(root, areas.AREAS)
+    mine = areas.read_areas(drawn, dataset) if confine.exists(drawn) else areas.empty()
+    return Layers(root, prepared.layer(_layer_file(admin, ADMIN0), admin.parent),
+                  prepared.layer(_layer_file(admin, ADMIN1), admin.parent), own,
+                  mine.set_index("id", drop=False))
 
 
 # -- projections (pyproj is imported only when a rule needs metres) ---------------------------
@@ -334,25 +358,18 @@ def _locate_one(row: pd.Series, layers: Layers, parent_of) -> Located:
     iso = _text(row.get("iso_3166_2"))
     base = {"place_id": row["place_id"], "name": _text(row["name"]), "kind": kind,
             "precision": precision}
-    if kind == "town":
+    if kind == "town" or (kind in areas.KINDS and pd.notna(row["geonameid"])):
         town = _town(row, layers, iso)
-        geonameid = town["geonameid"]
         point = town["geometry"]
         if iso:
             unit = layers.unit(iso)
             if unit is not None and not unit.covers(point):
                 raise PlaceError("iso_3166_2", iso, "the gazetteer's point for the town "
-                                 f"(geonameid {int(geonameid)}) lies outside the unit this "
+                                 f"({_town_source(town)}) lies outside the unit this "
                                  "row names", RULE_IN_REGION)
-        source = f"{town['coordinates_from']} point (geonameid {int(geonameid)})"
-        if precision == 1:
-            return Located(**base, geometry=point, drawn_as="point", approximate=False,
-                           method=source, coordinates_from=town["coordinates_from"])
-        there, back = _transformers(round(point.x, 1), round(point.y, 1))
-        zone = _project(_project(point, there).buffer(NEAR_TOWN_KM * 1000.0), back)
-        return Located(**base, geometry=zone, drawn_as="zone", approximate=True,
-                       method=f"within {NEAR_TOWN_KM:g} km of the {source}",
-                       coordinates_from=town["coordinates_from"])
+        return _point(base, point, _town_source(town), town["coordinates_from"], precision)
+    if kind in areas.KINDS:
+        return _analyst(row, layers, base)
     if members:
         unknown = [m for m in members if layers.unit(m) is None]
         if unknown:
@@ -381,6 +398,54 @@ def _locate_one(row: pd.Series, layers: Layers, parent_of) -> Located:
     return _unit(iso, layers, base, country=kind == "country")
 
 
+def _town_source(town: pd.Series) -> str:
+    """How a gazetteer point is credited in the map's key: the analyst's own point by its
+    source, never with a GeoNames id it does not have."""
+    if town["coordinates_from"] == "the analyst":
+        return areas.CREDIT.format(source=town["source"])
+    return f"{town['coordinates_from']} point (geonameid {int(town['geonameid'])})"
+
+
+def _point(base: dict, point: Point, source: str, credit: str, precision: int) -> Located:
+    """A point at precision 1, or the circle of NEAR_TOWN_KM around it ("near X")."""
+    if precision == 1:
+        return Located(**base, geometry=point, drawn_as="point", approximate=False,
+                       method=source, coordinates_from=credit)
+    there, back = _transformers(round(point.x, 1), round(point.y, 1))
+    zone = _project(_project(point, there).buffer(NEAR_TOWN_KM * 1000.0), back)
+    return Located(**base, geometry=zone, drawn_as="zone", approximate=True,
+                   method=f"within {NEAR_TOWN_KM:g} km of the {source}",
+                   coordinates_from=credit)
+
+
+def _analyst(row: pd.Series, layers: Layers, base: dict) -> Located:
+    """A sea or air area, a strait, a drill zone, an island or a point the analyst drew in the
+    data set's own geo/areas.geojson (the feature whose id is the place's id). Sea and air
+    areas are cut by the land: they are drawn at sea only."""
+    place_id, kind = str(row["place_id"]), base["kind"]
+    shown = paths.display(layers.folder / areas.AREAS)
+    if place_id not in layers.areas.index:
+        raise PlaceError("place_id", place_id, f"a {kind} is drawn from the analyst's own "
+                         f"{shown} (a feature with id {place_id!r}, its name, kind and source) "
+                         "or, for an island or a point, from the gazetteer by geonameid")
+    feature = layers.areas.loc[place_id]
+    if feature["kind"] != kind:
+        raise PlaceError("kind", kind, f"the feature {place_id!r} of {shown} is a "
+                         f"{feature['kind']}, not a {kind}")
+    credit = areas.CREDIT.format(source=feature["source"])
+    geometry = feature["geometry"]
+    if geometry.geom_type == "Point":
+        return _point(base, geometry, credit, "the analyst", base["precision"])
+    if kind in areas.AT_SEA:
+        geometry = areas.at_sea(geometry, layers.land())
+        if geometry.is_empty:
+            raise PlaceError("place_id", place_id, f"the {kind} drawn in {shown} lies wholly "
+                             "on land: it is drawn at sea only")
+        credit += " (drawn at sea only: land cut out)"
+    return Located(**base, geometry=geometry, drawn_as="zone", approximate=True,
+                   method=credit, coordinates_from="the analyst")
+
+
 def _town(row: pd.Series, layers: Layers, iso: str) -> pd.Series:
     """A town's gazetteer row: by its GeoNames id, else by its name in its country."""
     geonameid = row["geonameid"]
@@ -393,6 +458,12 @@ def _town(row: pd.Series, layers: Layers, iso: str) -> pd.Series:
                              "with its coordinates and their source")
         return town
     country = iso[:2]
+    own = layers.gazetteer[layers.gazetteer["name"].str.casefold()
+                           == _text(row["name"]).casefold()]
+    if country and len(own):
+        own = own[own["iso_3166_2"].str[:2].isin(["", country])]
+    if len(own) == 1:  # the data set's own point, found by its name: no id to invent
+        return own.iloc[0]
     hits = gazetteer.by_name(_text(row["name"]), country)
     if len(hits) == 1:
         return hits[0]
@@ -471,7 +542,7 @@ def geometry_problems(facts: Facts, facts_dir: Path,
         layers = read_layers(folder)
     except geofiles.GeoFileError as error:
         return [Problem(paths.display(error.path), None, None, RULE_GEO_FILE, None,
-                        f"the boundary layers cannot be read: {error.message}")]
+                        f"the geo folder cannot be used: {error.message}")]
     done, failed = locate(facts.places, layers)
     problems = _extent_problems(facts.places, done, shown, seen)
     for index, error in sorted(failed.items()):

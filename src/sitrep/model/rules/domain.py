@@ -58,6 +58,13 @@ PRECISION_BY_KIND: dict[str, set[int]] = {
     "region": {3},
     "country_part": {3},
     "country": {3},
+    # Drawn by the analyst (geo/areas.geojson): a named sea or strait, or a part of one.
+    "sea_area": {2, 3},
+    "strait": {2, 3},
+    "air_zone": {2, 3},
+    "drill_zone": {2},
+    "island": {1, 2, 3},
+    "point": {1, 2},
 }
 
 
@@ -248,7 +255,9 @@ def _check_places(facts: Facts, facts_dir: Path, out: Collector) -> None:
     bad = pd.Series([isinstance(kinds, set) and pd.notna(prec) and prec not in kinds
                      for prec, kinds in pairs], index=p.index)
     out.add_rows(shown, p, bad, "geo_precision", "precision-of-kind",
-                 "must fit the place's kind: town 1 or 2, region_part 2, region or country 3")
+                 "must fit the place's kind: town 1 or 2, region_part 2, region or country 3, "
+                 "sea_area, strait or air_zone 2 or 3, drill_zone 2, island 1 to 3, point 1 "
+                 "or 2")
 
 
 def _check_claim_mentions(facts: Facts, facts_dir: Path, out: Collector) -> None:

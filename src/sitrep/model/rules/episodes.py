@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.analysis.origins import find_cycle, one_voice, origin_of_claims
+from sitrep.model.analysis.origins import cycle_through, cyclic, one_voice, origin_of_claims
 from sitrep.model.data import when
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import WARNING, Collector, records, row_number
@@ -99,6 +99,8 @@ def _check_updates(facts: Facts, facts_dir: Path, out: Collector) -> None:
     edges: dict[str, list[str]] = {}
     for later, earlier in zip(u["claim_id"], u["updates"], strict=True):
         edges.setdefault(later, []).append(earlier)
+    # Cycles found once for the whole table (linear), then spelled out for their members.
+    group_of = {node: group for group in cyclic(edges) for node in group}
     origin = origin_of_claims(facts).set_index("claim_id")
     published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))
     measures = facts.quantities.groupby("claim_id")["measure_id"].agg(set).to_dict()
@@ -107,8 +109,8 @@ def _check_updates(facts: Facts, facts_dir: Path, out: Collector) -> None:
         if later == earlier or later not in known or earlier not in known:
             continue  # reported above, or as a foreign key
         where = row_number(index)
-        cycle = find_cycle(edges, later)
-        if cycle and cycle[0] == later:
+        if later in group_of:
+            cycle = cycle_through(edges, later, group_of[later])
             out.add(shown, where, "updates", "update-cycle", " -> ".join(cycle),
                     "updates cannot run in a circle: a claim cannot update itself through "
                     "the claims it updates")

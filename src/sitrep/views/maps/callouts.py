@@ -20,7 +20,7 @@ from shapely.ops import polylabel
 
 from sitrep.views.labels import Placer
 from sitrep.views.maps.marks import NAMED
-from sitrep.views.style import INK, MUTED, NEUTRAL, PRECISION_WORDS, claim_url
+from sitrep.views.style import INK, MUTED, NEUTRAL, claim_url, precision_words
 
 #: Marker of each activity (matplotlib marker codes) and the word the legend uses.
 ACTIVITY_MARKERS = {
@@ -63,11 +63,11 @@ def row_text(activity: str, role: str) -> str:
 
 
 def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
-             colours: dict[str, str], compact: bool) -> VPacker:
+             colours: dict[str, str], compact: bool, kind: str = "") -> VPacker:
     """The box of claims about one place: a line per claim and activity, one symbol per
     actor, the claim id, the activity and the hedge as written."""
     size = 6.8 if compact else 7.2
-    where = PRECISION_WORDS.get(int(precision), "place")
+    where = precision_words(int(precision), kind)
     if approximate:
         where += ", approximate"
     children = [TextArea(textwrap.fill(place, 30), textprops={

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
 from sitrep.model.data.facts import Facts
+from sitrep.model.geo import water
 from sitrep.model.geo.place import Layers, read_layers
 from sitrep.views.labels import Placer
 from sitrep.views.maps import callouts, furniture, layout, margins, marks, names, zones
@@ -211,7 +212,8 @@ def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
     for place_id, rows in groups:
         place = places.loc[place_id]
         content = callouts.callout(str(place["place"]), int(place["precision"]),
-                                   bool(place["approximate"]), rows, colours, canvas.compact)
+                                   bool(place["approximate"]), rows, colours, canvas.compact,
+                                   kind=str(place.get("kind", "")))
         callouts.place_callout(placer, ax, content, anchors[place_id],
                                f"{place_id}: " + ", ".join(sorted(set(rows["claim_id"]))),
                                hidden)
@@ -236,9 +238,10 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                                with_towns=bool(context))
     context_names = [c[0] for c in context]
     outside = table[~table["in_view"].astype(bool)]
-    notes = margins.notes(outside, margins.geo_credit(table, context_names, short=True),
-                          width, occupied)
-    legend_h, notes_h = margins.measure(keys, notes, width)
+    lakes = len(water.lakes_in(canvas.view)) > 0
+    notes = margins.notes(outside, margins.geo_credit(table, context_names, short=True,
+                                                      lakes=lakes), width, occupied)
+    legend_h, notes_h = margins.measure(keys, notes, width, MARGIN / width)
     below = notes_h + legend_h + 2 * GAP + 0.05
     _figure(canvas, below, 0.35 if title else 0.0)
 
@@ -258,7 +261,7 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     return PositionMap(figure=canvas.fig, marks=table, zones=drawn,
                        labels=canvas.placer.table(),
                        extent=(round(lon0, 2), round(lat0, 2), round(lon1, 2), round(lat1, 2)),
-                       crs=crs, credit=margins.geo_credit(table, context_names),
+                       crs=crs, credit=margins.geo_credit(table, context_names, lakes=lakes),
                        context_places=context_names, occupied=occupied, region=region)
 
 

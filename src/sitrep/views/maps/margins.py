@@ -12,13 +12,14 @@ import geopandas as gpd
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sitrep.model.analysis.attribution import credit_line
 from sitrep.model.data.facts import Facts
-from sitrep.model.geo import gazetteer
+from sitrep.model.geo import areas, gazetteer, water
 from sitrep.views.maps.callouts import (
     ACTIVITY_MARKERS,
     HOLLOW_ROLES,
@@ -27,8 +28,14 @@ from sitrep.views.maps.callouts import (
     row_text,
 )
 from sitrep.views.maps.marks import NAMED
-from sitrep.views.maps.zones import LAND_TONES, OCCUPIED, OCCUPIED_HATCH, ZONE_EDGE
-from sitrep.views.style import INK, MUTED, PRECISION_WORDS, draw_text, rc
+from sitrep.views.maps.zones import (
+    LAND_TONES,
+    OCCUPIED,
+    OCCUPIED_HATCH,
+    SEA_ZONE_FILL,
+    ZONE_EDGE,
+)
+from sitrep.views.style import INK, MUTED, draw_text, precision_words, rc
 
 if TYPE_CHECKING:
     from sitrep.views.maps.draw import PositionMap
@@ -95,8 +102,11 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
         roles.append(Line2D([], [], marker=NAMED_MARKER, ls="", ms=7, mew=1.6,
                             mec=NAMED_COLOUR, label="a claim names the\nplace, no position"))
     where = []
+    at_sea = (table["kind"].isin(areas.AT_SEA) if "kind" in table.columns
+              else pd.Series(False, index=table.index))
     kinds = {(d, int(p), bool(a)) for d, p, a in
-             zip(table["drawn_as"], table["precision"], table["approximate"], strict=True)}
+             zip(table.loc[~at_sea, "drawn_as"], table.loc[~at_sea, "precision"],
+                 table.loc[~at_sea, "approximate"], strict=True)}
     if any(d == "point" for d, _, _ in kinds):
         where.append(Line2D([], [], marker="o", ls="", ms=5.5, mfc=INK, mec="white",
                             label="town the source names"))
@@ -109,6 +119,15 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
     if any(d == "zone" and p <= 2 for d, p, _ in kinds):
         where.append(Patch(fc="none", ec=ZONE_EDGE, lw=1.0, ls="--", hatch="////",
                            label="part of a region:\nanalyst's approximation"))
+    sea = set(table.loc[at_sea, "precision"].astype(int))
+    if any(p >= 3 for p in sea):
+        where.append(Patch(fc=to_rgba(SEA_ZONE_FILL, 0.25), ec=ZONE_EDGE, lw=1.2, ls="--",
+                           label="sea or air area the source\nnames: analyst's drawing,\n"
+                                 "at sea only (land cut out)"))
+    if any(p <= 2 for p in sea):
+        where.append(Patch(fc="none", ec=ZONE_EDGE, lw=1.0, ls="--", hatch="////",
+                           label="part of a sea, strait or zone:\nanalyst's drawing, at sea "
+                                 "only\n(land cut out)"))
     if occupied_units:
         where.append(Patch(fc=LAND_TONES[0], ec=OCCUPIED, hatch=OCCUPIED_HATCH, lw=0.5,
                            label=_occupied_label(occupied_units)))
@@ -122,24 +141,37 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
 
 def add_legends(fig: Figure, keys: list[tuple[str, list]], left: float,
                  top: float) -> list:
-    """The keys side by side from ``left`` (figure fraction), hanging from ``top``."""
+    """The keys side by side from ``left`` (figure fraction), hanging from ``top``; a key that
+    would run past the right margin (as wide as the left one) starts a new row below."""
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
-    fig_w = fig.get_figwidth() * fig.dpi
-    x, legends = left, []
+    fig_w, fig_h = (v * fig.dpi for v in fig.get_size_inches())
+    x, row_top, row_bottom, legends = left, top, top, []
     for title, handles in keys:
-        ncol = 2 if len(handles) > 4 and title.startswith("Doing") else 1
-        legend = fig.legend(handles=handles, title=title, loc="upper left",
-                            bbox_to_anchor=(x, top), frameon=False, fontsize=LEGEND_SIZE,
-                            title_fontsize=LEGEND_SIZE + 0.4, ncol=ncol, handlelength=2.0,
-                            handleheight=1.1,
-                            handletextpad=0.45, columnspacing=0.7, labelspacing=0.45,
-                            alignment="left", borderaxespad=0.0, borderpad=0.0)
-        legend.get_title().set_fontweight("bold")
+        legend = _legend(fig, title, handles, x, row_top)
+        box = legend.get_window_extent(renderer)
+        if box.x1 > (1 - left) * fig_w and x > left:  # past the right margin: a new row
+            legend.remove()
+            row_top = row_bottom - 10 / fig_h
+            legend = _legend(fig, title, handles, left, row_top)
+            box = legend.get_window_extent(renderer)
         legends.append(legend)
-        x = (legend.get_window_extent(renderer).x1 + 16) / fig_w
+        row_bottom = min(row_bottom, box.y0 / fig_h)
+        x = (box.x1 + 16) / fig_w
     return legends
+
+
+def _legend(fig: Figure, title: str, handles: list, x: float, top: float):
+    ncol = 2 if len(handles) > 4 and title.startswith("Doing") else 1
+    legend = fig.legend(handles=handles, title=title, loc="upper left",
+                        bbox_to_anchor=(x, top), frameon=False, fontsize=LEGEND_SIZE,
+                        title_fontsize=LEGEND_SIZE + 0.4, ncol=ncol, handlelength=2.0,
+                        handleheight=1.1,
+                        handletextpad=0.45, columnspacing=0.7, labelspacing=0.45,
+                        alignment="left", borderaxespad=0.0, borderpad=0.0)
+    legend.get_title().set_fontweight("bold")
+    return legend
 
 
 def notes(outside: pd.DataFrame, credit: str, width: float,
@@ -156,29 +188,41 @@ def notes(outside: pd.DataFrame, credit: str, width: float,
     return "\n".join(textwrap.fill(n, int(width * 19.5)) for n in lines)
 
 
-def measure(keys: list[tuple[str, list]], text: str, width: float) -> tuple[float, float]:
-    """Heights (inches) of the keys and of the notes, drawn on a scratch figure."""
+def measure(keys: list[tuple[str, list]], text: str, width: float,
+            left: float = 0.0) -> tuple[float, float]:
+    """Heights (inches) of the keys (in rows, as :func:`add_legends` lays them out from
+    ``left``) and of the notes, drawn on a scratch figure."""
     with mpl.rc_context(style()):
-        scratch = Figure(figsize=(width, 4), dpi=100)
+        scratch = Figure(figsize=(width, 8), dpi=100)
         FigureCanvasAgg(scratch)
         renderer = scratch.canvas.get_renderer()
-        legends = add_legends(scratch, keys, 0.0, 1.0)
-        legend_h = max((lg.get_window_extent(renderer).height for lg in legends),
-                       default=0.0) / scratch.dpi
+        legends = add_legends(scratch, keys, left, 1.0)
+        legend_h = (scratch.bbox.height - min((lg.get_window_extent(renderer).y0
+                                               for lg in legends),
+                                              default=scratch.bbox.height)) / scratch.dpi
         drawn = draw_text(scratch, 0, 0, text, fontsize=NOTE_SIZE, linespacing=1.25)
         notes_h = drawn.get_window_extent(renderer).height / scratch.dpi
     return legend_h, notes_h
 
 
-def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool = False) -> str:
-    """Credit lines for the boundaries and every town's coordinates drawn, with licences
-    (GeoNames is CC BY 4.0 and must be credited). ``short``: one line for inside the map."""
-    points = table[table["drawn_as"] == "point"] if len(table) else table
+def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool = False,
+               lakes: bool = False) -> str:
+    """Credit lines for the boundaries, the lakes (``lakes``: some are in view), every town's
+    coordinates and every place the analyst drew, with licences (GeoNames is CC BY 4.0 and
+    must be credited; the analyst's areas and points are credited to the analyst and their
+    stated source, never to Natural Earth or GeoNames). ``short``: one line for inside the
+    map."""
+    method = table["method"].astype(str) if len(table) else pd.Series(dtype=str)
+    mine = method.str.contains("drawn by the analyst", regex=False)
+    points = table[(table["drawn_as"] == "point") & ~mine] if len(table) else table
     from_geonames = points["method"].str.startswith("GeoNames") if len(points) else points
     geonames = sorted(set(points.loc[from_geonames, "place"]) if len(points) else set())
     natural = sorted(set(points.loc[~from_geonames, "place"]) if len(points) else set())
+    drawn = _analyst_credits(table[mine] if len(table) else table)
     if short:
         line = "Boundaries: Natural Earth (public domain)."
+        if lakes:
+            line += " " + water.CREDIT_SHORT
         if geonames or context:
             named = f" for {', '.join(geonames)}" if geonames else ""
             line += (f" Towns: GeoNames (CC BY 4.0){named}"
@@ -186,15 +230,35 @@ def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool 
                      + ("; Natural Earth for the others." if natural else "."))
         elif natural:
             line += " Towns: Natural Earth."
+        if drawn:
+            names = sorted(set(table.loc[mine, "place"].astype(str)))
+            line += (f" {', '.join(names)}: drawn by the analyst (their sources in the "
+                     "caption).")
         return line
     parts = ["Boundaries: Natural Earth (naturalearthdata.com), public domain, 1:10m, "
              "simplified."]
+    if lakes:
+        parts.append(water.CREDIT)
     if natural:
         parts.append("Town coordinates for " + ", ".join(natural) + ": Natural Earth.")
     if geonames or context:
         what = ", ".join(geonames) + (" and the towns for orientation" if context else "")
         parts.append(f"Town coordinates for {what.removeprefix(' and ')}: {gazetteer.CREDIT}.")
-    return " ".join(parts)
+    return " ".join(parts + drawn)
+
+
+def _analyst_credits(rows: pd.DataFrame) -> list[str]:
+    """'Red Sea, Gulf of Aden: drawn by the analyst: <source>.' per stated source."""
+    if not len(rows):
+        return []
+    by_credit: dict[str, list[str]] = {}
+    for place, method in zip(rows["place"], rows["method"], strict=True):
+        credit = str(method)[str(method).index("drawn by the analyst"):]
+        names = by_credit.setdefault(credit, [])
+        if place not in names:
+            names.append(str(place))
+    return [f"{', '.join(sorted(names))}: {credit.rstrip('.')}."
+            for credit, names in sorted(by_credit.items())]
 
 
 def caption(facts: Facts, drawn: PositionMap) -> str:
@@ -214,7 +278,7 @@ def key_table(drawn: PositionMap) -> pd.DataFrame:
     def drawn_as(r: pd.Series) -> str:
         how = "dot" if r["drawn_as"] == "point" else (
             "hatched zone" if int(r["precision"]) <= 2 else "shaded zone")
-        word = PRECISION_WORDS.get(int(r["precision"]), "place")
+        word = precision_words(int(r["precision"]), str(r.get("kind", "")))
         return f"{word}; {how}: {r['method']}"
 
     return pd.DataFrame({

@@ -20,14 +20,14 @@ NAMED = "named"  # a claim that names the place without putting an actor there
 MAX_ACTORS = 8
 
 COLUMNS = ["claim_id", "actor_id", "actor", "activity", "place_role", "place_id", "place",
-           "precision", "drawn_as", "approximate", "method", "hedge", "statement",
+           "kind", "precision", "drawn_as", "approximate", "method", "hedge", "statement",
            "said_by", "geometry"]
 
 
 def marks(facts: Facts, actors: Sequence[str] | None = None,
           layers: Layers | None = None) -> gpd.GeoDataFrame:
     """One row per mark: each position, and each claim that names a place but carries no
-    position. Columns: claim_id, actor_id, actor, activity, place_role, place_id, place,
+    position. Columns: claim_id, actor_id, actor, activity, place_role, place_id, place, kind,
     precision, drawn_as (point/zone), approximate, method, hedge, statement, said_by,
     geometry (lon/lat, EPSG:4326). ``actors``: the ids to keep (checked by
     sitrep.pipeline.parameters); None keeps all."""
@@ -59,6 +59,7 @@ def marks(facts: Facts, actors: Sequence[str] | None = None,
         return gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs="EPSG:4326")
     frame = pd.DataFrame(rows)
     frame["place"] = frame["place_id"].map(located["name"])
+    frame["kind"] = frame["place_id"].map(located["kind"])
     for column in ("precision", "drawn_as", "approximate", "method", "geometry"):
         frame[column] = frame["place_id"].map(located[column])
     frame["hedge"] = frame["claim_id"].map(said["hedge"]).fillna("")

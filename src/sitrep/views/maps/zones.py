@@ -1,6 +1,8 @@
 """Land, sea and the zones of the claims: the base map from the world boundary layers (sea is
-the axes' background, land every country of admin-0), occupied units hatched, and each place
-the source delimits shaded, each one it does not hatched, as precise as the source."""
+the axes' background, land every country of admin-0, lakes painted as water over it), occupied
+units hatched, and each place the source delimits shaded, each one it does not hatched, as
+precise as the source. A sea or air area the analyst drew comes with the land cut out
+(sitrep.model.geo.areas), so it is shaded or hatched at sea only."""
 
 from __future__ import annotations
 
@@ -17,15 +19,20 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
+from sitrep.model.geo import water
+from sitrep.model.geo.areas import AT_SEA
 from sitrep.model.geo.place import Layers
 
 ZONE_EDGE = "#333333"
 ZONE_FILL = "#7d7d7d"
+#: A sea or air area the analyst drew is shaded in a deeper blue than the sea: water on water.
+SEA_ZONE_FILL = "#3f6f99"
 HATCHES = ["////", "\\\\\\\\", "||||", "----"]
 #: Land tones: the countries holding the most marks first, every other country the last tone.
 LAND_TONES = ["#fcfbf7", "#ebe6dc", "#f7f2e6"]
 LAND_OTHER = "#f3f3f1"
 SEA = "#dde8f0"
+LAKE_EDGE = "#9fb6c6"
 OCCUPIED = "#8c1d18"
 OCCUPIED_HATCH = "xx"
 
@@ -115,6 +122,12 @@ def draw_land(ax, layers: Layers, crs: str, view: BaseGeometry, *, admin1: bool,
         a1["geometry"] = _simplified(a1.geometry, tolerance)
     _add_shapes(ax, list(a1.geometry), [tones.get(c, LAND_OTHER) for c in a1["iso_a2"]],
                 "#bdb8ae" if admin1 else "none", 0.35 * lw, 1)
+    lakes = water.lakes_in(view)
+    if len(lakes):
+        lakes = lakes.to_crs(crs)
+        if tolerance:
+            lakes["geometry"] = lakes.geometry.simplify(tolerance)
+        _add_shapes(ax, list(lakes.geometry), [SEA] * len(lakes), LAKE_EDGE, 0.3 * lw, 1.2)
     for r in occupied(a1).itertuples():
         add_shape(ax, r.geometry, fc="none", ec=OCCUPIED, hatch=OCCUPIED_HATCH, lw=0,
                   zorder=1.5)
@@ -152,7 +165,8 @@ def draw_zones(ax, places: pd.DataFrame, table: gpd.GeoDataFrame,
         dashed = (0, (4, 2)) if approx else "solid"
         shape = place["geometry"].simplify(tolerance)
         if int(place["precision"]) >= 3:
-            add_shape(ax, shape, fc=ZONE_FILL, alpha=0.25, ec="none", zorder=3)
+            fill = SEA_ZONE_FILL if place.get("kind", "") in AT_SEA else ZONE_FILL
+            add_shape(ax, shape, fc=fill, alpha=0.25, ec="none", zorder=3)
             add_shape(ax, shape, fc="none", ec=ZONE_EDGE, lw=1.3, ls=dashed, zorder=4)
             style = "shaded, " + ("dashed outline" if approx else "solid outline")
         else:
