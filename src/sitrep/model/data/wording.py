@@ -42,13 +42,14 @@ _DATE = re.compile(
 _CLOCK = re.compile(
     r"\b\d{1,2}(?:[:.]\d{2})?[ \t]?(?:a\.m\.?|p\.m\.?|am\b|pm\b)"
     r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"
-    r"|\b(?:[01]\d|2[0-3])[0-5]\d[ \t]?(?:h|hrs|GMT|UTC|Z)\b"
+    r"|\b(?:[01]\d|2[0-3])[0-5]\d[ \t]?(?:h|hrs|hours|GMT|UTC|Z)\b"
     r"|\b(?:UTC|GMT)[ \t]?[+\-−][ \t]?\d{1,2}(?::?\d{2})?\b", re.IGNORECASE)
 #: Words that name what follows them: "Type 055", "No. 8", "Resolution 2722".
 DESIGNATION_WORDS = ("Type", "Project", "Block", "Model", "Mark", "Mk", "Hull", "hull",
                      "No", "Nos", "Pennant", "pennant", "Flight", "Resolution", "Article",
                      "Batch", "Tranche", "Version", "Series", "Unit", "Brigade", "Division",
-                     "Regiment", "Battalion", "Squadron", "Wing", "Fleet", "Army", "Corps")
+                     "Regiment", "Battalion", "Squadron", "Wing", "Fleet", "Army", "Corps",
+                     "ship", "ships", "vessel", "vessels", "cutter", "cutters", "hull")
 _DESIGNATION = re.compile(
     # letters, a hyphen, digits, maybe letters or digits: F-16, S-400, Su-34s, Zapad-2021
     r"\b[A-Za-z]{1,20}(?:-[A-Za-z]{1,20}){0,2}[-‑][0-9]{1,6}[A-Za-z0-9]{0,6}"
@@ -57,7 +58,9 @@ _DESIGNATION = re.compile(
     r"|(?<![\w.,])[0-9]{1,6}[A-Z][A-Za-z0-9]{0,6}\b"
     # a naming word, then the number: Type 055, No. 8, hull number 1105
     rf"|\b(?:{'|'.join(DESIGNATION_WORDS)})\.?(?:[ \t]{{1,3}}(?:number|no\.?))?[ \t]{{1,3}}"
-    r"[0-9]{1,6}[A-Za-z]{0,3}\b(?!,\d)")
+    r"[0-9]{1,6}[A-Za-z]{0,3}\b(?!,\d)"
+    # hull numbers run on: "ships 3105 and 3103", "Nos. 5, 6 and 7"
+    r"(?:[ \t]{0,3}(?:,|and|&)[ \t]{1,3}[0-9]{1,6}[A-Za-z]{0,3}\b(?!,\d)){0,8}")
 MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER = re.compile(
     # (?!\d): '50,000²' (read as '50,0002') is not the figure 50,000 with a digit beside it
@@ -96,6 +99,9 @@ QUALIFIER_AFTER: dict[str, tuple[str, ...]] = {
 }
 #: How far a qualifier may stand from its number, in words, before and after it.
 WORDS_BEFORE, WORDS_AFTER = 6, 3
+#: A list of figures: at most this many words between two of them, joined by "and", "or", ",".
+LIST_GAP = 4
+_LIST = re.compile(r",|\b(?:and|or|as well as)\b")
 _CLAUSE = re.compile(r"[;:.!?()\[\]—–]")
 _WORD = re.compile(r"[\w'’]+(?:-[\w'’]+){0,4}")
 
@@ -206,15 +212,21 @@ def qualifier_of(words_before: str) -> str | None:
     return None if best is None else best[2]
 
 
-def window_before(text: str, figure: Figure, previous: Figure | None = None) -> str:
+def window_before(text: str, figure: Figure, previous: Figure | None = None,
+                  before_previous: str = "") -> str:
     """The words that may qualify ``figure``: at most :data:`WORDS_BEFORE` words before it,
-    within its clause and after the figure before it."""
+    within its clause and after the figure before it. A figure listed after another ("a
+    possible 15,000 Ukrainian and 4,000 Russian deaths") also reads the words before the
+    first (``before_previous``): a qualifier before a list qualifies each of its figures."""
     start = max(0, figure.start - 200, previous.end if previous else 0)
     chunk = without_dates(text[start:figure.start])
     marks = [m.end() for m in _CLAUSE.finditer(chunk)]
     if marks:
         chunk = chunk[marks[-1]:]
-    return " ".join(m.group() for m in list(_WORD.finditer(chunk))[-WORDS_BEFORE:])
+    own = [m.group() for m in _WORD.finditer(chunk)]
+    if previous is not None and not marks and len(own) <= LIST_GAP and _LIST.search(chunk):
+        return f"{before_previous} {' '.join(own)}".strip()
+    return " ".join(own[-WORDS_BEFORE:])
 
 
 def window_after(text: str, figure: Figure, following: Figure | None = None) -> str:
@@ -233,11 +245,14 @@ def keeps_qualifier(text: str, every: list[Figure], mentions: list[Figure],
     number, or one of :data:`QUALIFIER_AFTER` after it. ``every`` is :func:`figures` of
     ``text``; ``mentions`` are those that give the figure, each read in its own clause."""
     position = {f.start: i for i, f in enumerate(every)}
+    windows: list[str] = []
+    for index, figure in enumerate(every):  # in order: a list reads its first figure's words
+        previous = every[index - 1] if index else None
+        windows.append(window_before(text, figure, previous, windows[-1] if windows else ""))
     for figure in mentions:
         index = position[figure.start]
-        previous = every[index - 1] if index else None
         following = every[index + 1] if index + 1 < len(every) else None
-        if states_qualifier(window_before(text, figure, previous), qualifier):
+        if states_qualifier(windows[index], qualifier):
             return True
         after = _forms(window_after(text, figure, following))
         if any(_find(after, _forms(form)) >= 0 for form in QUALIFIER_AFTER.get(qualifier, ())):

@@ -399,11 +399,19 @@ def _check_periods(facts: Facts, facts_dir: Path, out: Collector) -> None:
                                                facts.sources["published"],
                                                facts.sources["published_precision"],
                                                strict=True)}), errors="coerce")
-    out.add_rows(shown, c, (c["refers_to_end"] > latest).fillna(False).astype(bool),
-                 "refers_to_end", "date-after-source",
-                 "a period cannot end after its source was published: a figure about a later "
-                 "time is a projection (quantities.csv status and target_date)",
-                 c["refers_to_end"].dt.strftime("%Y-%m-%d"))
+    # An announced period ("drills on 23-24 May", announced on the 23rd) may run past the
+    # source if it starts by then and the claim counts nothing as present: a count of what is
+    # cannot cover time still to come (a figure about a later time is a projection).
+    q = facts.quantities
+    counted = set(q.loc[q["status"].isin(["", "present"]), "claim_id"])
+    starts_late = (c["refers_to"] > latest).fillna(False)  # reported on refers_to already
+    announced = ~c["claim_id"].isin(counted) | starts_late
+    out.add_rows(shown, c, ((c["refers_to_end"] > latest) & ~announced).fillna(False)
+                 .astype(bool), "refers_to_end", "date-after-source",
+                 "a period with a present count cannot end after its source was published: a "
+                 "figure about a later time is a projection (quantities.csv status and "
+                 "target_date); a period announced without a present count may run on if it "
+                 "starts by then", c["refers_to_end"].dt.strftime("%Y-%m-%d"))
 
 
 def _check_status(facts: Facts, facts_dir: Path, out: Collector) -> None:
