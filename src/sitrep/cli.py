@@ -63,7 +63,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    from sitrep.authoring.draft import write_draft
+    from sitrep.authoring.draft import DraftError, write_draft
 
     dataset, document = Path(args.dataset), Path(args.source)
     if not document.is_file() and (paths.sources_dir(dataset) / document).is_file():
@@ -71,8 +71,12 @@ def _draft(args: argparse.Namespace) -> int:
     if not document.is_file():
         say(f"error: no source text at {paths.display(document)}", error=True)
         return EXIT_BAD_INPUT
-    folder, draft = write_draft(dataset, document, source_id=args.source_id,
-                                outlet_id=args.outlet, published=args.published)
+    try:
+        folder, draft = write_draft(dataset, document, source_id=args.source_id,
+                                    outlet_id=args.outlet, published=args.published)
+    except DraftError as error:
+        say(f"error: {paths.display(document)}: {error}", error=True)
+        return EXIT_BAD_INPUT
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in draft.tables.items())
     say(f"drafted {counts} into {paths.display(folder)}")
     say("review each row (its 'basis' says which words it rests on), fill in the TODOs, "

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.authoring.draft import Context, Draft, draft_text
+from sitrep.authoring.draft import Context, Draft, draft_text, preferred_countries
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.wording import says
 from sitrep.model.geo import place
@@ -48,9 +48,11 @@ class Recall:
 def draft_source(facts: Facts, source_id: str) -> Draft:
     """The draft of one held source of a data set, with the data set's actors and places."""
     source = facts.sources.set_index("source_id").loc[source_id]
+    layers = place.read_layers(paths.geo_dir(facts.dataset))
     context = Context(source_id, str(source["outlet_id"]),
                       pd.Timestamp(source["published"]).strftime("%Y-%m-%d"), facts.actors,
-                      facts.places, place.read_layers(paths.geo_dir(facts.dataset)))
+                      facts.places, layers,
+                      preferred=preferred_countries(facts.places, facts.title, layers))
     return draft_text(facts.texts[source_id], context)
 
 
