@@ -160,7 +160,12 @@ def figures(text: str) -> list[Figure]:
 
 
 def same_value(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    return a == b or abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def value_key(value: float) -> str:
+    """A key under which values :func:`same_value` holds for fall together (to 9 digits)."""
+    return f"{value:.9g}"
 
 
 def word_form(word: str) -> str:
@@ -173,8 +178,11 @@ def word_form(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
+_WORD_CHARS = re.compile(r"[\w'’]+")
+
+
 def _forms(text: str) -> list[str]:
-    return [word_form(w) for w in re.findall(r"[\w'’]+", text)]
+    return [word_form(w) for w in _WORD_CHARS.findall(text)]
 
 
 def _find(words: list[str], wanted: list[str]) -> int:
@@ -192,24 +200,42 @@ def says(text: str, phrase: str) -> bool:
     return not wanted or _find(_forms(text), wanted) >= 0
 
 
+def _by_last_word(table: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[str, list[str]]]]:
+    index: dict[str, list[tuple[str, list[str]]]] = {}
+    for qualifier, forms in table.items():
+        for form in forms:
+            words = _forms(form)
+            index.setdefault(words[-1], []).append((qualifier, words))
+    return index
+
+
+#: The forms of each qualifier, by their last word (read once, looked up per word).
+_BEFORE = _by_last_word(QUALIFIER_WORDS)
+_AFTER = _by_last_word(QUALIFIER_AFTER)
+
+
+def _stated(words: list[str], index: dict[str, list[tuple[str, list[str]]]]
+            ) -> list[tuple[int, int, str]]:
+    """(end, length, qualifier) of every form of ``index`` that ``words`` contain."""
+    found = []
+    for end, word in enumerate(words, start=1):
+        for qualifier, form in index.get(word, ()):
+            if words[max(0, end - len(form)):end] == form:
+                found.append((end, len(form), qualifier))
+    return found
+
+
 def states_qualifier(text: str, qualifier: str) -> bool:
     """Whether ``text`` words the qualifier (any of its :data:`QUALIFIER_WORDS`)."""
-    words = _forms(text)
-    return any(_find(words, _forms(form)) >= 0 for form in QUALIFIER_WORDS.get(qualifier, ()))
+    return any(q == qualifier for _, _, q in _stated(_forms(text), _BEFORE))
 
 
 def qualifier_of(words_before: str) -> str | None:
     """The qualifier the words just before a number state ('estimated at over' -> 'over'):
     the form that ends closest to the number wins, the longer form on a tie."""
-    words = _forms(words_before)[-WORDS_BEFORE:]
-    best: tuple[int, int, str] | None = None
-    for qualifier, forms in QUALIFIER_WORDS.items():
-        for form in forms:
-            wanted = _forms(form)
-            end = _find(words, wanted)
-            if end >= 0 and (best is None or (end, len(wanted)) > best[:2]):
-                best = (end, len(wanted), qualifier)
-    return None if best is None else best[2]
+    tail = _WORD_CHARS.findall(words_before[-200:])[-WORDS_BEFORE:]
+    found = _stated([word_form(w) for w in tail], _BEFORE)
+    return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
 
 def window_before(text: str, figure: Figure, previous: Figure | None = None,
@@ -225,7 +251,8 @@ def window_before(text: str, figure: Figure, previous: Figure | None = None,
         chunk = chunk[marks[-1]:]
     own = [m.group() for m in _WORD.finditer(chunk)]
     if previous is not None and not marks and len(own) <= LIST_GAP and _LIST.search(chunk):
-        return f"{before_previous} {' '.join(own)}".strip()
+        inherited = before_previous.split() + own
+        return " ".join(inherited[-(WORDS_BEFORE + LIST_GAP):])
     return " ".join(own[-WORDS_BEFORE:])
 
 
@@ -239,22 +266,28 @@ def window_after(text: str, figure: Figure, following: Figure | None = None) -> 
     return " ".join(m.group() for m in list(_WORD.finditer(chunk))[:WORDS_AFTER + 1])
 
 
-def keeps_qualifier(text: str, every: list[Figure], mentions: list[Figure],
-                    qualifier: str) -> bool:
-    """Whether some mention of a figure keeps ``qualifier``: one of its forms before the
-    number, or one of :data:`QUALIFIER_AFTER` after it. ``every`` is :func:`figures` of
-    ``text``; ``mentions`` are those that give the figure, each read in its own clause."""
-    position = {f.start: i for i, f in enumerate(every)}
-    windows: list[str] = []
+def qualifier_windows(text: str, every: list[Figure]) -> list[tuple[list[str], list[str]]]:
+    """For each figure of ``text`` (``every``, in order), the word forms before it that may
+    qualify it and the word forms just after it: read once per text."""
+    windows: list[tuple[list[str], list[str]]] = []
+    before = ""
     for index, figure in enumerate(every):  # in order: a list reads its first figure's words
         previous = every[index - 1] if index else None
-        windows.append(window_before(text, figure, previous, windows[-1] if windows else ""))
-    for figure in mentions:
-        index = position[figure.start]
         following = every[index + 1] if index + 1 < len(every) else None
-        if states_qualifier(windows[index], qualifier):
-            return True
-        after = _forms(window_after(text, figure, following))
-        if any(_find(after, _forms(form)) >= 0 for form in QUALIFIER_AFTER.get(qualifier, ())):
+        before = window_before(text, figure, previous, before)
+        windows.append((_forms(before), _forms(window_after(text, figure, following))))
+    return windows
+
+
+def keeps_qualifier(windows: list[tuple[list[str], list[str]]], mentions: list[int],
+                    qualifier: str) -> bool:
+    """Whether some mention of a figure keeps ``qualifier``: one of its forms before the
+    number, or one of :data:`QUALIFIER_AFTER` after it. ``windows`` are
+    :func:`qualifier_windows` of the text, ``mentions`` the indices of the figures that give
+    the figure, each read in its own clause."""
+    for index in mentions:
+        before, after = windows[index]
+        if any(q == qualifier for _, _, q in _stated(before, _BEFORE)) or \
+                any(q == qualifier for _, _, q in _stated(after, _AFTER)):
             return True
     return False

@@ -54,8 +54,20 @@ def _figure_slips(text: str, allowed: list[tuple[float, str]],
     found: list[Slip] = []
     reported: set[object] = set()
     in_text = words.figures(text)
-    for figure in in_text:
-        matching = {q for v, q in allowed if any(words.same_value(v, x) for x in figure.values)}
+    qualifiers: dict[str, set[str]] = {}
+    for value, qualifier in allowed:
+        qualifiers.setdefault(words.value_key(value), set()).add(qualifier)
+    # Every mention of the same figure is read: one that keeps the qualifier is enough.
+    mentions: dict[str, list[int]] = {}
+    for index, figure in enumerate(in_text):
+        for value in figure.values:
+            mentions.setdefault(words.value_key(value), []).append(index)
+    windows = words.qualifier_windows(text, in_text) if allowed else []
+    decided: dict[tuple[str, str], bool] = {}
+    grouped: dict[tuple[str, ...], list[int]] = {}
+    for index, figure in enumerate(in_text):
+        keys = [words.value_key(v) for v in figure.values]
+        matching = set().union(*(qualifiers.get(k, set()) for k in keys))
         if not matching:
             if figure.text not in reported:
                 reported.add(figure.text)
@@ -65,16 +77,27 @@ def _figure_slips(text: str, allowed: list[tuple[float, str]],
                                   "a claim it cites (dates, clock times and names with digits "
                                   "are not figures)"))
             continue
-        merged = apart.merged(text, figure, in_text, cited)
-        if merged and (apart.RULE, figure.text) not in reported:
-            reported.add((apart.RULE, figure.text))
-            found.append(Slip(apart.RULE, figure.text, merged))
-        # Every mention of the same figure is read: one that keeps the qualifier is enough.
-        mentions = [f for f in in_text
-                    if any(words.same_value(a, b) for a in f.values for b in figure.values)]
-        kept = [q for q in matching if q not in words.QUALIFIER_WORDS
-                or words.keeps_qualifier(text, in_text, mentions, q)]
-        if not kept and figure.text not in reported and mentions[0] is figure:
+        if cited:
+            merged = apart.merged(text, figure, in_text, cited)
+            if merged and (apart.RULE, figure.text) not in reported:
+                reported.add((apart.RULE, figure.text))
+                found.append(Slip(apart.RULE, figure.text, merged))
+        if figure.text in reported:
+            continue
+        group = tuple(keys)
+        if group not in grouped:
+            grouped[group] = sorted({i for k in keys for i in mentions.get(k, [])})
+        these = grouped[group]
+        kept = False
+        for qualifier in sorted(matching):
+            if qualifier not in words.QUALIFIER_WORDS:
+                kept = True
+                break
+            key = (keys[0], qualifier)
+            if key not in decided:
+                decided[key] = words.keeps_qualifier(windows, these, qualifier)
+            kept = kept or decided[key]
+        if not kept and these[0] == index:
             reported.add(figure.text)
             qualifier = sorted(matching)[0]
             examples = " or ".join(repr(w) for w in words.QUALIFIER_WORDS[qualifier][:3])
