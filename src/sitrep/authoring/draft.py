@@ -307,8 +307,16 @@ _CUES = [(kind, sector, re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cue
                                    re.IGNORECASE)) for kind, sector, cues in ACTOR_CUES]
 
 
+_TITLED = re.compile(r"\b(?:President|Minister|General|Gen\.?|Admiral|Adm\.?|Colonel|Col\.?|"
+                     r"Secretary|Spokesperson|Spokesman|Spokeswoman|Senator|Commander|"
+                     r"Premier|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s{1,3}(?:[A-Z][\w'’-]{0,30}\s{0,3}){1,3}$")
+
+
 def actor_kind(name: str, layers=None) -> tuple[str, str]:
-    """(kind, sector proposed) of an actor from the cues of its name (:data:`ACTOR_CUES`)."""
+    """(kind, sector proposed) of an actor from the cues of its name (:data:`ACTOR_CUES`); a
+    title before a capitalised name is a person ("Army Senior Colonel Shi Yi")."""
+    if _TITLED.search(name):
+        return "person", ""
     for kind, sector, pattern in _CUES:
         if pattern.search(name):
             return kind, sector

@@ -25,7 +25,8 @@ COMMON_WORDS = frozenset(
     "lake river valley highlands lowlands mountain mountains plateau border frontier "
     "national federal greater new old great little far western-area interior "
     "littoral mainland peninsula bay gulf sea strait delta".split())
-#: Words before a country that make it a place ("in", "around", "from"); not "to" or "of"
+#: Words before a country that make it a place ("in", "around"; "from" with a side only);
+#: not "to" or "of"
 LOCATIVES = frozenset("in within near around into across at inside off over throughout from "
                       "towards toward encircling surrounding".split())
 #: Words that may stand in lower case inside a name ("Bosnia and Herzegovina").
@@ -142,11 +143,18 @@ def find(sentence: str, layers, preferred: frozenset[str] = frozenset()) -> list
 
 def _place(sentence: str, words: list[re.Match[str]], i: int, size: int,
            entries: list[Entry], preferred: frozenset[str]) -> dict | None:
+    after = i + size
+    if after < len(words) and words[after].group()[:1].isupper() \
+            and words[after].group().lower() not in REGION_WORDS | {"island", "islands"} \
+            and sentence[words[i + size - 1].end():words[after].start()].strip() == "":
+        return None  # part of a longer name: "The New York Times", "Taiwan Strait"
     before = words[i - 1].group().lower() if i else ""
     side = before if before in SIDES else ""
-    locative = (words[i - 2].group().lower() if side and i > 1 else before) in LOCATIVES \
+    word = words[i - 2].group().lower() if side and i > 1 else before
+    # "from" makes a place only with a side ("from eastern Ukraine"; "backing from Russia").
+    locative = (word in LOCATIVES and (word != "from" or bool(side))) \
         or (not side and i > 1 and before == "the" and words[i - 2].group().lower()
-            in LOCATIVES)
+            in LOCATIVES - {"from"})
     # A country or a capital is a place only after a word of place ("allowing Moscow to").
     usable = [e for e in entries if e.kind not in ("country", "capital") or locative]
     if not usable:
@@ -154,7 +162,6 @@ def _place(sentence: str, words: list[re.Match[str]], i: int, size: int,
     best = min(usable, key=lambda e: _rank(e, preferred))
     start = words[i - 1].start() if side else words[i].start()
     end = words[i + size - 1].end()
-    after = i + size
     if best.kind == "region" and after < len(words) and \
             words[after].group().lower() in REGION_WORDS:
         end = words[after].end()

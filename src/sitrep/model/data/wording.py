@@ -226,14 +226,15 @@ def _stated(words: list[str], index: dict[str, list[tuple[str, list[str]]]]
 
 
 def states_qualifier(text: str, qualifier: str) -> bool:
-    """Whether ``text`` words the qualifier (any of its :data:`QUALIFIER_WORDS`)."""
-    return any(q == qualifier for _, _, q in _stated(_forms(text), _BEFORE))
+    """Whether ``text`` words the qualifier (any of its :data:`QUALIFIER_WORDS`); a date is
+    no qualifier ("May 2024" is not "may")."""
+    return any(q == qualifier for _, _, q in _stated(_forms(without_dates(text)), _BEFORE))
 
 
 def qualifier_of(words_before: str) -> str | None:
     """The qualifier the words just before a number state ('estimated at over' -> 'over'):
     the form that ends closest to the number wins, the longer form on a tie."""
-    tail = _WORD_CHARS.findall(words_before[-200:])[-WORDS_BEFORE:]
+    tail = _WORD_CHARS.findall(without_dates(words_before[-200:]))[-WORDS_BEFORE:]
     found = _stated([word_form(w) for w in tail], _BEFORE)
     return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
