@@ -1,10 +1,10 @@
 """The time a drafted claim refers to, read from its sentence when the sentence gives one.
 
 "On 23 May", "May 23, 2024", "23-24 May" (the first day; the period's end is proposed too),
-"on Thursday", "yesterday", "today": read against the source's publication date (the year of a
-day without a year is the publication's, or the year before when that day would fall after
-it; a weekday is the latest such day on or before it). A sentence with no date refers to the
-publication date, as before. Every pattern is linear (bounded repetition, no nesting).
+"on Thursday", "yesterday", "today": read against the source's publication date. The year of
+a day without a year is the one that puts it closest to the publication ("23 May" in an April
+announcement is the coming May, "December" in January the last one); a weekday is the latest
+such day on or before it. A sentence with no date refers to the publication date, as before. Every pattern is linear (bounded repetition, no nesting).
 """
 
 from __future__ import annotations
@@ -55,8 +55,10 @@ def reference(sentence: str, published: str) -> tuple[str, str, str] | None:
         first = _day(year, month, int(match["day"]))
         if first is None:
             continue
-        if not match["year"] and first > pub:
-            first = _day(year - 1, month, int(match["day"])) or first
+        if not match["year"]:  # the year that puts the day closest to the publication
+            nearby = [d for d in (_day(year + k, month, int(match["day"])) for k in (-1, 0, 1))
+                      if d is not None]
+            first = min(nearby, key=lambda d: abs((d - pub).days))
         last = _day(first.year, month, int(match["end"])) if match["end"] else None
         return (first.isoformat(), last.isoformat() if last and last > first else "",
                 match.group())
