@@ -4,7 +4,8 @@
 "on Thursday", "yesterday", "today": read against the source's publication date. The year of
 a day without a year is the one that puts it closest to the publication ("23 May" in an April
 announcement is the coming May, "December" in January the last one); a weekday is the latest
-such day on or before it. A sentence with no date refers to the publication date, as before. Every pattern is linear (bounded repetition, no nesting).
+such day on or before it. A sentence with no date refers to the publication date, as before.
+Every pattern is linear (bounded repetition, no nesting).
 """
 
 from __future__ import annotations
