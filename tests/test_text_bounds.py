@@ -43,8 +43,10 @@ ADVERSARIAL = {
 MODULES = (wording, sources, draft, draft_places, draft_dates)
 PATTERNS = [(f"{m.__name__.rsplit('.', 1)[-1]}.{name}", pattern) for m in MODULES
             for name, pattern in vars(m).items() if isinstance(pattern, re.Pattern)]
-#: Seconds of CPU a pattern or a reading may take on 100 KB.
+#: Seconds of CPU a pattern may take on 100 KB; a reading, which builds a row for each figure
+#: (50,000 of them in a run of "1 1 1 ..."), twice that: both measured at about 0.1 and 0.8 s.
 LIMIT = 1.0
+READING_LIMIT = 2.0
 
 
 def _cpu(call) -> float:
@@ -91,7 +93,7 @@ def test_reading_is_bounded_on_adversarial_runs(reading, payload, layers):
     text = ADVERSARIAL[payload]
     read = READINGS.get(reading) or (lambda t: draft.places(t, layers))
     seconds = _cpu(lambda: read(text))
-    assert seconds < LIMIT, f"{reading} took {seconds:.2f} s on {payload}"
+    assert seconds < READING_LIMIT, f"{reading} took {seconds:.2f} s on {payload}"
 
 
 def test_abbreviations_split_quadratically_at_four_megabytes():

@@ -143,7 +143,8 @@ def _first_unit(sentence: str) -> tuple[str, str]:
 def quantities(sentence: str) -> list[dict]:
     """Proposed quantities of one sentence, each with the words it rests on."""
     found = [(f.start, f.end, f.values[0], f.text) for f in wording.figures(sentence)]
-    for match in _NUMBER_WORD.finditer(wording.without_dates(sentence)):
+    plain = wording.without_dates(sentence)  # same length: offsets hold
+    for match in _NUMBER_WORD.finditer(plain):
         found.append((match.start(), match.end(), float(NUMBER_WORDS[match.group(1).lower()]),
                       match.group(1)))
     found.sort()
@@ -164,7 +165,9 @@ def quantities(sentence: str) -> list[dict]:
             value = (low + up) / 2
         else:
             before = " ".join(sentence[max(0, start - 80):start].split()[-3:])
-            qualifier = wording.qualifier_of(before) or "exact"
+            qualifier = wording.qualifier_of(
+                " ".join(plain[max(0, start - 80):start].split()[-3:]), dates_blanked=True) \
+                or "exact"
             low = value if qualifier in ("over", "at_least") else None
             up = value if qualifier in ("nearly", "up_to", "under") else None
             basis = (before + " " + text).strip() if qualifier != "exact" else text

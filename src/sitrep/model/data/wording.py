@@ -231,10 +231,13 @@ def states_qualifier(text: str, qualifier: str) -> bool:
     return any(q == qualifier for _, _, q in _stated(_forms(without_dates(text)), _BEFORE))
 
 
-def qualifier_of(words_before: str) -> str | None:
+def qualifier_of(words_before: str, dates_blanked: bool = False) -> str | None:
     """The qualifier the words just before a number state ('estimated at over' -> 'over'):
-    the form that ends closest to the number wins, the longer form on a tie."""
-    tail = _WORD_CHARS.findall(without_dates(words_before[-200:]))[-WORDS_BEFORE:]
+    the form that ends closest to the number wins, the longer form on a tie. A date is no
+    qualifier ("May 2024" is not "may"); pass ``dates_blanked`` when they are blanked already
+    (:func:`without_dates`)."""
+    tail = words_before[-100:]
+    tail = _WORD_CHARS.findall(tail if dates_blanked else without_dates(tail))[-WORDS_BEFORE:]
     found = _stated([word_form(w) for w in tail], _BEFORE)
     return max(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
