@@ -242,6 +242,12 @@ CASES = [
           lambda d: (d.set_cell("claims", 2, "refers_to_end", "2024-12-15"),
                      d.set_cell("claims", 2, "end_precision", "day")),
           ("claims.csv", 2, "refers_to_end", "date-after-source"), value="2024-12-15"),
+    _case("announced_period_starting_after_its_source",  # C02 counts nothing as present
+          lambda d: (d.set_cell("claims", 3, "refers_to", "2024-12-14"),
+                     d.set_cell("claims", 3, "time_precision", "day"),
+                     d.set_cell("claims", 3, "refers_to_end", "2024-12-15"),
+                     d.set_cell("claims", 3, "end_precision", "day")),
+          ("claims.csv", 3, "refers_to", "date-after-source"), value="2024-12-14"),
     _case("projection_without_target_date",
           lambda d: d.set_cell("quantities", 2, "status", "projection"),
           ("quantities.csv", 2, "target_date", "status-fields"), value="projection"),
@@ -597,3 +603,13 @@ def test_fifty_megabyte_table_with_one_bad_row_near_its_end(broken_dataset):
     # The filler actors are named by no claim, but with an error in the data set unused ones
     # are not warned about (tests/test_messages.py checks the warnings and their cap).
     assert not [p for p in problems if p.rule == "unused-actor"]
+
+
+def test_announced_period_may_run_past_its_source(broken_dataset):
+    """Drills announced for 23-24 May on the 23rd: a claim with no present count whose period
+    starts by the source's publication may end after it (C02 counts nothing)."""
+    def announce(d):
+        d.set_cell("claims", 3, "refers_to_end", "2024-12-15")
+        d.set_cell("claims", 3, "end_precision", "day")
+
+    assert not [p for p in check(broken_dataset(announce)) if p.rule == "date-after-source"]

@@ -18,11 +18,15 @@ the words it rests on (its ``basis``). What is drafted, per sentence of the text
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 
-from sitrep.model.data import wording
+from sitrep import paths
+from sitrep.authoring import draft_dates, draft_places
+from sitrep.model.data import confine, limits, wording
 from sitrep.model.data.sources import split_sentences
 
 #: Hedge words as sources write them, longest first; the ICD 203 term where the word is one.
@@ -50,22 +54,26 @@ REPORTING = ("said", "says", "say", "noted", "notes", "reported", "reports", "re
              "assess", "assessed", "predicted", "added", "declared", "mentioned",
              "condemned", "warns", "urged", "insisted", "acknowledged", "denied")
 _REPORTING = "|".join(REPORTING)
-_AUX = r"(?:(?:has|have|had|also|now|further|\w+ly)\s+)*"
+_AUX = r"(?:(?:has|have|had|also|now|further|\w{1,20}ly)\s{1,3}){0,3}"
 _LEADING = re.compile(r"^(?:meanwhile|however|but|and|also|both|in addition|moreover)\b[,\s]*",
                       re.IGNORECASE)
-_SPEAKER_FIRST = re.compile(rf"^(?P<who>[^;:]{{3,140}}?),?\s+{_AUX}(?P<verb>{_REPORTING})\b"
-                            r"(?!\s+(?:at|to be|as)\b)")
-_SPEAKER_LAST = re.compile(rf",\s+(?P<who>[^,]{{3,80}}?)\s+{_AUX}(?P<verb>{_REPORTING})\W*$")
-#: A name runs to a comma, semicolon or full stop; "U.S." keeps its inner stops.
-_NAME = r"(?:[^,.;\"“”]|(?<=\b[A-Z])\.|\.(?=\S))"
+_SPEAKER_FIRST = re.compile(rf"^(?P<who>[^;:]{{3,140}}?),?\s{{1,3}}{_AUX}(?P<verb>{_REPORTING})"
+                            r"\b(?!\s{1,3}(?:at|to be|as)\b)")
+_SPEAKER_LAST = re.compile(rf",\s{{1,3}}(?P<who>[^,]{{3,80}}?)\s{{1,3}}{_AUX}(?P<verb>{_REPORTING})"
+                           r"\W{0,6}$")
+#: A name runs to a comma, semicolon or full stop; "U.S." keeps its inner stops. The three
+#: branches never match the same character (a stop before a non-space, a stop after an
+#: initial before a space), so a run of initials cannot backtrack exponentially.
+_NAME = r"(?:[^,.;\"“”]|\.(?=\S)|(?<=\b[A-Z])\.(?!\S))"
 _ACCORDING = re.compile(rf"\baccording to (?P<who>{_NAME}{{2,80}})", re.IGNORECASE)
 _BY = re.compile(rf"\b(?:mentioned|said|stated|reported|noted|labell?ed|described|announced|"
                  rf"confirmed|claimed) [^.;]{{0,60}}?\bby (?P<who>{_NAME}{{2,80}})",
                  re.IGNORECASE)
-_AFTER_QUOTE = re.compile(rf"[,.!?][\"”]\s+(?P<who>[A-Z]{_NAME}{{1,60}}?)\s+{_AUX}"
+_AFTER_QUOTE = re.compile(rf"[,.!?][\"”]\s{{1,3}}(?P<who>[A-Z]{_NAME}{{1,60}}?)\s{{1,3}}{_AUX}"
                           rf"(?P<verb>{_REPORTING})\b")
 _PRONOUN = re.compile(r"^(?:it|this|that|there|they|he|she|we|these|those)\b", re.IGNORECASE)
-_CITED = re.compile(r",?\s*(?:as )?(?:cited|quoted) by (?P<who>[^,.;]{2,80}),?", re.IGNORECASE)
+_CITED = re.compile(r",?\s{0,3}(?:as )?(?:cited|quoted) by (?P<who>[^,.;]{2,80}),?",
+                    re.IGNORECASE)
 
 #: Nouns of people under arms and other units, and the unit the data set writes.
 UNITS = {"troops": "troops", "soldiers": "troops", "servicemen": "troops", "fighters":
@@ -77,10 +85,7 @@ UNITS = {"troops": "troops", "soldiers": "troops", "servicemen": "troops", "figh
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "dozen": 12, "twenty": 20}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
-_RANGE = re.compile(r"^\s*(?:to|-|–|—)\s*$")
-SIDES = {"western": "west", "eastern": "east", "northern": "north", "southern": "south"}
-_LOCATIVE = re.compile(r"\b(?:in|within|near|around|into|across|to|from|at|of|inside)\s+"
-                       r"(?:the\s+)?(?:(western|eastern|northern|southern)\s+)?$", re.IGNORECASE)
+_RANGE = re.compile(r"[ \t]{0,3}(?:to|-|–|—)[ \t]{0,3}")
 
 
 @dataclass
@@ -108,20 +113,32 @@ def hedges(sentence: str) -> list[tuple[str, str]]:
 def _unit_after(sentence: str, end: int) -> tuple[str, str]:
     """(unit, the word it rests on): the first unit noun within four words after a number,
     else the first anywhere in the sentence ("soldiers, estimated at over 10,000")."""
-    after = re.findall(r"[A-Za-z%]+", sentence[end:])[:4]
+    after = _LETTERS.findall(sentence[end:end + 120])[:4]
     for word in after:
         if word.lower() in UNITS:
             return UNITS[word.lower()], word
-    for word in re.findall(r"[A-Za-z]+", sentence):
-        if word.lower() in UNITS:
-            return UNITS[word.lower()], word
-    return "", ""
+    return _first_unit(sentence)
+
+
+_LETTERS = re.compile(r"[A-Za-z%]+")
+_FIRST_UNIT: dict[str, tuple[str, str]] = {}
+
+
+def _first_unit(sentence: str) -> tuple[str, str]:
+    """The first unit noun of the sentence (read once per sentence)."""
+    if sentence not in _FIRST_UNIT:
+        if len(_FIRST_UNIT) > 64:
+            _FIRST_UNIT.clear()
+        _FIRST_UNIT[sentence] = next(((UNITS[w.lower()], w) for w in _LETTERS.findall(sentence)
+                                      if w.lower() in UNITS), ("", ""))
+    return _FIRST_UNIT[sentence]
 
 
 def quantities(sentence: str) -> list[dict]:
     """Proposed quantities of one sentence, each with the words it rests on."""
     found = [(f.start, f.end, f.values[0], f.text) for f in wording.figures(sentence)]
-    for match in _NUMBER_WORD.finditer(wording.without_dates(sentence)):
+    plain = wording.without_dates(sentence)  # same length: offsets hold
+    for match in _NUMBER_WORD.finditer(plain):
         found.append((match.start(), match.end(), float(NUMBER_WORDS[match.group(1).lower()]),
                       match.group(1)))
     found.sort()
@@ -134,15 +151,17 @@ def quantities(sentence: str) -> list[dict]:
         else:
             unit = ""
         nxt = found[index + 1] if index + 1 < len(found) else None
-        if nxt and _RANGE.match(sentence[end:nxt[0]]):
+        if nxt and _RANGE.fullmatch(sentence[end:nxt[0]]):
             skip.add(index + 1)
             low, up, qualifier = value, nxt[2], "range"
             basis = sentence[start:nxt[1]]
             end = nxt[1]
             value = (low + up) / 2
         else:
-            before = " ".join(sentence[:start].split()[-3:])
-            qualifier = wording.qualifier_of(before) or "exact"
+            before = " ".join(sentence[max(0, start - 80):start].split()[-3:])
+            qualifier = wording.qualifier_of(
+                " ".join(plain[max(0, start - 80):start].split()[-3:]), dates_blanked=True) \
+                or "exact"
             low = value if qualifier in ("over", "at_least") else None
             up = value if qualifier in ("nearly", "up_to", "under") else None
             basis = (before + " " + text).strip() if qualifier != "exact" else text
@@ -203,49 +222,10 @@ def attribution(sentence: str) -> tuple[list[tuple[str, str]], list[tuple[str, s
     return list(dict.fromkeys(kept)), relays
 
 
-def places(sentence: str, layers) -> list[dict]:
-    """Places of the boundary layers and gazetteer named in the sentence."""
-    found: list[dict] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(match: re.Match, row: dict) -> None:
-        if any(a < match.end() and match.start() < b for a, b in taken):
-            return
-        taken.append((match.start(), match.end()))
-        found.append(row)
-
-    for town in layers.gazetteer.itertuples(index=False):
-        if town.kind == "admin1_capital":
-            continue  # "Kursk" is read as the region; the analyst can say it is the city
-        for match in re.finditer(rf"\b{re.escape(town.name)}\b", sentence):
-            if "capital" in town.kind and not _LOCATIVE.search(sentence[:match.start()]):
-                continue  # "allowing Moscow to operate": the state, not the city
-            add(match, {"name": town.name, "kind": "town", "geo_precision": 1,
-                        "iso_3166_2": town.iso_3166_2, "geonameid": int(town.geonameid),
-                        "part": "", "basis": match.group()})
-    for unit in layers.admin1.drop_duplicates("iso_3166_2").itertuples(index=False):
-        pattern = (rf"\b(?:(western|eastern|northern|southern)\s+)?{re.escape(unit.name)}"
-                   r"(?:\s+(?i:region|oblast|province|governorate|state))?\b")
-        for match in re.finditer(pattern, sentence):
-            side = match.group(1)
-            add(match, {"name": match.group(), "kind": "region_part" if side else "region",
-                        "geo_precision": 2 if side else 3, "iso_3166_2": unit.iso_3166_2,
-                        "geonameid": None, "part": SIDES.get((side or "").lower(), ""),
-                        "basis": match.group()})
-    for country in layers.admin0.itertuples(index=False):
-        name = getattr(country, "name", "")
-        for match in re.finditer(rf"\b{re.escape(str(name))}\b(?![’']s\b)", sentence):
-            before = _LOCATIVE.search(sentence[:match.start()])
-            if not before:
-                continue  # "Russia has amassed": an actor, not a place
-            side = before.group(1)
-            add(match, {"name": (f"{side} " if side else "") + match.group(),
-                        "kind": "country_part" if side else "country", "geo_precision": 3,
-                        "iso_3166_2": "", "geonameid": None,
-                        "country": getattr(country, "iso_a2", ""),
-                        "part": SIDES.get((side or "").lower(), ""),
-                        "basis": before.group().strip() + " " + match.group()})
-    return found
+def places(sentence: str, layers, preferred: frozenset[str] = frozenset()) -> list[dict]:
+    """Places of the boundary layers and gazetteer named in the sentence as proper nouns
+    (:mod:`sitrep.authoring.draft_places`), preferring entries in the ``preferred`` countries."""
+    return draft_places.find(sentence, layers, preferred)
 
 
 def sentence_rows(text: str) -> list[tuple[int, str, bool]]:
@@ -294,17 +274,58 @@ def match_actor(name: str, actors: pd.DataFrame) -> str | None:
     return best if score >= 0.33 else None
 
 
-_ACTOR_KINDS = (("news_outlet", r"times|herald|monitor|wire|news|post|journal|agency|tv"),
-                ("unnamed_sources", r"^sources?$|unnamed"), ("intelligence", r"intelligence"),
-                ("officials", r"officials?|ministry|leaders|government"),
-                ("organisation", r"institute|analysts|group|council"))
+#: Cues of an actor's kind, read in this order in its name (first match wins); a country's or
+#: a national capital's name is a state; a name of two to four capitalised words a person.
+#: (kind, sector proposed, cue words). Documented in the README ("sitrep draft").
+ACTOR_CUES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("unnamed_sources", "", ("sources", "source", "unnamed", "people familiar")),
+    ("intelligence", "government", ("intelligence", "spy agency")),
+    ("news_outlet", "press", ("times", "herald", "monitor", "wire", "news", "post", "journal",
+                              "tv", "television", "press", "broadcaster", "newspaper",
+                              "reuters", "afp", "xinhua", "cnn", "bbc", "gazette")),
+    ("state_forces", "government", ("army", "navy", "naval", "air force", "coast guard",
+                                    "command", "forces", "military", "fleet", "marines",
+                                    "rocket force", "liberation army", "pla", "guard",
+                                    "brigade", "division", "troops", "armed forces")),
+    ("organisation", "government", ("ministry", "department", "government", "office",
+                                     "council", "administration", "agency", "cabinet",
+                                     "bureau", "presidency", "kremlin", "white house",
+                                     "pentagon", "affairs council")),
+    ("officials", "government", ("officials", "official", "leaders", "authorities",
+                                 "diplomats")),
+    ("organisation", "independent", ("institute", "analysts", "group", "centre", "center",
+                                     "think tank", "university", "foundation",
+                                     "organisation", "organization")),
+    ("person", "", ("president", "minister", "general", "gen", "admiral", "adm", "colonel",
+                    "col", "secretary", "spokesperson", "spokesman", "spokeswoman",
+                    "chairman", "premier", "senator", "commander", "leader", "mr", "ms")),
+)
+_CUES = [(kind, sector, re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b",
+                                   re.IGNORECASE)) for kind, sector, cues in ACTOR_CUES]
 
 
-def actor_kind(name: str) -> str:
-    for kind, pattern in _ACTOR_KINDS:
-        if re.search(pattern, name, re.IGNORECASE):
-            return kind
-    return "person"
+_TITLED = re.compile(r"\b(?:President|Minister|General|Gen\.?|Admiral|Adm\.?|Colonel|Col\.?|"
+                     r"Secretary|Spokesperson|Spokesman|Spokeswoman|Senator|Commander|"
+                     r"Premier|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s{1,3}(?:[A-Z][\w'’-]{0,30}\s{0,3}){1,3}$")
+
+
+def actor_kind(name: str, layers=None) -> tuple[str, str]:
+    """(kind, sector proposed) of an actor from the cues of its name (:data:`ACTOR_CUES`); a
+    title before a capitalised name is a person ("Army Senior Colonel Shi Yi")."""
+    if _TITLED.search(name):
+        return "person", ""
+    for kind, sector, pattern in _CUES:
+        if pattern.search(name):
+            return kind, sector
+    if layers is not None:
+        entries = draft_places.name_index(layers).get(
+            draft_places.name_key(re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)))
+        if any(e.kind in ("country", "capital") for e in entries or ()):
+            return "state", "government"
+    words = name.split()
+    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+        return "person", ""
+    return "organisation", ""
 
 
 @dataclass(frozen=True)
@@ -319,39 +340,52 @@ class Context:
     layers: object
     #: Drafted claims are numbered C<n> from here on (after the data set's own claim ids).
     next_claim: int = 1
+    #: ISO codes of the countries whose places come first where a name has several entries
+    #: (the data set's places and title; the countries the text names are added).
+    preferred: frozenset[str] = frozenset()
+
+
+#: The longest text drafted, in characters (a long article is some 50,000), and the longest
+#: sentence read for claims; a longer sentence is listed as context, with a note.
+MAX_TEXT = 2_000_000
+MAX_SENTENCE = 5_000
+#: Seconds a sentence may take; past it the sentence is listed with a note, unread.
+SENTENCE_SECONDS = 2.0
+
+
+class DraftError(ValueError):
+    """A source text or an option ``sitrep draft`` refuses, or a text too long to draft: the
+    message names it, why, and what to do."""
 
 
 def draft_text(text: str, context: Context) -> Draft:
     """Propose the rows of every table for one source text (see the module's docstring)."""
+    if len(text) > MAX_TEXT:
+        raise DraftError(f"the text has {len(text):,} characters; sitrep draft reads at most "
+                         f"{MAX_TEXT:,}: split it into several source texts")
     out = Draft(context.source_id)
     rows: dict[str, list[dict]] = {t: [] for t in ("sentences", "claims", "quantities",
                                                    "actors", "places")}
     new_actors: dict[str, dict] = {}
     new_places: dict[str, dict] = {}
+    preferred = context.preferred | draft_places.countries_named(text[:MAX_TEXT],
+                                                                 context.layers)
+    context = replace(context, preferred=frozenset(preferred))
     claim_number = context.next_claim
     for number, sentence, heading in sentence_rows(text):
-        found = _claim_parts(sentence, context, new_actors, new_places)
+        found, why_not = _read_sentence(sentence, heading, context, new_actors, new_places)
         role = "heading" if heading else "claims" if found else "context"
         rows["sentences"].append({
             "source_id": context.source_id, "sentence": number, "role": role,
-            "starts_with": " ".join(sentence.split()[:3]), "note": "",
+            "starts_with": " ".join(sentence[:200].split()[:3]), "note": why_not,
             "basis": "a short line without closing punctuation" if heading else (
-                "; ".join(found["why"]) if found else "no figure, hedge, attribution or place")})
+                "; ".join(found["why"]) if found else why_not or
+                "no figure, hedge, attribution or place")})
         if role != "claims":
             continue
         claim_id = f"C{claim_number:02d}"
         claim_number += 1
-        rows["claims"].append({
-            "claim_id": claim_id, "source_id": context.source_id, "sentences": number,
-            "kind": "force_size" if any(q["unit"] == "troops" for q in found["quantities"])
-            else "assessment" if found["hedges"] else "event",
-            "quote": sentence.rstrip("."), "statement": "TODO: the claim in plain words",
-            "claimants": ";".join(found["claimants"]), "relays": ";".join(found["relays"]),
-            "hedge": ";".join(h for h, _ in found["hedges"]),
-            "likelihood": next((t for _, t in found["hedges"] if t), ""),
-            "credibility": "", "credibility_rationale": "", "actors": "",
-            "places": ";".join(found["places"]), "refers_to": context.published,
-            "time_precision": "day", "note": "", "basis": "; ".join(found["why"])})
+        rows["claims"].append(_claim_row(claim_id, number, sentence, found, context))
         for quantity in found["quantities"]:
             rows["quantities"].append({"claim_id": claim_id, "measure_id": "TODO",
                                        **{k: quantity[k] for k in ("value", "lower", "upper",
@@ -363,13 +397,52 @@ def draft_text(text: str, context: Context) -> Draft:
     return out
 
 
+def _read_sentence(sentence: str, heading: bool, context: Context, new_actors: dict,
+                   new_places: dict) -> tuple[dict | None, str]:
+    """What a sentence offers a claim, and why it was not read when it was not."""
+    if heading:
+        return None, ""
+    if len(sentence) > MAX_SENTENCE:
+        return None, (f"not read: {len(sentence):,} characters, over the {MAX_SENTENCE:,} a "
+                      "drafted sentence may have; split it or draft it by hand")
+    started = time.perf_counter()
+    found = _claim_parts(sentence, context, new_actors, new_places, started)
+    if found is None and time.perf_counter() - started > SENTENCE_SECONDS:
+        return None, (f"not read in full: over the {SENTENCE_SECONDS:g} s a sentence may take; "
+                      "draft it by hand")
+    return found, ""
+
+
+def _claim_row(claim_id: str, number: int, sentence: str, found: dict,
+               context: Context) -> dict:
+    stated = draft_dates.reference(sentence, context.published)
+    refers_to, end, why = (stated[0], stated[1], [f"date from {stated[2]!r}"]) if stated \
+        else (context.published, "", [])
+    return {
+        "claim_id": claim_id, "source_id": context.source_id, "sentences": number,
+        "kind": "force_size" if any(q["unit"] == "troops" for q in found["quantities"])
+        else "assessment" if found["hedges"] else "event",
+        "quote": sentence.rstrip("."), "statement": "TODO: the claim in plain words",
+        "claimants": ";".join(found["claimants"]), "relays": ";".join(found["relays"]),
+        "hedge": ";".join(h for h, _ in found["hedges"]),
+        "likelihood": next((t for _, t in found["hedges"] if t), ""),
+        "credibility": "", "credibility_rationale": "", "actors": "",
+        "places": ";".join(found["places"]), "refers_to": refers_to,
+        "time_precision": "day", "refers_to_end": end, "end_precision": "day" if end else "",
+        "note": "", "basis": "; ".join(found["why"] + why)}
+
+
 def _claim_parts(sentence: str, context: Context, new_actors: dict,
-                 new_places: dict) -> dict | None:
-    """What one sentence offers a claim; None when it offers nothing to claim."""
-    figures = quantities(sentence)
-    hedged = hedges(sentence)
-    said, relayed = attribution(sentence)
-    named = places(sentence, context.layers)
+                 new_places: dict, started: float) -> dict | None:
+    """What one sentence offers a claim; None when it offers nothing to claim, or when it
+    runs past its time budget (:data:`SENTENCE_SECONDS`, checked between the readings)."""
+    parts: list = []
+    for read in (quantities, hedges, attribution,
+                 lambda s: places(s, context.layers, context.preferred)):
+        if time.perf_counter() - started > SENTENCE_SECONDS:
+            return None
+        parts.append(read(sentence))
+    figures, hedged, (said, relayed), named = parts
     if not (figures or hedged or said or named):
         return None
     why = [f"figure {q['basis']!r}" for q in figures] + [f"hedge {h!r}" for h, _ in hedged]
@@ -395,8 +468,9 @@ def _actor_id(name: str, context: Context, new_actors: dict, basis: str) -> str:
     if name.lower().startswith("sources"):
         name = "unnamed sources"
     actor_id = slug(name)
+    kind, sector = actor_kind(name, context.layers)
     new_actors.setdefault(actor_id, {
-        "actor_id": actor_id, "name": name, "kind": actor_kind(name), "country": "",
+        "actor_id": actor_id, "name": name, "kind": kind, "sector": sector, "country": "",
         "role": "", "wikidata": "", "note": "", "basis": basis})
     return actor_id
 
@@ -428,3 +502,33 @@ def _place_id(place: dict, context: Context, new_places: dict) -> str:
                  if place["kind"] == "country_part" else ""),
         "basis": place["basis"]})
     return place_id
+
+
+
+def preferred_countries(places: pd.DataFrame, title: str, layers) -> frozenset[str]:
+    """ISO codes of the countries of a data set's places (their ISO 3166-2 codes, members and
+    country codes) and of the countries its title names."""
+    codes: set[str] = set(draft_places.countries_named(title, layers))
+    for column in ("iso_3166_2", "members"):
+        if column in places:
+            codes.update(str(code)[:2] for cell in places[column].dropna()
+                         for code in str(cell).split(";") if len(str(code)) >= 2)
+    return frozenset(c.upper() for c in codes if c.isalpha())
+
+
+def title_of(dataset: Path) -> str:
+    """The data set's title, or "" when its descriptor cannot be read (only a regular file
+    inside the data set is read, as for every file of it)."""
+    try:
+        data = confine.read_bytes(paths.facts_dir(dataset) / "datapackage.json", dataset)
+        title = limits.load_json(data).get("title", "")
+    except (OSError, ValueError, AttributeError, confine.OutsideError):
+        return ""
+    return title[:500] if isinstance(title, str) else ""
+
+
+def _cell(value: object) -> object:
+    """50000.0 is written 50000: the schema's numbers carry no needless decimals."""
+    if isinstance(value, float):
+        return "" if pd.isna(value) else int(value) if value.is_integer() else value
+    return "" if value is None else value

@@ -16,7 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.authoring.draft import Context, Draft, draft_text
+from sitrep.authoring.draft import (
+    Context,
+    Draft,
+    DraftError,
+    draft_text,
+    preferred_countries,
+    title_of,
+)
 from sitrep.model.data import hygiene, limits, writes
 from sitrep.model.data.problems import Collector
 from sitrep.model.data.tables import load_schema, read_table
@@ -31,10 +38,6 @@ def _plain_name(name: str) -> bool:
     return (0 < len(name) <= limits.NAME_LENGTH and not name.startswith(".")
             and "/" not in name and "\\" not in name
             and not hygiene.CONTROL.search(name) and not hygiene.BIDI.search(name))
-
-
-class DraftError(ValueError):
-    """A source text or an option ``sitrep draft`` refuses: the message names it and why."""
 
 
 #: What a source id used as a folder name may be: the schema's id pattern, within its length.
@@ -156,9 +159,10 @@ def _draft_tables(base: Path, text: str, source_id: str, outlet_id: str,
     outlet = outlet_id or "OUTLET"
     numbers = [int(m.group(1)) for i in known("claims")["claim_id"]
                if (m := re.fullmatch(r"C(\d{1,9})", str(i)))]
+    layers = place.read_layers(paths.geo_dir(base))
     context = Context(source_id, outlet, published or "YYYY-MM-DD", known("actors"),
-                      known("places"), place.read_layers(paths.geo_dir(base)),
-                      next_claim=max(numbers, default=0) + 1)
+                      known("places"), layers, next_claim=max(numbers, default=0) + 1,
+                      preferred=preferred_countries(known("places"), title_of(base), layers))
     result = draft_text(text, context)
     if outlet_id and outlet_id not in set(context.actors["actor_id"]):
         result.tables["actors"] = pd.concat([result.tables["actors"], pd.DataFrame([{

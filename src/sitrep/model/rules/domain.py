@@ -18,7 +18,6 @@ import pandas as pd
 
 from sitrep import paths
 from sitrep.model.data import confine, hygiene
-from sitrep.model.data import wording as words
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import (
     ERROR,
@@ -34,6 +33,7 @@ from sitrep.model.data.sources import split_sentences
 from sitrep.model.data.when import period_end
 from sitrep.model.geo import place
 from sitrep.model.rules import measures_apart as apart
+from sitrep.model.rules import takeaways
 
 #: How a qualifier constrains the bounds of a number: (lower required, upper required,
 #: lower forbidden, upper forbidden).
@@ -283,7 +283,7 @@ def _check_claim_mentions(facts: Facts, facts_dir: Path, out: Collector) -> None
 
 def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
     """A takeaway keeps the hedges and qualifiers of its claims and states only their figures
-    (dates are not figures; "million", "half" and "%" are). One message per slip."""
+    (:mod:`sitrep.model.rules.takeaways`). One message per slip."""
     shown = paths.display(facts_dir / "takeaways.csv")
     hedges = by_id(facts.claims, "claim_id")["hedge"]
     numbers: dict[str, list[tuple[float, str]]] = {}
@@ -295,52 +295,12 @@ def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
         bucket.extend((float(v), qualifier) for v in (q["value"], q["lower"], q["upper"])
                       if pd.notna(v))
     for index, takeaway in records(facts.takeaways):
-        row, text, cited = row_number(index), takeaway["text"], takeaway["claims"]
-        missing: dict[str, list[str]] = {}
-        for claim_id in cited:
-            for hedge in hedges.get(claim_id, ()):
-                if not words.says(text, hedge):
-                    missing.setdefault(hedge, []).append(claim_id)
-        for hedge, claim_ids in missing.items():
-            out.add(shown, row, "text", "takeaway-keeps-hedge", hedge,
-                    f"claim{'s' if len(claim_ids) > 1 else ''} {' and '.join(claim_ids)} "
-                    f"{'are' if len(claim_ids) > 1 else 'is'} hedged {hedge!r}: the takeaway "
-                    "must say so (any form of the word)")
-        # A qualifier worded like a dropped hedge ('estimated') is reported once, as the hedge.
-        allowed = [(v, "" if any(words.states_qualifier(h, q) for h in missing) else q)
-                   for c in cited for v, q in numbers.get(c, [])]
-        _check_takeaway_figures(shown, row, text, allowed, out,
-                                apart.cited_figures(facts.quantities, cited))
-
-
-def _check_takeaway_figures(shown: str, row: int, text: str, allowed: list[tuple[float, str]],
-                            out: Collector, cited: list[apart.Cited]) -> None:
-    reported: set[object] = set()
-    in_text = words.figures(text)
-    for figure in in_text:
-        matching = {q for v, q in allowed if any(words.same_value(v, x) for x in figure.values)}
-        if not matching:
-            if figure.text not in reported:
-                reported.add(figure.text)
-                combined = apart.combination(figure, cited)
-                out.add(shown, row, "text", apart.RULE if combined else "takeaway-figure",
-                        figure.text, combined or "every number in a takeaway must be a figure "
-                        "of a claim it cites (dates are not figures)")
-            continue
-        merged = apart.merged(text, figure, in_text, cited)
-        if merged and (apart.RULE, figure.text) not in reported:
-            reported.add((apart.RULE, figure.text))
-            out.add(shown, row, "text", apart.RULE, figure.text, merged)
-        words_before = text[max(0, figure.start - 40):figure.start]
-        kept = [q for q in matching if q not in words.QUALIFIER_WORDS
-                or words.states_qualifier(words_before, q)]
-        if not kept and figure.text not in reported:
-            reported.add(figure.text)
-            qualifier = sorted(matching)[0]
-            examples = " or ".join(repr(w) for w in words.QUALIFIER_WORDS[qualifier][:2])
-            out.add(shown, row, "text", "takeaway-keeps-qualifier", figure.text,
-                    f"a cited claim gives this figure with the qualifier {qualifier!r}: the "
-                    f"takeaway must keep it just before the number (e.g. {examples})")
+        row, cited = row_number(index), takeaway["claims"]
+        for slip in takeaways.slips(
+                takeaway["text"], {c: tuple(hedges.get(c, ())) for c in cited},
+                [n for c in cited for n in numbers.get(c, [])],
+                apart.cited_figures(facts.quantities, cited)):
+            out.add(shown, row, "text", slip.rule, slip.value, slip.message)
 
 
 def _check_grades(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -426,11 +386,19 @@ def _check_periods(facts: Facts, facts_dir: Path, out: Collector) -> None:
                                                facts.sources["published"],
                                                facts.sources["published_precision"],
                                                strict=True)}), errors="coerce")
-    out.add_rows(shown, c, (c["refers_to_end"] > latest).fillna(False).astype(bool),
-                 "refers_to_end", "date-after-source",
-                 "a period cannot end after its source was published: a figure about a later "
-                 "time is a projection (quantities.csv status and target_date)",
-                 c["refers_to_end"].dt.strftime("%Y-%m-%d"))
+    # An announced period ("drills on 23-24 May", announced on the 23rd) may run past the
+    # source if it starts by then and the claim counts nothing as present: a count of what is
+    # cannot cover time still to come (a figure about a later time is a projection).
+    q = facts.quantities
+    counted = set(q.loc[q["status"].isin(["", "present"]), "claim_id"])
+    starts_late = (c["refers_to"] > latest).fillna(False)  # reported on refers_to already
+    announced = ~c["claim_id"].isin(counted) | starts_late
+    out.add_rows(shown, c, ((c["refers_to_end"] > latest) & ~announced).fillna(False)
+                 .astype(bool), "refers_to_end", "date-after-source",
+                 "a period with a present count cannot end after its source was published: a "
+                 "figure about a later time is a projection (quantities.csv status and "
+                 "target_date); a period announced without a present count may run on if it "
+                 "starts by then", c["refers_to_end"].dt.strftime("%Y-%m-%d"))
 
 
 def _check_status(facts: Facts, facts_dir: Path, out: Collector) -> None:
