@@ -123,5 +123,5 @@ def test_text_over_the_size_limit_is_refused_with_a_message(tmp_path, capsys):
     text.write_text("Ships sailed. " * (4 * draft.MAX_TEXT // 14 + 1), encoding="utf-8")
     assert main(["draft", str(dataset), str(text)]) == 2
     err = capsys.readouterr().err
-    assert "sitrep draft reads at most 2,000,000 characters" in err
+    assert "sitrep draft reads texts of up to 2,097,152 bytes" in err, err
     assert not (dataset / "sources" / "huge.txt").exists()
