@@ -33,6 +33,7 @@ from sitrep.model.data.problems import (
 from sitrep.model.data.sources import split_sentences
 from sitrep.model.data.when import period_end
 from sitrep.model.geo import place
+from sitrep.model.rules import colours
 from sitrep.model.rules import measures_apart as apart
 
 #: How a qualifier constrains the bounds of a number: (lower required, upper required,
@@ -82,6 +83,7 @@ def check_domain(facts: Facts, facts_dir: Path, out: Collector) -> None:
     _check_periods(facts, facts_dir, out)
     _check_status(facts, facts_dir, out)
     origins.check(facts, facts_dir, out)
+    colours.check(facts, facts_dir, out)
     # Places the map cannot draw (sitrep.model.geo.place); rows with a problem above are skipped.
     out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
     # Unused actors and places are warned about only when nothing else is wrong: a slip

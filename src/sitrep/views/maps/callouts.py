@@ -12,15 +12,19 @@ from collections.abc import Sequence
 import pandas as pd
 import shapely
 import shapely.prepared
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.offsetbox import AnnotationBbox, DrawingArea, HPacker, TextArea, VPacker
+from matplotlib.patches import PathPatch
+from matplotlib.transforms import Affine2D
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from sitrep.views.labels import Placer
 from sitrep.views.maps.marks import NAMED
-from sitrep.views.style import INK, MUTED, NEUTRAL, PRECISION_WORDS, claim_url
+from sitrep.views.style import INK, MUTED, NEUTRAL, PRECISION_WORDS, Look, actor_look, claim_url
 
 #: Marker of each activity (matplotlib marker codes) and the word the legend uses.
 ACTIVITY_MARKERS = {
@@ -34,18 +38,34 @@ HOLLOW_ROLES = {"objective", "target"}
 MAX_CALLOUT_ROWS = 8
 
 
-def _marker_area(activity: str, colours: Sequence[str], hollow: bool,
+def symbol(marker: str, xy: tuple[float, float], size: float, look: Look,
+           hollow: bool) -> Artist:
+    """One actor's symbol (points): the activity's shape in the actor's colour, filled with
+    the actor's pattern (white lines on the colour; coloured lines on white when hollow), so
+    actors differ by more than hue."""
+    if marker == NAMED_MARKER:
+        return Line2D([xy[0]], [xy[1]], marker=marker, ls="", ms=size, mec=look.colour,
+                      mew=1.6)
+    style = MarkerStyle(marker)
+    scale = size * (1.3 if marker == "*" else 1.0)
+    outline = style.get_path().transformed(style.get_transform() + Affine2D().scale(scale)
+                                           .translate(*xy))
+    patch = PathPatch(outline, fc="white" if hollow else look.colour, ec=look.colour,
+                      lw=1.3 if hollow else 0.6, hatch=look.pattern or None,
+                      hatchcolor=look.colour if hollow else "white")
+    patch.set_hatch_linewidth(0.7)
+    return patch
+
+
+def _marker_area(activity: str, looks: Sequence[Look], hollow: bool,
                  size: float = 7.0) -> DrawingArea:
-    """One symbol per actor, side by side: shape = activity, colour = actor."""
+    """One symbol per actor, side by side: shape = activity, colour and pattern = actor."""
     step = size + 2.5
-    area = DrawingArea(step * len(colours) + 1, size + 2, 0, 0)
+    area = DrawingArea(step * len(looks) + 1, size + 2, 0, 0)
     marker = NAMED_MARKER if activity == NAMED else ACTIVITY_MARKERS.get(activity, "o")
-    for i, colour in enumerate(colours):
-        line = Line2D([step * i + step / 2], [(size + 2) / 2], marker=marker, ls="",
-                      ms=size * (1.3 if marker == "*" else 1.0),
-                      mfc="white" if hollow else colour, mec=colour,
-                      mew=1.6 if hollow or marker == NAMED_MARKER else 0.6)
-        area.add_artist(line)
+    for i, look in enumerate(looks):
+        area.add_artist(symbol(marker, (step * i + step / 2, (size + 2) / 2), size, look,
+                               hollow))
     return area
 
 
@@ -59,9 +79,12 @@ def row_text(activity: str, role: str) -> str:
 
 
 def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
-             colours: dict[str, str], compact: bool) -> VPacker:
+             looks: dict[str, Look], compact: bool,
+             drawn: list[tuple[str, str, str, str]] | None = None) -> VPacker:
     """The box of claims about one place: a line per claim and activity, one symbol per
-    actor, the claim id, the activity and the hedge as written."""
+    actor, the claim id, the activity and the hedge as written. Each symbol drawn is added to
+    ``drawn`` as (claim id, actor id, colour, pattern)."""
+    drawn = [] if drawn is None else drawn
     size = 6.8 if compact else 7.2
     where = PRECISION_WORDS.get(int(precision), "place")
     if approximate:
@@ -79,7 +102,9 @@ def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
     for claim_id, activity, role, hedge in shown[keys].itertuples(index=False):
         group = first[(first["claim_id"] == claim_id) & (first["activity"] == activity)
                       & (first["place_role"] == role) & (first["hedge"] == hedge)]
-        symbols = [colours.get(a, NAMED_COLOUR) for a in group["actor_id"]]
+        symbols = [actor_look(looks, a) for a in group["actor_id"]]
+        drawn.extend((claim_id, str(a), look.colour, look.pattern)
+                     for a, look in zip(group["actor_id"], symbols, strict=True))
         parts = [_marker_area(activity, symbols, role in HOLLOW_ROLES),
                  TextArea(str(claim_id), textprops={"fontsize": size, "fontweight": "bold",
                                                     "color": INK, "parse_math": False,

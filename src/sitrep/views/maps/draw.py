@@ -20,7 +20,7 @@ from sitrep.model.data.facts import Facts
 from sitrep.model.geo.place import Layers, read_layers
 from sitrep.views.labels import Placer
 from sitrep.views.maps import callouts, furniture, layout, margins, marks, names, zones
-from sitrep.views.style import INK, MUTED, actor_colours, draw_text
+from sitrep.views.style import INK, MUTED, Look, actor_looks, draw_text
 
 MARGIN = 0.06  # inches either side of the map
 GAP = 0.12     # inches between the map, the keys and the notes
@@ -40,6 +40,7 @@ class PositionMap:
     context_places: list[str] = field(default_factory=list)  # orientation towns drawn
     occupied: list[tuple[str, str, str]] = field(default_factory=list)  # unit, country, holder
     region: tuple[float, float, float, float] | None = None  # the inset's lon/lat box
+    symbols: pd.DataFrame | None = None  # each actor's symbol in a box: claim, actor, look
 
 
 @dataclass
@@ -198,8 +199,10 @@ def _towns(canvas: Canvas, places: pd.DataFrame, point_places: list[str],
 
 
 def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
-              colours: dict[str, str]) -> None:
-    """The boxes of claims, largest first; each joined to its place by a line."""
+              looks: dict[str, Look]) -> pd.DataFrame:
+    """The boxes of claims, largest first; each joined to its place by a line. Returns the
+    symbols drawn: claim_id, actor_id, colour, pattern."""
+    drawn: list[tuple[str, str, str, str]] = []
     ax, placer = canvas.ax, canvas.placer
     anchors = callouts.anchors(places)
     hidden = callouts.in_pixels(ax, [g for g in places.geometry if g.geom_type != "Point"])
@@ -211,10 +214,12 @@ def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
     for place_id, rows in groups:
         place = places.loc[place_id]
         content = callouts.callout(str(place["place"]), int(place["precision"]),
-                                   bool(place["approximate"]), rows, colours, canvas.compact)
+                                   bool(place["approximate"]), rows, looks, canvas.compact,
+                                   drawn)
         callouts.place_callout(placer, ax, content, anchors[place_id],
                                f"{place_id}: " + ", ".join(sorted(set(rows["claim_id"]))),
                                hidden)
+    return pd.DataFrame(drawn, columns=["claim_id", "actor_id", "colour", "pattern"])
 
 
 def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: str, *,
@@ -231,8 +236,9 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     marked = marks.countries_marked(table, layers)
     tones = zones.land_colours(marked)
     occupied = _occupied_in_view(layers, canvas.view)
-    colours = actor_colours(facts.actors, [a for a in table["actor_id"].unique() if a])
-    keys = margins.legend_keys(table, colours, occupied_units=occupied,
+    looks = actor_looks(facts.actors)
+    shown = {a: looks[a] for a in table["actor_id"].unique() if a in looks}
+    keys = margins.legend_keys(table, shown, occupied_units=occupied,
                                with_towns=bool(context))
     context_names = [c[0] for c in context]
     outside = table[~table["in_view"].astype(bool)]
@@ -247,7 +253,7 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     zone_rows = zones.draw_zones(canvas.ax, places, table, canvas.tolerance)
     features, region = _furniture(canvas, layers, places, marked, tones)
     zone_rows += _towns(canvas, places, point_places, context, table)
-    _callouts(canvas, places, table, colours)
+    symbols = _callouts(canvas, places, table, looks)
     names.country_labels(canvas.ax, canvas.placer, layers, crs, canvas.view, features)
     if not compact:
         names.unit_labels(canvas.ax, canvas.placer, a1, canvas.view_proj,
@@ -259,7 +265,8 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                        labels=canvas.placer.table(),
                        extent=(round(lon0, 2), round(lat0, 2), round(lon1, 2), round(lat1, 2)),
                        crs=crs, credit=margins.geo_credit(table, context_names),
-                       context_places=context_names, occupied=occupied, region=region)
+                       context_places=context_names, occupied=occupied, region=region,
+                       symbols=symbols)
 
 
 def _margins(canvas: Canvas, keys, notes: str, legend_h: float, notes_h: float,

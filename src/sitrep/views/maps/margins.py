@@ -28,7 +28,7 @@ from sitrep.views.maps.callouts import (
 )
 from sitrep.views.maps.marks import NAMED
 from sitrep.views.maps.zones import LAND_TONES, OCCUPIED, OCCUPIED_HATCH, ZONE_EDGE
-from sitrep.views.style import INK, MUTED, PRECISION_WORDS, draw_text, rc
+from sitrep.views.style import INK, MUTED, PRECISION_WORDS, Look, draw_text, rc
 
 if TYPE_CHECKING:
     from sitrep.views.maps.draw import PositionMap
@@ -71,15 +71,15 @@ def occupation_note(units: Sequence[tuple[str, str, str]]) -> str:
             "layer's ne_admin field keeps Natural Earth's de facto view. " + NO_FRONT)
 
 
-def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
+def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
                 occupied_units: Sequence[tuple[str, str, str]] = (),
                 with_towns: bool = True) -> list[tuple[str, list]]:
     """The keys under the map: who (colour), doing what (shape), role (fill), where (how
     precise). Only what the map shows is listed, and every symbol it shows is."""
     names = table.drop_duplicates("actor_id").set_index("actor_id")["actor"]
-    who = [Line2D([], [], marker="o", ls="", ms=7, mfc=colour, mec=colour,
-                  label=str(names.get(actor_id, actor_id)))
-           for actor_id, colour in colours.items()]
+    who = [Patch(fc=look.colour, ec=look.colour, hatch=look.pattern or None,
+                 hatchcolor="white", lw=0.6, label=str(names.get(actor_id, actor_id)))
+           for actor_id, look in looks.items()]
     present = set(table["activity"])
     what = [Line2D([], [], marker=marker, ls="", ms=7 * (1.3 if marker == "*" else 1),
                    mfc="#4a4a4a", mec="#4a4a4a", label=activity)
@@ -114,7 +114,7 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
         where.append(Line2D([], [], marker="o", ls="", ms=3.5, mfc="white", mec=MUTED,
                             label="other town, for orientation"))
     return [(title, handles) for title, handles in (
-        ("Who (colour)", who), ("Doing what (shape)", what), ("Role", roles),
+        ("Who (colour, pattern)", who), ("Doing what (shape)", what), ("Role", roles),
         ("Where, as precise as the source", where)) if handles]
 
 
