@@ -31,8 +31,10 @@ GRID = "#dddddd"
 #: against white and the map's land (tests/test_palette.py computes it). A few countries keep
 #: the colour readers know them by in every data set.
 COUNTRY_COLOURS = {"RU": "#b2182b", "UA": "#1f5fbf", "KP": "#8a5a00"}
-PARTY_COLOURS = ["#b2182b", "#1f5fbf", "#8a5a00", "#1b7837", "#762a83", "#00727a", "#c2185b",
-                 "#c24e00"]
+#: The other parties' colours, in the order they are given (the three above are kept for their
+#: countries, so Rwanda is never drawn in Ukraine's blue).
+PARTY_COLOURS = ["#1b7837", "#762a83", "#00727a", "#c2185b", "#c24e00", "#5c6b00", "#4b3f9e",
+                 "#7f2704"]
 THIRD_COLOURS = ["#5b6b7b", "#7a6752", "#5e7560", "#7b5f7b", "#4f6f80"]
 #: The second cue beside colour: a fill pattern per actor (matplotlib hatches), distinct for
 #: the first eight actors of a data set, so no two are told apart by hue alone.
@@ -111,10 +113,7 @@ def actor_looks(actors: pd.DataFrame) -> dict[str, Look]:
     groups = _groups(actors)
     given = {str(c) for c in actors.get("colour", pd.Series(dtype=str)) if c}
     party = {key: _is_party(rows) for key, rows in groups.items()}
-    # A country's own colour is kept for it only where it is a party in this data set.
-    pinned = {COUNTRY_COLOURS[k.removeprefix("country:")] for k in groups
-              if party[k] and k.removeprefix("country:") in COUNTRY_COLOURS}
-    free = {True: [c for c in PARTY_COLOURS if c not in given and c not in pinned],
+    free = {True: [c for c in PARTY_COLOURS if c not in given],
             False: [c for c in THIRD_COLOURS if c not in given]}
     looks: dict[str, Look] = {}
     order = [k for k in groups if party[k]] + [k for k in groups if not party[k]]

@@ -138,7 +138,7 @@ def _figure(canvas: Canvas, below: float, title_h: float) -> None:
 def _occupied_in_view(layers: Layers, view: BaseGeometry) -> list[tuple[str, str, str]]:
     a1 = layers.admin1
     units = zones.occupied(a1)
-    return sorted({(r.name, r.country, r.ne_admin) for r in units.itertuples()
+    return sorted({(r.name, r.country, r.holder) for r in units.itertuples()
                    if r.geometry.intersects(view)})
 
 
@@ -171,9 +171,9 @@ def _furniture(canvas: Canvas, layers: Layers, places: pd.DataFrame, marked: lis
 
 
 def _towns(canvas: Canvas, places: pd.DataFrame, point_places: list[str],
-           context: list[tuple], table: gpd.GeoDataFrame) -> list[dict]:
-    """The claims' towns as dots and the orientation towns as grey rings, then their names
-    (the claims' towns required, the others where they fit)."""
+           context: list[tuple], table: gpd.GeoDataFrame) -> tuple[list[dict], list]:
+    """The claims' towns as dots and the orientation towns as grey rings, then the claims'
+    towns' names (required). Returns the zones' rows and the rings."""
     ax, placer = canvas.ax, canvas.placer
     to_px = ax.transData.transform
     rows = []
@@ -184,18 +184,25 @@ def _towns(canvas: Canvas, places: pd.DataFrame, point_places: list[str],
                                                                               "place"]))
         rows.append({"place_id": place_id, "drawn_as": "point", "style": "dot",
                      "geometry": zones.lonlat(table, place_id)})
+    rings = []
     for name, x, y, _ in context:
-        ax.plot([x], [y], "o", ms=3.4, mfc="white", mec=MUTED, mew=0.9, zorder=6)
+        rings += ax.plot([x], [y], "o", ms=3.4, mfc="white", mec=MUTED, mew=0.9, zorder=6)
         placer.block_point(*to_px((x, y)), 3.0, "context town", name)
     for place_id in point_places:
         pt = places.loc[place_id, "geometry"]
         names.label_dot(placer, ax, str(places.loc[place_id, "place"]), (pt.x, pt.y),
                         kind="town name", required=True, fontsize=7.5, fontweight="bold",
                         color=INK)
-    for name, x, y, _ in context:
-        names.label_dot(placer, ax, name, (x, y), kind="context name", required=False,
-                        fontsize=6.5, color=MUTED)
-    return rows
+    return rows, rings
+
+
+def _context_names(canvas: Canvas, context: list[tuple], rings: list) -> None:
+    """The orientation towns' names where they fit, after the boxes of claims (which come
+    first); a ring whose name fits nowhere is removed (it would orient no one)."""
+    for (name, x, y, _), ring in zip(context, rings, strict=True):
+        if not names.label_dot(canvas.placer, canvas.ax, name, (x, y), kind="context name",
+                               required=False, fontsize=6.5, color=MUTED):
+            ring.remove()
 
 
 def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
@@ -232,7 +239,8 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     point_places = [pid for pid in places.index if places.loc[pid, "drawn_as"] == "point"]
     context = names.orientation_towns(
         canvas.view_proj, canvas.view, crs, [places.loc[p, "geometry"] for p in point_places],
-        names.ORIENTATION_TOWNS_COMPACT if compact else names.ORIENTATION_TOWNS)
+        names.ORIENTATION_TOWNS_COMPACT if compact else names.ORIENTATION_TOWNS,
+        [zones.lonlat(table, p) for p in places.index if places.loc[p, "drawn_as"] == "zone"])
     marked = marks.countries_marked(table, layers)
     tones = zones.land_colours(marked)
     occupied = _occupied_in_view(layers, canvas.view)
@@ -252,8 +260,10 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                          tolerance=canvas.tolerance)
     zone_rows = zones.draw_zones(canvas.ax, places, table, canvas.tolerance)
     features, region = _furniture(canvas, layers, places, marked, tones)
-    zone_rows += _towns(canvas, places, point_places, context, table)
+    town_rows, rings = _towns(canvas, places, point_places, context, table)
+    zone_rows += town_rows
     symbols = _callouts(canvas, places, table, looks)
+    _context_names(canvas, context, rings)
     names.country_labels(canvas.ax, canvas.placer, layers, crs, canvas.view, features)
     if not compact:
         names.unit_labels(canvas.ax, canvas.placer, a1, canvas.view_proj,

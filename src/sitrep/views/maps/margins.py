@@ -37,9 +37,9 @@ NOTE_SIZE = 6.2
 LEGEND_SIZE = 6.6
 
 CRIMEA_NOTE = ("Crimea is drawn as Ukrainian territory occupied by Russia (hatched in red), "
-               "following ISO 3166-2 and the internationally recognised border; the boundary "
-               "layer's ne_admin field keeps Natural Earth's de facto view. The map shows no "
-               "front line and no other occupied area: it places claims, not control.")
+               "following ISO 3166-2 and UN General Assembly resolution 68/262 (2014). The "
+               "map shows no front line and no other occupied area: it places claims, not "
+               "control.")
 BOX_NOTE = ("A box lists the claims about the place its line points to; it marks no point. "
             "Dashed outlines: the analyst's approximations of places the source does not "
             "delimit.")
@@ -67,8 +67,8 @@ def occupation_note(units: Sequence[tuple[str, str, str]]) -> str:
     if {u[0] for u in units} <= {"Crimea", "Sevastopol"}:
         return CRIMEA_NOTE
     listed = "; ".join(f"{n} ({c}, held by {h})" for n, c, h in sorted(set(units)))
-    return (f"Drawn as occupied (hatched in red), following ISO 3166: {listed}. The boundary "
-            "layer's ne_admin field keeps Natural Earth's de facto view. " + NO_FRONT)
+    return (f"Drawn as occupied (hatched in red), from sitrep's list of occupied units and "
+            f"its sources: {listed}. " + NO_FRONT)
 
 
 def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
