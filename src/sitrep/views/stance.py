@@ -211,6 +211,11 @@ def relations_diagram(tidy: pd.DataFrame, facts: Facts, *, width: float = 7.0
     return fig, placer.table()
 
 
+#: Room for the swatch before an actor's name: figure spaces, which neither SVG nor HTML
+#: collapse (plain spaces at the start of a text vanish in the browser).
+SWATCH_ROOM = "\u2007" * 3
+
+
 def _nodes(fig: Figure, placer: Placer, where: dict[str, tuple[float, float]],
            looks: dict[str, Look], names: pd.Series) -> dict[str, Any]:
     """A named box per actor at its place, outlined in the actor's colour, with a swatch of
@@ -220,7 +225,7 @@ def _nodes(fig: Figure, placer: Placer, where: dict[str, tuple[float, float]],
     for actor_id, (x, y) in where.items():
         look = looks[actor_id]
         nodes[actor_id] = draw_text(
-            fig, x, y, "     " + textwrap.fill(str(names.get(actor_id, actor_id)), 20),
+            fig, x, y, SWATCH_ROOM + textwrap.fill(str(names.get(actor_id, actor_id)), 20),
             ha="center", va="center", fontsize=8.5, fontweight="bold", color=INK, zorder=5,
             bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": look.colour, "lw": 1.6})
     fig.canvas.draw()
