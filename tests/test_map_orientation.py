@@ -58,3 +58,14 @@ def test_seed_map_plan_includes_sudzha_and_korenevo():
     assert {"Sudzha", "Korenevo"} <= set(drawn.context_places), drawn.context_places
     placed = set(drawn.labels.loc[drawn.labels["placed"].astype(bool), "text"])
     assert {"Sudzha", "Korenevo"} <= placed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dataset", [None, "datasets/eastern-drc-2024-2025"],
+                         ids=["seed", "eastern-drc"])
+def test_callout_boxes_cover_no_other_mark(dataset):
+    """Every box of claims lies clear of every town dot, ring, anchor, name, furniture and
+    other box the placer knows (the DR Congo map has seven boxes round one cluster)."""
+    drawn = maps.position_map(load(dataset))
+    assert drawn.covered == []
+    assert (drawn.labels["kind"] == "claims box").sum() >= 4

@@ -176,12 +176,32 @@ def _callout_artist(content, anchor: tuple[float, float], offset: tuple[float, f
                                       "shrinkA": 0, "shrinkB": 1.5})
 
 
+def _option(anchor_px: tuple[float, float], rect: tuple[float, float, float, float],
+            candidate: tuple[float, float, float, float]) -> tuple:
+    """A candidate (offset and alignment), its box and its leader: from the box's nearest
+    point to 7 px short of the anchor (off the anchor's own mark)."""
+    px, py = anchor_px
+    near_x = min(max(px, rect[0]), rect[2])
+    near_y = min(max(py, rect[1]), rect[3])
+    length = math.hypot(near_x - px, near_y - py)
+    cut = max(0.0, (length - 7) / length) if length else 0.0
+    leader = ((near_x, near_y), (near_x + (px - near_x) * cut, near_y + (py - near_y) * cut))
+    return candidate, rect, leader
+
+
+#: Grid step (pixels) of the second search, over the whole map, when no position around the
+#: anchor is free.
+GRID_STEP = 16
+
+
 def place_callout(placer: Placer, ax, content, anchor: tuple[float, float], text: str,
                    hidden: list) -> None:
     """A box of claims joined to its anchor by a thin line, where it collides with nothing.
 
     The box is measured once (its size does not depend on where it goes), each candidate's
-    box computed, and the box drawn where the placer chose."""
+    box computed, and the box drawn where the placer chose. Candidates ring the anchor,
+    nearest first; when none of them is free, every position of a grid over the whole map is
+    tried too (a long leader is better than a box over another mark)."""
     renderer = placer.renderer
     probe = _callout_artist(content, anchor, (0, 0), (0, 0))
     ax.add_artist(probe)
@@ -202,14 +222,18 @@ def place_callout(placer: Placer, ax, content, anchor: tuple[float, float], text
             by = 0.0 if dy > 1 else 1.0 if dy < -1 else 0.5
             x0 = px + dx * k + ox - bx * (fw + 2 * ox)
             y0 = py + dy * k + oy - by * (fh + 2 * oy)
-            rect = (x0, y0, x0 + fw, y0 + fh)
-            near_x = min(max(px, rect[0]), rect[2])
-            near_y = min(max(py, rect[1]), rect[3])
-            length = math.hypot(near_x - px, near_y - py)
-            cut = max(0.0, (length - 7) / length) if length else 0.0  # off the anchor's mark
-            leader = ((near_x, near_y), (near_x + (px - near_x) * cut,
-                                         near_y + (py - near_y) * cut))
-            options.append(((dx, dy, bx, by), rect, leader))
+            options.append(_option((px, py), (x0, y0, x0 + fw, y0 + fh), (dx, dy, bx, by)))
+    if placer.frame is not None and not any(
+            placer.cost(rect, leader) == 0.0 for _, rect, leader in options):
+        fx0, fy0, fx1, fy1 = placer.frame
+        grid = []
+        for x0 in range(int(fx0), int(fx1 - fw), GRID_STEP):
+            for y0 in range(int(fy0), int(fy1 - fh), GRID_STEP):
+                candidate = ((x0 - px - ox) / k, (y0 - py - oy) / k, 0.0, 0.0)
+                grid.append(_option((px, py), (x0, y0, x0 + fw, y0 + fh), candidate))
+        grid.sort(key=lambda o: math.hypot(o[2][0][0] - px, o[2][0][1] - py))
+        options += grid
+
     def soft(rect) -> float:
         """How much of the map's zones the box would hide: the share of each zone, summed
         (hiding a third of a small zone is worse than a corner of a large one)."""

@@ -41,6 +41,7 @@ class PositionMap:
     occupied: list[tuple[str, str, str]] = field(default_factory=list)  # unit, country, holder
     region: tuple[float, float, float, float] | None = None  # the inset's lon/lat box
     symbols: pd.DataFrame | None = None  # each actor's symbol in a box: claim, actor, look
+    covered: list[tuple[str, str, str]] = field(default_factory=list)  # box, mark under it
 
 
 @dataclass
@@ -276,7 +277,7 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                        extent=(round(lon0, 2), round(lat0, 2), round(lon1, 2), round(lat1, 2)),
                        crs=crs, credit=margins.geo_credit(table, context_names),
                        context_places=context_names, occupied=occupied, region=region,
-                       symbols=symbols)
+                       symbols=symbols, covered=canvas.placer.covered("claims box"))
 
 
 def _margins(canvas: Canvas, keys, notes: str, legend_h: float, notes_h: float,
