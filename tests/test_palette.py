@@ -18,7 +18,8 @@ from sitrep.views.maps import zones
 #: What actors' marks are drawn on: the page and boxes (white), and the map's land tones.
 BACKGROUNDS = ["#ffffff", *zones.LAND_TONES, zones.LAND_OTHER]
 PALETTE = sorted({*style.PARTY_COLOURS, *style.THIRD_COLOURS,
-                  *style.COUNTRY_COLOURS.values(), style.NEUTRAL})
+                  *style.COUNTRY_COLOURS.values(), style.NEUTRAL,
+                  style.INK, style.PART, style.DERIVED, style.MUTED})  # the charts' marks too
 
 
 @pytest.mark.parametrize(("colour", "expected"), [
