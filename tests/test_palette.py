@@ -18,8 +18,9 @@ from sitrep.views.maps import zones
 #: What actors' marks are drawn on: the page and boxes (white), and the map's land tones.
 BACKGROUNDS = ["#ffffff", *zones.LAND_TONES, zones.LAND_OTHER]
 PALETTE = sorted({*style.PARTY_COLOURS, *style.THIRD_COLOURS,
-                  *style.COUNTRY_COLOURS.values(), style.NEUTRAL,
-                  style.INK, style.PART, style.DERIVED, style.MUTED})  # the charts' marks too
+                  *style.COUNTRY_COLOURS.values(), style.NEUTRAL})
+#: The charts' inks, drawn on white only.
+CHART_INKS = [style.INK, style.PART, style.DERIVED, style.MUTED]
 
 
 @pytest.mark.parametrize(("colour", "expected"), [
@@ -38,6 +39,11 @@ def test_contrast_ratio_is_wcags(a, b, ratio):
 @pytest.mark.parametrize("colour", PALETTE)
 def test_every_actor_colour_keeps_3_to_1(colour, background):
     assert rule.contrast(colour, background) >= 3.0, (colour, background)
+
+
+@pytest.mark.parametrize("colour", CHART_INKS)
+def test_every_chart_ink_keeps_3_to_1_on_white(colour):
+    assert rule.contrast(colour) >= 3.0, colour
 
 
 def _actors(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
