@@ -93,7 +93,9 @@ def test_skip_link_first_then_contents(browser, shared_report):
     assert targets == headings
 
 
-def test_claim_links_are_underlined_and_the_landing_row_is_marked(browser, shared_report):
+@pytest.mark.parametrize("claim_id", ["C09", "C10"])  # an odd and an even (zebra) row
+def test_claim_links_are_underlined_and_the_landing_row_is_marked(browser, shared_report,
+                                                                  claim_id):
     page = _page(browser, shared_report, "brief", 1280)
     decorations = set(page.eval_on_selector_all(
         'a[href^="#claim-"]:not(svg a)', "a => a.map(x => getComputedStyle(x)"
@@ -101,15 +103,16 @@ def test_claim_links_are_underlined_and_the_landing_row_is_marked(browser, share
     assert decorations == {"underline"}
     style = "id => { const s = getComputedStyle(document.getElementById(id)); " \
             "return [s.backgroundColor, s.outlineStyle]; }"
-    before = page.evaluate(style, "claim-C09")
-    page.locator('a[href="#claim-C09"]').first.click()
-    page.wait_for_function("location.hash === '#claim-C09'")
-    after = page.evaluate(style, "claim-C09")
-    neighbour = page.evaluate("() => { const r = document.getElementById('claim-C09'); "
+    before = page.evaluate(style, f"claim-{claim_id}")
+    page.locator(f'a[href="#claim-{claim_id}"]').first.click()
+    page.wait_for_function(f"location.hash === '#claim-{claim_id}'")
+    after = page.evaluate(style, f"claim-{claim_id}")
+    neighbour = page.evaluate("id => { const r = document.getElementById(id); "
                               "const n = r.nextElementSibling || r.previousElementSibling; "
-                              "return getComputedStyle(n).backgroundColor; }")
+                              "return getComputedStyle(n).backgroundColor; }",
+                              f"claim-{claim_id}")
     page.close()
-    assert after != before and after[1] == "solid"
+    assert after[0] != before[0] and after[1] == "solid" != before[1]
     assert after[0] != neighbour
 
 
