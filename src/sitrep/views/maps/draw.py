@@ -197,13 +197,18 @@ def _towns(canvas: Canvas, places: pd.DataFrame, point_places: list[str],
     return rows, rings
 
 
-def _context_names(canvas: Canvas, context: list[tuple], rings: list) -> None:
+def _context_names(canvas: Canvas, context: list[tuple], rings: list) -> list[str]:
     """The orientation towns' names where they fit, after the boxes of claims (which come
-    first); a ring whose name fits nowhere is removed (it would orient no one)."""
+    first); a ring whose name fits nowhere is removed (it would orient no one). Returns the
+    towns drawn."""
+    drawn = []
     for (name, x, y, _), ring in zip(context, rings, strict=True):
-        if not names.label_dot(canvas.placer, canvas.ax, name, (x, y), kind="context name",
-                               required=False, fontsize=6.5, color=MUTED):
+        if names.label_dot(canvas.placer, canvas.ax, name, (x, y), kind="context name",
+                           required=False, fontsize=6.5, color=MUTED):
+            drawn.append(name)
+        else:
             ring.remove()
+    return drawn
 
 
 def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
@@ -264,7 +269,7 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     town_rows, rings = _towns(canvas, places, point_places, context, table)
     zone_rows += town_rows
     symbols = _callouts(canvas, places, table, looks)
-    _context_names(canvas, context, rings)
+    shown_towns = _context_names(canvas, context, rings)
     names.country_labels(canvas.ax, canvas.placer, layers, crs, canvas.view, features)
     if not compact:
         names.unit_labels(canvas.ax, canvas.placer, a1, canvas.view_proj,
@@ -276,7 +281,7 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                        labels=canvas.placer.table(),
                        extent=(round(lon0, 2), round(lat0, 2), round(lon1, 2), round(lat1, 2)),
                        crs=crs, credit=margins.geo_credit(table, context_names),
-                       context_places=context_names, occupied=occupied, region=region,
+                       context_places=shown_towns, occupied=occupied, region=region,
                        symbols=symbols, covered=canvas.placer.covered("claims box"))
 
 
