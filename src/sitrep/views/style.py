@@ -38,7 +38,7 @@ PARTY_COLOURS = ["#1b7837", "#762a83", "#00727a", "#c2185b", "#c24e00", "#5c6b00
 THIRD_COLOURS = ["#5b6b7b", "#7a6752", "#5e7560", "#7b5f7b", "#4f6f80"]
 #: The second cue beside colour: a fill pattern per actor (matplotlib hatches), distinct for
 #: the first eight actors of a data set, so no two are told apart by hue alone.
-PATTERNS = ["", "////", "\\\\", "xxxx", "....", "||||", "----", "++++", "oo"]
+PATTERNS = ["", "////", "\\\\\\\\", "xxxx", "....", "||||", "----", "++++", "oo"]
 #: Kinds of actor read as parties to the conflict where the analyst leaves ``party`` empty.
 PARTY_KINDS = {"state", "state_forces", "external_forces"}
 #: Kinds that report rather than act: drawn as third parties whatever their side.
