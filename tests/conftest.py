@@ -241,6 +241,9 @@ SHARED_REPORTS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
     "actor_positions": ("actor_positions.ipynb", {}, ("html", "pdf")),
     "actor_positions-nk-forces": ("actor_positions.ipynb",
                                   {"actors": "nk_forces", "extent": "33,50,39,53"}, ("html",)),
+    "changes-kursk-sources": ("changes.ipynb", {"dataset": "datasets/kursk-2024-sources",
+                                                "since": "2024-11-05", "as_of": "2024-11-12"},
+                              ("html",)),
 }
 
 

@@ -168,7 +168,7 @@ def test_legend_explains_every_symbol(drawn):
                   "region the source names", "does not", "part of a region",
                   "Crimea: part of Ukraine", "other town"):
         assert words in legend, words
-    assert "Who (colour)" in titles and "Doing what (shape)" in titles
+    assert "Who (colour, pattern)" in titles and "Doing what (shape)" in titles
 
 
 def test_notes_and_credits(facts, drawn, drawn_text):

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from sitrep.pipeline.formats import Job
 
-__all__ = ["clean_html", "convert", "report_title", "to_html", "tune_tables"]
+__all__ = ["clean_html", "convert", "navigation", "report_title", "to_html", "tune_tables"]
 
 #: Where the ``sitrep_html`` nbconvert template lives.
 TEMPLATES_DIR = paths.TEMPLATES
@@ -235,7 +235,38 @@ def to_html(nb: nbformat.NotebookNode, title: str, *, sanitize: bool = True) -> 
     nb.metadata["title"] = title
     resources = {"metadata": {"name": title}}
     body, _ = _html_exporter(sanitize).from_notebook_node(nb, resources=resources)
-    return tune_tables(body)
+    return navigation(tune_tables(body))
+
+
+#: nbconvert makes every output and input wrapper a Tab stop (``tabindex="0"``), so a keyboard
+#: user tabs through 20 empty stops; a box that really scrolls is focusable in Chromium anyway.
+_TAB_STOP_RE = re.compile(r'(<div\b[^>]*?)\s+tabindex="0"')
+_H2_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
+_ANCHOR_LINK_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.DOTALL)
+#: Where the skip link lands: after the table of contents.
+CONTENT_ID = "sitrep-content"
+
+
+def navigation(body: str) -> str:
+    """A keyboard and screen-reader friendly page: nbconvert's stray Tab stops removed, a skip
+    link first in the page, and a table of contents (the ``<h2>`` sections) after the title,
+    for the screen (the PDF has its outline instead). The skip link jumps past the contents to
+    the report itself."""
+    body = _TAB_STOP_RE.sub(r"\1", body)
+    sections = [(anchor, " ".join(_TAG_RE.sub("", _ANCHOR_LINK_RE.sub("", text)).split()))
+                for anchor, text in _H2_RE.findall(body)]
+    entries = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in sections
+                      if text)
+    contents = (f'<nav class="sitrep-toc" aria-label="Contents"><p class="sitrep-toc-title">'
+                f"Contents</p><ol>{entries}</ol></nav>" if len(sections) > 1 else "")
+    landing = f'{contents}<span id="{CONTENT_ID}" tabindex="-1"></span>'
+    end_h1 = body.find("</h1>")
+    if end_h1 >= 0:
+        body = body[:end_h1 + 5] + landing + body[end_h1 + 5:]
+    else:
+        body = body.replace("<main>", "<main>" + landing, 1)
+    skip = f'<a class="sitrep-skip" href="#{CONTENT_ID}">Skip to the report</a>'
+    return re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + skip, body, count=1)
 
 
 def report_title(nb: nbformat.NotebookNode) -> str | None:

@@ -1,5 +1,6 @@
-"""What a PDF carries besides its pages: title, creator, language, and a check that the
-outline and the tags Chromium wrote are there (``page.pdf(outline=True, tagged=True)``).
+"""What a PDF carries besides its pages: title, creator, language, how a viewer opens it (its
+outline shown, its title displayed), and a check that the outline and the tags Chromium wrote
+are there (``page.pdf(outline=True, tagged=True)``).
 
 Chromium writes the document outline (bookmarks, from the headings), the structure tags and
 the internal links (``<a href="#claim-C01">``) itself; pypdf then sets what Chromium leaves
@@ -46,10 +47,26 @@ def describe(pdf: bytes, html: str, headings: Iterable[str] = ()) -> bytes:
     })
     writer._root_object[NameObject("/Lang")] = TextStringObject(
         lang.group(1) if lang else DEFAULT_LANGUAGE)
+    open_with_outline(writer)
     retitle_outline(writer, headings)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def open_with_outline(writer: PdfWriter) -> None:
+    """A viewer opens the PDF with its bookmarks shown (``/PageMode /UseOutlines``, when there
+    are bookmarks) and shows the document's title, not its file name
+    (``/ViewerPreferences /DisplayDocTitle true``, PDF/UA and WCAG's PDF18)."""
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject
+
+    root = writer._root_object
+    if root.get("/Outlines") is not None:
+        root[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    preferences = root.get("/ViewerPreferences")
+    preferences = preferences.get_object() if preferences is not None else DictionaryObject()
+    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    root[NameObject("/ViewerPreferences")] = preferences
 
 
 def _compact(text: str) -> str:

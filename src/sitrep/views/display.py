@@ -355,8 +355,16 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart",
     svg = buffer.getvalue().replace(b"<svg ", b'<svg xml:space="preserve" ', 1)
     inline = svgsafe.clean(svg, link_title=lambda target: target.replace("-", " ", 1))
     width_in = fig.get_figwidth()
+    # A chart whose marks are links is a group (a screen reader reaches each link, named by
+    # its title); one without links is an image. role="img" would hide the links inside it.
+    # On a phone a chart keeps a legible width and its box scrolls sideways: a keyboard user
+    # reaches it through its links (keyboard stops already; tabindex says so to checkers such
+    # as axe's scrollable-region-focusable), or, without links, through the chart itself.
+    links = "<a " in inline
+    role = 'role="group"' if links else 'role="img" tabindex="0"'
+    inline = inline.replace("<a ", '<a tabindex="0" ')
     inline = inline.replace(
-        "<svg ", f'<svg class="sitrep-chart" role="img" aria-label="{html.escape(alt)}" '
+        "<svg ", f'<svg class="sitrep-chart" {role} aria-label="{html.escape(alt)}" '
                  f'style="width:100%;max-width:{width_in:.2f}in;height:auto" ', 1)
     note = (f'<p class="sitrep-credit"><small>'
             f"{link_known_claims(html.escape(caption), scope.claims)}</small></p>"

@@ -23,6 +23,10 @@ from matplotlib.transforms import Bbox
 
 #: Pixels kept free around every box.
 PAD = 2.0
+#: What covering another mark or label costs, beyond its area, and what a line crossing a box
+#: (or another line) costs: where nothing is free, a box goes where only lines cross.
+COVER = 400.0
+CROSS = 40.0
 #: Preference charge per step down a label's list of candidates (nearer first).
 LATENESS = 0.0015
 
@@ -130,15 +134,15 @@ class Placer:
             ox0, oy0, ox1, oy1 = other.rect
             ix = min(x1, ox1) - max(x0, ox0)
             iy = min(y1, oy1) - max(y0, oy0)
-            if ix > 0 and iy > 0:
-                cost += ix * iy + 50.0
+            if ix > 0 and iy > 0:  # covering a mark costs far more than a crossing line
+                cost += ix * iy + COVER
             if other.leader is not None and segment_hits(other.leader, padded):
-                cost += 40.0
+                cost += CROSS
             if leader is not None and segment_hits(leader, other.rect):
-                cost += 40.0
+                cost += CROSS
             if leader is not None and other.leader is not None and segments_cross(
                     leader, other.leader):
-                cost += 40.0
+                cost += CROSS
         return cost
 
     def choose(self, options: Sequence[tuple[object, Rect, Segment | None]], *, kind: str,
@@ -181,6 +185,21 @@ class Placer:
         self.log.append({"kind": kind, "text": text, "placed": True, "overlap": cost,
                          "x0": rect[0] / dpi, "y0": rect[1] / dpi, "x1": rect[2] / dpi,
                          "y1": rect[3] / dpi})
+
+    def covered(self, kind: str) -> list[tuple[str, str, str]]:
+        """What the placed boxes of ``kind`` cover: (box text, kind and text of the mark or
+        label under it), for every pair whose boxes overlap. Lines are not marks here."""
+        found = []
+        for a in self.placed:
+            if a.kind != kind:
+                continue
+            for b in self.placed:
+                if b is a or b.kind == "line":
+                    continue
+                if a.rect[0] < b.rect[2] and b.rect[0] < a.rect[2] and \
+                        a.rect[1] < b.rect[3] and b.rect[1] < a.rect[3]:
+                    found.append((a.text, b.kind, b.text))
+        return found
 
     def table(self) -> pd.DataFrame:
         """Every label tried: kind, text, placed, overlap (0 = free), box in figure inches."""

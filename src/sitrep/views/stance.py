@@ -27,13 +27,13 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from sitrep.model.analysis.attribution import PARAPHRASE, attributions
 from sitrep.model.data.facts import Facts
 from sitrep.views.display import Entries, about
 from sitrep.views.labels import Placer
-from sitrep.views.style import INK, MUTED, actor_colours, draw_text, rc
+from sitrep.views.style import INK, MUTED, Look, actor_look, actor_looks, draw_text, rc
 
 #: How a relation reads in a sentence: "<from> gives <to>", "<from> seeks from <to>".
 RELATION_WORDS = {"provides": "gives", "seeks": "seeks from", "joins": "joins"}
@@ -195,9 +195,10 @@ def relations_diagram(tidy: pd.DataFrame, facts: Facts, *, width: float = 7.0
                       "cut-off, if any).", va="center", color=INK)
             return fig, placer.table()
         where = _layout(tidy, facts.actors)
-        colours = actor_colours(facts.actors, list(where))
+        looks = actor_looks(facts.actors)
+        colours = {a: actor_look(looks, a).colour for a in where}
         names = facts.actors.set_index("actor_id")["name"]
-        boxes = _nodes(fig, placer, where, colours, names)
+        boxes = _nodes(fig, placer, where, {a: actor_look(looks, a) for a in where}, names)
         edges = _edges(tidy, names)
         curves = _arrows(fig, placer, list(edges), where, boxes, colours)
         for owner, relation, start, end, bow in curves:
@@ -208,22 +209,37 @@ def relations_diagram(tidy: pd.DataFrame, facts: Facts, *, width: float = 7.0
     return fig, placer.table()
 
 
+#: Room for the swatch before an actor's name: figure spaces, which neither SVG nor HTML
+#: collapse (plain spaces at the start of a text vanish in the browser).
+SWATCH_ROOM = "\u2007" * 3
+
+
 def _nodes(fig: Figure, placer: Placer, where: dict[str, tuple[float, float]],
-           colours: dict[str, str], names: pd.Series) -> dict[str, Any]:
-    """A named box per actor at its place; returns each box's extent (display coordinates,
-    padded), which arrows and labels keep clear of."""
+           looks: dict[str, Look], names: pd.Series) -> dict[str, Any]:
+    """A named box per actor at its place, outlined in the actor's colour, with a swatch of
+    its colour and pattern (as on the map) at its left; returns each box's extent (display
+    coordinates, padded), which arrows and labels keep clear of."""
     nodes = {}
     for actor_id, (x, y) in where.items():
-        colour = colours[actor_id]
+        look = looks[actor_id]
         nodes[actor_id] = draw_text(
-            fig, x, y, textwrap.fill(str(names.get(actor_id, actor_id)), 20), ha="center",
-            va="center", fontsize=8.5, fontweight="bold", color=INK, zorder=5,
-            bbox={"boxstyle": "round,pad=0.5", "fc": mpl.colors.to_rgba(colour, 0.16),
-                  "ec": colour, "lw": 1.6})
+            fig, x, y, SWATCH_ROOM + textwrap.fill(str(names.get(actor_id, actor_id)), 20),
+            ha="center", va="center", fontsize=8.5, fontweight="bold", color=INK, zorder=5,
+            bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": look.colour, "lw": 1.6})
     fig.canvas.draw()
     boxes = {}
+    to_fig = fig.transFigure.inverted().transform
     for actor_id, text in nodes.items():
-        boxes[actor_id] = text.get_bbox_patch().get_window_extent(placer.renderer).padded(3)
+        frame = text.get_bbox_patch().get_window_extent(placer.renderer)
+        look = looks[actor_id]
+        side = 11 * fig.dpi / 72
+        (x0, y0), (x1, y1) = to_fig((frame.x0 + 6, frame.y0 + frame.height / 2 - side / 2)), \
+            to_fig((frame.x0 + 6 + side, frame.y0 + frame.height / 2 + side / 2))
+        swatch = Rectangle((x0, y0), x1 - x0, y1 - y0, transform=fig.transFigure,
+                           fc=look.colour, ec=look.colour, lw=0.6, zorder=6,
+                           hatch=look.pattern or None, hatchcolor="white")
+        fig.add_artist(swatch)
+        boxes[actor_id] = frame.padded(3)
         placer.block(boxes[actor_id], "actor", str(names.get(actor_id, actor_id)))
     return boxes
 

@@ -7,10 +7,9 @@ name such as ``$x^2$`` is drawn as written and ``$\\frac{1}$`` cannot break a ch
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -27,9 +26,26 @@ DERIVED = "#8a8a8a"
 MUTED = "#555555"
 GRID = "#dddddd"
 
-#: Actors are coloured by their country where known, else from a fixed list.
-COUNTRY_COLOURS = {"RU": "#8c1d18", "KP": "#f0a202", "UA": "#3f7fd0"}
-OTHER_COLOURS = ["#4a4a4a", "#7b52ab", "#1b8a5a", "#b35806"]
+#: Actors' colours (see :func:`actor_looks`): the parties to the conflict saturated and apart
+#: in hue and lightness, third parties quieter (greyed). Every colour keeps at least 3:1
+#: against white and the map's land (tests/test_palette.py computes it). A few countries keep
+#: the colour readers know them by in every data set.
+COUNTRY_COLOURS = {"RU": "#b2182b", "UA": "#1f5fbf", "KP": "#8a5a00"}
+#: The other parties' colours, in the order they are given (the three above are kept for their
+#: countries, so Rwanda is never drawn in Ukraine's blue).
+PARTY_COLOURS = ["#1b7837", "#762a83", "#00727a", "#c2185b", "#c24e00", "#5c6b00", "#4b3f9e",
+                 "#7f2704"]
+THIRD_COLOURS = ["#5b6b7b", "#7a6752", "#5e7560", "#7b5f7b", "#4f6f80"]
+#: The second cue beside colour: a fill pattern per actor (matplotlib hatches), distinct for
+#: the first eight actors of a data set, so no two are told apart by hue alone.
+PATTERNS = ["", "////", "\\\\\\\\", "xxxx", "....", "||||", "----", "++++", "oo"]
+#: Kinds of actor read as parties to the conflict where the analyst leaves ``party`` empty.
+PARTY_KINDS = {"state", "state_forces", "external_forces"}
+#: Kinds that report rather than act: drawn as third parties whatever their side.
+REPORTER_KINDS = {"news_outlet", "unnamed_sources"}
+#: Kinds that speak for their country: they share their country's colour.
+COUNTRY_KINDS = {"state", "state_forces", "external_forces", "officials", "intelligence",
+                 "person", "campaign"}
 #: The colour of marks that stand for no one actor (claims that only name a place, the
 #: actors folded into "other actors").
 NEUTRAL = "#6b6b6b"
@@ -67,17 +83,84 @@ def draw_text(target: Any, x: float, y: float, s: str, **kwargs: Any) -> Any:
     return target.text(x, y, s, parse_math=False, **kwargs)
 
 
+class Look(NamedTuple):
+    """How an actor's marks are drawn: colour, fill pattern (a matplotlib hatch) and side."""
+
+    colour: str
+    pattern: str
+    party: bool
+
+
+def _groups(actors: pd.DataFrame) -> dict[str, list[dict]]:
+    """Actors that share a look, in the data set's order: those speaking for a country (a
+    state, its forces, officials and office holders) by country, every other actor alone."""
+    groups: dict[str, list[dict]] = {}
+    for row in actors.to_dict("records"):
+        country = str(row.get("country") or "")
+        key = f"country:{country}" if country and row.get("kind") in COUNTRY_KINDS \
+            else f"actor:{row['actor_id']}"
+        groups.setdefault(key, []).append(row)
+    return groups
+
+
+def _is_party(rows: list[dict]) -> bool:
+    """Whether a group is drawn as a party to the conflict: one of its actors is marked
+    ``party`` (or, unmarked, is of a fighting kind); reporters (outlets, unnamed sources) are
+    drawn quieter whatever their side."""
+    rows = [r for r in rows if r.get("kind") not in REPORTER_KINDS]
+    sides = {str(r.get("party") or "") for r in rows}
+    if "party" in sides:
+        return True
+    if sides == {"third_party"}:
+        return False
+    return any(r.get("kind") in PARTY_KINDS and not r.get("party") for r in rows)
+
+
+def actor_looks(actors: pd.DataFrame) -> dict[str, Look]:
+    """A look per actor of the data set, fixed by the data set alone (never by which actors
+    a view shows or in what order): the analyst's ``colour`` where given; else the colour of
+    the actor's country (RU, UA, KP keep theirs everywhere) or the next free one of its side,
+    parties first, in the order of actors.csv. The pattern follows the same order."""
+    groups = _groups(actors)
+    given = {str(c) for c in actors.get("colour", pd.Series(dtype=str)) if c}
+    party = {key: _is_party(rows) for key, rows in groups.items()}
+    free = {True: [c for c in PARTY_COLOURS if c not in given],
+            False: [c for c in THIRD_COLOURS if c not in given]}
+    looks: dict[str, Look] = {}
+    order = [k for k in groups if party[k]] + [k for k in groups if not party[k]]
+    for rank, key in enumerate(order):
+        rows = groups[key]
+        own = [str(r["colour"]) for r in rows if r.get("colour")]
+        country = key.removeprefix("country:") if key.startswith("country:") else ""
+        if own:
+            colour = own[0]
+        elif party[key] and country in COUNTRY_COLOURS:
+            colour = COUNTRY_COLOURS[country]
+        else:
+            spare = free[party[key]]
+            palette = PARTY_COLOURS if party[key] else THIRD_COLOURS
+            colour = spare.pop(0) if spare else palette[rank % len(palette)]
+        for row in rows:
+            looks[str(row["actor_id"])] = Look(str(row.get("colour") or "") or colour,
+                                               PATTERNS[rank % len(PATTERNS)], party[key])
+    return looks
+
+
+def actor_look(looks: dict[str, Look], actor_id: str) -> Look:
+    """An actor's look; the neutral one for marks of no one actor (or an unknown id)."""
+    return looks.get(actor_id) or Look(NEUTRAL, "", False)
+
+
 def actor_colours(actors: pd.DataFrame, ids: Sequence[str]) -> dict[str, str]:
-    """A colour per actor id: by the actor's country where known, else from a fixed list."""
-    country = actors.set_index("actor_id")["country"]
-    colours, spare = {}, itertools.cycle(OTHER_COLOURS)
-    for actor_id in ids:
-        if actor_id == OTHER_ACTORS:
-            colours[actor_id] = NEUTRAL
-            continue
-        code = str(country.get(actor_id, ""))
-        colours[actor_id] = COUNTRY_COLOURS.get(code) or next(spare)
-    return colours
+    """The colour of each of ``ids`` (see :func:`actor_looks`)."""
+    looks = actor_looks(actors)
+    return {actor_id: actor_look(looks, actor_id).colour for actor_id in ids}
+
+
+def actor_patterns(actors: pd.DataFrame, ids: Sequence[str]) -> dict[str, str]:
+    """The fill pattern of each of ``ids`` (see :func:`actor_looks`)."""
+    looks = actor_looks(actors)
+    return {actor_id: actor_look(looks, actor_id).pattern for actor_id in ids}
 
 
 def claim_url(claim_id: object) -> str | None:

@@ -19,7 +19,7 @@ from sitrep.model.data import confine, hygiene, limits, tables
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import ERROR, WARNING, Collector
 from sitrep.model.geo import geofiles, place
-from sitrep.model.rules import domain, episodes
+from sitrep.model.rules import colours, domain, episodes
 from sitrep.model.rules import measures_apart as apart
 
 Check = Callable[[Facts, Path, Collector], None]
@@ -175,6 +175,8 @@ RULES: tuple[Rule, ...] = (
          f"{limits.GRAPH_NODES:,} rows", origins.check),
     Rule("origin-basis", "claims", "an origin has its basis (stated or inferred), an inferred "
          "one its rationale", origins.check),
+    Rule(colours.RULE, "actors", "an actor's own colour (#rrggbb) keeps 3:1 against white",
+         colours.check),
     Rule(place.RULE, "places", "every place can be drawn: a town in the gazetteer, a region "
          "in the boundary layer, a part by a valid rule", domain._check_geometry),
     Rule("map-extent", "places", "a place as drawn fits a map (within the extent limits)",

@@ -12,15 +12,19 @@ from collections.abc import Sequence
 import pandas as pd
 import shapely
 import shapely.prepared
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.offsetbox import AnnotationBbox, DrawingArea, HPacker, TextArea, VPacker
+from matplotlib.patches import PathPatch
+from matplotlib.transforms import Affine2D
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from sitrep.views.labels import Placer
 from sitrep.views.maps.marks import NAMED
-from sitrep.views.style import INK, MUTED, NEUTRAL, claim_url, precision_words
+from sitrep.views.style import INK, MUTED, NEUTRAL, Look, actor_look, claim_url, precision_words
 
 #: Marker of each activity (matplotlib marker codes) and the word the legend uses.
 ACTIVITY_MARKERS = {
@@ -38,18 +42,34 @@ HOLLOW_ROLES = {"objective", "target", "simulated_target"}
 MAX_CALLOUT_ROWS = 8
 
 
-def _marker_area(activity: str, colours: Sequence[str], hollow: bool,
+def symbol(marker: str, xy: tuple[float, float], size: float, look: Look,
+           hollow: bool) -> Artist:
+    """One actor's symbol (points): the activity's shape in the actor's colour, filled with
+    the actor's pattern (white lines on the colour; coloured lines on white when hollow), so
+    actors differ by more than hue."""
+    if marker == NAMED_MARKER:
+        return Line2D([xy[0]], [xy[1]], marker=marker, ls="", ms=size, mec=look.colour,
+                      mew=1.6)
+    style = MarkerStyle(marker)
+    scale = size * (1.3 if marker == "*" else 1.0)
+    outline = style.get_path().transformed(style.get_transform() + Affine2D().scale(scale)
+                                           .translate(*xy))
+    patch = PathPatch(outline, fc="white" if hollow else look.colour, ec=look.colour,
+                      lw=1.3 if hollow else 0.6, hatch=look.pattern or None,
+                      hatchcolor=look.colour if hollow else "white")
+    patch.set_hatch_linewidth(0.7)
+    return patch
+
+
+def _marker_area(activity: str, looks: Sequence[Look], hollow: bool,
                  size: float = 7.0) -> DrawingArea:
-    """One symbol per actor, side by side: shape = activity, colour = actor."""
+    """One symbol per actor, side by side: shape = activity, colour and pattern = actor."""
     step = size + 2.5
-    area = DrawingArea(step * len(colours) + 1, size + 2, 0, 0)
+    area = DrawingArea(step * len(looks) + 1, size + 2, 0, 0)
     marker = NAMED_MARKER if activity == NAMED else ACTIVITY_MARKERS.get(activity, "o")
-    for i, colour in enumerate(colours):
-        line = Line2D([step * i + step / 2], [(size + 2) / 2], marker=marker, ls="",
-                      ms=size * (1.3 if marker == "*" else 1.0),
-                      mfc="white" if hollow else colour, mec=colour,
-                      mew=1.6 if hollow or marker == NAMED_MARKER else 0.6)
-        area.add_artist(line)
+    for i, look in enumerate(looks):
+        area.add_artist(symbol(marker, (step * i + step / 2, (size + 2) / 2), size, look,
+                               hollow))
     return area
 
 
@@ -63,9 +83,12 @@ def row_text(activity: str, role: str) -> str:
 
 
 def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
-             colours: dict[str, str], compact: bool, kind: str = "") -> VPacker:
+             looks: dict[str, Look], compact: bool, kind: str = "",
+             drawn: list[tuple[str, str, str, str]] | None = None) -> VPacker:
     """The box of claims about one place: a line per claim and activity, one symbol per
-    actor, the claim id, the activity and the hedge as written."""
+    actor, the claim id, the activity and the hedge as written. Each symbol drawn is added to
+    ``drawn`` as (claim id, actor id, colour, pattern)."""
+    drawn = [] if drawn is None else drawn
     size = 6.8 if compact else 7.2
     where = precision_words(int(precision), kind)
     if approximate:
@@ -83,7 +106,9 @@ def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
     for claim_id, activity, role, hedge in shown[keys].itertuples(index=False):
         group = first[(first["claim_id"] == claim_id) & (first["activity"] == activity)
                       & (first["place_role"] == role) & (first["hedge"] == hedge)]
-        symbols = [colours.get(a, NAMED_COLOUR) for a in group["actor_id"]]
+        symbols = [actor_look(looks, a) for a in group["actor_id"]]
+        drawn.extend((claim_id, str(a), look.colour, look.pattern)
+                     for a, look in zip(group["actor_id"], symbols, strict=True))
         parts = [_marker_area(activity, symbols, role in HOLLOW_ROLES),
                  TextArea(str(claim_id), textprops={"fontsize": size, "fontweight": "bold",
                                                     "color": INK, "parse_math": False,
@@ -155,12 +180,32 @@ def _callout_artist(content, anchor: tuple[float, float], offset: tuple[float, f
                                       "shrinkA": 0, "shrinkB": 1.5})
 
 
+def _option(anchor_px: tuple[float, float], rect: tuple[float, float, float, float],
+            candidate: tuple[float, float, float, float]) -> tuple:
+    """A candidate (offset and alignment), its box and its leader: from the box's nearest
+    point to 7 px short of the anchor (off the anchor's own mark)."""
+    px, py = anchor_px
+    near_x = min(max(px, rect[0]), rect[2])
+    near_y = min(max(py, rect[1]), rect[3])
+    length = math.hypot(near_x - px, near_y - py)
+    cut = max(0.0, (length - 7) / length) if length else 0.0
+    leader = ((near_x, near_y), (near_x + (px - near_x) * cut, near_y + (py - near_y) * cut))
+    return candidate, rect, leader
+
+
+#: Grid step (pixels) of the second search, over the whole map, when no position around the
+#: anchor is free.
+GRID_STEP = 16
+
+
 def place_callout(placer: Placer, ax, content, anchor: tuple[float, float], text: str,
                    hidden: list) -> None:
     """A box of claims joined to its anchor by a thin line, where it collides with nothing.
 
     The box is measured once (its size does not depend on where it goes), each candidate's
-    box computed, and the box drawn where the placer chose."""
+    box computed, and the box drawn where the placer chose. Candidates ring the anchor,
+    nearest first; when none of them is free, every position of a grid over the whole map is
+    tried too (a long leader is better than a box over another mark)."""
     renderer = placer.renderer
     probe = _callout_artist(content, anchor, (0, 0), (0, 0))
     ax.add_artist(probe)
@@ -181,14 +226,18 @@ def place_callout(placer: Placer, ax, content, anchor: tuple[float, float], text
             by = 0.0 if dy > 1 else 1.0 if dy < -1 else 0.5
             x0 = px + dx * k + ox - bx * (fw + 2 * ox)
             y0 = py + dy * k + oy - by * (fh + 2 * oy)
-            rect = (x0, y0, x0 + fw, y0 + fh)
-            near_x = min(max(px, rect[0]), rect[2])
-            near_y = min(max(py, rect[1]), rect[3])
-            length = math.hypot(near_x - px, near_y - py)
-            cut = max(0.0, (length - 7) / length) if length else 0.0  # off the anchor's mark
-            leader = ((near_x, near_y), (near_x + (px - near_x) * cut,
-                                         near_y + (py - near_y) * cut))
-            options.append(((dx, dy, bx, by), rect, leader))
+            options.append(_option((px, py), (x0, y0, x0 + fw, y0 + fh), (dx, dy, bx, by)))
+    if placer.frame is not None and not any(
+            placer.cost(rect, leader) == 0.0 for _, rect, leader in options):
+        fx0, fy0, fx1, fy1 = placer.frame
+        grid = []
+        for x0 in range(int(fx0), int(fx1 - fw), GRID_STEP):
+            for y0 in range(int(fy0), int(fy1 - fh), GRID_STEP):
+                candidate = ((x0 - px - ox) / k, (y0 - py - oy) / k, 0.0, 0.0)
+                grid.append(_option((px, py), (x0, y0, x0 + fw, y0 + fh), candidate))
+        grid.sort(key=lambda o: math.hypot(o[2][0][0] - px, o[2][0][1] - py))
+        options += grid
+
     def soft(rect) -> float:
         """How much of the map's zones the box would hide: the share of each zone, summed
         (hiding a third of a small zone is worse than a corner of a large one)."""

@@ -21,7 +21,7 @@ from sitrep.model.geo import water
 from sitrep.model.geo.place import Layers, read_layers
 from sitrep.views.labels import Placer
 from sitrep.views.maps import callouts, furniture, layout, margins, marks, names, zones
-from sitrep.views.style import INK, MUTED, actor_colours, draw_text
+from sitrep.views.style import INK, MUTED, Look, actor_looks, draw_text
 
 MARGIN = 0.06  # inches either side of the map
 GAP = 0.12     # inches between the map, the keys and the notes
@@ -41,6 +41,8 @@ class PositionMap:
     context_places: list[str] = field(default_factory=list)  # orientation towns drawn
     occupied: list[tuple[str, str, str]] = field(default_factory=list)  # unit, country, holder
     region: tuple[float, float, float, float] | None = None  # the inset's lon/lat box
+    symbols: pd.DataFrame | None = None  # each actor's symbol in a box: claim, actor, look
+    covered: list[tuple[str, str, str]] = field(default_factory=list)  # box, mark under it
 
 
 @dataclass
@@ -138,7 +140,7 @@ def _figure(canvas: Canvas, below: float, title_h: float) -> None:
 def _occupied_in_view(layers: Layers, view: BaseGeometry) -> list[tuple[str, str, str]]:
     a1 = layers.admin1
     units = zones.occupied(a1)
-    return sorted({(r.name, r.country, r.ne_admin) for r in units.itertuples()
+    return sorted({(r.name, r.country, r.holder) for r in units.itertuples()
                    if r.geometry.intersects(view)})
 
 
@@ -171,9 +173,9 @@ def _furniture(canvas: Canvas, layers: Layers, places: pd.DataFrame, marked: lis
 
 
 def _towns(canvas: Canvas, places: pd.DataFrame, point_places: list[str],
-           context: list[tuple], table: gpd.GeoDataFrame) -> list[dict]:
-    """The claims' towns as dots and the orientation towns as grey rings, then their names
-    (the claims' towns required, the others where they fit)."""
+           context: list[tuple], table: gpd.GeoDataFrame) -> tuple[list[dict], list]:
+    """The claims' towns as dots and the orientation towns as grey rings, then the claims'
+    towns' names (required). Returns the zones' rows and the rings."""
     ax, placer = canvas.ax, canvas.placer
     to_px = ax.transData.transform
     rows = []
@@ -184,23 +186,37 @@ def _towns(canvas: Canvas, places: pd.DataFrame, point_places: list[str],
                                                                               "place"]))
         rows.append({"place_id": place_id, "drawn_as": "point", "style": "dot",
                      "geometry": zones.lonlat(table, place_id)})
+    rings = []
     for name, x, y, _ in context:
-        ax.plot([x], [y], "o", ms=3.4, mfc="white", mec=MUTED, mew=0.9, zorder=6)
+        rings += ax.plot([x], [y], "o", ms=3.4, mfc="white", mec=MUTED, mew=0.9, zorder=6)
         placer.block_point(*to_px((x, y)), 3.0, "context town", name)
     for place_id in point_places:
         pt = places.loc[place_id, "geometry"]
         names.label_dot(placer, ax, str(places.loc[place_id, "place"]), (pt.x, pt.y),
                         kind="town name", required=True, fontsize=7.5, fontweight="bold",
                         color=INK)
-    for name, x, y, _ in context:
-        names.label_dot(placer, ax, name, (x, y), kind="context name", required=False,
-                        fontsize=6.5, color=MUTED)
-    return rows
+    return rows, rings
+
+
+def _context_names(canvas: Canvas, context: list[tuple], rings: list) -> list[str]:
+    """The orientation towns' names where they fit, after the boxes of claims (which come
+    first); a ring whose name fits nowhere is removed (it would orient no one). Returns the
+    towns drawn."""
+    drawn = []
+    for (name, x, y, _), ring in zip(context, rings, strict=True):
+        if names.label_dot(canvas.placer, canvas.ax, name, (x, y), kind="context name",
+                           required=False, fontsize=6.5, color=MUTED):
+            drawn.append(name)
+        else:
+            ring.remove()
+    return drawn
 
 
 def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
-              colours: dict[str, str]) -> None:
-    """The boxes of claims, largest first; each joined to its place by a line."""
+              looks: dict[str, Look]) -> pd.DataFrame:
+    """The boxes of claims, largest first; each joined to its place by a line. Returns the
+    symbols drawn: claim_id, actor_id, colour, pattern."""
+    drawn: list[tuple[str, str, str, str]] = []
     ax, placer = canvas.ax, canvas.placer
     anchors = callouts.anchors(places)
     hidden = callouts.in_pixels(ax, [g for g in places.geometry if g.geom_type != "Point"])
@@ -212,11 +228,12 @@ def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
     for place_id, rows in groups:
         place = places.loc[place_id]
         content = callouts.callout(str(place["place"]), int(place["precision"]),
-                                   bool(place["approximate"]), rows, colours, canvas.compact,
-                                   kind=str(place.get("kind", "")))
+                                   bool(place["approximate"]), rows, looks, canvas.compact,
+                                   kind=str(place.get("kind", "")), drawn=drawn)
         callouts.place_callout(placer, ax, content, anchors[place_id],
                                f"{place_id}: " + ", ".join(sorted(set(rows["claim_id"]))),
                                hidden)
+    return pd.DataFrame(drawn, columns=["claim_id", "actor_id", "colour", "pattern"])
 
 
 def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: str, *,
@@ -229,12 +246,14 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     point_places = [pid for pid in places.index if places.loc[pid, "drawn_as"] == "point"]
     context = names.orientation_towns(
         canvas.view_proj, canvas.view, crs, [places.loc[p, "geometry"] for p in point_places],
-        names.ORIENTATION_TOWNS_COMPACT if compact else names.ORIENTATION_TOWNS)
+        names.ORIENTATION_TOWNS_COMPACT if compact else names.ORIENTATION_TOWNS,
+        [zones.lonlat(table, p) for p in places.index if places.loc[p, "drawn_as"] == "zone"])
     marked = marks.countries_marked(table, layers)
     tones = zones.land_colours(marked)
     occupied = _occupied_in_view(layers, canvas.view)
-    colours = actor_colours(facts.actors, [a for a in table["actor_id"].unique() if a])
-    keys = margins.legend_keys(table, colours, occupied_units=occupied,
+    looks = actor_looks(facts.actors)
+    shown = {a: looks[a] for a in table["actor_id"].unique() if a in looks}
+    keys = margins.legend_keys(table, shown, occupied_units=occupied,
                                with_towns=bool(context))
     context_names = [c[0] for c in context]
     outside = table[~table["in_view"].astype(bool)]
@@ -249,8 +268,10 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                          tolerance=canvas.tolerance)
     zone_rows = zones.draw_zones(canvas.ax, places, table, canvas.tolerance)
     features, region = _furniture(canvas, layers, places, marked, tones)
-    zone_rows += _towns(canvas, places, point_places, context, table)
-    _callouts(canvas, places, table, colours)
+    town_rows, rings = _towns(canvas, places, point_places, context, table)
+    zone_rows += town_rows
+    symbols = _callouts(canvas, places, table, looks)
+    shown_towns = _context_names(canvas, context, rings)
     names.country_labels(canvas.ax, canvas.placer, layers, crs, canvas.view, features)
     if not compact:
         names.unit_labels(canvas.ax, canvas.placer, a1, canvas.view_proj,
@@ -262,7 +283,8 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                        labels=canvas.placer.table(),
                        extent=(round(lon0, 2), round(lat0, 2), round(lon1, 2), round(lat1, 2)),
                        crs=crs, credit=margins.geo_credit(table, context_names, lakes=lakes),
-                       context_places=context_names, occupied=occupied, region=region)
+                       context_places=shown_towns, occupied=occupied, region=region,
+                       symbols=symbols, covered=canvas.placer.covered("claims box"))
 
 
 def _margins(canvas: Canvas, keys, notes: str, legend_h: float, notes_h: float,

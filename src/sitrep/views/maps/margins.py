@@ -35,7 +35,7 @@ from sitrep.views.maps.zones import (
     SEA_ZONE_FILL,
     ZONE_EDGE,
 )
-from sitrep.views.style import INK, MUTED, draw_text, precision_words, rc
+from sitrep.views.style import INK, MUTED, Look, draw_text, precision_words, rc
 
 if TYPE_CHECKING:
     from sitrep.views.maps.draw import PositionMap
@@ -44,9 +44,9 @@ NOTE_SIZE = 6.2
 LEGEND_SIZE = 6.6
 
 CRIMEA_NOTE = ("Crimea is drawn as Ukrainian territory occupied by Russia (hatched in red), "
-               "following ISO 3166-2 and the internationally recognised border; the boundary "
-               "layer's ne_admin field keeps Natural Earth's de facto view. The map shows no "
-               "front line and no other occupied area: it places claims, not control.")
+               "following ISO 3166-2 and UN General Assembly resolution 68/262 (2014). The "
+               "map shows no front line and no other occupied area: it places claims, not "
+               "control.")
 BOX_NOTE = ("A box lists the claims about the place its line points to; it marks no point. "
             "Dashed outlines: the analyst's approximations of places the source does not "
             "delimit.")
@@ -74,19 +74,19 @@ def occupation_note(units: Sequence[tuple[str, str, str]]) -> str:
     if {u[0] for u in units} <= {"Crimea", "Sevastopol"}:
         return CRIMEA_NOTE
     listed = "; ".join(f"{n} ({c}, held by {h})" for n, c, h in sorted(set(units)))
-    return (f"Drawn as occupied (hatched in red), following ISO 3166: {listed}. The boundary "
-            "layer's ne_admin field keeps Natural Earth's de facto view. " + NO_FRONT)
+    return (f"Drawn as occupied (hatched in red), from sitrep's list of occupied units and "
+            f"its sources: {listed}. " + NO_FRONT)
 
 
-def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
+def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
                 occupied_units: Sequence[tuple[str, str, str]] = (),
                 with_towns: bool = True) -> list[tuple[str, list]]:
     """The keys under the map: who (colour), doing what (shape), role (fill), where (how
     precise). Only what the map shows is listed, and every symbol it shows is."""
     names = table.drop_duplicates("actor_id").set_index("actor_id")["actor"]
-    who = [Line2D([], [], marker="o", ls="", ms=7, mfc=colour, mec=colour,
-                  label=str(names.get(actor_id, actor_id)))
-           for actor_id, colour in colours.items()]
+    who = [Patch(fc=look.colour, ec=look.colour, hatch=look.pattern or None,
+                 hatchcolor="white", lw=0.6, label=str(names.get(actor_id, actor_id)))
+           for actor_id, look in looks.items()]
     present = set(table["activity"])
     what = [Line2D([], [], marker=marker, ls="", ms=7 * (1.3 if marker == "*" else 1),
                    mfc="#4a4a4a", mec="#4a4a4a", label=activity.replace("_", "-"))
@@ -135,7 +135,7 @@ def legend_keys(table: gpd.GeoDataFrame, colours: dict[str, str], *,
         where.append(Line2D([], [], marker="o", ls="", ms=3.5, mfc="white", mec=MUTED,
                             label="other town, for orientation"))
     return [(title, handles) for title, handles in (
-        ("Who (colour)", who), ("Doing what (shape)", what), ("Role", roles),
+        ("Who (colour, pattern)", who), ("Doing what (shape)", what), ("Role", roles),
         ("Where, as precise as the source", where)) if handles]
 
 

@@ -1,12 +1,15 @@
-"""Names on the map: the towns of the claims (a dot each), orientation towns picked from the
-map's own extent by population (the world gazetteer, a grey ring each), country names in spaced
-capitals and the first-level units of the countries holding marks, each where it fits."""
+"""Names on the map: the towns of the claims (a dot each), orientation towns (the world
+gazetteer, a grey ring each: those in or next to the claims' areas first, then by
+population), country names in spaced capitals and the first-level units of the countries
+holding marks, each where it fits."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import geopandas as gpd
+import pandas as pd
+import shapely
 from matplotlib.patheffects import withStroke
 from matplotlib.transforms import ScaledTranslation
 from shapely.geometry.base import BaseGeometry
@@ -25,19 +28,30 @@ ORIENTATION_TOWNS_COMPACT = 6
 
 
 def orientation_towns(view_proj: BaseGeometry, view: BaseGeometry, crs: str,
-                      points: Sequence[BaseGeometry], count: int) -> list[tuple]:
-    """The most populous towns of the world gazetteer inside the view (lon/lat ``view``,
-    projected ``view_proj``), away from the claims' own towns: (name, x, y, geonameid)."""
-    candidates = gazetteer.largest_in(view.bounds, count * 4)
+                      points: Sequence[BaseGeometry], count: int,
+                      areas: Sequence[BaseGeometry] = ()) -> list[tuple]:
+    """Towns of the world gazetteer that orient a reader, away from the claims' own towns:
+    first those inside the areas the claims are about (lon/lat ``areas``; the smallest, most
+    specific area first, up to :data:`PER_AREA` an area, most populous first; then those next
+    to an area, within :data:`NEXT_TO` degrees), at most ``count`` less :data:`KEEP_LARGEST`
+    in all; then the most populous in view (lon/lat ``view``, projected ``view_proj``).
+    Returns (name, x, y, geonameid) per town."""
+    near_claims = _towns_near(areas, max(count - KEEP_LARGEST, 0))
+    candidates = pd.concat([near_claims, gazetteer.largest_in(view.bounds, count * 4)],
+                           ignore_index=True).drop_duplicates("geonameid")
     if candidates.empty:
         return []
     projected = gpd.GeoSeries(gpd.points_from_xy(candidates["lon"], candidates["lat"]),
                               crs="EPSG:4326").to_crs(crs)
     span = view_proj.bounds[2] - view_proj.bounds[0]
     chosen: list[tuple] = []
+    ours = set(near_claims["geonameid"])
     for r, g in zip(candidates.itertuples(), projected, strict=True):
         near = [*points, *(c[4] for c in chosen)]
-        if not view_proj.contains(g) or any(g.distance(p) < span * 0.04 for p in near):
+        # Towns of the claims' areas may stand closer together: they are what the claims
+        # are about (the label placer still drops a name that does not fit).
+        apart = span * (0.015 if r.geonameid in ours else 0.04)
+        if not view_proj.contains(g) or any(g.distance(p) < apart for p in near):
             continue
         chosen.append((r.name, g.x, g.y, int(r.geonameid), g))
         if len(chosen) == count:
@@ -45,9 +59,33 @@ def orientation_towns(view_proj: BaseGeometry, view: BaseGeometry, crs: str,
     return [c[:4] for c in chosen]
 
 
+#: How far (degrees) from an area of the claims a town still counts as next to it; how many
+#: towns an area contributes; how many places are kept for the most populous towns in view.
+NEXT_TO = 0.1
+PER_AREA = 3
+KEEP_LARGEST = 3
+
+
+def _towns_near(areas: Sequence[BaseGeometry], count: int) -> pd.DataFrame:
+    """Up to ``count`` towns in the claims' areas (lon/lat): for each area, smallest first,
+    its most populous towns inside it, then (where it has too few) those next to it."""
+    picked: list[pd.DataFrame] = []
+    for area in sorted((a for a in areas if not a.is_empty), key=lambda a: a.area):
+        around = area.buffer(NEXT_TO)
+        towns = gazetteer.largest_in(around.bounds, 400)
+        xy = towns["lon"].to_numpy(), towns["lat"].to_numpy()
+        inside = shapely.contains_xy(area, *xy)
+        beside = shapely.contains_xy(around, *xy) & ~inside
+        picked.append(pd.concat([towns[inside], towns[beside]]).head(PER_AREA))
+    if not picked or count <= 0:
+        return pd.DataFrame(columns=["geonameid", "name", "lon", "lat", "population"])
+    return pd.concat(picked, ignore_index=True).drop_duplicates("geonameid").head(count)
+
+
 def label_dot(placer: Placer, ax, text: str, xy: tuple[float, float], *, kind: str,
-               required: bool, **style) -> None:
-    """A short label beside a dot: right, left, above, below, then the diagonals."""
+               required: bool, **style) -> bool:
+    """A short label beside a dot: right, left, above, below, then the diagonals. Returns
+    whether it was placed (an optional one that fits nowhere is not)."""
     label = draw_text(ax, xy[0], xy[1], text, ha="left", va="bottom", zorder=10,
                   path_effects=HALO, **style)
     size = label.get_window_extent(placer.renderer)
@@ -66,12 +104,13 @@ def label_dot(placer: Placer, ax, text: str, xy: tuple[float, float], *, kind: s
     chosen = placer.choose(options, kind=kind, text=text, required=required)
     if chosen is None:
         label.remove()
-        return
+        return False
     dx, dy, ha, va = chosen
     label.set_ha(ha)
     label.set_va(va)
     label.set_transform(ax.transData + ScaledTranslation(dx / 72, dy / 72,
                                                          placer.figure.dpi_scale_trans))
+    return True
 
 
 def country_labels(ax, placer: Placer, layers: Layers, crs: str, view: BaseGeometry,

@@ -36,6 +36,21 @@ LAKE_EDGE = "#9fb6c6"
 OCCUPIED = "#8c1d18"
 OCCUPIED_HATCH = "xx"
 
+#: The only units a map hatches as occupied: ISO 3166-2 code -> (the country holding it, the
+#: source). An explicit list, never Natural Earth's ``ne_admin`` (a unit whose de facto admin
+#: name differs from its country's is not thereby occupied: every district of Serbia, the
+#: Caribbean Netherlands and the Indian Ocean Territories differ by name alone). Crimea and
+#: Sevastopol: UN General Assembly resolution 68/262, "Territorial integrity of Ukraine",
+#: 27 March 2014 (A/RES/68/262), calls on states not to recognise any change in their status.
+#: Left out on purpose: the parts of Donetsk, Luhansk, Zaporizhzhia and Kherson oblasts held
+#: by Russia since 2022 (hatching a whole unit would claim control of all of it, and the map
+#: shows no front line), and de facto entities (Northern Cyprus, Somaliland), which this map
+#: makes no claim about. Add a unit here only with its source.
+OCCUPIED_UNITS: dict[str, tuple[str, str]] = {
+    "UA-43": ("Russia", "UN General Assembly resolution 68/262 (27 March 2014)"),
+    "UA-40": ("Russia", "UN General Assembly resolution 68/262 (27 March 2014)"),
+}
+
 
 def land_colours(marked: Sequence[str]) -> dict[str, str]:
     """A land tone per country code holding marks (the rest: LAND_OTHER)."""
@@ -114,8 +129,8 @@ def draw_land(ax, layers: Layers, crs: str, view: BaseGeometry, *, admin1: bool,
     """Land (countries, and admin-1 units when ``admin1``) clipped to ``view`` (lon/lat) on the
     sea; occupied units hatched. Returns the admin-1 units drawn (projected).
 
-    A unit whose Natural Earth de facto admin (``ne_admin``) differs from its country is drawn
-    in its country's colour with a red cross hatch: occupied. ``tolerance`` (projected metres)
+    A unit of :data:`OCCUPIED_UNITS` is drawn in its country's colour with a red cross hatch:
+    occupied. ``tolerance`` (projected metres)
     simplifies the outlines to the map's resolution."""
     a1 = _clipped(layers.admin1, view, crs)
     if tolerance:
@@ -147,8 +162,9 @@ def draw_land(ax, layers: Layers, crs: str, view: BaseGeometry, *, admin1: bool,
 
 
 def occupied(a1: pd.DataFrame) -> pd.DataFrame:
-    """Units Natural Earth puts de facto under another country than ISO 3166 does."""
-    return a1[a1["ne_admin"].ne(a1["country"]) & a1["iso_a2"].ne("")]
+    """The units of :data:`OCCUPIED_UNITS`, with the country holding each (``holder``)."""
+    units = a1[a1["iso_3166_2"].isin(list(OCCUPIED_UNITS))]
+    return units.assign(holder=[OCCUPIED_UNITS[code][0] for code in units["iso_3166_2"]])
 
 
 def draw_zones(ax, places: pd.DataFrame, table: gpd.GeoDataFrame,

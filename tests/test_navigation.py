@@ -1,0 +1,56 @@
+"""The page's navigation and the PDF's opening view, without a render: nbconvert's Tab stops
+removed, a skip link and a contents list from the sections; /PageMode and /DisplayDocTitle."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader, PdfWriter
+
+from sitrep.pipeline import html, pdfmeta
+
+PAGE = ('<body class="jp-Notebook"><main><div class="jp-Cell-inputWrapper" tabindex="0">'
+        '<h1 id="T">Brief<a class="anchor-link" href="#T">¶</a></h1></div>'
+        '<div class="jp-OutputArea-output" data-mime-type="text/html" tabindex="0">'
+        '<h2 id="Key-takeaways">Key <em>takeaways</em><a class="anchor-link" '
+        'href="#Key-takeaways">¶</a></h2><h2 id="Annex-B:-sources">Annex B: sources</h2>'
+        "</div></main></body>")
+
+
+def test_navigation_removes_stray_tab_stops_and_adds_skip_link_and_contents():
+    page = html.navigation(PAGE)
+    assert 'tabindex="0"' not in page
+    assert page.index('class="sitrep-skip"') < page.index("<main>")
+    assert '<li><a href="#Key-takeaways">Key takeaways</a></li>' in page
+    assert '<li><a href="#Annex-B:-sources">Annex B: sources</a></li>' in page
+    assert page.index("</h1>") < page.index('<nav class="sitrep-toc"') \
+        < page.index(f'id="{html.CONTENT_ID}"') < page.index('<h2 id="Key-takeaways">')
+
+
+def test_one_section_gets_no_contents_list():
+    page = html.navigation('<body><main><h1>x</h1><h2 id="a">A</h2></main></body>')
+    assert "sitrep-toc" not in page and "sitrep-skip" in page
+
+
+def _pdf(with_outline: bool) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if with_outline:
+        writer.add_outline_item("Key takeaways", 0)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_opens_with_outline_and_shows_its_title():
+    described = pdfmeta.describe(_pdf(True), "<html lang=\"en\"><title>Brief</title></html>")
+    root = PdfReader(io.BytesIO(described)).trailer["/Root"]
+    assert root["/PageMode"] == "/UseOutlines"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+
+
+def test_pdf_without_outline_keeps_the_default_page_mode():
+    root = PdfReader(io.BytesIO(pdfmeta.describe(_pdf(False), "<title>x</title>"))
+                     ).trailer["/Root"]
+    assert "/PageMode" not in root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
