@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+from IPython.display import HTML
 
-from sitrep.model.analysis import changes
+from sitrep.model.analysis import changes, quantity
 from sitrep.model.analysis.attribution import attributions, date_label, wording
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.analysis.quantity import RELIABILITY
 from sitrep.model.data.facts import Facts
-from sitrep.views.display import EMPTY, Entries, about, empty_note
+from sitrep.views.display import EMPTY, Entries, about, empty_note, heading, table
 from sitrep.views.style import PRECISION_WORDS
 
 
@@ -67,6 +68,9 @@ def cut_table(facts: Facts) -> pd.DataFrame:
                  for c in record.claims_later]
         rows += [(f"takeaway {t}: {text}", "", f"rests on {claims}, cut")
                  for t, text, claims in record.takeaways_left_out]
+        if record.bottom_line_left_out:
+            text, claims = record.bottom_line_left_out
+            rows.append((f"the bottom line: {text}", "", f"rests on {claims}, cut"))
     return pd.DataFrame(rows, columns=["Left out", "Published", "Why"])
 
 
@@ -84,6 +88,27 @@ def takeaways(facts: Facts) -> Entries:
             for c in cited)
         entries.append((row.text, detail))
     return Entries(entries, subject="key takeaways")
+
+
+def figures_table(facts: Facts) -> pd.DataFrame:
+    """Every reported (and derived) figure: its measure and unit, the figure as reported, the
+    time it refers to, its claim, and who said it where (the publication date beside them)."""
+    f = quantity.figures(facts, kinds=None)
+    return about(pd.DataFrame({
+        "Measure": f["label"] + " (" + f["unit"] + ")",
+        "Figure as reported": f["figure"] + f["derived"].map({True: " (derived)",
+                                                               False: ""}),
+        "Refers to": f["reference"],
+        "Claim": f["claim_id"],
+        "Said by": f["said_by"],
+        "Published": f["published"],
+    }).reset_index(drop=True), "figures")
+
+
+def evidence_figures(facts: Facts) -> list[HTML]:
+    """The evidence part's first section: every figure in one table (the force-size report
+    charts them)."""
+    return [heading("Every reported figure", 3), table(figures_table(facts))]
 
 
 def positions_table(facts: Facts) -> pd.DataFrame:

@@ -211,7 +211,7 @@ class Entries(list):
 
 
 def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
-          empty: str = EMPTY, anchor: str | None = None) -> HTML:
+          empty: str = EMPTY, anchor: str | None = None, css_class: str = "") -> HTML:
     """A list of (text, detail) pairs; the detail is shown smaller beneath each item.
 
     With ``anchor`` (e.g. ``"note-"``) item n gets the id ``note-n``, the target of the
@@ -229,7 +229,8 @@ def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
         + "</li>"
         for n, (text, detail) in enumerate(entries, start=1)
     )
-    return HTML(f"<{tag} class=\"sitrep-list\">{body}</{tag}>")
+    classes = html.escape(f"sitrep-list {css_class}".strip())
+    return HTML(f"<{tag} class=\"{classes}\">{body}</{tag}>")
 
 
 def title(text: str, subtitle: str = "", *, filters: str = "",
