@@ -34,9 +34,10 @@ def _in_order(facts: Facts, ids: Iterable[str]) -> list[str]:
 
 def brief_citations(facts: Facts) -> list[str]:
     """The claims a brief shows: the bottom line's and takeaways' claims, every figure's
-    (the key figures and the evidence's figure table) and every position's (the map and the
-    positions table)."""
+    (the key figures and the evidence's figure table), every position's (the map and the
+    positions table) and every claim naming a place (the map lists it)."""
     ids = [c for claims in facts.takeaways["claims"] for c in claims]
+    ids += list(facts.claims.loc[facts.claims["places"].map(bool), "claim_id"])
     ids += list(facts.quantities["claim_id"]) + list(facts.positions["claim_id"])
     ids += [c for inputs in facts.derived["inputs"] for c in inputs]
     return _in_order(facts, ids)

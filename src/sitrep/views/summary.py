@@ -9,6 +9,8 @@ more there are and where they are (the evidence part lists them all).
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 from IPython.display import HTML
 
@@ -17,24 +19,55 @@ from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.keyfigures import key_figures, since_edition
 from sitrep.model.analysis.quantity import figures as figures_of
 from sitrep.model.data.facts import Facts
-from sitrep.views.display import Entries, about, heading, items, paragraph, table
+from sitrep.views.display import (
+    Entries,
+    about,
+    figure,
+    heading,
+    items,
+    link_known_claims,
+    paragraph,
+    table,
+)
 
 #: Key takeaways and key-figure rows a summary shows at most; the rest follow in the evidence.
 BODY_TAKEAWAYS = 8
 BODY_FIGURES = 16
 
 
+PARAPHRASED = " (text not held: paraphrase)"
+
+
 def _said(facts: Facts, claims: tuple[str, ...]) -> str:
-    """Who made the claims, each claimant once: 'C01, C02: Dagens, no source named · C03:
-    American and Ukrainian officials, relayed by The New York Times, in Dagens (hedge:
-    expected)'. Claims sharing attribution and hedge share an entry; the order is kept."""
+    """Who made the claims, each claimant once: 'C01, C02: Dagens, no source named · K01, K03:
+    American and Ukrainian officials, relayed by The New York Times, in Newser, MENAFN (text not
+    held: paraphrase) (hedge: expected)'. Claims of one claimant, relay and hedge share an
+    entry, their outlets listed; the order is kept."""
     said = attributions(facts).set_index("claim_id")
-    groups: dict[tuple[str, str], list[str]] = {}
+    # With no source text held at all, 'paraphrase' is said once (:func:`bottom_line`).
+    every = not any(facts.sources["document"].astype(bool))
+    groups: dict[tuple, tuple[list[str], list[str]]] = {}
     for c in claims:
-        if c in said.index:
-            groups.setdefault((said.at[c, "said_by"], said.at[c, "hedge"]), []).append(c)
-    return " · ".join(f"{', '.join(ids)}: {who}" + (f" (hedge: {hedge})" if hedge else "")
-                      for (who, hedge), ids in groups.items())
+        if c not in said.index:
+            continue
+        r = said.loc[c]
+        paraphrase = r["said_by"].endswith(PARAPHRASED) and not every
+        if r["unattributed"]:
+            key, outlet = (r["said_by"], "", r["hedge"], paraphrase), ""
+        else:
+            who = r["claimant"] + (f", relayed by {r['relay']}" if r["relay"] else "")
+            key, outlet = (who, "in", r["hedge"], paraphrase), r["outlet"]
+        ids, outlets = groups.setdefault(key, ([], []))
+        ids.append(c)
+        if outlet and outlet not in outlets:
+            outlets.append(outlet)
+    entries = []
+    for (who, joined, hedge, paraphrase), (ids, outlets) in groups.items():
+        text = who.removesuffix(PARAPHRASED) if not joined else \
+            f"{who}, in {', '.join(outlets)}"
+        entries.append(f"{', '.join(ids)}: {text}" + (PARAPHRASED if paraphrase else "")
+                       + (f" (hedge: {hedge})" if hedge else ""))
+    return " · ".join(entries)
 
 
 def bottom_line(facts: Facts) -> HTML:
@@ -48,8 +81,13 @@ def bottom_line(facts: Facts) -> HTML:
                "The data set gives no bottom line (a takeaways row with role bottom_line).")
         return paragraph(why, css_class="sitrep-empty")
     row = rows.iloc[0]
-    return items(Entries([(row["text"], _said(facts, row["claims"]))]),
-                 css_class="sitrep-bottom-line")
+    said = _said(facts, row["claims"])
+    if len(facts.sources) and not any(facts.sources["document"].astype(bool)):
+        said += f". {NOT_HELD}"
+    return items(Entries([(row["text"], said)]), css_class="sitrep-bottom-line")
+
+
+NOT_HELD = "No source text is held: every claim here is the analyst's paraphrase."
 
 
 def takeaways(facts: Facts, limit: int = BODY_TAKEAWAYS) -> Entries:
@@ -101,14 +139,21 @@ def _flags(r) -> str:
     if r.disagreements:
         flags.append(f"{r.disagreements} disagree (no common value)")
     if r.restated:
-        flags.append(f"one source states it differently ({r.restated})")
+        flags.append(f"{r.restated}: one source, two figures")
     if not r.well_sourced:
         flags.append("no well-sourced figure: the lowest is shown")
     if r.other_status:
         flags.append(f"also {r.other_status}")
-    if r.times > 1:
-        flags.append(f"the latest of {r.times} reference times")
     return "; ".join(flags)
+
+
+def _with_unit(figure: str, unit: str) -> str:
+    """'3,000–4,000 (conservative)' with 'troops': '3,000–4,000 troops (conservative)'; a
+    percentage reads '53%'."""
+    core, sep, rest = figure.partition(" (")
+    unit = str(unit)
+    joined = f"{core}%" if unit.strip() in ("%", "percent") else f"{core} {unit}".strip()
+    return joined + (sep + rest if sep else "")
 
 
 def key_figures_table(rows: pd.DataFrame, *, since: str = "") -> pd.DataFrame:
@@ -117,33 +162,32 @@ def key_figures_table(rows: pd.DataFrame, *, since: str = "") -> pd.DataFrame:
     (when the rows carry one) and the flags. Empty columns are left out."""
     derived = rows["derived"].astype(bool)
     frame = pd.DataFrame({
-        "Measure": rows["measure"] + " (" + rows["unit"] + ")",
-        "Best figure": [f"{f} [{c}]" + (" (derived)" if d else "") for f, c, d in
-                        zip(rows["figure"], rows["claim_id"], derived, strict=True)],
+        "Measure": rows["measure"],
+        "Best figure": [_with_unit(f, u) + f" [{c}]" + (" (derived)" if d else "")
+                        for f, u, c, d in zip(rows["figure"], rows["unit"], rows["claim_id"],
+                                              derived, strict=True)],
         "Refers to": rows["reference"],
         "Firm figures allow": rows["firm_range"].where(~derived, "derived, no reported figure"),
-        "Independent origins": [
+        "Origins": [
             "none (derived)" if d else f"{o:,} of {n:,} figure{'s' if n != 1 else ''}"
             for o, n, d in zip(rows["origins"], rows["figures"], derived, strict=True)],
     })
     if "change" in rows.columns:
         frame[f"Since {since}" if since else "Change"] = [
-            c if c in ("new", "unchanged") else f"{c} (was {b})"
+            c if c in ("new", "unchanged") else f"{c}; was {b.replace(' (', ', ', 1).rstrip(')')}"
             for c, b in zip(rows["change"], rows["before"], strict=True)]
     frame["Flags"] = [_flags(r) for r in rows.itertuples(index=False)]
     shown = frame.loc[:, [c for c in frame.columns if frame[c].astype(str).ne("").any()]]
     return about(shown.reset_index(drop=True), "key figures")
 
 
-KEY_FIGURES_NOTE = ("One row per measure, at the latest time it refers to. Best figure: the "
-                    "lowest well-sourced one (the reconciliation's conservative figure); firm "
-                    "figures allow: what every figure not qualified 'about' or 'estimated' "
-                    "leaves; reports sharing an origin count once. Each takeaway below names "
-                    "its claims, who made them and their hedges.")
+KEY_FIGURES_NOTE = ("Per measure at the latest time it refers to: the best figure (the lowest "
+                    "well-sourced one, the reconciliation's conservative figure), the range every "
+                    "unqualified figure allows, and its independent origins.")
 
 
-KEY_WIDTHS = {"Measure": "21%", "Best figure": "16%", "Refers to": "10%",
-              "Firm figures allow": "14%", "Independent origins": "10%"}
+KEY_WIDTHS = {"Measure": "21%", "Best figure": "16%", "Refers to": "9%",
+              "Firm figures allow": "12%", "Origins": "8%"}
 
 
 def key_figures_section(rows: pd.DataFrame, *, since: str = "",
@@ -151,32 +195,69 @@ def key_figures_section(rows: pd.DataFrame, *, since: str = "",
     """The key figures as the summary shows them: the note, the table (at most ``limit``
     rows; the rest counted and left to the evidence part)."""
     shown = key_figures_table(rows, since=since)
-    parts = [paragraph(KEY_FIGURES_NOTE, css_class="sitrep-note"),
-             table(shown, limit=limit, widths=KEY_WIDTHS)]
-    return parts
+    body = table(shown, limit=limit, widths=KEY_WIDTHS).data
+    return [paragraph(KEY_FIGURES_NOTE, css_class="sitrep-note"),
+            HTML(f'<div class="sitrep-key-figures">{body}</div>')]
 
 
-def what_changed(edition: changes.Changes | None) -> list[HTML]:
+def what_changed(edition: changes.Changes | None, whole: Facts | None = None) -> list[HTML]:
     """'What changed' for a summary: a heading and its lines when an earlier edition exists
-    and differs; nothing at all otherwise (an empty section would only repeat 'all new')."""
+    and differs; nothing at all otherwise (an empty section would only repeat 'all new').
+    With ``whole`` (the data set) the bottom line is named as such, not by its id."""
     if edition is None:
         return []
+    lines_of = set() if whole is None else set(
+        whole.takeaways.loc[whole.takeaways["role"].eq("bottom_line"), "takeaway_id"])
     lines = []
     new = edition.new_claims
     if len(new):
-        lines.append((f"{len(new):,} new claim{'s' if len(new) != 1 else ''} since "
-                      f"{edition.since}", ", ".join(new["Claim"].head(20)) +
-                      (" and more" if len(new) > 20 else "")))
-    for row in edition.conflicts.itertuples(index=False):
-        lines.append((f"Conflict {row.Status}: {row.Pair}", ""))
+        lines.append(f"{len(new):,} new claim{'s' if len(new) != 1 else ''} ("
+                     + ", ".join(new["Claim"].head(20)) + (" and more" if len(new) > 20 else "")
+                     + ")")
+    for status, rows in edition.conflicts.groupby("Status", sort=False):
+        lines.append(f"conflict {status}: {'; '.join(rows['Pair'])}")
     for status, rows in edition.takeaways.groupby("Status", sort=False):
-        lines.append((f"Key takeaways {status}: {', '.join(rows['Takeaway'])}", ""))
-    if len(edition.not_current):
-        lines.append((f"{len(edition.not_current):,} figure"
-                      f"{'s' if len(edition.not_current) != 1 else ''} no longer current",
-                      ", ".join(edition.not_current["Claim"].head(20))))
+        ids = [t for t in rows["Takeaway"] if t not in lines_of]
+        if ids:
+            lines.append(f"key takeaways {status}: {', '.join(ids)}")
+        if len(ids) < len(rows):
+            lines.append(f"the bottom line {'is new' if status == 'added' else status}")
+    stale = edition.not_current
+    if len(stale):
+        lines.append(f"{len(stale):,} figure{'s' if len(stale) != 1 else ''} no longer current ("
+                     + ", ".join(stale["Claim"].head(20)) + (" and more" if len(stale) > 20
+                                                            else "") + ")")
     if not lines:
         return []
-    lead = (f"Since the edition of {edition.since}: the change of each best figure is in the "
-            "key figures above; the changes report gives every table.")
-    return [heading("What changed"), paragraph(lead), items(lines)]
+    text = (f"Since the edition of {edition.since}: " + "; ".join(lines) + ". The change of "
+            "each best figure is in the key figures; the changes report gives every table.")
+    return [heading("What changed"), HTML(f"<p>{link_known_claims(html.escape(text))}</p>")]
+
+
+def body_map(facts: Facts) -> HTML:
+    """The brief's one map (the compact position map) with its credit line, set a little
+    smaller in print so that it shares page 2 with the takeaways (:file:`report.css`)."""
+    from sitrep.views import maps
+
+    drawn = maps.position_map(facts, compact=True)
+    shown = figure(drawn.figure, caption=map_credit(facts, drawn),
+                   alt="Map of who is where, doing what")
+    return HTML(f'<div class="sitrep-body-map">{shown.data}</div>')
+
+
+#: Sources a body map's credit line names one by one; past it the line counts them and points to
+#: the sources annex, which lists each with its title, date and link.
+MAP_SOURCES = 2
+
+
+def map_credit(facts: Facts, drawn) -> str:
+    """The body map's credit line: the map's own (every source named) when it rests on a few
+    sources; else the claims and how many sources, with the boundaries and towns credits."""
+    from sitrep.views import maps
+
+    ids = list(dict.fromkeys(drawn.marks["claim_id"]))
+    sources = facts.claims.loc[facts.claims["claim_id"].isin(ids), "source_id"].nunique()
+    if sources <= MAP_SOURCES:
+        return maps.caption(facts, drawn)
+    return (f"Source: {sources:,} sources, each listed in Annex B; claims {', '.join(ids)}. "
+            f"{drawn.credit}")
