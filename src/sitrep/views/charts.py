@@ -23,7 +23,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from sitrep.model.analysis.quantity import APPROXIMATE, number
-from sitrep.views.scales import by_unit, empty_chart, unit_formatter
+from sitrep.views.scales import by_unit, empty_chart, unit_formatter, whole_numbers
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, link_claim, rc
 from sitrep.views.timeline import timeline_chart, timeline_charts, timeline_plan
 
@@ -75,8 +75,10 @@ def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
         for r in group.itertuples():
             x0 = r.lo if pd.notna(r.lo) else (r.hi if pd.notna(r.hi) else r.value)
             x1 = r.hi if pd.notna(r.hi) else x0
-            text = _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]", 44)
-            said = _fit(r.said_by + (f"; {r.published}" if r.published else ""), 62)
+            when = f" \u00b7 {r.reference}" if getattr(r, "reference", "") else ""
+            text = _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]{when}",
+                        44)
+            said = _fit(r.said_by + (f" (published {r.published})" if r.published else ""), 62)
             above, below = text.count("\n") + 1, said.count("\n") + 1
             y += 0.25 + LINE * above
             rows.append({
@@ -238,7 +240,7 @@ def _interval_panel(ax, panel: pd.DataFrame) -> None:
     ax.set_xlim(0, xmax)
     ax.set_yticks([])
     unit = str(panel["unit"].iloc[0])
-    by_unit(ax.xaxis, unit)
+    by_unit(ax.xaxis, unit, whole=whole_numbers(marks[["x", "x0", "x1"]]))
     ax.grid(axis="x", color=GRID, lw=0.6)
     ax.set_axisbelow(True)
     ax.set_xlabel(unit, color=MUTED, labelpad=1.5)

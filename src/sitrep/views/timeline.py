@@ -31,7 +31,7 @@ from matplotlib.patches import Rectangle
 from sitrep.model.data import when
 from sitrep.model.data.facts import Facts
 from sitrep.views.labels import Placer
-from sitrep.views.scales import by_unit, empty_chart
+from sitrep.views.scales import by_unit, empty_chart, whole_numbers
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, draw_text, link_claim, rc
 
 PER_FIGURE = 4      # panels per timeline figure
@@ -200,7 +200,7 @@ def _timeline_panel(ax, placer: Placer, rows: pd.DataFrame, label: str) -> None:
     ax.set_ylim(0, top)
     ax.set_xlim(mdates.date2num(start - pad), mdates.date2num(end + pad))
     unit = str(rows["unit"].iloc[0])
-    by_unit(ax.yaxis, unit)
+    by_unit(ax.yaxis, unit, whole=whole_numbers(rows[["lo", "hi"]]))
     ax.set_ylabel(unit, color=MUTED)
     ax.grid(axis="y", color=GRID, lw=0.6)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
