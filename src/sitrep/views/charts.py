@@ -25,11 +25,16 @@ from matplotlib.ticker import FuncFormatter
 from sitrep.model.analysis.quantity import APPROXIMATE, number
 from sitrep.views.scales import by_unit, empty_chart, unit_formatter, whole_numbers
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, link_claim, rc
-from sitrep.views.timeline import timeline_chart, timeline_charts, timeline_plan
+from sitrep.views.timeline import (
+    timeline_chart,
+    timeline_charts,
+    timeline_plan,
+    timeline_section,
+)
 
 __all__ = ["composition_chart", "composition_plan", "empty_chart", "interval_chart",
            "interval_charts", "interval_plan", "left_out", "timeline_chart", "timeline_charts",
-           "timeline_plan", "unit_formatter"]
+           "timeline_plan", "timeline_section", "unit_formatter"]
 
 MAX_ROWS = 40  # past this many figures a chart summarises each measure instead of listing
 MAX_MEASURES = 12  # measures a summarised chart shows; the rest are counted
@@ -175,8 +180,14 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
             "height_ratios": spans, "hspace": gaps / max(len(spans) - 1, 1) / (body / len(
                 spans))}))
         fig.subplots_adjust(left=0.47, right=0.96, top=1 - head / height, bottom=0.85 / height)
-        for ax, (_, panel) in zip(axes, plan.groupby("panel"), strict=True):
-            _interval_panel(ax, panel)
+        panels = [panel for _, panel in plan.groupby("panel")]
+        # Measures of one unit share a scale, so that their panels compare at a glance.
+        tops: dict[str, float] = {}
+        for panel in panels:
+            unit = str(panel["unit"].iloc[0])
+            tops[unit] = max(tops.get(unit, 0.0), _scale_end(panel))
+        for ax, panel in zip(axes, panels, strict=True):
+            _interval_panel(ax, panel, tops[str(panel["unit"].iloc[0])])
         if title:
             draw_text(fig, 0.03, 1 - 0.15 / height, _fit(title, 80), fontsize=11,
                       fontweight="bold", va="top", ha="left", color=INK)
@@ -198,6 +209,9 @@ def interval_charts(table: pd.DataFrame, *, width: float = 7.0
     its credit line)."""
     if table.empty or len(table) > MAX_ROWS:
         return [(interval_chart(table, width=width), table)]
+    # Measures sharing a unit next to each other (the first-seen unit first), on one scale.
+    units = {u: k for k, u in enumerate(dict.fromkeys(table["unit"]))}
+    table = table.sort_values("unit", key=lambda s: s.map(units), kind="stable")
     plan = interval_plan(table)
     heights = [0.42 * (float(p["y"].max()) + 0.7) + 0.55 for _, p in plan.groupby("panel")]
     labels = list(dict.fromkeys(table["label"]))
@@ -213,13 +227,19 @@ def interval_charts(table: pd.DataFrame, *, width: float = 7.0
     return [(interval_chart(part, width=width), part) for part in parts]
 
 
-def _interval_panel(ax, panel: pd.DataFrame) -> None:
-    """One measure: its figures on its own scale, labelled on the left."""
+def _scale_end(panel: pd.DataFrame) -> float:
+    """Where a panel's scale ends: past its largest number, with room for an open-ended
+    bound at the top to show its arrow."""
     marks = panel[panel["kind"] == "figure"]
     top = np.nanmax(marks[["x", "x0", "x1"]].to_numpy(dtype=float)) if len(marks) else 1.0
-    # Leave room for an open-ended bound at the top of the scale to show its arrow.
     stretch = 1.6 if (marks["open"].eq("right") & marks["x0"].eq(top)).any() else 1.3
-    xmax = float(top) * stretch if top > 0 else 1.0
+    return float(top) * stretch if top > 0 else 1.0
+
+
+def _interval_panel(ax, panel: pd.DataFrame, xmax: float | None = None) -> None:
+    """One measure: its figures on the scale of its unit, labelled on the left."""
+    marks = panel[panel["kind"] == "figure"]
+    xmax = _scale_end(panel) if xmax is None else xmax
     for _, row in panel.iterrows():
         where = ax.get_yaxis_transform()
         if row["kind"] == "figure":

@@ -14,7 +14,7 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from sitrep.model.analysis import changes
+from sitrep.model.analysis import changes, reconcile
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.keyfigures import key_figures, since_edition
 from sitrep.model.analysis.quantity import figures as figures_of
@@ -261,3 +261,46 @@ def map_credit(facts: Facts, drawn) -> str:
         return maps.caption(facts, drawn)
     return (f"Source: {sources:,} sources, each listed in Annex B; claims {', '.join(ids)}. "
             f"{drawn.credit}")
+
+
+def in_short(facts: Facts, figures: pd.DataFrame, rows: pd.DataFrame) -> HTML:
+    """A force-size report's 'In short': how many figures, measures, sources and independent
+    origins it shows, where figures disagree, and the measures that rest on one origin; the
+    key figures follow. ``figures`` is what the report shows (after its filters), ``rows`` its
+    key figures (:func:`key_figures_rows`)."""
+    reported = figures[~figures["derived"].astype(bool)] if len(figures) else figures
+    if reported.empty:
+        return paragraph("No reported figure to sum up (see the filters above).",
+                         css_class="sitrep-empty")
+    sources = reported["source_id"].nunique()
+    origins = reported["independent"].nunique()
+    lines = [f"{len(reported):,} reported figure{'s' if len(reported) != 1 else ''} for "
+             f"{rows['measure_id'].nunique():,} measure{'s' if len(rows) != 1 else ''}, from "
+             f"{sources:,} source{'s' if sources != 1 else ''} resting on {origins:,} "
+             f"independent origin{'s' if origins != 1 else ''}."]
+    pairs = list(reconcile.disagreements(figures))
+    label = dict(zip(reported["claim_id"], reported["label"], strict=False))
+    if pairs:
+        named = "; ".join(f"{a} and {b} ({label.get(a, '')})" for a, b in pairs[:6])
+        more = f" and {len(pairs) - 6:,} more pairs" if len(pairs) > 6 else ""
+        lines.append(f"Figures disagree (no common value at one time): {named}{more}.")
+    else:
+        lines.append("No two figures of one measure at one time disagree.")
+    single = rows[(rows["origins"] == 1) & (rows["figures"] > 1)]
+    if len(single):
+        lines.append("Several figures, one origin (they count once): " + "; ".join(
+            f"{m} ({n} figures)" for m, n in zip(single["measure"], single["figures"],
+                                                  strict=True)) + ".")
+    derived = int(figures["derived"].astype(bool).sum()) if len(figures) else 0
+    if derived:
+        lines.append(f"{derived:,} figure{'s are' if derived != 1 else ' is'} derived by the "
+                     "analyst from reported ones, labelled so.")
+    return items(Entries([(line, "") for line in lines]))
+
+
+def force_summary(facts: Facts, figures: pd.DataFrame) -> list[HTML]:
+    """A force-size report's first section: 'In short', then the key figures of the figures it
+    shows (``figures``: after its filters)."""
+    rows = key_figures(figures)
+    return [in_short(facts, figures, rows), heading("Key figures", 3),
+            *key_figures_section(rows)]

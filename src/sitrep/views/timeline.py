@@ -262,3 +262,28 @@ def _timeline_legend(fig: Figure, plan: pd.DataFrame, height: float) -> None:
     if notes:
         draw_text(fig, 0.03, 0.03 / height, "; ".join(notes) + ".", fontsize=6.8,
                   color=MUTED, ha="left", va="bottom")
+
+
+TIMELINE_LEAD = ("One panel per measure with figures at two times or more, its unit on the "
+                 "axis. Each figure at the date or period it refers to (a month is a span); a "
+                 "range is a bar between its bounds; a dotted line with an arrow runs to the "
+                 "open side of a bound; a plan or projection sits at its target date, hollow "
+                 "and dashed.")
+
+
+def timeline_section(table: pd.DataFrame, facts: Facts) -> list:
+    """The 'Figures over time' section: its heading, lead and charts (each with its credit
+    line) when some measure has figures at two times or more; nothing at all otherwise (a
+    section would explain a chart that is not drawn). The measures at one time are named in a
+    note."""
+    from sitrep.model.analysis.attribution import credit_line
+    from sitrep.views.display import figure, heading, paragraph
+
+    charts, note = timeline_charts(table, facts)
+    drawn = [(chart, shown) for chart, shown in charts if shown]
+    if not drawn:
+        return []
+    return [heading("Figures over time"), paragraph(TIMELINE_LEAD),
+            *[figure(chart, alt="Figures over time, one panel per measure",
+                     caption=credit_line(facts, shown)) for chart, shown in drawn],
+            *([paragraph(note, css_class="sitrep-note")] if note else [])]
