@@ -105,7 +105,10 @@ CLAIM_COLUMNS = ("Claim", "Claims", "claim_id", "Inputs", "Input claims")
 #: Columns whose cells are text naming claims ('50,000 [K01] (November 2024)', 'K01 and K17'):
 #: the report's claim ids in them are links.
 CLAIM_TEXT_COLUMNS = ("Pair", "Reading", "Superseded by", "Before", "Now", "First", "Second",
-                      "Figures", "Range", "Conservative figure", "Change and flags")
+                      "Figures", "Range", "Conservative figure", "Change and flags",
+                      "Best figure", "Flags", "Said by")
+#: Columns named for an edition ('Since 2024-11-12') whose cells name claims too.
+CLAIM_TEXT_PREFIXES = ("Since ",)
 CLAIM_ANCHOR, NOTE_ANCHOR = "claim-", "note-"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _NOTE = re.compile(r"\[(\d+)\]")
@@ -161,7 +164,8 @@ def _links(styler, frame: pd.DataFrame, note_links: bool):
     urls = [c for c in frame.columns if str(c).lower() in ("url", "link")]
     if claims:
         styler = styler.format(_link_ids, subset=claims, escape="html", na_rep="")
-    mentions = [c for c in frame.columns if c in CLAIM_TEXT_COLUMNS]
+    mentions = [c for c in frame.columns if c in CLAIM_TEXT_COLUMNS
+                or str(c).startswith(CLAIM_TEXT_PREFIXES)]
     if mentions:
         styler = styler.format(link_known_claims, subset=mentions, escape="html", na_rep="")
     if urls:
