@@ -90,7 +90,7 @@ def test_seed_report(seed_text, expected):
     "F01 and F05 disagree (no common value)",
     "12,000 to 20,000",
     "series",
-    "paraphrase, text not held",
+    "(text not held) paraphrase:",  # the claims annex: a source whose text is not held
     "D: not usually reliable",
     "week of 15 Mar 2031 (inferred)",
 ])
