@@ -256,6 +256,8 @@ def map_credit(facts: Facts, drawn) -> str:
     from sitrep.views import maps
 
     ids = list(dict.fromkeys(drawn.marks["claim_id"]))
+    if not ids:
+        return ""  # nothing drawn, nothing to credit
     sources = facts.claims.loc[facts.claims["claim_id"].isin(ids), "source_id"].nunique()
     if sources <= MAP_SOURCES:
         return maps.caption(facts, drawn)
