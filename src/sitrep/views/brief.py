@@ -10,7 +10,7 @@ from sitrep.model.analysis.attribution import attributions, date_label, wording
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.analysis.quantity import RELIABILITY
 from sitrep.model.data.facts import Facts
-from sitrep.views.display import EMPTY, Entries, about, empty_note, heading, table
+from sitrep.views.display import EMPTY, about, empty_note, heading, table
 from sitrep.views.style import PRECISION_WORDS
 
 
@@ -72,22 +72,6 @@ def cut_table(facts: Facts) -> pd.DataFrame:
             text, claims = record.bottom_line_left_out
             rows.append((f"the bottom line: {text}", "", f"rests on {claims}, cut"))
     return pd.DataFrame(rows, columns=["Left out", "Published", "Why"])
-
-
-def takeaways(facts: Facts) -> Entries:
-    """Key takeaways with their claims: (text, 'C01 Dagens, no source named · ...')."""
-    said = attributions(facts).set_index("claim_id")
-    entries = []
-    for row in facts.takeaways.itertuples(index=False):
-        cited = [c for c in row.claims if c in said.index]
-        if not cited:
-            continue
-        detail = " · ".join(
-            f"{c}: {said.at[c, 'said_by']}" + (f" (hedge: {said.at[c, 'hedge']})"
-                                               if said.at[c, "hedge"] else "")
-            for c in cited)
-        entries.append((row.text, detail))
-    return Entries(entries, subject="key takeaways")
 
 
 def figures_table(facts: Facts) -> pd.DataFrame:
@@ -229,17 +213,3 @@ def changes_subtitle(edition: changes.Changes) -> str:
                      (edition.as_of, edition.left_out_now)) if note)
     return (f"From the reporting as of {edition.since} to {later}. {cuts} Each figure is "
             "tagged with its claim; hedges are kept as the source wrote them.").replace("  ", " ")
-
-
-def what_changed(whole: Facts, since: str | None, as_of: str | None,
-                 include_possible: bool = False) -> tuple[str, list[tuple[str, str]]]:
-    """The brief's short 'What changed' section: its lead sentence and its lines."""
-    start = since or changes.default_since(whole, as_of)
-    edition = changes.compare(whole, start, as_of, include_possible=include_possible)
-    if edition.claims_before == 0 and len(edition.new_claims):
-        return (f"Nothing had been reported by {start} (the edition compared with): all "
-                f"{len(edition.new_claims)} claims here are new since then.", [])
-    lead = (f"Since the edition of {start}" + (f", up to {as_of}" if as_of else "")
-            + ": new claims, revised figures, conflicts and takeaways (the changes report "
-            "gives every table).")
-    return lead, edition.summary(short=True)
