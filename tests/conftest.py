@@ -233,6 +233,11 @@ def once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[P
 SHARED_REPORTS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
     "brief": ("brief.ipynb", {}, ("html", "pdf")),
     "brief-as-of-2024-11-01": ("brief.ipynb", {"as_of": "2024-11-01"}, ("html",)),
+    "brief-kursk-sources": ("brief.ipynb", {"dataset": "datasets/kursk-2024-sources",
+                                            "since": "2024-11-12"}, ("html", "pdf")),
+    "brief-eastern-drc": ("brief.ipynb", {"dataset": "datasets/eastern-drc-2024-2025"},
+                          ("html", "pdf")),
+    "brief-fictional": ("brief.ipynb", {"dataset": "tests/data/fictional"}, ("html", "pdf")),
     "force_sizes": ("force_sizes.ipynb", {}, ("html", "pdf")),
     "force_sizes-fictional": ("force_sizes.ipynb", {"dataset": "tests/data/fictional"},
                               ("html", "pdf")),

@@ -54,10 +54,16 @@ def test_pdf_shows_figures_with_their_hedges(pdf_text, expected):
     assert expected in pdf_text
 
 
-def test_pdf_shows_every_takeaway_and_every_claim_id(pdf_text, seed):
+def test_pdf_shows_every_takeaway_and_every_cited_claim_id(pdf_text, seed):
+    """Every takeaway and the bottom line, and every claim the brief cites (the annex lists
+    those; stances and relations are the actor-positions report's)."""
+    from sitrep.views.annex import brief_citations
+
     for text in seed.takeaways["text"]:
         assert re.sub(r"\s+", " ", text) in pdf_text
-    for claim_id in seed.claims["claim_id"]:
+    cited = brief_citations(seed)
+    assert "C19" in cited and "C21" not in cited  # a takeaway's stance in; an uncited one out
+    for claim_id in cited:
         assert re.search(rf"\b{claim_id}\b", pdf_text), claim_id
 
 

@@ -177,3 +177,24 @@ def test_a_crowded_timeline_panel_draws_one_band_per_day_and_says_so(drc):
     texts = [t.get_text() for ax in figure.axes for t in ax.texts]
     assert f"{len(many):,} figures: one band per reference day" in texts
     assert not any(t.startswith("X0-") for t in texts)   # no per-figure label past the cap
+
+
+@pytest.mark.parametrize(("values", "unit", "whole"), [
+    ([0.0], "aircraft", True),        # nothing but zero aircraft: ticks 0 and 1, never 0.25
+    ([2.0, 3.0], "aircraft", True),
+    ([2.5], "years", False),          # a fraction drawn: fractional ticks allowed
+    ([40.0], "%", True),              # a percentage keeps its own ticks whatever the values
+])
+def test_ticks_fall_on_whole_numbers_for_whole_counts(values, unit, whole):
+    from matplotlib.figure import Figure
+
+    from sitrep.views.scales import by_unit, whole_numbers
+
+    ax = Figure().subplots()
+    ax.set_xlim(0, max(values) * 1.3 or 1.0)
+    by_unit(ax.xaxis, unit, whole=whole_numbers(values))
+    ticks = [t for t in ax.get_xticks() if 0 <= t <= ax.get_xlim()[1]]
+    assert whole_numbers(values) == whole
+    if whole and unit != "%":
+        assert all(float(t).is_integer() for t in ticks), ticks
+        assert len(ticks) >= 2

@@ -296,7 +296,7 @@ def test_views_group_by_episode_only_where_there_are_several():
         "Iron Gale-2031A", "Iron Gale-2031B", ""]
     from sitrep.views import charts
 
-    assert [(title, list(group["claim_id"])) for group, title in charts.per_measure(table)] == [
+    assert [(title, list(group["claim_id"])) for group, title in charts.by_episode(table)] == [
         ("Iron Gale-2031A", ["S01", "S02"]), ("Iron Gale-2031B", ["S03"]),
         ("No named episode", ["S04"])]
     corroborated = reconciliation.corroboration_table(corroboration.corroboration(table))

@@ -192,6 +192,13 @@ CASES = [
           lambda d: d.set_cell("takeaways", 2, "text", d.cell("takeaways", 2, "text").replace(
               "50,000", "60,000")),
           ("takeaways.csv", 2, "text", "takeaway-figure"), value="60,000"),
+    _case("second_bottom_line",  # row 9 is the bottom line; T1 (row 2) claims to be one too
+          lambda d: d.set_cell("takeaways", 2, "role", "bottom_line"),
+          ("takeaways.csv", 9, "role", "one-bottom-line"), value="bottom_line"),
+    _case("bottom_line_drops_hedge",  # the bottom line rests on C03, hedged 'expected'
+          lambda d: d.set_cell("takeaways", 9, "text", d.cell("takeaways", 9, "text").replace(
+              "is expected soon", "is soon")),
+          ("takeaways.csv", 9, "text", "takeaway-keeps-hedge"), value="expected"),
     # -- grades, measures and derived figures ------------------------------------------------
     _case("grade_without_rationale",
           lambda d: d.set_cell("claims", 2, "credibility", "2"),
@@ -364,7 +371,7 @@ def test_shipped_dataset_is_clean():
 def test_shipped_dataset_shapes(facts):
     expected = {"sources": 1, "actors": 19, "places": 6, "sentences": 18, "claims": 28,
                 "measures": 4, "quantities": 4, "positions": 11, "issues": 6, "stances": 6,
-                "relations": 9, "takeaways": 7, "derived": 1, "origins": 0, "episodes": 0,
+                "relations": 9, "takeaways": 8, "derived": 1, "origins": 0, "episodes": 0,
                 "updates": 0}
     assert {name: len(frame) for name, frame in facts.tables.items()} == expected
     for name, frame in facts.tables.items():
@@ -489,9 +496,10 @@ def test_month_precision_source_after_cut(facts):
     assert len(cut.claims) == 0 and len(cut.takeaways) == 0
     assert cut.cut.sources_left_out["source_id"].tolist() == [SOURCE_ID]
     assert cut.cut.sources_left_out.at[0, "reason"].startswith("possibly published")
-    assert len(cut.cut.takeaways_left_out) == len(facts.takeaways)
+    assert len(cut.cut.takeaways_left_out) == len(facts.takeaways) - 1  # and the bottom line
+    assert cut.cut.bottom_line_left_out is not None
     assert "may have been published after it" in cut.cut.summary()
-    assert "7 key takeaways" in cut.cut.summary()
+    assert "7 key takeaways and the bottom line" in cut.cut.summary()
     possible = facts.until("2024-11-10", include_possible=True)
     assert len(possible.claims) == CLAIM_TOTAL
     assert possible.cut.sources_possible["source_id"].tolist() == [SOURCE_ID]

@@ -90,7 +90,7 @@ def test_seed_report(seed_text, expected):
     "F01 and F05 disagree (no common value)",
     "12,000 to 20,000",
     "series",
-    "paraphrase, text not held",
+    "(text not held) paraphrase:",  # the claims annex: a source whose text is not held
     "D: not usually reliable",
     "week of 15 Mar 2031 (inferred)",
 ])
@@ -121,3 +121,37 @@ def test_each_empty_section_says_what_is_empty_once(tmp_path):
     assert "No measure is recorded as part of another." in said
     assert "No figure is derived from others." in said
     assert len(said) == len(set(said)) and "Nothing recorded" not in text
+
+
+def _annexed(html_text: str) -> set[str]:
+    return set(re.findall(r'<tr id="claim-([^"]+)"', html_text))
+
+
+@pytest.mark.parametrize(("report", "dataset", "min_grade"), [
+    ("force_sizes", paths.DATA, ""),
+    ("force_sizes-fictional", FICTIONAL, ""),
+    ("force_sizes-fictional-c3", FICTIONAL, "C3"),  # the filter narrows the annex too
+])
+def test_annex_lists_exactly_the_claims_the_report_cites(shared_report, report, dataset,
+                                                         min_grade):
+    """The annex lists the claims of the figures shown (and the inputs of derived ones): not
+    the data set's other claims, not the figures a filter leaves out."""
+    from sitrep.model.analysis import quantity
+
+    folder = shared_report(report)
+    facts = load(dataset)
+    shown = quantity.figures(facts, kinds=None, min_grade=min_grade)
+    inputs = {c for inputs in facts.derived["inputs"] for c in inputs
+              if c in set(shown["claim_id"])} if len(shown) else set()
+    expected = (set(shown["claim_id"]) | inputs) & set(facts.claims["claim_id"])
+    listed = _annexed((folder / f"{report}.html").read_text(encoding="utf-8"))
+    assert listed == expected
+    assert len(listed) < len(facts.claims)  # the data set's stances, events etc. stay out
+
+
+@pytest.mark.parametrize("report", ["force_sizes", "force_sizes-fictional"])
+def test_summary_and_key_figures_open_the_report(shared_report, report):
+    """'In short' and the key figures are on page 1, before the first chart's section."""
+    first = PdfReader(shared_report(report) / f"{report}.pdf").pages[0].extract_text()
+    assert "In short" in first and "Key figures" in first and "Best figure" in first
+    assert first.index("In short") < first.index("Key figures") < first.index("Best figure")

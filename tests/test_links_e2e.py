@@ -85,8 +85,8 @@ def _outline_titles(reader: PdfReader) -> list[str]:
 def test_pdf_outline_links_tags_language_and_metadata(rendered):
     reader = PdfReader(rendered / "brief" / "brief.pdf")
     titles = _outline_titles(reader)
-    assert {"Key takeaways", "Reported figures", "Annex A: claims, claimants and relays",
-            "Annex B: sources"} <= set(titles)
+    assert {"Bottom line", "Key figures", "Key takeaways", "Evidence",
+            "Annex A: claims, claimants and relays", "Annex B: sources"} <= set(titles)
     internal, external = [], []
     for page in reader.pages:
         for annotation in page.get("/Annots") or []:
@@ -109,22 +109,23 @@ def test_pdf_outline_links_tags_language_and_metadata(rendered):
 
 def test_chart_and_map_marks_link_to_their_claims(rendered, browser):
     page = _open(browser, rendered / "brief" / "brief.html")
-    marks = page.locator('svg a[*|href="#claim-C09"]')
-    assert marks.count() >= 1  # its label in the chart (an open bound draws no point)
-    assert marks.first.locator("title").text_content() == "claim C09"  # the tooltip
+    marks = page.locator('svg a[*|href="#claim-C10"]')
+    assert marks.count() >= 1  # its line in the map's callout
+    assert marks.first.locator("title").text_content() == "claim C10"  # the tooltip
     assert page.locator('svg a[*|href^="#claim-"]').count() > 10  # the map's callouts too
     assert page.locator("svg a[target]").count() == 0  # no new window
     marks.first.click()
-    page.wait_for_function("location.hash === '#claim-C09'")
-    assert page.locator("tr#claim-C09").is_visible()
+    page.wait_for_function("location.hash === '#claim-C10'")
+    assert page.locator("tr#claim-C10").is_visible()
     page.close()
 
 
 def test_pdf_chart_marks_are_links(rendered):
+    """The brief's map (page 2) links its callouts' claims to their annex rows."""
     reader = PdfReader(rendered / "brief" / "brief.pdf")
     first = reader.pages[1] if len(reader.pages) > 1 else reader.pages[0]
     targets = [str(a.get_object().get("/Dest")) for a in first.get("/Annots") or []]
-    assert any("claim-C09" in t for t in targets), targets
+    assert any("claim-C10" in t for t in targets), targets
 
 
 def _pdf_words(path: Path) -> str:

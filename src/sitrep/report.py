@@ -25,6 +25,7 @@ notebook may import anything, a view never imports the pipeline.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -103,6 +104,11 @@ class Report:
                     + parameters.render_command(self.name, **self.values))
         return parameters.render_command(entry.name, keep=set(entry.parameters),
                                          **self.values)
+
+    def link_only(self, claims: Iterable[str]) -> None:
+        """Link only these claim ids from now on: a report whose annex lists the claims it
+        cites (not every claim of the data set) links no id that has no row to land on."""
+        self.scope = replace(self.scope, claims=frozenset(map(str, claims)))
 
     def subtitle(self) -> str:
         """What the reader is looking at: sources, claims, the cut-off and every filter, the

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+from IPython.display import HTML
 
-from sitrep.model.analysis import changes
+from sitrep.model.analysis import changes, quantity
 from sitrep.model.analysis.attribution import attributions, date_label, wording
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.analysis.quantity import RELIABILITY
 from sitrep.model.data.facts import Facts
-from sitrep.views.display import EMPTY, Entries, about
+from sitrep.views.display import EMPTY, NO_SCOPE, Scope, about, heading, table
 from sitrep.views.style import precision_words
 
 
@@ -67,23 +68,31 @@ def cut_table(facts: Facts) -> pd.DataFrame:
                  for c in record.claims_later]
         rows += [(f"takeaway {t}: {text}", "", f"rests on {claims}, cut")
                  for t, text, claims in record.takeaways_left_out]
+        if record.bottom_line_left_out:
+            text, claims = record.bottom_line_left_out
+            rows.append((f"the bottom line: {text}", "", f"rests on {claims}, cut"))
     return pd.DataFrame(rows, columns=["Left out", "Published", "Why"])
 
 
-def takeaways(facts: Facts) -> Entries:
-    """Key takeaways with their claims: (text, 'C01 Dagens, no source named · ...')."""
-    said = attributions(facts).set_index("claim_id")
-    entries = []
-    for row in facts.takeaways.itertuples(index=False):
-        cited = [c for c in row.claims if c in said.index]
-        if not cited:
-            continue
-        detail = " · ".join(
-            f"{c}: {said.at[c, 'said_by']}" + (f" (hedge: {said.at[c, 'hedge']})"
-                                               if said.at[c, "hedge"] else "")
-            for c in cited)
-        entries.append((row.text, detail))
-    return Entries(entries, subject="key takeaways")
+def figures_table(facts: Facts) -> pd.DataFrame:
+    """Every reported (and derived) figure: its measure and unit, the figure as reported, the
+    time it refers to, its claim, and who said it where (the publication date beside them)."""
+    f = quantity.figures(facts, kinds=None)
+    return about(pd.DataFrame({
+        "Measure": f["label"] + " (" + f["unit"] + ")",
+        "Figure as reported": f["figure"] + f["derived"].map({True: " (derived)",
+                                                               False: ""}),
+        "Refers to": f["reference"],
+        "Claim": f["claim_id"],
+        "Said by": f["said_by"],
+        "Published": f["published"],
+    }).reset_index(drop=True), "figures")
+
+
+def evidence_figures(facts: Facts, *, scope: Scope = NO_SCOPE) -> list[HTML]:
+    """The evidence part's first section: every figure in one table (the force-size report
+    charts them)."""
+    return [heading("Every reported figure", 3), table(figures_table(facts), scope=scope)]
 
 
 def positions_table(facts: Facts) -> pd.DataFrame:
@@ -206,17 +215,3 @@ def changes_subtitle(edition: changes.Changes) -> str:
                      (edition.as_of, edition.left_out_now)) if note)
     return (f"From the reporting as of {edition.since} to {later}. {cuts} Each figure is "
             "tagged with its claim; hedges are kept as the source wrote them.").replace("  ", " ")
-
-
-def what_changed(whole: Facts, since: str | None, as_of: str | None,
-                 include_possible: bool = False) -> tuple[str, list[tuple[str, str]]]:
-    """The brief's short 'What changed' section: its lead sentence and its lines."""
-    start = since or changes.default_since(whole, as_of)
-    edition = changes.compare(whole, start, as_of, include_possible=include_possible)
-    if edition.claims_before == 0 and len(edition.new_claims):
-        return (f"Nothing had been reported by {start} (the edition compared with): all "
-                f"{len(edition.new_claims)} claims here are new since then.", [])
-    lead = (f"Since the edition of {start}" + (f", up to {as_of}" if as_of else "")
-            + ": new claims, revised figures, conflicts and takeaways (the changes report "
-            "gives every table).")
-    return lead, edition.summary(short=True)

@@ -23,13 +23,18 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from sitrep.model.analysis.quantity import APPROXIMATE, number
-from sitrep.views.scales import by_unit, empty_chart, unit_formatter
+from sitrep.views.scales import by_unit, empty_chart, unit_formatter, whole_numbers
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, PART, draw_text, link_claim, rc
-from sitrep.views.timeline import timeline_chart, timeline_charts, timeline_plan
+from sitrep.views.timeline import (
+    timeline_chart,
+    timeline_charts,
+    timeline_plan,
+    timeline_section,
+)
 
 __all__ = ["composition_chart", "composition_plan", "empty_chart", "interval_chart",
            "interval_charts", "interval_plan", "left_out", "timeline_chart", "timeline_charts",
-           "timeline_plan", "unit_formatter"]
+           "timeline_plan", "timeline_section", "unit_formatter"]
 
 MAX_ROWS = 40  # past this many figures a chart summarises each measure instead of listing
 MAX_MEASURES = 12  # measures a summarised chart shows; the rest are counted
@@ -76,10 +81,11 @@ def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
             x0 = r.lo if pd.notna(r.lo) else (r.hi if pd.notna(r.hi) else r.value)
             x1 = r.hi if pd.notna(r.hi) else x0
             gone = getattr(r, "superseded_by", "")
-            text = _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]"
+            when = f" \u00b7 {r.reference}" if getattr(r, "reference", "") else ""
+            text = _fit(f"{r.figure}{' (derived)' if r.derived else ''}  [{r.claim_id}]{when}"
                         + (f" superseded by {gone}" if isinstance(gone, str) and gone else ""),
                         44)
-            said = _fit(r.said_by + (f"; {r.published}" if r.published else ""), 62)
+            said = _fit(r.said_by + (f" (published {r.published})" if r.published else ""), 62)
             above, below = text.count("\n") + 1, said.count("\n") + 1
             y += 0.25 + LINE * above
             rows.append({
@@ -176,8 +182,14 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
             "height_ratios": spans, "hspace": gaps / max(len(spans) - 1, 1) / (body / len(
                 spans))}))
         fig.subplots_adjust(left=0.47, right=0.96, top=1 - head / height, bottom=0.85 / height)
-        for ax, (_, panel) in zip(axes, plan.groupby("panel"), strict=True):
-            _interval_panel(ax, panel)
+        panels = [panel for _, panel in plan.groupby("panel")]
+        # Measures of one unit share a scale, so that their panels compare at a glance.
+        tops: dict[str, float] = {}
+        for panel in panels:
+            unit = str(panel["unit"].iloc[0])
+            tops[unit] = max(tops.get(unit, 0.0), _scale_end(panel))
+        for ax, panel in zip(axes, panels, strict=True):
+            _interval_panel(ax, panel, tops[str(panel["unit"].iloc[0])])
         if title:
             draw_text(fig, 0.03, 1 - 0.15 / height, _fit(title, 80), fontsize=11,
                       fontweight="bold", va="top", ha="left", color=INK)
@@ -192,25 +204,34 @@ def interval_chart(table: pd.DataFrame, *, title: str | None = None,
 MAX_HEIGHT = 6.5
 
 
-def per_measure(table: pd.DataFrame) -> list[tuple[pd.DataFrame, str | None]]:
-    """The figures one interval chart each: per measure, and per episode within it where the
-    table names several episodes (figures of different episodes are read apart), with the
-    chart's title then naming the episode; otherwise no title (the panel names the measure)."""
+def by_episode(table: pd.DataFrame) -> list[tuple[pd.DataFrame, str | None]]:
+    """The figures per episode, each with the episode's name, where the table names several
+    episodes (figures of different episodes are read apart); else the whole table, untitled."""
     if "episode" not in table.columns or table["episode"].nunique() < 2:
-        return [(group, None) for _, group in table.groupby("measure_id", sort=False)]
+        return [(table, None)]
     names = table.get("episode_name", table["episode"]).where(
         table.get("episode_name", table["episode"]).ne(""), table["episode"])
     return [(group, f"{names[group.index[0]] or 'No named episode'}")
-            for _, group in table.groupby(["measure_id", "episode"], sort=False)]
+            for _, group in table.groupby("episode", sort=False)]
 
 
 def interval_charts(table: pd.DataFrame, *, width: float = 7.0
                     ) -> list[tuple[Figure, pd.DataFrame]]:
     """The interval chart as figures short enough for a page (whole measures per figure), so
     a page break falls between figures, never inside one; each with the figures it shows (for
-    its credit line)."""
+    its credit line). Where the table names several episodes, each episode has its own
+    figures, titled with its name."""
+    return [drawn for group, title in by_episode(table)
+            for drawn in _interval_charts(group, width=width, title=title)]
+
+
+def _interval_charts(table: pd.DataFrame, *, width: float, title: str | None
+                     ) -> list[tuple[Figure, pd.DataFrame]]:
     if table.empty or len(table) > MAX_ROWS:
-        return [(interval_chart(table, width=width), table)]
+        return [(interval_chart(table, width=width, title=title), table)]
+    # Measures sharing a unit next to each other (the first-seen unit first), on one scale.
+    units = {u: k for k, u in enumerate(dict.fromkeys(table["unit"]))}
+    table = table.sort_values("unit", key=lambda s: s.map(units), kind="stable")
     plan = interval_plan(table)
     heights = [0.42 * (float(p["y"].max()) + 0.7) + 0.55 for _, p in plan.groupby("panel")]
     labels = list(dict.fromkeys(table["label"]))
@@ -223,16 +244,22 @@ def interval_charts(table: pd.DataFrame, *, width: float = 7.0
         chunks[-1].append(label)
         used += height
     parts = [table[table["label"].isin(chunk)] for chunk in chunks]
-    return [(interval_chart(part, width=width), part) for part in parts]
+    return [(interval_chart(part, width=width, title=title), part) for part in parts]
 
 
-def _interval_panel(ax, panel: pd.DataFrame) -> None:
-    """One measure: its figures on its own scale, labelled on the left."""
+def _scale_end(panel: pd.DataFrame) -> float:
+    """Where a panel's scale ends: past its largest number, with room for an open-ended
+    bound at the top to show its arrow."""
     marks = panel[panel["kind"] == "figure"]
     top = np.nanmax(marks[["x", "x0", "x1"]].to_numpy(dtype=float)) if len(marks) else 1.0
-    # Leave room for an open-ended bound at the top of the scale to show its arrow.
     stretch = 1.6 if (marks["open"].eq("right") & marks["x0"].eq(top)).any() else 1.3
-    xmax = float(top) * stretch if top > 0 else 1.0
+    return float(top) * stretch if top > 0 else 1.0
+
+
+def _interval_panel(ax, panel: pd.DataFrame, xmax: float | None = None) -> None:
+    """One measure: its figures on the scale of its unit, labelled on the left."""
+    marks = panel[panel["kind"] == "figure"]
+    xmax = _scale_end(panel) if xmax is None else xmax
     for _, row in panel.iterrows():
         where = ax.get_yaxis_transform()
         if row["kind"] == "figure":
@@ -253,7 +280,7 @@ def _interval_panel(ax, panel: pd.DataFrame) -> None:
     ax.set_xlim(0, xmax)
     ax.set_yticks([])
     unit = str(panel["unit"].iloc[0])
-    by_unit(ax.xaxis, unit)
+    by_unit(ax.xaxis, unit, whole=whole_numbers(marks[["x", "x0", "x1"]]))
     ax.grid(axis="x", color=GRID, lw=0.6)
     ax.set_axisbelow(True)
     ax.set_xlabel(unit, color=MUTED, labelpad=1.5)

@@ -174,7 +174,10 @@ CLAIM_COLUMNS = ("Claim", "Claims", "claim_id", "Inputs", "Input claims")
 #: Columns whose cells are text naming claims ('50,000 [K01] (November 2024)', 'K01 and K17'):
 #: the report's claim ids in them are links.
 CLAIM_TEXT_COLUMNS = ("Pair", "Reading", "Superseded by", "Before", "Now", "First", "Second",
-                      "Figures", "Range", "Conservative figure", "Change and flags")
+                      "Figures", "Range", "Conservative figure", "Change and flags",
+                      "Best figure", "Flags", "Said by")
+#: Columns named for an edition ('Since 2024-11-12') whose cells name claims too.
+CLAIM_TEXT_PREFIXES = ("Since ",)
 CLAIM_ANCHOR, NOTE_ANCHOR = "claim-", "note-"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _NOTE = re.compile(r"\[(\d+)\]")
@@ -231,7 +234,8 @@ def _links(styler, frame: pd.DataFrame, note_links: bool, known: frozenset[str])
     if claims:
         styler = styler.format(functools.partial(_link_ids, claims=known), subset=claims,
                                escape="html", na_rep="")
-    mentions = [c for c in frame.columns if c in CLAIM_TEXT_COLUMNS]
+    mentions = [c for c in frame.columns if c in CLAIM_TEXT_COLUMNS
+                or str(c).startswith(CLAIM_TEXT_PREFIXES)]
     if mentions:
         styler = styler.format(functools.partial(link_known_claims, claims=known),
                                subset=mentions, escape="html", na_rep="")
@@ -283,7 +287,8 @@ class Entries(list):
 
 
 def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
-          empty: str = EMPTY, anchor: str | None = None, scope: Scope = NO_SCOPE) -> Output:
+          empty: str = EMPTY, anchor: str | None = None, scope: Scope = NO_SCOPE,
+          css_class: str = "") -> Output:
     """A list of (text, detail) pairs; the detail is shown smaller beneath each item; the
     claim ids of ``scope`` in them link to the annex.
 
@@ -309,7 +314,8 @@ def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
     marks = [f"{f'{n}.' if ordered else '-'} {_pipe(text)}" + (f"  \n   {_pipe(detail)}"
                                                               if detail else "")
              for n, (text, detail) in enumerate(entries, start=1)]
-    return Output(f"<{tag} class=\"sitrep-list\">{body}</{tag}>", text="\n".join(lines),
+    classes = html.escape(f"sitrep-list {css_class}".strip())
+    return Output(f"<{tag} class=\"{classes}\">{body}</{tag}>", text="\n".join(lines),
                   markdown="\n".join(marks))
 
 

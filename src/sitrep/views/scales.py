@@ -38,9 +38,22 @@ def unit_formatter(unit: str) -> Callable[[float, object], str]:
     return fmt
 
 
-def by_unit(axis, unit: str) -> None:
-    """At most four ticks, written for the unit, so tick labels never run into each other."""
-    axis.set_major_locator(MaxNLocator(nbins=4, min_n_ticks=2))
+def whole_numbers(values) -> bool:
+    """Whether every number drawn is whole (a count: troops, aircraft, days)."""
+    import numpy as np
+
+    numbers = np.asarray(values, dtype=float).ravel()
+    numbers = numbers[np.isfinite(numbers)]
+    return bool(len(numbers)) and bool(np.all(numbers == np.round(numbers)))
+
+
+def by_unit(axis, unit: str, *, whole: bool = False) -> None:
+    """At most four ticks, written for the unit, so tick labels never run into each other;
+    with ``whole`` (a count whose figures are whole numbers, not a percentage or money) ticks
+    fall on whole numbers only: no 0.25 aircraft."""
+    key = unit.strip().lower()
+    integer = whole and key not in PERCENT_UNITS and key not in MONEY_UNITS
+    axis.set_major_locator(MaxNLocator(nbins=4, min_n_ticks=2, integer=integer))
     axis.set_major_formatter(FuncFormatter(unit_formatter(unit)))
 
 

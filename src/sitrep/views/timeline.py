@@ -31,7 +31,7 @@ from matplotlib.patches import Rectangle
 from sitrep.model.data import when
 from sitrep.model.data.facts import Facts
 from sitrep.views.labels import Placer
-from sitrep.views.scales import by_unit, empty_chart
+from sitrep.views.scales import by_unit, empty_chart, whole_numbers
 from sitrep.views.style import DERIVED, GRID, INK, MUTED, draw_text, link_claim, rc
 
 PER_FIGURE = 4      # panels per timeline figure
@@ -225,7 +225,7 @@ def _timeline_panel(ax, placer: Placer, rows: pd.DataFrame, label: str) -> None:
     ax.set_ylim(0, top)
     ax.set_xlim(mdates.date2num(start - pad), mdates.date2num(end + pad))
     unit = str(rows["unit"].iloc[0])
-    by_unit(ax.yaxis, unit)
+    by_unit(ax.yaxis, unit, whole=whole_numbers(rows[["lo", "hi"]]))
     ax.set_ylabel(unit, color=MUTED)
     ax.grid(axis="y", color=GRID, lw=0.6)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
@@ -289,3 +289,29 @@ def _timeline_legend(fig: Figure, plan: pd.DataFrame, height: float) -> None:
     if notes:
         draw_text(fig, 0.03, 0.03 / height, "; ".join(notes) + ".", fontsize=6.8,
                   color=MUTED, ha="left", va="bottom")
+
+
+TIMELINE_LEAD = ("One panel per measure with figures at two times or more, its unit on the "
+                 "axis. Each figure at the date or period it refers to (a month is a span); a "
+                 "range is a bar between its bounds; a dotted line with an arrow runs to the "
+                 "open side of a bound; a plan or projection sits at its target date, hollow "
+                 "and dashed.")
+
+
+def timeline_section(table: pd.DataFrame, facts: Facts, *, scope=None) -> list:
+    """The 'Figures over time' section: its heading, lead and charts (each with its credit
+    line) when some measure has figures at two times or more; nothing at all otherwise (a
+    section would explain a chart that is not drawn). The measures at one time are named in a
+    note."""
+    from sitrep.model.analysis.attribution import credit_line
+    from sitrep.views.display import NO_SCOPE, figure, heading, paragraph
+
+    scope = NO_SCOPE if scope is None else scope
+    charts, note = timeline_charts(table, facts)
+    drawn = [(chart, shown) for chart, shown in charts if shown]
+    if not drawn:
+        return []
+    return [heading("Figures over time"), paragraph(TIMELINE_LEAD),
+            *[figure(chart, alt="Figures over time, one panel per measure",
+                     caption=credit_line(facts, shown), scope=scope) for chart, shown in drawn],
+            *([paragraph(note, css_class="sitrep-note")] if note else [])]

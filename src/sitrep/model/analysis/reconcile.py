@@ -439,6 +439,11 @@ def _firm_range(g: Group) -> str:
                          bool(hi_strict[hi.argmin()]) and low < high)
 
 
+def firm_range(g: Group) -> str:
+    """The range every firm (not approximate) figure of a reference time allows, in words."""
+    return _firm_range(g)
+
+
 def _spread(g: Group) -> str:
     """From the lowest number stated to the highest, and which figures are open-ended; figures
     superseded by an update are named apart."""

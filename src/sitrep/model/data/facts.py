@@ -79,6 +79,7 @@ class Facts:
             tables[name] = t[name][t[name]["claim_id"].isin(kept)]
         whole = t["takeaways"]["claims"].map(lambda ids: all(i in kept for i in ids)).astype(bool)
         tables["takeaways"] = t["takeaways"][whole]
+        line = t["takeaways"]["role"].eq("bottom_line")
         tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
         held = set(sources["source_id"])
         record = when.Cut(
@@ -91,7 +92,10 @@ class Facts:
             claims_later=t["claims"].loc[later, "claim_id"].tolist(),
             takeaways_left_out=[
                 (r.takeaway_id, r.text, ", ".join(i for i in r.claims if i not in kept))
-                for r in t["takeaways"][~whole].itertuples(index=False)])
+                for r in t["takeaways"][~whole & ~line].itertuples(index=False)],
+            bottom_line_left_out=next(
+                ((r.text, ", ".join(i for i in r.claims if i not in kept))
+                 for r in t["takeaways"][~whole & line].itertuples(index=False)), None))
         return Facts(dataset=self.dataset, tables=tables, title=self.title,
                      texts={k: v for k, v in self.texts.items() if k in held},
                      sentences_of={k: v for k, v in self.sentences_of.items() if k in held},

@@ -148,6 +148,8 @@ class Cut:
     claims_later: list[str] = field(default_factory=list)
     #: Takeaways left out: (takeaway_id, text, the claims cut).
     takeaways_left_out: list[tuple[str, str, str]] = field(default_factory=list)
+    #: The analyst's bottom line, when the cut leaves it out: (text, the claims cut).
+    bottom_line_left_out: tuple[str, str] | None = None
 
     def summary(self) -> str:
         """One sentence: what the cut left out ('' when nothing)."""
@@ -165,7 +167,10 @@ class Cut:
         if self.takeaways_left_out:
             k = len(self.takeaways_left_out)
             parts.append(f"{k} key takeaway{'s' if k != 1 else ''}")
-        text = f"The cut-off leaves out {', '.join(parts)}." if parts else ""
+        if self.bottom_line_left_out:
+            parts.append("the bottom line")
+        listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+        text = f"The cut-off leaves out {listed}." if parts else ""
         if len(self.sources_possible):
             m = len(self.sources_possible)
             text += (f" {m} source{'s' if m != 1 else ''} kept although possibly published "

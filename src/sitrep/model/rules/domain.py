@@ -294,6 +294,11 @@ def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
         bucket = numbers.setdefault(q["claim_id"], [])
         bucket.extend((float(v), qualifier) for v in (q["value"], q["lower"], q["upper"])
                       if pd.notna(v))
+    lines = facts.takeaways.index[facts.takeaways["role"].eq("bottom_line")]
+    for index in lines[1:]:
+        out.add(shown, row_number(index), "role", "one-bottom-line", "bottom_line",
+                f"the bottom line is already given in row {row_number(lines[0])}: a data set "
+                "has at most one (make this row a key takeaway: leave its role empty)")
     for index, takeaway in records(facts.takeaways):
         row, cited = row_number(index), takeaway["claims"]
         for slip in takeaways.slips(

@@ -1,0 +1,127 @@
+"""Key figures: one row per measure, the answer to "how many, when, how sure?" on one line.
+
+Each measure's row is taken from the reconciliation (:mod:`reconcile`): at the latest reference
+time of its present counts (or, for a measure with none, of whatever it has), the conservative
+figure (the lowest well-sourced one, in ACLED's sense), the date that figure refers to (never its
+publication date), the range every firm figure at that time allows, the figures and independent
+origins behind that time, and flags: figures that disagree, a source that states the measure
+twice, plans or projections beside the count, earlier reference times. A measure with derived
+figures only gets its derived figure, labelled so. Nothing is averaged.
+
+:func:`since_edition` adds the change from an earlier edition (the same rows computed on the
+reporting as of an earlier day).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sitrep.model.analysis import reconcile
+from sitrep.model.analysis.reconcile import Group
+
+COLUMNS = ["measure_id", "measure", "unit", "status", "claim_id", "figure", "reference",
+           "ref_start", "well_sourced", "firm_range", "figures", "origins", "times",
+           "disagreements", "restated", "other_status", "derived", "cmp_lo", "cmp_hi"]
+
+
+def key_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure of ``table`` (``quantity.figures``), in the table's measure order.
+
+    ``claim_id``/``figure``/``reference`` name the best figure (the conservative one; when no
+    figure is well-sourced, ``well_sourced`` is False and the lowest figure stands in, said so);
+    ``firm_range`` is the range every firm figure allows; ``figures`` and ``origins`` count the
+    figures and independent origins at that reference time; ``times`` counts the measure's
+    reference times; ``disagreements`` lists the pairs with no common value ('K09 and K24');
+    ``restated`` the claims of one source stating it differently; ``other_status`` a plan or
+    projection of the same measure ('690,000 (planned) [K26]')."""
+    rows = []
+    units = table.drop_duplicates("measure_id").set_index("measure_id")["unit"] \
+        if len(table) else pd.Series(dtype=str)
+    reported: set[str] = set()
+    for measure, label, parts in reconcile.groups(table):
+        reported.add(measure)
+        present = [g for g in parts if _status(g) == "present count"] or parts
+        current = present[-1]
+        others = [g for g in parts if _status(g) != _status(current)]
+        rows.append(_row(measure, label, units.get(measure, ""), current, len(present), others))
+    derived = table[table["derived"]] if len(table) else table
+    for measure, group in derived.groupby("measure_id", sort=False):
+        if measure in reported:
+            continue
+        last = group.sort_values("ref_start", kind="stable").iloc[-1]
+        rows.append({
+            "measure_id": measure, "measure": last["label"], "unit": last["unit"],
+            "status": "derived", "claim_id": last["claim_id"], "figure": last["figure"],
+            "reference": last["reference"], "ref_start": last["ref_start"],
+            "well_sourced": True, "firm_range": "", "figures": 0, "origins": 0, "times": 1,
+            "disagreements": "", "restated": "", "other_status": "", "derived": True,
+            "cmp_lo": last["cmp_lo"], "cmp_hi": last["cmp_hi"]})
+    order = {m: k for k, m in enumerate(dict.fromkeys(table["measure_id"]))} if len(table) \
+        else {}
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    return frame.sort_values("measure_id", key=lambda s: s.map(order), kind="stable") \
+        .reset_index(drop=True)
+
+
+def _status(g: Group) -> str:
+    return g.rows[0]["status_key"] or "present count"
+
+
+def _row(measure: str, label: str, unit: str, g: Group, times: int,
+         others: list[Group]) -> dict:
+    best = g.conservative
+    well = best is not None
+    if best is None:  # no well-sourced figure: the lowest stands in, and the row says so
+        best = min(g.rows, key=lambda r: (np.nan_to_num(r["value"], nan=np.inf), r["claim_id"]))
+    return {
+        "measure_id": measure, "measure": label, "unit": unit, "status": _status(g),
+        "claim_id": best["claim_id"], "figure": best["figure"], "reference": best["reference"],
+        "ref_start": best["ref_start"], "well_sourced": well,
+        "firm_range": reconcile.firm_range(g), "figures": len(g),
+        "origins": len(set(g.column("independent"))), "times": times,
+        "disagreements": "; ".join(_disagreements(g)), "restated": "; ".join(_restated(g)),
+        "other_status": "; ".join(
+            f"{o.rows[-1]['figure']} [{o.rows[-1]['claim_id']}]"
+            for o in others[-2:]),
+        "derived": False, "cmp_lo": best["cmp_lo"], "cmp_hi": best["cmp_hi"]}
+
+
+def _disagreements(g: Group) -> list[str]:
+    if len(g) > reconcile.PAIR_LIMIT:
+        return []
+    i, j, verdict = reconcile.verdicts(g)
+    ids = g.column("claim_id")
+    return [" and ".join(sorted((ids[a], ids[b])))
+            for a, b in zip(i[verdict == "disagree"], j[verdict == "disagree"], strict=True)]
+
+
+def _restated(g: Group) -> list[str]:
+    by_source: dict[str, list[dict]] = {}
+    for r in g.rows:
+        by_source.setdefault(r["source_id"], []).append(r)
+    return [", ".join(r["claim_id"] for r in rs) for rs in by_source.values()
+            if len({r["figure"] for r in rs}) > 1]
+
+
+def since_edition(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """``now`` (:func:`key_figures`) with ``change``: how each measure's best figure stands to
+    the one in the earlier edition ``before``: 'new' (the measure had no figure then),
+    'unchanged' (the same claim), or the earlier figure and 'rise', 'fall', 'no clear change'
+    or 'a new figure for the same time'; and ``before``: the earlier figure with its claim."""
+    earlier = before.set_index("measure_id")
+    changes, previous = [], []
+    for row in now.itertuples(index=False):
+        if row.measure_id not in earlier.index:
+            changes.append("new")
+            previous.append("")
+            continue
+        old = earlier.loc[row.measure_id]
+        previous.append(f"{old['figure']} [{old['claim_id']}] ({old['reference']})")
+        if old["claim_id"] == row.claim_id:
+            changes.append("unchanged")
+        elif old["ref_start"] < row.ref_start:
+            changes.append(reconcile.change_words(old, row._asdict()))
+        else:
+            changes.append("a new figure for the same time")
+    return now.assign(change=changes, before=previous)

@@ -1,0 +1,315 @@
+"""The summary a report opens with: the analyst's bottom line, the key takeaways and the key
+figures (one row per measure), and what changed since an earlier edition when anything did.
+
+The model computes (:mod:`sitrep.model.analysis.keyfigures`, :mod:`changes`); this module only
+words and lays out what it computed. A long data set does not make a long summary: past
+:data:`BODY_TAKEAWAYS` takeaways and :data:`BODY_FIGURES` measures the summary names how many
+more there are and where they are (the evidence part lists them all).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML
+
+from sitrep.model.analysis import changes, reconcile
+from sitrep.model.analysis.attribution import attributions
+from sitrep.model.analysis.keyfigures import key_figures, since_edition
+from sitrep.model.analysis.quantity import figures as figures_of
+from sitrep.model.data.facts import Facts
+from sitrep.views.display import (
+    NO_SCOPE,
+    Entries,
+    Scope,
+    about,
+    figure,
+    heading,
+    items,
+    link_known_claims,
+    paragraph,
+    table,
+)
+
+#: Key takeaways and key-figure rows a summary shows at most; the rest follow in the evidence.
+BODY_TAKEAWAYS = 8
+BODY_FIGURES = 16
+
+
+PARAPHRASED = " (text not held: paraphrase)"
+
+
+def _said(facts: Facts, claims: tuple[str, ...]) -> str:
+    """Who made the claims, each claimant once: 'C01, C02: Dagens, no source named · K01, K03:
+    American and Ukrainian officials, relayed by The New York Times, in Newser, MENAFN (text not
+    held: paraphrase) (hedge: expected)'. Claims of one claimant, relay and hedge share an
+    entry, their outlets listed; the order is kept."""
+    said = attributions(facts).set_index("claim_id")
+    # With no source text held at all, 'paraphrase' is said once (:func:`bottom_line`).
+    every = not any(facts.sources["document"].astype(bool))
+    groups: dict[tuple, tuple[list[str], list[str]]] = {}
+    for c in claims:
+        if c not in said.index:
+            continue
+        r = said.loc[c]
+        paraphrase = r["said_by"].endswith(PARAPHRASED) and not every
+        if r["unattributed"]:
+            key, outlet = (r["said_by"], "", r["hedge"], paraphrase), ""
+        else:
+            who = r["claimant"] + (f", relayed by {r['relay']}" if r["relay"] else "")
+            key, outlet = (who, "in", r["hedge"], paraphrase), r["outlet"]
+        ids, outlets = groups.setdefault(key, ([], []))
+        ids.append(c)
+        if outlet and outlet not in outlets:
+            outlets.append(outlet)
+    entries = []
+    for (who, joined, hedge, paraphrase), (ids, outlets) in groups.items():
+        text = who.removesuffix(PARAPHRASED) if not joined else \
+            f"{who}, in {', '.join(outlets)}"
+        entries.append(f"{', '.join(ids)}: {text}" + (PARAPHRASED if paraphrase else "")
+                       + (f" (hedge: {hedge})" if hedge else ""))
+    return " · ".join(entries)
+
+
+def bottom_line(facts: Facts, *, scope: Scope = NO_SCOPE) -> HTML:
+    """The analyst's bottom line (the takeaways row whose role is bottom_line) with its claims,
+    who made them and their hedges; or why there is none."""
+    rows = facts.takeaways[facts.takeaways["role"].eq("bottom_line")]
+    if rows.empty:
+        cut = facts.cut.bottom_line_left_out if facts.cut is not None else None
+        why = (f"The analyst's bottom line rests on claims after the cut-off ({cut[1]}), so "
+               "this edition has none." if cut else
+               "The data set gives no bottom line (a takeaways row with role bottom_line).")
+        return paragraph(why, css_class="sitrep-empty")
+    row = rows.iloc[0]
+    said = _said(facts, row["claims"])
+    if len(facts.sources) and not any(facts.sources["document"].astype(bool)):
+        said += f". {NOT_HELD}"
+    return items(Entries([(row["text"], said)]), css_class="sitrep-bottom-line", scope=scope)
+
+
+NOT_HELD = "No source text is held: every claim here is the analyst's paraphrase."
+
+
+def takeaways(facts: Facts, limit: int = BODY_TAKEAWAYS) -> Entries:
+    """The key takeaways (not the bottom line), each with its claims, claimants and hedges;
+    past ``limit`` a last line says how many more the evidence part lists."""
+    rows = facts.takeaways[facts.takeaways["role"].ne("bottom_line")]
+    entries = [(r.text, _said(facts, r.claims)) for r in rows.itertuples(index=False)
+               if _said(facts, r.claims)]
+    if len(entries) > limit:
+        more = len(entries) - limit
+        entries = [*entries[:limit], (f"… and {more:,} more key takeaway{'s' if more > 1 else ''}"
+                                      " (listed in full under Evidence).", "")]
+    return Entries(entries, subject="key takeaways")
+
+
+def rest_of_takeaways(facts: Facts, limit: int = BODY_TAKEAWAYS, *,
+                      scope: Scope = NO_SCOPE) -> list[HTML]:
+    """The key takeaways past the summary's ``limit``, under a heading (nothing for a data set
+    with no more than ``limit``)."""
+    rows = facts.takeaways[facts.takeaways["role"].ne("bottom_line")].iloc[limit:]
+    if rows.empty:
+        return []
+    entries = [(r.text, _said(facts, r.claims)) for r in rows.itertuples(index=False)]
+    return [heading("Further key takeaways", 3), items(entries, ordered=True, scope=scope)]
+
+
+def earlier_edition(whole: Facts, since: str | None, as_of: str | None,
+                    include_possible: bool = False) -> changes.Changes | None:
+    """The comparison with the edition as of ``since`` (default a week before the cut-off), or
+    None when that edition held no claim (there is nothing to compare with)."""
+    start = since or changes.default_since(whole, as_of)
+    edition = changes.compare(whole, start, as_of, include_possible=include_possible)
+    return edition if edition.claims_before else None
+
+
+def key_figures_rows(whole: Facts, facts: Facts, edition: changes.Changes | None = None,
+                     **filters) -> pd.DataFrame:
+    """The model's key figures of ``facts`` (with ``filters`` for ``quantity.figures``), with
+    the change since the earlier ``edition`` when there is one."""
+    now = key_figures(figures_of(facts, kinds=None, **filters))
+    if edition is None:
+        return now
+    before = whole.until(edition.since, include_possible=bool(
+        facts.cut is not None and facts.cut.include_possible))
+    return since_edition(now, key_figures(figures_of(before, kinds=None, **filters)))
+
+
+def _flags(r) -> str:
+    flags = []
+    if r.disagreements:
+        flags.append(f"{r.disagreements} disagree (no common value)")
+    if r.restated:
+        flags.append(f"{r.restated}: one source, two figures")
+    if not r.well_sourced:
+        flags.append("no well-sourced figure: the lowest is shown")
+    if r.other_status:
+        flags.append(f"also {r.other_status}")
+    return "; ".join(flags)
+
+
+def _with_unit(figure: str, unit: str) -> str:
+    """'3,000–4,000 (conservative)' with 'troops': '3,000–4,000 troops (conservative)'; a
+    percentage reads '53%'."""
+    core, sep, rest = figure.partition(" (")
+    unit = str(unit)
+    joined = f"{core}%" if unit.strip() in ("%", "percent") else f"{core} {unit}".strip()
+    return joined + (sep + rest if sep else "")
+
+
+def key_figures_table(rows: pd.DataFrame, *, since: str = "") -> pd.DataFrame:
+    """The key figures worded for a page: measure (unit), best figure with its claim, the date
+    it refers to, the range firm figures allow, independent origins, the change since ``since``
+    (when the rows carry one) and the flags. Empty columns are left out."""
+    derived = rows["derived"].astype(bool)
+    frame = pd.DataFrame({
+        "Measure": rows["measure"],
+        "Best figure": [_with_unit(f, u) + f" [{c}]" + (" (derived)" if d else "")
+                        for f, u, c, d in zip(rows["figure"], rows["unit"], rows["claim_id"],
+                                              derived, strict=True)],
+        "Refers to": rows["reference"],
+        "Firm figures allow": rows["firm_range"].where(~derived, "derived, no reported figure"),
+        "Origins": [
+            "none (derived)" if d else f"{o:,} of {n:,} figure{'s' if n != 1 else ''}"
+            for o, n, d in zip(rows["origins"], rows["figures"], derived, strict=True)],
+    })
+    if "change" in rows.columns:
+        frame[f"Since {since}" if since else "Change"] = [
+            c if c in ("new", "unchanged") else f"{c}; was {b.replace(' (', ', ', 1).rstrip(')')}"
+            for c, b in zip(rows["change"], rows["before"], strict=True)]
+    frame["Flags"] = [_flags(r) for r in rows.itertuples(index=False)]
+    shown = frame.loc[:, [c for c in frame.columns if frame[c].astype(str).ne("").any()]]
+    return about(shown.reset_index(drop=True), "key figures")
+
+
+KEY_FIGURES_NOTE = ("Per measure at the latest time it refers to: the best figure (the lowest "
+                    "well-sourced one, the reconciliation's conservative figure), the range every "
+                    "unqualified figure allows, and its independent origins.")
+
+
+KEY_WIDTHS = {"Measure": "21%", "Best figure": "16%", "Refers to": "9%",
+              "Firm figures allow": "12%", "Origins": "8%"}
+
+
+def key_figures_section(rows: pd.DataFrame, *, since: str = "", limit: int = BODY_FIGURES,
+                        scope: Scope = NO_SCOPE) -> list[HTML]:
+    """The key figures as the summary shows them: the note, the table (at most ``limit``
+    rows; the rest counted and left to the evidence part)."""
+    shown = key_figures_table(rows, since=since)
+    body = table(shown, limit=limit, widths=KEY_WIDTHS, scope=scope).data
+    return [paragraph(KEY_FIGURES_NOTE, css_class="sitrep-note"),
+            HTML(f'<div class="sitrep-key-figures">{body}</div>')]
+
+
+def what_changed(edition: changes.Changes | None, whole: Facts | None = None, *,
+                 scope: Scope = NO_SCOPE) -> list[HTML]:
+    """'What changed' for a summary: a heading and its lines when an earlier edition exists
+    and differs; nothing at all otherwise (an empty section would only repeat 'all new').
+    With ``whole`` (the data set) the bottom line is named as such, not by its id."""
+    if edition is None:
+        return []
+    lines_of = set() if whole is None else set(
+        whole.takeaways.loc[whole.takeaways["role"].eq("bottom_line"), "takeaway_id"])
+    lines = []
+    new = edition.new_claims
+    if len(new):
+        lines.append(f"{len(new):,} new claim{'s' if len(new) != 1 else ''} ("
+                     + ", ".join(new["Claim"].head(20)) + (" and more" if len(new) > 20 else "")
+                     + ")")
+    for status, rows in edition.conflicts.groupby("Status", sort=False):
+        lines.append(f"conflict {status}: {'; '.join(rows['Pair'])}")
+    for status, rows in edition.takeaways.groupby("Status", sort=False):
+        ids = [t for t in rows["Takeaway"] if t not in lines_of]
+        if ids:
+            lines.append(f"key takeaways {status}: {', '.join(ids)}")
+        if len(ids) < len(rows):
+            lines.append(f"the bottom line {'is new' if status == 'added' else status}")
+    stale = edition.not_current
+    if len(stale):
+        lines.append(f"{len(stale):,} figure{'s' if len(stale) != 1 else ''} no longer current ("
+                     + ", ".join(stale["Claim"].head(20)) + (" and more" if len(stale) > 20
+                                                            else "") + ")")
+    if not lines:
+        return []
+    text = (f"Since the edition of {edition.since}: " + "; ".join(lines) + ". The change of "
+            "each best figure is in the key figures; the changes report gives every table.")
+    linked = link_known_claims(html.escape(text), scope.claims)
+    return [heading("What changed"), HTML(f"<p>{linked}</p>")]
+
+
+def body_map(facts: Facts, *, scope: Scope = NO_SCOPE) -> HTML:
+    """The brief's one map (the compact position map) with its credit line, set a little
+    smaller in print so that it shares page 2 with the takeaways (:file:`report.css`)."""
+    from sitrep.views import maps
+
+    drawn = maps.position_map(facts, compact=True)
+    shown = figure(drawn.figure, caption=map_credit(facts, drawn),
+                   alt="Map of who is where, doing what", scope=scope)
+    return HTML(f'<div class="sitrep-body-map">{shown.data}</div>')
+
+
+#: Sources a body map's credit line names one by one; past it the line counts them and points to
+#: the sources annex, which lists each with its title, date and link.
+MAP_SOURCES = 2
+
+
+def map_credit(facts: Facts, drawn) -> str:
+    """The body map's credit line: the map's own (every source named) when it rests on a few
+    sources; else the claims and how many sources, with the boundaries and towns credits."""
+    from sitrep.views import maps
+
+    ids = list(dict.fromkeys(drawn.marks["claim_id"]))
+    if not ids:
+        return ""  # nothing drawn, nothing to credit
+    sources = facts.claims.loc[facts.claims["claim_id"].isin(ids), "source_id"].nunique()
+    if sources <= MAP_SOURCES:
+        return maps.caption(facts, drawn)
+    return (f"Source: {sources:,} sources, each listed in Annex B; claims {', '.join(ids)}. "
+            f"{drawn.credit}")
+
+
+def in_short(facts: Facts, figures: pd.DataFrame, rows: pd.DataFrame, *,
+             scope: Scope = NO_SCOPE) -> HTML:
+    """A force-size report's 'In short': how many figures, measures, sources and independent
+    origins it shows, where figures disagree, and the measures that rest on one origin; the
+    key figures follow. ``figures`` is what the report shows (after its filters), ``rows`` its
+    key figures (:func:`key_figures_rows`)."""
+    reported = figures[~figures["derived"].astype(bool)] if len(figures) else figures
+    if reported.empty:
+        return paragraph("No reported figure to sum up (see the filters above).",
+                         css_class="sitrep-empty")
+    sources = reported["source_id"].nunique()
+    origins = reported["independent"].nunique()
+    lines = [f"{len(reported):,} reported figure{'s' if len(reported) != 1 else ''} for "
+             f"{rows['measure_id'].nunique():,} measure{'s' if len(rows) != 1 else ''}, from "
+             f"{sources:,} source{'s' if sources != 1 else ''} resting on {origins:,} "
+             f"independent origin{'s' if origins != 1 else ''}."]
+    pairs = list(reconcile.disagreements(figures))
+    label = dict(zip(reported["claim_id"], reported["label"], strict=False))
+    if pairs:
+        named = "; ".join(f"{a} and {b} ({label.get(a, '')})" for a, b in pairs[:6])
+        more = f" and {len(pairs) - 6:,} more pairs" if len(pairs) > 6 else ""
+        lines.append(f"Figures disagree (no common value at one time): {named}{more}.")
+    else:
+        lines.append("No two figures of one measure at one time disagree.")
+    single = rows[(rows["origins"] == 1) & (rows["figures"] > 1)]
+    if len(single):
+        lines.append("Several figures, one origin (they count once): " + "; ".join(
+            f"{m} ({n} figures)" for m, n in zip(single["measure"], single["figures"],
+                                                  strict=True)) + ".")
+    derived = int(figures["derived"].astype(bool).sum()) if len(figures) else 0
+    if derived:
+        lines.append(f"{derived:,} figure{'s are' if derived != 1 else ' is'} derived by the "
+                     "analyst from reported ones, labelled so.")
+    return items(Entries([(line, "") for line in lines]), scope=scope)
+
+
+def force_summary(facts: Facts, figures: pd.DataFrame, *,
+                  scope: Scope = NO_SCOPE) -> list[HTML]:
+    """A force-size report's first section: 'In short', then the key figures of the figures it
+    shows (``figures``: after its filters)."""
+    rows = key_figures(figures)
+    return [in_short(facts, figures, rows, scope=scope), heading("Key figures", 3),
+            *key_figures_section(rows, scope=scope)]
