@@ -163,7 +163,8 @@ def _label(placer: Placer, ax, text: str, anchors: list[tuple[float, float]]):
     for x, y in anchors:
         px, py = ax.transData.transform((x, y))
         for dx, dy in ((6, 0), (-6 - box.width, 0), (6, 9), (6, -9), (-6 - box.width, 9),
-                       (-6 - box.width, -9), (-box.width / 2, 10), (-box.width / 2, -18)):
+                       (-6 - box.width, -9), (-box.width / 2, 10), (-box.width / 2, -18),
+                       (6, 18), (6, -18), (-6 - box.width, 18), (-6 - box.width, -18)):
             rect = (px + dx, py + dy - box.height / 2, px + dx + box.width,
                     py + dy + box.height / 2)
             options.append(((x, y, dx, dy), rect, None))
