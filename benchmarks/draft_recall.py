@@ -30,7 +30,7 @@ from sitrep.authoring.draft_recall import (
     measure_annotated,
 )
 from sitrep.model.geo import place
-from sitrep.model.load import load
+from sitrep.model.loader import load
 
 RESULTS = paths.ROOT / "benchmarks" / "results"
 DATASETS = {"seed (data/)": paths.DEFAULT_DATASET,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import matplotlib.colors
 import pandas as pd
 import pytest
-from sitrep.model.load import check, load
+from sitrep.model.loader import check, load
 
 from sitrep.model.data.problems import ERROR
 from sitrep.model.rules import colours as rule

@@ -132,6 +132,8 @@ RULES: tuple[Rule, ...] = (
          "('over', 'nearly', 'as many as')", domain._check_takeaways),
     Rule(apart.RULE, "takeaways", "a takeaway keeps measures apart: no sums across measures, "
          "one figure once per measure, each with its own unit", domain._check_takeaways),
+    Rule("one-bottom-line", "takeaways", "a data set gives at most one bottom line (a takeaway "
+         "with role bottom_line)", domain._check_takeaways),
     Rule("grade-rationale", "sources, claims", "an Admiralty grade comes with its rationale",
          domain._check_grades),
     Rule("part-basis", "measures", "a measure that is part of another says on what basis, and "
