@@ -63,7 +63,8 @@ def test_no_sideways_panning_at_390_px_and_charts_stay_legible(browser, shared_r
         .map(t => t.getBoundingClientRect().height).filter(h => h > 0))""")
     page.close()
     assert width <= 390
-    assert smallest == float("inf") or smallest >= LEGIBLE_PX, smallest
+    # A rendered size is a float (7.99994 px for an 8 px text): a hundredth is rounding.
+    assert smallest == float("inf") or smallest >= LEGIBLE_PX - 0.01, smallest
 
 
 @pytest.mark.parametrize("name", HTML_REPORTS)
@@ -89,7 +90,7 @@ def test_skip_link_first_then_contents(browser, shared_report):
     targets = page.eval_on_selector_all("nav.sitrep-toc a",
                                         "a => a.map(x => x.getAttribute('href').slice(1))")
     page.close()
-    assert "Annex B: sources" in contents
+    assert "Evidence" in contents  # the annexes are sections of the evidence part
     assert targets == headings
 
 

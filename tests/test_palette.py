@@ -8,9 +8,9 @@ from __future__ import annotations
 import matplotlib.colors
 import pandas as pd
 import pytest
-from sitrep.model.loader import check, load
 
 from sitrep.model.data.problems import ERROR
+from sitrep.model.loader import check, load
 from sitrep.model.rules import colours as rule
 from sitrep.views import maps, stance, style
 from sitrep.views.maps import zones

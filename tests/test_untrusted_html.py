@@ -22,6 +22,7 @@ import json
 import random
 import re
 import string
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -32,13 +33,14 @@ from conftest import DatasetEditor, copy_dataset
 
 import sitrep.model as facts_module
 from sitrep import paths, svgsafe
-from sitrep.model.data import sources
+from sitrep.model.data import limits, sources
 from sitrep.pipeline.html import report_title, to_html
 from sitrep.pipeline.render import render
 
-#: 3000 letters without a break opportunity (after the tag): they must wrap, not run off the
+#: 1000 letters without a break opportunity (after the tag): they must wrap, not run off the
 #: page. Not periodic, so that a piece of it found in a PDF's text is found where it belongs.
-LONG = "".join(random.Random(3000).choices(string.ascii_letters, k=3000))
+#: (Fields are bounded, README "Limits": a note holds 2,000 characters, a quote 5,000.)
+LONG = "".join(random.Random(3000).choices(string.ascii_letters, k=1000))
 
 #: (name, template): ``{tag}`` is replaced by the field's tag, so a payload that runs says where
 #: it sits, and a payload shown as text says which field showed it.
@@ -66,20 +68,43 @@ URL_PAYLOAD = "https://evil.example/x?\"><img/src=x/onerror=window.__pwned='{tag
 Corpus = list[tuple[str, str]]
 
 
-def tagged(corpus: Corpus, tag: str, *, digits: bool = True) -> list[tuple[str, str]]:
+def tagged(corpus: Corpus, tag: str, *, digits: bool = True,
+           budget: int | None = None) -> list[tuple[str, str]]:
     """(name, payload) for one field, each payload naming the field. Without ``digits`` the
     payloads holding a digit are left out: the validator refuses a number in a takeaway that is
-    not a figure of a claim it cites (itself a defence), so those cannot go there."""
+    not a figure of a claim it cites (itself a defence), so those cannot go there. With
+    ``budget`` (the characters the field may still take: every value is bounded) the payloads
+    that fit, taken in turn from a place that depends on the tag, so that short fields between
+    them carry every payload; long fields carry them all."""
     out = [(name, template.replace("{tag}", tag)) for name, template in corpus]
-    return [(name, text) for name, text in out if digits or not re.search(r"\d", text)]
+    out = [(name, text) for name, text in out if digits or not re.search(r"\d", text)]
+    if budget is None or not out:
+        return out
+    start = zlib.crc32(tag.encode()) % len(out)
+    kept, used = [], 0
+    for name, text in out[start:] + out[:start]:
+        if used + len(text) + 1 <= budget:
+            kept.append((name, text))
+            used += len(text) + 1
+    return kept
+
+
+#: Characters a field's shipped text may already use: a payload field takes its limit less this.
+MARGIN = 90
+
+
+def budget(column: str) -> int:
+    """What payloads may add to a field of ``column`` (its limit less :data:`MARGIN`)."""
+    return limits.length_of(column) - MARGIN
 
 
 def payloads(tag: str, corpus: Corpus = PAYLOADS) -> list[str]:
     return [text for _, text in tagged(corpus, tag)]
 
 
-def suffix(tag: str, corpus: Corpus = PAYLOADS, *, digits: bool = True) -> str:
-    return " " + " ".join(text for _, text in tagged(corpus, tag, digits=digits))
+def suffix(tag: str, corpus: Corpus = PAYLOADS, *, digits: bool = True,
+           budget: int | None = None) -> str:
+    return " " + " ".join(text for _, text in tagged(corpus, tag, digits=digits, budget=budget))
 
 
 # -- the payload data set ------------------------------------------------------------------------
@@ -128,6 +153,7 @@ class Field:
     reports: tuple[str, ...]
     plant: Callable[[DatasetEditor, str], None] = field(compare=False)
     digits: bool = True  # whether payloads with digits may go in (see ``tagged``)
+    budget: int | None = None  # characters the payloads may take (see ``tagged``)
 
 
 BRIEF, FORCE_SIZES, ACTOR_POSITIONS = "brief", "force_sizes", "actor_positions"
@@ -147,36 +173,46 @@ def graded_source(editor: DatasetEditor, text: str) -> None:
 
 
 FIELDS: list[Field] = [
-    Field("state-name", (ACTOR_POSITIONS,), cell("actors", ("actor_id", "russia"), "name")),
+    Field("state-name", (ACTOR_POSITIONS,), cell("actors", ("actor_id", "russia"), "name"),
+          budget=budget("name")),
     Field("forces-name", (BRIEF, ACTOR_POSITIONS), cell("actors", ("actor_id", "nk_forces"),
-                                                       "name")),
+                                                       "name"), budget=budget("name")),
     Field("place-name", (BRIEF, ACTOR_POSITIONS), cell("places", ("place_id", "kursk_oblast"),
-                                                       "name")),
+                                                       "name"), budget=budget("name")),
     Field("source-title", ALL, cell("sources", ("source_id", "dagens-2024-11-russia-50000"),
-                                    "title")),
+                                    "title"), budget=budget("title")),
     Field("source-date-note", (BRIEF,),
-          cell("sources", ("source_id", "dagens-2024-11-russia-50000"), "published_note")),
-    Field("reliability-rationale", (FORCE_SIZES,), graded_source),
+          cell("sources", ("source_id", "dagens-2024-11-russia-50000"), "published_note"),
+          budget=budget("published_note")),
+    Field("reliability-rationale", (FORCE_SIZES,), graded_source,
+          budget=budget("reliability_rationale")),
     Field("quote-stance", (BRIEF, ACTOR_POSITIONS),
-          lambda editor, text: append_to_quote(editor, "C02", text)),
+          lambda editor, text: append_to_quote(editor, "C02", text), budget=budget("quote")),
     Field("quote-transfer", (BRIEF, ACTOR_POSITIONS),
-          lambda editor, text: append_to_quote(editor, "C11", text)),
-    Field("statement", (ACTOR_POSITIONS,), cell("claims", ("claim_id", "C01"), "statement")),
+          lambda editor, text: append_to_quote(editor, "C11", text), budget=budget("quote")),
+    Field("statement", (ACTOR_POSITIONS,), cell("claims", ("claim_id", "C01"), "statement"),
+          budget=budget("statement")),
     Field("measure-label", (BRIEF, FORCE_SIZES),
-          cell("measures", ("measure_id", "nk_troops_with_russia"), "label")),
+          cell("measures", ("measure_id", "nk_troops_with_russia"), "label"),
+          budget=budget("label")),
     Field("part-basis", (FORCE_SIZES,),
-          cell("measures", ("measure_id", "nk_troops_with_russia"), "part_basis")),
+          cell("measures", ("measure_id", "nk_troops_with_russia"), "part_basis"),
+          budget=budget("part_basis")),
     Field("derived-assumption", (BRIEF, FORCE_SIZES), cell("derived", ("derived_id", "D01"),
-                                                            "assumption")),
+                                                            "assumption"),
+          budget=budget("assumption")),
     Field("issue-label", (ACTOR_POSITIONS,), cell("issues", ("issue_id", "retake_kursk"),
-                                                  "label")),
-    Field("relation-item", (ACTOR_POSITIONS,), cell("relations", ("claim_id", "C11"), "item")),
-    Field("relation-note", (ACTOR_POSITIONS,), cell("relations", ("claim_id", "C11"), "note")),
-    Field("stance-note", (ACTOR_POSITIONS,), cell("stances", ("claim_id", "C02"), "note")),
+                                                  "label"), budget=budget("label")),
+    Field("relation-item", (ACTOR_POSITIONS,), cell("relations", ("claim_id", "C11"), "item"),
+          budget=budget("item")),
+    Field("relation-note", (ACTOR_POSITIONS,), cell("relations", ("claim_id", "C11"), "note"),
+          budget=budget("note")),
+    Field("stance-note", (ACTOR_POSITIONS,), cell("stances", ("claim_id", "C02"), "note"),
+          budget=budget("note")),
     Field("takeaway", (BRIEF,), cell("takeaways", ("takeaway_id", "T1"), "text"),
-          digits=False),
+          digits=False, budget=budget("text")),
     # Shown in the default title: actor_positions is rendered without the title parameter.
-    Field("dataset-title", (ACTOR_POSITIONS,), set_dataset_title),
+    Field("dataset-title", (ACTOR_POSITIONS,), set_dataset_title, budget=budget("title")),
 ]
 
 #: The ``title`` parameter, given to the brief and the force-size report.
@@ -188,7 +224,7 @@ TITLED = (BRIEF, FORCE_SIZES)
 def plant_corpus(editor: DatasetEditor, corpus: Corpus, url: str) -> None:
     """Append the corpus, tagged, to every field of :data:`FIELDS`; set the source's URL."""
     for f in FIELDS:
-        f.plant(editor, suffix(f.tag, corpus, digits=f.digits))
+        f.plant(editor, suffix(f.tag, corpus, digits=f.digits, budget=f.budget))
     row = row_of(editor, "sources", "source_id", "dagens-2024-11-russia-50000")
     editor.set_cell("sources", row, "url", url)
 
@@ -198,7 +234,7 @@ def shown_in(report: str, corpus: Corpus, *, fields: list[Field] | None = None
     """(field tag, payload name, payload text) of the fields ``report`` shows."""
     for f in FIELDS if fields is None else fields:
         if report in f.reports:
-            for name, text in tagged(corpus, f.tag, digits=f.digits):
+            for name, text in tagged(corpus, f.tag, digits=f.digits, budget=f.budget):
                 yield f.tag, name, text
 
 
