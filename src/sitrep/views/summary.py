@@ -266,8 +266,9 @@ def map_credit(facts: Facts, drawn) -> str:
     sources = facts.claims.loc[facts.claims["claim_id"].isin(ids), "source_id"].nunique()
     if sources <= MAP_SOURCES:
         return maps.caption(facts, drawn)
-    return (f"Source: {sources:,} sources, each listed in Annex B; claims {', '.join(ids)}. "
-            f"{drawn.credit}")
+    # The map's boxes name (and link) each claim; the annexes list them with their sources.
+    return (f"Source: {sources:,} sources, each listed in Annex B, for the {len(ids):,} claims "
+            f"the boxes name (Annex A). {drawn.credit}")
 
 
 def in_short(facts: Facts, figures: pd.DataFrame, rows: pd.DataFrame, *,

@@ -13,7 +13,9 @@ from sitrep import paths
 from sitrep.model.geo import geofiles
 
 LAKES = "lakes.geojson.gz"
-CREDIT = "Lakes: Natural Earth (naturalearthdata.com), public domain, 1:10m, simplified."
+#: The credit of a map with lakes in view: boundaries and lakes share publisher and licence.
+CREDIT = ("Boundaries and lakes: Natural Earth (naturalearthdata.com), public domain, 1:10m, "
+          "simplified.")
 CREDIT_SHORT = "Lakes: Natural Earth (public domain)."
 
 

@@ -235,10 +235,8 @@ def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool 
             line += (f" {', '.join(names)}: drawn by the analyst (their sources in the "
                      "caption).")
         return line
-    parts = ["Boundaries: Natural Earth (naturalearthdata.com), public domain, 1:10m, "
-             "simplified."]
-    if lakes:
-        parts.append(water.CREDIT)
+    parts = [water.CREDIT if lakes else "Boundaries: Natural Earth (naturalearthdata.com), "
+             "public domain, 1:10m, simplified."]
     if natural:
         parts.append("Town coordinates for " + ", ".join(natural) + ": Natural Earth.")
     if geonames or context:
