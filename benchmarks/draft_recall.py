@@ -8,7 +8,7 @@ headings, found (recall) and right (precision). The unseen text (``tests/data/dr
 written from public reporting on naval and air drills, annotated before the draft was run on
 it) is scored the same way, with actor kinds and reference dates
 (``measure_annotated``). Drafting time is CPU time of the draft alone, layers read. Results go
-to benchmarks/results/draft_recall.{json,md}; the README quotes them and tests/test_draft.py
+to benchmarks/results/draft_recall.{json,md}; the README quotes them and tests/authoring/test_draft.py
 guards floors. Run it with ``.venv/bin/python benchmarks/draft_recall.py``.
 """
 

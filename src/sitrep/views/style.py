@@ -16,7 +16,7 @@ import pandas as pd
 #: Fonts a figure's text is set in, first match per glyph: Latin, Cyrillic and Arabic in DejaVu
 #: Sans, Korean in Noto Sans CJK. The page around the figures (``--sitrep-font`` in
 #: templates/sitrep_html/report.css) names the same families, Noto Sans first for its running
-#: text; tests/test_style.py holds the two together.
+#: text; tests/views/test_style.py holds the two together.
 FONT = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR"]
 
 #: Colours that stay apart in greyscale: reported figures dark, derived ones mid-grey.
@@ -28,7 +28,7 @@ GRID = "#dddddd"
 
 #: Actors' colours (see :func:`actor_looks`): the parties to the conflict saturated and apart
 #: in hue and lightness, third parties quieter (greyed). Every colour keeps at least 3:1
-#: against white and the map's land (tests/test_palette.py computes it). A few countries keep
+#: against white and the map's land (tests/views/test_palette.py computes it). A few countries keep
 #: the colour readers know them by in every data set.
 COUNTRY_COLOURS = {"RU": "#b2182b", "UA": "#1f5fbf", "KP": "#8a5a00"}
 #: The other parties' colours, in the order they are given (the three above are kept for their

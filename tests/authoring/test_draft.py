@@ -17,7 +17,7 @@ from sitrep.authoring.draft_recall import measure, measure_annotated
 from sitrep.cli import main
 from sitrep.model.geo import place
 
-FICTIONAL = Path(__file__).parent / "data" / "fictional"
+FICTIONAL = Path(__file__).parents[1] / "data" / "fictional"
 
 QUANTITIES = [
     # (wording, value, lower, upper, unit, qualifier)
@@ -167,7 +167,7 @@ UNSEEN_FLOORS = {"quantities": (1.0, 0.9), "claimants": (0.85, 0.85),
 
 
 def test_unseen_text_recall_and_precision_floor():
-    folder = Path(__file__).parent / "data" / "draft_unseen"
+    folder = Path(__file__).parents[1] / "data" / "draft_unseen"
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     score = measure_annotated((folder / "drills.txt").read_text(encoding="utf-8"), expected,
                               place.read_layers())
@@ -177,7 +177,7 @@ def test_unseen_text_recall_and_precision_floor():
 
 
 def test_draft_of_a_ten_sentence_text_takes_under_three_seconds():
-    folder = Path(__file__).parent / "data" / "draft_unseen"
+    folder = Path(__file__).parents[1] / "data" / "draft_unseen"
     text = (folder / "drills.txt").read_text(encoding="utf-8")
     layers = place.read_layers()
     context = draft.Context("unseen", "OUTLET", "2025-04-03", pd.DataFrame(

@@ -610,7 +610,7 @@ def test_fifty_megabyte_table_with_one_bad_row_near_its_end(broken_dataset):
     bad_row = 1 + 19 + 420_000 - 4  # header, 19 shipped actors, then the fifth-last filler row
     assert keys(errors(problems)) == {("actors.csv", bad_row, "kind", "enum")}
     # The filler actors are named by no claim, but with an error in the data set unused ones
-    # are not warned about (tests/test_messages.py checks the warnings and their cap).
+    # are not warned about (tests/model/rules/test_messages.py checks the warnings and their cap).
     assert not [p for p in problems if p.rule == "unused-actor"]
 
 

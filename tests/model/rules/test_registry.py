@@ -14,7 +14,7 @@ import pytest
 
 from sitrep.model.rules import registry
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 SOURCE = ROOT / "src" / "sitrep"
 #: The argument position of the rule id in each reporting call.
 RULE_ARGUMENT = {"add": 3, "add_rows": 4, "Problem": 3}

@@ -4,7 +4,7 @@ where they belong.
 lakes.geojson.gz comes from a package that ships NE's lake outlines without their attributes, so
 lakes are checked by geometry and lake_code, not by name. There is no marine layer (no reachable
 package ships NE's named marine areas, see data/geo/SOURCE.md): seas and straits are drawn by the
-analyst in a data set's own geo/areas.geojson (tests/test_areas.py).
+analyst in a data set's own geo/areas.geojson (tests/model/geo/test_areas.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-GEO = Path(__file__).parents[1] / "data" / "geo"
+GEO = Path(__file__).parents[3] / "data" / "geo"
 LAKES = GEO / "lakes.geojson.gz"
 SANAA = (44.2, 15.35)
 

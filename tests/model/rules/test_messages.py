@@ -14,7 +14,7 @@ from sitrep.model import check
 from sitrep.model.data import wording as w
 from sitrep.model.data.problems import WARNING, errors
 
-FICTIONAL = Path(__file__).parent / "data" / "fictional"
+FICTIONAL = Path(__file__).parents[2] / "data" / "fictional"
 
 
 def rules(problems) -> list[tuple[str, int | None, str | None, str]]:
@@ -83,7 +83,7 @@ def _assert_takeaway_problems(dataset: Path, row: int, text: str, claims: str,
     assert rules(problems) == expected, "\n".join(map(str, problems))
 
 
-KURSK_SOURCES = Path(__file__).parents[1] / "datasets" / "kursk-2024-sources"
+KURSK_SOURCES = Path(__file__).parents[3] / "datasets" / "kursk-2024-sources"
 
 #: On the multi-source data set (row 2 is T1): K01 and K03 count the troops massed to retake
 #: Kursk (50,000), K17 the troops held down there (also 50,000), K05 both the massed troops
@@ -228,8 +228,8 @@ def test_many_unused_actors_are_counted_not_listed(broken_dataset):
 
 
 @pytest.mark.parametrize("dataset", [
-    Path(__file__).parents[1] / "data", FICTIONAL,
-    *sorted((Path(__file__).parents[1] / "datasets").glob("*/facts/..")),
+    Path(__file__).parents[3] / "data", FICTIONAL,
+    *sorted((Path(__file__).parents[3] / "datasets").glob("*/facts/..")),
 ], ids=lambda p: p.resolve().name)
 def test_shipped_takeaways_raise_no_merged_measures_alarm(dataset):
     assert [p for p in check(dataset.resolve()) if p.rule == "takeaway-keeps-measures-apart"] \

@@ -20,7 +20,7 @@ from sitrep.model.analysis import changes, corroboration, quantity, reconcile
 from sitrep.model.data import when
 from sitrep.model.loader import check
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[2] / "data"
 INTERIM = DATA / "interim_count_read_as_conflict"
 NO_UPDATE = DATA / "interim_count_without_update"
 TWO_OPERATIONS = DATA / "two_operations_read_as_one_series"
