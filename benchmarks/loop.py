@@ -6,7 +6,9 @@
   set not checked before: ``--fresh``) and warm (a second run: the memo answers);
 - ``sitrep check`` of an empty data set made by ``sitrep new``: cold and warm;
 - ``sitrep draft`` of a 10-sentence text (the seed article's first ten sentences);
-- the first line a render prints (``sitrep render brief --force``, stopped once it spoke).
+- the first line a render prints (``sitrep render brief --force``, stopped once it spoke);
+- the guard's refusal of a notebook saved with an edited default (a copy of the notebooks with
+  one default changed, as a JupyterLab save would leave it): ``sitrep render brief`` to exit 2.
 
 Each figure is the median of ``--runs`` runs with the load average (1 minute) read just before
 each run, since this machine is shared. Results: benchmarks/results/loop.{json,md}; each target
@@ -85,6 +87,18 @@ def _ten_sentences(work: Path) -> Path:
     return dataset
 
 
+def _edited_notebooks(work: Path) -> Path:
+    """A copy of the notebooks whose brief has one edited default (``as_of``)."""
+    folder = work / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS, folder)
+    brief = folder / "brief.ipynb"
+    text = brief.read_text(encoding="utf-8")
+    assert 'as_of = \\"\\"' in text, "the brief's as_of default is not where it was"
+    brief.write_text(text.replace('as_of = \\"\\"', 'as_of = \\"2024-11-20\\"', 1),
+                     encoding="utf-8")
+    return folder
+
+
 def measure(runs: int, work: Path) -> dict:
     seed = str(paths.DEFAULT_DATASET)
     empty = work / "empty"
@@ -104,6 +118,8 @@ def measure(runs: int, work: Path) -> dict:
                                             "--source-id", "ten"]),
         "render_first_line": series(runs, [SITREP, "render", "brief", "--force", "--out",
                                            str(work / "out")], first_line=True),
+        "guard_refusal": series(runs, ["env", f"SITREP_NOTEBOOKS={_edited_notebooks(work)}",
+                                       SITREP, "render", "brief", "--out", str(work / "out")]),
     }
 
 
@@ -114,6 +130,7 @@ TARGETS = [
     ("check_seed_cold", 4.0, "check of the seed, cold after setup"),
     ("draft_10_sentences", 3.0, "draft of a 10-sentence text"),
     ("render_first_line", 1.0, "first progress line of a render"),
+    ("guard_refusal", 1.0, "refusal of a notebook saved with an edited default"),
 ]
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from sitrep import paths
+from sitrep.model.data.facts import about
 from sitrep.pipeline import parameters
 from sitrep.report import Report, compose_title
 from sitrep.views import display
@@ -83,7 +84,7 @@ def test_claim_links_belong_to_the_report_not_to_the_module():
 
 def test_an_empty_section_names_the_reports_filters():
     report = Report("x", "X", _namespace(as_of="2024-11-30", actors="nk_forces"))
-    shown = report.table(display.about(pd.DataFrame({"a": []}), "derived figures")).data
+    shown = report.table(about(pd.DataFrame({"a": []}), "derived figures")).data
     assert ("No derived figures in the data set under the active filters (reported up to "
             "2024-11-30; actors North Korean forces only).") in shown
 

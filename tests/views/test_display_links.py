@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from sitrep.model.data.facts import about
 from sitrep.views import display
 
 #: What a report's Report holds: the claim ids of its annex (no module state).
@@ -111,6 +112,6 @@ def test_an_empty_table_says_what_is_empty(subject, filters, said):
     frame = pd.DataFrame({"a": []})
     if subject:
         unfiltered = subject.endswith(" (unfiltered)")
-        frame = display.about(frame, subject.removesuffix(" (unfiltered)"),
+        frame = about(frame, subject.removesuffix(" (unfiltered)"),
                               filtered=not unfiltered)
     assert display.table(frame, scope=scope).data == f'<p class="sitrep-empty">{said}</p>'

@@ -9,8 +9,8 @@ from sitrep.model.analysis import changes, quantity
 from sitrep.model.analysis.attribution import attributions, date_label, wording
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.analysis.quantity import RELIABILITY
-from sitrep.model.data.facts import Facts
-from sitrep.views.display import EMPTY, NO_SCOPE, Scope, about, heading, table
+from sitrep.model.data.facts import Facts, about
+from sitrep.views.display import EMPTY, NO_SCOPE, Scope, heading, table
 from sitrep.views.style import precision_words
 
 

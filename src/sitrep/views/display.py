@@ -21,6 +21,7 @@ from IPython.display import display as _display
 from matplotlib.figure import Figure
 
 from sitrep import paths, svgsafe
+from sitrep.model.data.facts import FILTERED, SUBJECT
 from sitrep.views.style import FONT, NO_MATHS
 
 EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
@@ -92,12 +93,6 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *rows])
 
 
-#: The keys under which a table names what its rows are (``frame.attrs[SUBJECT] = "derived
-#: figures"``), so that its empty section says what is empty ("No derived figures ..."), and
-#: whether the report's filters choose its rows (``frame.attrs[FILTERED]``, default True).
-SUBJECT, FILTERED = "subject", "filtered"
-
-
 def empty_note(empty: str, subject: str = "", *, filtered: bool = True,
                filters: str = "") -> str:
     """The sentence an empty section shows: the default names what is empty (``subject``,
@@ -108,13 +103,6 @@ def empty_note(empty: str, subject: str = "", *, filtered: bool = True,
     if filters and filtered:
         return f"{what} in the data set under the active filters ({filters})."
     return f"{what} in the data set."
-
-
-def about(frame: pd.DataFrame, subject: str, *, filtered: bool = True) -> pd.DataFrame:
-    """``frame``, marked as holding ``subject`` (plural: "pairs of figures"), which its empty
-    section names; ``filtered=False`` for rows the report's filters do not choose."""
-    frame.attrs.update({SUBJECT: subject, FILTERED: filtered})
-    return frame
 
 
 #: Rows a report table shows at most; the rest are counted, not printed.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sitrep.views.display import about
+from sitrep.model.data.facts import about
 
 
 def _plural(n: int, word: str) -> str:

@@ -30,8 +30,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from sitrep.model.analysis.attribution import PARAPHRASE, attributions
-from sitrep.model.data.facts import Facts
-from sitrep.views.display import Entries, about
+from sitrep.model.data.facts import Facts, about
+from sitrep.views.display import Entries
 from sitrep.views.labels import Placer
 from sitrep.views.style import INK, MUTED, Look, actor_look, actor_looks, draw_text, rc
 

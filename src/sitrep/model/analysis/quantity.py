@@ -17,7 +17,7 @@ from sitrep.model.analysis import updates
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.data import when
-from sitrep.model.data.facts import Facts
+from sitrep.model.data.facts import Facts, about
 
 #: How each qualifier is written before the number.
 QUALIFIER_WORDS: dict[str, str] = {
@@ -308,20 +308,13 @@ def figures(facts: Facts, kinds: tuple[str, ...] | None = ("force_size",),
                           "lo": float, "hi": float, "value": float})
     table = table.assign(_m=table["measure_id"].map(order)).sort_values(
         ["_m", "derived", "published_date", "claim_id"], kind="stable").drop(columns="_m")
-    return _about(table.reset_index(drop=True), "figures")
-
-
-def _about(table: pd.DataFrame, subject: str, *, filtered: bool = True) -> pd.DataFrame:
-    # What the table's rows are and whether the report's filters chose them, for the sentence
-    # its empty section shows ("No derived figures ..."; sitrep.views.display reads it).
-    table.attrs.update({"subject": subject, "filtered": filtered})
-    return table
+    return about(table.reset_index(drop=True), "figures")
 
 
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
     """Every figure of every measure with its interval, the time it refers to, claimant, relay,
     publication date and grade (its origin is in the corroboration table)."""
-    return _about(pd.DataFrame({
+    return about(pd.DataFrame({
         "Measure": table["label"],
         "Claim": table["claim_id"],
         "Figure": table["figure"],
@@ -343,7 +336,7 @@ def derived_table(table: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     """The derived figures shown, with their method and the assumption they rest on."""
     derived = table[table["derived"]]
     assumptions = facts.derived.set_index("derived_id")["assumption"]
-    return _about(pd.DataFrame({
+    return about(pd.DataFrame({
         "Derived": derived["claim_id"],
         "Measure": derived["label"],
         "Figure": derived["figure"],
@@ -383,4 +376,4 @@ def parts_table(facts: Facts) -> pd.DataFrame:
     parts = m[m["part_of"].ne("")]
     table = pd.DataFrame({"Measure": parts["label"], "Part of": parts["part_of"].map(labels),
                           "Read so because": parts["part_basis"]}).reset_index(drop=True)
-    return _about(table, "measures read as part of another", filtered=False)
+    return about(table, "measures read as part of another", filtered=False)

@@ -100,3 +100,15 @@ class Facts:
                      texts={k: v for k, v in self.texts.items() if k in held},
                      sentences_of={k: v for k, v in self.sentences_of.items() if k in held},
                      settings=self.settings, cut=record)
+
+
+#: The keys under which a table says what its rows are (``frame.attrs``): what its empty section
+#: names, and whether the report's filters chose the rows.
+SUBJECT, FILTERED = "subject", "filtered"
+
+
+def about(frame: pd.DataFrame, subject: str, *, filtered: bool = True) -> pd.DataFrame:
+    """``frame``, marked as holding ``subject`` (plural: "pairs of figures"), which its empty
+    section names; ``filtered=False`` for rows the report's filters do not choose."""
+    frame.attrs.update({SUBJECT: subject, FILTERED: filtered})
+    return frame

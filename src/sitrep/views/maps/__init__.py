@@ -27,7 +27,7 @@ corners), :mod:`.zones` (land, sea, zones), :mod:`.furniture` (scale bar, north 
 """
 
 from sitrep.views.maps.callouts import ACTIVITY_MARKERS, HOLLOW_ROLES
-from sitrep.views.maps.draw import PositionMap, position_map
+from sitrep.views.maps.draw import position_map
 from sitrep.views.maps.layout import fit_extent, projection
 from sitrep.views.maps.margins import (
     BOX_NOTE,
@@ -39,6 +39,7 @@ from sitrep.views.maps.margins import (
     report_title,
 )
 from sitrep.views.maps.marks import NAMED, marks
+from sitrep.views.maps.plan import PositionMap
 
 __all__ = ["ACTIVITY_MARKERS", "BOX_NOTE", "CRIMEA_NOTE", "HOLLOW_ROLES", "NAMED",
            "PositionMap", "caption", "fit_extent", "geo_credit", "key_table", "marks",

@@ -5,7 +5,7 @@ and the label placer), so every stage is short and testable by what it leaves be
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -21,28 +21,11 @@ from sitrep.model.geo import water
 from sitrep.model.geo.place import Layers, read_layers
 from sitrep.views.labels import Placer
 from sitrep.views.maps import callouts, furniture, layout, margins, marks, names, zones
+from sitrep.views.maps.plan import PositionMap
 from sitrep.views.style import INK, MUTED, Look, actor_looks, draw_text
 
 MARGIN = 0.06  # inches either side of the map
 GAP = 0.12     # inches between the map, the keys and the notes
-
-
-@dataclass
-class PositionMap:
-    """A drawn map and what is on it."""
-
-    figure: Figure
-    marks: gpd.GeoDataFrame          # one row per claim mark (see :func:`marks`), + in_view
-    zones: gpd.GeoDataFrame          # one row per place drawn: place_id, drawn_as, style
-    labels: pd.DataFrame             # every label tried (sitrep.views.labels.Placer.table)
-    extent: tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max shown
-    crs: str
-    credit: str                      # boundaries and coordinates, with their licences
-    context_places: list[str] = field(default_factory=list)  # orientation towns drawn
-    occupied: list[tuple[str, str, str]] = field(default_factory=list)  # unit, country, holder
-    region: tuple[float, float, float, float] | None = None  # the inset's lon/lat box
-    symbols: pd.DataFrame | None = None  # each actor's symbol in a box: claim, actor, look
-    covered: list[tuple[str, str, str]] = field(default_factory=list)  # box, mark under it
 
 
 @dataclass

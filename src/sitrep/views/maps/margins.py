@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -28,6 +27,7 @@ from sitrep.views.maps.callouts import (
     row_text,
 )
 from sitrep.views.maps.marks import NAMED
+from sitrep.views.maps.plan import PositionMap
 from sitrep.views.maps.zones import (
     LAND_TONES,
     OCCUPIED,
@@ -36,9 +36,6 @@ from sitrep.views.maps.zones import (
     ZONE_EDGE,
 )
 from sitrep.views.style import INK, MUTED, Look, draw_text, precision_words, rc
-
-if TYPE_CHECKING:
-    from sitrep.views.maps.draw import PositionMap
 
 NOTE_SIZE = 6.2
 LEGEND_SIZE = 6.6

@@ -1,0 +1,29 @@
+"""What a drawn position map holds: its figure and, as data, every mark, zone and label on it
+(tests read this, not only the picture). Its own module, so that the drawing stages and the
+margins share the type without importing each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+from matplotlib.figure import Figure
+
+
+@dataclass
+class PositionMap:
+    """A drawn map and what is on it."""
+
+    figure: Figure
+    marks: gpd.GeoDataFrame          # one row per claim mark (see :func:`marks`), + in_view
+    zones: gpd.GeoDataFrame          # one row per place drawn: place_id, drawn_as, style
+    labels: pd.DataFrame             # every label tried (sitrep.views.labels.Placer.table)
+    extent: tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max shown
+    crs: str
+    credit: str                      # boundaries and coordinates, with their licences
+    context_places: list[str] = field(default_factory=list)  # orientation towns drawn
+    occupied: list[tuple[str, str, str]] = field(default_factory=list)  # unit, country, holder
+    region: tuple[float, float, float, float] | None = None  # the inset's lon/lat box
+    symbols: pd.DataFrame | None = None  # each actor's symbol in a box: claim, actor, look
+    covered: list[tuple[str, str, str]] = field(default_factory=list)  # box, mark under it
