@@ -18,12 +18,11 @@ from sitrep.model.analysis import changes, reconcile
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.keyfigures import key_figures, since_edition
 from sitrep.model.analysis.quantity import figures as figures_of
-from sitrep.model.data.facts import Facts
+from sitrep.model.data.facts import Facts, about
 from sitrep.views.display import (
     NO_SCOPE,
     Entries,
     Scope,
-    about,
     figure,
     heading,
     items,
