@@ -13,8 +13,10 @@ takeaways added and dropped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sitrep.model.analysis import reconcile
@@ -117,15 +119,12 @@ def _new_claims(before: Facts, now: Facts) -> pd.DataFrame:
 
 def _latest(table: pd.DataFrame) -> dict[tuple[str, str, str], pd.Series]:
     """Per measure, episode and status: the conservative figure of the latest reference time."""
-    latest: dict[tuple[str, str, str], pd.Series] = {}
-    groups = reconcile.grouped(table)
-    for (measure, episode, key), of_measure in groups.groupby(
-            ["measure_id", "episode", "status_key"], sort=False):
-        last = of_measure[of_measure["group"] == of_measure["group"].max()]
-        row = reconcile.conservative_row(last)
-        if row is not None:
-            latest[(measure, episode, key)] = row
-    return latest
+    last: dict[tuple[str, str, str], reconcile.Group] = {}
+    for measure, _, parts in reconcile.groups(table):
+        for g in parts:  # in time order: the last group of a key is its latest time
+            last[(measure, g.cols["episode"][0], g.cols["status_key"][0])] = g
+    found = {key: g.conservative for key, g in last.items()}
+    return {key: row for key, row in found.items() if row is not None}
 
 
 def _said(row: pd.Series | None) -> str:
@@ -135,7 +134,7 @@ def _said(row: pd.Series | None) -> str:
 def _revised(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     old, new = _latest(before), _latest(now)
     records = _records(now)
-    updated = {c for c, r in records.items() if r["superseded_by"]}
+    updated = records.superseded()
     rows = []
     for key, row in new.items():
         previous = old.get(key)
@@ -156,8 +155,36 @@ def _revised(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Measure", "Before", "Now", "Change"])
 
 
-def _records(table: pd.DataFrame) -> dict[str, dict]:
-    return {r["claim_id"]: r for r in reconcile.complete(table).to_dict("records")}
+class _Records(Mapping):
+    """Claim id -> the figure's record, written only for the claims looked up (a chain of
+    updates names a few; writing every record of 100,000 figures took seconds)."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = reconcile.complete(table)
+        # the last figure of a claim wins, as in a dict built from every record
+        ids = self.table["claim_id"]
+        self.at = pd.Series(np.arange(len(ids)), index=ids)[~ids.duplicated(keep="last").values]
+
+    def __getitem__(self, claim: str) -> dict:
+        return self.table.iloc[int(self.at[claim])].to_dict()
+
+    def __contains__(self, claim: object) -> bool:
+        return claim in self.at.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.at.index)
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def superseded(self) -> set[str]:
+        """The claims whose figure an update supersedes."""
+        t = self.table
+        return set(t.loc[t["superseded_by"].astype(bool), "claim_id"])
+
+
+def _records(table: pd.DataFrame) -> _Records:
+    return _Records(table)
 
 
 def _not_current(table: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from sitrep.model.analysis import updates
+from sitrep.model.analysis import shared, updates
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.data import when
@@ -290,8 +290,20 @@ def figures(facts: Facts, kinds: tuple[str, ...] | None = ("force_size",),
     ``kinds`` keeps reported claims of those kinds (None keeps all); ``measures`` keeps those
     measure ids; ``min_grade`` (e.g. 'C3') keeps reported figures graded at least that well;
     ``derived`` adds the derived figures whose inputs are all kept.
+
+    Computed once per Facts object and filter (:meth:`Facts.memo`); the table is a copy, and
+    it names the facts it comes from, so the reconciliation, pairs and corroboration of it are
+    computed once too (:mod:`sitrep.model.analysis.shared`).
     """
-    reported = _reported(facts)
+    chosen = None if measures is None else tuple(measures)
+    key = f"quantity.figures:{kinds!r}:{chosen!r}:{min_grade!r}:{derived!r}"
+    table = facts.memo(key, lambda f: _figures(f, kinds, chosen, min_grade, derived))
+    return shared.tag(table, facts)
+
+
+def _figures(facts: Facts, kinds: tuple[str, ...] | None, measures: tuple[str, ...] | None,
+             min_grade: str, derived: bool) -> pd.DataFrame:
+    reported = facts.memo("quantity.reported", _reported)
     if kinds is not None:
         reported = reported[reported["kind"].isin(kinds)]
     if min_grade:

@@ -30,6 +30,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from sitrep.model.analysis import shared
 from sitrep.model.analysis.origins import ANALYST_INFERENCE
 from sitrep.model.analysis.quantity import APPROXIMATE, interval_text, meets, number
 from sitrep.model.analysis.updates import (
@@ -89,11 +90,12 @@ RECORD_COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "qualifi
 
 @dataclass
 class Group:
-    """The figures of one measure, episode, status and reference time: records and comparison
-    arrays (``start``/``end`` the days, ``t_from``/``t_to`` the half-open window to the
-    minute)."""
+    """The figures of one measure, episode, status and reference time: their columns
+    (:data:`RECORD_COLUMNS`, each an array of Python values; :meth:`row` writes one figure's
+    record, for the few a reading needs) and comparison arrays (``start``/``end`` the days,
+    ``t_from``/``t_to`` the half-open window to the minute)."""
 
-    rows: list[dict]
+    cols: dict[str, np.ndarray]
     lo: np.ndarray
     hi: np.ndarray
     lo_strict: np.ndarray
@@ -106,22 +108,37 @@ class Group:
     @classmethod
     def of(cls, frame: pd.DataFrame) -> Group:
         frame = complete(frame)
-        records = frame[[c for c in RECORD_COLUMNS if c in frame.columns]].to_dict("records")
-        return cls(records, *_arrays(frame))
+        return cls(_columns(frame), *_arrays(frame))
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.cols["claim_id"])
 
     def column(self, name: str) -> list:
-        return [r[name] for r in self.rows]
+        return self.cols[name].tolist()
+
+    def row(self, k: int) -> dict:
+        """Figure ``k``'s record (what ``DataFrame.to_dict('records')`` would give)."""
+        return {name: values[k] for name, values in self.cols.items()}
+
+    @property
+    def rows(self) -> list[dict]:
+        """Every figure's record: for small groups only (a reading, a flag)."""
+        return [self.row(k) for k in range(len(self))]
 
     @cached_property
     def conservative(self) -> dict | None:
         return _conservative(self)
 
     @cached_property
-    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def codes(self) -> np.ndarray:
+        """Every pair's verdict as a code into :data:`VERDICTS` (one byte a pair: kept for
+        the report, where strings would take 48)."""
         return _compare(self)
+
+    @property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        i, j = np.triu_indices(len(self), k=1)
+        return i, j, VERDICTS[self.codes]
 
     @cached_property
     def voices(self) -> np.ndarray:
@@ -132,7 +149,12 @@ class Group:
 
     @cached_property
     def superseded(self) -> np.ndarray:
-        return np.array([bool(r["superseded_by"]) for r in self.rows], dtype=bool)
+        return self.cols["superseded_by"].astype(bool)
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The record columns as arrays of Python values (floats, bools, Timestamps, str)."""
+    return {c: frame[c].to_numpy(dtype=object) for c in RECORD_COLUMNS if c in frame.columns}
 
 
 def _arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
@@ -150,16 +172,21 @@ def groups(table: pd.DataFrame) -> Iterator[tuple[str, str, list[Group]]]:
     figures = grouped(table)
     if figures.empty:
         return
-    arrays = _arrays(figures)
-    rows = figures[[c for c in RECORD_COLUMNS if c in figures.columns]].to_dict("records")
+    yield from shared.once(table, "reconcile.groups", _groups)
+
+
+def _groups(table: pd.DataFrame) -> list[tuple[str, str, list[Group]]]:
+    figures = grouped(table)
+    if figures.empty:
+        return []
+    arrays, cols = _arrays(figures), _columns(figures)
     bounds = np.flatnonzero(np.diff(figures["group"].to_numpy())) + 1
-    cuts = [0, *bounds.tolist(), len(rows)]
+    cuts = [0, *bounds.tolist(), len(figures)]
     by_measure: dict[tuple[str, str], list[Group]] = {}
     for a, b in pairwise(cuts):
-        part = Group(rows[a:b], *(x[a:b] for x in arrays))
-        by_measure.setdefault((rows[a]["measure_id"], rows[a]["label"]), []).append(part)
-    for (measure, label), parts in by_measure.items():
-        yield measure, label, parts
+        part = Group({c: v[a:b] for c, v in cols.items()}, *(x[a:b] for x in arrays))
+        by_measure.setdefault((cols["measure_id"][a], cols["label"][a]), []).append(part)
+    return [(measure, label, parts) for (measure, label), parts in by_measure.items()]
 
 
 def verdicts(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -171,7 +198,13 @@ def verdicts(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return g.pairs
 
 
-def _compare(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+#: The verdicts of pairs, by code (:attr:`Group.codes`).
+VERDICTS = np.array(["agree", "meet", "disagree", "series", "other_window", "same_origin",
+                     "superseded", "update"])
+AGREE, MEET, DISAGREE, SERIES, OTHER_WINDOW, SAME_ORIGIN, SUPERSEDED, UPDATE = range(8)
+
+
+def _compare(g: Group) -> np.ndarray:
     i, j = np.triu_indices(len(g), k=1)
     lo, hi = g.lo, g.hi
     same_time = (g.t_from[i] < g.t_to[j]) & (g.t_from[j] < g.t_to[i])
@@ -181,19 +214,19 @@ def _compare(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     low_strict = np.where(lo[i] >= lo[j], g.lo_strict[i], g.lo_strict[j])
     high_strict = np.where(hi[i] <= hi[j], g.hi_strict[i], g.hi_strict[j])
     meet = (low == high) & (low_strict | high_strict)
-    verdict = np.where(low > high, "disagree", np.where(meet, "meet", "agree"))
-    verdict = np.where(same_time, verdict, "series")
-    chain = pd.factorize(pd.Series(g.column("chain")))[0]
+    verdict = np.where(low > high, DISAGREE, np.where(meet, MEET, AGREE)).astype(np.uint8)
+    verdict = np.where(same_time, verdict, SERIES)
+    chain = pd.factorize(g.cols["chain"])[0]
     voice = g.voices
     # windows both stated and different (a point dated only to a month is no window of its own)
-    stated = np.array(g.column("window_stated"), dtype=bool)
+    stated = g.cols["window_stated"].astype(bool)
     other_window = ((g.t_from[i] != g.t_from[j]) | (g.t_to[i] != g.t_to[j])) \
         & stated[i] & stated[j]
-    total = np.array([r["measure_kind"] == "total" for r in g.rows], dtype=bool)
-    verdict = np.where(same_time & total[i] & other_window, "other_window", verdict)
-    verdict = np.where(same_time & (voice[i] == voice[j]) & other_window, "same_origin", verdict)
-    verdict = np.where(g.superseded[i] | g.superseded[j], "superseded", verdict)
-    return i, j, np.where(chain[i] == chain[j], "update", verdict)
+    total = (g.cols["measure_kind"] == "total").astype(bool)
+    verdict = np.where(same_time & total[i] & other_window, OTHER_WINDOW, verdict)
+    verdict = np.where(same_time & (voice[i] == voice[j]) & other_window, SAME_ORIGIN, verdict)
+    verdict = np.where(g.superseded[i] | g.superseded[j], SUPERSEDED, verdict)
+    return np.where(chain[i] == chain[j], UPDATE, verdict).astype(np.uint8)
 
 
 def compare(frame: pd.DataFrame) -> pd.DataFrame:
@@ -256,7 +289,7 @@ def _label(verdict: str, a: Mapping, b: Mapping) -> str:
 
 
 def _claims(g: Group, limit: int = 6) -> str:
-    ids = g.column("claim_id")
+    ids = g.cols["claim_id"]
     return ", ".join(ids[:limit]) + (f" and {len(ids) - limit:,} more" if len(ids) > limit
                                      else "")
 
@@ -269,7 +302,12 @@ def pairs(table: pd.DataFrame) -> pd.DataFrame:
     """Every pair of reported figures of each measure: compared (agree, agree within tolerance,
     meet at a bound, disagree), a series (different reference times), or not comparable, each
     with its reason. Pairs between whole reference times or statuses are one row each; past
-    :data:`PAIRS_LISTED` pairs of one measure the rest are counted by verdict."""
+    :data:`PAIRS_LISTED` pairs of one measure the rest are counted by verdict. Computed once
+    per figure table (:mod:`sitrep.model.analysis.shared`)."""
+    return shared.once(table, "reconcile.pairs", _pairs)
+
+
+def _pairs(table: pd.DataFrame) -> pd.DataFrame:
     rows = [row for measure, label, parts in groups(table)
             for row in _pair_rows(measure, label, parts)]
     table = pd.DataFrame(rows, columns=PAIR_COLUMNS)
@@ -296,11 +334,15 @@ def _listed(parts: list[Group]) -> Iterator[tuple[Group, np.ndarray, np.ndarray,
 def disagreements(table: pd.DataFrame) -> dict[tuple[str, str], str]:
     """The listed pairs of :func:`pairs` whose verdict is disagree, as {(claim, claim) sorted:
     reading}; only those pairs' readings are written."""
+    return shared.once(table, "reconcile.disagreements", _disagreements)
+
+
+def _disagreements(table: pd.DataFrame) -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
     for _, _, parts in groups(table):
         for g, i, j, verdict, shown in _listed(parts):
             for k in np.flatnonzero(verdict[:max(shown, 0)] == "disagree"):
-                first, second = g.rows[i[k]], g.rows[j[k]]
+                first, second = g.row(i[k]), g.row(j[k])
                 found[tuple(sorted((first["claim_id"], second["claim_id"])))] = _reading(
                     first, second, "disagree")
     return found
@@ -316,7 +358,7 @@ def _pair_rows(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[s
                    "measure or the time")
             continue
         for a, b, v in zip(i[:shown], j[:shown], verdict[:shown], strict=True):
-            first, second = g.rows[a], g.rows[b]
+            first, second = g.row(a), g.row(b)
             yield (measure, label, first["claim_id"], second["claim_id"],
                    _label(v, first, second), _reading(first, second, v))
         if len(i) > shown:
@@ -360,20 +402,20 @@ def _between(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[str
 
 
 def _episode(g: Group) -> str:
-    return g.rows[0]["episode"]
+    return g.cols["episode"][0]
 
 
 def _episode_words(g: Group) -> str:
-    return g.rows[0]["episode_name"] or g.rows[0]["episode"] or "no named episode"
+    return g.cols["episode_name"][0] or g.cols["episode"][0] or "no named episode"
 
 
 def _status(g: Group) -> str:
-    return g.rows[0]["status_key"] or "present count"
+    return g.cols["status_key"][0] or "present count"
 
 
 def _span(g: Group) -> str:
     """The reference time of a group: its one label, or from its earliest to its latest day."""
-    labels = list(dict.fromkeys(g.column("reference")))
+    labels = pd.unique(g.cols["reference"])
     if len(labels) == 1:
         return labels[0]
     return (f"{when.date_label(pd.Timestamp(g.start.min()), 'day')} to "
@@ -389,20 +431,31 @@ def _conservative_change(first: Group, second: Group) -> str:
 
 
 def _well_sourced(row: dict) -> bool:
-    graded = len(row["grade"]) == 2 and row["grade"][0] in "ABCDEF" and row["grade"][1].isdigit()
-    return not row["anonymous"] and not (graded and not meets(row["grade"], WELL_SOURCED))
+    return not row["anonymous"] and _grade_ok(row["grade"])
+
+
+def _grade_ok(grade: str) -> bool:
+    graded = len(grade) == 2 and grade[0] in "ABCDEF" and grade[1].isdigit()
+    return not (graded and not meets(grade, WELL_SOURCED))
+
+
+def _well_sourced_mask(g: Group) -> np.ndarray:
+    grades = g.cols["grade"]
+    ok = {grade: _grade_ok(grade) for grade in pd.unique(grades)}
+    return ~g.cols["anonymous"].astype(bool) & np.array([ok[x] for x in grades], dtype=bool)
 
 
 def _conservative(g: Group) -> dict | None:
     """The lowest well-sourced current figure of a group (ties: more independent origins
     behind it, then the earliest); a figure superseded by an update is never it. None when no
     current figure is well-sourced."""
-    good = [r for r in g.rows if _well_sourced(r) and not r["superseded_by"]]
-    if not good:
+    good = np.flatnonzero(_well_sourced_mask(g) & ~g.superseded)
+    if not len(good):
         return None
     behind = _agreeing_origins(g)
-    return min(good, key=lambda r: (r["value"], -behind[r["claim_id"]], r["ref_start"],
-                                    r["claim_id"]))
+    value, start, ids = g.cols["value"], g.cols["ref_start"], g.cols["claim_id"]
+    best = min(good.tolist(), key=lambda k: (value[k], -behind[k], start[k], ids[k]))
+    return g.row(best)
 
 
 def conservative_row(frame: pd.DataFrame) -> dict | None:
@@ -410,23 +463,25 @@ def conservative_row(frame: pd.DataFrame) -> dict | None:
     return _conservative(Group.of(frame))
 
 
-def _agreeing_origins(g: Group) -> dict[str, int]:
-    """Per claim: how many independent origins stand behind a figure compatible with it at its
-    reference time (its own included)."""
-    ids, roots = g.column("claim_id"), g.column("independent")
-    behind = {c: {r} for c, r in zip(ids, roots, strict=True)}
+def _agreeing_origins(g: Group) -> np.ndarray:
+    """Per figure: how many independent origins stand behind a figure compatible with it at
+    its reference time (its own included; figures of one claim count together)."""
+    claim = pd.factorize(g.cols["claim_id"])[0]
+    root = pd.factorize(g.cols["independent"])[0]
+    k = int(root.max()) + 1
+    ends = [claim * k + root]
     if len(g) <= PAIR_LIMIT:
-        i, j, verdict = verdicts(g)
-        agree = np.isin(verdict, ["agree", "meet"])
-        for a, b in zip(i[agree], j[agree], strict=True):
-            behind[ids[a]].add(roots[b])
-            behind[ids[b]].add(roots[a])
-    return {c: len(r) for c, r in behind.items()}
+        i, j = np.triu_indices(len(g), k=1)
+        agree = np.isin(g.codes, [AGREE, MEET])
+        i, j = i[agree], j[agree]
+        ends += [claim[i] * k + root[j], claim[j] * k + root[i]]
+    found = np.unique(np.concatenate(ends))
+    return np.bincount(found // k, minlength=int(claim.max()) + 1)[claim]
 
 
 def _firm_range(g: Group) -> str:
     """The values every firm current figure allows (a superseded figure constrains nothing)."""
-    firm = np.array([r["qualifier"] not in APPROXIMATE for r in g.rows]) & ~g.superseded
+    firm = ~np.isin(g.cols["qualifier"], list(APPROXIMATE)) & ~g.superseded
     if not firm.any():
         return "no firm figure (all approximate)"
     lo, hi = g.lo[firm], g.hi[firm]
@@ -442,16 +497,20 @@ def _firm_range(g: Group) -> str:
 def _spread(g: Group) -> str:
     """From the lowest number stated to the highest, and which figures are open-ended; figures
     superseded by an update are named apart."""
-    current = [r for r in g.rows if not r["superseded_by"]] or g.rows
-    numbers = [v for r in current for v in (r["lo"], r["hi"]) if pd.notna(v)]
-    low, high = min(numbers), max(numbers)
+    gone = g.superseded
+    current = ~gone if not gone.all() else np.ones(len(g), dtype=bool)
+    lo = g.cols["lo"][current].astype(float)
+    hi = g.cols["hi"][current].astype(float)
+    numbers = np.concatenate([lo[~np.isnan(lo)], hi[~np.isnan(hi)]])
+    low, high = float(numbers.min()), float(numbers.max())
     text = number(low) if low == high else f"{number(low)} to {number(high)}"
-    open_up = [r["claim_id"] for r in current if pd.isna(r["hi"])]
+    open_up = g.cols["claim_id"][current][np.isnan(hi)].tolist()
     if open_up:
         text += f"; open-ended above ({', '.join(open_up)})"
-    gone = [f"{r['figure']} [{r['claim_id']}]" for r in g.rows if r["superseded_by"]]
-    if gone and len(current) < len(g.rows):
-        text += f"; superseded: {', '.join(gone)}"
+    if gone.any() and current.sum() < len(g):
+        text += "; superseded: " + ", ".join(
+            f"{f} [{c}]" for f, c in zip(g.cols["figure"][gone], g.cols["claim_id"][gone],
+                                         strict=True))
     return text
 
 
@@ -464,7 +523,12 @@ RECONCILE_COLUMNS = ["measure_id", "episode", "episode_name", "Measure", "Refers
 def reconcile(table: pd.DataFrame) -> pd.DataFrame:
     """Per measure and reference time: the figures, their independent origins, the spread, the
     range all firm figures allow, the conservative figure (the lowest well-sourced one), the
-    change from the previous reference time, and the flags. Nothing is averaged or dropped."""
+    change from the previous reference time, and the flags. Nothing is averaged or dropped.
+    Computed once per figure table (:mod:`sitrep.model.analysis.shared`)."""
+    return shared.once(table, "reconcile", _reconcile)
+
+
+def _reconcile(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     reported = set()
     for measure, label, parts in groups(table):
@@ -479,7 +543,7 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
             low = g.conservative
             rows.append({
                 "measure_id": measure, "episode": _episode(g),
-                "episode_name": g.rows[0]["episode_name"], "Measure": label,
+                "episode_name": g.cols["episode_name"][0], "Measure": label,
                 "Refers to": _span(g), "Counts": _status(g), "Figures": len(g),
                 "Independent origins": len(set(g.voices)),
                 "Spread": _spread(g), "Range the firm figures allow": _firm_range(g),
@@ -525,14 +589,14 @@ def _flags(g: Group) -> list[str]:
         if len(hits) > PAIRS_NAMED:
             rest = len(hits) - PAIRS_NAMED
             flags.append(f"{rest:,} more pair{'s' if rest > 1 else ''} {words.split(' (')[0]}")
-    flags.extend(not_compared_flags(g.rows, i, j, verdict, PAIRS_NAMED))
-    shared: dict[str, list[dict]] = {}
-    for r in g.rows:
-        shared.setdefault(r["independent"], []).append(r)
-    many = [rs for rs in shared.values() if len(rs) > 1]
-    for rs in many[:SOURCES_NAMED]:
-        label = rs[0]["origin_label"].replace(ANALYST_INFERENCE, "")
-        flags.append(f"{', '.join(r['claim_id'] for r in rs)} rest on one origin "
+    chain = pd.factorize(g.cols["chain"], use_na_sentinel=False)[0]
+    chained = [g.row(k) for k in np.flatnonzero(np.bincount(chain)[chain] > 1)]
+    flags.extend(not_compared_flags(chained, ids, i, j, verdict, PAIRS_NAMED))
+    root = pd.factorize(g.cols["independent"], use_na_sentinel=False)[0]
+    for code in np.flatnonzero(np.bincount(root) > 1)[:SOURCES_NAMED]:
+        members = np.flatnonzero(root == code)
+        label = g.cols["origin_label"][members[0]].replace(ANALYST_INFERENCE, "")
+        flags.append(f"{', '.join(g.cols['claim_id'][members])} rest on one origin "
                      f"({label}): they count once")
     return flags
 
@@ -541,14 +605,17 @@ def _restatements(g: Group) -> list[str]:
     """Flags for a source that states one measure twice, differently, for one window (figures
     superseded by an update are read as the update, and figures for different stated windows,
     an interim and a daily count, are not restatements)."""
-    by_source: dict[tuple, list[dict]] = {}
-    for r in g.rows:
-        if not r["superseded_by"]:
-            window = (r["ref_from"], r["ref_to"]) if r["window_stated"] else ()
-            by_source.setdefault((r["source_id"], window), []).append(r)
-    twice = [rs for rs in by_source.values() if len({r["figure"] for r in rs}) > 1]
+    by_source: dict[tuple, list[int]] = {}
+    c = g.cols
+    for k, (source, start, end, stated, gone) in enumerate(zip(
+            c["source_id"], c["ref_from"], c["ref_to"], c["window_stated"], g.superseded,
+            strict=True)):
+        if not gone:
+            by_source.setdefault((source, (start, end) if stated else ()), []).append(k)
+    figure, ids = c["figure"], c["claim_id"]
+    twice = [ks for ks in by_source.values() if len({figure[k] for k in ks}) > 1]
     flags = [("one source states it differently: " + " vs ".join(
-        f"{r['claim_id']} \u2018{r['figure']}\u2019" for r in rs)) for rs in twice[:SOURCES_NAMED]]
+        f"{ids[k]} \u2018{figure[k]}\u2019" for k in ks)) for ks in twice[:SOURCES_NAMED]]
     if len(twice) > SOURCES_NAMED:
         flags.append(f"{len(twice) - SOURCES_NAMED:,} more sources state it differently")
     return flags

@@ -1,0 +1,55 @@
+"""One computation per report: what is derived from a figure table (its groups, the
+reconciliation, the pairs, the corroboration, the disagreements) is computed once and shared by
+every table and chart that shows it.
+
+A figure table made by :func:`sitrep.model.analysis.quantity.figures` names, in its ``attrs``,
+the Facts it was computed from. A result is kept in that Facts' memo (:meth:`Facts.memo`) under
+the computation's name and a fingerprint of the table's contents (every column, every row), so
+a table filtered or changed after it was made has another fingerprint and is computed anew, and
+a cut of the facts (another Facts object) has a memo of its own. A table that names no facts
+(built by hand) is computed every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
+
+import pandas as pd
+
+from sitrep.model.data.facts import Facts
+
+T = TypeVar("T")
+
+#: The ``attrs`` entry naming the facts a figure table was computed from.
+TOKEN = "sitrep_facts"
+
+_owners: weakref.WeakValueDictionary[str, Facts] = weakref.WeakValueDictionary()
+
+
+def tag(table: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """Mark ``table`` as computed from ``facts`` (kept weakly: the table keeps no facts alive)."""
+    token = f"{id(facts):x}"
+    _owners[token] = facts
+    table.attrs[TOKEN] = token
+    return table
+
+
+def fingerprint(table: pd.DataFrame) -> str:
+    """A digest of the table's contents: its columns, their types, index and every value."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr([(str(c), str(t)) for c, t in table.dtypes.items()]).encode())
+    if len(table):
+        rows = pd.util.hash_pandas_object(table, index=True, categorize=False)
+        digest.update(rows.to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def once(table: pd.DataFrame, name: str, compute: Callable[[pd.DataFrame], T]) -> T:
+    """``compute(table)``, computed once per facts and table contents (see the module)."""
+    owner = _owners.get(str(table.attrs.get(TOKEN, "")))
+    if owner is None:
+        return compute(table)
+    return owner.memo(f"{name}:{fingerprint(table)}", lambda _: compute(table))
