@@ -122,8 +122,10 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     typed = {name: check_fields(facts_dir / resources[name]["path"], frame,
                                  resources[name]["schema"], out)
              for name, frame in raw.items()}
+    known_sets: dict[tuple[str, str], set] = {}
     for name, frame in typed.items():
-        check_keys(facts_dir, name, frame, resources[name]["schema"], typed, resources, out)
+        check_keys(facts_dir, name, frame, resources[name]["schema"], typed, resources, out,
+                   known_sets)
     structural = {"file-exists", "utf-8", "header", "csv", "missing-column", "descriptor",
                   confine.RULE}
     if len(typed) != len(resources) or any(p.rule in structural for p in out.problems):

@@ -221,10 +221,11 @@ def _conflicts(before: pd.DataFrame, now: pd.DataFrame, stale: set[str]) -> pd.D
     longer compared when the pair is no longer at one reference time."""
     old, new = reconcile.disagreements(before), reconcile.disagreements(now)
     records = _records(now)
+    gone = records.superseded()
     rows = [{"Status": "appeared", "Pair": " and ".join(k), "Reading": v}
             for k, v in new.items() if k not in old]
     for pair, reading in old.items():
-        updated = [c for c in pair if c in records and records[c]["superseded_by"]]
+        updated = [c for c in pair if c in gone]
         if updated:
             rows.append({"Status": "resolved", "Pair": " and ".join(pair),
                          "Reading": "by an update: " + "; ".join(

@@ -37,12 +37,17 @@ def tag(table: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     return table
 
 
+#: Fingerprints of the tables being computed from (by object id), so that a computation that
+#: uses another (the reconciliation its groups) hashes the table once; only while it runs.
+_active: dict[int, str] = {}
+
+
 def fingerprint(table: pd.DataFrame) -> str:
     """A digest of the table's contents: its columns, their types, index and every value."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr([(str(c), str(t)) for c, t in table.dtypes.items()]).encode())
     if len(table):
-        rows = pd.util.hash_pandas_object(table, index=True, categorize=False)
+        rows = pd.util.hash_pandas_object(table, index=True, categorize=True)
         digest.update(rows.to_numpy().tobytes())
     return digest.hexdigest()
 
@@ -52,4 +57,11 @@ def once(table: pd.DataFrame, name: str, compute: Callable[[pd.DataFrame], T]) -
     owner = _owners.get(str(table.attrs.get(TOKEN, "")))
     if owner is None:
         return compute(table)
-    return owner.memo(f"{name}:{fingerprint(table)}", lambda _: compute(table))
+    outer = id(table) not in _active
+    if outer:
+        _active[id(table)] = fingerprint(table)
+    try:
+        return owner.memo(f"{name}:{_active[id(table)]}", lambda _: compute(table))
+    finally:
+        if outer:
+            del _active[id(table)]
