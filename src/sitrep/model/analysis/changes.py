@@ -26,6 +26,10 @@ from sitrep.model.analysis.updates import UPDATE_WORDS, chain_text
 from sitrep.model.data import when
 from sitrep.model.data.facts import Facts
 
+#: Revised figures and conflicts a brief's short summary lists; the rest are counted (the
+#: page does not grow with the corpus: 100,000 claims made 1.2 MB of conflict lines).
+SHORT_LINES = 20
+
 #: Days before the cut-off an edition is compared with when no ``since`` is given.
 DEFAULT_WINDOW_DAYS = 7
 
@@ -49,16 +53,27 @@ class Changes:
 
     def summary(self, *, short: bool = False) -> list[tuple[str, str]]:
         """Lines for a report: (what changed, the detail). ``short`` (for a brief) names the
-        takeaways and conflicts by id only."""
+        takeaways and conflicts by id only, and lists the first :data:`SHORT_LINES` revised
+        figures and conflicts, counting the rest."""
         if self.new_claims.empty and self.takeaways.empty and self.conflicts.empty:
             return [(f"Nothing new was reported between {self.since} and {self.as_of}.", "")]
         lines = [(f"{len(self.new_claims)} new claim{'s' if len(self.new_claims) != 1 else ''} "
                   f"since {self.since}", ", ".join(self.new_claims["Claim"].head(20)) +
                   (" and more" if len(self.new_claims) > 20 else ""))]
-        for row in self.revised.itertuples(index=False):
+        limit = SHORT_LINES if short else None
+        for row in self.revised.head(limit).itertuples(index=False):
             lines.append((f"{row.Measure}: {row.Before} \u2192 {row.Now}", row.Change))
-        for row in self.conflicts.itertuples(index=False):
+        if len(self.revised) > len(self.revised.head(limit)):
+            rest = len(self.revised) - SHORT_LINES
+            lines.append((f"{rest:,} more revised figure{'s' if rest != 1 else ''}",
+                          "the changes report lists every one"))
+        for row in self.conflicts.head(limit).itertuples(index=False):
             lines.append((f"Conflict {row.Status}: {row.Pair}", "" if short else row.Reading))
+        if len(self.conflicts) > len(self.conflicts.head(limit)):
+            rest = self.conflicts.iloc[SHORT_LINES:]["Status"].value_counts(sort=False)
+            lines.append((f"{rest.sum():,} more conflicts: " + ", ".join(
+                f"{n:,} {status}" for status, n in rest.items()),
+                "the changes report lists every one"))
         if short:
             for status, rows in self.takeaways.groupby("Status", sort=False):
                 lines.append((f"Key takeaways {status}: {', '.join(rows['Takeaway'])}", ""))
