@@ -10,7 +10,6 @@ Usage::
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 
@@ -62,7 +61,8 @@ def main() -> int:
     print(f"exit {process.returncode}, {took:.1f} s, peak RSS of the tree {peak / 2**20:.0f} MB "
           f"(PSS {sum(r[1] for r in at_peak.values()) / 2**20:.0f} MB)")
     for name, (rss, pss, n) in sorted(at_peak.items(), key=lambda x: -x[1][0]):
-        print(f"  {name:20s} {n:2d} processes  RSS {rss / 2**20:6.0f} MB  PSS {pss / 2**20:6.0f} MB")
+        print(f"  {name:20s} {n:2d} processes  RSS {rss / 2**20:6.0f} MB  "
+              f"PSS {pss / 2**20:6.0f} MB")
     print("most processes of each kind at once: "
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return process.returncode or 0
