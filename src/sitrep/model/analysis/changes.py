@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sitrep.model.analysis import reconcile
+from sitrep.model.analysis import reconcile, shared
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.quantity import figures
 from sitrep.model.analysis.updates import UPDATE_WORDS, chain_text
@@ -106,6 +106,12 @@ def compare(whole: Facts, since: str, as_of: str | None = None, *,
     before = whole.until(since, include_possible=include_possible)
     now = whole.until(as_of, include_possible=include_possible) if as_of else whole
     fig_before, fig_now = figures(before, derived=False), figures(now, derived=False)
+    with shared.holding(fig_before, fig_now):
+        return _changes(before, now, fig_before, fig_now, since, as_of)
+
+
+def _changes(before: Facts, now: Facts, fig_before: pd.DataFrame, fig_now: pd.DataFrame,
+             since: str, as_of: str | None) -> Changes:
     stale_now = _not_current(fig_now)
     return Changes(
         since=since, as_of=as_of or "all reporting",

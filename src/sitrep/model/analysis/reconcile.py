@@ -23,7 +23,7 @@ ACLED's sense: the lowest well-sourced one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
 
@@ -113,11 +113,20 @@ class Group:
     end: np.ndarray
     t_from: np.ndarray
     t_to: np.ndarray
+    #: Integer codes of the columns compared for equality (:data:`CODED`), taken from the
+    #: whole table at once; :meth:`code` factorises a group built alone.
+    coded: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> Group:
         frame = complete(frame)
         return cls(_columns(frame), *_arrays(frame))
+
+    def code(self, name: str) -> np.ndarray:
+        """Integer codes of column ``name``, equal where its values are equal."""
+        if name not in self.coded:
+            self.coded[name] = pd.factorize(self.cols[name], use_na_sentinel=False)[0]
+        return self.coded[name]
 
     def __len__(self) -> int:
         return len(self.cols["claim_id"])
@@ -173,6 +182,18 @@ def _is_datetime(column: pd.Series) -> bool:
     return pd.api.types.is_datetime64_any_dtype(column.dtype)
 
 
+#: Columns coded as integers once per table (what pairs and flags compare for equality).
+CODED = ("chain", "claim_id", "independent")
+
+
+def _local(codes: np.ndarray) -> np.ndarray:
+    """Codes renumbered 0, 1, 2... in the order they first appear (as ``pd.factorize``)."""
+    unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    rank = np.empty(len(unique), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(unique))
+    return rank[inverse.ravel()]
+
+
 def _arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
     return (frame["cmp_lo"].fillna(-np.inf).to_numpy(dtype=float),
             frame["cmp_hi"].fillna(np.inf).to_numpy(dtype=float),
@@ -196,11 +217,13 @@ def _groups(table: pd.DataFrame) -> list[tuple[str, str, list[Group]]]:
     if figures.empty:
         return []
     arrays, cols = _arrays(figures), _columns(figures)
+    coded = {c: pd.factorize(cols[c], use_na_sentinel=False)[0] for c in CODED}
     bounds = np.flatnonzero(np.diff(figures["group"].to_numpy())) + 1
     cuts = [0, *bounds.tolist(), len(figures)]
     by_measure: dict[tuple[str, str], list[Group]] = {}
     for a, b in pairwise(cuts):
-        part = Group({c: v[a:b] for c, v in cols.items()}, *(x[a:b] for x in arrays))
+        part = Group({c: v[a:b] for c, v in cols.items()}, *(x[a:b] for x in arrays),
+                     coded={c: v[a:b] for c, v in coded.items()})
         by_measure.setdefault((cols["measure_id"][a], cols["label"][a]), []).append(part)
     return [(measure, label, parts) for (measure, label), parts in by_measure.items()]
 
@@ -232,7 +255,7 @@ def _compare(g: Group) -> np.ndarray:
     meet = (low == high) & (low_strict | high_strict)
     verdict = np.where(low > high, DISAGREE, np.where(meet, MEET, AGREE)).astype(np.uint8)
     verdict = np.where(same_time, verdict, SERIES)
-    chain = pd.factorize(g.cols["chain"])[0]
+    chain = g.code("chain")
     voice = g.voices
     # windows both stated and different (a point dated only to a month is no window of its own)
     stated = g.cols["window_stated"].astype(bool)
@@ -482,8 +505,7 @@ def conservative_row(frame: pd.DataFrame) -> dict | None:
 def _agreeing_origins(g: Group) -> np.ndarray:
     """Per figure: how many independent origins stand behind a figure compatible with it at
     its reference time (its own included; figures of one claim count together)."""
-    claim = pd.factorize(g.cols["claim_id"])[0]
-    root = pd.factorize(g.cols["independent"])[0]
+    claim, root = _local(g.code("claim_id")), _local(g.code("independent"))
     k = int(root.max()) + 1
     ends = [claim * k + root]
     if len(g) <= PAIR_LIMIT:
@@ -605,10 +627,10 @@ def _flags(g: Group) -> list[str]:
         if len(hits) > PAIRS_NAMED:
             rest = len(hits) - PAIRS_NAMED
             flags.append(f"{rest:,} more pair{'s' if rest > 1 else ''} {words.split(' (')[0]}")
-    chain = pd.factorize(g.cols["chain"], use_na_sentinel=False)[0]
+    chain = _local(g.code("chain"))
     chained = [g.row(k) for k in np.flatnonzero(np.bincount(chain)[chain] > 1)]
     flags.extend(not_compared_flags(chained, ids, i, j, verdict, PAIRS_NAMED))
-    root = pd.factorize(g.cols["independent"], use_na_sentinel=False)[0]
+    root = _local(g.code("independent"))
     for code in np.flatnonzero(np.bincount(root) > 1)[:SOURCES_NAMED]:
         members = np.flatnonzero(root == code)
         label = g.cols["origin_label"][members[0]].replace(ANALYST_INFERENCE, "")

@@ -12,9 +12,10 @@ a cut of the facts (another Facts object) has a memo of its own. A table that na
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import pandas as pd
@@ -52,16 +53,24 @@ def fingerprint(table: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
+@contextlib.contextmanager
+def holding(*tables: pd.DataFrame) -> Iterator[None]:
+    """While the block runs, each table is hashed at most once: the caller promises not to
+    change them in the block (what-changed reads two figure tables four times)."""
+    added = [t for t in tables if id(t) not in _active]
+    try:
+        for table in added:
+            _active[id(table)] = fingerprint(table)
+        yield
+    finally:
+        for table in added:
+            _active.pop(id(table), None)
+
+
 def once(table: pd.DataFrame, name: str, compute: Callable[[pd.DataFrame], T]) -> T:
     """``compute(table)``, computed once per facts and table contents (see the module)."""
     owner = _owners.get(str(table.attrs.get(TOKEN, "")))
     if owner is None:
         return compute(table)
-    outer = id(table) not in _active
-    if outer:
-        _active[id(table)] = fingerprint(table)
-    try:
+    with holding(table):
         return owner.memo(f"{name}:{_active[id(table)]}", lambda _: compute(table))
-    finally:
-        if outer:
-            del _active[id(table)]
