@@ -22,7 +22,7 @@ import pandas as pd
 from sitrep.model.analysis import reconcile, shared
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.quantity import figures
-from sitrep.model.analysis.updates import UPDATE_WORDS, chain_text
+from sitrep.model.analysis.updates import UPDATE_WORDS, chain_text, complete
 from sitrep.model.data import when
 from sitrep.model.data.facts import Facts
 
@@ -144,7 +144,7 @@ def _latest(table: pd.DataFrame) -> dict[tuple[str, str, str], pd.Series]:
     for measure, _, parts in reconcile.groups(table):
         for g in parts:  # in time order: the last group of a key is its latest time
             last[(measure, g.cols["episode"][0], g.cols["status_key"][0])] = g
-    found = {key: g.conservative for key, g in last.items()}
+    found = {key: reconcile.lowest(g) for key, g in last.items()}
     return {key: row for key, row in found.items() if row is not None}
 
 
@@ -181,7 +181,7 @@ class _Records(Mapping):
     updates names a few; writing every record of 100,000 figures took seconds)."""
 
     def __init__(self, table: pd.DataFrame) -> None:
-        self.table = reconcile.complete(table)
+        self.table = complete(table)
         # the last figure of a claim wins, as in a dict built from every record
         ids = self.table["claim_id"]
         self.at = pd.Series(np.arange(len(ids)), index=ids)[~ids.duplicated(keep="last").values]
@@ -211,7 +211,7 @@ def _records(table: pd.DataFrame) -> _Records:
 def _not_current(table: pd.DataFrame) -> pd.DataFrame:
     """Figures no longer current: a later reference time of the same measure, episode and
     status has figures, or an update supersedes them."""
-    table = reconcile.complete(table)
+    table = complete(table)
     rows = []
     for _, of_measure in table.groupby(["measure_id", "episode", "status_key"], sort=False):
         current = of_measure[of_measure["superseded_by"].eq("")]

@@ -23,20 +23,20 @@ import numpy as np
 import pandas as pd
 
 from sitrep.model.analysis import shared
-from sitrep.model.analysis.origins import ANALYST_INFERENCE
-from sitrep.model.analysis.quantity import CREDIBILITY
-from sitrep.model.analysis.reconcile import (
+from sitrep.model.analysis.grouping import (
     AGREE,
     DISAGREE,
     MEET,
     OTHER_WINDOW,
-    PAIR_LIMIT,
     SAME_ORIGIN,
     SUPERSEDED,
     UPDATE,
     Group,
     groups,
 )
+from sitrep.model.analysis.origins import ANALYST_INFERENCE
+from sitrep.model.analysis.quantity import CREDIBILITY
+from sitrep.model.analysis.reconcile import PAIR_LIMIT
 from sitrep.model.analysis.updates import UPDATE_WORDS
 
 COLUMNS = ["Claim", "Measure", "Figure", "Refers to", "Origin", "Claimant's side",
