@@ -21,7 +21,7 @@ import pandas as pd
 
 from sitrep.model.analysis import reconcile, shared
 from sitrep.model.analysis.attribution import attributions
-from sitrep.model.analysis.quantity import figures
+from sitrep.model.analysis.quantity import figures, windows
 from sitrep.model.analysis.updates import UPDATE_WORDS, chain_text, complete
 from sitrep.model.data import when
 from sitrep.model.data.facts import Facts
@@ -129,7 +129,7 @@ def _changes(before: Facts, now: Facts, fig_before: pd.DataFrame, fig_now: pd.Da
 def _new_claims(before: Facts, now: Facts) -> pd.DataFrame:
     new = now.claims[~now.claims["claim_id"].isin(before.claims["claim_id"])]
     said = attributions(now).set_index("claim_id")
-    refs = when.windows(new).set_index("claim_id")["reference"] if len(new) else pd.Series()
+    refs = windows(new).set_index("claim_id")["reference"] if len(new) else pd.Series()
     return pd.DataFrame({
         "Claim": new["claim_id"], "Statement": new["statement"],
         "Said by": new["claim_id"].map(said["said_by"]),
