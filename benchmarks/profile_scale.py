@@ -5,8 +5,11 @@ corroboration, side by side, timelines and interval-chart plans) for one data se
 cProfile, with the validated data already cached (the kernels' case), and prints the top
 lines by cumulative and by own time. Usage::
 
-    python -m sitrep.authoring.synthetic  # or: synthetic.generate(folder, 100_000)
+    python -c "from sitrep.authoring import synthetic; synthetic.generate('FOLDER', 100_000)"
     python benchmarks/profile_scale.py FOLDER [--lines 25] [--out profile.txt]
+
+Profile two versions of sitrep side by side in one run (the machine's load then weighs on
+both alike) by running this script with each version's ``src`` first on ``PYTHONPATH``.
 """
 
 from __future__ import annotations
