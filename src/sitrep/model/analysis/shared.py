@@ -18,9 +18,10 @@ import weakref
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
-from sitrep.model.data.facts import Facts
+from sitrep.model.data.facts import Facts, copy_on_write
 
 T = TypeVar("T")
 
@@ -60,7 +61,9 @@ def holding(*tables: pd.DataFrame) -> Iterator[None]:
     added = [t for t in tables if id(t) not in _active]
     try:
         for table in added:
-            _active[id(table)] = fingerprint(table)
+            owner = _owners.get(str(table.attrs.get(TOKEN, "")))
+            _active[id(table)] = (fingerprint(table) if owner is None
+                                  else _known_fingerprint(table, owner))
         yield
     finally:
         for table in added:
@@ -72,5 +75,41 @@ def once(table: pd.DataFrame, name: str, compute: Callable[[pd.DataFrame], T]) -
     owner = _owners.get(str(table.attrs.get(TOKEN, "")))
     if owner is None:
         return compute(table)
-    with holding(table):
-        return owner.memo(f"{name}:{_active[id(table)]}", lambda _: compute(table))
+    if id(table) not in _active:
+        _active[id(table)] = _known_fingerprint(table, owner)
+        try:
+            return owner.memo(f"{name}:{_active[id(table)]}", lambda _: compute(table))
+        finally:
+            del _active[id(table)]
+    return owner.memo(f"{name}:{_active[id(table)]}", lambda _: compute(table))
+
+
+def _known_fingerprint(table: pd.DataFrame, owner: Facts) -> str:
+    """The table's fingerprint, hashed once per memory layout: where pandas copies on write,
+    a table whose every column still lies where it lay when it was hashed holds the same
+    values (a write to any of them would have copied that column elsewhere). The layout's
+    first table is kept (a shallow copy), so no other array can take those places."""
+    layout = _layout(table) if copy_on_write() else None
+    if layout is None:
+        return fingerprint(table)
+    known = owner.memo("shared.layouts", lambda _: {})
+    if layout not in known:
+        known[layout] = (fingerprint(table), table.copy(deep=False))
+    return known[layout][0]
+
+
+def _layout(table: pd.DataFrame) -> tuple | None:
+    """Where the table's index and columns lie in memory, with their shapes and types; None
+    when one of them is not a plain array (it is then hashed every time)."""
+    index = table.index
+    where: list = [tuple(map(str, table.columns)), tuple(map(str, table.dtypes)), table.shape,
+                   (index.start, index.stop, index.step) if isinstance(index, pd.RangeIndex)
+                   else None]
+    arrays = [] if isinstance(index, pd.RangeIndex) else [index.to_numpy()]
+    arrays += [column.to_numpy() for _, column in table.items()]
+    for values in arrays:
+        if not isinstance(values, np.ndarray):
+            return None
+        face = values.__array_interface__
+        where.append((face["data"][0], face["strides"], face["shape"]))
+    return tuple(where)

@@ -14,7 +14,7 @@ T = TypeVar("T")
 ID_LIST_SEPARATOR = ";"
 
 
-def _copy_on_write() -> bool:
+def copy_on_write() -> bool:
     """Whether pandas copies on write (always from pandas 3): then a shallow copy of a memoised
     table is safe to change, and costs no copy of its columns (44 MB a table of 100,000
     figures)."""
@@ -48,7 +48,7 @@ class Facts:
         if name not in self.derived_cache:
             self.derived_cache[name] = compute(self)
         value = self.derived_cache[name]
-        return value.copy(deep=not _copy_on_write()) if isinstance(value, pd.DataFrame) \
+        return value.copy(deep=not copy_on_write()) if isinstance(value, pd.DataFrame) \
             else value
 
     def __getattr__(self, name: str) -> pd.DataFrame:
