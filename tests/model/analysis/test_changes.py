@@ -62,3 +62,31 @@ def test_default_since_is_a_week_before():
 def test_since_must_come_before_as_of():
     with pytest.raises(parameters.ParameterError, match="must be earlier than as_of"):
         parameters.read(since="2024-11-30", as_of="2024-11-12")
+
+
+def _edition_with(conflicts: int, revised: int) -> changes.Changes:
+    import pandas as pd
+
+    return changes.Changes(
+        since="2024-11-01", as_of="2024-11-08",
+        new_claims=pd.DataFrame({"Claim": ["C1"]}),
+        revised=pd.DataFrame({"Measure": [f"m{k}" for k in range(revised)],
+                              "Before": "1 [C0]", "Now": "2 [C1]", "Change": "rise"}),
+        not_current=pd.DataFrame(columns=["Claim"]),
+        conflicts=pd.DataFrame({"Status": ["appeared", "resolved"] * (conflicts // 2),
+                                "Pair": [f"C{k} and D{k}" for k in range(conflicts)],
+                                "Reading": "leave no common value"}),
+        takeaways=pd.DataFrame(columns=["Status", "Takeaway", "Text"]))
+
+
+@pytest.mark.parametrize(("conflicts", "revised", "lines", "counted"), [
+    (1000, 30, 1 + 20 + 1 + 20 + 1, ["10 more revised figures", "980 more conflicts: "
+                                     "490 appeared, 490 resolved"]),
+    (20, 20, 1 + 20 + 20, []),
+])
+def test_brief_summary_counts_conflicts_past_the_limit(conflicts, revised, lines, counted):
+    edition = _edition_with(conflicts, revised)
+    short = edition.summary(short=True)
+    assert len(short) == lines
+    assert [text for text, _ in short if "more" in text] == counted
+    assert len(edition.summary()) == 1 + revised + conflicts  # the changes report: every row

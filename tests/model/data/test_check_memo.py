@@ -89,3 +89,14 @@ def test_a_copy_elsewhere_is_checked_on_its_own(broken_dataset):
     assert memo.recall(second) is None
     assert [p.file for p in load_module.check(second)] == [
         p.file.replace(first.name, second.name) for p in found]
+
+
+def test_evicted_facts_cache_is_rebuilt_by_check_so_kernels_validate_none(clean_dataset,
+                                                                        monkeypatch):
+    load_module.check(clean_dataset)
+    cached = load_module._cache_path(clean_dataset)
+    cached.unlink()  # evicted (older caches are removed) while the check's memo stayed
+    load_module.check(clean_dataset)  # a render's check: validates once, writes the cache
+    assert cached.is_file()
+    monkeypatch.setattr(load_module, "_validate", _refuse)
+    assert len(load_module.load(clean_dataset).claims)  # what each kernel does: no validation

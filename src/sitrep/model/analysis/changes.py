@@ -13,16 +13,22 @@ takeaways added and dropped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from sitrep.model.analysis import reconcile
+from sitrep.model.analysis import reconcile, shared
 from sitrep.model.analysis.attribution import attributions
-from sitrep.model.analysis.quantity import figures
-from sitrep.model.analysis.updates import UPDATE_WORDS, chain_text
+from sitrep.model.analysis.quantity import figures, windows
+from sitrep.model.analysis.updates import UPDATE_WORDS, chain_text, complete
 from sitrep.model.data import when
 from sitrep.model.data.facts import Facts
+
+#: Revised figures and conflicts a brief's short summary lists; the rest are counted (the
+#: page does not grow with the corpus: 100,000 claims made 1.2 MB of conflict lines).
+SHORT_LINES = 20
 
 #: Days before the cut-off an edition is compared with when no ``since`` is given.
 DEFAULT_WINDOW_DAYS = 7
@@ -47,16 +53,27 @@ class Changes:
 
     def summary(self, *, short: bool = False) -> list[tuple[str, str]]:
         """Lines for a report: (what changed, the detail). ``short`` (for a brief) names the
-        takeaways and conflicts by id only."""
+        takeaways and conflicts by id only, and lists the first :data:`SHORT_LINES` revised
+        figures and conflicts, counting the rest."""
         if self.new_claims.empty and self.takeaways.empty and self.conflicts.empty:
             return [(f"Nothing new was reported between {self.since} and {self.as_of}.", "")]
         lines = [(f"{len(self.new_claims)} new claim{'s' if len(self.new_claims) != 1 else ''} "
                   f"since {self.since}", ", ".join(self.new_claims["Claim"].head(20)) +
                   (" and more" if len(self.new_claims) > 20 else ""))]
-        for row in self.revised.itertuples(index=False):
+        limit = SHORT_LINES if short else None
+        for row in self.revised.head(limit).itertuples(index=False):
             lines.append((f"{row.Measure}: {row.Before} \u2192 {row.Now}", row.Change))
-        for row in self.conflicts.itertuples(index=False):
+        if len(self.revised) > len(self.revised.head(limit)):
+            rest = len(self.revised) - SHORT_LINES
+            lines.append((f"{rest:,} more revised figure{'s' if rest != 1 else ''}",
+                          "the changes report lists every one"))
+        for row in self.conflicts.head(limit).itertuples(index=False):
             lines.append((f"Conflict {row.Status}: {row.Pair}", "" if short else row.Reading))
+        if len(self.conflicts) > len(self.conflicts.head(limit)):
+            rest = self.conflicts.iloc[SHORT_LINES:]["Status"].value_counts(sort=False)
+            lines.append((f"{rest.sum():,} more conflicts: " + ", ".join(
+                f"{n:,} {status}" for status, n in rest.items()),
+                "the changes report lists every one"))
         if short:
             for status, rows in self.takeaways.groupby("Status", sort=False):
                 lines.append((f"Key takeaways {status}: {', '.join(rows['Takeaway'])}", ""))
@@ -89,6 +106,12 @@ def compare(whole: Facts, since: str, as_of: str | None = None, *,
     before = whole.until(since, include_possible=include_possible)
     now = whole.until(as_of, include_possible=include_possible) if as_of else whole
     fig_before, fig_now = figures(before, derived=False), figures(now, derived=False)
+    with shared.holding(fig_before, fig_now):
+        return _changes(before, now, fig_before, fig_now, since, as_of)
+
+
+def _changes(before: Facts, now: Facts, fig_before: pd.DataFrame, fig_now: pd.DataFrame,
+             since: str, as_of: str | None) -> Changes:
     stale_now = _not_current(fig_now)
     return Changes(
         since=since, as_of=as_of or "all reporting",
@@ -106,7 +129,7 @@ def compare(whole: Facts, since: str, as_of: str | None = None, *,
 def _new_claims(before: Facts, now: Facts) -> pd.DataFrame:
     new = now.claims[~now.claims["claim_id"].isin(before.claims["claim_id"])]
     said = attributions(now).set_index("claim_id")
-    refs = when.windows(new).set_index("claim_id")["reference"] if len(new) else pd.Series()
+    refs = windows(new).set_index("claim_id")["reference"] if len(new) else pd.Series()
     return pd.DataFrame({
         "Claim": new["claim_id"], "Statement": new["statement"],
         "Said by": new["claim_id"].map(said["said_by"]),
@@ -117,15 +140,12 @@ def _new_claims(before: Facts, now: Facts) -> pd.DataFrame:
 
 def _latest(table: pd.DataFrame) -> dict[tuple[str, str, str], pd.Series]:
     """Per measure, episode and status: the conservative figure of the latest reference time."""
-    latest: dict[tuple[str, str, str], pd.Series] = {}
-    groups = reconcile.grouped(table)
-    for (measure, episode, key), of_measure in groups.groupby(
-            ["measure_id", "episode", "status_key"], sort=False):
-        last = of_measure[of_measure["group"] == of_measure["group"].max()]
-        row = reconcile.conservative_row(last)
-        if row is not None:
-            latest[(measure, episode, key)] = row
-    return latest
+    last: dict[tuple[str, str, str], reconcile.Group] = {}
+    for measure, _, parts in reconcile.groups(table):
+        for g in parts:  # in time order: the last group of a key is its latest time
+            last[(measure, g.cols["episode"][0], g.cols["status_key"][0])] = g
+    found = {key: reconcile.lowest(g) for key, g in last.items()}
+    return {key: row for key, row in found.items() if row is not None}
 
 
 def _said(row: pd.Series | None) -> str:
@@ -135,7 +155,7 @@ def _said(row: pd.Series | None) -> str:
 def _revised(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     old, new = _latest(before), _latest(now)
     records = _records(now)
-    updated = {c for c, r in records.items() if r["superseded_by"]}
+    updated = records.superseded()
     rows = []
     for key, row in new.items():
         previous = old.get(key)
@@ -156,14 +176,42 @@ def _revised(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Measure", "Before", "Now", "Change"])
 
 
-def _records(table: pd.DataFrame) -> dict[str, dict]:
-    return {r["claim_id"]: r for r in reconcile.complete(table).to_dict("records")}
+class _Records(Mapping):
+    """Claim id -> the figure's record, written only for the claims looked up (a chain of
+    updates names a few; writing every record of 100,000 figures took seconds)."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = complete(table)
+        # the last figure of a claim wins, as in a dict built from every record
+        ids = self.table["claim_id"]
+        self.at = pd.Series(np.arange(len(ids)), index=ids)[~ids.duplicated(keep="last").values]
+
+    def __getitem__(self, claim: str) -> dict:
+        return self.table.iloc[int(self.at[claim])].to_dict()
+
+    def __contains__(self, claim: object) -> bool:
+        return claim in self.at.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.at.index)
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def superseded(self) -> set[str]:
+        """The claims whose figure an update supersedes."""
+        t = self.table
+        return set(t.loc[t["superseded_by"].astype(bool), "claim_id"])
+
+
+def _records(table: pd.DataFrame) -> _Records:
+    return _Records(table)
 
 
 def _not_current(table: pd.DataFrame) -> pd.DataFrame:
     """Figures no longer current: a later reference time of the same measure, episode and
     status has figures, or an update supersedes them."""
-    table = reconcile.complete(table)
+    table = complete(table)
     rows = []
     for _, of_measure in table.groupby(["measure_id", "episode", "status_key"], sort=False):
         current = of_measure[of_measure["superseded_by"].eq("")]
@@ -194,10 +242,11 @@ def _conflicts(before: pd.DataFrame, now: pd.DataFrame, stale: set[str]) -> pd.D
     longer compared when the pair is no longer at one reference time."""
     old, new = reconcile.disagreements(before), reconcile.disagreements(now)
     records = _records(now)
+    gone = records.superseded()
     rows = [{"Status": "appeared", "Pair": " and ".join(k), "Reading": v}
             for k, v in new.items() if k not in old]
     for pair, reading in old.items():
-        updated = [c for c in pair if c in records and records[c]["superseded_by"]]
+        updated = [c for c in pair if c in gone]
         if updated:
             rows.append({"Status": "resolved", "Pair": " and ".join(pair),
                          "Reading": "by an update: " + "; ".join(

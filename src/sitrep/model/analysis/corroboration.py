@@ -22,9 +22,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sitrep.model.analysis import shared
+from sitrep.model.analysis.grouping import (
+    AGREE,
+    DISAGREE,
+    MEET,
+    OTHER_WINDOW,
+    SAME_ORIGIN,
+    SUPERSEDED,
+    UPDATE,
+    Group,
+    groups,
+)
 from sitrep.model.analysis.origins import ANALYST_INFERENCE
 from sitrep.model.analysis.quantity import CREDIBILITY
-from sitrep.model.analysis.reconcile import PAIR_LIMIT, Group, groups, verdicts
+from sitrep.model.analysis.reconcile import PAIR_LIMIT
 from sitrep.model.analysis.updates import UPDATE_WORDS
 
 COLUMNS = ["Claim", "Measure", "Figure", "Refers to", "Origin", "Claimant's side",
@@ -53,7 +65,12 @@ def propose(agreeing: int, contradicting: int) -> int:
 def corroboration(table: pd.DataFrame) -> pd.DataFrame:
     """Per reported figure: its origin and side, the other independent origins that agree with
     it and that contradict it at its reference time, the proposed credibility, its ``reason``,
-    and the analyst's (the proposal never replaces it)."""
+    and the analyst's (the proposal never replaces it). Computed once per figure table
+    (:mod:`sitrep.model.analysis.shared`)."""
+    return shared.once(table, "corroboration", _corroboration)
+
+
+def _corroboration(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, _, parts in groups(table):
         for g in parts:
@@ -86,43 +103,44 @@ def _named(codes: list[int], labels: list[str]) -> str:
 
 
 def _rows(g: Group) -> list[dict]:
-    voices = g.voices
-    first_label: dict[int, str] = {}
+    voices, gone = g.voices, g.superseded
+    origin = g.cols["origin_label"]
     # a voice is named after its first current figure (a superseded one only if none is)
-    for current in (True, False):
-        for v, label, gone in zip(voices, g.column("origin_label"), g.superseded, strict=True):
-            if current != bool(gone):
-                first_label.setdefault(v, label.replace(ANALYST_INFERENCE, ""))
-    labels = [first_label[v] for v in range(len(first_label))]
+    order = np.concatenate([np.flatnonzero(~gone), np.flatnonzero(gone)])
+    first = order[np.unique(voices[order], return_index=True)[1]]
+    labels = [origin[k].replace(ANALYST_INFERENCE, "") for k in first]
     n = len(g)
     if n <= PAIR_LIMIT:
-        i, j, verdict = verdicts(g)
+        i, j = np.triu_indices(n, k=1)
+        code = g.codes
         # evidence: another voice, both figures current, the same window (agree/meet/disagree)
-        other = (voices[i] != voices[j]) & ~g.superseded[i] & ~g.superseded[j]
-        agree = _linked(i, j, voices, other & np.isin(verdict, ["agree", "meet"]), n)
-        against = _linked(i, j, voices, other & (verdict == "disagree"), n)
-        own = _counted(i, j, n, np.isin(verdict, ["same_origin", "update"])
-                       | ((voices[i] == voices[j]) & np.isin(verdict, ["agree", "meet",
-                                                                          "disagree"])))
-        gone = _counted(i, j, n, verdict == "superseded")
-        apart = _counted(i, j, n, verdict == "other_window")
+        other = (voices[i] != voices[j]) & ~gone[i] & ~gone[j]
+        compared = np.isin(code, [AGREE, MEET])
+        agree = _linked(i, j, voices, other & compared, n)
+        against = _linked(i, j, voices, other & (code == DISAGREE), n)
+        own = _counted(i, j, n, np.isin(code, [SAME_ORIGIN, UPDATE])
+                       | ((voices[i] == voices[j]) & (compared | (code == DISAGREE))))
+        superseded = _counted(i, j, n, code == SUPERSEDED)
+        apart = _counted(i, j, n, code == OTHER_WINDOW)
     else:
         agree = against = [[] for _ in range(n)]
-        own = gone = apart = np.zeros(n, dtype=int)
+        own = superseded = apart = np.zeros(n, dtype=int)
+    c = g.cols
     rows = []
-    for k, row in enumerate(g.rows):
-        proposed = None if row["superseded_by"] else propose(len(agree[k]), len(against[k]))
+    for k in range(n):
+        proposed = None if c["superseded_by"][k] else propose(len(agree[k]), len(against[k]))
         rows.append({
-            "Claim": row["claim_id"], "Measure": row["label"], "Figure": row["figure"],
-            "Refers to": row["reference"], "Origin": row["origin_label"],
-            "Claimant's side": row["side"],
+            "Claim": c["claim_id"][k], "Measure": c["label"][k], "Figure": c["figure"][k],
+            "Refers to": c["reference"][k], "Origin": origin[k],
+            "Claimant's side": c["side"][k],
             "Agreeing origins": _named(agree[k], labels),
             "Contradicting origins": _named(against[k], labels),
             "Proposed credibility": (f"{proposed}: {CREDIBILITY[proposed]}" if proposed
                                      else "none: superseded"),
-            "Analyst's credibility": _analyst(row["grade"], proposed),
-            "reason": _reason(row, proposed, int(own[k]), int(gone[k]), int(apart[k])),
-            "episode": row["episode"], "episode_name": row["episode_name"],
+            "Analyst's credibility": _analyst(c["grade"][k], proposed),
+            "reason": _reason(c["superseded_by"][k], c["update_kind"][k], proposed,
+                              int(own[k]), int(superseded[k]), int(apart[k])),
+            "episode": c["episode"][k], "episode_name": c["episode_name"][k],
         })
     return rows
 
@@ -141,11 +159,12 @@ def _analyst(grade: str, proposed: int | None) -> str:
         " (differs from the proposal)" if differs else "")
 
 
-def _reason(row: dict, proposed: int | None, own: int, gone: int, apart: int) -> str:
+def _reason(superseded_by: str, update_kind: str, proposed: int | None, own: int, gone: int,
+            apart: int) -> str:
     """Why the credibility is proposed, and which figures were left out of the count."""
     if proposed is None:
-        how = UPDATE_WORDS.get(row["update_kind"], "updates it")
-        return (f"superseded by {row['superseded_by']} ({how}): a figure replaced by its own "
+        how = UPDATE_WORDS.get(update_kind, "updates it")
+        return (f"superseded by {superseded_by} ({how}): a figure replaced by its own "
                 "origin is evidence for nothing and against nothing")
     left = [f"{own:,} figure{'s' if own != 1 else ''} of its own origin" if own else "",
             f"{gone:,} superseded figure{'s' if gone != 1 else ''}" if gone else "",

@@ -23,21 +23,26 @@ ACLED's sense: the lowest well-sourced one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from functools import cached_property
 from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
+from sitrep.model.analysis import shared
+from sitrep.model.analysis.grouping import (
+    AGREE,
+    MEET,
+    Group,
+    first_seen,
+    groups,
+    verdicts,
+)
 from sitrep.model.analysis.origins import ANALYST_INFERENCE
 from sitrep.model.analysis.quantity import APPROXIMATE, interval_text, meets, number
 from sitrep.model.analysis.updates import (
     NOT_COMPARED,
-    complete,
     not_compared,
     not_compared_flags,
-    voices_of,
 )
 from sitrep.model.data import when
 
@@ -49,151 +54,6 @@ PAIRS_NAMED = 3
 WELL_SOURCED = "C3"
 
 PAIR_COLUMNS = ["measure_id", "Measure", "First", "Second", "Verdict", "Reading"]
-
-
-def grouped(table: pd.DataFrame) -> pd.DataFrame:
-    """The reported figures with ``group``: one number per measure, episode, status and
-    reference time (connected runs of overlapping reference windows), in time order. Figures
-    of different episodes are never in one group."""
-    reported = complete(table[~table["derived"]])
-    if reported.empty:
-        return reported.assign(group=pd.Series(dtype=int))
-    order = {m: k for k, m in enumerate(dict.fromkeys(table["measure_id"]))}
-    # episodes in the order they begin in the reporting; figures of no episode first
-    first = reported.groupby("episode")["ref_from"].min()
-    rank = {e: k for k, e in enumerate(sorted(first.index, key=lambda e: (e != "", first[e], e)))}
-    reported = reported.assign(
-        _m=reported["measure_id"].map(order), _e=reported["episode"].map(rank)
-    ).sort_values(["_m", "_e", "status_key", "ref_from", "claim_id"], kind="stable"
-                  ).drop(columns=["_m", "_e"])
-    groups, current, key, reach = [], -1, None, None
-    for m, e, s, start, end in zip(reported["measure_id"], reported["episode"],
-                                   reported["status_key"], reported["ref_from"],
-                                   reported["ref_to"], strict=True):
-        if (m, e, s) != key or start >= reach:
-            current += 1
-            key, reach = (m, e, s), end
-        reach = max(reach, end)
-        groups.append(current)
-    return reported.assign(group=groups)
-
-
-#: The columns a group's records carry (what the readings, flags and tables use).
-RECORD_COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "qualifier", "lo", "hi",
-                  "cmp_lo", "cmp_hi", "tolerance", "source_id", "grade", "ref_start",
-                  "reference", "status_key", "independent", "origin_label", "side",
-                  "anonymous", "episode", "episode_name", "voice", "chain", "superseded_by",
-                  "update_kind", "updates", "update_basis", "ref_from", "ref_to",
-                  "window_stated", "measure_kind"]
-
-
-@dataclass
-class Group:
-    """The figures of one measure, episode, status and reference time: records and comparison
-    arrays (``start``/``end`` the days, ``t_from``/``t_to`` the half-open window to the
-    minute)."""
-
-    rows: list[dict]
-    lo: np.ndarray
-    hi: np.ndarray
-    lo_strict: np.ndarray
-    hi_strict: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    t_from: np.ndarray
-    t_to: np.ndarray
-
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> Group:
-        frame = complete(frame)
-        records = frame[[c for c in RECORD_COLUMNS if c in frame.columns]].to_dict("records")
-        return cls(records, *_arrays(frame))
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def column(self, name: str) -> list:
-        return [r[name] for r in self.rows]
-
-    @cached_property
-    def conservative(self) -> dict | None:
-        return _conservative(self)
-
-    @cached_property
-    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return _compare(self)
-
-    @cached_property
-    def voices(self) -> np.ndarray:
-        """Per figure: the code of the one voice it counts under. Figures of one independent
-        root, or of origins sharing a named actor, are one voice
-        (:func:`sitrep.model.analysis.origins.one_voice`), joined transitively."""
-        return voices_of(self.column("independent"), self.column("voice"))
-
-    @cached_property
-    def superseded(self) -> np.ndarray:
-        return np.array([bool(r["superseded_by"]) for r in self.rows], dtype=bool)
-
-
-def _arrays(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    return (frame["cmp_lo"].fillna(-np.inf).to_numpy(dtype=float),
-            frame["cmp_hi"].fillna(np.inf).to_numpy(dtype=float),
-            frame["lo_strict"].to_numpy(dtype=bool), frame["hi_strict"].to_numpy(dtype=bool),
-            frame["ref_start"].to_numpy(dtype="datetime64[ns]"),
-            frame["ref_end"].to_numpy(dtype="datetime64[ns]"),
-            frame["ref_from"].to_numpy(dtype="datetime64[ns]"),
-            frame["ref_to"].to_numpy(dtype="datetime64[ns]"))
-
-
-def groups(table: pd.DataFrame) -> Iterator[tuple[str, str, list[Group]]]:
-    """Per measure (id, label): its groups in order, built with one pass over the table."""
-    figures = grouped(table)
-    if figures.empty:
-        return
-    arrays = _arrays(figures)
-    rows = figures[[c for c in RECORD_COLUMNS if c in figures.columns]].to_dict("records")
-    bounds = np.flatnonzero(np.diff(figures["group"].to_numpy())) + 1
-    cuts = [0, *bounds.tolist(), len(rows)]
-    by_measure: dict[tuple[str, str], list[Group]] = {}
-    for a, b in pairwise(cuts):
-        part = Group(rows[a:b], *(x[a:b] for x in arrays))
-        by_measure.setdefault((rows[a]["measure_id"], rows[a]["label"]), []).append(part)
-    for (measure, label), parts in by_measure.items():
-        yield measure, label, parts
-
-
-def verdicts(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair (i < j) of a group: verdict agree, meet, disagree, series, update (one
-    updates the other, directly or along a chain), superseded (one of them is superseded by a
-    later figure: not compared), same_origin (one voice, different stated windows: not
-    comparable) or other_window (totals over different stated windows: not comparable);
-    computed once per group."""
-    return g.pairs
-
-
-def _compare(g: Group) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    i, j = np.triu_indices(len(g), k=1)
-    lo, hi = g.lo, g.hi
-    same_time = (g.t_from[i] < g.t_to[j]) & (g.t_from[j] < g.t_to[i])
-    low = np.maximum(lo[i], lo[j])
-    high = np.minimum(hi[i], hi[j])
-    # which side sets the common bound, and whether it excludes its own number
-    low_strict = np.where(lo[i] >= lo[j], g.lo_strict[i], g.lo_strict[j])
-    high_strict = np.where(hi[i] <= hi[j], g.hi_strict[i], g.hi_strict[j])
-    meet = (low == high) & (low_strict | high_strict)
-    verdict = np.where(low > high, "disagree", np.where(meet, "meet", "agree"))
-    verdict = np.where(same_time, verdict, "series")
-    chain = pd.factorize(pd.Series(g.column("chain")))[0]
-    voice = g.voices
-    # windows both stated and different (a point dated only to a month is no window of its own)
-    stated = np.array(g.column("window_stated"), dtype=bool)
-    other_window = ((g.t_from[i] != g.t_from[j]) | (g.t_to[i] != g.t_to[j])) \
-        & stated[i] & stated[j]
-    total = np.array([r["measure_kind"] == "total" for r in g.rows], dtype=bool)
-    verdict = np.where(same_time & total[i] & other_window, "other_window", verdict)
-    verdict = np.where(same_time & (voice[i] == voice[j]) & other_window, "same_origin", verdict)
-    verdict = np.where(g.superseded[i] | g.superseded[j], "superseded", verdict)
-    return i, j, np.where(chain[i] == chain[j], "update", verdict)
 
 
 def compare(frame: pd.DataFrame) -> pd.DataFrame:
@@ -256,7 +116,7 @@ def _label(verdict: str, a: Mapping, b: Mapping) -> str:
 
 
 def _claims(g: Group, limit: int = 6) -> str:
-    ids = g.column("claim_id")
+    ids = g.cols["claim_id"]
     return ", ".join(ids[:limit]) + (f" and {len(ids) - limit:,} more" if len(ids) > limit
                                      else "")
 
@@ -269,7 +129,12 @@ def pairs(table: pd.DataFrame) -> pd.DataFrame:
     """Every pair of reported figures of each measure: compared (agree, agree within tolerance,
     meet at a bound, disagree), a series (different reference times), or not comparable, each
     with its reason. Pairs between whole reference times or statuses are one row each; past
-    :data:`PAIRS_LISTED` pairs of one measure the rest are counted by verdict."""
+    :data:`PAIRS_LISTED` pairs of one measure the rest are counted by verdict. Computed once
+    per figure table (:mod:`sitrep.model.analysis.shared`)."""
+    return shared.once(table, "reconcile.pairs", _pairs)
+
+
+def _pairs(table: pd.DataFrame) -> pd.DataFrame:
     rows = [row for measure, label, parts in groups(table)
             for row in _pair_rows(measure, label, parts)]
     table = pd.DataFrame(rows, columns=PAIR_COLUMNS)
@@ -296,11 +161,15 @@ def _listed(parts: list[Group]) -> Iterator[tuple[Group, np.ndarray, np.ndarray,
 def disagreements(table: pd.DataFrame) -> dict[tuple[str, str], str]:
     """The listed pairs of :func:`pairs` whose verdict is disagree, as {(claim, claim) sorted:
     reading}; only those pairs' readings are written."""
+    return shared.once(table, "reconcile.disagreements", _disagreements)
+
+
+def _disagreements(table: pd.DataFrame) -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
     for _, _, parts in groups(table):
         for g, i, j, verdict, shown in _listed(parts):
             for k in np.flatnonzero(verdict[:max(shown, 0)] == "disagree"):
-                first, second = g.rows[i[k]], g.rows[j[k]]
+                first, second = g.row(i[k]), g.row(j[k])
                 found[tuple(sorted((first["claim_id"], second["claim_id"])))] = _reading(
                     first, second, "disagree")
     return found
@@ -316,7 +185,7 @@ def _pair_rows(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[s
                    "measure or the time")
             continue
         for a, b, v in zip(i[:shown], j[:shown], verdict[:shown], strict=True):
-            first, second = g.rows[a], g.rows[b]
+            first, second = g.row(a), g.row(b)
             yield (measure, label, first["claim_id"], second["claim_id"],
                    _label(v, first, second), _reading(first, second, v))
         if len(i) > shown:
@@ -360,20 +229,20 @@ def _between(measure: str, label: str, parts: list[Group]) -> Iterator[tuple[str
 
 
 def _episode(g: Group) -> str:
-    return g.rows[0]["episode"]
+    return g.cols["episode"][0]
 
 
 def _episode_words(g: Group) -> str:
-    return g.rows[0]["episode_name"] or g.rows[0]["episode"] or "no named episode"
+    return g.cols["episode_name"][0] or g.cols["episode"][0] or "no named episode"
 
 
 def _status(g: Group) -> str:
-    return g.rows[0]["status_key"] or "present count"
+    return g.cols["status_key"][0] or "present count"
 
 
 def _span(g: Group) -> str:
     """The reference time of a group: its one label, or from its earliest to its latest day."""
-    labels = list(dict.fromkeys(g.column("reference")))
+    labels = pd.unique(g.cols["reference"])
     if len(labels) == 1:
         return labels[0]
     return (f"{when.date_label(pd.Timestamp(g.start.min()), 'day')} to "
@@ -381,7 +250,7 @@ def _span(g: Group) -> str:
 
 
 def _conservative_change(first: Group, second: Group) -> str:
-    a, b = first.conservative, second.conservative
+    a, b = lowest(first), lowest(second)
     if a is None or b is None:
         return "no well-sourced figure at one of the times"
     return (f"{a['figure']} [{a['claim_id']}] \u2192 {b['figure']} [{b['claim_id']}]: "
@@ -389,20 +258,38 @@ def _conservative_change(first: Group, second: Group) -> str:
 
 
 def _well_sourced(row: dict) -> bool:
-    graded = len(row["grade"]) == 2 and row["grade"][0] in "ABCDEF" and row["grade"][1].isdigit()
-    return not row["anonymous"] and not (graded and not meets(row["grade"], WELL_SOURCED))
+    return not row["anonymous"] and _grade_ok(row["grade"])
+
+
+def _grade_ok(grade: str) -> bool:
+    graded = len(grade) == 2 and grade[0] in "ABCDEF" and grade[1].isdigit()
+    return not (graded and not meets(grade, WELL_SOURCED))
+
+
+def _well_sourced_mask(g: Group) -> np.ndarray:
+    grades = g.cols["grade"]
+    ok = {grade: _grade_ok(grade) for grade in pd.unique(grades)}
+    return ~g.cols["anonymous"].astype(bool) & np.array([ok[x] for x in grades], dtype=bool)
+
+
+def lowest(g: Group) -> dict | None:
+    """The group's conservative figure, computed once per group."""
+    if "conservative" not in g.found:
+        g.found["conservative"] = _conservative(g)
+    return g.found["conservative"]
 
 
 def _conservative(g: Group) -> dict | None:
     """The lowest well-sourced current figure of a group (ties: more independent origins
     behind it, then the earliest); a figure superseded by an update is never it. None when no
     current figure is well-sourced."""
-    good = [r for r in g.rows if _well_sourced(r) and not r["superseded_by"]]
-    if not good:
+    good = np.flatnonzero(_well_sourced_mask(g) & ~g.superseded)
+    if not len(good):
         return None
     behind = _agreeing_origins(g)
-    return min(good, key=lambda r: (r["value"], -behind[r["claim_id"]], r["ref_start"],
-                                    r["claim_id"]))
+    value, start, ids = g.cols["value"], g.cols["ref_start"], g.cols["claim_id"]
+    best = min(good.tolist(), key=lambda k: (value[k], -behind[k], start[k], ids[k]))
+    return g.row(best)
 
 
 def conservative_row(frame: pd.DataFrame) -> dict | None:
@@ -410,23 +297,24 @@ def conservative_row(frame: pd.DataFrame) -> dict | None:
     return _conservative(Group.of(frame))
 
 
-def _agreeing_origins(g: Group) -> dict[str, int]:
-    """Per claim: how many independent origins stand behind a figure compatible with it at its
-    reference time (its own included)."""
-    ids, roots = g.column("claim_id"), g.column("independent")
-    behind = {c: {r} for c, r in zip(ids, roots, strict=True)}
+def _agreeing_origins(g: Group) -> np.ndarray:
+    """Per figure: how many independent origins stand behind a figure compatible with it at
+    its reference time (its own included; figures of one claim count together)."""
+    claim, root = first_seen(g.code("claim_id")), first_seen(g.code("independent"))
+    k = int(root.max()) + 1
+    ends = [claim * k + root]
     if len(g) <= PAIR_LIMIT:
-        i, j, verdict = verdicts(g)
-        agree = np.isin(verdict, ["agree", "meet"])
-        for a, b in zip(i[agree], j[agree], strict=True):
-            behind[ids[a]].add(roots[b])
-            behind[ids[b]].add(roots[a])
-    return {c: len(r) for c, r in behind.items()}
+        i, j = np.triu_indices(len(g), k=1)
+        agree = np.isin(g.codes, [AGREE, MEET])
+        i, j = i[agree], j[agree]
+        ends += [claim[i] * k + root[j], claim[j] * k + root[i]]
+    found = np.unique(np.concatenate(ends))
+    return np.bincount(found // k, minlength=int(claim.max()) + 1)[claim]
 
 
 def _firm_range(g: Group) -> str:
     """The values every firm current figure allows (a superseded figure constrains nothing)."""
-    firm = np.array([r["qualifier"] not in APPROXIMATE for r in g.rows]) & ~g.superseded
+    firm = ~np.isin(g.cols["qualifier"], list(APPROXIMATE)) & ~g.superseded
     if not firm.any():
         return "no firm figure (all approximate)"
     lo, hi = g.lo[firm], g.hi[firm]
@@ -447,16 +335,20 @@ def firm_range(g: Group) -> str:
 def _spread(g: Group) -> str:
     """From the lowest number stated to the highest, and which figures are open-ended; figures
     superseded by an update are named apart."""
-    current = [r for r in g.rows if not r["superseded_by"]] or g.rows
-    numbers = [v for r in current for v in (r["lo"], r["hi"]) if pd.notna(v)]
-    low, high = min(numbers), max(numbers)
+    gone = g.superseded
+    current = ~gone if not gone.all() else np.ones(len(g), dtype=bool)
+    lo = g.cols["lo"][current].astype(float)
+    hi = g.cols["hi"][current].astype(float)
+    numbers = np.concatenate([lo[~np.isnan(lo)], hi[~np.isnan(hi)]])
+    low, high = float(numbers.min()), float(numbers.max())
     text = number(low) if low == high else f"{number(low)} to {number(high)}"
-    open_up = [r["claim_id"] for r in current if pd.isna(r["hi"])]
+    open_up = g.cols["claim_id"][current][np.isnan(hi)].tolist()
     if open_up:
         text += f"; open-ended above ({', '.join(open_up)})"
-    gone = [f"{r['figure']} [{r['claim_id']}]" for r in g.rows if r["superseded_by"]]
-    if gone and len(current) < len(g.rows):
-        text += f"; superseded: {', '.join(gone)}"
+    if gone.any() and current.sum() < len(g):
+        text += "; superseded: " + ", ".join(
+            f"{f} [{c}]" for f, c in zip(g.cols["figure"][gone], g.cols["claim_id"][gone],
+                                         strict=True))
     return text
 
 
@@ -469,7 +361,12 @@ RECONCILE_COLUMNS = ["measure_id", "episode", "episode_name", "Measure", "Refers
 def reconcile(table: pd.DataFrame) -> pd.DataFrame:
     """Per measure and reference time: the figures, their independent origins, the spread, the
     range all firm figures allow, the conservative figure (the lowest well-sourced one), the
-    change from the previous reference time, and the flags. Nothing is averaged or dropped."""
+    change from the previous reference time, and the flags. Nothing is averaged or dropped.
+    Computed once per figure table (:mod:`sitrep.model.analysis.shared`)."""
+    return shared.once(table, "reconcile", _reconcile)
+
+
+def _reconcile(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     reported = set()
     for measure, label, parts in groups(table):
@@ -481,10 +378,10 @@ def reconcile(table: pd.DataFrame) -> pd.DataFrame:
             change = ("first reported time" if before is None
                       else f"since {_span(before)}: {_conservative_change(before, g)}")
             previous[key] = g
-            low = g.conservative
+            low = lowest(g)
             rows.append({
                 "measure_id": measure, "episode": _episode(g),
-                "episode_name": g.rows[0]["episode_name"], "Measure": label,
+                "episode_name": g.cols["episode_name"][0], "Measure": label,
                 "Refers to": _span(g), "Counts": _status(g), "Figures": len(g),
                 "Independent origins": len(set(g.voices)),
                 "Spread": _spread(g), "Range the firm figures allow": _firm_range(g),
@@ -530,14 +427,14 @@ def _flags(g: Group) -> list[str]:
         if len(hits) > PAIRS_NAMED:
             rest = len(hits) - PAIRS_NAMED
             flags.append(f"{rest:,} more pair{'s' if rest > 1 else ''} {words.split(' (')[0]}")
-    flags.extend(not_compared_flags(g.rows, i, j, verdict, PAIRS_NAMED))
-    shared: dict[str, list[dict]] = {}
-    for r in g.rows:
-        shared.setdefault(r["independent"], []).append(r)
-    many = [rs for rs in shared.values() if len(rs) > 1]
-    for rs in many[:SOURCES_NAMED]:
-        label = rs[0]["origin_label"].replace(ANALYST_INFERENCE, "")
-        flags.append(f"{', '.join(r['claim_id'] for r in rs)} rest on one origin "
+    chain = first_seen(g.code("chain"))
+    chained = [g.row(k) for k in np.flatnonzero(np.bincount(chain)[chain] > 1)]
+    flags.extend(not_compared_flags(chained, ids, i, j, verdict, PAIRS_NAMED))
+    root = first_seen(g.code("independent"))
+    for code in np.flatnonzero(np.bincount(root) > 1)[:SOURCES_NAMED]:
+        members = np.flatnonzero(root == code)
+        label = g.cols["origin_label"][members[0]].replace(ANALYST_INFERENCE, "")
+        flags.append(f"{', '.join(g.cols['claim_id'][members])} rest on one origin "
                      f"({label}): they count once")
     return flags
 
@@ -546,14 +443,17 @@ def _restatements(g: Group) -> list[str]:
     """Flags for a source that states one measure twice, differently, for one window (figures
     superseded by an update are read as the update, and figures for different stated windows,
     an interim and a daily count, are not restatements)."""
-    by_source: dict[tuple, list[dict]] = {}
-    for r in g.rows:
-        if not r["superseded_by"]:
-            window = (r["ref_from"], r["ref_to"]) if r["window_stated"] else ()
-            by_source.setdefault((r["source_id"], window), []).append(r)
-    twice = [rs for rs in by_source.values() if len({r["figure"] for r in rs}) > 1]
+    by_source: dict[tuple, list[int]] = {}
+    c = g.cols
+    for k, (source, start, end, stated, gone) in enumerate(zip(
+            c["source_id"], c["ref_from"], c["ref_to"], c["window_stated"], g.superseded,
+            strict=True)):
+        if not gone:
+            by_source.setdefault((source, (start, end) if stated else ()), []).append(k)
+    figure, ids = c["figure"], c["claim_id"]
+    twice = [ks for ks in by_source.values() if len({figure[k] for k in ks}) > 1]
     flags = [("one source states it differently: " + " vs ".join(
-        f"{r['claim_id']} \u2018{r['figure']}\u2019" for r in rs)) for rs in twice[:SOURCES_NAMED]]
+        f"{ids[k]} \u2018{figure[k]}\u2019" for k in ks)) for ks in twice[:SOURCES_NAMED]]
     if len(twice) > SOURCES_NAMED:
         flags.append(f"{len(twice) - SOURCES_NAMED:,} more sources state it differently")
     return flags

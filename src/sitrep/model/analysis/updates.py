@@ -18,7 +18,7 @@ windows, totals over different windows).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -204,15 +204,15 @@ NOT_COMPARED = {"update": "update", "superseded": "superseded, not compared",
                 "other_window": "not comparable: different windows"}
 
 
-def not_compared_flags(rows: list[dict], i: np.ndarray, j: np.ndarray, verdict: np.ndarray,
-                       named: int) -> list[str]:
+def not_compared_flags(chained: list[dict], ids: Sequence[str], i: np.ndarray, j: np.ndarray,
+                       verdict: np.ndarray, named: int) -> list[str]:
     """The chains of updates in a group, earliest first, and the pairs of one voice at
-    different windows (not comparable)."""
-    by_id = {r["claim_id"]: r for r in rows}
-    chains = [c for c in dict.fromkeys([r["chain"] for r in rows])
-              if sum(r["chain"] == c for r in rows) > 1]
+    different windows (not comparable). ``chained``: the records of the group's figures whose
+    chain holds another figure of the group, in the group's order; ``ids``: every figure's
+    claim, indexed by ``i`` and ``j``."""
+    by_id = {r["claim_id"]: r for r in chained}
+    chains = list(dict.fromkeys(r["chain"] for r in chained))
     flags = [f"updated: {chain_text(by_id, _first_of(by_id, c))}" for c in chains[:named]]
-    ids = [r["claim_id"] for r in rows]
     hits = np.flatnonzero(verdict == "same_origin")
     for k in hits[:named]:
         first, second = sorted((ids[i[k]], ids[j[k]]))

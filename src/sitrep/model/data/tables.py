@@ -15,6 +15,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sitrep import paths
@@ -288,9 +289,21 @@ def check_fields(path: Path, frame: pd.DataFrame, schema: dict, out: Collector) 
         name = spec["name"]
         if name not in frame.columns:
             continue
-        column = frame[name].str.strip()
+        column = _strip(frame[name])
         typed[name] = _check_field(shown, frame, column, spec, out)
     return typed
+
+
+def _strip(column: pd.Series) -> pd.Series:
+    """``column.str.strip()``: one list comprehension when every cell is text (three times
+    quicker on a table of 400,000 rows)."""
+    if column.dtype != object:  # a column the reader added (pandas' own string type): kept
+        return column.str.strip()
+    try:
+        return pd.Series([v.strip() for v in column.to_numpy()], index=column.index,
+                         dtype=object)
+    except AttributeError:  # a cell that is not text: pandas leaves it as it is
+        return column.str.strip()
 
 
 def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
@@ -424,8 +437,28 @@ def _key_text(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
     return parts[0].str.cat(parts[1:], sep=", ") if len(parts) > 1 else parts[0]
 
 
+def _known(tables: dict[str, pd.DataFrame], target: str, field: str,
+           known_sets: dict[tuple[str, str], set]) -> set:
+    """The values of ``target``'s ``field`` as a set, built once per validation."""
+    if (target, field) not in known_sets:
+        known_sets[(target, field)] = set(tables[target][field]) \
+            if field in tables[target] else set()
+    return known_sets[(target, field)]
+
+
+def _isin(column: pd.Series, known: set) -> pd.Series:
+    """``column.isin(known)`` by set look-ups: pandas would hash all of ``known`` again for
+    each column (400,000 actors, for every table that names an actor)."""
+    return pd.Series(np.fromiter((v in known for v in column.to_numpy(dtype=object)), bool,
+                                 len(column)), index=column.index)
+
+
 def check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
-                tables: dict[str, pd.DataFrame], resources: dict, out: Collector) -> None:
+                tables: dict[str, pd.DataFrame], resources: dict, out: Collector,
+                known_sets: dict[tuple[str, str], set] | None = None) -> None:
+    """Primary keys unique, foreign keys and id lists naming rows that exist. ``known_sets``
+    keeps each referenced column's values as a set across tables (one per validation)."""
+    known_sets = {} if known_sets is None else known_sets
     shown = paths.display(facts_dir / resources[name]["path"])
     primary = schema.get("primaryKey", [])
     if primary and all(f in frame.columns for f in primary) and len(primary) > 1:
@@ -442,7 +475,7 @@ def check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
         column = frame[fields[0]]
         present = column.astype(str).ne("") & column.notna()
         known = tables[target][ref_fields[0]] if ref_fields[0] in tables[target] else pd.Series()
-        bad = present & ~column.isin(set(known))
+        bad = present & ~_isin(column, _known(tables, target, ref_fields[0], known_sets))
         _unknown_ids(shown, frame, bad, fields[0], column[bad].map(lambda v: (v,)),
                      known, f"must be one of the {ref_fields[0]} values in {target}.csv", out)
     for (table, column), target in LIST_REFERENCES.items():
@@ -451,7 +484,7 @@ def check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
         key = (resources[target]["schema"].get("primaryKey") or [""])[0]
         if key not in tables[target].columns:
             continue  # the target table lacks its key column: reported on that table
-        known = set(tables[target][key])
+        known = _known(tables, target, key, known_sets)
         unknown = _per_value(frame[column],
                              lambda ids, known=known: [x for x in ids if x not in known])
         _unknown_ids(shown, frame, unknown.map(bool).astype(bool), column, unknown,
