@@ -9,7 +9,8 @@ written from public reporting on naval and air drills, annotated before the draf
 it) is scored the same way, with actor kinds and reference dates
 (``measure_annotated``). Drafting time is CPU time of the draft alone, layers read. Results
 go to benchmarks/results/draft_recall.{json,md}; the README quotes them and
-tests/authoring/test_draft.py guards floors. Run it with ``.venv/bin/python benchmarks/draft_recall.py``.
+tests/authoring/test_draft.py guards floors. Run it with
+``.venv/bin/python benchmarks/draft_recall.py``.
 """
 
 from __future__ import annotations
