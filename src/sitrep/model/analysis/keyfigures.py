@@ -70,7 +70,7 @@ def _status(g: Group) -> str:
 
 def _row(measure: str, label: str, unit: str, g: Group, times: int,
          others: list[Group]) -> dict:
-    best = g.conservative
+    best = reconcile.lowest(g)
     well = best is not None
     if best is None:  # no well-sourced figure: the lowest stands in, and the row says so
         best = min(g.rows, key=lambda r: (np.nan_to_num(r["value"], nan=np.inf), r["claim_id"]))
