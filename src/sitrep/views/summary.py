@@ -33,7 +33,7 @@ from sitrep.views.display import (
 
 #: Key takeaways and key-figure rows a summary shows at most; the rest follow in the evidence.
 BODY_TAKEAWAYS = 8
-BODY_FIGURES = 16
+BODY_FIGURES = 8
 
 
 PARAPHRASED = " (text not held: paraphrase)"
@@ -267,7 +267,7 @@ def map_credit(facts: Facts, drawn) -> str:
         return maps.caption(facts, drawn)
     # The map's boxes name (and link) each claim; the annexes list them with their sources.
     return (f"Source: {sources:,} sources, each listed in Annex B, for the {len(ids):,} claims "
-            f"the boxes name (Annex A). {drawn.credit}")
+            f"the boxes name (Annex A). {drawn.credit_brief or drawn.credit}")
 
 
 def in_short(facts: Facts, figures: pd.DataFrame, rows: pd.DataFrame, *,

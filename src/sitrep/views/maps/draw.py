@@ -266,6 +266,8 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                        labels=canvas.placer.table(),
                        extent=(round(lon0, 2), round(lat0, 2), round(lon1, 2), round(lat1, 2)),
                        crs=crs, credit=margins.geo_credit(table, context_names, lakes=lakes),
+                       credit_brief=margins.geo_credit(table, context_names, lakes=lakes,
+                                                       areas_counted=True),
                        context_places=shown_towns, occupied=occupied, region=region,
                        symbols=symbols, covered=canvas.placer.covered("claims box"))
 

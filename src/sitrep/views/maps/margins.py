@@ -203,12 +203,13 @@ def measure(keys: list[tuple[str, list]], text: str, width: float,
 
 
 def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool = False,
-               lakes: bool = False) -> str:
+               lakes: bool = False, areas_counted: bool = False) -> str:
     """Credit lines for the boundaries, the lakes (``lakes``: some are in view), every town's
     coordinates and every place the analyst drew, with licences (GeoNames is CC BY 4.0 and
     must be credited; the analyst's areas and points are credited to the analyst and their
     stated source, never to Natural Earth or GeoNames). ``short``: one line for inside the
-    map."""
+    map; ``areas_counted``: the analyst's areas counted rather than each credited (a summary's
+    map, whose full credit the positions report gives)."""
     method = table["method"].astype(str) if len(table) else pd.Series(dtype=str)
     mine = method.str.contains("drawn by the analyst", regex=False)
     points = table[(table["drawn_as"] == "point") & ~mine] if len(table) else table
@@ -239,6 +240,10 @@ def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool 
     if geonames or context:
         what = ", ".join(geonames) + (" and the towns for orientation" if context else "")
         parts.append(f"Town coordinates for {what.removeprefix(' and ')}: {gazetteer.CREDIT}.")
+    if areas_counted and drawn:  # a summary's map: the areas' sources are in the full caption
+        count = int(mine.sum())
+        drawn = [f"{count:,} area{'s' if count != 1 else ''} drawn by the analyst (each with its "
+                 "source under the map of the actor-positions report)."]
     return " ".join(parts + drawn)
 
 

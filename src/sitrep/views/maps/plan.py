@@ -22,6 +22,7 @@ class PositionMap:
     extent: tuple[float, float, float, float]  # lon_min, lat_min, lon_max, lat_max shown
     crs: str
     credit: str                      # boundaries and coordinates, with their licences
+    credit_brief: str = ""           # the same with the analyst's areas counted (summaries)
     context_places: list[str] = field(default_factory=list)  # orientation towns drawn
     occupied: list[tuple[str, str, str]] = field(default_factory=list)  # unit, country, holder
     region: tuple[float, float, float, float] | None = None  # the inset's lon/lat box
