@@ -238,6 +238,7 @@ SHARED_REPORTS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
     "brief-eastern-drc": ("brief.ipynb", {"dataset": "datasets/eastern-drc-2024-2025"},
                           ("html", "pdf")),
     "brief-fictional": ("brief.ipynb", {"dataset": "tests/data/fictional"}, ("html", "pdf")),
+    "brief-red-sea": ("brief.ipynb", {"dataset": "datasets/red-sea-2023-2024"}, ("html", "pdf")),
     "force_sizes": ("force_sizes.ipynb", {}, ("html", "pdf")),
     "force_sizes-fictional": ("force_sizes.ipynb", {"dataset": "tests/data/fictional"},
                               ("html", "pdf")),

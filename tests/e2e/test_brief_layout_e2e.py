@@ -21,7 +21,8 @@ pytestmark = pytest.mark.e2e
 BRIEFS = {"brief": paths.DATA,
           "brief-kursk-sources": paths.ROOT / "datasets" / "kursk-2024-sources",
           "brief-eastern-drc": paths.ROOT / "datasets" / "eastern-drc-2024-2025",
-          "brief-fictional": paths.ROOT / "tests" / "data" / "fictional"}
+          "brief-fictional": paths.ROOT / "tests" / "data" / "fictional",
+          "brief-red-sea": paths.ROOT / "datasets" / "red-sea-2023-2024"}
 ANNEX = "Annex A: claims, claimants and relays"
 
 
@@ -46,11 +47,14 @@ def _cells(row: str) -> list[str]:
 
 
 def key_figure_rows(page: str) -> list[dict[str, str]]:
-    """The key-figures table of a rendered brief as {column: cell} per row."""
-    part = page.split('class="sitrep-key-figures"', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", part, flags=re.S)
-    header, *body = (_cells(r) for r in rows)
-    return [dict(zip(header, cells, strict=True)) for cells in body]
+    """The key-figures tables of a rendered brief (the summary's, and the rows it leaves to
+    "Key figures, continued" in the evidence) as {column: cell} per row."""
+    found = []
+    for part in page.split('class="sitrep-key-figures"')[1:]:
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", part.split("</table>", 1)[0], flags=re.S)
+        header, *body = (_cells(r) for r in rows)
+        found += [dict(zip(header, cells, strict=True)) for cells in body]
+    return found
 
 
 @pytest.fixture(scope="module", params=list(BRIEFS))

@@ -194,11 +194,30 @@ KEY_WIDTHS = {"Measure": "21%", "Best figure": "16%", "Refers to": "9%",
 
 def key_figures_section(rows: pd.DataFrame, *, since: str = "", limit: int = BODY_FIGURES,
                         scope: Scope = NO_SCOPE) -> list[HTML]:
-    """The key figures as the summary shows them: the note, the table (at most ``limit``
-    rows; the rest counted and left to the evidence part)."""
+    """The key figures as the summary shows them: the note and the table, at most ``limit``
+    rows; past it a line says how many measures follow under "Key figures, continued" in the
+    evidence part (:func:`key_figures_continued`)."""
     shown = key_figures_table(rows, since=since)
-    body = table(shown, limit=limit, widths=KEY_WIDTHS, scope=scope).data
-    return [paragraph(KEY_FIGURES_NOTE, css_class="sitrep-note"),
+    body = table(shown.head(limit), widths=KEY_WIDTHS, scope=scope).data
+    parts = [paragraph(KEY_FIGURES_NOTE, css_class="sitrep-note"),
+             HTML(f'<div class="sitrep-key-figures">{body}</div>')]
+    if len(shown) > limit:
+        more = len(shown) - limit
+        parts.append(paragraph(f"{more:,} more measure{'s' if more != 1 else ''}: under "
+                               "Key figures, continued, at the start of the evidence.",
+                               css_class="sitrep-note"))
+    return parts
+
+
+def key_figures_continued(rows: pd.DataFrame, *, since: str = "", limit: int = BODY_FIGURES,
+                          scope: Scope = NO_SCOPE) -> list[HTML]:
+    """The key-figure rows past the summary's ``limit``, under their own heading (nothing when
+    the summary shows them all)."""
+    shown = key_figures_table(rows, since=since)
+    if len(shown) <= limit:
+        return []
+    body = table(shown.iloc[limit:], widths=KEY_WIDTHS, scope=scope).data
+    return [heading("Key figures, continued", 3),
             HTML(f'<div class="sitrep-key-figures">{body}</div>')]
 
 
