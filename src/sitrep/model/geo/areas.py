@@ -25,7 +25,6 @@ the boundary layers is cut out of them (:func:`at_sea`), and the map says so.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -69,15 +68,7 @@ def empty() -> pd.DataFrame:
 def read_areas(path: Path, root: Path) -> pd.DataFrame:
     """The analyst's features (id, name, kind, source, geometry), every one checked; a
     :class:`GeoFileError` naming the file, the feature and the rule otherwise."""
-    text = geofiles.read_text(path, root)
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise GeoFileError(path, f"is not valid JSON ({hygiene.terminal(str(error))[:80]})") \
-            from None
-    features = data.get("features") if isinstance(data, dict) else None
-    if not isinstance(features, list) or data.get("type") != "FeatureCollection":
-        raise GeoFileError(path, "must be a GeoJSON FeatureCollection with a 'features' list")
+    features = geofiles.read_features(path, root)
     rows, vertices, seen = [], 0, set()
     for number, feature in enumerate(features, start=1):
         row = _feature(path, number, feature)

@@ -80,8 +80,9 @@ def _gunzip(path: Path, data: bytes) -> bytes:
     return plain
 
 
-def read_layer(path: Path, root: Path) -> pd.DataFrame:
-    """A boundary layer's features: their properties and a ``geometry`` column (lon/lat)."""
+def read_features(path: Path, root: Path) -> list:
+    """The ``features`` list of a GeoJSON FeatureCollection file (confined, size- and
+    nesting-bounded); a :class:`GeoFileError` naming the file otherwise."""
     text = read_text(path, root)
     try:
         data = limits.load_json(text)
@@ -91,6 +92,12 @@ def read_layer(path: Path, root: Path) -> pd.DataFrame:
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list) or data.get("type") != "FeatureCollection":
         raise GeoFileError(path, "must be a GeoJSON FeatureCollection with a 'features' list")
+    return features
+
+
+def read_layer(path: Path, root: Path) -> pd.DataFrame:
+    """A boundary layer's features: their properties and a ``geometry`` column (lon/lat)."""
+    features = read_features(path, root)
     needed = PROPERTIES.get(path.name.removesuffix(".gz"), ())
     rows, vertices = [], 0
     for number, feature in enumerate(features, start=1):
