@@ -331,4 +331,4 @@ def force_summary(facts: Facts, figures: pd.DataFrame, *,
     shows (``figures``: after its filters)."""
     rows = key_figures(figures)
     return [in_short(facts, figures, rows, scope=scope), heading("Key figures", 3),
-            *key_figures_section(rows, scope=scope)]
+            *key_figures_section(rows, scope=scope, limit=max(len(rows), 1))]
