@@ -84,12 +84,7 @@ def read_areas(path: Path, root: Path) -> pd.DataFrame:
 
 
 def _feature(path: Path, number: int, feature: object) -> dict:
-    where = f"feature {number}"
-    if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
-        raise GeoFileError(path, f"{where} must be an object with a 'geometry' object")
-    properties = feature.get("properties")
-    if not isinstance(properties, dict):
-        raise GeoFileError(path, f"{where} must have a 'properties' object")
+    where, properties = geofiles.feature_properties(path, number, feature)
     for name in ("id", "name", "kind", "source"):
         value = properties.get(name)
         if not isinstance(value, str) or not value.strip():

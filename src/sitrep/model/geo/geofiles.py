@@ -136,13 +136,20 @@ def drawable(geometry: BaseGeometry) -> BaseGeometry:
     return geometry
 
 
-def _feature(path: Path, number: int, feature: object, needed: tuple[str, ...]) -> dict:
+def feature_properties(path: Path, number: int, feature: object) -> tuple[str, dict]:
+    """(where, properties) of feature ``number``: an object with a 'geometry' object and a
+    'properties' object; a :class:`GeoFileError` naming the feature otherwise."""
     where = f"feature {number}"
     if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
         raise GeoFileError(path, f"{where} must be an object with a 'geometry' object")
     properties = feature.get("properties")
     if not isinstance(properties, dict):
         raise GeoFileError(path, f"{where} must have a 'properties' object")
+    return where, properties
+
+
+def _feature(path: Path, number: int, feature: object, needed: tuple[str, ...]) -> dict:
+    where, properties = feature_properties(path, number, feature)
     for name in needed:
         if not isinstance(properties.get(name), str):  # may be empty (a disputed area)
             raise GeoFileError(path, f"{where} needs the text property {name!r}")
