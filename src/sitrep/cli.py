@@ -183,13 +183,14 @@ def _choose(args: argparse.Namespace, entries: list) -> list | None:
     except manifest.ManifestError as error:
         say(f"error: --shard: {error}", error=True)
         return None
-    try:
-        wanted = formats.check(f.strip() for f in args.format.split(",") if f.strip())
-    except formats.FormatError as error:
-        say(f"error: --format: {error} (comma-separated)", error=True)
-        return None
-    entries = [e.with_formats(tuple(f for f in e.formats if f in wanted) or wanted)
-               for e in entries]
+    if args.format is not None:  # without --format, each report gets the formats it declares
+        try:
+            wanted = formats.check(f.strip() for f in args.format.split(",") if f.strip())
+        except formats.FormatError as error:
+            say(f"error: --format: {error} (comma-separated)", error=True)
+            return None
+        entries = [e.with_formats(tuple(f for f in e.formats if f in wanted) or wanted)
+                   for e in entries]
     try:
         return adhoc.apply(entries, dict(args.parameter or []), say=say)
     except manifest.ManifestError as error:
@@ -314,9 +315,11 @@ def _add_render(render: argparse.ArgumentParser) -> None:
     render.add_argument("reports", nargs="*",
                         help="report names or patterns such as 'brief*' (default: every "
                              "report in the manifest)")
-    render.add_argument("--format", default=",".join(DEFAULT_FORMATS),
+    render.add_argument("--format", default=None,
                         help="comma-separated, among "
-                             + ", ".join(f"{f.name} ({f.summary})" for f in REGISTRY))
+                             + ", ".join(f"{f.name} ({f.summary})" for f in REGISTRY)
+                             + " (default: the formats each report declares in the manifest, "
+                             + ", ".join(DEFAULT_FORMATS) + " unless it names others)")
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
     render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                         help="the report manifest (default: reports.toml)")

@@ -99,6 +99,20 @@ def test_the_seed_brief_asks_for_markdown():
     assert "md" in brief.formats and "md" in formats.FORMATS
 
 
+@pytest.mark.parametrize(("options", "expected"), [
+    ([], ("html", "pdf", "md")),  # no --format: what the manifest declares
+    (["--format", "md"], ("md",)),
+    (["--format", "pdf,md"], ("pdf", "md")),
+    (["--format", "ipynb"], ("ipynb",)),  # one the entry does not declare: asked for, given
+])
+def test_render_without_format_keeps_the_formats_each_report_declares(options, expected):
+    from sitrep import cli
+
+    args = cli.build_parser().parse_args(["render", "brief", *options])
+    chosen = cli._choose(args, manifest.load())
+    assert chosen is not None and [e.formats for e in chosen] == [expected]
+
+
 @pytest.mark.e2e
 def test_the_seed_brief_renders_to_markdown_that_reads_back(tmp_path):
     """The manifest's brief rendered for real, its .md read back: the title, a key takeaway

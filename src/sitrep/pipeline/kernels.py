@@ -99,6 +99,8 @@ class KernelPool:
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
+        self._running = 0  # notebooks running now: kernels taken and not yet handed back
+        self._quiet = threading.Condition()
 
     def _start(self) -> Any:
         """A new kernel of this pool, started in ``cwd``."""
@@ -122,6 +124,25 @@ class KernelPool:
         self._local.km = None
         return km
 
+    def _ran(self, running: bool) -> None:
+        """This thread's notebook starts (``running``) or has ended: counted once either way."""
+        if getattr(self._local, "running", False) == running:
+            return
+        self._local.running = running
+        with self._quiet:
+            self._running += 1 if running else -1
+            if self._running <= 0:
+                self._quiet.notify_all()
+
+    def wait_quiet(self, stop: threading.Event | None = None, *, timeout: float = 0) -> None:
+        """Return once no notebook runs in this pool's kernels (or ``stop`` is set, or after
+        ``timeout`` seconds, default :data:`WAIT`): the printer waits for this, so Chromium
+        never holds its memory while a kernel holds a large data set's."""
+        with self._quiet:
+            self._quiet.wait_for(lambda: self._running <= 0 or (stop is not None
+                                                                and stop.is_set()),
+                                 timeout=timeout or WAIT)
+
     def when_ready(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once this thread has its kernel (its next :meth:`get`): the
         progress display shows 'executing' only then, not while the notebook waits."""
@@ -134,6 +155,7 @@ class KernelPool:
             if km is not None:
                 close_kernel(km)
             km = self._start()
+        self._ran(True)
         self._local.km = km
         ready, self._local.ready = getattr(self._local, "ready", None), None
         if ready is not None:
@@ -144,7 +166,8 @@ class KernelPool:
         """This thread's notebook has run: its kernel is handed back (see :meth:`_hand_back`)."""
         km = self._take_mine()
         if km is not None:
-            self._hand_back(km)
+            self._hand_back(km)  # shut down first when no notebook is left: then quiet
+            self._ran(False)
 
     def discard(self) -> None:
         """This thread's notebook failed: its kernel is shut down, so none of what the notebook
@@ -152,6 +175,7 @@ class KernelPool:
         km = self._take_mine()
         if km is not None:
             close_kernel(km)
+            self._ran(False)
 
     def interrupt(self) -> None:
         """Interrupt every kernel of the pool (as Ctrl-C in Jupyter): a running cell stops with
@@ -270,3 +294,4 @@ class SharedKernels(KernelPool):
         if km is not None:
             close_kernel(km)
             self._hand_back(None)
+            self._ran(False)

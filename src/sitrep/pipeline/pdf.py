@@ -246,10 +246,13 @@ def _quote(text: str) -> str:
 class PrinterThread:
     """Playwright's sync API belongs to the thread that started it: this thread owns one
     Chromium and prints every job's HTML in turn. Chromium starts with the first job, not
-    before: while the notebooks run, its memory is not taken."""
+    before: while the notebooks run, its memory is not taken. With ``quiet`` (a call that
+    returns once no notebook runs), each job waits for it: Chromium and a kernel holding a
+    large data set never hold their memory at the same time."""
 
-    def __init__(self) -> None:
+    def __init__(self, quiet: Callable[[], None] | None = None) -> None:
         chromium_path()  # no Chromium at all: say so before any notebook runs
+        self._quiet = quiet
         self._jobs: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="sitrep-pdf", daemon=True)
         self._thread.start()
@@ -262,6 +265,8 @@ class PrinterThread:
             with pdf_printer() as printer:
                 while job is not None:
                     html, future = job
+                    if self._quiet is not None:
+                        self._quiet()
                     if future.set_running_or_notify_cancel():
                         try:
                             future.set_result(printer(html))
@@ -290,13 +295,14 @@ class PrinterThread:
 
 @contextlib.contextmanager
 def printer_thread(needed: bool, *, stop: threading.Event | None = None,
+                   quiet: Callable[[], None] | None = None,
                    ) -> Iterator[Callable[[str], bytes] | None]:
-    """A :class:`PrinterThread` for a run that ``needed`` one (else None), closed on exit; not
-    waited for once ``stop`` is set."""
+    """A :class:`PrinterThread` for a run that ``needed`` one (else None), printing only when
+    ``quiet`` returns, closed on exit; not waited for once ``stop`` is set."""
     if not needed:
         yield None
         return
-    printer = PrinterThread()
+    printer = PrinterThread(quiet)
     try:
         yield printer
     finally:

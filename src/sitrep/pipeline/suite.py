@@ -13,6 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import ctypes
+import functools
 import gc
 import shutil
 import tempfile
@@ -271,7 +272,9 @@ def _render_all(todo: list[tuple[Entry, str]], out_root: Path, *, jobs: int,
     outcomes: dict[str, Outcome] = {}
     needs_pdf = needs((f for e, _ in todo for f in e.formats), "browser")
     threads = 2 * jobs if kernels is not None else jobs
-    with printer_thread(needs_pdf, stop=STOP) as printer, _workers_joined(), \
+    # Chromium prints only while no notebook runs: its memory and a kernel's never add up.
+    quiet = None if kernels is None else functools.partial(kernels.wait_quiet, STOP)
+    with printer_thread(needs_pdf, stop=STOP, quiet=quiet) as printer, _workers_joined(), \
             concurrent.futures.ThreadPoolExecutor(max_workers=threads,
                                                   thread_name_prefix=WORKER) as pool:
         futures: dict[concurrent.futures.Future, Entry] = {}
