@@ -139,14 +139,20 @@ def key_figures_rows(whole: Facts, facts: Facts, edition: changes.Changes | None
 def _flags(r) -> str:
     flags = []
     if r.disagreements:
-        flags.append(f"{r.disagreements} disagree (no common value)")
+        flags.append(f"{r.disagreements}{_more(r.more_disagreements, 'pair')} disagree "
+                     "(no common value)")
     if r.restated:
-        flags.append(f"{r.restated}: one source, two figures")
+        flags.append(f"{r.restated}{_more(r.more_restated, 'source')}: one source, two figures")
     if not r.well_sourced:
         flags.append("no well-sourced figure: the lowest is shown")
     if r.other_status:
         flags.append(f"also {r.other_status}")
     return "; ".join(flags)
+
+
+def _more(count: int, noun: str) -> str:
+    """' and 12 more pairs' (nothing when none): what a capped list of a key figure left out."""
+    return f" and {count:,} more {noun}{'s' if count > 1 else ''}" if count else ""
 
 
 def _with_unit(figure: str, unit: str) -> str:

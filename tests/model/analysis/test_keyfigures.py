@@ -75,3 +75,30 @@ def test_change_since_an_earlier_edition(measure, change):
     now = key_figures(quantity.figures(whole, kinds=None))
     before = key_figures(quantity.figures(whole.until("2024-11-05"), kinds=None))
     assert since_edition(now, before).set_index("measure_id").at[measure, "change"] == change
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """A synthetic data set whose measures each hold many figures that disagree."""
+    from sitrep.authoring import synthetic
+
+    folder = synthetic.generate(tmp_path_factory.mktemp("crowded") / "synthetic", 3000)
+    return key_figures(quantity.figures(load(folder), kinds=None))
+
+
+@pytest.mark.parametrize(("named", "more"), [("disagreements", "more_disagreements"),
+                                             ("restated", "more_restated")])
+def test_a_key_figure_names_a_few_pairs_and_counts_the_rest(crowded, named, more):
+    """A row of the summary stays a row at any size: at most NAMED listed, the rest counted."""
+    from sitrep.model.analysis.keyfigures import NAMED
+
+    listed = crowded[named].map(lambda text: len(text.split("; ")) if text else 0)
+    assert (listed <= NAMED).all()
+    assert ((crowded[more] == 0) | (listed == NAMED)).all()
+
+
+def test_the_disagreements_left_out_are_counted_on_the_page(crowded):
+    from sitrep.views.summary import _flags
+
+    row = next(r for r in crowded.itertuples() if r.more_disagreements)
+    assert f"and {row.more_disagreements:,} more pair" in _flags(row)

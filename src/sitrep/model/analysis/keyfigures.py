@@ -22,7 +22,13 @@ from sitrep.model.analysis.reconcile import Group
 
 COLUMNS = ["measure_id", "measure", "unit", "status", "claim_id", "figure", "reference",
            "ref_start", "well_sourced", "firm_range", "figures", "origins", "times",
-           "disagreements", "restated", "other_status", "derived", "cmp_lo", "cmp_hi"]
+           "disagreements", "more_disagreements", "restated", "more_restated", "other_status",
+           "derived", "cmp_lo", "cmp_hi"]
+
+#: Pairs that disagree, and sources stating a measure differently, a key figure names at most;
+#: the rest are counted (``more_disagreements``, ``more_restated``): the reconciliation and the
+#: pair table list them all, and a row of the summary stays a row at any size.
+NAMED = 3
 
 
 def key_figures(table: pd.DataFrame) -> pd.DataFrame:
@@ -32,9 +38,10 @@ def key_figures(table: pd.DataFrame) -> pd.DataFrame:
     figure is well-sourced, ``well_sourced`` is False and the lowest figure stands in, said so);
     ``firm_range`` is the range every firm figure allows; ``figures`` and ``origins`` count the
     figures and independent origins at that reference time; ``times`` counts the measure's
-    reference times; ``disagreements`` lists the pairs with no common value ('K09 and K24');
-    ``restated`` the claims of one source stating it differently; ``other_status`` a plan or
-    projection of the same measure ('690,000 (planned) [K26]')."""
+    reference times; ``disagreements`` lists the pairs with no common value ('K09 and K24'),
+    ``restated`` the claims of one source stating it differently, each at most :data:`NAMED`
+    and the rest counted in ``more_disagreements`` and ``more_restated``; ``other_status`` a
+    plan or projection of the same measure ('690,000 (planned) [K26]')."""
     rows = []
     units = table.drop_duplicates("measure_id").set_index("measure_id")["unit"] \
         if len(table) else pd.Series(dtype=str)
@@ -55,7 +62,8 @@ def key_figures(table: pd.DataFrame) -> pd.DataFrame:
             "status": "derived", "claim_id": last["claim_id"], "figure": last["figure"],
             "reference": last["reference"], "ref_start": last["ref_start"],
             "well_sourced": True, "firm_range": "", "figures": 0, "origins": 0, "times": 1,
-            "disagreements": "", "restated": "", "other_status": "", "derived": True,
+            "disagreements": "", "more_disagreements": 0, "restated": "", "more_restated": 0,
+            "other_status": "", "derived": True,
             "cmp_lo": last["cmp_lo"], "cmp_hi": last["cmp_hi"]})
     order = {m: k for k, m in enumerate(dict.fromkeys(table["measure_id"]))} if len(table) \
         else {}
@@ -80,11 +88,15 @@ def _row(measure: str, label: str, unit: str, g: Group, times: int,
         "ref_start": best["ref_start"], "well_sourced": well,
         "firm_range": reconcile.firm_range(g), "figures": len(g),
         "origins": len(set(g.column("independent"))), "times": times,
-        "disagreements": "; ".join(_disagreements(g)), "restated": "; ".join(_restated(g)),
+        **_named("disagreements", _disagreements(g)), **_named("restated", _restated(g)),
         "other_status": "; ".join(
             f"{o.rows[-1]['figure']} [{o.rows[-1]['claim_id']}]"
             for o in others[-2:]),
         "derived": False, "cmp_lo": best["cmp_lo"], "cmp_hi": best["cmp_hi"]}
+
+
+def _named(column: str, items: list[str]) -> dict[str, object]:
+    return {column: "; ".join(items[:NAMED]), f"more_{column}": max(0, len(items) - NAMED)}
 
 
 def _disagreements(g: Group) -> list[str]:
