@@ -74,8 +74,8 @@ def test_reference_date_is_not_the_publication_date():
     assert figures.at["K11", "reference"] == "4 Nov 2024"
     assert figures.at["K11", "published"] == "Nov 2024 (inferred)"
     pair = reconcile.pairs(quantity.figures(load(DATASET)))
-    k11 = pair[(pair["First"] == "K11") & (pair["Second"] == "K12")]
-    assert k11["Verdict"].tolist() == ["agree within tolerance"]
+    k11 = pair[(pair["first"] == "K11") & (pair["second"] == "K12")]
+    assert k11["verdict"].tolist() == ["agree within tolerance"]
 
 
 def test_the_two_fifty_thousands_are_different_measures():

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from sitrep import paths, svgsafe
 from sitrep.model.data.facts import FILTERED, SUBJECT
+from sitrep.views.headings import shown as _headed
 from sitrep.views.style import FONT, NO_MATHS
 
 EMPTY = "Nothing recorded in the data set (up to the cut-off, if any)."
@@ -121,7 +122,11 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
     the claims annex, which is the table shown with ``anchor="Claim"`` (each row gets the id
     ``claim-<id>``, for the claim ids of ``scope``); http(s) URLs are links; with
     ``note_links`` a "[3]" links to note 3.
+
+    A tidy model table (every column a snake_case name) is shown under its headings
+    (:mod:`sitrep.views.headings`); ``widths`` and ``anchor`` name the headings.
     """
+    frame = _headed(frame)
     if frame.empty:
         return paragraph(empty_note(empty, frame.attrs.get(SUBJECT, ""),
                                     filtered=frame.attrs.get(FILTERED, True),

@@ -1,10 +1,13 @@
-"""Reconciliation and corroboration tables laid out for a page: few, wide columns."""
+"""Reconciliation and corroboration tables laid out for a page: few, wide columns, under the
+headings of :mod:`sitrep.views.headings`."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from sitrep.model.analysis.quantity import CREDIBILITY
 from sitrep.model.data.facts import about
+from sitrep.views.headings import shown
 
 
 def _plural(n: int, word: str) -> str:
@@ -31,24 +34,39 @@ def reconciliation_table(reconciled: pd.DataFrame) -> pd.DataFrame:
     names several episodes, an Episode column comes first (the rows run episode by episode
     within each measure)."""
     r = reconciled
-    counts = r["Counts"].where(~r["Counts"].isin(["present count", ""]), "")
-    derived = r["Counts"].eq("derived")
-    episode = ({"Episode": episode_words(r)} if several_episodes(r) else {})
-    return about(pd.DataFrame({
+    counts = r["counts"].where(~r["counts"].isin(["present count", ""]), "")
+    derived = r["counts"].eq("derived")
+    episode = ({"episode": episode_words(r)} if several_episodes(r) else {})
+    return about(shown(pd.DataFrame({
         **episode,
-        "Measure": r["Measure"] + counts.map(lambda c: f" ({c})" if c else ""),
-        "Refers to": r["Refers to"],
-        "Figures": [("no reported figure" if d else
+        "measure": r["measure"] + counts.map(lambda c: f" ({c})" if c else ""),
+        "refers_to": r["refers_to"],
+        "figures": [("no reported figure" if d else
                      f"{_plural(n, 'figure')}, {_plural(k, 'independent origin')}")
-                    for n, k, d in zip(r["Figures"], r["Independent origins"], derived,
+                    for n, k, d in zip(r["figures"], r["independent_origins"], derived,
                                        strict=True)],
-        "Range": [s if d else f"stated: {s}; every firm figure allows: {a}"
-                  for s, a, d in zip(r["Spread"], r["Range the firm figures allow"], derived,
-                                     strict=True)],
-        "Conservative figure": r["Conservative figure"],
-        "Change and flags": [c + ("" if f == "none" else ("; " if c else "") + f)
-                             for c, f in zip(r["Change"], r["Flags"], strict=True)],
-    }).reset_index(drop=True), "figures to reconcile")
+        "range": [s if d else f"stated: {s}; every firm figure allows: {a}"
+                  for s, a, d in zip(r["spread"], r["firm_range"], derived, strict=True)],
+        "conservative_figure": r["conservative_figure"],
+        "change_and_flags": [c + ("" if f == "none" else ("; " if c else "") + f)
+                             for c, f in zip(r["change"], r["flags"], strict=True)],
+    }).reset_index(drop=True)), "figures to reconcile")
+
+
+def credibility_words(code: object) -> str:
+    """An information credibility code as the reader sees it: '3: possibly true'."""
+    return f"{int(code)}: {CREDIBILITY[int(code)]}"
+
+
+def _credibility(proposed: object, analyst: object) -> str:
+    """'proposed 1: confirmed; analyst: 3: possibly true (differs from the proposal)'."""
+    said = "none: superseded" if pd.isna(proposed) else credibility_words(proposed)
+    if pd.isna(analyst):
+        own = "ungraded"
+    else:
+        differs = pd.notna(proposed) and int(analyst) != int(proposed)
+        own = credibility_words(analyst) + (" (differs from the proposal)" if differs else "")
+    return f"proposed {said}; analyst: {own}"
 
 
 def corroboration_table(found: pd.DataFrame) -> pd.DataFrame:
@@ -56,16 +74,16 @@ def corroboration_table(found: pd.DataFrame) -> pd.DataFrame:
     reason in its own; the analyst's grade stays beside the proposal. Where the data set names
     several episodes, each figure's episode follows its reference time."""
     f = found
-    when = f["Refers to"]
+    when = f["refers_to"]
     if several_episodes(f):
         when = when + "; " + episode_words(f)
-    return about(pd.DataFrame({
-        "Claim": f["Claim"],
-        "Figure": f["Figure"] + " (" + when + ")",
-        "Origin": f["Origin"] + " [" + f["Claimant's side"] + "]",
-        "Agreeing origins": f["Agreeing origins"],
-        "Contradicting origins": f["Contradicting origins"],
-        "Credibility": "proposed " + f["Proposed credibility"] + "; analyst: "
-        + f["Analyst's credibility"],
-        "Why": f["reason"] if "reason" in f.columns else "",
-    }).reset_index(drop=True), "reported figures to corroborate")
+    return about(shown(pd.DataFrame({
+        "claim_id": f["claim_id"],
+        "figure": f["figure"] + " (" + when + ")",
+        "origin": f["origin"] + " [" + f["claimant_side"] + "]",
+        "agreeing_origins": f["agreeing_origins"],
+        "contradicting_origins": f["contradicting_origins"],
+        "credibility": [_credibility(p, a) for p, a in zip(
+            f["proposed_credibility"], f["analyst_credibility"], strict=True)],
+        "reason": f["reason"] if "reason" in f.columns else "",
+    }).reset_index(drop=True)), "reported figures to corroborate")

@@ -240,12 +240,12 @@ def what_changed(edition: changes.Changes | None, whole: Facts | None = None, *,
     new = edition.new_claims
     if len(new):
         lines.append(f"{len(new):,} new claim{'s' if len(new) != 1 else ''} ("
-                     + ", ".join(new["Claim"].head(20)) + (" and more" if len(new) > 20 else "")
+                     + ", ".join(new["claim_id"].head(20)) + (" and more" if len(new) > 20 else "")
                      + ")")
-    for status, rows in edition.conflicts.groupby("Status", sort=False):
-        lines.append(f"conflict {status}: {'; '.join(rows['Pair'])}")
-    for status, rows in edition.takeaways.groupby("Status", sort=False):
-        ids = [t for t in rows["Takeaway"] if t not in lines_of]
+    for status, rows in edition.conflicts.groupby("status", sort=False):
+        lines.append(f"conflict {status}: {'; '.join(rows['pair'])}")
+    for status, rows in edition.takeaways.groupby("status", sort=False):
+        ids = [t for t in rows["takeaway_id"] if t not in lines_of]
         if ids:
             lines.append(f"key takeaways {status}: {', '.join(ids)}")
         if len(ids) < len(rows):
@@ -253,7 +253,7 @@ def what_changed(edition: changes.Changes | None, whole: Facts | None = None, *,
     stale = edition.not_current
     if len(stale):
         lines.append(f"{len(stale):,} figure{'s' if len(stale) != 1 else ''} no longer current ("
-                     + ", ".join(stale["Claim"].head(20)) + (" and more" if len(stale) > 20
+                     + ", ".join(stale["claim_id"].head(20)) + (" and more" if len(stale) > 20
                                                             else "") + ")")
     if not lines:
         return []

@@ -24,27 +24,27 @@ def november(whole):
 
 def test_new_claims_are_those_published_between_the_editions(whole):
     first = changes.compare(whole, "2024-11-05", "2024-11-12")
-    assert first.new_claims["Claim"].tolist() == ["K01", "K02", "K03", "K04", "K13", "K17",
+    assert first.new_claims["claim_id"].tolist() == ["K01", "K02", "K03", "K04", "K13", "K17",
                                                   "K22"]
-    assert first.new_claims.set_index("Claim").at["K22", "Refers to"] == (
+    assert first.new_claims.set_index("claim_id").at["K22", "refers_to"] == (
         "6 Aug 2024 to 6 Nov 2024")  # a count over a period
 
 
 def test_revised_figure_names_old_and_new_with_their_claims(november):
-    revised = november.revised.set_index("Measure")
+    revised = november.revised.set_index("measure")
     row = revised.loc["Russian troops held down in Kursk by the Ukrainian operation"]
-    assert row["Before"] == "50,000 [K17] (11 Nov 2024)"
-    assert row["Now"] == "about 59,000 [K23] (23 Nov 2024)"
-    assert row["Change"] == "rise"
-    assert revised.at["Russian troops fighting in Ukraine (planned)", "Before"] == "none"
+    assert row["before"] == "50,000 [K17] (11 Nov 2024)"
+    assert row["now"] == "about 59,000 [K23] (23 Nov 2024)"
+    assert row["change"] == "rise"
+    assert revised.at["Russian troops fighting in Ukraine (planned)", "before"] == "none"
 
 
 def test_conflicts_takeaways_and_stale_figures(november):
-    assert november.conflicts[["Status", "Pair"]].values.tolist() == [["appeared",
+    assert november.conflicts[["status", "pair"]].values.tolist() == [["appeared",
                                                                        "K09 and K24"]]
-    assert november.takeaways["Takeaway"].tolist() == ["T1", "T2", "T3", "T5"]
-    assert set(november.takeaways["Status"]) == {"added"}
-    assert {"K17", "K12", "K14"} <= set(november.not_current["Claim"])
+    assert november.takeaways["takeaway_id"].tolist() == ["T1", "T2", "T3", "T5"]
+    assert set(november.takeaways["status"]) == {"added"}
+    assert {"K17", "K12", "K14"} <= set(november.not_current["claim_id"])
     assert "may have been published after it" in november.left_out_before
 
 
@@ -69,14 +69,14 @@ def _edition_with(conflicts: int, revised: int) -> changes.Changes:
 
     return changes.Changes(
         since="2024-11-01", as_of="2024-11-08",
-        new_claims=pd.DataFrame({"Claim": ["C1"]}),
-        revised=pd.DataFrame({"Measure": [f"m{k}" for k in range(revised)],
-                              "Before": "1 [C0]", "Now": "2 [C1]", "Change": "rise"}),
-        not_current=pd.DataFrame(columns=["Claim"]),
-        conflicts=pd.DataFrame({"Status": ["appeared", "resolved"] * (conflicts // 2),
-                                "Pair": [f"C{k} and D{k}" for k in range(conflicts)],
-                                "Reading": "leave no common value"}),
-        takeaways=pd.DataFrame(columns=["Status", "Takeaway", "Text"]))
+        new_claims=pd.DataFrame({"claim_id": ["C1"]}),
+        revised=pd.DataFrame({"measure": [f"m{k}" for k in range(revised)],
+                              "before": "1 [C0]", "now": "2 [C1]", "change": "rise"}),
+        not_current=pd.DataFrame(columns=["claim_id"]),
+        conflicts=pd.DataFrame({"status": ["appeared", "resolved"] * (conflicts // 2),
+                                "pair": [f"C{k} and D{k}" for k in range(conflicts)],
+                                "reading": "leave no common value"}),
+        takeaways=pd.DataFrame(columns=["status", "takeaway_id", "text"]))
 
 
 @pytest.mark.parametrize(("conflicts", "revised", "lines", "counted"), [

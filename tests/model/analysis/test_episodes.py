@@ -33,7 +33,7 @@ def _figures(dataset: Path) -> pd.DataFrame:
 def _verdicts(table: pd.DataFrame) -> dict[tuple[str, str], str]:
     found = reconcile.pairs(table)
     return {tuple(sorted((a, b))): v for a, b, v in
-            zip(found["First"], found["Second"], found["Verdict"], strict=True)}
+            zip(found["first"], found["second"], found["verdict"], strict=True)}
 
 
 def test_interim_then_final_is_an_update():
@@ -46,24 +46,24 @@ def test_interim_then_final_is_an_update():
     assert "disagree" not in verdicts.values()
     (row,) = reconcile.reconcile(table).to_dict("records")
     assert "updated: 125 [M01] (23 May 2031, 06:00 to 16:30) \u2192 153 [M02] (23 May 2031, " \
-           "06:00 to 24 May 2031, 06:00): completes the interim count" in row["Flags"]
-    assert "disagree" not in row["Flags"] and "states it differently" not in row["Flags"]
-    assert "[M01]" not in row["Conservative figure"]
-    assert row["Spread"] == "150 to 153; superseded: 125 [M01]"
-    assert row["Range the firm figures allow"] == "153"  # the superseded 125 constrains nothing
-    proposals = corroboration.corroboration(table).set_index("Claim")
-    assert proposals.at["M02", "Proposed credibility"] == "1: confirmed"
-    assert proposals.at["M01", "Proposed credibility"] == "none: superseded"
+           "06:00 to 24 May 2031, 06:00): completes the interim count" in row["flags"]
+    assert "disagree" not in row["flags"] and "states it differently" not in row["flags"]
+    assert "[M01]" not in row["conservative_figure"]
+    assert row["spread"] == "150 to 153; superseded: 125 [M01]"
+    assert row["firm_range"] == "153"  # the superseded 125 constrains nothing
+    proposals = corroboration.corroboration(table).set_index("claim_id")
+    assert proposals.at["M02", "proposed_credibility"] == 1
+    assert pd.isna(proposals.at["M01", "proposed_credibility"])
     assert "superseded by M02" in proposals.at["M01", "reason"]
     # the ministry's voice is named after its current figure, not its superseded briefing
-    assert proposals.at["M04", "Agreeing origins"] == "The ministry's daily report of 24 May"
+    assert proposals.at["M04", "agreeing_origins"] == "The ministry's daily report of 24 May"
     edition = changes.compare(load(INTERIM, cache=False), "2031-05-23")
-    assert edition.not_current.set_index("Claim").at["M01", "Superseded by"] == \
+    assert edition.not_current.set_index("claim_id").at["M01", "superseded_by"] == \
         "M02 (update: completes the interim count)"
     assert edition.conflicts.empty
     (revised,) = edition.revised.to_dict("records")
-    assert revised["Measure"].endswith(", Iron Gale-2031A")
-    assert revised["Change"].startswith("the earlier figure is superseded: 125 [M01]")
+    assert revised["measure"].endswith(", Iron Gale-2031A")
+    assert revised["change"].startswith("the earlier figure is superseded: 125 [M01]")
 
 
 def test_same_origin_overlapping_windows_not_a_conflict():
@@ -77,12 +77,12 @@ def test_same_origin_overlapping_windows_not_a_conflict():
     # the monitor's total covers the daily window, not the afternoon's: not compared with 125
     assert verdicts[("M01", "M04")] == "not comparable: different windows"
     assert "disagree" not in verdicts.values()
-    proposals = corroboration.corroboration(table).set_index("Claim")
-    assert proposals.at["M02", "Proposed credibility"] == "1: confirmed"
-    assert proposals.at["M01", "Proposed credibility"] == "6: truth cannot be judged"
+    proposals = corroboration.corroboration(table).set_index("claim_id")
+    assert proposals.at["M02", "proposed_credibility"] == 1
+    assert proposals.at["M01", "proposed_credibility"] == 6
     assert "of its own origin" in proposals.at["M01", "reason"]
     (row,) = reconcile.reconcile(table).to_dict("records")
-    assert "M01 and M02 not comparable: same origin, different windows" in row["Flags"]
+    assert "M01 and M02 not comparable: same origin, different windows" in row["flags"]
 
 
 def test_two_episodes_are_not_a_series():
@@ -94,15 +94,15 @@ def test_two_episodes_are_not_a_series():
     assert verdicts[("S01", "S02")] == "disagree"
     assert "series" not in verdicts.values()
     found = reconcile.pairs(table)
-    between = found[found["First"].eq("S01, S02")]
-    assert between["Reading"].str.startswith("different episodes: Iron Gale-2031A vs Iron "
+    between = found[found["first"].eq("S01, S02")]
+    assert between["reading"].str.startswith("different episodes: Iron Gale-2031A vs Iron "
                                              "Gale-2031B").all()
     rows = reconcile.reconcile(table)
     assert rows["episode_name"].tolist() == ["", "Iron Gale-2031A", "Iron Gale-2031B"]
-    assert rows["Change"].eq("first reported time").all()
+    assert rows["change"].eq("first reported time").all()
     edition = changes.compare(whole, "2031-06-01")
     assert edition.not_current.empty
-    assert not edition.conflicts["Status"].eq("resolved").any()
+    assert not edition.conflicts["status"].eq("resolved").any()
     assert not any("resolved" in line for line, _ in edition.summary())
 
 
@@ -116,8 +116,8 @@ def test_a_later_time_does_not_resolve_a_conflict():
     one = type(whole)(dataset=whole.dataset, tables=tables, settings=whole.settings)
     edition = changes.compare(one, "2031-06-01")
     (conflict,) = edition.conflicts.to_dict("records")
-    assert conflict["Status"] == "no longer current"
-    assert conflict["Reading"].startswith("both figures have later ones; nothing resolved")
+    assert conflict["status"] == "no longer current"
+    assert conflict["reading"].startswith("both figures have later ones; nothing resolved")
 
 
 def test_existing_data_sets_read_without_episodes():
@@ -198,11 +198,10 @@ CORROBORATION = {
 @pytest.mark.parametrize("case", CORROBORATION)
 def test_proposed_credibility_rests_on_independent_origins(case):
     rows, expected = CORROBORATION[case]
-    found = corroboration.corroboration(pd.DataFrame(rows)).set_index("Claim")
+    found = corroboration.corroboration(pd.DataFrame(rows)).set_index("claim_id")
     for claim, proposed in expected.items():
-        cell = found.at[claim, "Proposed credibility"]
-        assert cell == ("none: superseded" if proposed is None
-                        else f"{proposed}: {quantity.CREDIBILITY[proposed]}"), (case, claim)
+        cell = found.at[claim, "proposed_credibility"]
+        assert (pd.isna(cell) if proposed is None else cell == proposed), (case, claim)
         assert found.at[claim, "reason"], (case, claim)
 
 
@@ -212,11 +211,11 @@ def test_one_source_interim_and_daily_count_is_no_restatement():
     rows = [fig("R1", 125, voice=("mod",), end="2031-05-23 16:30", source="bulletin"),
             fig("R2", 153, voice=("mod",), source="bulletin")]
     (row,) = reconcile.reconcile(pd.DataFrame(rows)).to_dict("records")
-    assert "states it differently" not in row["Flags"] and "disagree" not in row["Flags"]
-    assert "R1 and R2 not comparable: same origin, different windows" in row["Flags"]
+    assert "states it differently" not in row["flags"] and "disagree" not in row["flags"]
+    assert "R1 and R2 not comparable: same origin, different windows" in row["flags"]
     same_window = [fig("R3", 125, source="bulletin"), fig("R4", 153, source="bulletin")]
     (row,) = reconcile.reconcile(pd.DataFrame(same_window)).to_dict("records")
-    assert "one source states it differently" in row["Flags"]
+    assert "one source states it differently" in row["flags"]
 
 
 # -- the rules of updates and times, each broken once ------------------------------------------

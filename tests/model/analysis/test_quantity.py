@@ -84,10 +84,10 @@ def test_derived_figure_disappears_with_its_inputs(seed):
 
 
 def test_figures_side_by_side_keep_claimant_grade_and_paraphrase(fictional):
-    table = quantity.side_by_side(quantity.figures(fictional)).set_index("Claim")
-    assert table.at["F05", "Figure"] == "15,000\u201320,000"
-    assert table.at["F05", "Grade"] == "D4"
-    assert table.at["F06", "Grade"] == "ungraded"
+    table = quantity.side_by_side(quantity.figures(fictional)).set_index("claim_id")
+    assert table.at["F05", "figure"] == "15,000\u201320,000"
+    assert table.at["F05", "grade"] == "D4"
+    assert table.at["F06", "grade"] == "ungraded"
     said = quantity.figures(fictional).set_index("claim_id").at["F05", "said_by"]
     assert said.endswith("(text not held: paraphrase)")
 

@@ -81,19 +81,19 @@ CASES = {
 
 
 def _verdicts(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
-    return {tuple(sorted((r.First, r.Second))): r.Verdict for r in frame.itertuples()}
+    return {tuple(sorted((r.first, r.second))): r.verdict for r in frame.itertuples()}
 
 
 @pytest.mark.parametrize(("figures", "expected"), CASES.values(), ids=CASES.keys())
 def test_every_pair_is_compared_or_said_not_comparable(figures, expected):
     found = reconcile.pairs(figures)
     assert _verdicts(found) == expected
-    assert found["Reading"].str.len().gt(20).all()  # every verdict says why
+    assert found["reading"].str.len().gt(20).all()  # every verdict says why
 
 
 @pytest.mark.parametrize(("figures", "expected"), CASES.values(), ids=CASES.keys())
 def test_no_flag_names_one_claim_twice(figures, expected):
-    for flags in reconcile.reconcile(figures)["Flags"]:
+    for flags in reconcile.reconcile(figures)["flags"]:
         for flag in flags.split("; "):
             named = [w for w in flag.replace(",", " ").split() if w in set(figures["claim_id"])]
             assert len(named) == len(set(named)), flag
@@ -110,25 +110,25 @@ def test_no_flag_names_one_claim_twice(figures, expected):
 ])
 def test_flags(case, flags):
     """One row per reference time; its flags exactly."""
-    assert reconcile.reconcile(CASES[case][0])["Flags"].tolist() == flags
+    assert reconcile.reconcile(CASES[case][0])["flags"].tolist() == flags
 
 
 def test_rise_over_time_shows_the_change():
     found = reconcile.reconcile(CASES["rise_over_time_is_a_series"][0])
-    assert found["Refers to"].tolist() == ["Dec 2024", "Feb 2025"]
-    assert found.at[1, "Change"] == "since Dec 2024: 70,000 [D01] \u2192 110,000 [D02]: rise"
-    (reading,) = reconcile.pairs(CASES["rise_over_time_is_a_series"][0])["Reading"]
+    assert found["refers_to"].tolist() == ["Dec 2024", "Feb 2025"]
+    assert found.at[1, "change"] == "since Dec 2024: 70,000 [D01] \u2192 110,000 [D02]: rise"
+    (reading,) = reconcile.pairs(CASES["rise_over_time_is_a_series"][0])["reading"]
     assert reading.endswith("rise")
 
 
 def test_shared_origin_counts_once():
     figures = CASES["shared_origin_counts_once"][0]
-    assert reconcile.reconcile(figures).at[0, "Independent origins"] == 2
-    proposed = corroboration.corroboration(figures).set_index("Claim")
-    assert proposed.at["E01", "Agreeing origins"] == "the origin zelensky"  # not E02's twin
-    assert proposed.at["E01", "Proposed credibility"] == "1: confirmed"
+    assert reconcile.reconcile(figures).at[0, "independent_origins"] == 2
+    proposed = corroboration.corroboration(figures).set_index("claim_id")
+    assert proposed.at["E01", "agreeing_origins"] == "the origin zelensky"  # not E02's twin
+    assert proposed.at["E01", "proposed_credibility"] == 1
     alone = corroboration.corroboration(figures[figures["origin"] == "nyt-officials"])
-    assert alone["Proposed credibility"].tolist() == ["6: truth cannot be judged"] * 2
+    assert alone["proposed_credibility"].tolist() == [6] * 2
 
 
 def test_range_and_conservative_figure():
@@ -136,11 +136,11 @@ def test_range_and_conservative_figure():
                     fig("G03", 40000, "about", anonymous=True),
                     fig("G04", 30000, grade="D4"), fig("G05", 60000, "up_to", upper=60000))
     row = reconcile.reconcile(figures).iloc[0]
-    assert row["Range the firm figures allow"] == "none: the firm figures leave no common value"
+    assert row["firm_range"] == "none: the firm figures leave no common value"
     # lowest well-sourced: G03's claimant is unnamed, G04 is graded below C3
-    assert row["Conservative figure"] == "over 45,000 [G02]"
+    assert row["conservative_figure"] == "over 45,000 [G02]"
     firm = reconcile.reconcile(figures[figures["claim_id"].isin(["G01", "G02", "G05"])])
-    assert firm.at[0, "Range the firm figures allow"] == "50,000"
+    assert firm.at[0, "firm_range"] == "50,000"
 
 
 @pytest.mark.parametrize(("value", "setting", "expected"), [
@@ -159,30 +159,36 @@ def test_proposed_credibility(qualifier, proposed):
 
 def test_analyst_grade_is_shown_beside_the_proposal_never_replaced():
     figures = table(fig("H01", 50000, grade="B2", origin="a"), fig("H02", 50000, origin="b"))
-    found = corroboration.corroboration(figures).set_index("Claim")
-    assert found.at["H01", "Proposed credibility"] == "1: confirmed"
-    assert found.at["H01", "Analyst's credibility"] == (
-        "2: probably true (differs from the proposal)")
+    found = corroboration.corroboration(figures).set_index("claim_id")
+    assert (found.at["H01", "proposed_credibility"], found.at["H01", "analyst_credibility"]) \
+        == (1, 2)
+    assert pd.isna(found.at["H02", "analyst_credibility"])  # ungraded
+    from sitrep.views import reconciliation
+
+    shown = reconciliation.corroboration_table(found.reset_index()).set_index("Claim")
+    assert shown.at["H01", "Credibility"] == (
+        "proposed 1: confirmed; analyst: 2: probably true (differs from the proposal)")
+    assert shown.at["H02", "Credibility"] == "proposed 1: confirmed; analyst: ungraded"
 
 
 # -- the shipped data sets --------------------------------------------------------------------
 
 def test_seed_reconciliation_reads_as_before():
     table_ = reconcile.reconcile(quantity.figures(load())).set_index("measure_id")
-    flags = table_.at["nk_troops_with_russia", "Flags"]
+    flags = table_.at["nk_troops_with_russia", "flags"]
     assert "one source states it differently" in flags
     assert "C09 \u2018estimated over 10,000\u2019 vs C27 \u2018estimated 10,000\u2019" in flags
     assert "disagree" not in flags  # 'estimated 10,000' is read with its tolerance
-    assert table_.at["nk_troops_with_russia", "Spread"] == "10,000; open-ended above (C09)"
-    assert table_.at["troops_massed_kursk", "Flags"] == "none"
+    assert table_.at["nk_troops_with_russia", "spread"] == "10,000; open-ended above (C09)"
+    assert table_.at["troops_massed_kursk", "flags"] == "none"
 
 
 def test_fictional_reconciliation_compares_at_one_reference_date():
     figures = quantity.figures(load(paths.ROOT / "tests" / "data" / "fictional"))
     found = reconcile.reconcile(figures)
-    border = found[found["measure_id"] == "veldorian_troops_border"].set_index("Refers to")
-    assert border.at["2 Mar 2031", "Flags"] == "F01 and F05 disagree (no common value)"
-    assert border.at["2 Mar 2031", "Spread"] == "12,000 to 20,000"
+    border = found[found["measure_id"] == "veldorian_troops_border"].set_index("refers_to")
+    assert border.at["2 Mar 2031", "flags"] == "F01 and F05 disagree (no common value)"
+    assert border.at["2 Mar 2031", "spread"] == "12,000 to 20,000"
     assert list(border.index) == ["2 Mar 2031", "5 Mar 2031", "15 Mar 2031"]
 
 
@@ -205,8 +211,8 @@ def test_data_set_sets_its_tolerance(broken_dataset):
 ], ids=["few", "more-pairs-than-listed"])
 def test_disagreements_are_the_listed_pairs_that_disagree(figures):
     listed = reconcile.pairs(figures)
-    listed = listed[listed["Verdict"] == "disagree"]
-    expected = {tuple(sorted((r.First, r.Second))): r.Reading
+    listed = listed[listed["verdict"] == "disagree"]
+    expected = {tuple(sorted((r.first, r.second))): r.reading
                 for r in listed.itertuples(index=False)}
     assert expected
     assert reconcile.disagreements(figures) == expected

@@ -36,7 +36,7 @@ DEFAULT_WINDOW_DAYS = 7
 
 @dataclass
 class Changes:
-    """The differences between two editions, each a table ready to show."""
+    """The differences between two editions, each a tidy table (snake_case columns)."""
 
     since: str
     as_of: str
@@ -58,32 +58,32 @@ class Changes:
         if self.new_claims.empty and self.takeaways.empty and self.conflicts.empty:
             return [(f"Nothing new was reported between {self.since} and {self.as_of}.", "")]
         lines = [(f"{len(self.new_claims)} new claim{'s' if len(self.new_claims) != 1 else ''} "
-                  f"since {self.since}", ", ".join(self.new_claims["Claim"].head(20)) +
+                  f"since {self.since}", ", ".join(self.new_claims["claim_id"].head(20)) +
                   (" and more" if len(self.new_claims) > 20 else ""))]
         limit = SHORT_LINES if short else None
         for row in self.revised.head(limit).itertuples(index=False):
-            lines.append((f"{row.Measure}: {row.Before} \u2192 {row.Now}", row.Change))
+            lines.append((f"{row.measure}: {row.before} \u2192 {row.now}", row.change))
         if len(self.revised) > len(self.revised.head(limit)):
             rest = len(self.revised) - SHORT_LINES
             lines.append((f"{rest:,} more revised figure{'s' if rest != 1 else ''}",
                           "the changes report lists every one"))
         for row in self.conflicts.head(limit).itertuples(index=False):
-            lines.append((f"Conflict {row.Status}: {row.Pair}", "" if short else row.Reading))
+            lines.append((f"Conflict {row.status}: {row.pair}", "" if short else row.reading))
         if len(self.conflicts) > len(self.conflicts.head(limit)):
-            rest = self.conflicts.iloc[SHORT_LINES:]["Status"].value_counts(sort=False)
+            rest = self.conflicts.iloc[SHORT_LINES:]["status"].value_counts(sort=False)
             lines.append((f"{rest.sum():,} more conflicts: " + ", ".join(
                 f"{n:,} {status}" for status, n in rest.items()),
                 "the changes report lists every one"))
         if short:
-            for status, rows in self.takeaways.groupby("Status", sort=False):
-                lines.append((f"Key takeaways {status}: {', '.join(rows['Takeaway'])}", ""))
+            for status, rows in self.takeaways.groupby("status", sort=False):
+                lines.append((f"Key takeaways {status}: {', '.join(rows['takeaway_id'])}", ""))
         else:
             for row in self.takeaways.itertuples(index=False):
-                lines.append((f"Takeaway {row.Status}: {row.Takeaway}", row.Text))
+                lines.append((f"Takeaway {row.status}: {row.takeaway_id}", row.text))
         if len(self.not_current):
             lines.append((f"{len(self.not_current)} figure"
                           f"{'s' if len(self.not_current) != 1 else ''} no longer current",
-                          ", ".join(self.not_current["Claim"].head(20))))
+                          ", ".join(self.not_current["claim_id"].head(20))))
         return lines
 
 
@@ -118,7 +118,7 @@ def _changes(before: Facts, now: Facts, fig_before: pd.DataFrame, fig_now: pd.Da
         new_claims=_new_claims(before, now),
         revised=_revised(fig_before, fig_now),
         not_current=stale_now,
-        conflicts=_conflicts(fig_before, fig_now, set(stale_now["Claim"])),
+        conflicts=_conflicts(fig_before, fig_now, set(stale_now["claim_id"])),
         takeaways=_takeaways(before, now),
         left_out_before=before.cut.summary() if before.cut is not None else "",
         left_out_now=now.cut.summary() if now.cut is not None else "",
@@ -131,10 +131,10 @@ def _new_claims(before: Facts, now: Facts) -> pd.DataFrame:
     said = attributions(now).set_index("claim_id")
     refs = windows(new).set_index("claim_id")["reference"] if len(new) else pd.Series()
     return pd.DataFrame({
-        "Claim": new["claim_id"], "Statement": new["statement"],
-        "Said by": new["claim_id"].map(said["said_by"]),
-        "Published": new["claim_id"].map(said["published"]),
-        "Refers to": new["claim_id"].map(refs),
+        "claim_id": new["claim_id"], "statement": new["statement"],
+        "said_by": new["claim_id"].map(said["said_by"]),
+        "published": new["claim_id"].map(said["published"]),
+        "refers_to": new["claim_id"].map(refs),
     }).reset_index(drop=True)
 
 
@@ -170,10 +170,10 @@ def _revised(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
             change = reconcile.change_words(previous, row)
         else:
             change = "a new figure for the same time"
-        rows.append({"Measure": row["label"] + (f" ({key[2]})" if key[2] else "")
+        rows.append({"measure": row["label"] + (f" ({key[2]})" if key[2] else "")
                      + (f", {row['episode_name'] or key[1]}" if key[1] else ""),
-                     "Before": _said(previous), "Now": _said(row), "Change": change})
-    return pd.DataFrame(rows, columns=["Measure", "Before", "Now", "Change"])
+                     "before": _said(previous), "now": _said(row), "change": change})
+    return pd.DataFrame(rows, columns=["measure", "before", "now", "change"])
 
 
 class _Records(Mapping):
@@ -224,16 +224,16 @@ def _not_current(table: pd.DataFrame) -> pd.DataFrame:
         for claim, label, figure, reference in zip(stale["claim_id"], stale["label"],
                                                    stale["figure"], stale["reference"],
                                                    strict=True):
-            rows.append({"Claim": claim, "Measure": label, "Figure": figure,
-                         "Refers to": reference, "Superseded by": superseded_by})
+            rows.append({"claim_id": claim, "measure": label, "figure": figure,
+                         "refers_to": reference, "superseded_by": superseded_by})
         updated = of_measure[of_measure["superseded_by"].ne("")]
         for r in updated.itertuples(index=False):
-            rows.append({"Claim": r.claim_id, "Measure": r.label, "Figure": r.figure,
-                         "Refers to": r.reference,
-                         "Superseded by": f"{r.superseded_by} (update: "
+            rows.append({"claim_id": r.claim_id, "measure": r.label, "figure": r.figure,
+                         "refers_to": r.reference,
+                         "superseded_by": f"{r.superseded_by} (update: "
                          f"{UPDATE_WORDS.get(r.update_kind, 'updates it')})"})
-    return pd.DataFrame(rows, columns=["Claim", "Measure", "Figure", "Refers to",
-                                       "Superseded by"])
+    return pd.DataFrame(rows, columns=["claim_id", "measure", "figure", "refers_to",
+                                       "superseded_by"])
 
 
 def _conflicts(before: pd.DataFrame, now: pd.DataFrame, stale: set[str]) -> pd.DataFrame:
@@ -243,30 +243,30 @@ def _conflicts(before: pd.DataFrame, now: pd.DataFrame, stale: set[str]) -> pd.D
     old, new = reconcile.disagreements(before), reconcile.disagreements(now)
     records = _records(now)
     gone = records.superseded()
-    rows = [{"Status": "appeared", "Pair": " and ".join(k), "Reading": v}
+    rows = [{"status": "appeared", "pair": " and ".join(k), "reading": v}
             for k, v in new.items() if k not in old]
     for pair, reading in old.items():
         updated = [c for c in pair if c in gone]
         if updated:
-            rows.append({"Status": "resolved", "Pair": " and ".join(pair),
-                         "Reading": "by an update: " + "; ".join(
+            rows.append({"status": "resolved", "pair": " and ".join(pair),
+                         "reading": "by an update: " + "; ".join(
                              chain_text(records, c) for c in updated) + ". Was: " + reading})
         elif pair not in new:
-            rows.append({"Status": "no longer compared", "Pair": " and ".join(pair),
-                         "Reading": "the two figures are no longer read as one reference time "
+            rows.append({"status": "no longer compared", "pair": " and ".join(pair),
+                         "reading": "the two figures are no longer read as one reference time "
                          "(nothing resolved the disagreement): " + reading})
         elif set(pair) <= stale:
-            rows.append({"Status": "no longer current", "Pair": " and ".join(pair),
-                         "Reading": "both figures have later ones; nothing resolved the "
+            rows.append({"status": "no longer current", "pair": " and ".join(pair),
+                         "reading": "both figures have later ones; nothing resolved the "
                          "disagreement at their time: " + reading})
-    return pd.DataFrame(rows, columns=["Status", "Pair", "Reading"])
+    return pd.DataFrame(rows, columns=["status", "pair", "reading"])
 
 
 def _takeaways(before: Facts, now: Facts) -> pd.DataFrame:
     old = set(before.takeaways["takeaway_id"])
     new = set(now.takeaways["takeaway_id"])
-    rows = [{"Status": "added", "Takeaway": r.takeaway_id, "Text": r.text}
+    rows = [{"status": "added", "takeaway_id": r.takeaway_id, "text": r.text}
             for r in now.takeaways.itertuples(index=False) if r.takeaway_id not in old]
-    rows += [{"Status": "dropped", "Takeaway": r.takeaway_id, "Text": r.text}
+    rows += [{"status": "dropped", "takeaway_id": r.takeaway_id, "text": r.text}
              for r in before.takeaways.itertuples(index=False) if r.takeaway_id not in new]
-    return pd.DataFrame(rows, columns=["Status", "Takeaway", "Text"])
+    return pd.DataFrame(rows, columns=["status", "takeaway_id", "text"])

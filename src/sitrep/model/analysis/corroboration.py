@@ -35,13 +35,15 @@ from sitrep.model.analysis.grouping import (
     groups,
 )
 from sitrep.model.analysis.origins import ANALYST_INFERENCE
-from sitrep.model.analysis.quantity import CREDIBILITY
 from sitrep.model.analysis.reconcile import PAIR_LIMIT
 from sitrep.model.analysis.updates import UPDATE_WORDS
 
-COLUMNS = ["Claim", "Measure", "Figure", "Refers to", "Origin", "Claimant's side",
-           "Agreeing origins", "Contradicting origins", "Proposed credibility",
-           "Analyst's credibility", "reason", "episode", "episode_name"]
+COLUMNS = ["claim_id", "measure", "figure", "refers_to", "origin", "claimant_side",
+           "agreeing_origins", "contradicting_origins", "proposed_credibility",
+           "analyst_credibility", "reason", "episode", "episode_name"]
+#: The credibility columns: codes 1 to 6 (:data:`~sitrep.model.analysis.quantity.CREDIBILITY`),
+#: missing where no credibility is proposed (a superseded figure) or the analyst gave none.
+CODES = {"proposed_credibility": "Int64", "analyst_credibility": "Int64"}
 
 #: Why each credibility is proposed.
 REASONS = {1: "another independent origin agrees and none contradicts",
@@ -65,8 +67,9 @@ def propose(agreeing: int, contradicting: int) -> int:
 def corroboration(table: pd.DataFrame) -> pd.DataFrame:
     """Per reported figure: its origin and side, the other independent origins that agree with
     it and that contradict it at its reference time, the proposed credibility, its ``reason``,
-    and the analyst's (the proposal never replaces it). Computed once per figure table
-    (:mod:`sitrep.model.analysis.shared`)."""
+    and the analyst's (the proposal never replaces it), both as codes 1 to 6 (missing: none
+    proposed, a superseded figure; or none given by the analyst). Computed once per figure
+    table (:mod:`sitrep.model.analysis.shared`)."""
     return shared.once(table, "corroboration", _corroboration)
 
 
@@ -75,7 +78,7 @@ def _corroboration(table: pd.DataFrame) -> pd.DataFrame:
     for _, _, parts in groups(table):
         for g in parts:
             rows.extend(_rows(g))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=COLUMNS).astype(CODES)
 
 
 #: Origins named in a cell; the rest are counted.
@@ -130,14 +133,13 @@ def _rows(g: Group) -> list[dict]:
     for k in range(n):
         proposed = None if c["superseded_by"][k] else propose(len(agree[k]), len(against[k]))
         rows.append({
-            "Claim": c["claim_id"][k], "Measure": c["label"][k], "Figure": c["figure"][k],
-            "Refers to": c["reference"][k], "Origin": origin[k],
-            "Claimant's side": c["side"][k],
-            "Agreeing origins": _named(agree[k], labels),
-            "Contradicting origins": _named(against[k], labels),
-            "Proposed credibility": (f"{proposed}: {CREDIBILITY[proposed]}" if proposed
-                                     else "none: superseded"),
-            "Analyst's credibility": _analyst(c["grade"][k], proposed),
+            "claim_id": c["claim_id"][k], "measure": c["label"][k], "figure": c["figure"][k],
+            "refers_to": c["reference"][k], "origin": origin[k],
+            "claimant_side": c["side"][k],
+            "agreeing_origins": _named(agree[k], labels),
+            "contradicting_origins": _named(against[k], labels),
+            "proposed_credibility": proposed,
+            "analyst_credibility": _analyst(c["grade"][k]),
             "reason": _reason(c["superseded_by"][k], c["update_kind"][k], proposed,
                               int(own[k]), int(superseded[k]), int(apart[k])),
             "episode": c["episode"][k], "episode_name": c["episode_name"][k],
@@ -150,13 +152,9 @@ def _counted(i: np.ndarray, j: np.ndarray, n: int, mask: np.ndarray) -> np.ndarr
     return np.bincount(np.concatenate([i[mask], j[mask]]), minlength=n)
 
 
-def _analyst(grade: str, proposed: int | None) -> str:
-    analyst = grade[1:] if len(grade) == 2 and grade[1].isdigit() else ""
-    if not analyst:
-        return "ungraded"
-    differs = proposed is not None and int(analyst) != proposed
-    return f"{analyst}: {CREDIBILITY[int(analyst)]}" + (
-        " (differs from the proposal)" if differs else "")
+def _analyst(grade: str) -> int | None:
+    """The information credibility of a whole grade ('B2': 2); None for a half grade or none."""
+    return int(grade[1]) if len(grade) == 2 and grade[1].isdigit() else None
 
 
 def _reason(superseded_by: str, update_kind: str, proposed: int | None, own: int, gone: int,

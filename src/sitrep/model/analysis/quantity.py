@@ -343,19 +343,20 @@ def _figures(facts: Facts, kinds: tuple[str, ...] | None, measures: tuple[str, .
 
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
     """Every figure of every measure with its interval, the time it refers to, claimant, relay,
-    publication date and grade (its origin is in the corroboration table)."""
+    publication date and grade (its origin is in the corroboration table), and whether its
+    wording is a verbatim quote, a paraphrase or derived."""
     return about(pd.DataFrame({
-        "Measure": table["label"],
-        "Claim": table["claim_id"],
-        "Figure": table["figure"],
-        "Interval": [interval_text(*bounds) for bounds in zip(
+        "measure": table["label"],
+        "claim_id": table["claim_id"],
+        "figure": table["figure"],
+        "interval": [interval_text(*bounds) for bounds in zip(
             table["lo"], table["hi"], table["lo_strict"], table["hi_strict"], strict=True)],
-        "Refers to": table["reference"],
-        "Claimant": table["claimant"],
-        "Relayed by": table["relay"],
-        "Published": table["published"].where(~table["derived"], "(derived)"),
-        "Grade": table["grade"],
-        "Wording": ["derived" if derived else "paraphrase, text not held" if
+        "refers_to": table["reference"],
+        "claimant": table["claimant"],
+        "relayed_by": table["relay"],
+        "published": table["published"].where(~table["derived"], "(derived)"),
+        "grade": table["grade"],
+        "wording": ["derived" if derived else "paraphrase, text not held" if
                     said_by.endswith("(text not held: paraphrase)") else "verbatim quote"
                     for derived, said_by in zip(table["derived"], table["said_by"],
                                                 strict=True)],
@@ -367,11 +368,11 @@ def derived_table(table: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     derived = table[table["derived"]]
     assumptions = facts.derived.set_index("derived_id")["assumption"]
     return about(pd.DataFrame({
-        "Derived": derived["claim_id"],
-        "Measure": derived["label"],
-        "Figure": derived["figure"],
-        "Method": derived["method"],
-        "Assumes": derived["claim_id"].map(assumptions),
+        "derived_id": derived["claim_id"],
+        "measure": derived["label"],
+        "figure": derived["figure"],
+        "method": derived["method"],
+        "assumption": derived["claim_id"].map(assumptions),
     }).reset_index(drop=True), "derived figures")
 
 
@@ -386,17 +387,17 @@ def grades_table(facts: Facts) -> pd.DataFrame:
         source = sources.loc[claim.source_id]
         reliability = source["reliability"]
         rows.append({
-            "Claim": claim.claim_id,
-            "Grade": grade(reliability, claim.credibility),
-            "Source reliability": (f"{reliability}: {RELIABILITY[reliability]}. "
+            "claim_id": claim.claim_id,
+            "grade": grade(reliability, claim.credibility),
+            "source_reliability": (f"{reliability}: {RELIABILITY[reliability]}. "
                                    f"{source['reliability_rationale']}" if reliability
                                    else "ungraded"),
-            "Information credibility": (
+            "information_credibility": (
                 f"{int(claim.credibility)}: {CREDIBILITY[int(claim.credibility)]}. "
                 f"{claim.credibility_rationale}" if pd.notna(claim.credibility) else "ungraded"),
         })
-    return pd.DataFrame(rows, columns=["Claim", "Grade", "Source reliability",
-                                       "Information credibility"])
+    return pd.DataFrame(rows, columns=["claim_id", "grade", "source_reliability",
+                                       "information_credibility"])
 
 
 def parts_table(facts: Facts) -> pd.DataFrame:
@@ -404,6 +405,6 @@ def parts_table(facts: Facts) -> pd.DataFrame:
     m = facts.measures
     labels = m.set_index("measure_id")["label"]
     parts = m[m["part_of"].ne("")]
-    table = pd.DataFrame({"Measure": parts["label"], "Part of": parts["part_of"].map(labels),
-                          "Read so because": parts["part_basis"]}).reset_index(drop=True)
+    table = pd.DataFrame({"measure": parts["label"], "part_of": parts["part_of"].map(labels),
+                          "part_basis": parts["part_basis"]}).reset_index(drop=True)
     return about(table, "measures read as part of another", filtered=False)

@@ -53,7 +53,7 @@ PAIRS_NAMED = 3
 #: A figure is well-sourced unless its claimant is unnamed or its full grade is below this.
 WELL_SOURCED = "C3"
 
-PAIR_COLUMNS = ["measure_id", "Measure", "First", "Second", "Verdict", "Reading"]
+PAIR_COLUMNS = ["measure_id", "measure", "first", "second", "verdict", "reading"]
 
 
 def compare(frame: pd.DataFrame) -> pd.DataFrame:
@@ -352,10 +352,9 @@ def _spread(g: Group) -> str:
     return text
 
 
-RECONCILE_COLUMNS = ["measure_id", "episode", "episode_name", "Measure", "Refers to", "Counts",
-                     "Figures",
-                     "Independent origins", "Spread", "Range the firm figures allow",
-                     "Conservative figure", "Change", "Flags"]
+RECONCILE_COLUMNS = ["measure_id", "episode", "episode_name", "measure", "refers_to", "counts",
+                     "figures", "independent_origins", "spread", "firm_range",
+                     "conservative_figure", "change", "flags"]
 
 
 def reconcile(table: pd.DataFrame) -> pd.DataFrame:
@@ -381,15 +380,15 @@ def _reconcile(table: pd.DataFrame) -> pd.DataFrame:
             low = lowest(g)
             rows.append({
                 "measure_id": measure, "episode": _episode(g),
-                "episode_name": g.cols["episode_name"][0], "Measure": label,
-                "Refers to": _span(g), "Counts": _status(g), "Figures": len(g),
-                "Independent origins": len(set(g.voices)),
-                "Spread": _spread(g), "Range the firm figures allow": _firm_range(g),
-                "Conservative figure": (
+                "episode_name": g.cols["episode_name"][0], "measure": label,
+                "refers_to": _span(g), "counts": _status(g), "figures": len(g),
+                "independent_origins": len(set(g.voices)),
+                "spread": _spread(g), "firm_range": _firm_range(g),
+                "conservative_figure": (
                     f"{low['figure']} [{low['claim_id']}]" if low is not None else
                     "none well-sourced and current" if g.superseded.any() else
                     "none well-sourced (unnamed claimants or graded below C3)"),
-                "Change": change, "Flags": "; ".join(_flags(g)) or "none"})
+                "change": change, "flags": "; ".join(_flags(g)) or "none"})
     derived = table[table["derived"]]
     for (measure, label), group in derived.groupby(["measure_id", "label"], sort=False):
         if measure in reported:
@@ -398,14 +397,14 @@ def _reconcile(table: pd.DataFrame) -> pd.DataFrame:
         episode = episodes.pop() if len(episodes) == 1 else ""
         name = dict(zip(group.get("episode", []), group.get("episode_name", []), strict=True))
         rows.append({"measure_id": measure, "episode": episode,
-                     "episode_name": name.get(episode, ""), "Measure": label,
-                     "Refers to": _span(Group.of(group)), "Counts": "derived", "Figures": 0,
-                     "Independent origins": 0,
-                     "Spread": "derived only: " + ", ".join(
+                     "episode_name": name.get(episode, ""), "measure": label,
+                     "refers_to": _span(Group.of(group)), "counts": "derived", "figures": 0,
+                     "independent_origins": 0,
+                     "spread": "derived only: " + ", ".join(
                          f"{r.figure} [{r.claim_id}]" for r in group.itertuples()),
-                     "Range the firm figures allow": "no reported figure",
-                     "Conservative figure": "no reported figure", "Change": "",
-                     "Flags": "none"})
+                     "firm_range": "no reported figure",
+                     "conservative_figure": "no reported figure", "change": "",
+                     "flags": "none"})
     return pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
 
 
