@@ -155,3 +155,16 @@ def test_a_pool_of_own_kernels_counts_each_notebook_once(log, tmp_path):
 
     _in_thread(two_notebooks)
     pool.close()
+
+
+def test_a_kernel_closed_by_two_threads_at_once_is_shut_down_once(log):
+    """The pool's close() and a warming thread's hand-back may close one kernel together."""
+    from sitrep.pipeline.kernels import close_kernel
+
+    km = kernels_module.ipc_kernel_manager()
+    threads = [threading.Thread(target=close_kernel, args=(km,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert log == ["shut down"]

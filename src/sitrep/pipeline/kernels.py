@@ -65,8 +65,13 @@ QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
 
 
 def close_kernel(km: Any) -> None:
-    """Shut a kernel down at once and remove its socket folder."""
+    """Shut a kernel down at once and remove its socket folder; once, whichever thread asks
+    first (two threads tearing down one kernel's zmq context at once abort the process: a run
+    refused for bad data closes its pool while a kernel still warming up closes itself)."""
     with _LIVE_LOCK:
+        if getattr(km, "sitrep_closed", False):
+            return
+        km.sitrep_closed = True
         _LIVE.discard(km)
     with contextlib.suppress(Exception):
         if km.has_kernel:
