@@ -261,3 +261,28 @@ def test_shards_rendered_apart_gather_into_one_index(suite, tmp_path):
     index = _sitrep("index", "--manifest", str(suite["manifest"]), "--out", str(gathered))
     assert index.returncode == 1
     assert "two: missing" in index.stderr and "one: stale" in index.stderr
+
+
+@pytest.mark.parametrize("in_child", [False, True], ids=["in this process", "in a child"])
+def test_a_large_data_set_is_validated_in_a_child_with_the_same_problems(
+        broken_dataset, monkeypatch, in_child):
+    """A data set over the size limit is checked in a child process (its memory goes back to
+    the system whole); what it finds is what this process would."""
+    from sitrep.pipeline import suite
+
+    monkeypatch.setattr(suite, "CHILD_VALIDATION_BYTES", 0 if in_child else 2**62)
+    clean = broken_dataset(None)
+    broken = broken_dataset(lambda d: d.duplicate_row("claims", 2))
+    spawned = []
+    real = suite.concurrent.futures.ProcessPoolExecutor
+
+    def counting(*args, **kwargs):
+        spawned.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(suite.concurrent.futures, "ProcessPoolExecutor", counting)
+    found = suite._validate({clean, broken})
+    assert bool(spawned) == in_child
+    assert found[clean] == []
+    assert [p.rule for p in found[broken]] and all(p.file.endswith("claims.csv")
+                                                   for p in found[broken])

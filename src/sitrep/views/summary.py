@@ -227,6 +227,16 @@ def key_figures_continued(rows: pd.DataFrame, *, since: str = "", limit: int = B
             HTML(f'<div class="sitrep-key-figures">{body}</div>')]
 
 
+def _first(items: pd.Series, sep: str, noun: str) -> str:
+    """The first :data:`~sitrep.model.analysis.changes.SHORT_LINES` of ``items`` joined by
+    ``sep``, and how many more ('S01, S02 and 1,234 more'; with a ``noun``, '... and 12 more
+    pairs'): a line of "What changed" does not grow with the corpus."""
+    more = len(items) - changes.SHORT_LINES
+    rest = f" and {more:,} more" + (f" {noun}{'s' if more > 1 else ''}" if noun else "") \
+        if more > 0 else ""
+    return sep.join(items.head(changes.SHORT_LINES)) + rest
+
+
 def what_changed(edition: changes.Changes | None, whole: Facts | None = None, *,
                  scope: Scope = NO_SCOPE) -> list[HTML]:
     """'What changed' for a summary: a heading and its lines when an earlier edition exists
@@ -240,10 +250,9 @@ def what_changed(edition: changes.Changes | None, whole: Facts | None = None, *,
     new = edition.new_claims
     if len(new):
         lines.append(f"{len(new):,} new claim{'s' if len(new) != 1 else ''} ("
-                     + ", ".join(new["claim_id"].head(20)) + (" and more" if len(new) > 20 else "")
-                     + ")")
+                     + _first(new["claim_id"], ", ", "") + ")")
     for status, rows in edition.conflicts.groupby("status", sort=False):
-        lines.append(f"conflict {status}: {'; '.join(rows['pair'])}")
+        lines.append(f"conflict {status}: {_first(rows['pair'], '; ', 'pair')}")
     for status, rows in edition.takeaways.groupby("status", sort=False):
         ids = [t for t in rows["takeaway_id"] if t not in lines_of]
         if ids:
@@ -253,8 +262,7 @@ def what_changed(edition: changes.Changes | None, whole: Facts | None = None, *,
     stale = edition.not_current
     if len(stale):
         lines.append(f"{len(stale):,} figure{'s' if len(stale) != 1 else ''} no longer current ("
-                     + ", ".join(stale["claim_id"].head(20)) + (" and more" if len(stale) > 20
-                                                            else "") + ")")
+                     + _first(stale["claim_id"], ", ", "") + ")")
     if not lines:
         return []
     text = (f"Since the edition of {edition.since}: " + "; ".join(lines) + ". The change of "
