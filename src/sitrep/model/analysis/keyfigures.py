@@ -28,7 +28,7 @@ COLUMNS = ["measure_id", "measure", "unit", "status", "claim_id", "figure", "ref
 #: Pairs that disagree, and sources stating a measure differently, a key figure names at most;
 #: the rest are counted (``more_disagreements``, ``more_restated``): the reconciliation and the
 #: pair table list them all, and a row of the summary stays a row at any size.
-NAMED = 3
+NAMED = reconcile.PAIRS_NAMED
 
 
 def key_figures(table: pd.DataFrame) -> pd.DataFrame:
