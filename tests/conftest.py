@@ -245,11 +245,17 @@ SHARED_REPORTS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
     "force_sizes-fictional-c3": ("force_sizes.ipynb", {"dataset": "tests/data/fictional",
                                                        "min_grade": "C3"}, ("html", "pdf")),
     "actor_positions": ("actor_positions.ipynb", {}, ("html", "pdf")),
+    "actor_positions-red-sea": ("actor_positions.ipynb",
+                                {"dataset": "datasets/red-sea-2023-2024"}, ("pdf",)),
     "actor_positions-nk-forces": ("actor_positions.ipynb",
                                   {"actors": "nk_forces", "extent": "33,50,39,53"}, ("html",)),
     "changes-kursk-sources": ("changes.ipynb", {"dataset": "datasets/kursk-2024-sources",
                                                 "since": "2024-11-05", "as_of": "2024-11-12"},
                               ("html",)),
+    # the force sizes of every further data set (datasets/*), read back from their PDFs
+    **{f"force_sizes-{d.name}": ("force_sizes.ipynb", {"dataset": f"datasets/{d.name}"},
+                                 ("pdf",))
+       for d in sorted((paths.ROOT / "datasets").glob("*/")) if (d / "facts").is_dir()},
 }
 
 

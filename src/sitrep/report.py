@@ -131,13 +131,14 @@ class Report:
         return display.items(entries, scope=self.scope, **options)
 
     def figure(self, fig: Figure, *, claims: Iterable[str] | pd.Series = (),
-               caption: str | None = None, alt: str = "chart") -> display.Output:
-        """A chart with its credit line: every source of ``claims`` (none: no credit line),
-        unless ``caption`` gives the line itself."""
+               caption: str | None = None, alt: str = "chart",
+               kind: str = "chart") -> display.Output:
+        """A chart (or, with ``kind="map"``, a map) with its credit line: every source of
+        ``claims`` (none: no credit line), unless ``caption`` gives the line itself."""
         ids = list(claims)
         if caption is None:
             caption = attribution.credit_line(self.facts, ids) if ids else ""
-        return display.figure(fig, caption=caption, alt=alt, scope=self.scope)
+        return display.figure(fig, caption=caption, alt=alt, scope=self.scope, kind=kind)
 
     paragraph = staticmethod(display.paragraph)
     show = staticmethod(display.show)

@@ -67,10 +67,16 @@ def test_pdf_quotes_every_stance_and_exchange(pdf_text, seed):
         assert norm(quotes[claim_id]) in pdf_text, claim_id
 
 
-def test_map_and_its_credit_fit_the_first_page(rendered):
-    first = norm(PdfReader(rendered / "actor_positions.pdf").pages[0].extract_text())
+@pytest.mark.parametrize(("name", "credit"), [
+    ("actor_positions", "Source: Dagens (dagens.com)"),
+    # a sea running north to south: a tall map, held to the page with the title
+    ("actor_positions-red-sea", "Source: "),
+])
+def test_map_and_its_credit_fit_the_first_page(shared_report, name, credit):
+    first = norm(PdfReader(shared_report(name) / f"{name}.pdf").pages[0].extract_text())
     assert "Where each actor is" in first
-    assert "Source: Dagens (dagens.com)" in first and "CC BY 4.0" in first
+    assert "Who (colour, pattern)" in first  # the map's legend, drawn as text
+    assert credit in first and "CC BY 4.0" in first
 
 
 def test_html_is_offline_and_has_no_code(rendered):

@@ -26,10 +26,8 @@ def _render(out: Path, *parameters: str) -> str:
         capture_output=True, text=True, timeout=300, cwd=out,
     )
     assert result.returncode == 0, result.stderr
-    pdf = published(out, "force_sizes", "pdf")
     assert published(out, "force_sizes", "html").is_file()
-    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
-    return re.sub(r"([–−]) (?=\d)", r"\1", text)  # a range may wrap after its dash in a narrow cell
+    return _read(published(out, "force_sizes", "pdf"))
 
 
 #: Every shipped data set: the seed, the fictional one and each folder of datasets/.
@@ -39,27 +37,38 @@ SHIPPED = {"seed": paths.DATA, "fictional": FICTIONAL,
 _TEXTS: dict[str, str] = {}
 
 
-def _text_of(name: str, tmp_path_factory) -> str:
-    """The force-size PDF's text for a shipped data set, rendered once per test run."""
+#: The shared render (conftest.SHARED_REPORTS) of each shipped data set's force sizes.
+SHARED = {"seed": "force_sizes", "fictional": "force_sizes-fictional",
+          **{name: f"force_sizes-{name}" for name in SHIPPED if name not in ("seed", "fictional")}}
+
+
+def _read(pdf: Path) -> str:
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
+    return re.sub(r"([–−]) (?=\d)", r"\1", text)  # a range may wrap after its dash in a narrow cell
+
+
+def _text_of(name: str, shared_report) -> str:
+    """The force-size PDF's text for a shipped data set, from the run's shared renders."""
     if name not in _TEXTS:
-        _TEXTS[name] = _render(tmp_path_factory.mktemp(name), f"dataset={SHIPPED[name]}")
+        report = SHARED[name]
+        _TEXTS[name] = _read(shared_report(report) / f"{report}.pdf")
     return _TEXTS[name]
 
 
 @pytest.fixture(scope="module")
-def seed_text(tmp_path_factory) -> str:
-    return _text_of("seed", tmp_path_factory)
+def seed_text(shared_report) -> str:
+    return _text_of("seed", shared_report)
 
 
 @pytest.fixture(scope="module")
-def fictional_text(tmp_path_factory) -> str:
-    return _text_of("fictional", tmp_path_factory)
+def fictional_text(shared_report) -> str:
+    return _text_of("fictional", shared_report)
 
 
 @pytest.mark.parametrize("name", list(SHIPPED))
-def test_every_quantity_of_every_shipped_data_set_is_in_the_pdf(name, tmp_path_factory):
+def test_every_quantity_of_every_shipped_data_set_is_in_the_pdf(name, shared_report):
     """Whatever its claim's kind or unit, every figure appears, tagged with its claim id."""
-    text = _text_of(name, tmp_path_factory)
+    text = _text_of(name, shared_report)
     facts = load(SHIPPED[name])
     missing = sorted(set(facts.quantities["claim_id"]) - set(re.findall(r"[A-Za-z0-9_.-]+",
                                                                           text)))
@@ -98,8 +107,8 @@ def test_fictional_report_through_the_same_notebook(fictional_text, expected):
     assert expected in fictional_text
 
 
-def test_min_grade_is_stated_and_applied(tmp_path):
-    text = _render(tmp_path, f"dataset={FICTIONAL}", "min_grade=C3")
+def test_min_grade_is_stated_and_applied(shared_report):
+    text = _read(shared_report("force_sizes-fictional-c3") / "force_sizes-fictional-c3.pdf")
     assert "Figures shown only where graded C3 or better" in text
     # What the filter leaves out is counted and named, once, before the charts ...
     note = re.search(r"3 of 5 figures are not shown \(graded below C3, or ungraded\): "

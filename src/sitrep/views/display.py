@@ -323,7 +323,7 @@ def title(text: str, subtitle: str = "") -> None:
 
 
 def figure(fig: Figure, *, caption: str = "", alt: str = "chart",
-           scope: Scope = NO_SCOPE) -> Output:
+           scope: Scope = NO_SCOPE, kind: str = "chart") -> Output:
     """A chart as inline SVG: sharp in print, its text real text in the PDF, its marks links.
 
     The SVG keeps its text as ``<text>`` elements (``svg.fonttype="none"``) rather than glyph
@@ -339,6 +339,10 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart",
     Its text is XML-escaped by matplotlib and again on output, the alt text by us. The
     caption (the credit line) is escaped HTML text under the chart; the claim ids of ``scope``
     in it link to their annex rows. Its text form is the alt text and the caption.
+
+    ``kind="map"`` marks a map (class ``sitrep-map``): in print it is at most as tall as the
+    stylesheet allows a map, so that it shares its page with the report's title and the
+    section's lead-in rather than leaving that page empty.
     """
     import matplotlib as mpl
 
@@ -363,7 +367,8 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart",
     role = 'role="group"' if links else 'role="img" tabindex="0"'
     inline = inline.replace("<a ", '<a tabindex="0" ')
     inline = inline.replace(
-        "<svg ", f'<svg class="sitrep-chart" {role} aria-label="{html.escape(alt)}" '
+        "<svg ", f'<svg class="sitrep-chart{" sitrep-map" if kind == "map" else ""}" {role} '
+                 f'aria-label="{html.escape(alt)}" '
                  f'style="width:100%;max-width:{width_in:.2f}in;height:auto" ', 1)
     note = (f'<p class="sitrep-credit"><small>'
             f"{link_known_claims(html.escape(caption), scope.claims)}</small></p>"

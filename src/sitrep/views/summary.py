@@ -278,7 +278,7 @@ def body_map(facts: Facts, *, scope: Scope = NO_SCOPE) -> HTML:
 
     drawn = maps.position_map(facts, compact=True)
     shown = figure(drawn.figure, caption=map_credit(facts, drawn),
-                   alt="Map of who is where, doing what", scope=scope)
+                   alt="Map of who is where, doing what", scope=scope, kind="map")
     return HTML(f'<div class="sitrep-body-map">{shown.data}</div>')
 
 
