@@ -131,9 +131,11 @@ def cold(command: list[str], timeout: float | None = None) -> Run:
     return measure(command, timeout=timeout)
 
 
-def naive_chain(entries: list[manifest.Entry], work: Path) -> tuple[float, int, int]:
-    """The naive way: a fresh CLI process per step, per entry, per format."""
+def naive_chain(entries: list[manifest.Entry], work: Path) -> Run:
+    """The naive way: a fresh CLI process per step, per entry, per format (HTML by nbconvert;
+    PDF by nbconvert, then Chromium printing that HTML; Markdown by nbconvert)."""
     total, peak, peak_pss = 0.0, 0, 0
+    load = os.getloadavg()[0]
     work.mkdir(parents=True, exist_ok=True)
     for entry in entries:
         executed = work / f"{entry.name}.ipynb"
@@ -142,7 +144,8 @@ def naive_chain(entries: list[manifest.Entry], work: Path) -> tuple[float, int, 
                   "--cwd", str(paths.NOTEBOOKS), "--no-progress-bar", *args]]
         for fmt in entry.formats:
             html = work / fmt / f"{entry.name}.html"
-            steps.append([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+            steps.append([str(BIN / "jupyter"), "nbconvert", "--to",
+                          "markdown" if fmt == "md" else "html", "--no-input",
                           "--output-dir", str(html.parent), "--output", entry.name,
                           str(executed)])
             if fmt == "pdf":
@@ -151,10 +154,10 @@ def naive_chain(entries: list[manifest.Entry], work: Path) -> tuple[float, int, 
                               f"--print-to-pdf={work / (entry.name + '.pdf')}",
                               html.as_uri()])
         for step in steps:
-            seconds, rss, pss = measure(step)
-            total += seconds
-            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
-    return total, peak, peak_pss
+            run = measure(step)
+            total += run.seconds
+            peak, peak_pss = max(peak, run.rss), max(peak_pss, run.pss)
+    return Run(total, peak, peak_pss, load)
 
 
 def sitrep(out: Path, *extra: str) -> list[str]:
