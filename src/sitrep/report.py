@@ -140,7 +140,10 @@ class Report:
             caption = attribution.credit_line(self.facts, ids) if ids else ""
         return display.figure(fig, caption=caption, alt=alt, scope=self.scope, kind=kind)
 
-    paragraph = staticmethod(display.paragraph)
+    def paragraph(self, text: str, **options: Any) -> display.Output:
+        """A paragraph with the report's claim links (see :func:`display.paragraph`)."""
+        return display.paragraph(text, scope=self.scope, **options)
+
     show = staticmethod(display.show)
 
     def __repr__(self) -> str:

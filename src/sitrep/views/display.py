@@ -264,10 +264,11 @@ def heading(text: str, level: int = 2) -> Output:
                   markdown=f"{'#' * level} {_pipe(text)}")
 
 
-def paragraph(text: str, *, css_class: str = "") -> Output:
-    """A paragraph of untrusted text."""
+def paragraph(text: str, *, css_class: str = "", scope: Scope = NO_SCOPE) -> Output:
+    """A paragraph of untrusted text; the claim ids of ``scope`` in it link to their rows."""
     attribute = f' class="{html.escape(css_class)}"' if css_class else ""
-    return Output(f"<p{attribute}>{html.escape(text)}</p>", text=text)
+    linked = link_known_claims(html.escape(text), scope.claims)
+    return Output(f"<p{attribute}>{linked}</p>", text=text)
 
 
 class Entries(list):

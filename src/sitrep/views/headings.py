@@ -56,6 +56,7 @@ HEADINGS: dict[str, str] = {
     "analyst_credibility": "Analyst's credibility",
     "credibility": "Credibility",
     "reason": "Why",
+    "alone": "No other origin",
     # reconciliation
     "first": "First",
     "second": "Second",

@@ -7,6 +7,7 @@ import pandas as pd
 
 from sitrep.model.analysis.quantity import CREDIBILITY
 from sitrep.model.data.facts import about
+from sitrep.views.display import NO_SCOPE, Output, Scope, paragraph, table
 from sitrep.views.headings import shown
 
 
@@ -69,11 +70,36 @@ def _credibility(proposed: object, analyst: object) -> str:
     return f"proposed {said}; analyst: {own}"
 
 
+def _alone(found: pd.DataFrame) -> pd.Series:
+    """The figures a row would add nothing for: no other independent origin speaks to them
+    (proposed 6, nothing left out of the count) and the analyst gave no other grade."""
+    analyst = found["analyst_credibility"]
+    return found["alone"].astype(bool) & (analyst.isna() | analyst.eq(6)).fillna(True)
+
+
+#: What the corroboration table says when every figure stands alone.
+ALL_ALONE = "No figure has another independent origin to agree or disagree with it (below)."
+
+
+def alone_note(found: pd.DataFrame) -> str:
+    """One line for every figure left out of :func:`corroboration_table`, each named by its
+    claim: nothing to corroborate it with, so its row would only repeat the same words."""
+    ids = found.loc[_alone(found), "claim_id"].tolist()
+    if not ids:
+        return ""
+    return (f"Not in the table: {_plural(len(ids), 'figure')} that no other independent origin "
+            "speaks to for its measure, episode and window, so nothing corroborates or "
+            f"contradicts {'it' if len(ids) == 1 else 'them'} (proposed "
+            f"{credibility_words(6)}; the analyst's grade, where given, is the same): "
+            + ", ".join(ids) + ".")
+
+
 def corroboration_table(found: pd.DataFrame) -> pd.DataFrame:
     """:func:`sitrep.model.analysis.corroboration.corroboration` in seven columns: the proposal's
     reason in its own; the analyst's grade stays beside the proposal. Where the data set names
-    several episodes, each figure's episode follows its reference time."""
-    f = found
+    several episodes, each figure's episode follows its reference time. The figures that stand
+    alone are left to :func:`alone_note`, which names each."""
+    f = found[~_alone(found)]
     when = f["refers_to"]
     if several_episodes(f):
         when = when + "; " + episode_words(f)
@@ -87,3 +113,18 @@ def corroboration_table(found: pd.DataFrame) -> pd.DataFrame:
             f["proposed_credibility"], f["analyst_credibility"], strict=True)],
         "reason": f["reason"] if "reason" in f.columns else "",
     }).reset_index(drop=True)), "reported figures to corroborate")
+
+
+#: The corroboration table's column widths on the page.
+CORROBORATION_WIDTHS = {"Claim": "7%", "Origin": "20%", "Why": "20%"}
+
+
+def corroboration_section(found: pd.DataFrame, *, scope: Scope = NO_SCOPE) -> list[Output]:
+    """The corroboration as a report shows it: the table of the figures something corroborates
+    or contradicts (or whose analyst's grade differs), then one line naming every figure that
+    stands alone."""
+    shown_table = table(corroboration_table(found), empty=ALL_ALONE,
+                        widths=CORROBORATION_WIDTHS, scope=scope)
+    note = alone_note(found)
+    return [shown_table, *([paragraph(note, css_class="sitrep-note", scope=scope)] if note
+                           else [])]

@@ -171,6 +171,23 @@ def test_analyst_grade_is_shown_beside_the_proposal_never_replaced():
     assert shown.at["H02", "Credibility"] == "proposed 1: confirmed; analyst: ungraded"
 
 
+@pytest.mark.parametrize(("grades", "in_table"), [
+    (("", ""), []),            # two origins, two measures: both alone, named in the line
+    (("B2", ""), ["H01"]),     # the analyst says 2 where nothing corroborates: a row says so
+])
+def test_an_analyst_grade_that_differs_keeps_its_corroboration_row(grades, in_table):
+    from sitrep.views import reconciliation
+    from sitrep.views.display import Scope
+
+    figures = table(fig("H01", 50000, grade=grades[0] or "ungraded", origin="a", measure="m1"),
+                    fig("H02", 700, grade=grades[1] or "ungraded", origin="b", measure="m2"))
+    found = corroboration.corroboration(figures)
+    assert reconciliation.corroboration_table(found)["Claim"].tolist() == in_table
+    outputs = reconciliation.corroboration_section(found, scope=Scope(
+        claims=frozenset({"H01", "H02"})))
+    assert 'href="#claim-H02"' in outputs[-1].data  # the line's ids link to their annex rows
+
+
 # -- the shipped data sets --------------------------------------------------------------------
 
 def test_seed_reconciliation_reads_as_before():

@@ -40,7 +40,7 @@ from sitrep.model.analysis.updates import UPDATE_WORDS
 
 COLUMNS = ["claim_id", "measure", "figure", "refers_to", "origin", "claimant_side",
            "agreeing_origins", "contradicting_origins", "proposed_credibility",
-           "analyst_credibility", "reason", "episode", "episode_name"]
+           "analyst_credibility", "reason", "alone", "episode", "episode_name"]
 #: The credibility columns: codes 1 to 6 (:data:`~sitrep.model.analysis.quantity.CREDIBILITY`),
 #: missing where no credibility is proposed (a superseded figure) or the analyst gave none.
 CODES = {"proposed_credibility": "Int64", "analyst_credibility": "Int64"}
@@ -68,8 +68,9 @@ def corroboration(table: pd.DataFrame) -> pd.DataFrame:
     """Per reported figure: its origin and side, the other independent origins that agree with
     it and that contradict it at its reference time, the proposed credibility, its ``reason``,
     and the analyst's (the proposal never replaces it), both as codes 1 to 6 (missing: none
-    proposed, a superseded figure; or none given by the analyst). Computed once per figure
-    table (:mod:`sitrep.model.analysis.shared`)."""
+    proposed, a superseded figure; or none given by the analyst); ``alone`` when no other
+    independent origin speaks to the figure and none was left out of the count. Computed once
+    per figure table (:mod:`sitrep.model.analysis.shared`)."""
     return shared.once(table, "corroboration", _corroboration)
 
 
@@ -142,6 +143,8 @@ def _rows(g: Group) -> list[dict]:
             "analyst_credibility": _analyst(c["grade"][k]),
             "reason": _reason(c["superseded_by"][k], c["update_kind"][k], proposed,
                               int(own[k]), int(superseded[k]), int(apart[k])),
+            # no other independent origin speaks to it, and no figure was left out of the count
+            "alone": proposed == 6 and not (own[k] or superseded[k] or apart[k]),
             "episode": c["episode"][k], "episode_name": c["episode_name"][k],
         })
     return rows
