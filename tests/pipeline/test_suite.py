@@ -270,7 +270,7 @@ def test_a_large_data_set_is_validated_in_a_child_with_the_same_problems(
     the system whole); what it finds is what this process would."""
     from sitrep.pipeline import suite
 
-    monkeypatch.setattr(suite, "CHILD_VALIDATION_BYTES", 0 if in_child else 2**62)
+    monkeypatch.setattr(suite, "LARGE_DATA_SET_BYTES", -1 if in_child else 2**62)
     clean = broken_dataset(None)
     broken = broken_dataset(lambda d: d.duplicate_row("claims", 2))
     spawned = []

@@ -4,8 +4,6 @@ dropped and none twice."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
 

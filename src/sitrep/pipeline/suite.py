@@ -222,6 +222,8 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     # validated or kernel started (guard.refusals), and needs neither.
     refused = guard.refusals(e.notebook for e in stale)
     runnable = [e for e in stale if e.notebook not in refused]
+    if any(_large(d) for d in {e.dataset for e in runnable}):
+        jobs = 1  # a large data set in two kernels at once holds its memory twice
     kernels = None
     outcomes: dict[str, Outcome] = {}
     with Progress(entries, live=live) as progress, _closing(lambda: kernels):
@@ -255,11 +257,12 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     return ordered
 
 
-#: A data set whose tables weigh more than this is validated in a child process: what
-#: validating takes (hundreds of MB at 100,000 claims) then goes back to the system whole,
-#: before the kernels and the browser take theirs. A smaller one is validated in this process,
-#: where starting a child would cost more than the check.
-CHILD_VALIDATION_BYTES = 8 * 2**20
+#: A data set whose tables weigh more than this is large: it is validated in a child process
+#: (what validating takes, hundreds of MB at 100,000 claims, then goes back to the system
+#: whole, before the kernels and the browser take theirs), and a run that renders it uses one
+#: kernel (each kernel holds the whole data set: two would hold it twice). A smaller one is
+#: validated in this process, where starting a child would cost more than the check.
+LARGE_DATA_SET_BYTES = 8 * 2**20
 
 
 def _errors(dataset: Path) -> list:
@@ -269,16 +272,18 @@ def _errors(dataset: Path) -> list:
     return errors(check(dataset))
 
 
-def _tables_bytes(dataset: Path) -> int:
+def _large(dataset: Path) -> bool:
+    """Whether ``dataset``'s tables weigh more than :data:`LARGE_DATA_SET_BYTES`."""
     with contextlib.suppress(OSError):
-        return sum(f.stat().st_size for f in paths.facts_dir(dataset).glob("*.csv"))
-    return 0
+        return sum(f.stat().st_size for f in paths.facts_dir(dataset).glob("*.csv")) \
+            > LARGE_DATA_SET_BYTES
+    return False
 
 
 def _validate(datasets: set[Path]) -> dict[Path, list]:
     """Every problem of each data set (none when clean); then the heap is handed back."""
     ordered = sorted(datasets)
-    large = [d for d in ordered if _tables_bytes(d) > CHILD_VALIDATION_BYTES]
+    large = [d for d in ordered if _large(d)]
     found: dict[Path, list] = {}
     if large:
         spawn = multiprocessing.get_context("spawn")  # threads run here: no fork
