@@ -4,6 +4,8 @@ dropped and none twice."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -23,16 +25,31 @@ def found(request) -> pd.DataFrame:
                                                         kinds=None))
 
 
+def _named(note: str) -> list[str]:
+    """The claim ids the line under the table names: after each '...): ', comma-separated,
+    a superseded one followed by '(by X)'."""
+    ids = []
+    for part in note.removeprefix("Not in the table: ").removesuffix(".").split("; "):
+        if "): " in part:
+            listed = part.split("): ", 1)[1]
+            ids += [re.sub(r" \(by [^)]*\)$", "", x) for x in re.split(r", (?![^(]*\))", listed)]
+    return ids
+
+
 def test_every_figure_is_in_the_table_or_named_in_the_line_once(found):
     in_table = reconciliation.corroboration_table(found)["Claim"].tolist()
-    note = reconciliation.alone_note(found)
-    named = note.split("): ", 1)[1].removesuffix(".").split(", ") if note else []
+    named = _named(reconciliation.alone_note(found))
     assert sorted(in_table + named) == sorted(found["claim_id"])
 
 
-def test_a_row_left_out_would_have_said_nothing_but_cannot_be_judged(found):
-    alone = found[~found["claim_id"].isin(reconciliation.corroboration_table(found)["Claim"])]
-    assert alone["agreeing_origins"].eq("none").all()
-    assert alone["contradicting_origins"].eq("none").all()
-    assert alone["proposed_credibility"].eq(6).all()
-    assert alone["analyst_credibility"].isna().all() or alone["analyst_credibility"].eq(6).all()
+def test_a_row_left_out_would_have_said_nothing_the_line_does_not(found):
+    left = found[~found["claim_id"].isin(reconciliation.corroboration_table(found)["Claim"])]
+    assert left["agreeing_origins"].eq("none").all()
+    assert left["contradicting_origins"].eq("none").all()
+    superseded = left["proposed_credibility"].isna()
+    assert left.loc[~superseded, "proposed_credibility"].eq(6).all()
+    assert left.loc[superseded, "superseded_by"].ne("").all()
+    note = reconciliation.alone_note(found)
+    for claim, by in zip(left.loc[superseded, "claim_id"], left.loc[superseded, "superseded_by"],
+                         strict=True):
+        assert f"{claim} (by {by})" in note

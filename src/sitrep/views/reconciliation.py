@@ -70,36 +70,63 @@ def _credibility(proposed: object, analyst: object) -> str:
     return f"proposed {said}; analyst: {own}"
 
 
+def _ungraded(found: pd.DataFrame) -> pd.Series:
+    analyst = found["analyst_credibility"]
+    return (analyst.isna() | analyst.eq(6)).fillna(True)
+
+
 def _alone(found: pd.DataFrame) -> pd.Series:
     """The figures a row would add nothing for: no other independent origin speaks to them
     (proposed 6, nothing left out of the count) and the analyst gave no other grade."""
-    analyst = found["analyst_credibility"]
-    return found["alone"].astype(bool) & (analyst.isna() | analyst.eq(6)).fillna(True)
+    return found["alone"].astype(bool) & _ungraded(found)
 
 
-#: What the corroboration table says when every figure stands alone.
+def _replaced(found: pd.DataFrame) -> pd.Series:
+    """The figures their own origin superseded (an interim count completed, a correction),
+    ungraded by the analyst: evidence for nothing and against nothing."""
+    return found["proposed_credibility"].isna().fillna(False) \
+        & found["superseded_by"].astype(str).ne("") & _ungraded(found)
+
+
+def _left_out(found: pd.DataFrame) -> pd.Series:
+    return _alone(found) | _replaced(found)
+
+
+#: What the corroboration table says when every figure is named in the lines under it.
 ALL_ALONE = "No figure has another independent origin to agree or disagree with it (below)."
 
 
 def alone_note(found: pd.DataFrame) -> str:
-    """One line for every figure left out of :func:`corroboration_table`, each named by its
-    claim: nothing to corroborate it with, so its row would only repeat the same words."""
-    ids = found.loc[_alone(found), "claim_id"].tolist()
-    if not ids:
-        return ""
-    return (f"Not in the table: {_plural(len(ids), 'figure')} that no other independent origin "
-            "speaks to for its measure, episode and window, so nothing corroborates or "
-            f"contradicts {'it' if len(ids) == 1 else 'them'} (proposed "
-            f"{credibility_words(6)}; the analyst's grade, where given, is the same): "
-            + ", ".join(ids) + ".")
+    """One line naming every figure left out of :func:`corroboration_table`, each by its claim:
+    those nothing can corroborate, and those their own origin superseded; a row for each
+    would only repeat the same words."""
+    alone = found.loc[_alone(found), "claim_id"].tolist()
+    replaced = found[_replaced(found)]
+    parts = []
+    if alone:
+        parts.append(f"{_plural(len(alone), 'figure')} that no other independent origin speaks "
+                     "to for its measure, episode and window, so nothing corroborates or "
+                     f"contradicts {'it' if len(alone) == 1 else 'them'} (proposed "
+                     f"{credibility_words(6)}; the analyst's grade, where given, is the same): "
+                     + ", ".join(alone))
+    if len(replaced):
+        parts.append(f"{_plural(len(replaced), 'figure')} superseded by a later figure of "
+                     f"{'its' if len(replaced) == 1 else 'their'} own origin, evidence for "
+                     "nothing and against nothing (no "
+                     "credibility proposed; ungraded by the analyst): " + ", ".join(
+                         f"{c} (by {b})" for c, b in zip(replaced["claim_id"],
+                                                         replaced["superseded_by"],
+                                                         strict=True)))
+    return ("Not in the table: " + "; ".join(parts) + ".") if parts else ""
 
 
 def corroboration_table(found: pd.DataFrame) -> pd.DataFrame:
     """:func:`sitrep.model.analysis.corroboration.corroboration` in seven columns: the proposal's
     reason in its own; the analyst's grade stays beside the proposal. Where the data set names
     several episodes, each figure's episode follows its reference time. The figures that stand
-    alone are left to :func:`alone_note`, which names each."""
-    f = found[~_alone(found)]
+    alone or that their own origin superseded are left to :func:`alone_note`, which names
+    each."""
+    f = found[~_left_out(found)]
     when = f["refers_to"]
     if several_episodes(f):
         when = when + "; " + episode_words(f)

@@ -40,7 +40,7 @@ from sitrep.model.analysis.updates import UPDATE_WORDS
 
 COLUMNS = ["claim_id", "measure", "figure", "refers_to", "origin", "claimant_side",
            "agreeing_origins", "contradicting_origins", "proposed_credibility",
-           "analyst_credibility", "reason", "alone", "episode", "episode_name"]
+           "analyst_credibility", "reason", "alone", "superseded_by", "episode", "episode_name"]
 #: The credibility columns: codes 1 to 6 (:data:`~sitrep.model.analysis.quantity.CREDIBILITY`),
 #: missing where no credibility is proposed (a superseded figure) or the analyst gave none.
 CODES = {"proposed_credibility": "Int64", "analyst_credibility": "Int64"}
@@ -145,6 +145,7 @@ def _rows(g: Group) -> list[dict]:
                               int(own[k]), int(superseded[k]), int(apart[k])),
             # no other independent origin speaks to it, and no figure was left out of the count
             "alone": proposed == 6 and not (own[k] or superseded[k] or apart[k]),
+            "superseded_by": c["superseded_by"][k],
             "episode": c["episode"][k], "episode_name": c["episode_name"][k],
         })
     return rows
