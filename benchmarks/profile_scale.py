@@ -26,16 +26,18 @@ def notebooks(folder: Path) -> None:
     """The calls the brief and the force sizes notebooks make, less the display."""
     from sitrep.model import load
     from sitrep.model.analysis import corroboration, quantity, reconcile
-    from sitrep.views import brief, charts, reconciliation
+    from sitrep.views import annex, brief, charts, reconciliation, summary
 
     whole = load(folder)
     facts = whole
-    # brief
-    brief.what_changed(whole, None, None)
-    figures = quantity.figures(facts, kinds=None)
-    charts.interval_charts(figures)
+    # brief (as notebooks/brief.ipynb calls it, less the display)
+    edition = summary.earlier_edition(whole, "", "")
+    key_rows = summary.key_figures_rows(whole, facts, edition)
+    summary.key_figures_section(key_rows, since=edition.since if edition else "")
+    summary.what_changed(edition, whole)
+    brief.evidence_figures(facts)
     brief.positions_table(facts)
-    brief.claims_table(facts)
+    annex.claims(facts, annex.brief_citations(facts))
     # force sizes
     everything = quantity.figures(facts, kinds=None)
     figures = quantity.figures(facts, kinds=None, measures=None, min_grade="")
@@ -43,7 +45,7 @@ def notebooks(folder: Path) -> None:
     quantity.derived_table(figures, facts)
     reconciliation.reconciliation_table(reconcile.reconcile(figures))
     reconcile.pairs(figures)
-    reconciliation.corroboration_table(corroboration.corroboration(figures))
+    reconciliation.corroboration_section(corroboration.corroboration(figures))
     quantity.side_by_side(figures)
     charts.timeline_charts(figures, facts)
     quantity.grades_table(facts)

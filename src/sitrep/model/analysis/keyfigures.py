@@ -73,7 +73,7 @@ def key_figures(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _status(g: Group) -> str:
-    return g.rows[0]["status_key"] or "present count"
+    return g.cols["status_key"][0] or "present count"  # one cell, not every record
 
 
 def _row(measure: str, label: str, unit: str, g: Group, times: int,
@@ -81,7 +81,9 @@ def _row(measure: str, label: str, unit: str, g: Group, times: int,
     best = reconcile.lowest(g)
     well = best is not None
     if best is None:  # no well-sourced figure: the lowest stands in, and the row says so
-        best = min(g.rows, key=lambda r: (np.nan_to_num(r["value"], nan=np.inf), r["claim_id"]))
+        values, ids = g.cols["value"], g.cols["claim_id"]
+        best = g.row(min(range(len(g)), key=lambda k: (np.nan_to_num(values[k], nan=np.inf),
+                                                        ids[k])))
     return {
         "measure_id": measure, "measure": label, "unit": unit, "status": _status(g),
         "claim_id": best["claim_id"], "figure": best["figure"], "reference": best["reference"],
@@ -90,7 +92,7 @@ def _row(measure: str, label: str, unit: str, g: Group, times: int,
         "origins": len(set(g.column("independent"))), "times": times,
         **_named("disagreements", _disagreements(g)), **_named("restated", _restated(g)),
         "other_status": "; ".join(
-            f"{o.rows[-1]['figure']} [{o.rows[-1]['claim_id']}]"
+            f"{o.cols['figure'][-1]} [{o.cols['claim_id'][-1]}]"
             for o in others[-2:]),
         "derived": False, "cmp_lo": best["cmp_lo"], "cmp_hi": best["cmp_hi"]}
 
@@ -109,11 +111,12 @@ def _disagreements(g: Group) -> list[str]:
 
 
 def _restated(g: Group) -> list[str]:
-    by_source: dict[str, list[dict]] = {}
-    for r in g.rows:
-        by_source.setdefault(r["source_id"], []).append(r)
-    return [", ".join(r["claim_id"] for r in rs) for rs in by_source.values()
-            if len({r["figure"] for r in rs}) > 1]
+    by_source: dict[str, list[int]] = {}
+    for k, source in enumerate(g.cols["source_id"]):
+        by_source.setdefault(source, []).append(k)
+    ids, figure = g.cols["claim_id"], g.cols["figure"]
+    return [", ".join(ids[k] for k in ks) for ks in by_source.values()
+            if len({figure[k] for k in ks}) > 1]
 
 
 def since_edition(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
