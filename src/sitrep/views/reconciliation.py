@@ -84,8 +84,8 @@ def _alone(found: pd.DataFrame) -> pd.Series:
 def _replaced(found: pd.DataFrame) -> pd.Series:
     """The figures their own origin superseded (an interim count completed, a correction),
     ungraded by the analyst: evidence for nothing and against nothing."""
-    return found["proposed_credibility"].isna().fillna(False) \
-        & found["superseded_by"].astype(str).ne("") & _ungraded(found)
+    return found["proposed_credibility"].isna() & found["superseded_by"].ne("") \
+        & _ungraded(found)
 
 
 def _left_out(found: pd.DataFrame) -> pd.Series:

@@ -150,9 +150,12 @@ def _flags(r) -> str:
     return "; ".join(flags)
 
 
-def _more(count: int, noun: str) -> str:
-    """' and 12 more pairs' (nothing when none): what a capped list of a key figure left out."""
-    return f" and {count:,} more {noun}{'s' if count > 1 else ''}" if count else ""
+def _more(count: int, noun: str = "") -> str:
+    """' and 12 more pairs' (' and 12 more' without a noun; nothing when none): what a capped
+    list left out."""
+    if count <= 0:
+        return ""
+    return f" and {count:,} more" + (f" {noun}{'s' if count > 1 else ''}" if noun else "")
 
 
 def _with_unit(figure: str, unit: str) -> str:
@@ -231,10 +234,8 @@ def _first(items: pd.Series, sep: str, noun: str) -> str:
     """The first :data:`~sitrep.model.analysis.changes.SHORT_LINES` of ``items`` joined by
     ``sep``, and how many more ('S01, S02 and 1,234 more'; with a ``noun``, '... and 12 more
     pairs'): a line of "What changed" does not grow with the corpus."""
-    more = len(items) - changes.SHORT_LINES
-    rest = f" and {more:,} more" + (f" {noun}{'s' if more > 1 else ''}" if noun else "") \
-        if more > 0 else ""
-    return sep.join(items.head(changes.SHORT_LINES)) + rest
+    return sep.join(items.head(changes.SHORT_LINES)) + _more(len(items) - changes.SHORT_LINES,
+                                                            noun)
 
 
 def what_changed(edition: changes.Changes | None, whole: Facts | None = None, *,
