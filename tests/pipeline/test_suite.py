@@ -193,6 +193,13 @@ def test_bad_data_renders_nothing_and_exits_2(suite):
 @pytest.mark.e2e
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["terminate", "kill"])
 def test_killing_a_render_leaves_published_reports_byte_identical(suite, sig):
+    # A data set whose notebook runs for seconds, so that the signal reliably lands mid-run
+    # even on a loaded machine (with the small fictional one both reports were sometimes
+    # published again before the signal took effect).
+    from sitrep.authoring import synthetic
+
+    shutil.rmtree(suite["first"])
+    synthetic.generate(suite["first"], 20_000)
     assert _render(suite).returncode == 0
     before = _snapshot(suite["out"])
     process = subprocess.Popen(
