@@ -372,7 +372,7 @@ def test_shipped_dataset_shapes(facts):
     expected = {"sources": 1, "actors": 19, "places": 6, "sentences": 18, "claims": 28,
                 "measures": 4, "quantities": 4, "positions": 11, "issues": 6, "stances": 6,
                 "relations": 9, "takeaways": 8, "derived": 1, "origins": 0, "episodes": 0,
-                "updates": 0}
+                "updates": 0, "claim_relations": 0, "assessments": 0}
     assert {name: len(frame) for name, frame in facts.tables.items()} == expected
     for name, frame in facts.tables.items():
         assert isinstance(frame, pd.DataFrame), name

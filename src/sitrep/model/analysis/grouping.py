@@ -64,7 +64,8 @@ RECORD_COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "qualifi
                   "reference", "status_key", "independent", "origin_label", "side",
                   "anonymous", "episode", "episode_name", "voice", "chain", "superseded_by",
                   "update_kind", "updates", "update_basis", "ref_from", "ref_to",
-                  "window_stated", "measure_kind"]
+                  "window_stated", "measure_kind", "claimant_side", "side_name", "claimant",
+                  "published_date"]
 
 
 @dataclass

@@ -14,7 +14,6 @@ reporting as of an earlier day).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from sitrep.model.analysis import reconcile
@@ -81,9 +80,7 @@ def _row(measure: str, label: str, unit: str, g: Group, times: int,
     best = reconcile.lowest(g)
     well = best is not None
     if best is None:  # no well-sourced figure: the lowest stands in, and the row says so
-        values, ids = g.cols["value"], g.cols["claim_id"]
-        best = g.row(min(range(len(g)), key=lambda k: (np.nan_to_num(values[k], nan=np.inf),
-                                                        ids[k])))
+        best = g.row(reconcile.conservative_order(g)[0])
     return {
         "measure_id": measure, "measure": label, "unit": unit, "status": _status(g),
         "claim_id": best["claim_id"], "figure": best["figure"], "reference": best["reference"],

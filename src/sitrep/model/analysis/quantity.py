@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from sitrep.model.analysis import shared, updates
+from sitrep.model.analysis import shared, sides, updates
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.data import when
@@ -52,8 +52,9 @@ COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "lower", "upper
            "qualifier", "shape", "lo", "hi", "lo_strict", "hi_strict", "hedge", "claimant",
            "relay", "outlet", "said_by", "published", "published_date", "source_id", "grade",
            "derived", "method", "ref_start", "ref_end", "reference", "status", "status_key",
-           "origin", "origin_label", "independent", "side", "anonymous", "tolerance", "cmp_lo",
-           "cmp_hi", "episode", "episode_name", "ref_from", "ref_to", "voice", "chain",
+           "origin", "origin_label", "independent", "side", "claimant_side", "side_name",
+           "anonymous", "tolerance", "cmp_lo", "cmp_hi", "episode", "episode_name", "ref_from",
+           "ref_to", "voice", "chain",
            "superseded_by", "update_kind", "updates", "update_basis", "window_stated",
            "measure_kind"]
 
@@ -164,7 +165,8 @@ def _reported(facts: Facts) -> pd.DataFrame:
     q = q.merge(windows(facts.claims), on="claim_id").merge(
         origin_of_claims(facts)[["claim_id", "origin", "origin_label", "independent", "side",
                                  "voice"]], on="claim_id").merge(
-        updates.of_claims(facts), on="claim_id")
+        updates.of_claims(facts), on="claim_id").merge(
+        sides.of_claims(facts)[["claim_id", "claimant_side", "side_name"]], on="claim_id")
     names = updates.episode_names(facts)
     published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))
     reliability = dict(zip(facts.sources["source_id"], facts.sources["reliability"],
@@ -274,7 +276,8 @@ def derive(facts: Facts, reported: pd.DataFrame | None = None) -> pd.DataFrame:
             "reference": "; ".join(dict.fromkeys(by_claim.loc[inputs, "reference"])),
             "status": "present", "status_key": "", "origin": "derived",
             "origin_label": "derived by the analyst", "independent": "derived",
-            "side": "the analyst", "anonymous": False, "tolerance": 0.0,
+            "side": "the analyst", "claimant_side": "", "side_name": "derived by the analyst",
+            "anonymous": False, "tolerance": 0.0,
             "cmp_lo": lo, "cmp_hi": hi, **_derived_episode(by_claim, inputs, d.derived_id),
         })
     return pd.DataFrame(rows, columns=COLUMNS)

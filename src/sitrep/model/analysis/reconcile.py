@@ -280,16 +280,57 @@ def lowest(g: Group) -> dict | None:
 
 
 def _conservative(g: Group) -> dict | None:
-    """The lowest well-sourced current figure of a group (ties: more independent origins
-    behind it, then the earliest); a figure superseded by an update is never it. None when no
-    current figure is well-sourced."""
+    """The lowest well-sourced current figure of a group, by :func:`conservative_order`; a
+    figure superseded by an update is never it. None when no current figure is
+    well-sourced."""
     good = np.flatnonzero(_well_sourced_mask(g) & ~g.superseded)
     if not len(good):
         return None
+    return g.row(conservative_order(g, good)[0])
+
+
+def _grade_rank(grade: str) -> tuple[int, int]:
+    """A grade as (reliability, credibility) ranks, best first; ungraded halves last."""
+    letter = grade[0] if grade[:1] in tuple("ABCDEF") and grade[1:2] != " " else ""
+    digit = next((c for c in reversed(grade) if c.isdigit()), "")
+    return ("ABCDEF".index(letter) if letter else 6, int(digit) if digit else 7)
+
+
+def conservative_order(g: Group, among: np.ndarray | None = None) -> list[int]:
+    """The figures ``among`` (default: all) of a group, lowest first, in one total order that
+    neither the order of rows nor the claim ids decide (README, "The conservative figure"):
+
+    1. the figure's lowest stated number: its value; a range without a value by its lower
+       bound; a bound alone by its number ('over 10,000' by 10,000, 'up to 500' by 500);
+    2. then its highest (an open upper side last): '35-40' before '35-60';
+    3. then more independent origins behind a figure compatible with it;
+    4. then the better-graded source (reliability, then credibility; ungraded last);
+    5. then the earlier publication (a date not known last), then the earlier reference time;
+    6. then the source id, and only for two figures of one source alike in all of these, the
+       claim id.
+    """
+    picks = np.arange(len(g)) if among is None else np.asarray(among)
+    if not len(picks):
+        return []
+    c = g.cols
+    value = np.asarray(c["value"], dtype=float)
+    lo = np.asarray(c["lo"], dtype=float)
+    hi = np.asarray(c["hi"], dtype=float)
+    point = np.where(np.isnan(value), np.where(np.isnan(lo), hi, lo), value)
+    high = np.where(np.isnan(hi), np.inf, hi)
     behind = _agreeing_origins(g)
-    value, start, ids = g.cols["value"], g.cols["ref_start"], g.cols["claim_id"]
-    best = min(good.tolist(), key=lambda k: (value[k], -behind[k], start[k], ids[k]))
-    return g.row(best)
+    ranks = {x: _grade_rank(x) for x in pd.unique(c["grade"])}
+    published = c.get("published_date")
+    never = pd.Timestamp.max
+
+    def key(k: int) -> tuple:
+        day = published[k] if published is not None else None
+        day = pd.Timestamp(day) if day is not None and pd.notna(day) else never
+        return (np.nan_to_num(point[k], nan=np.inf), high[k], -behind[k], ranks[c["grade"][k]],
+                day, pd.Timestamp(c["ref_start"][k]), str(c["source_id"][k]),
+                str(c["claim_id"][k]))
+
+    return sorted(picks.tolist(), key=key)
 
 
 def conservative_row(frame: pd.DataFrame) -> dict | None:

@@ -93,6 +93,12 @@ class Facts:
                           sources["source_id"])])
         for name in ("quantities", "positions", "stances", "relations"):
             tables[name] = t[name][t[name]["claim_id"].isin(kept)]
+        answers = t["claim_relations"]
+        tables["claim_relations"] = answers[answers["claim_id"].isin(kept) & (
+            answers["target"].eq("") | answers["target"].isin(kept))]
+        judged = t["assessments"]
+        tables["assessments"] = judged[(judged["assessed"] <= cut) & judged["rests_on"].map(
+            lambda ids: all(i in kept for i in ids)).astype(bool)]
         whole = t["takeaways"]["claims"].map(lambda ids: all(i in kept for i in ids)).astype(bool)
         tables["takeaways"] = t["takeaways"][whole]
         line = t["takeaways"]["role"].eq("bottom_line")

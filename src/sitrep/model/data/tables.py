@@ -33,6 +33,7 @@ LIST_REFERENCES: dict[tuple[str, str], str] = {
     ("derived", "inputs"): "claims",
     ("origins", "actors"): "actors",
     ("origins", "draws_on"): "origins",
+    ("assessments", "rests_on"): "claims",
 }
 
 

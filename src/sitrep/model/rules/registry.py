@@ -19,7 +19,7 @@ from sitrep.model.data import confine, hygiene, limits, tables
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import ERROR, WARNING, Collector
 from sitrep.model.geo import geofiles, place
-from sitrep.model.rules import colours, domain, episodes
+from sitrep.model.rules import claimed, colours, domain, episodes
 from sitrep.model.rules import measures_apart as apart
 
 Check = Callable[[Facts, Path, Collector], None]
@@ -164,6 +164,22 @@ RULES: tuple[Rule, ...] = (
          episodes.check),
     Rule("update-measure", "updates", "a claim and the claim it updates share a measure",
          episodes.check),
+    Rule(claimed.RULE_SIDE, "actors", "a stated side is independent, unknown or a party to "
+         "the conflict (an actor marked party)", claimed.check),
+    Rule(claimed.RULE_NAMES, "claim_relations", "a claim relation names the claim it answers "
+         "or its measure", claimed.check),
+    Rule(claimed.RULE_SELF, "claim_relations", "a claim does not deny, dispute, confirm or "
+         "admit itself", claimed.check),
+    Rule(claimed.RULE_BASIS, "claim_relations", "an inferred relation has the analyst's "
+         "rationale", claimed.check),
+    Rule(claimed.RULE_MEASURE, "claim_relations", "a relation naming a target and a measure "
+         "names a measure the target gives a figure of", claimed.check),
+    Rule(claimed.RULE_BOUNDS, "assessments", "an assessment gives a figure, range or bound, in "
+         "order and fitting its qualifier", claimed.check),
+    Rule(claimed.RULE_PERIOD, "assessments", "an assessment's period does not end before it "
+         "starts, and its end has its precision", claimed.check),
+    Rule(claimed.RULE_RESTS_ON, "assessments", "each claim an assessment rests on gives a "
+         "figure of its measure or answers it", claimed.check),
     Rule("relay-is-claimant", "claims", "a relay is not also the claimant", origins.check),
     Rule("relay-is-outlet", "claims", "the source's own outlet is not a relay", origins.check),
     Rule("relay-cycle", "claims", "a chain of relays does not come back", origins.check),

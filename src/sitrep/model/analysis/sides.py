@@ -1,0 +1,106 @@
+"""Sides: who each actor, and so each claim, speaks for.
+
+In a war most figures come from the parties to it, and each party's figure serves its side. A
+*side* is the actor id of a party to the conflict (a state, an armed movement), ``independent``
+(an observer that is no party) or ``unknown``. An actor's side is stated in ``actors.side`` or
+derived, in this order (README, "Sides"):
+
+1. a state or a non-state actor marked ``party`` speaks for itself;
+2. forces, officials and intelligence services speak for the state of their country when that
+   state is in the data set and marked ``party`` (a ministry for Israel, the IRGC for Iran); a
+   person does so only when marked ``party`` (an office holder speaking as such); marked
+   ``party`` with no such state, an actor speaks for itself;
+3. an actor marked ``third_party``, or of the independent sector (a monitor, a research body),
+   is ``independent``;
+4. anything else is ``unknown``: an outlet's country never makes it a side by itself (state
+   media are given their side in ``actors.side``), nor does an unnamed source's.
+
+A claim speaks for the side of its claimants (never its relays, never its origin): all of one
+side, or ``mixed`` when they differ.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sitrep.model.data.facts import Facts
+
+INDEPENDENT, UNKNOWN, MIXED = "independent", "unknown", "mixed"
+
+#: Kinds of actor that speak for the state of their country when that state is a party.
+OF_THEIR_STATE = {"state_forces", "external_forces", "officials", "intelligence", "person"}
+
+#: How a side reads that is no party's name.
+WORDS = {INDEPENDENT: "independent", UNKNOWN: "side not stated", MIXED: "mixed sides"}
+
+COLUMNS = ["actor_id", "side", "side_name", "side_basis"]
+CLAIM_COLUMNS = ["claim_id", "claimant_side", "side_name", "party_side"]
+
+
+def of_actors(facts: Facts) -> pd.DataFrame:
+    """Per actor: ``side`` (a party's actor id, independent or unknown), ``side_name`` as a
+    reader reads it, and ``side_basis`` (stated, or the rule it was derived by). Computed once
+    per Facts object."""
+    return facts.memo("sides.actors", _of_actors)
+
+
+def _of_actors(facts: Facts) -> pd.DataFrame:
+    a = facts.actors
+    names = dict(zip(a["actor_id"], a["name"], strict=True))
+    stated = a["side"] if "side" in a.columns else pd.Series("", index=a.index)
+    party = a["party"] if "party" in a.columns else pd.Series("", index=a.index)
+    sector = a["sector"] if "sector" in a.columns else pd.Series("", index=a.index)
+    states = {c: i for i, k, c, p in zip(a["actor_id"], a["kind"], a["country"], party,
+                                         strict=True) if k == "state" and p == "party" and c}
+    rows = []
+    for actor, kind, country, p, s, own in zip(a["actor_id"], a["kind"], a["country"], party,
+                                                sector, stated, strict=True):
+        if own:
+            side, basis = own, "stated"
+        elif p == "party" and kind in OF_THEIR_STATE and country in states:
+            side, basis = states[country], "derived: speaks for the state of its country"
+        elif p == "party":
+            side, basis = actor, "derived: a party to the conflict"
+        elif kind in OF_THEIR_STATE and country in states and kind != "person":
+            side, basis = states[country], "derived: the forces or officials of a party"
+        elif p == "third_party":
+            side, basis = INDEPENDENT, "derived: a third party"
+        elif s == "independent" or (not s and kind == "organisation"):
+            side, basis = INDEPENDENT, "derived: an independent body"
+        else:
+            side, basis = UNKNOWN, "derived: no side stated"
+        rows.append((actor, side, name_of(side, names), basis))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def name_of(side: str, names: dict[str, str]) -> str:
+    """A side as a reader reads it: the party's name, 'independent', 'side not stated'."""
+    return WORDS.get(side) or str(names.get(side, side))
+
+
+def of_claims(facts: Facts) -> pd.DataFrame:
+    """Per claim: ``claimant_side`` (its claimants' one side, or mixed), ``side_name``, and
+    ``party_side`` (the side when it is a party's, else empty). Computed once per Facts."""
+    return facts.memo("sides.claims", _of_claims)
+
+
+def _of_claims(facts: Facts) -> pd.DataFrame:
+    actors = of_actors(facts)
+    side = dict(zip(actors["actor_id"], actors["side"], strict=True))
+    names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
+    found: dict[tuple[str, ...], str] = {}
+    for claimants in set(facts.claims["claimants"]):
+        sides = {side.get(c, UNKNOWN) for c in claimants}
+        found[claimants] = sides.pop() if len(sides) == 1 else MIXED
+    rows = []
+    for claim, claimants in zip(facts.claims["claim_id"], facts.claims["claimants"],
+                                strict=True):
+        s = found[claimants]
+        rows.append((claim, s, name_of(s, names), "" if s in WORDS else s))
+    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+
+
+def parties(facts: Facts) -> list[str]:
+    """The sides that are parties to the conflict, in the order of ``actors.csv``."""
+    actors = of_actors(facts)
+    return list(dict.fromkeys(s for s in actors["side"] if s not in WORDS))
