@@ -16,8 +16,9 @@ from IPython.display import HTML
 
 from sitrep.model.analysis import changes, reconcile
 from sitrep.model.analysis.attribution import attributions
-from sitrep.model.analysis.keyfigures import key_figures, since_edition
+from sitrep.model.analysis.keyfigures import key_figures, key_lines, since_edition
 from sitrep.model.analysis.quantity import figures as figures_of
+from sitrep.model.analysis.quantity import with_unit
 from sitrep.model.data.facts import Facts, about
 from sitrep.views.display import (
     NO_SCOPE,
@@ -127,13 +128,22 @@ def earlier_edition(whole: Facts, since: str | None, as_of: str | None,
 def key_figures_rows(whole: Facts, facts: Facts, edition: changes.Changes | None = None,
                      **filters) -> pd.DataFrame:
     """The model's key figures of ``facts`` (with ``filters`` for ``quantity.figures``), with
-    the change since the earlier ``edition`` when there is one."""
-    now = key_figures(figures_of(facts, kinds=None, **filters))
+    the change since the earlier ``edition`` when there is one, and ``lines``: each measure's
+    lines a voice and its assessments (:func:`key_lines`), which a contested measure shows
+    instead of a best figure."""
+    table = figures_of(facts, kinds=None, **filters)
+    now = _with_lines(key_figures(table, facts), key_lines(table, facts))
     if edition is None:
         return now
     before = whole.until(edition.since, include_possible=bool(
         facts.cut is not None and facts.cut.include_possible))
-    return since_edition(now, key_figures(figures_of(before, kinds=None, **filters)))
+    return since_edition(now, key_figures(figures_of(before, kinds=None, **filters), before))
+
+
+def _with_lines(rows: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    by_measure = {m: part.to_dict("records") for m, part in lines.groupby("measure_id",
+                                                                           sort=False)}
+    return rows.assign(lines=[by_measure.get(m, []) for m in rows["measure_id"]])
 
 
 def _flags(r) -> str:
@@ -147,6 +157,8 @@ def _flags(r) -> str:
         flags.append("no well-sourced figure: the lowest is shown")
     if r.other_status:
         flags.append(f"also {r.other_status}")
+    if getattr(r, "window_note", ""):
+        flags.append(f"the figure shown {r.window_note}")
     return "; ".join(flags)
 
 
@@ -158,47 +170,74 @@ def _more(count: int, noun: str = "") -> str:
     return f" and {count:,} more" + (f" {noun}{'s' if count > 1 else ''}" if noun else "")
 
 
-def _with_unit(figure: str, unit: str) -> str:
-    """'3,000–4,000 (conservative)' with 'troops': '3,000–4,000 troops (conservative)'; a
-    percentage reads '53%'."""
-    core, sep, rest = figure.partition(" (")
-    unit = str(unit)
-    joined = f"{core}%" if unit.strip() in ("%", "percent") else f"{core} {unit}".strip()
-    return joined + (sep + rest if sep else "")
+def _who(r) -> str:
+    """Who gives a best figure, and for which side: 'IDF (Israel, party)', 'HRANA
+    (independent)', 'Dagens (side not stated)'."""
+    claimant = str(getattr(r, "claimant", "") or "")
+    side = str(getattr(r, "side_name", "") or "")
+    role = str(getattr(r, "side_role", "") or "")
+    said = ", ".join(x for x in (side if side != claimant else "", role) if x)
+    return f"{claimant} ({said})" if claimant and said else claimant or side
 
 
 def key_figures_table(rows: pd.DataFrame, *, since: str = "") -> pd.DataFrame:
-    """The key figures worded for a page: measure (unit), best figure with its claim, the date
-    it refers to, the range firm figures allow, independent origins, the change since ``since``
-    (when the rows carry one) and the flags. Empty columns are left out."""
-    derived = rows["derived"].astype(bool)
-    frame = pd.DataFrame({
-        "Measure": rows["measure"],
-        "Best figure": [_with_unit(f, u) + f" [{c}]" + (" (derived)" if d else "")
-                        for f, u, c, d in zip(rows["figure"], rows["unit"], rows["claim_id"],
-                                              derived, strict=True)],
-        "Refers to": rows["reference"],
-        "Firm figures allow": rows["firm_range"].where(~derived, "derived, no reported figure"),
-        "Origins": [
-            "none (derived)" if d else f"{o:,} of {n:,} figure{'s' if n != 1 else ''}"
-            for o, n, d in zip(rows["origins"], rows["figures"], derived, strict=True)],
-    })
-    if "change" in rows.columns:
-        frame[f"Since {since}" if since else "Change"] = [
-            c if c in ("new", "unchanged") else f"{c}; was {b.replace(' (', ', ', 1).rstrip(')')}"
-            for c, b in zip(rows["change"], rows["before"], strict=True)]
-    frame["Flags"] = [_flags(r) for r in rows.itertuples(index=False)]
+    """The key figures worded for a page: measure (unit), who says it, the figure with its
+    claim, the date it refers to, the range firm figures allow, independent origins, the change
+    since ``since`` (when the rows carry one) and the flags. A contested measure (two voices,
+    one a party to the conflict) takes one line a voice, what each side claims, denies or
+    admits, and the analyst's assessment on a line of its own, never one side's figure as the
+    best; another measure takes its best figure with its claimant and side, then any
+    assessment. Empty columns are left out."""
+    out = []
+    has_change = "change" in rows.columns
+    change_heading = f"Since {since}" if since else "Change"
+    for r in rows.itertuples(index=False):
+        derived = bool(r.derived)
+        first = {
+            "Measure": r.measure,
+            "Refers to": r.reference,
+            "Firm figures allow": "derived, no reported figure" if derived else r.firm_range,
+            "Origins": "none (derived)" if derived else
+            f"{r.origins:,} of {r.figures:,} figure{'s' if r.figures != 1 else ''}",
+        }
+        if has_change:
+            first[change_heading] = (r.change if r.change in ("new", "unchanged") else
+                                     f"{r.change}; was "
+                                     f"{r.before.replace(' (', ', ', 1).rstrip(')')}")
+        first["Flags"] = _flags(r)
+        lines = list(getattr(r, "lines", []) or [])
+        voices = [x for x in lines if x["role"] == "voice"]
+        judged = [x for x in lines if x["role"] == "assessment"]
+        if getattr(r, "contested", False) and voices:
+            shown = [{"Who says": x["who"], "Figure": x["figure"] or "no figure",
+                      "Refers to": x["reference"]} for x in voices]
+            shown[0] = {**first, **shown[0],
+                        "Refers to": shown[0]["Refers to"] or r.reference}
+        else:
+            own = "; ".join(w for x in voices for w in x["figure"].split("; ")
+                            if not w.startswith(("claims ", "reports ", "lowest of ")))
+            figure = with_unit(r.figure, r.unit) + f" [{r.claim_id}]" + (
+                " (derived)" if derived else "") + (f"; {own}" if own else "")
+            shown = [{**first, "Who says": _who(r), "Figure": figure}]
+        shown += [{"Who says": x["who"], "Figure": x["figure"], "Refers to": x["reference"]}
+                  for x in judged]
+        out += shown
+    columns = ["Measure", "Who says", "Figure", "Refers to", "Firm figures allow", "Origins",
+               *([change_heading] if has_change else []), "Flags"]
+    frame = pd.DataFrame(out, columns=columns).fillna("")
     shown = frame.loc[:, [c for c in frame.columns if frame[c].astype(str).ne("").any()]]
     return about(shown.reset_index(drop=True), "key figures")
 
 
-KEY_FIGURES_NOTE = ("Per measure at the latest time it refers to: the best figure (the lowest "
-                    "well-sourced one, the reconciliation's conservative figure), the range every "
-                    "unqualified figure allows, and its independent origins.")
+KEY_FIGURES_NOTE = ("Per measure, at the latest time it refers to. Where two sides speak to "
+                    "it, one of them a party to the conflict: a line a side (what it claims, "
+                    "denies or admits), never one side's figure as the best. Otherwise: the best "
+                    "figure (the lowest well-sourced one) and who gives it. An analyst's "
+                    "assessment stands on its own line.")
 
 
-KEY_WIDTHS = {"Measure": "21%", "Best figure": "16%", "Refers to": "9%",
-              "Firm figures allow": "12%", "Origins": "8%"}
+KEY_WIDTHS = {"Measure": "17%", "Who says": "13%", "Figure": "17%", "Refers to": "9%",
+              "Firm figures allow": "11%", "Origins": "7%"}
 
 
 def key_figures_section(rows: pd.DataFrame, *, since: str = "", limit: int = BODY_FIGURES,
@@ -206,12 +245,12 @@ def key_figures_section(rows: pd.DataFrame, *, since: str = "", limit: int = BOD
     """The key figures as the summary shows them: the note and the table, at most ``limit``
     rows; past it a line says how many measures follow under "Key figures, continued" in the
     evidence part (:func:`key_figures_continued`)."""
-    shown = key_figures_table(rows, since=since)
-    body = table(shown.head(limit), widths=KEY_WIDTHS, scope=scope).data
+    shown = key_figures_table(rows.head(limit), since=since)
+    body = table(shown, widths=KEY_WIDTHS, scope=scope, limit=max(len(shown), 1)).data
     parts = [paragraph(KEY_FIGURES_NOTE, css_class="sitrep-note"),
              HTML(f'<div class="sitrep-key-figures">{body}</div>')]
-    if len(shown) > limit:
-        more = len(shown) - limit
+    if len(rows) > limit:
+        more = len(rows) - limit
         parts.append(paragraph(f"{more:,} more measure{'s' if more != 1 else ''}: under "
                                "Key figures, continued, at the start of the evidence.",
                                css_class="sitrep-note"))
@@ -222,10 +261,10 @@ def key_figures_continued(rows: pd.DataFrame, *, since: str = "", limit: int = B
                           scope: Scope = NO_SCOPE) -> list[HTML]:
     """The key-figure rows past the summary's ``limit``, under their own heading (nothing when
     the summary shows them all)."""
-    shown = key_figures_table(rows, since=since)
-    if len(shown) <= limit:
+    if len(rows) <= limit:
         return []
-    body = table(shown.iloc[limit:], widths=KEY_WIDTHS, scope=scope).data
+    shown = key_figures_table(rows.iloc[limit:], since=since)
+    body = table(shown, widths=KEY_WIDTHS, scope=scope, limit=max(len(shown), 1)).data
     return [heading("Key figures, continued", 3),
             HTML(f'<div class="sitrep-key-figures">{body}</div>')]
 
@@ -344,6 +383,6 @@ def force_summary(facts: Facts, figures: pd.DataFrame, *,
                   scope: Scope = NO_SCOPE) -> list[HTML]:
     """A force-size report's first section: 'In short', then the key figures of the figures it
     shows (``figures``: after its filters)."""
-    rows = key_figures(figures)
+    rows = _with_lines(key_figures(figures, facts), key_lines(figures, facts))
     return [in_short(facts, figures, rows, scope=scope), heading("Key figures", 3),
             *key_figures_section(rows, scope=scope, limit=max(len(rows), 1))]

@@ -65,7 +65,7 @@ RECORD_COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "qualifi
                   "anonymous", "episode", "episode_name", "voice", "chain", "superseded_by",
                   "update_kind", "updates", "update_basis", "ref_from", "ref_to",
                   "window_stated", "measure_kind", "claimant_side", "side_name", "claimant",
-                  "published_date"]
+                  "published_date", "unit", "side_role"]
 
 
 @dataclass
@@ -231,7 +231,14 @@ def _compare(g: Group) -> np.ndarray:
     other_window = ((g.t_from[i] != g.t_from[j]) | (g.t_to[i] != g.t_to[j])) \
         & stated[i] & stated[j]
     total = (g.cols["measure_kind"] == "total").astype(bool)
-    verdict = np.where(same_time & total[i] & other_window, OTHER_WINDOW, verdict)
+    # totals over nested windows: the longer window's total may not fall below the contained
+    # window's lower bound (40 killed over two days, 5 over the four days around them)
+    i_holds = (g.t_from[i] <= g.t_from[j]) & (g.t_to[i] >= g.t_to[j])
+    j_holds = (g.t_from[j] <= g.t_from[i]) & (g.t_to[j] >= g.t_to[i])
+    below = (i_holds & (hi[i] < lo[j])) | (j_holds & (hi[j] < lo[i]))
+    nested = total[i] & other_window & (i_holds | j_holds)
+    verdict = np.where(same_time & total[i] & other_window,
+                       np.where(nested & below, DISAGREE, OTHER_WINDOW), verdict)
     verdict = np.where(same_time & (voice[i] == voice[j]) & other_window, SAME_ORIGIN, verdict)
     verdict = np.where(g.superseded[i] | g.superseded[j], SUPERSEDED, verdict)
     return np.where(chain[i] == chain[j], UPDATE, verdict).astype(np.uint8)

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sitrep.model.analysis import reconcile
+from sitrep.model.analysis import contested, reconcile
 from sitrep.model.analysis.reconcile import Group
+from sitrep.model.data.facts import Facts
 
-COLUMNS = ["measure_id", "measure", "unit", "status", "claim_id", "figure", "reference",
+COLUMNS = ["measure_id", "measure", "unit", "status", "claim_id", "figure", "claimant",
+           "side_name", "side_role", "contested", "reference",
            "ref_start", "well_sourced", "firm_range", "figures", "origins", "times",
            "disagreements", "more_disagreements", "restated", "more_restated", "other_status",
+           "window_note",
            "derived", "cmp_lo", "cmp_hi"]
 
 #: Pairs that disagree, and sources stating a measure differently, a key figure names at most;
@@ -30,7 +33,7 @@ COLUMNS = ["measure_id", "measure", "unit", "status", "claim_id", "figure", "ref
 NAMED = reconcile.PAIRS_NAMED
 
 
-def key_figures(table: pd.DataFrame) -> pd.DataFrame:
+def key_figures(table: pd.DataFrame, facts: Facts | None = None) -> pd.DataFrame:
     """One row per measure of ``table`` (``quantity.figures``), in the table's measure order.
 
     ``claim_id``/``figure``/``reference`` name the best figure (the conservative one; when no
@@ -40,7 +43,11 @@ def key_figures(table: pd.DataFrame) -> pd.DataFrame:
     reference times; ``disagreements`` lists the pairs with no common value ('K09 and K24'),
     ``restated`` the claims of one source stating it differently, each at most :data:`NAMED`
     and the rest counted in ``more_disagreements`` and ``more_restated``; ``other_status`` a
-    plan or projection of the same measure ('690,000 (planned) [K26]')."""
+    plan or projection of the same measure ('690,000 (planned) [K26]'); ``claimant`` and
+    ``side_name`` say who gives the best figure and for which side; ``contested`` whether two
+    voices, one a party, speak to the measure (:mod:`contested`): its key figure is then its
+    lines (:func:`key_lines`), never the best figure alone. ``facts`` (the figures' data set)
+    brings the claim relations and assessments."""
     rows = []
     units = table.drop_duplicates("measure_id").set_index("measure_id")["unit"] \
         if len(table) else pd.Series(dtype=str)
@@ -50,7 +57,9 @@ def key_figures(table: pd.DataFrame) -> pd.DataFrame:
         present = [g for g in parts if _status(g) == "present count"] or parts
         current = present[-1]
         others = [g for g in parts if _status(g) != _status(current)]
-        rows.append(_row(measure, label, units.get(measure, ""), current, len(present), others))
+        rows.append(_row(measure, label, units.get(measure, ""), current, len(present), others,
+                         contested.lines(current, measure, facts,
+                                         reconcile.conservative_order)[1]))
     derived = table[table["derived"]] if len(table) else table
     for measure, group in derived.groupby("measure_id", sort=False):
         if measure in reported:
@@ -59,10 +68,11 @@ def key_figures(table: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "measure_id": measure, "measure": last["label"], "unit": last["unit"],
             "status": "derived", "claim_id": last["claim_id"], "figure": last["figure"],
-            "reference": last["reference"], "ref_start": last["ref_start"],
+            "claimant": "the analyst", "side_name": "derived by the analyst", "side_role": "",
+            "contested": False, "reference": last["reference"], "ref_start": last["ref_start"],
             "well_sourced": True, "firm_range": "", "figures": 0, "origins": 0, "times": 1,
             "disagreements": "", "more_disagreements": 0, "restated": "", "more_restated": 0,
-            "other_status": "", "derived": True,
+            "other_status": "", "window_note": "", "derived": True,
             "cmp_lo": last["cmp_lo"], "cmp_hi": last["cmp_hi"]})
     order = {m: k for k, m in enumerate(dict.fromkeys(table["measure_id"]))} if len(table) \
         else {}
@@ -71,19 +81,34 @@ def key_figures(table: pd.DataFrame) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
+def key_lines(table: pd.DataFrame, facts: Facts | None = None) -> pd.DataFrame:
+    """Per measure at its latest reference time of present counts: one line a voice (a side's
+    figure and its denials, admissions, confirmations), then the analyst's assessments
+    (:func:`contested.lines`); ``contested`` marks the measures whose key figure is its lines."""
+    rows = []
+    for measure, _, parts in reconcile.groups(table):
+        present = [g for g in parts if _status(g) == "present count"] or parts
+        found, disputed = contested.lines(present[-1], measure, facts,
+                                          reconcile.conservative_order)
+        rows += [(*line, disputed) for line in found]
+    return pd.DataFrame(rows, columns=[*contested.LINE_COLUMNS, "contested"])
+
+
 def _status(g: Group) -> str:
     return g.cols["status_key"][0] or "present count"  # one cell, not every record
 
 
 def _row(measure: str, label: str, unit: str, g: Group, times: int,
-         others: list[Group]) -> dict:
+         others: list[Group], disputed: bool) -> dict:
     best = reconcile.lowest(g)
     well = best is not None
     if best is None:  # no well-sourced figure: the lowest stands in, and the row says so
         best = g.row(reconcile.conservative_order(g)[0])
     return {
         "measure_id": measure, "measure": label, "unit": unit, "status": _status(g),
-        "claim_id": best["claim_id"], "figure": best["figure"], "reference": best["reference"],
+        "claim_id": best["claim_id"], "figure": best["figure"], "claimant": best["claimant"],
+        "side_name": best["side_name"], "side_role": best["side_role"], "contested": disputed,
+        "reference": best["reference"],
         "ref_start": best["ref_start"], "well_sourced": well,
         "firm_range": reconcile.firm_range(g), "figures": len(g),
         "origins": len(set(g.column("independent"))), "times": times,
@@ -91,7 +116,20 @@ def _row(measure: str, label: str, unit: str, g: Group, times: int,
         "other_status": "; ".join(
             f"{o.cols['figure'][-1]} [{o.cols['claim_id'][-1]}]"
             for o in others[-2:]),
+        "window_note": _window_note(g, best),
         "derived": False, "cmp_lo": best["cmp_lo"], "cmp_hi": best["cmp_hi"]}
+
+
+def _window_note(g: Group, best: dict) -> str:
+    """For a total, whether the best figure covers the window of its group's figures: '' when
+    it does, else the span the others reach ('the figures reach 13 to 24 Jun 2025')."""
+    if best.get("measure_kind") != "total" or len(g) < 2:
+        return ""
+    start, end = pd.Timestamp(g.t_from.min()), pd.Timestamp(g.t_to.max())
+    if best["ref_from"] <= start and best["ref_to"] >= end:
+        return ""
+    return (f"covers {best['reference']} only; the figures of this time reach "
+            f"{reconcile.span_words(g)}")
 
 
 def _named(column: str, items: list[str]) -> dict[str, object]:
@@ -108,12 +146,8 @@ def _disagreements(g: Group) -> list[str]:
 
 
 def _restated(g: Group) -> list[str]:
-    by_source: dict[str, list[int]] = {}
-    for k, source in enumerate(g.cols["source_id"]):
-        by_source.setdefault(source, []).append(k)
-    ids, figure = g.cols["claim_id"], g.cols["figure"]
-    return [", ".join(ids[k] for k in ks) for ks in by_source.values()
-            if len({figure[k] for k in ks}) > 1]
+    ids = g.cols["claim_id"]
+    return [", ".join(ids[k] for k in ks) for ks in reconcile.restated(g)]
 
 
 def since_edition(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:

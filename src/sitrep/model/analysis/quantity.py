@@ -53,8 +53,8 @@ COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "lower", "upper
            "relay", "outlet", "said_by", "published", "published_date", "source_id", "grade",
            "derived", "method", "ref_start", "ref_end", "reference", "status", "status_key",
            "origin", "origin_label", "independent", "side", "claimant_side", "side_name",
-           "anonymous", "tolerance", "cmp_lo", "cmp_hi", "episode", "episode_name", "ref_from",
-           "ref_to", "voice", "chain",
+           "side_role", "anonymous", "tolerance", "cmp_lo", "cmp_hi", "episode", "episode_name",
+           "ref_from", "ref_to", "voice", "chain",
            "superseded_by", "update_kind", "updates", "update_basis", "window_stated",
            "measure_kind"]
 
@@ -118,6 +118,15 @@ def interval(value: float, lower: float, upper: float, qualifier: str
     return float(lo), float(hi), qualifier == "over", qualifier in ("nearly", "under")
 
 
+def with_unit(figure: str, unit: str) -> str:
+    """'3,000–4,000 (conservative)' with 'troops': '3,000–4,000 troops (conservative)'; a
+    percentage reads '53%'."""
+    core, sep, rest = figure.partition(" (")
+    unit = str(unit)
+    joined = f"{core}%" if unit.strip() in ("%", "percent") else f"{core} {unit}".strip()
+    return joined + (sep + rest if sep else "")
+
+
 def interval_text(lo: float, hi: float, lo_strict: bool, hi_strict: bool) -> str:
     """An interval in words: '10,000 to 12,000', 'more than 10,000', 'at most 40,000'."""
     if pd.notna(lo) and pd.notna(hi):
@@ -166,7 +175,9 @@ def _reported(facts: Facts) -> pd.DataFrame:
         origin_of_claims(facts)[["claim_id", "origin", "origin_label", "independent", "side",
                                  "voice"]], on="claim_id").merge(
         updates.of_claims(facts), on="claim_id").merge(
-        sides.of_claims(facts)[["claim_id", "claimant_side", "side_name"]], on="claim_id")
+        sides.of_claims(facts)[["claim_id", "claimant_side", "side_name", "side_role"]],
+        on="claim_id")
+    q = _supersede_per_measure(q, facts.quantities)
     names = updates.episode_names(facts)
     published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))
     reliability = dict(zip(facts.sources["source_id"], facts.sources["reliability"],
@@ -197,6 +208,19 @@ def _reported(facts: Facts) -> pd.DataFrame:
         cmp_lo=[b[0] - t for b, t in zip(bounds, slack, strict=True)],
         cmp_hi=[b[1] + t for b, t in zip(bounds, slack, strict=True)],
     )
+
+
+def _supersede_per_measure(q: pd.DataFrame, quantities: pd.DataFrame) -> pd.DataFrame:
+    """An update supersedes per measure: only the earlier figures of the measures the later
+    claim gives a figure of (a retraction withdraws the whole claim). '2 radar sites' stays
+    current when the update gives only a new count of missiles."""
+    gives = set(zip(quantities["claim_id"], quantities["measure_id"], strict=True))
+    kept = [not later or kind == "retracts" or (later, measure) in gives
+            for later, kind, measure in zip(q["superseded_by"], q["update_kind"],
+                                            q["measure_id"], strict=True)]
+    keep = pd.Series(kept, index=q.index)
+    return q.assign(superseded_by=q["superseded_by"].where(keep, ""),
+                    update_kind=q["update_kind"].where(keep, ""))
 
 
 #: The claim columns a claim's reference window is computed from.
@@ -277,7 +301,7 @@ def derive(facts: Facts, reported: pd.DataFrame | None = None) -> pd.DataFrame:
             "status": "present", "status_key": "", "origin": "derived",
             "origin_label": "derived by the analyst", "independent": "derived",
             "side": "the analyst", "claimant_side": "", "side_name": "derived by the analyst",
-            "anonymous": False, "tolerance": 0.0,
+            "side_role": "", "anonymous": False, "tolerance": 0.0,
             "cmp_lo": lo, "cmp_hi": hi, **_derived_episode(by_claim, inputs, d.derived_id),
         })
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -100,6 +100,13 @@ def _reading(a: Mapping, b: Mapping, verdict: str) -> str:
     widened = "; ".join(w for w in (_tolerance_words(a), _tolerance_words(b)) if w)
     within = f" (approximate, with the tolerance: {widened})" if widened else ""
     shared = (" They share one origin." if a["independent"] == b["independent"] else "")
+    if verdict == "disagree" and (a["ref_from"], a["ref_to"]) != (b["ref_from"], b["ref_to"]):
+        longer, inner = (a, b) if (a["ref_from"] <= b["ref_from"] and a["ref_to"] >= b["ref_to"]
+                                   ) else (b, a)
+        return (f"{longer['figure']} [{longer['claim_id']}] over {longer['reference']} is "
+                f"below {inner['figure']} [{inner['claim_id']}] over {inner['reference']}, a "
+                f"window it contains: a total cannot shrink as its window grows{within}."
+                f"{shared}")
     if verdict == "disagree":
         return f"{said} leave no common value{within}.{shared}"
     if verdict == "meet":
@@ -247,6 +254,11 @@ def _span(g: Group) -> str:
         return labels[0]
     return (f"{when.date_label(pd.Timestamp(g.start.min()), 'day')} to "
             f"{when.date_label(pd.Timestamp(g.end.max()), 'day')}")
+
+
+def span_words(g: Group) -> str:
+    """The reference time of a group in words (:func:`_span`)."""
+    return _span(g)
 
 
 def _conservative_change(first: Group, second: Group) -> str:
@@ -479,19 +491,30 @@ def _flags(g: Group) -> list[str]:
     return flags
 
 
-def _restatements(g: Group) -> list[str]:
-    """Flags for a source that states one measure twice, differently, for one window (figures
-    superseded by an update are read as the update, and figures for different stated windows,
-    an interim and a daily count, are not restatements)."""
+def restated(g: Group) -> list[list[int]]:
+    """The figures of one source that state the measure differently: per source, claimant
+    and stated window, the current figures (an update's earlier figure is read as the update),
+    when they are more than one figure and not all of one chain of updates. Two claimants
+    quoted in one article are two voices, not a restatement; an interim and a daily count
+    (different stated windows) are not one either."""
     by_source: dict[tuple, list[int]] = {}
     c = g.cols
-    for k, (source, start, end, stated, gone) in enumerate(zip(
-            c["source_id"], c["ref_from"], c["ref_to"], c["window_stated"], g.superseded,
-            strict=True)):
+    claimant = c["claimant"] if "claimant" in c else np.full(len(g), "", dtype=object)
+    for k, (source, who, start, end, stated, gone) in enumerate(zip(
+            c["source_id"], claimant, c["ref_from"], c["ref_to"], c["window_stated"],
+            g.superseded, strict=True)):
         if not gone:
-            by_source.setdefault((source, (start, end) if stated else ()), []).append(k)
-    figure, ids = c["figure"], c["claim_id"]
-    twice = [ks for ks in by_source.values() if len({figure[k] for k in ks}) > 1]
+            by_source.setdefault((source, who, (start, end) if stated else ()), []).append(k)
+    figure, chain = c["figure"], c["chain"]
+    return [ks for ks in by_source.values()
+            if len({figure[k] for k in ks}) > 1 and len({chain[k] for k in ks}) > 1]
+
+
+def _restatements(g: Group) -> list[str]:
+    """Flags for a source whose one claimant states one measure twice, differently, for one
+    window (:func:`restated`)."""
+    twice = restated(g)
+    figure, ids = g.cols["figure"], g.cols["claim_id"]
     flags = [("one source states it differently: " + " vs ".join(
         f"{ids[k]} \u2018{figure[k]}\u2019" for k in ks)) for ks in twice[:SOURCES_NAMED]]
     if len(twice) > SOURCES_NAMED:

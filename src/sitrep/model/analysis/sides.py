@@ -5,15 +5,16 @@ In a war most figures come from the parties to it, and each party's figure serve
 (an observer that is no party) or ``unknown``. An actor's side is stated in ``actors.side`` or
 derived, in this order (README, "Sides"):
 
-1. a state or a non-state actor marked ``party`` speaks for itself;
+1. a state or a non-state actor marked ``party`` speaks for itself, and so does one marked
+   ``third_party`` (a state that backs a side is no independent observer);
 2. forces, officials and intelligence services speak for the state of their country when that
-   state is in the data set and marked ``party`` (a ministry for Israel, the IRGC for Iran); a
-   person does so only when marked ``party`` (an office holder speaking as such); marked
-   ``party`` with no such state, an actor speaks for itself;
-3. an actor marked ``third_party``, or of the independent sector (a monitor, a research body),
-   is ``independent``;
+   state is in the data set and marked ``party`` or ``third_party`` (a ministry for Israel, the
+   IRGC for Iran); a person does so only when marked so (an office holder speaking as such);
+3. an actor of the independent sector (``sector`` independent: a monitor, a research body), or
+   an outlet marked ``third_party`` (a wire agency reporting on its own), is ``independent``;
 4. anything else is ``unknown``: an outlet's country never makes it a side by itself (state
-   media are given their side in ``actors.side``), nor does an unnamed source's.
+   media are given their side in ``actors.side``), nor does an unnamed source's, nor an
+   actor's kind (an armed movement is an ``organisation`` too).
 
 A claim speaks for the side of its claimants (never its relays, never its origin): all of one
 side, or ``mixed`` when they differ.
@@ -33,8 +34,12 @@ OF_THEIR_STATE = {"state_forces", "external_forces", "officials", "intelligence"
 #: How a side reads that is no party's name.
 WORDS = {INDEPENDENT: "independent", UNKNOWN: "side not stated", MIXED: "mixed sides"}
 
-COLUMNS = ["actor_id", "side", "side_name", "side_basis"]
-CLAIM_COLUMNS = ["claim_id", "claimant_side", "side_name", "party_side"]
+#: How a side's standing reads beside its name.
+ROLE = {"party": "party", "third_party": "third party", INDEPENDENT: "", UNKNOWN: "",
+        MIXED: ""}
+
+COLUMNS = ["actor_id", "side", "side_name", "side_role", "side_basis"]
+CLAIM_COLUMNS = ["claim_id", "claimant_side", "side_name", "side_role"]
 
 
 def of_actors(facts: Facts) -> pd.DataFrame:
@@ -47,29 +52,30 @@ def of_actors(facts: Facts) -> pd.DataFrame:
 def _of_actors(facts: Facts) -> pd.DataFrame:
     a = facts.actors
     names = dict(zip(a["actor_id"], a["name"], strict=True))
-    stated = a["side"] if "side" in a.columns else pd.Series("", index=a.index)
-    party = a["party"] if "party" in a.columns else pd.Series("", index=a.index)
-    sector = a["sector"] if "sector" in a.columns else pd.Series("", index=a.index)
+    blank = pd.Series("", index=a.index)
+    stated, party, sector = (a[c] if c in a.columns else blank for c in ("side", "party",
+                                                                        "sector"))
     states = {c: i for i, k, c, p in zip(a["actor_id"], a["kind"], a["country"], party,
-                                         strict=True) if k == "state" and p == "party" and c}
+                                         strict=True) if k == "state" and p and c}
+    roles = dict(zip(a["actor_id"], party, strict=True))
     rows = []
     for actor, kind, country, p, s, own in zip(a["actor_id"], a["kind"], a["country"], party,
                                                 sector, stated, strict=True):
+        of_state = kind in OF_THEIR_STATE and states.get(country, actor) != actor
         if own:
             side, basis = own, "stated"
-        elif p == "party" and kind in OF_THEIR_STATE and country in states:
+        elif of_state and (kind != "person" or p):
             side, basis = states[country], "derived: speaks for the state of its country"
-        elif p == "party":
-            side, basis = actor, "derived: a party to the conflict"
-        elif kind in OF_THEIR_STATE and country in states and kind != "person":
-            side, basis = states[country], "derived: the forces or officials of a party"
-        elif p == "third_party":
-            side, basis = INDEPENDENT, "derived: a third party"
-        elif s == "independent" or (not s and kind == "organisation"):
+        elif p == "third_party" and (s in ("press", "independent") or kind == "news_outlet"):
+            side, basis = INDEPENDENT, "derived: an outlet or body of no party"
+        elif p:
+            side, basis = actor, "derived: speaks for itself"
+        elif s == "independent":
             side, basis = INDEPENDENT, "derived: an independent body"
         else:
             side, basis = UNKNOWN, "derived: no side stated"
-        rows.append((actor, side, name_of(side, names), basis))
+        rows.append((actor, side, name_of(side, names), ROLE.get(roles.get(side, side), ""),
+                     basis))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -87,6 +93,7 @@ def of_claims(facts: Facts) -> pd.DataFrame:
 def _of_claims(facts: Facts) -> pd.DataFrame:
     actors = of_actors(facts)
     side = dict(zip(actors["actor_id"], actors["side"], strict=True))
+    role = dict(zip(actors["side"], actors["side_role"], strict=True))
     names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
     found: dict[tuple[str, ...], str] = {}
     for claimants in set(facts.claims["claimants"]):
@@ -96,11 +103,11 @@ def _of_claims(facts: Facts) -> pd.DataFrame:
     for claim, claimants in zip(facts.claims["claim_id"], facts.claims["claimants"],
                                 strict=True):
         s = found[claimants]
-        rows.append((claim, s, name_of(s, names), "" if s in WORDS else s))
+        rows.append((claim, s, name_of(s, names), role.get(s, "")))
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
 def parties(facts: Facts) -> list[str]:
     """The sides that are parties to the conflict, in the order of ``actors.csv``."""
     actors = of_actors(facts)
-    return list(dict.fromkeys(s for s in actors["side"] if s not in WORDS))
+    return list(dict.fromkeys(actors.loc[actors["side_role"].eq("party"), "side"]))

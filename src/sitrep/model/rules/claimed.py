@@ -1,7 +1,7 @@
 """The rules of sides, claim relations and assessments, which a schema cannot state.
 
 - ``side-party``: a stated side is ``independent``, ``unknown`` or the id of an actor marked
-  ``party`` (a side is a party to the conflict).
+  ``party`` or ``third_party`` (a side is someone's side in the conflict).
 - ``relation-names``: a claim relation names the claim it answers (``target``) or, failing
   that, its measure; ``relation-self``: a claim does not answer itself; ``relation-basis``: an
   inferred relation carries the analyst's rationale; ``relation-measure``: a relation that names
@@ -47,11 +47,11 @@ def _check_sides(facts: Facts, facts_dir: Path, out: Collector) -> None:
     a = facts.actors
     if "side" not in a.columns:
         return
-    parties = set(a.loc[a["party"].eq("party"), "actor_id"]) if "party" in a.columns else set()
+    parties = set(a.loc[a["party"].ne(""), "actor_id"]) if "party" in a.columns else set()
     bad = a["side"].ne("") & ~a["side"].isin(parties | {INDEPENDENT, UNKNOWN})
     out.add_rows(paths.display(facts_dir / "actors.csv"), a, bad, "side", RULE_SIDE,
-                 "a side is 'independent', 'unknown' or the actor id of a party to the "
-                 "conflict (an actor marked party in actors.csv)")
+                 "a side is 'independent', 'unknown' or the actor id of a party or third "
+                 "party (an actor marked party or third_party in actors.csv)")
 
 
 def figures_of(facts: Facts) -> dict[str, set[str]]:

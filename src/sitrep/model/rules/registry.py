@@ -164,8 +164,8 @@ RULES: tuple[Rule, ...] = (
          episodes.check),
     Rule("update-measure", "updates", "a claim and the claim it updates share a measure",
          episodes.check),
-    Rule(claimed.RULE_SIDE, "actors", "a stated side is independent, unknown or a party to "
-         "the conflict (an actor marked party)", claimed.check),
+    Rule(claimed.RULE_SIDE, "actors", "a stated side is independent, unknown or a party or "
+         "third party (an actor marked party or third_party)", claimed.check),
     Rule(claimed.RULE_NAMES, "claim_relations", "a claim relation names the claim it answers "
          "or its measure", claimed.check),
     Rule(claimed.RULE_SELF, "claim_relations", "a claim does not deny, dispute, confirm or "
