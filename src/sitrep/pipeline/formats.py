@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitrep.model.data.errors import SitrepError
+
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "REGISTRY", "Format", "FormatError", "Job", "check",
            "get", "needs"]
 
 Files = Mapping[str, bytes | str]
 
 
-class FormatError(ValueError):
+class FormatError(SitrepError, ValueError):
     """A format that is not in the registry (or none at all); the message lists the known."""
 
 
