@@ -257,10 +257,6 @@ def _conservative_change(first: Group, second: Group) -> str:
             f"{_change(a, b)}")
 
 
-def _well_sourced(row: dict) -> bool:
-    return not row["anonymous"] and _grade_ok(row["grade"])
-
-
 def _grade_ok(grade: str) -> bool:
     graded = len(grade) == 2 and grade[0] in "ABCDEF" and grade[1].isdigit()
     return not (graded and not meets(grade, WELL_SOURCED))
@@ -290,11 +286,6 @@ def _conservative(g: Group) -> dict | None:
     value, start, ids = g.cols["value"], g.cols["ref_start"], g.cols["claim_id"]
     best = min(good.tolist(), key=lambda k: (value[k], -behind[k], start[k], ids[k]))
     return g.row(best)
-
-
-def conservative_row(frame: pd.DataFrame) -> dict | None:
-    """The conservative figure (ACLED: the lowest well-sourced one) of one reference time."""
-    return _conservative(Group.of(frame))
 
 
 def _agreeing_origins(g: Group) -> np.ndarray:
