@@ -1,5 +1,6 @@
 """The house rules that keep the code readable, measured: no function in src/ over 80 lines (its
-decorators and docstring included), no module over 600 lines."""
+decorators and docstring included), no module over 600 lines, no import circle (not even one
+made by an import for type checking only)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,65 @@ def test_the_measure_names_what_is_over_budget(tmp_path):
     module.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert over_budget(module, tmp_path) == [("long.py", 601, MODULE_LINES),
                                              ("long.py::long (line 2)", 81, FUNCTION_LINES)]
+
+
+def imports_of(module: Path, modules: set[str]) -> set[str]:
+    """The sitrep modules ``module`` imports, wherever the import stands (a function's lazy
+    import, an ``if TYPE_CHECKING:`` one): ``from sitrep.pipeline import formats`` names
+    ``sitrep.pipeline.formats``, a package's names its ``__init__``."""
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                found.add(full if full in modules else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found & modules
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or not (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while not group or group[-1] != node:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def _module_name(module: Path) -> str:
+    parts = module.relative_to(paths.PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_import_circle_not_even_for_types():
+    """No two modules import each other, directly or through others, even when one import is
+    only for type checking: a circle means the shared piece belongs in a module of its own."""
+    names = {_module_name(module): module for module in MODULES}
+    graph = {name: imports_of(module, set(names)) - {name} for name, module in names.items()}
+    assert circles(graph) == []
+
+
+def test_the_circle_finder_finds_a_type_only_circle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert circles(graph) == [["a", "b", "c"]]

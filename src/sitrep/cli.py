@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitrep import __version__, paths
+from sitrep.model.data.errors import SitrepError
 
 EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: The exit codes, as --help states them.
@@ -72,13 +73,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from sitrep.authoring.scaffold import ScaffoldError, new_dataset
+    from sitrep.authoring.scaffold import new_dataset
 
-    try:
-        written = new_dataset(Path(args.dataset), args.title)
-    except ScaffoldError as error:
-        say(f"error: {error}", error=True)
-        return EXIT_BAD_INPUT
+    written = new_dataset(Path(args.dataset), args.title)  # a ScaffoldError: main says it
     say(f"wrote {paths.display(written)}: every table with its header, sources/ and a README")
     say(f"next: put a source text in {paths.display(paths.sources_dir(written))}, then "
         f"sitrep draft {paths.display(written)} SOURCE.txt")
@@ -86,7 +83,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    from sitrep.authoring.draft_files import DraftError, write_draft
+    from sitrep.authoring.draft_files import write_draft
 
     dataset, document = Path(args.dataset), Path(args.source)
     if not os.path.lexists(document) and os.path.lexists(paths.sources_dir(dataset) / document):
@@ -94,12 +91,9 @@ def _draft(args: argparse.Namespace) -> int:
     if not os.path.lexists(document):
         say(f"error: no source text at {paths.display(document)}", error=True)
         return EXIT_BAD_INPUT
-    try:
-        folder, draft = write_draft(dataset, document, source_id=args.source_id,
-                                    outlet_id=args.outlet, published=args.published)
-    except DraftError as error:
-        say(f"error: {error}", error=True)
-        return EXIT_BAD_INPUT
+    # A DraftError (a SitrepError) is said by main, in one line, exit 2.
+    folder, draft = write_draft(dataset, document, source_id=args.source_id,
+                                outlet_id=args.outlet, published=args.published)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in draft.tables.items())
     say(f"drafted {counts} into {paths.display(folder)}")
     say("review each row (its 'basis' says which words it rests on), fill in the TODOs, "
@@ -386,7 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--title", default="", help="the data set's title (default: keep it)")
     schema.set_defaults(run=_schema)
 
-    rules = sub.add_parser("rules", **plain, help="list every rule data is checked against")
+    rules = sub.add_parser("rules", parents=[debug], **plain,
+                           help="list every rule data is checked against")
     rules.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
     rules.set_defaults(run=_rules)
 
@@ -395,9 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="render the report suite to reports/ (HTML, PDF, ...: the formats each report "
              "asks for)"))
 
-    index = sub.add_parser("index", **plain, help="write reports/index.html from every "
-                                                  "report's render.json (after shards are "
-                                                  "gathered)")
+    index = sub.add_parser("index", parents=[debug], **plain,
+                           help="write reports/index.html from every report's render.json "
+                                "(after shards are gathered)")
     index.add_argument("--out", type=Path, default=paths.REPORTS, help="the reports folder")
     index.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                        help="the report manifest (default: reports.toml)")
@@ -472,6 +467,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # driver ends with this process and closes Chromium).
         _say_interrupted()
         _end(EXIT_INTERRUPTED)
+    except SitrepError as error:  # sitrep's own: its message says what and where, in words
+        if args.debug:
+            raise
+        say(f"error: {error}", error=True)
+        return _exit_code(error, args.command)
     except OSError as error:  # a path: what was expected there, in words (no errno text)
         if args.debug:
             raise
@@ -484,9 +484,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         text = str(error) or type(error).__name__
         say(f"error: {text[:300]} (run with --debug for the traceback)", error=True)
-        # Every command but render reads only a data set, parameters and paths: what fails
-        # there is bad input (exit 2); a render that fails is exit 1.
-        return EXIT_RENDER_FAILED if args.command in ("render", "index") else EXIT_BAD_INPUT
+        return _exit_code(error, args.command)
+
+
+def _exit_code(error: Exception, command: str) -> int:
+    """The exit code of an error that reached the command line: a path sitrep cannot use is
+    bad input (exit 2); so is anything else that fails in a command reading only a data set,
+    parameters and paths, while a render (or index) that fails is exit 1."""
+    if isinstance(error, OSError) or command not in ("render", "index"):
+        return EXIT_BAD_INPUT
+    return EXIT_RENDER_FAILED
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+from sitrep.model.data.errors import SitrepError
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
@@ -32,7 +34,7 @@ _BAD_CSS = re.compile(r"@import|expression\s*\(|javascript:|url\(\s*['\"]?(?!#)"
 _SAFE_IMAGE = re.compile(r"data:image/(?:png|jpeg);base64,[A-Za-z0-9+/=\s]*")
 
 
-class UnsafeSvg(ValueError):
+class UnsafeSvg(SitrepError, ValueError):
     """The text is not an SVG document this module can check."""
 
 

@@ -32,11 +32,14 @@ def test_one_section_gets_no_contents_list():
     assert "sitrep-toc" not in page and "sitrep-skip" in page
 
 
-def _pdf(with_outline: bool) -> bytes:
+def _pdf(with_outline: bool, *, hide_toolbar: bool = False) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
     if with_outline:
-        writer.add_outline_item("Key takeaways", 0)
+        writer.add_outline_item(title="Key takeaways", page_number=0)
+        writer.add_outline_item(title="Russia massestroops", page_number=0)  # wrapped
+    if hide_toolbar:
+        writer.create_viewer_preferences().hide_toolbar = True
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -44,9 +47,26 @@ def _pdf(with_outline: bool) -> bytes:
 
 def test_pdf_opens_with_outline_and_shows_its_title():
     described = pdfmeta.describe(_pdf(True), "<html lang=\"en\"><title>Brief</title></html>")
-    root = PdfReader(io.BytesIO(described)).trailer["/Root"]
+    reader = PdfReader(io.BytesIO(described))
+    root = reader.trailer["/Root"]
     assert root["/PageMode"] == "/UseOutlines"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert root["/Lang"] == "en" and reader.metadata.title == "Brief"
+
+
+def test_pdf_bookmarks_take_the_headings_visible_text_and_the_language_its_page_s():
+    described = pdfmeta.describe(_pdf(True), "<html lang=\"uk\"><title>x</title></html>",
+                                 ["Russia masses\ntroops"])
+    reader = PdfReader(io.BytesIO(described))
+    assert [item.title for item in reader.outline] == ["Key takeaways", "Russia masses troops"]
+    assert reader.trailer["/Root"]["/Lang"] == "uk"
+
+
+def test_pdf_viewer_preferences_of_its_own_are_kept():
+    described = pdfmeta.describe(_pdf(False, hide_toolbar=True), "<title>x</title>")
+    preferences = PdfReader(io.BytesIO(described)).trailer["/Root"]["/ViewerPreferences"]
+    assert preferences["/HideToolbar"].value is True
+    assert preferences["/DisplayDocTitle"].value is True
 
 
 def test_pdf_without_outline_keeps_the_default_page_mode():

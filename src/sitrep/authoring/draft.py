@@ -27,6 +27,7 @@ import pandas as pd
 from sitrep import paths
 from sitrep.authoring import draft_dates, draft_places
 from sitrep.model.data import confine, limits, wording
+from sitrep.model.data.errors import SitrepError
 from sitrep.model.data.sources import split_sentences
 
 #: Hedge words as sources write them, longest first; the ICD 203 term where the word is one.
@@ -353,7 +354,7 @@ MAX_SENTENCE = 5_000
 SENTENCE_SECONDS = 2.0
 
 
-class DraftError(ValueError):
+class DraftError(SitrepError, ValueError):
     """A source text or an option ``sitrep draft`` refuses, or a text too long to draft: the
     message names it, why, and what to do."""
 

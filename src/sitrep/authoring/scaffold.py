@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sitrep import paths
 from sitrep.model.data import confine, limits, writes
+from sitrep.model.data.errors import SitrepError
 from sitrep.model.data.tables import load_schema
 
 NEXT_STEPS = """# {title}
@@ -31,7 +32,7 @@ A sitrep data set. Next steps:
 """
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(SitrepError):
     """The folder cannot take a new data set (it already holds one)."""
 
 

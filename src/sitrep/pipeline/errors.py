@@ -7,12 +7,14 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from sitrep.model.data.errors import SitrepError
+
 __all__ = ["RenderError", "did_you_mean", "strip_ansi"]
 
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
-class RenderError(Exception):
+class RenderError(SitrepError):
     """A report could not be rendered; the message says which notebook, where and why.
 
     Attributes:

@@ -8,6 +8,9 @@ the registry costs nothing) and whether a report gets it by default. A converter
 :class:`Job` (the executed notebook, its name and title, the HTML made once for every format
 that wants it) and returns the files to publish, by name: the main file first, then any
 companions (a Markdown report's charts as SVG files beside it, matched by ``companions``).
+The ``html`` and ``ipynb`` formats are the job's own HTML page and executed notebook, so their
+converters live here: :mod:`sitrep.pipeline.html` turns a notebook into a page and imports
+nothing of this module (the job's page is made by it, lazily, never the other way round).
 
 A new format is one module with a ``convert(job)`` function and one line in :data:`REGISTRY`.
 """
@@ -21,13 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitrep.model.data.errors import SitrepError
+
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "REGISTRY", "Format", "FormatError", "Job", "check",
            "get", "needs"]
 
 Files = Mapping[str, bytes | str]
 
 
-class FormatError(ValueError):
+class FormatError(SitrepError, ValueError):
     """A format that is not in the registry (or none at all); the message lists the known."""
 
 
@@ -86,6 +91,11 @@ class Job:
         return self._html
 
 
+def html_page(job: Job) -> Files:
+    """The report as one HTML page (the ``html`` format): the job's own, made once."""
+    return {f"{job.name}.html": job.html}
+
+
 def executed_notebook(job: Job) -> Files:
     """The executed notebook as it ran (the ``ipynb`` format)."""
     return {f"{job.name}.ipynb": job.executed.read_bytes()}
@@ -93,7 +103,7 @@ def executed_notebook(job: Job) -> Files:
 
 #: The registry: one line per format, in the order their files are published.
 REGISTRY: tuple[Format, ...] = (
-    Format("html", "html", "a self-contained HTML page", "html", default=True),
+    Format("html", "html", "a self-contained HTML page", "formats:html_page", default=True),
     Format("pdf", "pdf", "an A4 PDF printed by Chromium", "pdf", needs=("browser",), default=True),
     Format("ipynb", "ipynb", "the executed notebook", "formats:executed_notebook"),
     Format("md", "md", "Markdown; charts as SVG files", "markdown", companions="-chart-*.svg"),

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from sitrep import paths
+from sitrep.model.data.errors import SitrepError
 from sitrep.pipeline.parameters import KNOWN
 
 #: The declared default of every sitrep parameter: empty text ("not set").
 DECLARED_DEFAULT = ""
 
 
-class NotebookRefused(ValueError):
+class NotebookRefused(SitrepError, ValueError):
     """The notebook differs from its committed, declared form; the message says how to fix."""
 
 

@@ -20,9 +20,7 @@ from sitrep.pipeline import svg_blocks
 if TYPE_CHECKING:
     import nbformat
 
-    from sitrep.pipeline.formats import Job
-
-__all__ = ["clean_html", "convert", "navigation", "report_title", "to_html", "tune_tables"]
+__all__ = ["clean_html", "navigation", "report_title", "to_html", "tune_tables"]
 
 #: Where the ``sitrep_html`` nbconvert template lives.
 TEMPLATES_DIR = paths.TEMPLATES
@@ -277,8 +275,3 @@ def report_title(nb: nbformat.NotebookNode) -> str | None:
             if isinstance(declared, str) and declared:
                 return declared
     return None
-
-
-def convert(job: Job) -> dict[str, str]:
-    """The ``html`` format (see :mod:`sitrep.pipeline.formats`)."""
-    return {f"{job.name}.html": job.html}

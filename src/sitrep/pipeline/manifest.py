@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sitrep import paths
 from sitrep.model.data import writes
+from sitrep.model.data.errors import SitrepError
 from sitrep.pipeline import formats as registry
 from sitrep.pipeline.entry import Entry
 from sitrep.pipeline.formats import DEFAULT_FORMATS
@@ -24,7 +25,7 @@ __all__ = ["NAME", "Entry", "ManifestError", "confine_dataset", "load", "parse_s
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
 
 
-class ManifestError(ValueError):
+class ManifestError(SitrepError, ValueError):
     """The manifest breaks a rule; the message names the entry and the rule."""
 
 

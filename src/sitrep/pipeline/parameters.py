@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sitrep.model.data import limits
+from sitrep.model.data.errors import SitrepError
 
 if TYPE_CHECKING:
     from sitrep.model.data.facts import Facts
@@ -51,7 +52,7 @@ _COERCION_HINT = (
 )
 
 
-class ParameterError(ValueError):
+class ParameterError(SitrepError, ValueError):
     """A parameter's value breaks its rule; the message names the parameter, rule and value."""
 
     def __init__(self, name: str, rule: str, value: Any) -> None:

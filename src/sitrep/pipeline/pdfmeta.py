@@ -45,7 +45,8 @@ def describe(pdf: bytes, html: str, headings: Iterable[str] = ()) -> bytes:
         "/Title": " ".join(html_lib.unescape(title.group(1)).split()) if title else "",
         "/Creator": f"sitrep {__version__}",
     })
-    writer._root_object[NameObject("/Lang")] = TextStringObject(
+    # The catalogue's /Lang has no setter of its own in pypdf: set on its public root object.
+    writer.root_object[NameObject("/Lang")] = TextStringObject(
         lang.group(1) if lang else DEFAULT_LANGUAGE)
     open_with_outline(writer)
     retitle_outline(writer, headings)
@@ -58,15 +59,12 @@ def open_with_outline(writer: PdfWriter) -> None:
     """A viewer opens the PDF with its bookmarks shown (``/PageMode /UseOutlines``, when there
     are bookmarks) and shows the document's title, not its file name
     (``/ViewerPreferences /DisplayDocTitle true``, PDF/UA and WCAG's PDF18)."""
-    from pypdf.generic import BooleanObject, DictionaryObject, NameObject
-
-    root = writer._root_object
-    if root.get("/Outlines") is not None:
-        root[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    preferences = root.get("/ViewerPreferences")
-    preferences = preferences.get_object() if preferences is not None else DictionaryObject()
-    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    root[NameObject("/ViewerPreferences")] = preferences
+    if writer.root_object.get("/Outlines") is not None:
+        writer.page_mode = "/UseOutlines"
+    preferences = writer.viewer_preferences  # the PDF's own, kept; else a new one
+    if preferences is None:
+        preferences = writer.create_viewer_preferences()
+    preferences.display_doctitle = True
 
 
 def _compact(text: str) -> str:
@@ -83,7 +81,7 @@ def retitle_outline(writer: PdfWriter, headings: Iterable[str]) -> int:
     from pypdf.generic import NameObject, TextStringObject
 
     wanted = {_compact(h): " ".join(h.split()) for h in headings if h.strip()}
-    outlines = writer._root_object.get("/Outlines")
+    outlines = writer.root_object.get("/Outlines")
     stack = [outlines.get_object().get("/First")] if outlines is not None else []
     changed = 0
     while stack:

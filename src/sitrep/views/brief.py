@@ -14,11 +14,6 @@ from sitrep.views.display import EMPTY, NO_SCOPE, Scope, heading, table
 from sitrep.views.style import precision_words
 
 
-def default_title(facts: Facts) -> str:
-    """'Situation brief: <data set title>' from the data set's datapackage.json."""
-    return f"Situation brief: {facts.title}" if facts.title else "Situation brief"
-
-
 def filters(as_of: str | None = None, *, measures: list[str] | None = None,
             min_grade: str = "", actors: list[str] | None = None) -> str:
     """The active filters in words ('' when none): what an empty section and the subtitle

@@ -157,12 +157,6 @@ def actor_colours(actors: pd.DataFrame, ids: Sequence[str]) -> dict[str, str]:
     return {actor_id: actor_look(looks, actor_id).colour for actor_id in ids}
 
 
-def actor_patterns(actors: pd.DataFrame, ids: Sequence[str]) -> dict[str, str]:
-    """The fill pattern of each of ``ids`` (see :func:`actor_looks`)."""
-    looks = actor_looks(actors)
-    return {actor_id: actor_look(looks, actor_id).pattern for actor_id in ids}
-
-
 def claim_url(claim_id: object) -> str | None:
     """The link from a drawn mark to its claim's row in the report's claims annex
     ('#claim-C01'), or None for what is no plain claim id (a count, a derived figure's id is

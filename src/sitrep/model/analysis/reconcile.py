@@ -269,10 +269,6 @@ def _conservative_change(first: Group, second: Group) -> str:
             f"{_change(a, b)}")
 
 
-def _well_sourced(row: dict) -> bool:
-    return not row["anonymous"] and _grade_ok(row["grade"])
-
-
 def _grade_ok(grade: str) -> bool:
     graded = len(grade) == 2 and grade[0] in "ABCDEF" and grade[1].isdigit()
     return not (graded and not meets(grade, WELL_SOURCED))
@@ -343,11 +339,6 @@ def conservative_order(g: Group, among: np.ndarray | None = None) -> list[int]:
                 str(c["claim_id"][k]))
 
     return sorted(picks.tolist(), key=key)
-
-
-def conservative_row(frame: pd.DataFrame) -> dict | None:
-    """The conservative figure (ACLED: the lowest well-sourced one) of one reference time."""
-    return _conservative(Group.of(frame))
 
 
 def _agreeing_origins(g: Group) -> np.ndarray:

@@ -102,16 +102,6 @@ def episode_names(facts: Facts) -> dict[str, str]:
     return names
 
 
-def episode_order(facts: Facts) -> dict[str, int]:
-    """Episodes in time order (by start, then id); claims of no episode come first."""
-    table = facts.tables.get("episodes")
-    order = {"": -1}
-    if table is not None and len(table):
-        ranked = table.sort_values(["start", "episode_id"], kind="stable")["episode_id"]
-        order.update({e: k for k, e in enumerate(ranked)})
-    return order
-
-
 #: Columns a figure table may lack (built before episodes and updates, or by hand), with
 #: what they mean when absent: no episode, its own chain, current, a voice of its own.
 DEFAULTS = {"episode": "", "episode_name": "", "chain": None, "superseded_by": "",

@@ -13,6 +13,8 @@ import os
 import stat
 from pathlib import Path
 
+from sitrep.model.data.errors import SitrepError
+
 #: The largest file of a data set sitrep reads (tables, source texts, geo layers).
 MAX_BYTES = 256 * 1024 * 1024
 
@@ -86,6 +88,6 @@ def regular_files(folder: Path, root: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if refusal(p, root) is None)
 
 
-class OutsideError(OSError):
+class OutsideError(SitrepError, OSError):
     """A file of a data set that sitrep does not read (see :func:`refusal`)."""
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sitrep.model.data.errors import SitrepError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -42,7 +44,7 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == ERROR]
 
 
-class FactsError(Exception):
+class FactsError(SitrepError):
     """The data set breaks one or more rules; ``problems`` lists every one."""
 
     def __init__(self, problems: list[Problem]) -> None:

@@ -130,11 +130,6 @@ def without_non_figures(text: str) -> str:
     return _blank(_DATE, _blank(_CLOCK, _blank(_DESIGNATION, text)))
 
 
-def designations(text: str) -> list[str]:
-    """The names with digits in ``text`` ("F-16", "Zapad-2021", "Type 055"), in order."""
-    return [m.group() for m in _DESIGNATION.finditer(text)]
-
-
 def figures(text: str) -> list[Figure]:
     """Every figure a reader sees in ``text``, dates, times and designations excepted."""
     plain = without_non_figures(hygiene.ascii_digits(text))  # same length: offsets hold

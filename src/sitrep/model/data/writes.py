@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 
 from sitrep import paths
 from sitrep.model.data import hygiene
+from sitrep.model.data.errors import SitrepError
 
 #: Where no data set or report is ever written (the kernel's and devices' folders).
 SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
@@ -52,7 +53,7 @@ _WORDS = {
 }
 
 
-class WriteError(OSError):
+class WriteError(SitrepError, OSError):
     """A file or folder sitrep will not (or cannot) write; the message names it."""
 
     def __init__(self, path: Path | str, message: str) -> None:

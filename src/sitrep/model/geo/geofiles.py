@@ -25,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
 from sitrep.model.data import confine, hygiene, limits
+from sitrep.model.data.errors import SitrepError
 
 #: Vertices a boundary layer may hold: the shipped admin-1 layer has about 300,000.
 MAX_VERTICES = limits.LAYER_VERTICES
@@ -43,7 +44,7 @@ DEFAULTS = {"admin0.geojson": (("country", "iso_a2"),),
 GAZETTEER_COLUMNS = ("name", "lat", "lon", "iso_3166_2", "geonameid", "source")
 
 
-class GeoFileError(ValueError):
+class GeoFileError(SitrepError, ValueError):
     """A geo file sitrep cannot use: its message names the file and what is wrong."""
 
     def __init__(self, path: Path, message: str) -> None:

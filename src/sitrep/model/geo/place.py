@@ -45,6 +45,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
 from sitrep.model.data import confine, limits
+from sitrep.model.data.errors import SitrepError
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Problem
 from sitrep.model.geo import areas, gazetteer, geofiles, prepared
@@ -121,7 +122,7 @@ class Located:
     coordinates_from: str  # "GeoNames", "Natural Earth" (a town's point) or "" (a zone)
 
 
-class PlaceError(ValueError):
+class PlaceError(SitrepError, ValueError):
     """A place cannot be drawn: which field is at fault and why."""
 
     def __init__(self, field: str, value: object, message: str,
