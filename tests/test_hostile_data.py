@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import shapely
-from conftest import DatasetEditor
+from conftest import DatasetEditor, ceiling
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 
 from sitrep import paths
@@ -302,11 +302,14 @@ def test_a_50000_vertex_outline_checks_in_bounded_time_and_memory(broken_dataset
     # A hard memory limit: without the simplification this data set took 24 GB.
     limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); "
     result = subprocess.run([sys.executable, "-c", limit + probe, str(dataset)],
-                            capture_output=True, text=True, timeout=120, check=False)
+                            capture_output=True, text=True, timeout=ceiling(10) + 60,
+                            check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     seconds, problems, peak_kb = result.stdout.split()
     assert problems == "0"
-    assert float(seconds) < 10
+    # about a second on a quiet machine (README): a ceiling against a blow-up, not a timing
+    print(f"checked in {float(seconds):.1f} s")
+    assert float(seconds) < ceiling(10)
     assert int(peak_kb) < 1024 * 1024
 
 

@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import busy_dataset, ceiling
 
 from sitrep import paths
 from sitrep.pipeline import adhoc, manifest
@@ -198,20 +199,30 @@ def _ours() -> set[int]:
 @pytest.mark.e2e
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "terminate"])
 def test_an_interrupt_stops_within_two_seconds_with_one_line(one_report, sig):
+    # A notebook that runs for seconds (the fictional data set's was sometimes over, and the
+    # report published with exit 0, before the signal landed on a loaded machine): the signal
+    # is sent as soon as the notebook executes, and lands mid-run however loaded the machine.
+    shutil.rmtree(one_report["data"])
+    busy_dataset(one_report["data"])
     before = _ours()
     process = _start(one_report, sigint=True)
     assert process.stdout is not None
     for line in process.stdout:  # wait until a notebook is running, then stop mid-run
         if "executing" in line:
             break
-    time.sleep(1.0)
+    else:
+        pytest.fail(f"the render ended before a notebook ran: {process.wait()}")
     os.killpg(process.pid, sig)
     started = time.monotonic()
-    process.wait(timeout=30)
-    assert time.monotonic() - started < 2.0
+    process.wait(timeout=ceiling(2.0) + 30)
+    stopped = time.monotonic() - started
+    print(f"stopped {stopped:.2f} s after the signal (README: within 2 s on a quiet machine)")
     assert process.returncode == 130
+    assert stopped < ceiling(2.0)
     assert process.stderr is not None and process.stderr.read() == "interrupted\n"
-    time.sleep(2.0)
+    deadline = time.monotonic() + ceiling(2.0)  # the kernels' and the driver's exits
+    while _ours() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert _ours() - before == set(), "a kernel or the browser's driver outlived the run"
     assert not (one_report["out"] / "one" / "one.html").exists()
 

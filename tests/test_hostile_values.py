@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import shapely
-from conftest import DatasetEditor, published
+from conftest import DatasetEditor, ceiling, published
 from shapely.geometry import mapping, shape
 
 from sitrep import cli, paths
@@ -58,7 +58,7 @@ def test_every_field_at_an_extreme_is_named_never_a_crash(broken_dataset, table,
     dataset = broken_dataset(lambda d: fill_row(d, table, kind))
     started = time.monotonic()
     problems = check(dataset)  # raises nothing
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < ceiling(30)
     named = {p.field for p in problems if Path(p.file).name == f"{table}.csv" and p.row == 2}
     fields = {f["name"] for f in RESOURCES[table]["schema"]["fields"]}
     assert fields <= named, sorted(fields - named)
@@ -218,7 +218,7 @@ def test_an_80_row_origin_lattice_checks_in_seconds(broken_dataset, cycle):
     dataset = broken_dataset(origins_lattice(40, cycle=cycle))
     started = time.monotonic()
     problems = check(dataset)
-    assert time.monotonic() - started < 20
+    assert time.monotonic() - started < ceiling(20)  # about a second on a quiet machine
     cycles = [p for p in problems if p.rule == "origin-cycle" and p.row]
     # 79 origins lie on the cycle (o0b is drawn on by none): 50 listed, 29 counted
     assert len(cycles) == (50 if cycle else 0)
@@ -264,7 +264,7 @@ def test_a_parent_chain_past_its_budget_is_one_message_not_a_recursion(broken_da
     dataset = broken_dataset(places_parent_chain(5_000))
     started = time.monotonic()
     problems = check(dataset)
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < ceiling(60)
     assert any(f"longer than {limits.PARENT_DEPTH} steps" in p.message for p in problems)
 
 
@@ -303,8 +303,10 @@ def outline_of_690000_vertices(d: DatasetEditor) -> None:
     layer.write_text(json.dumps(data), encoding="utf-8")
 
 
-#: What a report at the limits may take: wall-clock seconds and the peak memory of the largest
-#: process of the render (kernel, browser or sitrep), in MB.
+#: What a report at the limits may take: seconds and the peak memory of the largest process of
+#: the render (kernel, browser or sitrep), in MB. The seconds bound each process's CPU time
+#: (twice them, a hard limit that ends a runaway process whatever the load) and, as a generous
+#: ceiling (:func:`conftest.ceiling`), the wall clock.
 RENDER_SECONDS, RENDER_MB = 240, 1_500
 
 
@@ -326,13 +328,14 @@ def test_a_data_set_at_the_limits_renders_within_budget(tmp_path, report, mutate
                str(tmp_path / "reports"), "-p", f"dataset={dataset}"]
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True,
-                          text=True, timeout=RENDER_SECONDS + 60, check=False,
+                          text=True, timeout=ceiling(RENDER_SECONDS) + 60, check=False,
                           env={**os.environ, "SITREP_DATA_ROOTS": str(tmp_path)},
                           preexec_fn=lambda: resource.setrlimit(
                               resource.RLIMIT_CPU, (RENDER_SECONDS * 2, RENDER_SECONDS * 2)))
     code, seconds, peak = done.stdout.split()[-3:]
     print(f"{report}: {float(seconds):.0f} s, peak {peak} MB")
     assert int(code) == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert float(seconds) < RENDER_SECONDS and time.monotonic() - started < RENDER_SECONDS + 60
+    assert float(seconds) < ceiling(RENDER_SECONDS)
+    assert time.monotonic() - started < ceiling(RENDER_SECONDS) + 60
     assert int(peak) < RENDER_MB, f"{peak} MB"
     assert published(tmp_path / "reports", report, "pdf").stat().st_size < 5_000_000

@@ -18,6 +18,7 @@ names the field. ``test_probe_catches_live_payloads`` shows the probe sees a pay
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
@@ -29,7 +30,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import DatasetEditor, copy_dataset
+from conftest import DatasetEditor, ceiling, copy_dataset
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import sitrep.model as facts_module
 from sitrep import paths, svgsafe
@@ -289,6 +291,11 @@ def rendered(payload_dataset: Path, tmp_path_factory: pytest.TempPathFactory
 
 # -- the browser ---------------------------------------------------------------------------------
 
+#: How long the probe waits for a meta refresh's navigation: a ceiling (a 0 s refresh goes
+#: within milliseconds); one that never goes (a bad ``content``) is just not seen.
+REFRESH_WAIT_MS = ceiling(3) * 1000
+
+
 @dataclass
 class Probe:
     """What a page did in the browser."""
@@ -325,8 +332,13 @@ def probe(browser, page_html: str) -> Probe:
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+        # Handlers (onerror, onload) and scripts have run by the load event; a meta refresh
+        # navigates only after it: where the page has one, wait for that navigation's request
+        # (aborted by the route above), not for a time that a loaded machine may overrun.
         page.set_content(page_html, wait_until="load")
-        page.wait_for_timeout(300)  # onerror/onload handlers and a 0 s refresh have fired
+        if page.locator("meta[http-equiv='refresh' i]").count() and not requests:
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_event("requestfailed", timeout=REFRESH_WAIT_MS)
         pwned = page.evaluate("() => window.__pwned === undefined ? null : "
                               "String(window.__pwned)")
         text = page.inner_text("body")

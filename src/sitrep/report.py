@@ -120,7 +120,16 @@ class Report:
     def show_title(self, subtitle: str | None = None) -> None:
         """Show the title (the renderer reads it from this output) and the subtitle (default:
         :meth:`subtitle`)."""
-        display.title(self.title, self.subtitle() if subtitle is None else subtitle)
+        display.title(self.title, self.subtitle() if subtitle is None else subtitle,
+                      date=self.date)
+
+    @property
+    def date(self) -> str:
+        """The report's date: its newest source's publication date (ISO 8601), '' when it
+        has no dated source. The PDF is dated by it, not by the hour it was printed."""
+        published = pd.to_datetime(self.facts.sources.get("published", pd.Series(dtype=object)),
+                                   errors="coerce").dropna()
+        return published.max().strftime("%Y-%m-%d") if len(published) else ""
 
     def table(self, frame: pd.DataFrame, **options: Any) -> display.Output:
         """A table with the report's claim links and filters (see :func:`display.table`)."""

@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from conftest import ceiling
 
 from sitrep.pipeline import kernels as kernels_module
 from sitrep.pipeline.kernels import KernelPool, SharedKernels
@@ -136,8 +137,8 @@ def test_a_stopped_run_does_not_wait_for_quiet(log, tmp_path):
     stop = threading.Event()
     stop.set()
     started = time.perf_counter()
-    pool.wait_quiet(stop, timeout=30)
-    assert time.perf_counter() - started < 5
+    pool.wait_quiet(stop, timeout=600)  # a stopped run returns at once, never at the timeout
+    assert time.perf_counter() - started < ceiling(5)
     pool.close()
 
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import busy_dataset
 
 from sitrep import paths
 from sitrep.pipeline import formats, manifest
@@ -196,10 +197,8 @@ def test_killing_a_render_leaves_published_reports_byte_identical(suite, sig):
     # A data set whose notebook runs for seconds, so that the signal reliably lands mid-run
     # even on a loaded machine (with the small fictional one both reports were sometimes
     # published again before the signal took effect).
-    from sitrep.authoring import synthetic
-
     shutil.rmtree(suite["first"])
-    synthetic.generate(suite["first"], 20_000)
+    busy_dataset(suite["first"])
     assert _render(suite).returncode == 0
     before = _snapshot(suite["out"])
     process = subprocess.Popen(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader, PdfWriter
 
 from sitrep.pipeline import html, pdfmeta
@@ -74,3 +75,35 @@ def test_pdf_without_outline_keeps_the_default_page_mode():
                      ).trailer["/Root"]
     assert "/PageMode" not in root
     assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+
+
+def test_pdf_is_dated_by_the_report_not_the_clock(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    page = '<html lang="en"><head><meta name="dcterms.date" content="2024-11-10"/>' \
+           "<title>x</title></head></html>"
+    first, second = pdfmeta.describe(_pdf(True), page), pdfmeta.describe(_pdf(True), page)
+    assert first == second
+    reader = PdfReader(io.BytesIO(first))
+    assert reader.metadata["/CreationDate"] == "D:20241110000000+00'00'"
+    assert reader.metadata["/ModDate"] == "D:20241110000000+00'00'"
+    assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
+    assert PdfReader(io.BytesIO(pdfmeta.describe(_pdf(True), page.replace("x", "y")))
+                     ).trailer["/ID"][0] != reader.trailer["/ID"][0]
+
+
+def test_source_date_epoch_wins_and_no_date_leaves_the_pdf_undated(monkeypatch):
+    page = '<meta name="dcterms.date" content="2024-11-10"/><title>x</title>'
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert PdfReader(io.BytesIO(pdfmeta.describe(_pdf(False), page))
+                     ).metadata["/CreationDate"] == "D:20231114221320+00'00'"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/CreationDate": "D:20990101000000+00'00'"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    undated = PdfReader(io.BytesIO(pdfmeta.describe(buffer.getvalue(), "<title>x</title>")))
+    assert "/CreationDate" not in undated.metadata and "/ModDate" not in undated.metadata
+    assert pdfmeta.report_date("", {"SOURCE_DATE_EPOCH": ""}) is None
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
+        pdfmeta.report_date("", {"SOURCE_DATE_EPOCH": "yesterday"})

@@ -20,7 +20,7 @@ from sitrep.pipeline import svg_blocks
 if TYPE_CHECKING:
     import nbformat
 
-__all__ = ["clean_html", "navigation", "report_title", "to_html", "tune_tables"]
+__all__ = ["clean_html", "navigation", "report_date", "report_title", "to_html", "tune_tables"]
 
 #: Where the ``sitrep_html`` nbconvert template lives.
 TEMPLATES_DIR = paths.TEMPLATES
@@ -233,6 +233,10 @@ def to_html(nb: nbformat.NotebookNode, title: str, *, sanitize: bool = True) -> 
     nb.metadata["title"] = title
     resources = {"metadata": {"name": title}}
     body, _ = _html_exporter(sanitize).from_notebook_node(nb, resources=resources)
+    date = report_date(nb)
+    if date:  # the report's date, from its data: the PDF's creation date (pdfmeta)
+        body = body.replace("</head>", f'<meta name="dcterms.date" content="{date}"/>\n</head>',
+                            1)
     return navigation(tune_tables(body))
 
 
@@ -275,3 +279,18 @@ def report_title(nb: nbformat.NotebookNode) -> str | None:
             if isinstance(declared, str) and declared:
                 return declared
     return None
+
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def report_date(nb: nbformat.NotebookNode) -> str | None:
+    """The date (``YYYY-MM-DD``) a notebook declares with its title, e.g. its newest source's
+    (``sitrep.views.display.title``); None when it declares none or no such date."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            declared = output.get("metadata", {}).get("sitrep", {}).get("date")
+            if isinstance(declared, str) and _DATE_RE.fullmatch(declared):
+                return declared
+    return None
+

@@ -8,6 +8,7 @@ in a quote is shown as text, never run.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import io
 import re
@@ -142,6 +143,9 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
     # Column headers can come from data too (an actor's name heads a column): escape them.
     styler = (frame.style.hide(axis="index").format(escape="html", na_rep="")
               .format_index(escape="html", axis=1))
+    # The table's ids come from what it shows, not a random uuid: the same inputs give the same
+    # bytes (README, "Rendering the suite").
+    styler = styler.set_uuid(content_id(frame, caption, widths))
     styler = _links(styler, frame, note_links, scope.claims)
     if caption:
         styler = styler.set_caption(html.escape(caption))
@@ -241,6 +245,14 @@ def _links(styler, frame: pd.DataFrame, note_links: bool, known: frozenset[str])
     return styler
 
 
+def content_id(*parts: object) -> str:
+    """A short id digested from what an element shows (its ids and an SVG's salt): stable
+    across renders of the same inputs, unlike pandas' and matplotlib's random ones."""
+    text = "\x1f".join(p.to_csv(index=False) if isinstance(p, pd.DataFrame) else repr(p)
+                        for p in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
 def _row_ids(body: str, ids: list[str]) -> str:
     """Give the body rows of a Styler table their ids, in order."""
     head, sep, rows = body.partition("<tbody>")
@@ -313,14 +325,16 @@ def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
                   markdown="\n".join(marks))
 
 
-def title(text: str, subtitle: str = "") -> None:
-    """Show the report's title; the renderer reads it from this output's metadata."""
+def title(text: str, subtitle: str = "", *, date: str = "") -> None:
+    """Show the report's title; the renderer reads it from this output's metadata, and the
+    report's date (``date``, ISO 8601, e.g. its newest source's) too: the HTML's
+    ``dcterms.date`` and the PDF's creation date, the same in every render."""
     body = f"<h1>{html.escape(text)}</h1>"
     if subtitle:
         body += f'<p class="sitrep-subtitle">{html.escape(subtitle)}</p>'
     plain = f"{text}\n\n{subtitle}" if subtitle else text
     _display(Output(body, text=plain, markdown=f"# {_pipe(text)}\n\n{_pipe(subtitle)}".rstrip()),
-             metadata={"sitrep": {"title": text}})
+             metadata={"sitrep": {"title": text, **({"date": date} if date else {})}})
 
 
 def figure(fig: Figure, *, caption: str = "", alt: str = "chart",
@@ -349,12 +363,17 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart",
 
     buffer = io.BytesIO()
     # Tick labels may be made only now, while the figure is drawn: maths parsing stays off.
-    with mpl.rc_context({"svg.fonttype": "none", "font.sans-serif": FONT, **NO_MATHS}), \
+    # The SVG's ids (clip paths, markers, hatches) are digests salted by its alt text and
+    # caption, not by a random salt, and it carries no date: the same inputs give the same
+    # bytes (README, "Rendering the suite").
+    salt = f"sitrep-{content_id(alt, caption, kind)}"
+    with mpl.rc_context({"svg.fonttype": "none", "font.sans-serif": FONT, "svg.hashsalt": salt,
+                         **NO_MATHS}), \
             warnings.catch_warnings():
         # matplotlib measures a glyph DejaVu Sans lacks (Korean) with an empty box and warns;
         # the text is written as text, and the browser draws it from the fallback fonts.
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
-        fig.savefig(buffer, format="svg")
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     # Spaces in a label are kept as drawn ('50,000  [C01]'); SVG would collapse them.
     svg = buffer.getvalue().replace(b"<svg ", b'<svg xml:space="preserve" ', 1)
     inline = svgsafe.clean(svg, link_title=lambda target: target.replace("-", " ", 1))
