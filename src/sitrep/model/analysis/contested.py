@@ -71,7 +71,7 @@ def _answers(facts: Facts) -> pd.DataFrame:
             if relation == "admits" and m not in gives.get(claim, []):
                 words = ADMITS_NO_NUMBER + f" [{claim}]"
             else:
-                words = f"{RELATION_WORDS[relation]} {whose or 'it'} [{claim}]"
+                words = f"{RELATION_WORDS[relation]} {whose or 'it'} in [{claim}]"
             rows.append((m, claim, relation, target, side, name, words, basis, rationale))
     return pd.DataFrame(rows, columns=ANSWER_COLUMNS)
 

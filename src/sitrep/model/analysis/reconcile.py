@@ -361,12 +361,20 @@ def _firm_range(g: Group) -> str:
     firm = ~np.isin(g.cols["qualifier"], list(APPROXIMATE)) & ~g.superseded
     if not firm.any():
         return "no firm figure (all approximate)"
+    within = ""
+    if (g.cols["measure_kind"] == "total").any() and (
+            len(set(g.t_from[firm].tolist())) > 1 or len(set(g.t_to[firm].tolist())) > 1):
+        # totals over different windows are never intersected: the longest window's figures
+        length = np.where(firm, g.t_to - g.t_from, np.timedelta64(-1, "ns"))
+        k = int(np.argmax(length))
+        firm = firm & (g.t_from == g.t_from[k]) & (g.t_to == g.t_to[k])
+        within = f"over {g.cols['reference'][k]}: "
     lo, hi = g.lo[firm], g.hi[firm]
     lo_strict, hi_strict = g.lo_strict[firm], g.hi_strict[firm]
     low, high = lo.max(), hi.min()
     if low > high:
-        return "none: the firm figures leave no common value"
-    return interval_text(low if np.isfinite(low) else np.nan, high if np.isfinite(high)
+        return within + "none: the firm figures leave no common value"
+    return within + interval_text(low if np.isfinite(low) else np.nan, high if np.isfinite(high)
                          else np.nan, bool(lo_strict[lo.argmax()]) and low < high,
                          bool(hi_strict[hi.argmin()]) and low < high)
 
