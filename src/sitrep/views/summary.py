@@ -14,7 +14,7 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from sitrep.model.analysis import changes, reconcile
+from sitrep.model.analysis import changes, contested, reconcile
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.keyfigures import key_figures, key_lines, since_edition
 from sitrep.model.analysis.quantity import figures as figures_of
@@ -215,7 +215,7 @@ def key_figures_table(rows: pd.DataFrame, *, since: str = "") -> pd.DataFrame:
                         "Refers to": shown[0]["Refers to"] or r.reference}
         else:
             own = "; ".join(w for x in voices for w in x["figure"].split("; ")
-                            if not w.startswith(("claims ", "reports ", "lowest of ")))
+                            if not w.startswith(("claims ", "reports ", "its latest of ")))
             figure = with_unit(r.figure, r.unit) + f" [{r.claim_id}]" + (
                 " (derived)" if derived else "") + (f"; {own}" if own else "")
             shown = [{**first, "Who says": _who(r), "Figure": figure}]
@@ -238,6 +238,41 @@ KEY_FIGURES_NOTE = ("Per measure, at the latest time it refers to. Where two sid
 
 KEY_WIDTHS = {"Measure": "17%", "Who says": "13%", "Figure": "17%", "Refers to": "9%",
               "Firm figures allow": "11%", "Origins": "7%"}
+
+
+def assessments_table(facts: Facts) -> pd.DataFrame:
+    """The analyst's assessments, one row each, apart from every claim: the measure, the
+    assessed figure, the time it refers to, its probability (PHIA yardstick) and the analyst's
+    confidence (ICD 203), the claims it rests on, the rationale and when it was made."""
+    found = contested.assessments(facts)
+    labels = dict(zip(facts.measures["measure_id"], facts.measures["label"], strict=True))
+    units = dict(zip(facts.measures["measure_id"], facts.measures["unit"], strict=True))
+    frame = pd.DataFrame({
+        "Measure": found["measure_id"].map(labels),
+        "Assessed": [with_unit(f, units.get(m, "")) for f, m in
+                     zip(found["figure"], found["measure_id"], strict=True)],
+        "Refers to": found["reference"], "Probability": found["probability"],
+        "Confidence": found["confidence"], "Rests on": found["rests_on"],
+        "Rationale": found["rationale"], "Assessed on": found["assessed"]})
+    return about(frame.reset_index(drop=True), "assessments by the analyst", filtered=False)
+
+
+ASSESSMENTS_NOTE = ("The analyst's own judgement of a measure, never a claim of a source: a "
+                    "figure or range, how likely the true figure lies there (the UK Professional "
+                    "Head of Intelligence Assessment's probability yardstick: remote chance, "
+                    "highly unlikely, unlikely, realistic possibility, likely, highly likely, "
+                    "almost certain), the analyst's confidence (ICD 203: low, moderate, high), "
+                    "and the claims it rests on.")
+
+
+def assessments_section(facts: Facts, *, scope: Scope = NO_SCOPE) -> list[HTML]:
+    """The analyst's assessments under their own heading (nothing when there are none)."""
+    shown = assessments_table(facts)
+    if shown.empty:
+        return []
+    return [heading("The analyst's assessments", 3),
+            paragraph(ASSESSMENTS_NOTE, css_class="sitrep-note"),
+            table(shown, scope=scope, limit=max(len(shown), 1))]
 
 
 def key_figures_section(rows: pd.DataFrame, *, since: str = "", limit: int = BODY_FIGURES,

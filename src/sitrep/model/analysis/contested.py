@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sitrep.model.analysis import sides
+from sitrep.model.analysis import sides, updates
 from sitrep.model.analysis.grouping import Group
 from sitrep.model.analysis.quantity import figure_label, with_unit
 from sitrep.model.data import when
@@ -53,6 +53,10 @@ def _answers(facts: Facts) -> pd.DataFrame:
     if r.empty:
         return pd.DataFrame(columns=ANSWER_COLUMNS)
     of_claim = sides.of_claims(facts).set_index("claim_id")
+    names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
+    claimants = {c: " and ".join(str(names.get(a, a)) for a in who)
+                 for c, who in zip(facts.claims["claim_id"], facts.claims["claimants"],
+                                   strict=True)}
     gives: dict[str, list[str]] = {}
     for claim, measure in zip(facts.quantities["claim_id"], facts.quantities["measure_id"],
                               strict=True):
@@ -66,14 +70,20 @@ def _answers(facts: Facts) -> pd.DataFrame:
         reach = [measure] if measure else gives.get(target, [])
         whose = ""
         if target and target in of_claim.index:
-            whose = f"{of_claim.at[target, 'side_name']}'s claim [{target}]"
+            side_of = of_claim.at[target, "claimant_side"]
+            owner = (of_claim.at[target, "side_name"] if side_of not in sides.WORDS
+                     else claimants.get(target, "") or of_claim.at[target, "side_name"])
+            whose = f"{owner}'s claim [{target}]"
         for m in dict.fromkeys(reach):
             if relation == "admits" and m not in gives.get(claim, []):
                 words = ADMITS_NO_NUMBER + f" [{claim}]"
             else:
                 words = f"{RELATION_WORDS[relation]} {whose or 'it'} in [{claim}]"
             rows.append((m, claim, relation, target, side, name, words, basis, rationale))
+    rank = updates.claim_rank(facts)
+    rows.sort(key=lambda r: (rank.get(r[1], ()), r[2], rank.get(r[3], ())))
     return pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+
 
 
 def assessments(facts: Facts) -> pd.DataFrame:
@@ -107,6 +117,11 @@ def _assessments(facts: Facts) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
 
 
+def _published(g: Group, k: int) -> pd.Timestamp:
+    day = g.cols["published_date"][k] if "published_date" in g.cols else None
+    return pd.Timestamp(day) if day is not None and pd.notna(day) else pd.Timestamp.min
+
+
 #: The order in which voices are listed: parties (in actors.csv order), then the rest.
 LATER = {sides.INDEPENDENT: 1, sides.MIXED: 2, sides.UNKNOWN: 3}
 
@@ -129,7 +144,8 @@ def lines(g: Group, measure: str, facts: Facts | None,
                                               sides.of_claims(facts)["side_role"], strict=True))
     parties = sides.parties(facts) if facts is not None else []
     contested = len(voices) >= 2 and any(v in parties for v in voices)
-    voices.sort(key=lambda v: (LATER.get(v, 0), parties.index(v) if v in parties else 0, v))
+    # parties first, then third parties, independents, mixed and unknown; by name within each
+    voices.sort(key=lambda v: (LATER.get(v, 0 if v in parties else 0.5), names.get(v, v), v))
     out = []
     for order, side in enumerate(voices):
         ks = by_side.get(side, [])
@@ -138,14 +154,14 @@ def lines(g: Group, measure: str, facts: Facts | None,
         figure, reference = "", ""
         if ks:
             ranked = conservative_order(g, np.array(ks))
-            best = ranked[0]
+            best = max(ranked, key=lambda k: _published(g, k))  # stable: ties keep the order
             figure = with_unit(g.cols["figure"][best], g.cols["unit"][best])
             reference = g.cols["reference"][best]
             claims.append(g.cols["claim_id"][best])
             verb = "claims" if side not in sides.WORDS else "reports"
             words.append(f"{verb} {figure} [{claims[0]}]")
             if len(ks) > 1:
-                words.append(f"lowest of {len(ks):,} from this side")
+                words.append(f"its latest of {len(ks):,} figures")
             speaker = g.cols["claimant"][best]
         mine = said[said["claimant_side"].eq(side)]
         words += mine["words"].tolist()

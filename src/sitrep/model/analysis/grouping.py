@@ -35,7 +35,8 @@ def grouped(table: pd.DataFrame) -> pd.DataFrame:
     rank = {e: k for k, e in enumerate(sorted(first.index, key=lambda e: (e != "", first[e], e)))}
     reported = reported.assign(
         _m=reported["measure_id"].map(order), _e=reported["episode"].map(rank)
-    ).sort_values(["_m", "_e", "status_key", "ref_from", "claim_id"], kind="stable"
+    ).sort_values(["_m", "_e", "status_key", "ref_from", *(
+        c for c in _CONTENT_ORDER if c in reported.columns)], kind="stable"
                   ).drop(columns=["_m", "_e"])
     starts, ends = _instants(reported["ref_from"]), _instants(reported["ref_to"])
     groups, current, key, reach = [], -1, None, None
@@ -47,6 +48,10 @@ def grouped(table: pd.DataFrame) -> pd.DataFrame:
         reach = max(reach, end)
         groups.append(current)
     return reported.assign(group=groups)
+
+
+#: Within a time, figures in the order of what they say (``quantity.CONTENT_ORDER``).
+_CONTENT_ORDER = ["published_date", "source_id", "position", "claimant", "figure", "claim_id"]
 
 
 def _instants(column: pd.Series) -> list:
@@ -65,7 +70,7 @@ RECORD_COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "qualifi
                   "anonymous", "episode", "episode_name", "voice", "chain", "superseded_by",
                   "update_kind", "updates", "update_basis", "ref_from", "ref_to",
                   "window_stated", "measure_kind", "claimant_side", "side_name", "claimant",
-                  "published_date", "unit", "side_role"]
+                  "published_date", "unit", "side_role", "position"]
 
 
 @dataclass

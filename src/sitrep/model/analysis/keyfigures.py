@@ -141,7 +141,7 @@ def _disagreements(g: Group) -> list[str]:
         return []
     i, j, verdict = reconcile.verdicts(g)
     ids = g.column("claim_id")
-    return [" and ".join(sorted((ids[a], ids[b])))
+    return [f"{ids[a]} and {ids[b]}"
             for a, b in zip(i[verdict == "disagree"], j[verdict == "disagree"], strict=True)]
 
 

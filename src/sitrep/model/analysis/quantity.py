@@ -54,7 +54,7 @@ COLUMNS = ["measure_id", "label", "claim_id", "figure", "value", "lower", "upper
            "derived", "method", "ref_start", "ref_end", "reference", "status", "status_key",
            "origin", "origin_label", "independent", "side", "claimant_side", "side_name",
            "side_role", "anonymous", "tolerance", "cmp_lo", "cmp_hi", "episode", "episode_name",
-           "ref_from", "ref_to", "voice", "chain",
+           "ref_from", "ref_to", "voice", "chain", "position",
            "superseded_by", "update_kind", "updates", "update_basis", "window_stated",
            "measure_kind"]
 
@@ -164,7 +164,9 @@ def _reported(facts: Facts) -> pd.DataFrame:
         "kind", pd.Series("", index=facts.measures.index)).replace("", "level"))
     q = facts.quantities.merge(measures, on="measure_id")
     claims = facts.claims[["claim_id", "kind", "hedge", "credibility", "claimants"]].assign(
-        episode=facts.claims.get("episode", pd.Series("", index=facts.claims.index)))
+        episode=facts.claims.get("episode", pd.Series("", index=facts.claims.index)),
+        # where the claim's words stand in its source: the first sentence it cites
+        position=facts.claims["sentences"].map(lambda s: float(min(s)) if s else np.inf))
     q = q.merge(claims, on="claim_id")
     said = attributions(facts)[["claim_id", "said_by", "claimant", "relay", "outlet",
                                 "published", "source_id"]]
@@ -177,7 +179,7 @@ def _reported(facts: Facts) -> pd.DataFrame:
         updates.of_claims(facts), on="claim_id").merge(
         sides.of_claims(facts)[["claim_id", "claimant_side", "side_name", "side_role"]],
         on="claim_id")
-    q = _supersede_per_measure(q, facts.quantities)
+    q = _supersede_per_measure(q, facts)
     names = updates.episode_names(facts)
     published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))
     reliability = dict(zip(facts.sources["source_id"], facts.sources["reliability"],
@@ -210,17 +212,28 @@ def _reported(facts: Facts) -> pd.DataFrame:
     )
 
 
-def _supersede_per_measure(q: pd.DataFrame, quantities: pd.DataFrame) -> pd.DataFrame:
-    """An update supersedes per measure: only the earlier figures of the measures the later
-    claim gives a figure of (a retraction withdraws the whole claim). '2 radar sites' stays
-    current when the update gives only a new count of missiles."""
-    gives = set(zip(quantities["claim_id"], quantities["measure_id"], strict=True))
-    kept = [not later or kind == "retracts" or (later, measure) in gives
-            for later, kind, measure in zip(q["superseded_by"], q["update_kind"],
-                                            q["measure_id"], strict=True)]
-    keep = pd.Series(kept, index=q.index)
-    return q.assign(superseded_by=q["superseded_by"].where(keep, ""),
-                    update_kind=q["update_kind"].where(keep, ""))
+def _supersede_per_measure(q: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """An update supersedes per measure: an earlier figure is superseded by the later claim
+    that updates its claim and gives a figure of its measure ('2 radar sites' stays current
+    when the update gives only a new count of missiles); a retraction withdraws the whole
+    claim. Where several later claims qualify, the first by what they say
+    (:func:`updates.claim_rank`)."""
+    found = updates.links(facts)
+    if found.empty:
+        return q
+    gives = set(zip(facts.quantities["claim_id"], facts.quantities["measure_id"], strict=True))
+    rank = updates.claim_rank(facts)
+    later: dict[str, list[tuple[str, str]]] = {}
+    for c, u, k in sorted(zip(found["claim_id"], found["updates"], found["kind"], strict=True),
+                          key=lambda x: rank.get(x[0], ())):
+        later.setdefault(u, []).append((c, k))
+    by, how = [], []
+    for claim, measure in zip(q["claim_id"], q["measure_id"], strict=True):
+        hit = next(((c, k) for c, k in later.get(claim, ())
+                    if k == "retracts" or (c, measure) in gives), ("", ""))
+        by.append(hit[0])
+        how.append(hit[1])
+    return q.assign(superseded_by=by, update_kind=how)
 
 
 #: The claim columns a claim's reference window is computed from.
@@ -301,7 +314,7 @@ def derive(facts: Facts, reported: pd.DataFrame | None = None) -> pd.DataFrame:
             "status": "present", "status_key": "", "origin": "derived",
             "origin_label": "derived by the analyst", "independent": "derived",
             "side": "the analyst", "claimant_side": "", "side_name": "derived by the analyst",
-            "side_role": "", "anonymous": False, "tolerance": 0.0,
+            "side_role": "", "position": np.inf, "anonymous": False, "tolerance": 0.0,
             "cmp_lo": lo, "cmp_hi": hi, **_derived_episode(by_claim, inputs, d.derived_id),
         })
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -364,8 +377,14 @@ def _figures(facts: Facts, kinds: tuple[str, ...] | None, measures: tuple[str, .
     table = table.astype({"derived": bool, "lo_strict": bool, "hi_strict": bool,
                           "lo": float, "hi": float, "value": float})
     table = table.assign(_m=table["measure_id"].map(order)).sort_values(
-        ["_m", "derived", "published_date", "claim_id"], kind="stable").drop(columns="_m")
+        ["_m", "derived", *CONTENT_ORDER], kind="stable").drop(columns="_m")
     return about(table.reset_index(drop=True), "figures")
+
+
+#: The order of figures within a measure: by what they say and where, never by their rows or
+#: claim ids alone (a claim id decides only between two figures alike in all of these).
+CONTENT_ORDER = ["published_date", "ref_start", "source_id", "position", "claimant", "figure",
+                 "claim_id"]
 
 
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:

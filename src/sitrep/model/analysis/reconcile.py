@@ -41,6 +41,7 @@ from sitrep.model.analysis.origins import ANALYST_INFERENCE
 from sitrep.model.analysis.quantity import APPROXIMATE, interval_text, meets, number
 from sitrep.model.analysis.updates import (
     NOT_COMPARED,
+    content_key,
     not_compared,
     not_compared_flags,
 )
@@ -92,8 +93,7 @@ def _reading(a: Mapping, b: Mapping, verdict: str) -> str:
     if verdict in NOT_COMPARED:
         return not_compared(a, b, verdict)
     if verdict == "series":
-        first, second = (a, b) if (a["ref_start"], a["claim_id"]) <= (
-            b["ref_start"], b["claim_id"]) else (b, a)
+        first, second = (a, b) if content_key(a) <= content_key(b) else (b, a)
         return (f"series: {first['figure']} [{first['claim_id']}] ({first['reference']}) "
                 f"\u2192 {second['figure']} [{second['claim_id']}] ({second['reference']}): "
                 f"{_change(first, second)}")
@@ -166,8 +166,9 @@ def _listed(parts: list[Group]) -> Iterator[tuple[Group, np.ndarray, np.ndarray,
 
 
 def disagreements(table: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """The listed pairs of :func:`pairs` whose verdict is disagree, as {(claim, claim) sorted:
-    reading}; only those pairs' readings are written."""
+    """The listed pairs of :func:`pairs` whose verdict is disagree, as {(claim, claim) in the
+    group's order (what the figures say, never their ids): reading}; only those pairs'
+    readings are written."""
     return shared.once(table, "reconcile.disagreements", _disagreements)
 
 
@@ -177,7 +178,7 @@ def _disagreements(table: pd.DataFrame) -> dict[tuple[str, str], str]:
         for g, i, j, verdict, shown in _listed(parts):
             for k in np.flatnonzero(verdict[:max(shown, 0)] == "disagree"):
                 first, second = g.row(i[k]), g.row(j[k])
-                found[tuple(sorted((first["claim_id"], second["claim_id"])))] = _reading(
+                found[(first["claim_id"], second["claim_id"])] = _reading(
                     first, second, "disagree")
     return found
 
@@ -473,7 +474,7 @@ def _flags(g: Group) -> list[str]:
                         ("meet", "meet only at their bound (read as agreeing)")):
         hits = np.flatnonzero(verdict == name)
         for k in hits[:PAIRS_NAMED]:
-            first, second = sorted((ids[i[k]], ids[j[k]]))
+            first, second = ids[i[k]], ids[j[k]]
             flags.append(f"{first} and {second} {words}")
         if len(hits) > PAIRS_NAMED:
             rest = len(hits) - PAIRS_NAMED

@@ -60,8 +60,13 @@ def of_claims(facts: Facts) -> pd.DataFrame:
     found = links(facts)
     later_of = {u: (c, k) for c, u, k in zip(found["claim_id"], found["updates"], found["kind"],
                                              strict=True)}
-    earlier_of = {c: (u, b) for c, u, b in zip(found["claim_id"], found["updates"],
-                                               found["basis"], strict=True)}
+    # a claim that updates several earlier ones is chained to the first of them by what they
+    # say (publication, time, words), never by their ids or rows
+    rank = claim_rank(facts)
+    earlier_of: dict[str, tuple[str, str]] = {}
+    for c, u, b in sorted(zip(found["claim_id"], found["updates"], found["basis"], strict=True),
+                          key=lambda x: rank.get(x[1], ())):
+        earlier_of.setdefault(c, (u, b))
     parent = {c: u for c, (u, _) in earlier_of.items()}
     rows = []
     for claim in facts.claims["claim_id"]:
@@ -69,6 +74,16 @@ def of_claims(facts: Facts) -> pd.DataFrame:
         earlier, basis = earlier_of.get(claim, ("", ""))
         rows.append((claim, _root(parent, claim), later, kind, earlier, basis))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def claim_rank(facts: Facts) -> dict[str, tuple]:
+    """Claims in the order of what they say: publication, time, words (never their ids)."""
+    published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))
+    c = facts.claims
+    return {claim: (published.get(source), refers, statement, claim)
+            for claim, source, refers, statement in zip(c["claim_id"], c["source_id"],
+                                                        c["refers_to"], c["statement"],
+                                                        strict=True)}
 
 
 def chain_text(rows: Mapping[str, Mapping], claim: str) -> str:
@@ -106,7 +121,8 @@ def episode_names(facts: Facts) -> dict[str, str]:
 #: what they mean when absent: no episode, its own chain, current, a voice of its own.
 DEFAULTS = {"episode": "", "episode_name": "", "chain": None, "superseded_by": "",
             "update_kind": "", "updates": "", "update_basis": "", "voice": (),
-            "window_stated": True, "measure_kind": "level"}
+            "window_stated": True, "measure_kind": "level", "claimant_side": "unknown",
+            "side_name": "side not stated", "side_role": "", "claimant": "", "unit": ""}
 
 
 def complete(table: pd.DataFrame) -> pd.DataFrame:
@@ -146,8 +162,20 @@ def voices_of(roots: list[str], voices: list[tuple[str, ...]]) -> np.ndarray:
     return pd.factorize(pd.Series([find(k) for k in range(len(roots))]))[0]
 
 
+def content_key(row: Mapping) -> tuple:
+    """A figure's place in a reading: its time, then its publication, source, claimant and
+    words; its claim id only between two figures alike in all of these."""
+    published = row.get("published_date")
+    published = pd.Timestamp(published) if published is not None and pd.notna(published) \
+        else pd.Timestamp.max
+    position = row.get("position")
+    position = float(position) if position is not None and pd.notna(position) else np.inf
+    return (pd.Timestamp(row["ref_start"]), published, str(row.get("source_id", "")), position,
+            str(row.get("claimant", "")), str(row.get("figure", "")), str(row["claim_id"]))
+
+
 def _ordered(a: Mapping, b: Mapping) -> tuple[Mapping, Mapping]:
-    return (a, b) if (a["ref_start"], a["claim_id"]) <= (b["ref_start"], b["claim_id"]) else (b, a)
+    return (a, b) if content_key(a) <= content_key(b) else (b, a)
 
 
 def _said(row: Mapping) -> str:
@@ -205,7 +233,7 @@ def not_compared_flags(chained: list[dict], ids: Sequence[str], i: np.ndarray, j
     flags = [f"updated: {chain_text(by_id, _first_of(by_id, c))}" for c in chains[:named]]
     hits = np.flatnonzero(verdict == "same_origin")
     for k in hits[:named]:
-        first, second = sorted((ids[i[k]], ids[j[k]]))
+        first, second = ids[i[k]], ids[j[k]]
         flags.append(f"{first} and {second} not comparable: same origin, different windows")
     if len(hits) > named:
         flags.append(f"{len(hits) - named:,} more pairs of one origin at different "
@@ -216,4 +244,5 @@ def not_compared_flags(chained: list[dict], ids: Sequence[str], i: np.ndarray, j
 def _first_of(by_id: dict[str, dict], chain: str) -> str:
     """The earliest claim of a chain held in the group."""
     members = [c for c, r in by_id.items() if r["chain"] == chain]
-    return chain if chain in by_id else min(members, key=lambda c: (by_id[c]["ref_from"], c))
+    return chain if chain in by_id else min(members, key=lambda c: (by_id[c]["ref_from"],
+                                                                    content_key(by_id[c])))
