@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 from IPython.display import HTML
 
+from sitrep.model.analysis import contested
 from sitrep.model.data.facts import Facts
 from sitrep.views.brief import claims_table, sources_table
 from sitrep.views.display import NO_SCOPE, Scope, paragraph, table
@@ -40,13 +41,27 @@ def brief_citations(facts: Facts) -> list[str]:
     ids += list(facts.claims.loc[facts.claims["places"].map(bool), "claim_id"])
     ids += list(facts.quantities["claim_id"]) + list(facts.positions["claim_id"])
     ids += [c for inputs in facts.derived["inputs"] for c in inputs]
-    return _in_order(facts, ids)
+    return _in_order(facts, ids + claimed_citations(facts))
+
+
+def claimed_citations(facts: Facts, measures: Iterable[str] | None = None) -> list[str]:
+    """The claims the key figures cite beside the figures: the claims that deny, dispute,
+    confirm or admit (and the claims they answer), and the claims an assessment rests on;
+    only those of ``measures`` when given."""
+    answers = contested.answers(facts)
+    judged = facts.assessments
+    if measures is not None:
+        keep = set(measures)
+        answers = answers[answers["measure_id"].isin(keep)]
+        judged = judged[judged["measure_id"].isin(keep)]
+    ids = list(answers["claim_id"]) + [t for t in answers["target"] if t]
+    return ids + [c for rests in judged["rests_on"] for c in rests]
 
 
 def figure_citations(facts: Facts, figures: pd.DataFrame) -> list[str]:
     """The claims a force-size report shows: those of the figures it draws (after its filters)
     and the inputs of the derived figures it draws."""
-    ids = list(figures["claim_id"])
+    ids = list(figures["claim_id"]) + claimed_citations(facts, set(figures["measure_id"]))
     if "method" in figures.columns:
         for method in figures.loc[figures["derived"].astype(bool), "method"]:
             ids += _BRACKETED.findall(str(method))
