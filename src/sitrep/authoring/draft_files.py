@@ -128,7 +128,7 @@ def write_draft(dataset: Path, document: Path, *, source_id: str = "", outlet_id
                              f"{limits.NAME_LENGTH} characters): rename it")
         writes.write_bytes(base, Path(paths.SOURCES_DIR) / document.name, data, exclusive=True)
         document = sources / document.name
-    text = data.decode("utf-8")
+    text = hygiene.visible(data.decode("utf-8"))  # read as check reads it
     result, resources = _draft_tables(base, text, source_id, outlet_id, published)
     result.tables["sources"] = pd.DataFrame([{
         "source_id": source_id, "title": "TODO", "outlet_id": outlet_id or "OUTLET",

@@ -134,6 +134,10 @@ def _title(shown: str, title: object, out: Collector) -> str:
         out.add(shown, None, "title", hygiene.RULE_CONTROL, None,
                 "the title must hold no control or bidirectional character")
         return ""
+    if found := hygiene.invisible(title):
+        out.add(shown, None, "title", hygiene.RULE_INVISIBLE, None,
+                f"the title must hold no invisible character: found {found}; delete it")
+        return ""
     if len(title) > limits.NAME_LENGTH:
         out.add(shown, None, "title", "length", None,
                 f"the title must be at most {limits.NAME_LENGTH} characters long "

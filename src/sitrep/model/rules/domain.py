@@ -139,9 +139,10 @@ def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
 
 def _document_text(name: str, recorded: str, documents: Path, shown: str, row: int,
                    out: Collector) -> str | None:
-    """A source document's text (NFC) when it is a regular file in sources/, unedited and UTF-8;
-    None otherwise (reported). A link out of the folder, a device or a pipe is never opened, so
-    no path, checksum or text from outside the data set reaches a message."""
+    """A source document's text (NFC, without invisible characters: what a reader sees) when it
+    is a regular file in sources/, unedited and UTF-8; None otherwise (reported). A link out of
+    the folder, a device or a pipe is never opened, so no path, checksum or text from outside
+    the data set reaches a message."""
     path = documents / name
     if not confine.exists(path) or not confine.inside(path.parent, documents):
         out.add(shown, row, "document", "document-exists", name,
@@ -159,7 +160,7 @@ def _document_text(name: str, recorded: str, documents: Path, shown: str, row: i
                 "verbatim and never edited (the value shown is the file's digest now)")
         return None
     try:
-        return hygiene.nfc(data.decode("utf-8"))
+        return hygiene.nfc(hygiene.visible(data.decode("utf-8")))
     except UnicodeDecodeError:
         out.add(shown, row, "document", "utf-8", name, "the document must be UTF-8")
         return None

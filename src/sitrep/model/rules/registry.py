@@ -85,6 +85,9 @@ RULES: tuple[Rule, ...] = (
           "mean')", tables.check_keys),
     _read(hygiene.RULE_CONTROL, _ANY, "text holds no control character", hygiene.check_cells),
     _read(hygiene.RULE_BIDI, _ANY, "text holds no bidirectional control", hygiene.check_cells),
+    _read(hygiene.RULE_INVISIBLE, _ANY, "text holds no invisible character (zero-width space, "
+          "word joiner, soft hyphen, bidirectional mark...), named with its position",
+          hygiene.check_cells),
     _read(place.RULE_GEO_FILE, "geo/", "a data set's own geo files are valid GeoJSON layers "
           "with the properties the map needs, within the vertex budget", geofiles.read_layer),
     # -- domain: read across the loaded tables ------------------------------------------------
