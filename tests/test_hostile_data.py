@@ -287,6 +287,86 @@ def test_a_bidirectional_control_is_named_with_its_position(broken_dataset):
     assert "found U+202E RIGHT-TO-LEFT OVERRIDE at position 9" in problem.message
 
 
+# -- digits outside ASCII in dates, numbers and ids: one message, nothing more of the cell ------
+
+def date_in_fullwidth_digits(d):
+    d.set_cell("claims", 2, "refers_to", "\uff12\uff10\uff12\uff14-\uff11\uff11-\uff11\uff10")
+
+
+def publication_date_in_arabic_indic_digits(d):
+    d.set_cell("sources", 2, "published", "\u0662\u0660\u0662\u0664-11-10")
+
+
+def sentence_number_in_fullwidth_digits(d):
+    d.set_cell("sentences", 2, "sentence", "\uff11")
+
+
+def cited_sentence_in_fullwidth_digits(d):
+    d.set_cell("claims", 2, "sentences", "\uff11")
+
+
+def figure_with_a_fullwidth_digit(d):
+    d.set_cell("quantities", 2, "value", "\uff150000")
+
+
+def bound_with_a_superscript_digit(d):
+    d.set_cell("quantities", 3, "lower", "10000\u00b2")
+
+
+def precision_in_devanagari_digits(d):
+    d.set_cell("places", 2, "geo_precision", "\u0969")
+
+
+def claim_id_with_a_mathematical_bold_digit(d):
+    d.set_cell("quantities", 2, "claim_id", "C\U0001d7ce1")
+
+
+def region_code_with_a_fullwidth_digit(d):
+    d.set_cell("places", 4, "part", "near UA-\uff159 30 km")
+
+
+#: (attack, file, row, field, the first digit outside ASCII as the message names it, whether
+#: it is the data set's only message: a refused figure, quantity or sentence number also leaves
+#: a takeaway's figure unmatched, a derived input without its number, a sentence of the text
+#: unlisted, which are said of those cells)
+FOREIGN_DIGITS = [
+    (date_in_fullwidth_digits, "claims.csv", 2, "refers_to",
+     "U+FF12 FULLWIDTH DIGIT TWO at position 1", True),
+    (publication_date_in_arabic_indic_digits, "sources.csv", 2, "published",
+     "U+0662 ARABIC-INDIC DIGIT TWO at position 1", True),
+    (sentence_number_in_fullwidth_digits, "sentences.csv", 2, "sentence",
+     "U+FF11 FULLWIDTH DIGIT ONE at position 1", False),
+    (cited_sentence_in_fullwidth_digits, "claims.csv", 2, "sentences",
+     "U+FF11 FULLWIDTH DIGIT ONE at position 1", True),
+    (figure_with_a_fullwidth_digit, "quantities.csv", 2, "value",
+     "U+FF15 FULLWIDTH DIGIT FIVE at position 1", False),
+    (bound_with_a_superscript_digit, "quantities.csv", 3, "lower",
+     "U+00B2 SUPERSCRIPT TWO at position 6", True),
+    (precision_in_devanagari_digits, "places.csv", 2, "geo_precision",
+     "U+0969 DEVANAGARI DIGIT THREE at position 1", True),
+    (claim_id_with_a_mathematical_bold_digit, "quantities.csv", 2, "claim_id",
+     "U+1D7CE MATHEMATICAL BOLD DIGIT ZERO at position 2", False),
+    (region_code_with_a_fullwidth_digit, "places.csv", 4, "part",
+     "U+FF15 FULLWIDTH DIGIT FIVE at position 9", True),
+]
+
+
+@pytest.mark.parametrize(("mutate", "file", "row", "field", "digit", "alone"), FOREIGN_DIGITS,
+                         ids=[m.__name__ for m, *_ in FOREIGN_DIGITS])
+def test_digits_outside_ascii_are_one_message_saying_so(broken_dataset, capsys, monkeypatch,
+                                                        mutate, file, row, field, digit, alone):
+    dataset = broken_dataset(mutate)
+    code, printed = check_in_process(dataset, capsys, monkeypatch)
+    assert code == 2, printed
+    problems = check(dataset)
+    cell = [p for p in problems if key(p)[:3] == (file, row, field)]
+    assert [p.rule for p in cell] == [hygiene.RULE_ASCII_DIGITS], printed  # no date-span, range
+    assert f"digits outside ASCII ({digit}): write 0-9" in cell[0].message
+    if alone:
+        assert problems == cell, printed
+    assert not [p for p in problems if p.rule in ("date-span", "range", "type", "foreign-key")]
+
+
 def test_decomposed_names_are_normalised(broken_dataset):
     """'Kyïv' typed with a combining diaeresis is the same name as the composed one."""
     dataset = broken_dataset(lambda d: d.set_cell("actors", 2, "name", "Kyi\u0308v forces"))

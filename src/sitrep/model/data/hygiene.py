@@ -17,6 +17,9 @@ A data set is often someone else's folder, so every cell is checked as it is rea
   ways is one name and a quote matches its source however either was composed; a source text
   is compared without its invisible characters, so a quote can be written without them;
 - numbers must be finite: ``inf``, ``Infinity``, ``nan`` and ``1e309`` are refused;
+- dates, numbers and ids are written in the digits 0-9: a fullwidth '２０２４-１１-１０' or an
+  Arabic-Indic sentence number is one message naming the first such digit
+  (:func:`foreign_digit`), and the cell says nothing more;
 - figures in text are found in any Unicode digits (superscripts, fullwidth, Arabic-Indic);
 - text written to a terminal has every C0 and C1 control escaped (:func:`terminal`).
 
@@ -60,6 +63,7 @@ RULE_CONTROL = "control-character"
 RULE_BIDI = "bidi-control"
 RULE_FINITE = "finite"
 RULE_INVISIBLE = "invisible-character"
+RULE_ASCII_DIGITS = "ascii-digits"
 
 
 def nfc(text: str) -> str:
@@ -185,6 +189,18 @@ def ascii_digits(text: str) -> str:
     in the result point at the figure as written. Figures are read from this form
     (:func:`sitrep.model.data.wording.figures`), so no script's digits slip past a check."""
     return "".join(_ascii_digit(ch) for ch in text)
+
+
+def foreign_digit(text: str) -> str:
+    """The first digit of ``text`` written outside ASCII (fullwidth, Arabic-Indic, Devanagari,
+    superscript...), named with its position ('U+FF12 FULLWIDTH DIGIT TWO at position 1');
+    empty when every digit is 0-9. Dates, numbers and ids take only 0-9."""
+    if text.isascii():
+        return ""
+    for at, char in enumerate(text):
+        if not char.isascii() and unicodedata.digit(char, None) is not None:
+            return f"{describe(char)} at position {at + 1}"
+    return ""
 
 
 def _ascii_digit(char: str) -> str:

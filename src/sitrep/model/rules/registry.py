@@ -75,6 +75,8 @@ RULES: tuple[Rule, ...] = (
     _read("list-length", _ANY, f"a list holds at most {limits.LIST_ITEMS} items",
           tables.check_fields),
     _read("list-duplicate", _ANY, "a list names each item once", tables.check_fields),
+    _read(hygiene.RULE_ASCII_DIGITS, _ANY, "dates, numbers and ids are written in the digits "
+          "0-9 (no fullwidth, Arabic-Indic or superscript digits)", tables.check_fields),
     _read("date-format", _ANY, "a date is written YYYY-MM-DD", tables.check_fields),
     _read("date-exists", _ANY, "a date exists in the calendar", tables.check_fields),
     _read("enum", _ANY, "a cell holds one of its field's allowed values", tables.check_fields),
