@@ -367,6 +367,75 @@ def test_digits_outside_ascii_are_one_message_saying_so(broken_dataset, capsys, 
     assert not [p for p in problems if p.rule in ("date-span", "range", "type", "foreign-key")]
 
 
+# -- a figure's status and the time it is for ---------------------------------------------------
+
+def figure_as(status: str, target: str = "", precision: str = "", note: str | None = None):
+    """Quantity C01 (its claim refers to 10 November 2024, read to the month) given ``status``,
+    a target date and its precision, and a note."""
+    def mutate(d: DatasetEditor) -> None:
+        d.set_cell("quantities", 2, "status", status)
+        d.set_cell("quantities", 2, "target_date", target)
+        d.set_cell("quantities", 2, "target_precision", precision)
+        if note is not None:
+            d.set_cell("quantities", 2, "note", note)
+    return mutate
+
+
+def projection_for_the_month_before_its_claim(d):
+    figure_as("projection", "2024-10-01", "month")(d)
+
+
+def projection_for_the_day_before_its_claim(d):
+    figure_as("projection", "2024-11-09", "day")(d)
+
+
+def projection_for_a_year_long_past(d):
+    figure_as("projection", "1990-01-01", "year")(d)
+
+
+def plan_without_a_target_date(d):
+    figure_as("plan")(d)
+
+
+def plan_whose_note_says_nothing_of_its_date(d):
+    figure_as("plan", note="A plan reported by the paper.")(d)
+
+
+STATUS = [
+    (projection_for_the_month_before_its_claim, "target_date", "projection-after-reference",
+     "2024-10-01"),
+    (projection_for_the_day_before_its_claim, "target_date", "projection-after-reference",
+     "2024-11-09"),
+    (projection_for_a_year_long_past, "target_date", "projection-after-reference", "1990-01-01"),
+    (plan_without_a_target_date, "target_date", "plan-target-date", "plan"),
+    (plan_whose_note_says_nothing_of_its_date, "target_date", "plan-target-date", "plan"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "field", "rule", "value"), STATUS,
+                         ids=[m.__name__ for m, *_ in STATUS])
+def test_a_figure_for_another_time_says_which(broken_dataset, capsys, monkeypatch, mutate,
+                                              field, rule, value):
+    dataset = broken_dataset(mutate)
+    code, printed = check_in_process(dataset, capsys, monkeypatch)
+    assert code == 2, printed
+    (problem,) = check(dataset)
+    assert key(problem) == ("quantities.csv", 2, field, rule), printed
+    assert problem.value == value and f"[{rule}]" in printed
+
+
+@pytest.mark.parametrize("mutate", [
+    figure_as("projection", "2024-11-01", "month"),  # the claim's own month
+    figure_as("projection", "2024-11-10", "day"),  # the claim's own day
+    figure_as("projection", "2026-01-01", "year"),
+    figure_as("plan", "2025-04-01", "month"),
+    figure_as("plan", note="The source gives no target date."),
+], ids=["projection_for_its_claims_month", "projection_for_its_claims_day",
+        "projection_for_a_later_year", "plan_with_its_target", "plan_saying_it_has_none"])
+def test_a_figure_for_its_own_time_or_later_checks_clean(broken_dataset, mutate):
+    assert check(broken_dataset(mutate)) == []
+
+
 def test_decomposed_names_are_normalised(broken_dataset):
     """'Kyïv' typed with a combining diaeresis is the same name as the composed one."""
     dataset = broken_dataset(lambda d: d.set_cell("actors", 2, "name", "Kyi\u0308v forces"))

@@ -153,6 +153,10 @@ RULES: tuple[Rule, ...] = (
          domain._check_periods),
     Rule("status-fields", "quantities", "a plan or projection has its target date, a "
          "hypothetical figure its condition, and only they", domain._check_status),
+    Rule(domain.RULE_PLAN_TARGET, "quantities", "a plan states its target date, or its note "
+         f"says the source gives none ('{domain.NO_TARGET}')", domain._check_status),
+    Rule(domain.RULE_TARGET_ORDER, "quantities", "a projection's target date does not end "
+         "before the time its claim refers to", domain._check_status),
     Rule("time-of-day", "claims", "a time of day (HH:MM) goes with a date read to the day, and "
          "an end time does not come before the start", episodes.check),
     Rule("episode-period", "episodes, claims", "an episode does not end before it starts (a "
