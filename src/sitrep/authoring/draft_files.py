@@ -117,7 +117,7 @@ def write_draft(dataset: Path, document: Path, *, source_id: str = "", outlet_id
     _checked_id(source_id, "--source-id" if source_id else "the file name's stem")
     if outlet_id:
         _checked_id(outlet_id, "--outlet")
-    if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+    if published and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", published):
         raise DraftError(f"--published {hygiene.terminal(published)[:40]!r} must be a date "
                          "written YYYY-MM-DD")
     writes.refuse_links(base, [Path(DRAFT_DIR) / source_id])
