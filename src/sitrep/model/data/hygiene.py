@@ -210,6 +210,43 @@ def _ascii_digit(char: str) -> str:
     return char if value is None else str(value)
 
 
+#: What Markdown reads as markup wherever it stands. Each run of dollar signs and backslashes
+#: becomes a code span, which no renderer reads as maths: GitHub reads '$x^2$' and '$$' as
+#: maths, Jupyter '$', a doubled backslash before '(' or '[', and '\\begin', and its MathJax
+#: reads the rendered page again, so neither a backslash before '$' nor an entity keeps a
+#: dollar literal there. Every other character of CommonMark, GitHub's Markdown (tables,
+#: strikethrough, e-mail autolinks) or Jupyter's (its '@@n@@' maths placeholders) gets a
+#: backslash.
+_MARKDOWN = re.compile(r"[$\\]+|[`*_\[\]()<>#|~@&!]")
+#: What starts a list, a setext heading or a numbered list only at the start of a line.
+_MARKDOWN_LINE_START = re.compile(r"([ \t]*)(?:([-+=])|([0-9]{1,9})\.)")
+
+
+def _markdown_inline(text: str) -> str:
+    return _MARKDOWN.sub(lambda m: f"`{m.group()}`" if m.group()[0] in "$\\"
+                         else "\\" + m.group(), text)
+
+
+def markdown(text: str) -> str:
+    r"""Untrusted text as Markdown that reads as written on GitHub, in JupyterLab and in any
+    CommonMark renderer: no emphasis, code, link, image, HTML, table cell, heading, list,
+    quote, strikethrough or maths. Markup characters get a backslash (``\*``, ``\[``, ``\|``,
+    ``\<``, ``\#``, ``\~``, ``\@``; ``\-``, ``\+``, ``\=`` and ``1\.`` at a line's start), and
+    each run of ``$`` and ``\`` is a code span (``$x^2$`` is written `` `$`x^2`$` ``).
+    Line breaks are kept: a caller putting the text on one line (a table cell) joins them."""
+    lines = []
+    for line in text.split("\n"):
+        start = _MARKDOWN_LINE_START.match(line)
+        if start and (start.group(2) or start.group(3)):
+            lead = start.group(1) + (f"\\{start.group(2)}" if start.group(2)
+                                     else f"{start.group(3)}\\.")
+            line = lead + _markdown_inline(line[start.end():])
+        else:
+            line = _markdown_inline(line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def terminal(text: str) -> str:
     r"""Text safe to print: every control but the line break, and every bidirectional control,
     shown escaped (``\x1b``, ``\u202e``), so nothing read from a data set drives the terminal."""
