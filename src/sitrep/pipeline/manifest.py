@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import stat
 import tomllib
 from pathlib import Path
@@ -16,12 +15,12 @@ from pathlib import Path
 from sitrep import paths
 from sitrep.model.data import limits, writes
 from sitrep.pipeline import formats as registry
-from sitrep.pipeline.entry import Entry
+from sitrep.pipeline.entry import REPORT_NAME, Entry
 from sitrep.pipeline.formats import DEFAULT_FORMATS
 
 __all__ = ["NAME", "Entry", "ManifestError", "confine_dataset", "load", "parse_shard", "shard"]
 
-NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+NAME = REPORT_NAME  # a report's name: a plain folder name
 
 
 class ManifestError(ValueError):
