@@ -177,6 +177,265 @@ def test_hostile_text_is_refused_with_file_row_field(broken_dataset, mutate, exp
     assert expected in {key(p) for p in problems}, "\n".join(map(str, problems))
 
 
+# -- invisible characters: named, with their position, one message a slip --------------------
+
+def takeaway_figure_split_by_zero_width_space(d):
+    d.set_cell("takeaways", 2, "text", d.cell("takeaways", 2, "text").replace(
+        "50,000", "50,\u200b000", 1))
+
+
+def takeaway_figure_split_by_zero_width_joiner(d):
+    d.set_cell("takeaways", 2, "text", d.cell("takeaways", 2, "text").replace(
+        "50,000", "50\u200d,000", 1))
+
+
+def takeaway_figure_split_by_word_joiner(d):
+    d.set_cell("takeaways", 2, "text", d.cell("takeaways", 2, "text").replace(
+        "50,000", "50,0\u206000", 1))
+
+
+def claim_id_ending_in_a_byte_order_mark(d):
+    d.set_cell("quantities", 2, "claim_id", "C01\ufeff")
+
+
+def date_with_a_left_to_right_mark(d):
+    d.set_cell("claims", 2, "refers_to", "\u200e2024-11-10")
+
+
+def actor_name_with_a_right_to_left_mark(d):
+    d.set_cell("actors", 3, "name", "Russian\u200f forces")
+
+
+def measure_label_with_a_soft_hyphen(d):
+    d.set_cell("measures", 2, "label", "Troops mas\u00adsed for the Kursk offensive")
+
+
+def unit_written_as_a_hangul_filler(d):
+    d.set_cell("measures", 2, "unit", "troops\u3164")
+
+
+def source_title_with_an_invisible_times(d):
+    d.set_cell("sources", 2, "title", "50\u2062000 troops")
+
+
+def name_with_zero_width_non_joiner_between_latin_letters(d):
+    d.set_cell("actors", 2, "name", "Rus\u200csia")
+
+
+#: (attack, file, row, field, the character as the message names it, its position)
+INVISIBLE = [
+    (takeaway_figure_split_by_zero_width_space, "takeaways.csv", 2, "text",
+     "U+200B ZERO WIDTH SPACE", 22),
+    (takeaway_figure_split_by_zero_width_joiner, "takeaways.csv", 2, "text",
+     "U+200D ZERO WIDTH JOINER", 21),
+    (takeaway_figure_split_by_word_joiner, "takeaways.csv", 2, "text", "U+2060 WORD JOINER", 23),
+    (claim_id_ending_in_a_byte_order_mark, "quantities.csv", 2, "claim_id",
+     "U+FEFF ZERO WIDTH NO-BREAK SPACE", 4),
+    (date_with_a_left_to_right_mark, "claims.csv", 2, "refers_to", "U+200E LEFT-TO-RIGHT MARK",
+     1),
+    (actor_name_with_a_right_to_left_mark, "actors.csv", 3, "name", "U+200F RIGHT-TO-LEFT MARK",
+     8),
+    (measure_label_with_a_soft_hyphen, "measures.csv", 2, "label", "U+00AD SOFT HYPHEN", 11),
+    (unit_written_as_a_hangul_filler, "measures.csv", 2, "unit", "U+3164 HANGUL FILLER", 7),
+    (source_title_with_an_invisible_times, "sources.csv", 2, "title", "U+2062 INVISIBLE TIMES",
+     3),
+    (name_with_zero_width_non_joiner_between_latin_letters, "actors.csv", 2, "name",
+     "U+200C ZERO WIDTH NON-JOINER", 4),
+]
+
+
+@pytest.mark.parametrize(("mutate", "file", "row", "field", "char", "position"), INVISIBLE,
+                         ids=[m.__name__ for m, *_ in INVISIBLE])
+def test_an_invisible_character_is_named_with_its_position_in_one_message(
+        broken_dataset, capsys, monkeypatch, mutate, file, row, field, char, position):
+    dataset = broken_dataset(mutate)
+    code, printed = check_in_process(dataset, capsys, monkeypatch)
+    assert code == 2, printed
+    problems = check(dataset)
+    # one slip, one message: the cell is read without the character after it is named, so a
+    # figure split by it is no unknown figure, an id ending in it no unknown id
+    assert [key(p) for p in problems] == [(file, row, field, hygiene.RULE_INVISIBLE)], printed
+    assert f"found {char} at position {position}" in problems[0].message
+    assert "Traceback" not in printed
+
+
+@pytest.mark.parametrize("name", [
+    "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # a Persian word with its half-space
+    "\u0915\u094d\u200d\u0937",  # a Devanagari conjunct asked for with a joiner
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467",  # an emoji family sequence
+], ids=["persian_half_space", "devanagari_joiner", "emoji_sequence"])
+def test_a_joiner_that_joins_letters_is_text(broken_dataset, name):
+    assert not check(broken_dataset(lambda d: d.set_cell("actors", 2, "name", name)))
+
+
+def test_a_quote_is_matched_against_its_source_as_a_reader_sees_it(broken_dataset):
+    """A source text holding a zero-width space inside a quoted figure: the quote written as
+    the reader sees it (no invisible character) matches."""
+    def source_with_a_zero_width_space(d):
+        text = d.source_text()
+        data = text.read_bytes().replace(b"50,000", "50,\u200b000".encode(), 1)
+        text.write_bytes(data)
+        import hashlib
+
+        d.set_cell("sources", 2, "sha256", hashlib.sha256(data).hexdigest())
+
+    assert not check(broken_dataset(source_with_a_zero_width_space))
+
+
+def test_a_bidirectional_control_is_named_with_its_position(broken_dataset):
+    (problem,) = check(broken_dataset(name_with_right_to_left_override))
+    assert "found U+202E RIGHT-TO-LEFT OVERRIDE at position 9" in problem.message
+
+
+# -- digits outside ASCII in dates, numbers and ids: one message, nothing more of the cell ------
+
+def date_in_fullwidth_digits(d):
+    d.set_cell("claims", 2, "refers_to", "\uff12\uff10\uff12\uff14-\uff11\uff11-\uff11\uff10")
+
+
+def publication_date_in_arabic_indic_digits(d):
+    d.set_cell("sources", 2, "published", "\u0662\u0660\u0662\u0664-11-10")
+
+
+def sentence_number_in_fullwidth_digits(d):
+    d.set_cell("sentences", 2, "sentence", "\uff11")
+
+
+def cited_sentence_in_fullwidth_digits(d):
+    d.set_cell("claims", 2, "sentences", "\uff11")
+
+
+def figure_with_a_fullwidth_digit(d):
+    d.set_cell("quantities", 2, "value", "\uff150000")
+
+
+def bound_with_a_superscript_digit(d):
+    d.set_cell("quantities", 3, "lower", "10000\u00b2")
+
+
+def precision_in_devanagari_digits(d):
+    d.set_cell("places", 2, "geo_precision", "\u0969")
+
+
+def claim_id_with_a_mathematical_bold_digit(d):
+    d.set_cell("quantities", 2, "claim_id", "C\U0001d7ce1")
+
+
+def region_code_with_a_fullwidth_digit(d):
+    d.set_cell("places", 4, "part", "near UA-\uff159 30 km")
+
+
+#: (attack, file, row, field, the first digit outside ASCII as the message names it, whether
+#: it is the data set's only message: a refused figure, quantity or sentence number also leaves
+#: a takeaway's figure unmatched, a derived input without its number, a sentence of the text
+#: unlisted, which are said of those cells)
+FOREIGN_DIGITS = [
+    (date_in_fullwidth_digits, "claims.csv", 2, "refers_to",
+     "U+FF12 FULLWIDTH DIGIT TWO at position 1", True),
+    (publication_date_in_arabic_indic_digits, "sources.csv", 2, "published",
+     "U+0662 ARABIC-INDIC DIGIT TWO at position 1", True),
+    (sentence_number_in_fullwidth_digits, "sentences.csv", 2, "sentence",
+     "U+FF11 FULLWIDTH DIGIT ONE at position 1", False),
+    (cited_sentence_in_fullwidth_digits, "claims.csv", 2, "sentences",
+     "U+FF11 FULLWIDTH DIGIT ONE at position 1", True),
+    (figure_with_a_fullwidth_digit, "quantities.csv", 2, "value",
+     "U+FF15 FULLWIDTH DIGIT FIVE at position 1", False),
+    (bound_with_a_superscript_digit, "quantities.csv", 3, "lower",
+     "U+00B2 SUPERSCRIPT TWO at position 6", True),
+    (precision_in_devanagari_digits, "places.csv", 2, "geo_precision",
+     "U+0969 DEVANAGARI DIGIT THREE at position 1", True),
+    (claim_id_with_a_mathematical_bold_digit, "quantities.csv", 2, "claim_id",
+     "U+1D7CE MATHEMATICAL BOLD DIGIT ZERO at position 2", False),
+    (region_code_with_a_fullwidth_digit, "places.csv", 4, "part",
+     "U+FF15 FULLWIDTH DIGIT FIVE at position 9", True),
+]
+
+
+@pytest.mark.parametrize(("mutate", "file", "row", "field", "digit", "alone"), FOREIGN_DIGITS,
+                         ids=[m.__name__ for m, *_ in FOREIGN_DIGITS])
+def test_digits_outside_ascii_are_one_message_saying_so(broken_dataset, capsys, monkeypatch,
+                                                        mutate, file, row, field, digit, alone):
+    dataset = broken_dataset(mutate)
+    code, printed = check_in_process(dataset, capsys, monkeypatch)
+    assert code == 2, printed
+    problems = check(dataset)
+    cell = [p for p in problems if key(p)[:3] == (file, row, field)]
+    assert [p.rule for p in cell] == [hygiene.RULE_ASCII_DIGITS], printed  # no date-span, range
+    assert f"digits outside ASCII ({digit}): write 0-9" in cell[0].message
+    if alone:
+        assert problems == cell, printed
+    assert not [p for p in problems if p.rule in ("date-span", "range", "type", "foreign-key")]
+
+
+# -- a figure's status and the time it is for ---------------------------------------------------
+
+def figure_as(status: str, target: str = "", precision: str = "", note: str | None = None):
+    """Quantity C01 (its claim refers to 10 November 2024, read to the month) given ``status``,
+    a target date and its precision, and a note."""
+    def mutate(d: DatasetEditor) -> None:
+        d.set_cell("quantities", 2, "status", status)
+        d.set_cell("quantities", 2, "target_date", target)
+        d.set_cell("quantities", 2, "target_precision", precision)
+        if note is not None:
+            d.set_cell("quantities", 2, "note", note)
+    return mutate
+
+
+def projection_for_the_month_before_its_claim(d):
+    figure_as("projection", "2024-10-01", "month")(d)
+
+
+def projection_for_the_day_before_its_claim(d):
+    figure_as("projection", "2024-11-09", "day")(d)
+
+
+def projection_for_a_year_long_past(d):
+    figure_as("projection", "1990-01-01", "year")(d)
+
+
+def plan_without_a_target_date(d):
+    figure_as("plan")(d)
+
+
+def plan_whose_note_says_nothing_of_its_date(d):
+    figure_as("plan", note="A plan reported by the paper.")(d)
+
+
+STATUS = [
+    (projection_for_the_month_before_its_claim, "target_date", "projection-after-reference",
+     "2024-10-01"),
+    (projection_for_the_day_before_its_claim, "target_date", "projection-after-reference",
+     "2024-11-09"),
+    (projection_for_a_year_long_past, "target_date", "projection-after-reference", "1990-01-01"),
+    (plan_without_a_target_date, "target_date", "plan-target-date", "plan"),
+    (plan_whose_note_says_nothing_of_its_date, "target_date", "plan-target-date", "plan"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "field", "rule", "value"), STATUS,
+                         ids=[m.__name__ for m, *_ in STATUS])
+def test_a_figure_for_another_time_says_which(broken_dataset, capsys, monkeypatch, mutate,
+                                              field, rule, value):
+    dataset = broken_dataset(mutate)
+    code, printed = check_in_process(dataset, capsys, monkeypatch)
+    assert code == 2, printed
+    (problem,) = check(dataset)
+    assert key(problem) == ("quantities.csv", 2, field, rule), printed
+    assert problem.value == value and f"[{rule}]" in printed
+
+
+@pytest.mark.parametrize("mutate", [
+    figure_as("projection", "2024-11-01", "month"),  # the claim's own month
+    figure_as("projection", "2024-11-10", "day"),  # the claim's own day
+    figure_as("projection", "2026-01-01", "year"),
+    figure_as("plan", "2025-04-01", "month"),
+    figure_as("plan", note="The source gives no target date."),
+], ids=["projection_for_its_claims_month", "projection_for_its_claims_day",
+        "projection_for_a_later_year", "plan_with_its_target", "plan_saying_it_has_none"])
+def test_a_figure_for_its_own_time_or_later_checks_clean(broken_dataset, mutate):
+    assert check(broken_dataset(mutate)) == []
+
+
 def test_decomposed_names_are_normalised(broken_dataset):
     """'Kyïv' typed with a combining diaeresis is the same name as the composed one."""
     dataset = broken_dataset(lambda d: d.set_cell("actors", 2, "name", "Kyi\u0308v forces"))
@@ -489,6 +748,11 @@ PAYLOADS = [
     ("vertical-tab", "x\x0by", hygiene.RULE_CONTROL),
     ("c1-csi", "x\x9b31my", hygiene.RULE_CONTROL),
     ("line-separator", "x\u2028y", hygiene.RULE_CONTROL),
+    ("zero-width-space", "x\u200by", hygiene.RULE_INVISIBLE),
+    ("zero-width-joiner", "x\u200dy", hygiene.RULE_INVISIBLE),
+    ("word-joiner", "x\u2060y", hygiene.RULE_INVISIBLE),
+    ("byte-order-mark", "x\ufeffy", hygiene.RULE_INVISIBLE),
+    ("left-to-right-mark", "x\u200ey", hygiene.RULE_INVISIBLE),
 ]
 
 

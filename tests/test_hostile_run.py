@@ -34,12 +34,61 @@ def text(result) -> str:
 
 # -- command line ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
-def test_jobs_below_one_is_refused_with_its_rule(jobs):
-    result = sitrep("render", "--jobs", jobs, "--format", "html")
-    assert result.returncode == 2
-    assert "--jobs takes a whole number of 1 or more" in text(result)
-    assert "Traceback" not in text(result)
+DIGITS_5000 = "9" * 5_000
+JOBS_RULE = "--jobs takes a whole number from 1 to 256, written in the digits 0-9"
+SHARD_RULE = "a shard is I/N with 1 <= I <= N <= 10,000"
+
+#: (attack, the options, what the one message says): every numeric option is bounded on its
+#: text before it is converted (Python's int() refuses past 4,300 digits, with a traceback).
+NUMERIC_OPTIONS = [
+    ("jobs_zero", ["--jobs", "0"], JOBS_RULE),
+    ("jobs_negative", ["--jobs", "-1"], JOBS_RULE),
+    ("jobs_in_words", ["--jobs", "two"], JOBS_RULE),
+    ("jobs_of_5000_digits", ["--jobs", DIGITS_5000], JOBS_RULE),
+    ("jobs_in_fullwidth_digits", ["-j", "\uff18"], JOBS_RULE),
+    ("jobs_past_the_limit", ["-j", "257"], JOBS_RULE),
+    ("jobs_in_exponent_notation", ["-j", "1e3"], JOBS_RULE),
+    ("shard_count_of_5000_digits", ["--shard", f"1/{DIGITS_5000}"], SHARD_RULE),
+    ("shard_index_of_5000_digits", ["--shard", f"{DIGITS_5000}/2"], SHARD_RULE),
+    ("shard_count_past_the_limit", ["--shard", "1/10001"], SHARD_RULE),
+    ("shard_in_fullwidth_digits", ["--shard", "\uff11/\uff12"], SHARD_RULE),
+    ("shard_index_past_its_count", ["--shard", "3/2"], SHARD_RULE),
+    ("shard_zero", ["--shard", "0/2"], SHARD_RULE),
+    ("shard_with_two_slashes", ["--shard", "1/2/3"], SHARD_RULE),
+    ("shard_without_a_slash", ["--shard", "2"], SHARD_RULE),
+]
+
+
+@pytest.mark.parametrize(("options", "rule"), [c[1:] for c in NUMERIC_OPTIONS],
+                         ids=[c[0] for c in NUMERIC_OPTIONS])
+def test_a_numeric_option_out_of_bounds_is_one_message(options, rule):
+    result = sitrep("render", "--list", *options)
+    shown = text(result)
+    assert result.returncode == 2, shown
+    assert rule in shown and "Traceback" not in shown and "int_max_str_digits" not in shown
+    assert shown.count("error:") == 1, shown
+    assert len(shown) < 2_000  # an excerpt of the value, never 5,000 digits
+
+
+@pytest.mark.parametrize("options", [["-j", "256"], ["--shard", "1/1"],
+                                     ["--shard", "10000/10000"]],
+                         ids=["jobs_at_the_limit", "one_shard", "last_of_10000_shards"])
+def test_a_numeric_option_within_bounds_is_taken(options):
+    result = sitrep("render", "--list", *options)
+    assert result.returncode == 0, text(result)
+    assert "would render" in text(result) or "nothing to render" in text(result), text(result)
+
+
+@pytest.mark.parametrize("extent", [f"30,44,{DIGITS_5000},53", "30,44,\uff14\uff12,53",
+                                    "30,44,4e1,53", "30,44,inf,53"],
+                         ids=["extent_of_5000_digits", "extent_in_fullwidth_digits",
+                              "extent_in_exponent_notation", "extent_infinite"])
+def test_an_extent_is_read_on_its_text(extent):
+    from sitrep.pipeline.parameters import ParameterError, check
+
+    with pytest.raises(ParameterError, match="must be four numbers") as refused:
+        check("extent", extent)
+    assert len(str(refused.value)) < 300
 
 
 def test_help_states_the_jobs_default():

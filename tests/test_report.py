@@ -109,10 +109,10 @@ def test_a_figure_gets_its_credit_line_from_its_claims():
      "Claim          Who\n  C01 dagens, tass",
      "| Claim | Who |\n|---|---|\n| C01 | dagens, tass |"),
     (lambda: display.table(pd.DataFrame({"a|b": ["<b>x</b>"]})), "     a|b\n<b>x</b>",
-     "| a\\|b |\n|---|\n| &lt;b&gt;x&lt;/b&gt; |"),
+     "| a\\|b |\n|---|\n| \\<b\\>x\\</b\\> |"),
     (lambda: display.items([("first", "why"), ("second", "")], ordered=True),
      "1. first\n   why\n2. second", "1. first  \n   why\n2. second"),
-    (lambda: display.heading("Annex <A>"), "Annex <A>", "## Annex &lt;A&gt;"),
+    (lambda: display.heading("Annex <A>"), "Annex <A>", "## Annex \\<A\\>"),
     (lambda: display.paragraph("Plain."), "Plain.", None),
 ], ids=["table-with-list-cells", "table-escaped", "items", "heading", "paragraph"])
 def test_outputs_carry_text_and_markdown(make, text, markdown):

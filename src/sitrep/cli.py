@@ -293,13 +293,13 @@ def _index(args: argparse.Namespace) -> int:
 
 
 def _jobs(text: str) -> int:
+    """``-j N``: bounded on its text before it is converted (:func:`limits.whole_option`)."""
+    from sitrep.model.data import limits
+
     try:
-        jobs = int(text)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        raise argparse.ArgumentTypeError(f"--jobs takes a whole number of 1 or more: {text!r}")
-    return jobs
+        return limits.whole_option(text, "--jobs", 1, limits.JOBS_MAX)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_render(render: argparse.ArgumentParser) -> None:
@@ -318,7 +318,7 @@ def _add_render(render: argparse.ArgumentParser) -> None:
     render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                         help="the report manifest (default: reports.toml)")
     render.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
-                        help="reports rendered side by side, 1 or more (default: one per core, "
+                        help="reports rendered side by side, 1 to 256 (default: one per core, "
                              f"{_default_jobs()} here)")
     render.add_argument("--force", action="store_true",
                         help="render even the reports whose inputs are unchanged")

@@ -11,7 +11,7 @@ import pytest
 from sitrep import paths
 from sitrep.pipeline.entry import RENDER_JSON, Entry, Status, Why
 
-DIGEST, INPUTS = "d" * 64, "i" * 64
+DIGEST, INPUTS = "d" * 64, "e" * 64  # hex, as sitrep writes them
 
 
 def _entry(*formats: str) -> Entry:
@@ -33,7 +33,7 @@ RENDERED = {"status": "rendered", "digest": DIGEST, "inputs": INPUTS, "formats":
 @pytest.mark.parametrize(("files", "record", "force", "why"), [
     (["brief.html", "brief.pdf"], RENDERED, False, None),
     (["brief.html", "brief.pdf"], RENDERED, True, Why.FORCED),
-    (["brief.html", "brief.pdf"], {**RENDERED, "digest": "other"}, False, Why.STALE),
+    (["brief.html", "brief.pdf"], {**RENDERED, "digest": "f" * 64}, False, Why.STALE),
     (["brief.html"], RENDERED, False, Why.MISSING),
     ([], None, False, Why.MISSING),
     (["brief.html", "brief.pdf"], {**RENDERED, "status": "failed"}, False, Why.MISSING),

@@ -133,3 +133,115 @@ def test_the_seed_brief_renders_to_markdown_that_reads_back(tmp_path):
     charts = re.findall(r"!\[[^\]]*\]\((brief-chart-\d+\.svg)\)", markdown)
     assert charts and all((folder / c).is_file() for c in charts)
     assert (folder / charts[0]).read_text(encoding="utf-8").startswith("<svg")
+
+
+# -- the payload matrix: markup in data reads as written on GitHub and in Jupyter --------------
+
+#: (attack, the text a data set gives): each must read exactly as written, in every place the
+#: Markdown shows data (a table cell, a paragraph, a heading, a list item).
+PAYLOADS = [
+    ("inline_maths", "$x^2$"),
+    ("display_maths", "$$\\int_0^1 f(x) dx$$"),
+    ("dollar_amounts", "it cost $200 and then $300"),
+    ("latex_paren_maths", "\\(x^2\\)"),
+    ("latex_bracket_maths", "\\[x^2\\]"),
+    ("doubled_backslash_maths", "\\\\(x^2\\\\)"),
+    ("latex_environment", "\\begin{equation}x^2\\end{equation}"),
+    ("escaped_dollar", "\\$x^2\\$"),
+    ("dollar_entity", "&#36;x^2&#x24;"),
+    ("jupyter_maths_placeholder", "@@0@@ and @@1@@"),
+    ("emphasis", "*bold* _em_ **strong** __under__"),
+    ("code_span", "`code` ``x``"),
+    ("inline_link", "[click](javascript:alert(1))"),
+    ("image", "![x](https://example.org/t.png)"),
+    ("reference_link", "[x][1] [1]: javascript:alert(1)"),
+    ("autolink", "<https://evil.example>"),
+    ("raw_html", "<script>alert(1)</script>"),
+    ("html_comment", "<!-- hidden -->"),
+    ("entities", "&lt;b&gt; &amp; &copy;"),
+    ("pipe", "a | b"),
+    ("heading", "# heading #"),
+    ("strikethrough", "~~gone~~ ~one~"),
+    ("bullet", "- item"),
+    ("plus_bullet", "+ item"),
+    ("numbered_item", "1. item"),
+    ("numbered_item_paren", "2) item"),
+    ("quote", "> quoted"),
+    ("setext_underline", "==="),
+    ("thematic_break", "***"),
+    ("footnote", "[^1] note"),
+    ("email_autolink", "desk@example.org"),
+    ("backslashes", "C:\\path\\to\\x"),
+]
+IDS = [name for name, _ in PAYLOADS]
+
+
+class _Text(__import__("html.parser").parser.HTMLParser):
+    """The text of rendered HTML, and every tag in it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text, self.tags, self._code = "", [], 0
+        self.outside_code = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._code += tag == "code"
+
+    def handle_endtag(self, tag):
+        self._code -= tag == "code"
+
+    def handle_data(self, data):
+        self.text += data
+        if not self._code:
+            self.outside_code += data
+
+
+def _rendered(markdown: str) -> _Text:
+    from markdown_it import MarkdownIt
+
+    parser = _Text()
+    parser.feed(MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown))
+    return parser
+
+
+#: Jupyter's split of Markdown into text and maths (@jupyterlab/rendermime, latex.ts), after it
+#: hides code spans: any of these tokens outside a code span starts maths or a placeholder.
+_JUPYTER_MATHS = re.compile(r"\$\$?|\\(?:begin|end)\{[a-z]*\*?\}|@@\d+@@|\\\\[()[\]]", re.I)
+
+
+def _assert_reads_as_written(markdown: str, payload: str, parent: str) -> None:
+    outside = re.sub(r"`[$\\]+`", "", markdown)  # the code spans sitrep writes
+    assert not _JUPYTER_MATHS.search(outside), markdown  # Jupyter: no maths, no placeholder
+    assert "$" not in outside, markdown  # GitHub: no maths
+    rendered = _rendered(markdown)
+    # MathJax reads the rendered page again (inline $ and \( ; display $$ and \[)
+    assert not re.search(r"\$|\\[([]|\\begin", rendered.outside_code), rendered.outside_code
+    assert set(rendered.tags) <= {parent, "p", "code", "table", "thead", "tbody", "tr", "th",
+                                  "td", "ul", "ol", "li", "br", "h2", "small"}, rendered.tags
+    assert payload in rendered.text, (markdown, rendered.text)
+
+
+def _row(markdown: str) -> str:
+    return _cell_text(markdown).split(" | ", 1)[1]
+
+
+@pytest.mark.parametrize("payload", [p for _, p in PAYLOADS], ids=IDS)
+def test_markup_in_a_table_cell_reads_as_written(payload):
+    frame = pd.DataFrame({"Claim": ["C01"], "Quote (verbatim)": [payload]})
+    for markdown in (to_markdown(_notebook(display.table(frame).data), "brief")[0],
+                     display.table(frame).markdown):
+        rendered = _rendered(markdown)
+        assert rendered.tags.count("td") == 2, markdown  # the pipe split no cell
+        _assert_reads_as_written(markdown, payload, "td")
+
+
+@pytest.mark.parametrize("payload", [p for _, p in PAYLOADS], ids=IDS)
+def test_markup_in_a_paragraph_heading_or_list_reads_as_written(payload):
+    for shown, parent in ((display.paragraph(payload), "p"), (display.heading(payload), "h2"),
+                          (display.items([(payload, payload)]), "li")):
+        markdown = to_markdown(_notebook(shown.data), "brief")[0]
+        _assert_reads_as_written(markdown, payload, parent)
+        if shown.markdown is not None:
+            _assert_reads_as_written(shown.markdown, payload, parent)
+        assert parent == "p" or _rendered(markdown).tags.count(parent) == 1, markdown

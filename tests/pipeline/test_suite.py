@@ -259,7 +259,7 @@ def test_shards_rendered_apart_gather_into_one_index(suite, tmp_path):
     assert index.returncode == 0, index.stderr
     assert "2 rendered" in index.stdout
     page = (gathered / "index.html").read_text(encoding="utf-8")
-    assert 'href="one/one.html"' in page and 'href="two/two.html"' in page
+    assert 'href="./one/one.html"' in page and 'href="./two/two.html"' in page
 
     shutil.rmtree(gathered / "two")
     actors = suite["first"] / "facts" / "actors.csv"

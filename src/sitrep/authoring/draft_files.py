@@ -117,7 +117,7 @@ def write_draft(dataset: Path, document: Path, *, source_id: str = "", outlet_id
     _checked_id(source_id, "--source-id" if source_id else "the file name's stem")
     if outlet_id:
         _checked_id(outlet_id, "--outlet")
-    if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+    if published and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", published):
         raise DraftError(f"--published {hygiene.terminal(published)[:40]!r} must be a date "
                          "written YYYY-MM-DD")
     writes.refuse_links(base, [Path(DRAFT_DIR) / source_id])
@@ -128,7 +128,7 @@ def write_draft(dataset: Path, document: Path, *, source_id: str = "", outlet_id
                              f"{limits.NAME_LENGTH} characters): rename it")
         writes.write_bytes(base, Path(paths.SOURCES_DIR) / document.name, data, exclusive=True)
         document = sources / document.name
-    text = data.decode("utf-8")
+    text = hygiene.visible(data.decode("utf-8"))  # read as check reads it
     result, resources = _draft_tables(base, text, source_id, outlet_id, published)
     result.tables["sources"] = pd.DataFrame([{
         "source_id": source_id, "title": "TODO", "outlet_id": outlet_id or "OUTLET",

@@ -13,17 +13,28 @@ record was written from.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
+import math
+import os
+import re
+import stat
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from sitrep import paths
-from sitrep.pipeline.formats import DEFAULT_FORMATS, REGISTRY
+from sitrep.model.data import limits, writes
+from sitrep.pipeline.formats import DEFAULT_FORMATS, FORMATS, REGISTRY
 
 RENDER_JSON = "render.json"
+#: A report's name: a plain folder name (lower-case letters, digits, '.', '_', '-').
+REPORT_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+#: The most bytes a render record may hold (sitrep writes a few hundred): a larger file, a
+#: sparse 6 GB one included, is refused before it is read.
+RECORD_BYTES = 1_000_000
 
 
 class Status(StrEnum):
@@ -103,12 +114,16 @@ class Entry:
         return Path(out_root) / self.name
 
     def record(self, out_root: Path) -> dict[str, Any]:
-        """Its ``render.json`` as published ({} when there is none, or it cannot be read)."""
-        try:
-            record = json.loads((self.folder(out_root) / RENDER_JSON).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return record if isinstance(record, dict) else {}
+        """Its ``render.json`` as published ({} when there is none), read as untrusted input
+        (:func:`read_record`).
+
+        Raises:
+            OutputError: the folder or its record is not what sitrep writes."""
+        return read_record(self.folder(out_root))
+
+    def has_file(self, out_root: Path, fmt: str) -> bool:
+        """Whether its folder holds the file of ``fmt`` (a regular file: a link is none)."""
+        return published_file(self.folder(out_root) / f"{self.name}.{fmt}")
 
     def why(self, out_root: Path, digest: str, *, force: bool = False) -> Why | None:
         """Why it must be rendered, None when it is current: ``missing`` (no rendered record,
@@ -116,7 +131,7 @@ class Entry:
         ``digest``), ``forced``."""
         record = self.record(out_root)
         if record.get("status") != Status.RENDERED or not all(
-                (self.folder(out_root) / f"{self.name}.{fmt}").is_file() for fmt in self.formats):
+                self.has_file(out_root, fmt) for fmt in self.formats):
             return Why.MISSING
         if record.get("digest") != digest:
             return Why.STALE
@@ -127,8 +142,7 @@ class Entry:
         published earlier from the very same inputs (``inputs(..., formats=False)``)."""
         record = self.record(out_root)
         kept = [f for f in record.get("formats", []) if f not in self.formats
-                and record.get("inputs") == inputs
-                and (self.folder(out_root) / f"{self.name}.{f}").is_file()]
+                and record.get("inputs") == inputs and self.has_file(out_root, f)]
         return [*self.formats, *kept]
 
     def stale_files(self, out_root: Path, current: list[str], written: list[Path]) -> list[Path]:
@@ -182,3 +196,129 @@ class Outcome:
     files: list[Path] = field(default_factory=list)
     digest: str = ""
     dataset_digest: str = ""
+
+
+class OutputError(writes.WriteError):
+    """The output folder holds what sitrep did not write there: a link, a pipe, a device, a
+    record too large or of the wrong shape. One message naming it; the command exits 2."""
+
+
+def published_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file itself (not a link to one, not a pipe)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+_FIX = "sitrep writes it: remove it and render again"
+
+
+def read_record(folder: Path) -> dict[str, Any]:
+    """A report folder's ``render.json``, read as untrusted input: {} when the folder or the
+    record does not exist. The folder must be a real folder and the record a regular file
+    (neither is followed as a link; a pipe or a device is never opened for reading, only
+    looked at), of at most :data:`RECORD_BYTES`, the JSON object sitrep writes, each field
+    of its type (:func:`record_problem`).
+
+    Raises:
+        OutputError: anything else, with one message naming the path and the rule."""
+    folder = Path(folder)
+    path = folder / RENDER_JSON
+    try:
+        directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR):
+            kind = "a link" if os.path.islink(folder) else "not a folder"
+            raise OutputError(folder, f"is {kind}: a report's folder in the output folder is "
+                                      "a real folder (sitrep follows no link there); remove "
+                                      "it") from None
+        raise OutputError(folder, writes.words(error)) from None
+    try:
+        try:
+            handle = os.open(RENDER_JSON, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                             | os.O_CLOEXEC, dir_fd=directory)
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise OutputError(path, f"is a link: a render record is a regular file; "
+                                        f"{_FIX}") from None
+            raise OutputError(path, writes.words(error)) from None
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > RECORD_BYTES:
+            os.close(handle)
+            raise OutputError(path, (
+                f"is {info.st_size:,} bytes: a render record holds at most {RECORD_BYTES:,}"
+                if stat.S_ISREG(info.st_mode) else
+                "is not a regular file (a pipe, a device or a folder is never read)")
+                + f"; {_FIX}")
+        with os.fdopen(handle, "rb") as stream:
+            data = stream.read(RECORD_BYTES + 1)
+    finally:
+        os.close(directory)
+    if len(data) > RECORD_BYTES:
+        raise OutputError(path, f"holds more than {RECORD_BYTES:,} bytes: {_FIX}")
+    try:
+        record = limits.load_json(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise OutputError(path, f"is not the JSON object sitrep writes; {_FIX}") from None
+    if not isinstance(record, dict):
+        raise OutputError(path, f"is not the JSON object sitrep writes; {_FIX}")
+    for key, value in record.items():
+        problem = record_problem(str(key), value)
+        if problem:
+            raise OutputError(path, f"field {str(key)[:40]!r} {problem}; {_FIX}")
+    return record
+
+
+#: A digest as sitrep writes it: hex, a data set's in parts joined by '+'.
+_HEX = re.compile(r"[0-9a-f]{1,64}(?:\+[0-9a-f]{1,64}){0,4}")
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_NOTEBOOK = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.ipynb")
+#: The longest text of a record (a title, a data set's path, a parameter's value).
+_TEXT = 2_000
+#: The longest render a record may state, in seconds (about four months).
+_SECONDS = 10_000_000
+
+
+def record_problem(key: str, value: object) -> str:
+    """What is wrong with one field of a render record, '' when nothing is (a field sitrep
+    does not write is left alone): each is of the type sitrep writes it with."""
+    def text(limit: int = _TEXT) -> bool:
+        return isinstance(value, str) and len(value) <= limit
+
+    if key in ("digest", "inputs", "dataset_digest"):
+        return "" if text(400) and (value == "" or _HEX.fullmatch(str(value))) \
+            else "must be a hex digest (0-9, a-f; parts joined by '+')"
+    if key == "seconds":
+        fine = isinstance(value, int | float) and not isinstance(value, bool) \
+            and math.isfinite(value) and 0 <= value <= _SECONDS
+        return "" if fine else f"must be a number of seconds from 0 to {_SECONDS:,}"
+    if key == "status":
+        return "" if value in {str(s) for s in Status} else \
+            "must be a status sitrep writes (" + ", ".join(map(str, Status)) + ")"
+    if key == "formats":
+        fine = isinstance(value, list) and len(value) <= len(FORMATS) \
+            and all(isinstance(f, str) and f in FORMATS for f in value) \
+            and len(set(value)) == len(value)
+        return "" if fine else "must list formats sitrep writes (" + ", ".join(FORMATS) + ")"
+    if key == "parameters":
+        fine = isinstance(value, dict) and len(value) <= limits.LIST_ITEMS and all(
+            isinstance(k, str) and k.isidentifier() and len(k) <= limits.ID_LENGTH
+            and isinstance(v, str) and len(v) <= _TEXT for k, v in value.items())
+        return "" if fine else "must map parameter names to text"
+    if key == "name":
+        return "" if text(80) and REPORT_NAME.fullmatch(str(value)) else \
+            "must be a report name (lower-case letters, digits, '.', '_', '-')"
+    if key == "notebook":
+        return "" if text(106) and _NOTEBOOK.fullmatch(str(value)) else \
+            "must be a notebook's file name (NAME.ipynb, no folder)"
+    if key == "rendered_at":
+        return "" if text(20) and _STAMP.fullmatch(str(value)) else \
+            "must be a UTC time written YYYY-MM-DDTHH:MM:SSZ"
+    if key in ("title", "dataset"):
+        return "" if text() else f"must be text of at most {_TEXT:,} characters"
+    return ""

@@ -1,6 +1,14 @@
 """``reports/index.html``: every report with its parameters, formats, time, status and data set
 checksum, read from each report's ``render.json`` and escaped by the template.
 
+The output folder is read as untrusted input (it may be gathered from several machines):
+each report's folder must be a real folder and its record a regular file of the shape sitrep
+writes (:func:`sitrep.pipeline.entry.read_record`: no link followed, no pipe or device read,
+at most 1 MB, each field of its type), and anything else is one message (exit 2). A link in
+the index goes only to a report's own files, relative (``./NAME/NAME.html``), for a plain
+report name and a format sitrep writes: a folder named ``javascript:void(0)`` is refused,
+never a link.
+
 The index never forgets: every render (of some reports, ad-hoc, one shard) rebuilds it
 (:func:`rebuild`) from this run's outcomes and every other report's folder, so a report not
 rendered now keeps its row, marked 'stale' when rendered from other inputs than today's and
@@ -11,10 +19,14 @@ manifest no longer lists) are listed apart, below the manifest's reports.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
+from urllib.parse import quote
 
 from sitrep import paths
-from sitrep.pipeline.entry import Entry, Outcome, Status
+from sitrep.pipeline.entry import REPORT_NAME, Entry, Outcome, OutputError, Status
+from sitrep.pipeline.formats import FORMATS
 from sitrep.pipeline.publish import publish
 
 INDEX = "index.html"
@@ -30,8 +42,8 @@ def _row(outcome: Outcome, out_root: Path) -> dict:
         "title": record.get("title", ""),
         "notebook": entry.notebook.name,
         "parameters": entry.parameters,
-        "formats": [f for f in listed
-                    if (entry.folder(out_root) / f"{entry.name}.{f}").is_file()],
+        "links": [(fmt, link(entry.name, fmt)) for fmt in listed
+                  if fmt in FORMATS and entry.has_file(out_root, fmt)],
         "status": str(outcome.status),
         "seconds": outcome.seconds if outcome.status == Status.RENDERED
         else record.get("seconds"),
@@ -41,6 +53,15 @@ def _row(outcome: Outcome, out_root: Path) -> dict:
         "message": outcome.message.splitlines()[0] if outcome.message else "",
         "stale": (outcome.status == Status.FAILED or outcome.status.refused) and published,
     }
+
+
+def link(name: str, fmt: str) -> str:
+    """The index's link to a report's file: relative, under its own folder, percent-encoded,
+    for a plain report name and a format sitrep writes only (never a scheme such as
+    ``javascript:``)."""
+    if not REPORT_NAME.fullmatch(name) or fmt not in FORMATS:
+        raise ValueError(f"no link for report {name!r}, format {fmt!r}")
+    return f"./{quote(name, safe='')}/{quote(f'{name}.{fmt}', safe='')}"
 
 
 def write_index(outcomes: list[Outcome], out_root: Path, *,
@@ -86,9 +107,22 @@ def _apart(out_root: Path, known: set[str], digests: dict[Path, str],
     """Every other report folder with a rendered record: ad-hoc renders, reports the manifest
     no longer lists; assessed from the record alone."""
     found = []
-    for folder in sorted(p for p in out_root.iterdir() if p.is_dir() and p.name not in known):
-        entry = Entry.from_record(Entry(folder.name, Path()).record(out_root))
-        if entry is not None and entry.name == folder.name and entry.notebook.is_file():
+    with os.scandir(out_root) as listing:
+        names = sorted(item.name for item in listing if item.name not in known)
+    for name in names:
+        folder = out_root / name
+        mode = os.lstat(folder).st_mode
+        if stat.S_ISREG(mode):
+            continue  # the index itself, a note: not a report
+        record = Entry(name, Path()).record(out_root)  # a link, a pipe: refused here
+        if not record:
+            continue  # a folder that holds no record is no report
+        if not REPORT_NAME.fullmatch(name) or record.get("name", name) != name:
+            raise OutputError(folder, "holds a render record but is not a report's folder: "
+                                      "a report's folder is named as the report (lower-case "
+                                      "letters, digits, '.', '_', '-'); remove it")
+        entry = Entry.from_record(record)
+        if entry is not None and entry.name == name and entry.notebook.is_file():
             found.append(assess(entry, out_root, digests, code))
     return found
 

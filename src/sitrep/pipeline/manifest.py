@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import stat
 import tomllib
 from pathlib import Path
 
 from sitrep import paths
-from sitrep.model.data import writes
+from sitrep.model.data import limits, writes
 from sitrep.model.data.errors import SitrepError
 from sitrep.pipeline import formats as registry
-from sitrep.pipeline.entry import Entry
+from sitrep.pipeline.entry import REPORT_NAME, Entry
 from sitrep.pipeline.formats import DEFAULT_FORMATS
 
 __all__ = ["NAME", "Entry", "ManifestError", "confine_dataset", "load", "parse_shard", "shard"]
 
-NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+NAME = REPORT_NAME  # a report's name: a plain folder name
 
 
 class ManifestError(SitrepError, ValueError):
@@ -138,15 +137,20 @@ def load(path: Path = paths.MANIFEST) -> list[Entry]:
     return entries
 
 
-SHARD = re.compile(r"([1-9]\d*)/([1-9]\d*)")
-
-
 def parse_shard(text: str) -> tuple[int, int]:
-    """``"2/3"`` -> (2, 3): the second of three shards."""
-    match = SHARD.fullmatch(text.strip())
-    if not match or int(match[1]) > int(match[2]):
-        raise ManifestError(f"a shard is I/N with 1 <= I <= N, e.g. 2/3; got {text!r}")
-    return int(match[1]), int(match[2])
+    """``"2/3"`` -> (2, 3): the second of three shards. Each number is bounded on its text
+    before it is converted (:func:`limits.whole_option`): N at most ``limits.SHARDS_MAX``."""
+    index, slash, count = text.strip().partition("/")
+    rule = f"a shard is I/N with 1 <= I <= N <= {limits.SHARDS_MAX:,}, e.g. 2/3"
+    if not slash:
+        shown = text if len(text) <= 20 else text[:19] + "…"
+        raise ManifestError(f"{rule}; got {shown!r}")
+    try:
+        total = limits.whole_option(count, "N", 1, limits.SHARDS_MAX)
+        mine = limits.whole_option(index, "I", 1, total)
+    except ValueError as error:
+        raise ManifestError(f"{rule}: {error}") from None
+    return mine, total
 
 
 def shard(entries: list[Entry], index: int, count: int) -> list[Entry]:

@@ -1,4 +1,4 @@
-"""The ``md`` format: a report as Markdown, for review in git.
+r"""The ``md`` format: a report as Markdown, for review in git.
 
 The report's text, its tables as pipe tables and its charts as SVG files beside the ``.md``
 (``<name>-chart-1.svg``, ...), linked as images. nbconvert's own MarkdownExporter is not used:
@@ -8,8 +8,10 @@ outputs, while sitrep's charts are SVG inside HTML.
 
 Safety: every output goes through the HTML report's sanitiser first
 (:func:`sitrep.pipeline.html.clean_html`, charts checked by :mod:`sitrep.svgsafe`), then
-markdownify turns it into Markdown with every character Markdown would read as markup escaped
-(``<``, ``&``, ``[``, ``]``, ``|``, ``*``, ``_``, a leading ``#`` or ``1.``): a ``<script>`` or
+markdownify turns it into Markdown with every text escaped by
+:func:`sitrep.model.data.hygiene.markdown` (a backslash before each of `` ` * _ [ ] ( ) < > # |
+~ @ & ! `` and before a leading ``-``, ``+``, ``=`` or ``1.``; each run of ``$`` and ``\`` a
+code span, so that neither GitHub nor Jupyter reads maths): a ``<script>``, ``$x^2$`` or
 ``[x](javascript:...)`` in a quote shows as text. Links keep only http(s) and mailto targets,
 percent-encoded; in-page links (a claim id to its annex row) keep their text. Plain-text
 outputs (a stream, an error) go in a fenced block longer than any backtick run in them.
@@ -25,6 +27,7 @@ from urllib.parse import quote
 
 from markdownify import MarkdownConverter
 
+from sitrep.model.data import hygiene
 from sitrep.pipeline.html import REMOVE_CELL_TAGS, clean_html
 
 if TYPE_CHECKING:
@@ -48,6 +51,10 @@ class _Converter(MarkdownConverter):
                          heading_style="ATX", bullets="-", autolinks=False,
                          strip=["img", "code", "kbd", "samp", "pre", "script", "style"],
                          table_infer_header=True)
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        """Every text node as Markdown text that reads as written (:func:`hygiene.markdown`)."""
+        return hygiene.markdown(text) if text else ""
 
     def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
         href = str(el.get("href") or "").strip()

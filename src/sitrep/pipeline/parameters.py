@@ -44,6 +44,8 @@ __all__ = ["KNOWN", "ParameterError", "Parameters", "check", "read"]
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 GRADE = re.compile(r"[A-F][1-6]")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Degrees of an extent: up to three digits, a sign, a decimal part of up to twelve.
+DEGREES = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{1,12})?")
 
 #: Said when a number or a boolean arrives for a text parameter.
 _COERCION_HINT = (
@@ -154,10 +156,10 @@ def _extent(value: Any) -> tuple[float, float, float, float] | None:
     parts = text.split(",")
     if len(parts) != 4:
         raise ParameterError("extent", rule, value)
-    try:
-        numbers = [float(part) for part in parts]
-    except ValueError:
-        raise ParameterError("extent", rule, value) from None
+    # read on the text first: plain degrees in the digits 0-9 ('１' or 1e999 is no degree)
+    if not all(DEGREES.fullmatch(part.strip()) for part in parts):
+        raise ParameterError("extent", rule + ", in degrees written with the digits 0-9", value)
+    numbers = [float(part) for part in parts]
     if not all(math.isfinite(n) for n in numbers):
         raise ParameterError("extent", rule, value)
     lon0, lat0, lon1, lat1 = numbers

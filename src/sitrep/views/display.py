@@ -22,6 +22,7 @@ from IPython.display import display as _display
 from matplotlib.figure import Figure
 
 from sitrep import paths, svgsafe
+from sitrep.model.data import hygiene
 from sitrep.model.data.facts import FILTERED, SUBJECT
 from sitrep.views.headings import shown as _headed
 from sitrep.views.style import FONT, NO_MATHS
@@ -80,10 +81,10 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pipe(value: object) -> str:
-    """Untrusted text as one line of Markdown: HTML escaped (a Markdown renderer would pass a
-    tag through), backslashes and pipes escaped (a pipe would split a table cell)."""
-    text = html.escape(str(value), quote=False).replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("\n", " ")
+    """Untrusted text as one line of Markdown that reads as written on GitHub and in Jupyter
+    (:func:`sitrep.model.data.hygiene.markdown`): no tag, link, emphasis, heading, list or
+    maths, and no pipe that would split a table cell; line breaks become spaces."""
+    return hygiene.markdown(" ".join(str(value).split("\n")).strip())
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

@@ -48,6 +48,9 @@ LAYER_VERTICES, FEATURE_VERTICES = 1_000_000, 20_000
 GEO_NAME_LENGTH, GEO_PROPERTY_LENGTH = 200, 1_000
 #: Bytes of a source text given to ``sitrep draft``.
 DRAFT_BYTES = 2 * 1024 * 1024
+#: Reports rendered side by side (``sitrep render -j``), and the shards a suite may be split
+#: into (``--shard I/N``): each kernel holds a data set in memory, each shard is a machine.
+JOBS_MAX, SHARDS_MAX = 256, 10_000
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,9 @@ LIMITS: tuple[Limit, ...] = (
           "deeper is one message, never a crash"),
     Limit("source text given to `sitrep draft`", f"{DRAFT_BYTES // (1024 * 1024)} MB",
           "drafting reads every sentence"),
+    Limit("`sitrep render -j N`; `--shard I/N`", f"1 to {JOBS_MAX}; N up to {SHARDS_MAX:,}, "
+          "digits 0-9", "read on the text before it is converted: a 5,000-digit number is "
+          "one message"),
 )
 
 _ID_FIELDS = frozenset({"origin", "republishes", "first_source", "from_actor", "to_actor",
@@ -140,6 +146,22 @@ def load_json(text: str | bytes) -> object:
         return json.loads(text)
     except RecursionError:
         raise ValueError("it is nested too deeply to be read") from None
+
+
+def whole_option(text: str, option: str, low: int, high: int) -> int:
+    """A whole-number option of the command line, from ``low`` to ``high``: the text is read
+    first (the digits 0-9, no more of them than ``high`` has), so a 5,000-digit number never
+    reaches ``int()`` (which refuses past 4,300 digits) and a fullwidth '８' is no 8.
+
+    Raises:
+        ValueError: one line naming the option, its bounds and (an excerpt of) the text."""
+    plain = text.strip()
+    if re.fullmatch(f"[0-9]{{1,{len(str(high))}}}", plain) and low <= int(plain) <= high:
+        return int(plain)
+    shown = plain if len(plain) <= 20 else plain[:19] + "…"
+    raise ValueError(f"{option} takes a whole number from {low} to {high:,}, written in the "
+                     f"digits 0-9 (got {shown!r}" + (f", {len(plain):,} characters" if
+                                                      len(plain) > 20 else "") + ")")
 
 
 def extent_problem(lon0: float, lat0: float, lon1: float, lat1: float) -> str:

@@ -75,9 +75,19 @@ class Collector:
         self.problems: list[Problem] = []
         self.limit = limit
         self.counts: dict[tuple[str, str], int] = {}
+        #: Cells (file, row, field) refused for good: no later rule reports them again.
+        self.refused: set[tuple[str, int, str]] = set()
+
+    def refuse(self, file: str, row: int, fld: str) -> None:
+        """Mark a cell as refused for good: it has its one message, and later rules reading it
+        (its type, a foreign key, a figure it no longer gives) say nothing more of it."""
+        self.refused.add((file, row, fld))
 
     def add(self, file: str, row: int | None, fld: str | None, rule: str, value: object,
             message: str, *, severity: str = ERROR) -> None:
+        if self.refused and row is not None and fld is not None \
+                and (file, row, fld) in self.refused:
+            return
         seen = self.counts[(file, rule)] = self.counts.get((file, rule), 0) + 1
         if seen > self.limit:
             return

@@ -37,10 +37,10 @@ LIST_REFERENCES: dict[tuple[str, str], str] = {
 }
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 def load_schema(path: Path = paths.SCHEMA) -> dict:
@@ -135,6 +135,10 @@ def _title(shown: str, title: object, out: Collector) -> str:
         out.add(shown, None, "title", hygiene.RULE_CONTROL, None,
                 "the title must hold no control or bidirectional character")
         return ""
+    if found := hygiene.invisible(title):
+        out.add(shown, None, "title", hygiene.RULE_INVISIBLE, None,
+                f"the title must hold no invisible character: found {found}; delete it")
+        return ""
     if len(title) > limits.NAME_LENGTH:
         out.add(shown, None, "title", "length", None,
                 f"the title must be at most {limits.NAME_LENGTH} characters long "
@@ -172,7 +176,7 @@ def _read_descriptor(descriptor: Path, root: Path, out: Collector) -> dict | Non
 
 #: A data set's own settings, in the ``sitrep`` block of its datapackage.json, with defaults.
 SETTINGS: dict[str, str] = {"approximate_tolerance": "rounding"}
-_TOLERANCE = re.compile(r"rounding|\d{1,2}(?:\.\d+)?%")
+_TOLERANCE = re.compile(r"rounding|[0-9]{1,2}(?:\.[0-9]+)?%")
 
 
 def read_settings(facts_dir: Path, out: Collector) -> dict[str, str]:
@@ -315,6 +319,8 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
     if constraints.get("required"):
         out.add_rows(shown, frame, empty, name, "required", "a value is required")
     present = ~empty
+    if _takes_ascii_digits(spec) and not "".join(column.where(present, "").tolist()).isascii():
+        present = _refuse_foreign_digits(shown, frame, column, present, name, out)
     if kind == "list":
         return _check_list(shown, frame, column.where(present, ""), spec, out)
     if kind == "string":
@@ -371,6 +377,31 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
         dup = present & column.duplicated(keep="first")
         out.add_rows(shown, frame, dup, name, "unique", "must be unique: the id is used above")
     return values
+
+
+def _takes_ascii_digits(spec: dict) -> bool:
+    """Whether a field takes only the digits 0-9: dates, numbers, lists (ids and sentence
+    numbers), ids, and text with a pattern of digits (codes, times of day, a part rule)."""
+    if spec["type"] in ("date", "number", "integer", "list"):
+        return True
+    pattern = spec.get("constraints", {}).get("pattern", "")
+    return spec["type"] == "string" and (limits.length_of(spec["name"]) == limits.ID_LENGTH
+                                          or "0-9" in pattern)
+
+
+def _refuse_foreign_digits(shown: str, frame: pd.DataFrame, column: pd.Series,
+                           present: pd.Series, name: str, out: Collector) -> pd.Series:
+    """One message for each cell written with a digit outside ASCII (the first one named, with
+    its position); the cell is then refused for good (:meth:`Collector.refuse`), so neither its
+    type, range, date span nor a rule reading it later says more. The cells still present."""
+    found = _per_value(column.where(present, ""), hygiene.foreign_digit)
+    bad = found.ne("")
+    for index in bad[bad].index:
+        out.add(shown, row_number(index), name, hygiene.RULE_ASCII_DIGITS, column.loc[index],
+                f"must be written with the digits 0-9: found digits outside ASCII "
+                f"({found.loc[index]}): write 0-9")
+        out.refuse(shown, row_number(index), name)
+    return present & ~bad
 
 
 def _integers(shown: str, frame: pd.DataFrame, column: pd.Series, present: pd.Series,

@@ -74,7 +74,7 @@ def describe(error: OSError) -> str:
     """An OS error as one line: the path, then what was expected there (no errno text)."""
     if isinstance(error, WriteError):
         return str(error)
-    if error.filename is None:
+    if not isinstance(error.filename, str | bytes | os.PathLike):  # None, a descriptor
         return f"a file or folder {words(error)}"
     shown = paths.display(Path(os.fsdecode(error.filename)))
     return f"{hygiene.terminal(shown)}: {words(error)}"

@@ -204,9 +204,9 @@ def read_gazetteer(path: Path, root: Path) -> pd.DataFrame:
                                      f"{hygiene.terminal(str(column))[:40]!r} holds a control or "
                                      "bidirectional character")
     lon, lat = (pd.to_numeric(frame[c], errors="coerce") for c in ("lon", "lat"))
-    ids = pd.to_numeric(frame["geonameid"].where(frame["geonameid"].str.fullmatch(r"\d{1,10}")),
+    ids = pd.to_numeric(frame["geonameid"].where(frame["geonameid"].str.fullmatch(r"[0-9]{1,10}")),
                         errors="coerce")
-    bad_id = frame["geonameid"].ne("") & ~frame["geonameid"].str.fullmatch(r"\d{1,10}")
+    bad_id = frame["geonameid"].ne("") & ~frame["geonameid"].str.fullmatch(r"[0-9]{1,10}")
     long = frame["name"].str.len().gt(limits.GEO_NAME_LENGTH)
     for column in frame.columns:
         long |= frame[column].str.len().gt(limits.GEO_PROPERTY_LENGTH)

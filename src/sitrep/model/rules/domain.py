@@ -139,9 +139,10 @@ def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
 
 def _document_text(name: str, recorded: str, documents: Path, shown: str, row: int,
                    out: Collector) -> str | None:
-    """A source document's text (NFC) when it is a regular file in sources/, unedited and UTF-8;
-    None otherwise (reported). A link out of the folder, a device or a pipe is never opened, so
-    no path, checksum or text from outside the data set reaches a message."""
+    """A source document's text (NFC, without invisible characters: what a reader sees) when it
+    is a regular file in sources/, unedited and UTF-8; None otherwise (reported). A link out of
+    the folder, a device or a pipe is never opened, so no path, checksum or text from outside
+    the data set reaches a message."""
     path = documents / name
     if not confine.exists(path) or not confine.inside(path.parent, documents):
         out.add(shown, row, "document", "document-exists", name,
@@ -159,7 +160,7 @@ def _document_text(name: str, recorded: str, documents: Path, shown: str, row: i
                 "verbatim and never edited (the value shown is the file's digest now)")
         return None
     try:
-        return hygiene.nfc(data.decode("utf-8"))
+        return hygiene.nfc(hygiene.visible(data.decode("utf-8")))
     except UnicodeDecodeError:
         out.add(shown, row, "document", "utf-8", name, "the document must be UTF-8")
         return None
@@ -426,6 +427,44 @@ def _check_status(facts: Facts, facts_dir: Path, out: Collector) -> None:
                  status)
     out.add_rows(shown, q, has_condition & status.ne("hypothetical"), "condition",
                  "status-fields", "a condition belongs to a hypothetical figure only")
+    out.add_rows(shown, q, status.eq("plan") & ~has_target & ~says_no_target(q["note"]),
+                 "target_date", RULE_PLAN_TARGET,
+                 "a plan states the date it is for (target_date), or its note says the source "
+                 f"gives none (write '{NO_TARGET}' in the note)", status)
+    _check_target_after_reference(facts, shown, out)
+
+
+#: Rule ids of the status checks beyond status-fields.
+RULE_PLAN_TARGET, RULE_TARGET_ORDER = "plan-target-date", "projection-after-reference"
+#: What a plan's note says when the source gives no date it is for.
+NO_TARGET = "no target date"
+
+
+def says_no_target(notes: pd.Series) -> pd.Series:
+    """Where a note says the source gives no target date ('the source gives no target date')."""
+    return notes.astype(str).str.contains(NO_TARGET, case=False, regex=False)
+
+
+def _check_target_after_reference(facts: Facts, shown: str, out: Collector) -> None:
+    """A projection is for a time after the one its claim refers to: its target date, at its
+    precision, does not end before the claim's reference time begins."""
+    q = facts.quantities
+    projection = q["status"].eq("projection") & q["target_date"].notna()
+    if not projection.any():
+        return
+    claims = by_id(facts.claims, "claim_id")
+    begins = q["claim_id"].map(claims["refers_to"])
+    ends = pd.Series([period_end(day, precision) for day, precision in
+                      zip(q["target_date"], q["target_precision"], strict=True)],
+                     index=q.index, dtype="datetime64[ns]")
+    early = projection & (ends < begins).fillna(False).astype(bool)
+    for index in early[early].index:
+        target = q.at[index, "target_date"].strftime("%Y-%m-%d")
+        refers = begins.loc[index].strftime("%Y-%m-%d")
+        out.add(shown, row_number(index), "target_date", RULE_TARGET_ORDER, target,
+                f"a projection is for a time after the one its claim refers to: its target "
+                f"date ends before {q.at[index, 'claim_id']}'s refers_to ({refers}); a figure "
+                "for a past date is a present count or an estimate of it, not a projection")
 
 
 def _check_geometry(facts: Facts, facts_dir: Path, out: Collector) -> None:

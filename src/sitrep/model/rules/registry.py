@@ -75,6 +75,8 @@ RULES: tuple[Rule, ...] = (
     _read("list-length", _ANY, f"a list holds at most {limits.LIST_ITEMS} items",
           tables.check_fields),
     _read("list-duplicate", _ANY, "a list names each item once", tables.check_fields),
+    _read(hygiene.RULE_ASCII_DIGITS, _ANY, "dates, numbers and ids are written in the digits "
+          "0-9 (no fullwidth, Arabic-Indic or superscript digits)", tables.check_fields),
     _read("date-format", _ANY, "a date is written YYYY-MM-DD", tables.check_fields),
     _read("date-exists", _ANY, "a date exists in the calendar", tables.check_fields),
     _read("enum", _ANY, "a cell holds one of its field's allowed values", tables.check_fields),
@@ -85,6 +87,9 @@ RULES: tuple[Rule, ...] = (
           "mean')", tables.check_keys),
     _read(hygiene.RULE_CONTROL, _ANY, "text holds no control character", hygiene.check_cells),
     _read(hygiene.RULE_BIDI, _ANY, "text holds no bidirectional control", hygiene.check_cells),
+    _read(hygiene.RULE_INVISIBLE, _ANY, "text holds no invisible character (zero-width space, "
+          "word joiner, soft hyphen, bidirectional mark...), named with its position",
+          hygiene.check_cells),
     _read(place.RULE_GEO_FILE, "geo/", "a data set's own geo files are valid GeoJSON layers "
           "with the properties the map needs, within the vertex budget", geofiles.read_layer),
     # -- domain: read across the loaded tables ------------------------------------------------
@@ -148,6 +153,10 @@ RULES: tuple[Rule, ...] = (
          domain._check_periods),
     Rule("status-fields", "quantities", "a plan or projection has its target date, a "
          "hypothetical figure its condition, and only they", domain._check_status),
+    Rule(domain.RULE_PLAN_TARGET, "quantities", "a plan states its target date, or its note "
+         f"says the source gives none ('{domain.NO_TARGET}')", domain._check_status),
+    Rule(domain.RULE_TARGET_ORDER, "quantities", "a projection's target date does not end "
+         "before the time its claim refers to", domain._check_status),
     Rule("time-of-day", "claims", "a time of day (HH:MM) goes with a date read to the day, and "
          "an end time does not come before the start", episodes.check),
     Rule("episode-period", "episodes, claims", "an episode does not end before it starts (a "
