@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import matplotlib as mpl
 import pytest
@@ -14,7 +15,11 @@ from conftest import overlapping_labels
 
 from sitrep.model import load
 from sitrep.model.geo import place
-from sitrep.views import labels, maps
+from sitrep.views import brief, labels, maps
+
+DATA = Path(__file__).parents[1] / "data"
+#: A strike one side claims and the other denies (tests/data/denied_strike_drawn_as_fact).
+DENIED = DATA / "denied_strike_drawn_as_fact"
 
 ACTORS = {"russian_forces": "Russian forces", "nk_forces": "North Korean forces",
           "ukrainian_forces": "Ukrainian forces"}
@@ -261,3 +266,38 @@ def test_placer_takes_the_first_free_candidate_and_logs_it(drawn):
                          required=False) is None
     table = placer.table()
     assert list(table["placed"]) == [True, False]
+
+
+# -- claims another side denies ------------------------------------------------------------------
+
+def test_denial_is_drawn_as_a_claim():
+    """The Israel Defense Forces say they struck Isfahan; Iran's foreign ministry denies it
+    (claim_relations: D02 denies D01). The strike is drawn as a claim, never as a position: in
+    the plan (shown as a claim, with who says it and who denies it), as a dashed hollow symbol,
+    in its box, the legend, the notes and the table of marks. The strike on Tabriz, which no
+    one denies, stays a position."""
+    facts = load(DENIED, cache=False)
+    drawn = maps.position_map(facts)
+    marks = drawn.marks.set_index(["claim_id", "actor_id"])
+    denied, undenied = marks.loc[("D01", "idf")], marks.loc[("D03", "idf")]
+    assert denied["shown_as"] == "claim"
+    assert denied["contest"] == "Israel says; Iran denies"
+    assert denied["answered_by"] == "D02"
+    assert undenied["shown_as"] == "position" and undenied["contest"] == ""
+    assert marks.loc[("D02", ""), "shown_as"] == maps.NAMED
+    styles = drawn.symbols.set_index(["claim_id", "actor_id"])["style"]
+    assert styles[("D01", "idf")] == "dashed"
+    assert styles[("D03", "idf")] == "hollow"  # the place is its target: hollow, not dashed
+    text = re.sub(r"\s+", " ", svg_text(drawn.figure))
+    assert "(Israel says; Iran denies)" in text
+    assert "dashed: one side's claim" in text
+    assert "the map does not settle which is true" in text
+    doing = maps.key_table(drawn).set_index("Claim")["Doing"]
+    assert doing["D01"] == ("striking (target): a claim, not a position (Israel says; Iran "
+                            "denies; see D02)")
+    assert doing["D03"] == "striking (target)"
+    listed = brief.positions_table(facts).set_index("Claim")["Activity"]  # the brief's table
+    assert listed["D01"] == "striking: a claim, not a position (Israel says; Iran denies; see D02)"
+    assert listed["D03"] == "striking"
+    # the seed has no contested position: nothing there is drawn as a claim
+    assert "Dashed symbols" not in svg_text(maps.position_map(load()).figure)

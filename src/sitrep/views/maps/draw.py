@@ -198,8 +198,8 @@ def _context_names(canvas: Canvas, context: list[tuple], rings: list) -> list[st
 def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
               looks: dict[str, Look]) -> pd.DataFrame:
     """The boxes of claims, largest first; each joined to its place by a line. Returns the
-    symbols drawn: claim_id, actor_id, colour, pattern."""
-    drawn: list[tuple[str, str, str, str]] = []
+    symbols drawn: claim_id, actor_id, colour, pattern, style (filled, hollow, dashed)."""
+    drawn: list[tuple[str, str, str, str, str]] = []
     ax, placer = canvas.ax, canvas.placer
     anchors = callouts.anchors(places)
     hidden = callouts.in_pixels(ax, [g for g in places.geometry if g.geom_type != "Point"])
@@ -216,7 +216,7 @@ def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
         callouts.place_callout(placer, ax, content, anchors[place_id],
                                f"{place_id}: " + ", ".join(sorted(set(rows["claim_id"]))),
                                hidden)
-    return pd.DataFrame(drawn, columns=["claim_id", "actor_id", "colour", "pattern"])
+    return pd.DataFrame(drawn, columns=["claim_id", "actor_id", "colour", "pattern", "style"])
 
 
 def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: str, *,
@@ -242,7 +242,8 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     outside = table[~table["in_view"].astype(bool)]
     lakes = len(water.lakes_in(canvas.view)) > 0
     notes = margins.notes(outside, margins.geo_credit(table, context_names, short=True,
-                                                      lakes=lakes), width, occupied)
+                                                      lakes=lakes), width, occupied,
+                          claims=bool(table["shown_as"].eq(marks.AS_CLAIM).any()))
     legend_h, notes_h = margins.measure(keys, notes, width, MARGIN / width)
     below = notes_h + legend_h + 2 * GAP + 0.05
     _figure(canvas, below, 0.35 if title else 0.0)
