@@ -5,6 +5,7 @@ legend, and the notes and credits are there."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -15,7 +16,7 @@ from conftest import overlapping_labels
 
 from sitrep.model import load
 from sitrep.model.geo import place
-from sitrep.views import brief, labels, maps
+from sitrep.views import brief, display, labels, maps
 
 DATA = Path(__file__).parents[1] / "data"
 #: A strike one side claims and the other denies (tests/data/denied_strike_drawn_as_fact).
@@ -301,3 +302,27 @@ def test_denial_is_drawn_as_a_claim():
     assert listed["D03"] == "striking"
     # the seed has no contested position: nothing there is drawn as a claim
     assert "Dashed symbols" not in svg_text(maps.position_map(load()).figure)
+
+
+# -- names are text ---------------------------------------------------------------------------
+
+#: Labels whose words are drawn as the plan records them (a box's record names its claims).
+NAMES = ("town name", "context name", "country name", "unit name")
+
+
+def test_map_labels_are_text(drawn):
+    """Every name the map places (claims' towns, orientation towns, countries, units) is a
+    <text> element of the SVG the report inlines (sitrep.views.display.figure), never glyph
+    outlines: a halo drawn as a path effect made Sudzha and Korenevo outlines, which a
+    reader's search, a screen reader and pdftotext cannot find. The halo is a white copy
+    under the name; the name itself stays text."""
+    inline = display.figure(drawn.figure, kind="map").data
+    texts = [html.unescape(re.sub(r"<[^>]+>", "", t))
+             for t in re.findall(r"<text[^>]*>(.*?)</text>", inline, flags=re.S)]
+    found = {re.sub(r"\s+", "", t).casefold() for t in texts}
+    placed = drawn.labels[drawn.labels["placed"] & drawn.labels["kind"].isin(NAMES)]
+    assert {"Sudzha", "Korenevo"} <= set(placed["text"])
+    for kind, text in zip(placed["kind"], placed["text"], strict=True):
+        assert re.sub(r"\s+", "", text).casefold() in found, (kind, text)
+    # each name once as text: its halo is outlines only, never a second copy of the words
+    assert sum(t == "Sudzha" for t in texts) == 1
