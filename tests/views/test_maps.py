@@ -12,10 +12,11 @@ from pathlib import Path
 
 import matplotlib as mpl
 import pytest
+import shapely
 from conftest import overlapping_labels
 
 from sitrep.model import load
-from sitrep.model.geo import place
+from sitrep.model.geo import disputed, place
 from sitrep.views import brief, display, labels, maps
 
 DATA = Path(__file__).parents[1] / "data"
@@ -326,3 +327,40 @@ def test_map_labels_are_text(drawn):
         assert re.sub(r"\s+", "", text).casefold() in found, (kind, text)
     # each name once as text: its halo is outlines only, never a second copy of the words
     assert sum(t == "Sudzha" for t in texts) == 1
+
+
+# -- disputed lines ----------------------------------------------------------------------------
+
+#: Lebanon, Israel and the Golan Heights: NE's Lebanese claim (the Shebaa Farms) runs along the
+#: de facto border; its Syrian claim (the line west of the Golan) crosses land.
+LEVANT = (34.6, 32.2, 36.9, 34.0)
+
+
+def test_disputed_line_is_not_a_border(layers):
+    """Natural Earth's disputed boundaries and claim lines in view are drawn dashed, keyed in
+    the legend, and the map says whose point of view it follows; where a country's outline
+    runs along such a line (the Shebaa Farms between Lebanon and the Golan), the outline is
+    not drawn there: a disputed line is never a plain international border."""
+    drawn = maps.position_map(load(DENIED, cache=False), extent=LEVANT)
+    names = set(drawn.disputed["name"])
+    assert {"Lebanese claim", "Syrian claim"} <= names
+    shebaa = drawn.disputed.loc[drawn.disputed["name"].eq("Lebanese claim")].union_all()
+    a0 = layers.admin0[layers.admin0["iso_a2"].isin(["IL", "LB"])]
+    outline = shapely.union_all([g.boundary for g in a0["geometry"]])
+    near = shebaa.buffer(0.02)
+    assert outline.intersection(near).length > 0.5 * shebaa.length   # NE's border runs there
+    assert drawn.borders.intersection(near).length == 0               # but is not drawn solid
+    assert drawn.borders.length > 0
+    text = re.sub(r"\s+", " ", svg_text(drawn.figure))
+    assert "disputed boundary or claim line (Natural Earth): not a settled border" in text
+    assert "Boundaries follow Natural Earth's de facto point of view" in text
+
+
+def test_superseded_lines_are_not_drawn(drawn):
+    """NE 4.1.0's line of contact of 2015 in Donetsk and Luhansk oblasts ("Ukrainian claim")
+    no longer holds: the seed's map of 2024 does not draw it as a dashed line (the map shows
+    no front line). Transnistria's line (NE's "Moldovan claim"), at the edge of the view, is
+    drawn."""
+    stale = disputed.lines()
+    assert stale.loc[stale["name"].eq("Ukrainian claim"), "status"].eq("superseded").all()
+    assert set(drawn.disputed["name"]) == {"Moldovan claim"}

@@ -19,7 +19,7 @@ from matplotlib.patches import Circle, Patch
 
 from sitrep.model.analysis.attribution import credit_line
 from sitrep.model.data.facts import Facts
-from sitrep.model.geo import areas, gazetteer, water
+from sitrep.model.geo import areas, disputed, gazetteer, water
 from sitrep.views.maps.callouts import (
     ACTIVITY_MARKERS,
     CLAIM_DASHES,
@@ -31,6 +31,8 @@ from sitrep.views.maps.callouts import (
 from sitrep.views.maps.marks import AS_CLAIM, NAMED
 from sitrep.views.maps.plan import PositionMap
 from sitrep.views.maps.zones import (
+    DISPUTED_DASHES,
+    DISPUTED_EDGE,
     LAND_TONES,
     OCCUPIED,
     OCCUPIED_HATCH,
@@ -53,6 +55,7 @@ NO_FRONT = "The map shows no front line and no area of control: it places claims
 CLAIM_NOTE = ("Dashed symbols: a claim that one side makes and another denies or disputes "
               "(who says it and who denies it in the box); the map does not settle which "
               "is true.")
+DISPUTED_KEY = "disputed boundary or claim\nline (Natural Earth): not\na settled border"
 CLAIM_KEY = "dashed: one side's claim,\nthe other side denies\nor disputes it"
 
 
@@ -95,7 +98,8 @@ def occupation_note(units: Sequence[tuple[str, str, str]]) -> str:
 
 def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
                 occupied_units: Sequence[tuple[str, str, str]] = (),
-                with_towns: bool = True) -> list[tuple[str, list]]:
+                with_towns: bool = True, disputed_lines: bool = False
+                ) -> list[tuple[str, list]]:
     """The keys under the map: who (colour), doing what (shape), role (fill), where (how
     precise). Only what the map shows is listed, and every symbol it shows is."""
     names = table.drop_duplicates("actor_id").set_index("actor_id")["actor"]
@@ -149,6 +153,9 @@ def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
     if occupied_units:
         where.append(Patch(fc=LAND_TONES[0], ec=OCCUPIED, hatch=OCCUPIED_HATCH, lw=0.5,
                            label=_occupied_label(occupied_units)))
+    if disputed_lines:
+        where.append(Line2D([], [], color=DISPUTED_EDGE, ls=DISPUTED_DASHES, lw=1.1,
+                            label=DISPUTED_KEY))
     if with_towns:
         where.append(Line2D([], [], marker="o", ls="", ms=3.5, mfc="white", mec=MUTED,
                             label="other town, for orientation"))
@@ -194,10 +201,14 @@ def _legend(fig: Figure, title: str, handles: list, x: float, top: float):
 
 
 def notes(outside: pd.DataFrame, credit: str, width: float,
-          units: Sequence[tuple[str, str, str]] = (), claims: bool = False) -> str:
+          units: Sequence[tuple[str, str, str]] = (), claims: bool = False,
+          disputed_lines: bool = False) -> str:
     """The notes under the keys: what is outside the view, occupied units, the boxes, the
-    contested claims (``claims``: the map draws some), the credits."""
+    contested claims (``claims``: the map draws some), the point of view on disputed lines
+    (``disputed_lines``: some are in view), the credits."""
     lines = [BOX_NOTE, credit]
+    if disputed_lines:
+        lines.insert(0, disputed.POINT_OF_VIEW)
     if claims:
         lines.insert(0, CLAIM_NOTE)
     if units:
