@@ -4,6 +4,8 @@ offline, and read back from the PDF."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,13 @@ def test_parameters_actors_and_extent(shared_report):
     credit = re.sub(r"<[^>]+>", "", html_text)  # the credit line's claim ids are links
     assert "claims C01, C10, C25" in credit  # the map's credit names only NK marks
     assert 'href="#claim-C25">C25</a>' in html_text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_map_names_are_text_in_the_pdf(rendered):
+    """The map's town names are text in the PDF (pdftotext finds them), not glyph outlines:
+    the claims' towns and the orientation towns, halo and all."""
+    result = subprocess.run(["pdftotext", str(rendered / "actor_positions.pdf"), "-"],
+                            capture_output=True, text=True, timeout=120, check=True)
+    for name in ("Sudzha", "Korenevo", "Pokrovsk", "Kurakhove"):
+        assert name in result.stdout, name

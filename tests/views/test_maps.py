@@ -5,16 +5,23 @@ legend, and the notes and credits are there."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
+from pathlib import Path
 
 import matplotlib as mpl
 import pytest
+import shapely
 from conftest import overlapping_labels
 
 from sitrep.model import load
-from sitrep.model.geo import place
-from sitrep.views import labels, maps
+from sitrep.model.geo import disputed, place
+from sitrep.views import brief, display, labels, maps
+
+DATA = Path(__file__).parents[1] / "data"
+#: A strike one side claims and the other denies (tests/data/denied_strike_drawn_as_fact).
+DENIED = DATA / "denied_strike_drawn_as_fact"
 
 ACTORS = {"russian_forces": "Russian forces", "nk_forces": "North Korean forces",
           "ukrainian_forces": "Ukrainian forces"}
@@ -261,3 +268,99 @@ def test_placer_takes_the_first_free_candidate_and_logs_it(drawn):
                          required=False) is None
     table = placer.table()
     assert list(table["placed"]) == [True, False]
+
+
+# -- claims another side denies ------------------------------------------------------------------
+
+def test_denial_is_drawn_as_a_claim():
+    """The Israel Defense Forces say they struck Isfahan; Iran's foreign ministry denies it
+    (claim_relations: D02 denies D01). The strike is drawn as a claim, never as a position: in
+    the plan (shown as a claim, with who says it and who denies it), as a dashed hollow symbol,
+    in its box, the legend, the notes and the table of marks. The strike on Tabriz, which no
+    one denies, stays a position."""
+    facts = load(DENIED, cache=False)
+    drawn = maps.position_map(facts)
+    marks = drawn.marks.set_index(["claim_id", "actor_id"])
+    denied, undenied = marks.loc[("D01", "idf")], marks.loc[("D03", "idf")]
+    assert denied["shown_as"] == "claim"
+    assert denied["contest"] == "Israel says; Iran denies"
+    assert denied["answered_by"] == "D02"
+    assert undenied["shown_as"] == "position" and undenied["contest"] == ""
+    assert marks.loc[("D02", ""), "shown_as"] == maps.NAMED
+    styles = drawn.symbols.set_index(["claim_id", "actor_id"])["style"]
+    assert styles[("D01", "idf")] == "dashed"
+    assert styles[("D03", "idf")] == "hollow"  # the place is its target: hollow, not dashed
+    text = re.sub(r"\s+", " ", svg_text(drawn.figure))
+    assert "(Israel says; Iran denies)" in text
+    assert "dashed: one side's claim" in text
+    assert "the map does not settle which is true" in text
+    doing = maps.key_table(drawn).set_index("Claim")["Doing"]
+    assert doing["D01"] == ("striking (target): a claim, not a position (Israel says; Iran "
+                            "denies; see D02)")
+    assert doing["D03"] == "striking (target)"
+    listed = brief.positions_table(facts).set_index("Claim")["Activity"]  # the brief's table
+    assert listed["D01"] == "striking: a claim, not a position (Israel says; Iran denies; see D02)"
+    assert listed["D03"] == "striking"
+    # the seed has no contested position: nothing there is drawn as a claim
+    assert "Dashed symbols" not in svg_text(maps.position_map(load()).figure)
+
+
+# -- names are text ---------------------------------------------------------------------------
+
+#: Labels whose words are drawn as the plan records them (a box's record names its claims).
+NAMES = ("town name", "context name", "country name", "unit name")
+
+
+def test_map_labels_are_text(drawn):
+    """Every name the map places (claims' towns, orientation towns, countries, units) is a
+    <text> element of the SVG the report inlines (sitrep.views.display.figure), never glyph
+    outlines: a halo drawn as a path effect made Sudzha and Korenevo outlines, which a
+    reader's search, a screen reader and pdftotext cannot find. The halo is a white copy
+    under the name; the name itself stays text."""
+    inline = display.figure(drawn.figure, kind="map").data
+    texts = [html.unescape(re.sub(r"<[^>]+>", "", t))
+             for t in re.findall(r"<text[^>]*>(.*?)</text>", inline, flags=re.S)]
+    found = {re.sub(r"\s+", "", t).casefold() for t in texts}
+    placed = drawn.labels[drawn.labels["placed"] & drawn.labels["kind"].isin(NAMES)]
+    assert {"Sudzha", "Korenevo"} <= set(placed["text"])
+    for kind, text in zip(placed["kind"], placed["text"], strict=True):
+        assert re.sub(r"\s+", "", text).casefold() in found, (kind, text)
+    # each name once as text: its halo is outlines only, never a second copy of the words
+    assert sum(t == "Sudzha" for t in texts) == 1
+
+
+# -- disputed lines ----------------------------------------------------------------------------
+
+#: Lebanon, Israel and the Golan Heights: NE's Lebanese claim (the Shebaa Farms) runs along the
+#: de facto border; its Syrian claim (the line west of the Golan) crosses land.
+LEVANT = (34.6, 32.2, 36.9, 34.0)
+
+
+def test_disputed_line_is_not_a_border(layers):
+    """Natural Earth's disputed boundaries and claim lines in view are drawn dashed, keyed in
+    the legend, and the map says whose point of view it follows; where a country's outline
+    runs along such a line (the Shebaa Farms between Lebanon and the Golan), the outline is
+    not drawn there: a disputed line is never a plain international border."""
+    drawn = maps.position_map(load(DENIED, cache=False), extent=LEVANT)
+    names = set(drawn.disputed["name"])
+    assert {"Lebanese claim", "Syrian claim"} <= names
+    shebaa = drawn.disputed.loc[drawn.disputed["name"].eq("Lebanese claim")].union_all()
+    a0 = layers.admin0[layers.admin0["iso_a2"].isin(["IL", "LB"])]
+    outline = shapely.union_all([g.boundary for g in a0["geometry"]])
+    near = shebaa.buffer(0.02)
+    assert outline.intersection(near).length > 0.5 * shebaa.length   # NE's border runs there
+    assert drawn.borders.intersection(near).length == 0               # but is not drawn solid
+    assert drawn.borders.length > 0
+    text = re.sub(r"\s+", " ", svg_text(drawn.figure))
+    assert "disputed boundary or claim line (Natural Earth): not a settled border" in text
+    assert "Boundaries follow Natural Earth's de facto point of view" in text
+
+
+def test_superseded_lines_are_not_drawn(drawn):
+    """NE 4.1.0's line of contact of 2015 in Donetsk and Luhansk oblasts ("Ukrainian claim")
+    no longer holds: the seed's map of 2024 does not draw it as a dashed line (the map shows
+    no front line). Transnistria's line (NE's "Moldovan claim"), at the edge of the view, is
+    drawn."""
+    stale = disputed.lines()
+    assert stale.loc[stale["name"].eq("Ukrainian claim"), "status"].eq("superseded").all()
+    assert set(drawn.disputed["name"]) == {"Moldovan claim"}

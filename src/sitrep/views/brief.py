@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import HTML
 
-from sitrep.model.analysis import changes, quantity
+from sitrep.model.analysis import changes, quantity, sides
 from sitrep.model.analysis.attribution import attributions, date_label, wording
 from sitrep.model.analysis.origins import origin_of_claims
 from sitrep.model.analysis.quantity import RELIABILITY
@@ -91,14 +91,20 @@ def evidence_figures(facts: Facts, *, scope: Scope = NO_SCOPE) -> list[HTML]:
 
 
 def positions_table(facts: Facts) -> pd.DataFrame:
-    """Who is where doing what, with the precision of the place and who says so."""
+    """Who is where doing what, with the precision of the place and who says so. A position
+    another side denies or disputes is marked as a claim, with who says it and who denies."""
     names = facts.actors.set_index("actor_id")["name"]
     places = facts.places.set_index("place_id")
     said = attributions(facts).set_index("claim_id")
+    contested = sides.contested(facts).set_index("claim_id")
     p = facts.positions
+    activity = [a if c not in contested.index else
+                f"{a}: a claim, not a position ({contested.at[c, 'words']}; see "
+                f"{', '.join(contested.at[c, 'answered_by'])})"
+                for a, c in zip(p["activity"], p["claim_id"], strict=True)]
     return about(pd.DataFrame({
         "Actor": p["actor_id"].map(names),
-        "Activity": p["activity"],
+        "Activity": activity,
         "Place": p["place_id"].map(places["name"]),
         "Place role": p["place_role"],
         "Precision": [precision_words(int(places.at[pid, "geo_precision"]),

@@ -86,7 +86,8 @@ def name_of(side: str, names: dict[str, str]) -> str:
 
 def of_claims(facts: Facts) -> pd.DataFrame:
     """Per claim: ``claimant_side`` (its claimants' one side, or mixed), ``side_name``, and
-    ``party_side`` (the side when it is a party's, else empty). Computed once per Facts."""
+    ``side_role`` (party, third party, or empty for independent and unknown). Computed once
+    per Facts."""
     return facts.memo("sides.claims", _of_claims)
 
 
@@ -111,3 +112,55 @@ def parties(facts: Facts) -> list[str]:
     """The sides that are parties to the conflict, in the order of ``actors.csv``."""
     actors = of_actors(facts)
     return list(dict.fromkeys(actors.loc[actors["side_role"].eq("party"), "side"]))
+
+
+#: Relations by which one claim contests another (a denial is a claim too).
+CONTESTING = ("denies", "disputes")
+CONTESTED_COLUMNS = ["claim_id", "answered_by", "relations", "says", "answers", "words"]
+
+
+def contested(facts: Facts) -> pd.DataFrame:
+    """The claims another side denies or disputes: per claim answered (``claim_id``), the
+    claims that answer it (``answered_by``, in claim order), their ``relations``, who says it
+    (``says``: its side's name, or its claimants' names when it is no party's), who answers
+    (``answers``: "Iran denies", "Hamas disputes", joined by "; ") and ``words``, both
+    together: "Israel says; Iran denies". An answer from the claim's own side (a correction)
+    does not contest it. Computed once per Facts object."""
+    return facts.memo("sides.contested", _contested)
+
+
+def _contested(facts: Facts) -> pd.DataFrame:
+    r = facts.claim_relations
+    r = r[r["relation"].isin(CONTESTING) & r["target"].ne("")]
+    if r.empty:
+        return pd.DataFrame(columns=CONTESTED_COLUMNS)
+    claims = of_claims(facts).set_index("claim_id")
+    claimants = facts.claims.set_index("claim_id")["claimants"]
+    names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
+    found: dict[str, list[tuple[str, str]]] = {}
+    for claim, relation, target in zip(r["claim_id"], r["relation"], r["target"], strict=True):
+        if claim not in claims.index or target not in claims.index:
+            continue
+        own, theirs = claims.loc[target, "claimant_side"], claims.loc[claim, "claimant_side"]
+        if own == theirs and own not in (UNKNOWN, MIXED):
+            continue  # its own side answers it: a correction, not a contest
+        found.setdefault(target, []).append((claim, relation))
+    rows = []
+    for target in sorted(found):
+        answers = sorted(found[target])
+        says = _who(claims.loc[target], claimants.get(target, ()), names)
+        by_who: dict[tuple[str, str], None] = {}
+        for claim, relation in answers:
+            by_who[(_who(claims.loc[claim], claimants.get(claim, ()), names), relation)] = None
+        answered = "; ".join(f"{who} {relation}" for who, relation in by_who)
+        rows.append((target, tuple(c for c, _ in answers),
+                     tuple(dict.fromkeys(rel for _, rel in answers)), says, answered,
+                     f"{says} says; {answered}"))
+    return pd.DataFrame(rows, columns=CONTESTED_COLUMNS)
+
+
+def _who(claim: pd.Series, claimants, names: dict[str, str]) -> str:
+    """Who a claim speaks for, as a reader reads it: its party's name, else its claimants'."""
+    if claim["side_role"]:
+        return str(claim["side_name"])
+    return " and ".join(str(names.get(c, c)) for c in claimants) or str(claim["side_name"])

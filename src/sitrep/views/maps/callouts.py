@@ -42,11 +42,16 @@ HOLLOW_ROLES = {"objective", "target", "simulated_target"}
 MAX_CALLOUT_ROWS = 8
 
 
+#: The outline of a claim's symbol (a position another side contests): dashed, on white.
+CLAIM_DASHES = (0, (1.6, 1.1))
+
+
 def symbol(marker: str, xy: tuple[float, float], size: float, look: Look,
-           hollow: bool) -> Artist:
+           hollow: bool, claimed: bool = False) -> Artist:
     """One actor's symbol (points): the activity's shape in the actor's colour, filled with
     the actor's pattern (white lines on the colour; coloured lines on white when hollow), so
-    actors differ by more than hue."""
+    actors differ by more than hue. ``claimed``: a position another side denies or disputes,
+    drawn as a claim: hollow, with a dashed outline, never as a position."""
     if marker == NAMED_MARKER:
         return Line2D([xy[0]], [xy[1]], marker=marker, ls="", ms=size, mec=look.colour,
                       mew=1.6)
@@ -54,22 +59,30 @@ def symbol(marker: str, xy: tuple[float, float], size: float, look: Look,
     scale = size * (1.3 if marker == "*" else 1.0)
     outline = style.get_path().transformed(style.get_transform() + Affine2D().scale(scale)
                                            .translate(*xy))
+    hollow = hollow or claimed
     patch = PathPatch(outline, fc="white" if hollow else look.colour, ec=look.colour,
                       lw=1.3 if hollow else 0.6, hatch=look.pattern or None,
-                      hatchcolor=look.colour if hollow else "white")
+                      hatchcolor=look.colour if hollow else "white",
+                      ls=CLAIM_DASHES if claimed else "solid")
     patch.set_hatch_linewidth(0.7)
     return patch
 
 
+def symbol_style(role: str, claimed: bool) -> str:
+    """How a symbol is drawn, as the plan records it: dashed (a contested claim), hollow (the
+    place is the actor's objective or target) or filled (the actor is there)."""
+    return "dashed" if claimed else "hollow" if role in HOLLOW_ROLES else "filled"
+
+
 def _marker_area(activity: str, looks: Sequence[Look], hollow: bool,
-                 size: float = 7.0) -> DrawingArea:
+                 size: float = 7.0, claimed: bool = False) -> DrawingArea:
     """One symbol per actor, side by side: shape = activity, colour and pattern = actor."""
     step = size + 2.5
     area = DrawingArea(step * len(looks) + 1, size + 2, 0, 0)
     marker = NAMED_MARKER if activity == NAMED else ACTIVITY_MARKERS.get(activity, "o")
     for i, look in enumerate(looks):
         area.add_artist(symbol(marker, (step * i + step / 2, (size + 2) / 2), size, look,
-                               hollow))
+                               hollow, claimed))
     return area
 
 
@@ -84,10 +97,11 @@ def row_text(activity: str, role: str) -> str:
 
 def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
              looks: dict[str, Look], compact: bool, kind: str = "",
-             drawn: list[tuple[str, str, str, str]] | None = None) -> VPacker:
+             drawn: list[tuple[str, str, str, str, str]] | None = None) -> VPacker:
     """The box of claims about one place: a line per claim and activity, one symbol per
-    actor, the claim id, the activity and the hedge as written. Each symbol drawn is added to
-    ``drawn`` as (claim id, actor id, colour, pattern)."""
+    actor, the claim id, the activity, who says it and who denies it where another side
+    does (a claim, drawn dashed), and the hedge as written. Each symbol drawn is added to
+    ``drawn`` as (claim id, actor id, colour, pattern, style)."""
     drawn = [] if drawn is None else drawn
     size = 6.8 if compact else 7.2
     where = precision_words(int(precision), kind)
@@ -107,14 +121,19 @@ def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
         group = first[(first["claim_id"] == claim_id) & (first["activity"] == activity)
                       & (first["place_role"] == role) & (first["hedge"] == hedge)]
         symbols = [actor_look(looks, a) for a in group["actor_id"]]
-        drawn.extend((claim_id, str(a), look.colour, look.pattern)
+        contest = str(group["contest"].iloc[0]) if "contest" in group.columns else ""
+        style = symbol_style(role, bool(contest))
+        drawn.extend((claim_id, str(a), look.colour, look.pattern, style)
                      for a, look in zip(group["actor_id"], symbols, strict=True))
-        parts = [_marker_area(activity, symbols, role in HOLLOW_ROLES),
+        parts = [_marker_area(activity, symbols, role in HOLLOW_ROLES, claimed=bool(contest)),
                  TextArea(str(claim_id), textprops={"fontsize": size, "fontweight": "bold",
                                                     "color": INK, "parse_math": False,
                                                     "url": claim_url(claim_id)}),
                  TextArea(row_text(activity, role), textprops={
                      "fontsize": size, "color": INK, "parse_math": False})]
+        if contest:
+            parts.append(TextArea(f"({contest})", textprops={
+                "fontsize": size, "color": INK, "fontweight": "bold", "parse_math": False}))
         if hedge:
             parts.append(TextArea(str(hedge), textprops={
                 "fontsize": size, "color": MUTED, "fontstyle": "italic",

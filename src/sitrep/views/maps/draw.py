@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
 from sitrep.model.data.facts import Facts
-from sitrep.model.geo import water
+from sitrep.model.geo import disputed, water
 from sitrep.model.geo.place import Layers, read_layers
 from sitrep.views.labels import Placer
 from sitrep.views.maps import callouts, furniture, layout, margins, marks, names, zones
@@ -198,8 +198,8 @@ def _context_names(canvas: Canvas, context: list[tuple], rings: list) -> list[st
 def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
               looks: dict[str, Look]) -> pd.DataFrame:
     """The boxes of claims, largest first; each joined to its place by a line. Returns the
-    symbols drawn: claim_id, actor_id, colour, pattern."""
-    drawn: list[tuple[str, str, str, str]] = []
+    symbols drawn: claim_id, actor_id, colour, pattern, style (filled, hollow, dashed)."""
+    drawn: list[tuple[str, str, str, str, str]] = []
     ax, placer = canvas.ax, canvas.placer
     anchors = callouts.anchors(places)
     hidden = callouts.in_pixels(ax, [g for g in places.geometry if g.geom_type != "Point"])
@@ -216,7 +216,7 @@ def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
         callouts.place_callout(placer, ax, content, anchors[place_id],
                                f"{place_id}: " + ", ".join(sorted(set(rows["claim_id"]))),
                                hidden)
-    return pd.DataFrame(drawn, columns=["claim_id", "actor_id", "colour", "pattern"])
+    return pd.DataFrame(drawn, columns=["claim_id", "actor_id", "colour", "pattern", "style"])
 
 
 def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: str, *,
@@ -236,19 +236,23 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     occupied = _occupied_in_view(layers, canvas.view)
     looks = actor_looks(facts.actors)
     shown = {a: looks[a] for a in table["actor_id"].unique() if a in looks}
+    in_dispute = len(disputed.lines_in(canvas.view)) > 0
     keys = margins.legend_keys(table, shown, occupied_units=occupied,
-                               with_towns=bool(context))
+                               with_towns=bool(context), disputed_lines=in_dispute)
     context_names = [c[0] for c in context]
     outside = table[~table["in_view"].astype(bool)]
     lakes = len(water.lakes_in(canvas.view)) > 0
     notes = margins.notes(outside, margins.geo_credit(table, context_names, short=True,
-                                                      lakes=lakes), width, occupied)
+                                                      lakes=lakes), width, occupied,
+                          claims=bool(table["shown_as"].eq(marks.AS_CLAIM).any()),
+                          disputed_lines=in_dispute)
     legend_h, notes_h = margins.measure(keys, notes, width, MARGIN / width)
     below = notes_h + legend_h + 2 * GAP + 0.05
     _figure(canvas, below, 0.35 if title else 0.0)
 
-    a1 = zones.draw_land(canvas.ax, layers, crs, canvas.view, admin1=True, tones=tones,
-                         tolerance=canvas.tolerance)
+    land = zones.draw_land(canvas.ax, layers, crs, canvas.view, admin1=True, tones=tones,
+                           tolerance=canvas.tolerance)
+    a1 = land.units
     zone_rows = zones.draw_zones(canvas.ax, places, table, canvas.tolerance)
     features, region = _furniture(canvas, layers, places, marked, tones)
     town_rows, rings = _towns(canvas, places, point_places, context, table)
@@ -269,7 +273,10 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                        credit_brief=margins.geo_credit(table, context_names, lakes=lakes,
                                                        areas_counted=True),
                        context_places=shown_towns, occupied=occupied, region=region,
-                       symbols=symbols, covered=canvas.placer.covered("claims box"))
+                       symbols=symbols, covered=canvas.placer.covered("claims box"),
+                       disputed=land.disputed.to_crs("EPSG:4326"),
+                       borders=gpd.GeoSeries([land.borders], crs=crs).to_crs(
+                           "EPSG:4326").iloc[0])
 
 
 def _margins(canvas: Canvas, keys, notes: str, legend_h: float, notes_h: float,

@@ -13,22 +13,26 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Circle, Patch
 
 from sitrep.model.analysis.attribution import credit_line
 from sitrep.model.data.facts import Facts
-from sitrep.model.geo import areas, gazetteer, water
+from sitrep.model.geo import areas, disputed, gazetteer, water
 from sitrep.views.maps.callouts import (
     ACTIVITY_MARKERS,
+    CLAIM_DASHES,
     HOLLOW_ROLES,
     NAMED_COLOUR,
     NAMED_MARKER,
     row_text,
 )
-from sitrep.views.maps.marks import NAMED
+from sitrep.views.maps.marks import AS_CLAIM, NAMED
 from sitrep.views.maps.plan import PositionMap
 from sitrep.views.maps.zones import (
+    DISPUTED_DASHES,
+    DISPUTED_EDGE,
     LAND_TONES,
     OCCUPIED,
     OCCUPIED_HATCH,
@@ -48,6 +52,23 @@ BOX_NOTE = ("A box lists the claims about the place its line points to; it marks
             "Dashed outlines: the analyst's approximations of places the source does not "
             "delimit.")
 NO_FRONT = "The map shows no front line and no area of control: it places claims."
+CLAIM_NOTE = ("Dashed symbols: a claim that one side makes and another denies or disputes "
+              "(who says it and who denies it in the box); the map does not settle which "
+              "is true.")
+DISPUTED_KEY = "disputed boundary or claim\nline (Natural Earth): not\na settled border"
+CLAIM_KEY = "dashed: one side's claim,\nthe other side denies\nor disputes it"
+
+
+class ClaimKey(Patch):
+    """The legend's key for a contested claim: a dashed hollow circle, as in the boxes."""
+
+
+def _dashed_circle(legend, orig_handle, xdescent, ydescent, width, height, fontsize):
+    radius = min(width, height) / 2.4
+    return Circle((width / 2 - xdescent, height / 2 - ydescent), radius)
+
+
+HANDLERS = {ClaimKey: HandlerPatch(patch_func=_dashed_circle)}
 
 
 def style() -> dict:
@@ -77,7 +98,8 @@ def occupation_note(units: Sequence[tuple[str, str, str]]) -> str:
 
 def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
                 occupied_units: Sequence[tuple[str, str, str]] = (),
-                with_towns: bool = True) -> list[tuple[str, list]]:
+                with_towns: bool = True, disputed_lines: bool = False
+                ) -> list[tuple[str, list]]:
     """The keys under the map: who (colour), doing what (shape), role (fill), where (how
     precise). Only what the map shows is listed, and every symbol it shows is."""
     names = table.drop_duplicates("actor_id").set_index("actor_id")["actor"]
@@ -95,6 +117,9 @@ def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
             "simulated_target").any() else ""
         roles.append(Line2D([], [], marker="o", ls="", ms=7, mfc="white", mec="#4a4a4a",
                             mew=1.6, label=f"hollow: its objective\nor target{simulated}"))
+    if "shown_as" in table.columns and table["shown_as"].eq(AS_CLAIM).any():
+        roles.append(ClaimKey(fc="white", ec="#4a4a4a", lw=1.3, ls=CLAIM_DASHES,
+                              label=CLAIM_KEY))
     if NAMED in present:
         roles.append(Line2D([], [], marker=NAMED_MARKER, ls="", ms=7, mew=1.6,
                             mec=NAMED_COLOUR, label="a claim names the\nplace, no position"))
@@ -128,6 +153,9 @@ def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
     if occupied_units:
         where.append(Patch(fc=LAND_TONES[0], ec=OCCUPIED, hatch=OCCUPIED_HATCH, lw=0.5,
                            label=_occupied_label(occupied_units)))
+    if disputed_lines:
+        where.append(Line2D([], [], color=DISPUTED_EDGE, ls=DISPUTED_DASHES, lw=1.1,
+                            label=DISPUTED_KEY))
     if with_towns:
         where.append(Line2D([], [], marker="o", ls="", ms=3.5, mfc="white", mec=MUTED,
                             label="other town, for orientation"))
@@ -166,16 +194,23 @@ def _legend(fig: Figure, title: str, handles: list, x: float, top: float):
                         title_fontsize=LEGEND_SIZE + 0.4, ncol=ncol, handlelength=2.0,
                         handleheight=1.1,
                         handletextpad=0.45, columnspacing=0.7, labelspacing=0.45,
-                        alignment="left", borderaxespad=0.0, borderpad=0.0)
+                        alignment="left", borderaxespad=0.0, borderpad=0.0,
+                        handler_map=HANDLERS)
     legend.get_title().set_fontweight("bold")
     return legend
 
 
 def notes(outside: pd.DataFrame, credit: str, width: float,
-          units: Sequence[tuple[str, str, str]] = ()) -> str:
+          units: Sequence[tuple[str, str, str]] = (), claims: bool = False,
+          disputed_lines: bool = False) -> str:
     """The notes under the keys: what is outside the view, occupied units, the boxes, the
-    credits."""
+    contested claims (``claims``: the map draws some), the point of view on disputed lines
+    (``disputed_lines``: some are in view), the credits."""
     lines = [BOX_NOTE, credit]
+    if disputed_lines:
+        lines.insert(0, disputed.POINT_OF_VIEW)
+    if claims:
+        lines.insert(0, CLAIM_NOTE)
     if units:
         lines.insert(0, _occupied_label(units).replace("\n", " ") + " (hatched in red). "
                      + NO_FRONT)
@@ -273,7 +308,10 @@ def key_table(drawn: PositionMap) -> pd.DataFrame:
     m = drawn.marks.sort_values(["claim_id", "actor_id", "place_id"], kind="stable")
 
     def doing(r: pd.Series) -> str:
-        return row_text(r["activity"], r["place_role"])
+        text = row_text(r["activity"], r["place_role"])
+        if r.get("contest"):
+            text += f": a claim, not a position ({r['contest']}; see {r['answered_by']})"
+        return text
 
     def drawn_as(r: pd.Series) -> str:
         how = "dot" if r["drawn_as"] == "point" else (

@@ -9,19 +9,24 @@ import geopandas as gpd
 import pandas as pd
 
 from sitrep import paths
+from sitrep.model.analysis import sides
 from sitrep.model.analysis.attribution import attributions
 from sitrep.model.data.facts import Facts
 from sitrep.model.geo.place import Layers, read_layers, resolve
 from sitrep.views.style import OTHER_ACTORS
 
 NAMED = "named"  # a claim that names the place without putting an actor there
+#: How a mark is shown: a position (the claim that an actor is there, uncontested), a claim (a
+#: position another side denies or disputes: drawn dashed and hollow, with who says it and
+#: who denies it, never as a position) or a place a claim names.
+AS_POSITION, AS_CLAIM = "position", "claim"
 
 #: Past this many actors the least frequent share one symbol.
 MAX_ACTORS = 8
 
 COLUMNS = ["claim_id", "actor_id", "actor", "activity", "place_role", "place_id", "place",
            "kind", "precision", "drawn_as", "approximate", "method", "hedge", "statement",
-           "said_by", "geometry"]
+           "said_by", "shown_as", "contest", "answered_by", "geometry"]
 
 
 def marks(facts: Facts, actors: Sequence[str] | None = None,
@@ -29,7 +34,9 @@ def marks(facts: Facts, actors: Sequence[str] | None = None,
     """One row per mark: each position, and each claim that names a place but carries no
     position. Columns: claim_id, actor_id, actor, activity, place_role, place_id, place, kind,
     precision, drawn_as (point/zone), approximate, method, hedge, statement, said_by,
-    geometry (lon/lat, EPSG:4326). ``actors``: the ids to keep (checked by
+    shown_as (position, claim or named: see :data:`AS_CLAIM`), contest ("Israel says; Iran
+    denies", for a position another side contests, else empty), answered_by (the claims that
+    deny or dispute it), geometry (lon/lat, EPSG:4326). ``actors``: the ids to keep (checked by
     sitrep.pipeline.parameters); None keeps all."""
     chosen = list(actors) if actors else None
     layers = layers or read_layers(paths.geo_dir(facts.dataset))
@@ -65,10 +72,26 @@ def marks(facts: Facts, actors: Sequence[str] | None = None,
     frame["hedge"] = frame["claim_id"].map(said["hedge"]).fillna("")
     frame["statement"] = frame["claim_id"].map(claims["statement"]).fillna("")
     frame["said_by"] = frame["claim_id"].map(said["said_by"]).fillna("")
+    frame = _contests(frame, facts)
     frame = _fold_actors(frame)
     frame = frame.sort_values(["place_id", "claim_id", "actor_id"], kind="stable")
     return gpd.GeoDataFrame(frame[COLUMNS].reset_index(drop=True), geometry="geometry",
                             crs="EPSG:4326")
+
+
+def _contests(frame: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """A position another side denies or disputes is shown as a claim, with who says it and
+    who answers (sitrep.model.analysis.sides.contested); a named place stays named."""
+    contested = sides.contested(facts).set_index("claim_id")
+    position = frame["activity"].ne(NAMED)
+    hit = position & frame["claim_id"].isin(contested.index)
+    words = frame["claim_id"].map(contested["words"]).where(hit, "").fillna("")
+    by = frame["claim_id"].map(contested["answered_by"])
+    return frame.assign(
+        shown_as=[AS_CLAIM if h else AS_POSITION if p else NAMED
+                  for h, p in zip(hit, position, strict=True)],
+        contest=words,
+        answered_by=[", ".join(b) if h else "" for b, h in zip(by, hit, strict=True)])
 
 
 def project_by_place(table: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from matplotlib.patheffects import withStroke
+from matplotlib.text import Text
 from matplotlib.transforms import ScaledTranslation
 from shapely.geometry.base import BaseGeometry
 
@@ -20,7 +21,10 @@ from sitrep.views.labels import Placer
 from sitrep.views.maps.callouts import pole
 from sitrep.views.style import draw_text
 
-#: A white halo keeps a map label legible over hatching and borders.
+#: A white halo keeps a map label legible over hatching and borders. It is drawn as a copy of
+#: the label under it (:func:`halo`), never as a path effect on the label itself: a text with a
+#: path effect is written as glyph outlines in SVG and PDF, which no search, screen reader or
+#: pdftotext can read. The label stays text; only its white copy is outlines.
 HALO = [withStroke(linewidth=2.2, foreground="white")]
 #: Orientation towns a map shows at most (the most populous in view).
 ORIENTATION_TOWNS = 10
@@ -82,12 +86,23 @@ def _towns_near(areas: Sequence[BaseGeometry], count: int) -> pd.DataFrame:
     return pd.concat(picked, ignore_index=True).drop_duplicates("geonameid").head(count)
 
 
+def halo(ax, label: Text) -> Text:
+    """The white halo of a placed label: a copy of it in white with a white stroke, just
+    under it (same place, alignment, transform and font). The label itself keeps no path
+    effect, so it is written as text (``svg.fonttype`` none) and found in the PDF."""
+    copy = draw_text(ax, *label.get_position(), label.get_text(), ha=label.get_ha(),
+                     va=label.get_va(), fontproperties=label.get_fontproperties(),
+                     color="white", zorder=label.get_zorder() - 0.01, path_effects=HALO,
+                     transform=label.get_transform())
+    copy.set_gid("halo")
+    return copy
+
+
 def label_dot(placer: Placer, ax, text: str, xy: tuple[float, float], *, kind: str,
                required: bool, **style) -> bool:
     """A short label beside a dot: right, left, above, below, then the diagonals. Returns
     whether it was placed (an optional one that fits nowhere is not)."""
-    label = draw_text(ax, xy[0], xy[1], text, ha="left", va="bottom", zorder=10,
-                  path_effects=HALO, **style)
+    label = draw_text(ax, xy[0], xy[1], text, ha="left", va="bottom", zorder=10, **style)
     size = label.get_window_extent(placer.renderer)
     tw, th = size.width, size.height
     px, py = ax.transData.transform(xy)
@@ -110,6 +125,7 @@ def label_dot(placer: Placer, ax, text: str, xy: tuple[float, float], *, kind: s
     label.set_va(va)
     label.set_transform(ax.transData + ScaledTranslation(dx / 72, dy / 72,
                                                          placer.figure.dpi_scale_trans))
+    halo(ax, label)
     return True
 
 
@@ -161,8 +177,7 @@ def unit_labels(ax, placer: Placer, a1: gpd.GeoDataFrame, view_proj,
         # A halo only over a zone's hatching (halos cost a path each in the SVG).
         over = any(z.contains(pt) for z in zones)
         label = draw_text(ax, pt.x, pt.y, r.name, fontsize=6.2, color="#8a8070",
-                      fontstyle="italic", ha="center", va="center", zorder=5,
-                      path_effects=HALO if over else None)
+                          fontstyle="italic", ha="center", va="center", zorder=5)
         size = label.get_window_extent(placer.renderer)
         px, py = ax.transData.transform((pt.x, pt.y))
         options = []
@@ -175,3 +190,5 @@ def unit_labels(ax, placer: Placer, a1: gpd.GeoDataFrame, view_proj,
             continue
         label.set_transform(ax.transData + ScaledTranslation(
             chosen[0] / 72, chosen[1] / 72, placer.figure.dpi_scale_trans))
+        if over:
+            halo(ax, label)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 from matplotlib.figure import Figure
+from shapely.geometry.base import BaseGeometry
 
 
 @dataclass
@@ -28,3 +29,7 @@ class PositionMap:
     region: tuple[float, float, float, float] | None = None  # the inset's lon/lat box
     symbols: pd.DataFrame | None = None  # each actor's symbol in a box: claim, actor, look
     covered: list[tuple[str, str, str]] = field(default_factory=list)  # box, mark under it
+    #: The disputed lines drawn dashed (name, kind, country, geometry lon/lat), and the
+    #: countries' outlines drawn solid (lon/lat): a disputed line is never among them.
+    disputed: gpd.GeoDataFrame | None = None
+    borders: BaseGeometry | None = None

@@ -7,6 +7,7 @@ precise as the source. A sea or air area the analyst drew comes with the land cu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -19,7 +20,7 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
-from sitrep.model.geo import water
+from sitrep.model.geo import disputed, water
 from sitrep.model.geo.areas import AT_SEA
 from sitrep.model.geo.place import Layers
 
@@ -35,6 +36,12 @@ SEA = "#dde8f0"
 LAKE_EDGE = "#9fb6c6"
 OCCUPIED = "#8c1d18"
 OCCUPIED_HATCH = "xx"
+#: A disputed boundary or claim line (sitrep.model.geo.disputed): dashed, never a plain border.
+DISPUTED_EDGE = "#4a4a4a"
+DISPUTED_DASHES = (0, (3.0, 2.0))
+#: How near (metres) a country's outline runs along a disputed line for that stretch to be
+#: drawn as the dashed line rather than as a border (the layers are simplified to about 3 km).
+DISPUTED_SNAP = 4000.0
 
 #: The only units a map hatches as occupied: ISO 3166-2 code -> (the country holding it, the
 #: source). An explicit list, never Natural Earth's ``ne_admin`` (a unit whose de facto admin
@@ -123,15 +130,26 @@ def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
     return MultiPolygon([g for g in shapely.get_parts(geometry) if g.geom_type == "Polygon"])
 
 
+class Land(NamedTuple):
+    """What :func:`draw_land` drew (projected): the admin-1 units, the countries' outlines
+    drawn solid (borders and coasts) and the disputed lines drawn dashed (name, kind,
+    country, geometry)."""
+
+    units: gpd.GeoDataFrame
+    borders: BaseGeometry
+    disputed: gpd.GeoDataFrame
+
+
 def draw_land(ax, layers: Layers, crs: str, view: BaseGeometry, *, admin1: bool,
-              tones: dict[str, str], lw: float = 1.0, tolerance: float = 0.0
-              ) -> gpd.GeoDataFrame:
+              tones: dict[str, str], lw: float = 1.0, tolerance: float = 0.0) -> Land:
     """Land (countries, and admin-1 units when ``admin1``) clipped to ``view`` (lon/lat) on the
-    sea; occupied units hatched. Returns the admin-1 units drawn (projected).
+    sea; occupied units hatched; disputed lines dashed. Returns what it drew (:class:`Land`).
 
     A unit of :data:`OCCUPIED_UNITS` is drawn in its country's colour with a red cross hatch:
-    occupied. ``tolerance`` (projected metres)
-    simplifies the outlines to the map's resolution."""
+    occupied. A disputed boundary or claim line in view (Natural Earth's, see
+    sitrep.model.geo.disputed) is dashed, and where a country's outline runs along it the
+    outline is left out there: a disputed line is never drawn as a plain border. ``tolerance``
+    (projected metres) simplifies the outlines to the map's resolution."""
     a1 = _clipped(layers.admin1, view, crs)
     if tolerance:
         a1["geometry"] = _simplified(a1.geometry, tolerance)
@@ -152,13 +170,29 @@ def draw_land(ax, layers: Layers, crs: str, view: BaseGeometry, *, admin1: bool,
     a0 = a0.to_crs(crs)
     if tolerance:
         a0["geometry"] = a0.geometry.simplify(tolerance)
+    lines = disputed.lines_in(view).to_crs(crs)
+    cut = shapely.union_all(list(lines.geometry.buffer(DISPUTED_SNAP))) if len(lines) \
+        else None
+    solid = []
     for geometry in a0.geometry:
-        for line in shapely.get_parts(geometry):
-            if line.geom_type == "LineString":
-                xy = np.asarray(line.coords)
-                ax.plot(xy[:, 0], xy[:, 1], color="#5b5b5b", lw=0.9 * lw, zorder=2,
-                        scalex=False, scaley=False)
-    return a1
+        if cut is not None:
+            geometry = geometry.difference(cut)
+        solid.append(geometry)
+        _plot_lines(ax, geometry, color="#5b5b5b", lw=0.9 * lw, zorder=2)
+    for geometry in lines.geometry:
+        _plot_lines(ax, geometry, color=DISPUTED_EDGE, lw=1.0 * lw, zorder=2.1,
+                    ls=DISPUTED_DASHES)
+    return Land(a1, shapely.union_all(solid) if solid else shapely.GeometryCollection(),
+                lines[["name", "kind", "country", "geometry"]])
+
+
+def _plot_lines(ax, geometry: BaseGeometry, **style) -> None:
+    for line in shapely.get_parts(geometry):
+        if line.geom_type == "LineString":
+            xy = np.asarray(line.coords)
+            ax.plot(xy[:, 0], xy[:, 1], scalex=False, scaley=False, **style)
+        elif line.geom_type in ("MultiLineString", "GeometryCollection"):
+            _plot_lines(ax, line, **style)
 
 
 def occupied(a1: pd.DataFrame) -> pd.DataFrame:
