@@ -6,6 +6,7 @@ diagram and every re-render), and an analyst's own colour is checked."""
 from __future__ import annotations
 
 import matplotlib.colors
+import matplotlib.patches
 import pandas as pd
 import pytest
 
@@ -103,17 +104,11 @@ def test_bad_actor_colour_is_refused(broken_dataset, colour, rule_broken):
 
 
 def _diagram_colours(facts) -> dict[str, str]:
-    """The edge colour of each actor's box in the relations diagram as drawn."""
+    """The colour of each actor's disc in the relations diagram as drawn (labelled with its
+    actor id)."""
     fig, _ = stance.relations_diagram(stance.relations(facts), facts)
-    names = facts.actors.set_index("name")["actor_id"]
-    found = {}
-    for text in fig.texts:
-        box = text.get_bbox_patch()
-        name = " ".join(text.get_text().split())
-        if box is not None and name in names.index:
-            found[names[name]] = matplotlib.colors.to_hex(
-                box.get_edgecolor()[:3])
-    return found
+    return {artist.get_label(): matplotlib.colors.to_hex(artist.get_facecolor()[:3])
+            for artist in fig.artists if isinstance(artist, matplotlib.patches.Circle)}
 
 
 @pytest.mark.slow
