@@ -84,7 +84,7 @@ def test_no_link_without_target_at_any_size(shipped, synthetic_reports):
     # The PDF keeps the targets: every internal link's destination is a named one.
     pdf = next(synthetic_reports.glob("brief.adhoc-*/*.pdf"))
     reader = PdfReader(pdf)
-    names = set(reader.named_destinations)
+    names = {str(name).lstrip("/") for name in reader.named_destinations}
     dests = [str(annotation.get_object()["/Dest"]).lstrip("/")
              for page in reader.pages for annotation in page.get("/Annots") or []
              if annotation.get_object().get("/Dest") is not None]

@@ -60,14 +60,29 @@ def _regions(count: int) -> list[tuple[str, str]]:
     return REGIONS + extra[:count - len(REGIONS)]
 
 
+def _actors(ids: list[str], country: str) -> list[dict]:
+    """The synthetic actors (of ``country``, if given) and the outlet that reports them."""
+    return [*({"actor_id": a, "name": f"Synthetic actor {i}", "kind": "state_forces",
+               "country": country} for i, a in enumerate(ids)),
+            {"actor_id": "outlet", "name": "Synthetic Wire", "kind": "news_outlet",
+             "note": "Synthetic: not a real outlet."}]
+
+
+def _takeaways(claims: int, count: int) -> list[dict]:
+    """``count`` key takeaways, each resting on up to eight claims spread over the data set."""
+    step = max(1, claims // max(count, 1), count)
+    return [{"takeaway_id": f"T{t + 1}",
+             "claims": ";".join(f"S{c:06d}" for c in range(1 + t, claims + 1, step)[:8]),
+             "text": "A synthetic takeaway: synthetic actors, some of them estimated, are "
+                     "reported in synthetic places."} for t in range(min(count, claims))]
+
+
 def generate(target: Path, claims: int = 100_000, *, claims_per_source: int = 50,
              measures: int = 50, actors: int = 200, seed: int = 7, places: int = 6,
              country: str = "", takeaways: int = 0) -> Path:
-    """Write a synthetic data set with about ``claims`` claims into ``target``; return it.
-
-    ``places`` real first-level units (six by default); ``country`` gives every actor that
-    country (an ISO 3166-1 alpha-2 code: many actors of one country); ``takeaways`` key
-    takeaways, each resting on claims spread over the data set."""
+    """Write a synthetic data set with about ``claims`` claims into ``target``; return it:
+    ``places`` real first-level units, every actor of ``country`` (ISO 3166-1 alpha-2) if
+    given, ``takeaways`` key takeaways resting on claims spread over the data set."""
     rng = random.Random(seed)
     target = Path(target)
     facts_dir, sources_dir = paths.facts_dir(target), paths.sources_dir(target)
@@ -78,11 +93,8 @@ def generate(target: Path, claims: int = 100_000, *, claims_per_source: int = 50
     tables: dict[str, list[dict]] = {name: [] for name in headers}
 
     actor_ids = [f"actor{i:04d}" for i in range(actors)]
-    tables["actors"] = [{"actor_id": a, "name": f"Synthetic actor {i}", "kind": "state_forces",
-                         "country": country} for i, a in enumerate(actor_ids)]
+    tables["actors"] = _actors(actor_ids, country)
     regions = _regions(places)
-    tables["actors"].append({"actor_id": "outlet", "name": "Synthetic Wire",
-                             "kind": "news_outlet", "note": "Synthetic: not a real outlet."})
     tables["measures"] = [{"measure_id": f"measure{m:03d}", "label": f"Synthetic measure {m}",
                            "unit": "troops"} for m in range(measures)]
     tables["places"] = [{"place_id": f"place{k}", "name": f"{name} (synthetic use)",
@@ -136,12 +148,7 @@ def generate(target: Path, claims: int = 100_000, *, claims_per_source: int = 50
             "url": f"https://example.org/synthetic/{s}", "document": document,
             "sha256": hashlib.sha256(body).hexdigest(), "published": f"2030-01-{day:02d}",
             "published_precision": "day", "published_basis": "stated", "language": "en"})
-    step = max(1, number // max(takeaways, 1))
-    tables["takeaways"] = [
-        {"takeaway_id": f"T{t + 1}", "claims": ";".join(
-            f"S{c:06d}" for c in range(1 + t, number + 1, max(step, takeaways))[:8]),
-         "text": "A synthetic takeaway: synthetic actors, some of them estimated, are "
-                 "reported in synthetic places."} for t in range(min(takeaways, number))]
+    tables["takeaways"] = _takeaways(number, takeaways)
     _write_tables(facts_dir, headers, tables)
     descriptor = facts_dir / "datapackage.json"
     descriptor.write_text(json.dumps({"name": "synthetic",
