@@ -198,3 +198,37 @@ def test_ticks_fall_on_whole_numbers_for_whole_counts(values, unit, whole):
     if whole and unit != "%":
         assert all(float(t).is_integer() for t in ticks), ticks
         assert len(ticks) >= 2
+
+
+def test_chart_summary_is_per_measure():
+    from sitrep.model import load
+    from sitrep.model.analysis import quantity
+
+    base = quantity.figures(load("tests/data/fictional"), kinds=None)
+    copies = []
+    for k in range(12):  # past charts.MAX_ROWS figures: the chart summarises
+        copy = base.copy()
+        copy["claim_id"] = copy["claim_id"] + f"x{k}"
+        copies.append(copy)
+    table = pd.concat(copies, ignore_index=True)
+    assert len(table) > charts.MAX_ROWS
+    measure = table["label"].iloc[0]
+    rows = table.index[table["label"] == measure]
+    table.loc[rows[:3], ["status_key", "lo", "hi", "value"]] = ["hypothetical: if asked",
+                                                                 9e9, 9e9, 9e9]
+    table.loc[rows[3:5], ["superseded_by", "lo", "hi", "value"]] = ["Z01", 1e-3, 1e-3, 1e-3]
+    plan = charts.interval_plan(table)
+    bands = plan[plan["kind"] == "figure"]
+    assert bands["summary"].all()
+    heads = plan[plan["kind"] == "measure"].set_index("panel")["text"]
+    assert heads.str.contains("\n").sum() >= 0 and heads.nunique() == len(heads)  # one a panel
+    mine = bands[bands["panel"] == heads.index[heads.str.startswith(measure[:20])][0]]
+    # The hypothetical figures are a band of their own; the counts' band holds none of them,
+    # and the superseded figures are in no band, but counted in the panel's heading.
+    assert set(mine["status_key"]) == {"", "hypothetical: if asked"}
+    counts = mine[mine["status_key"] == ""].iloc[0]
+    assert counts["x1"] < 9e9 and counts["x0"] > 1e-3
+    assert mine[mine["status_key"] != ""].iloc[0]["text"].startswith("hypothetical")
+    assert "2 superseded left out" in " ".join(heads[heads.str.startswith(measure[:20])]
+                                               .str.replace("\n", " "))
+    charts.interval_chart(table)  # draws

@@ -70,7 +70,33 @@ def test_items_anchor_notes():
 def test_long_annex_keeps_its_anchors():
     frame = pd.DataFrame({"Claim": [f"C{i:03d}" for i in range(70)]})
     html = display.table(frame, anchor="Claim", limit=60).data
-    assert '<tr id="claim-C059">' in html and "Showing the first 60 of 70 rows" in html
+    assert '<tr id="claim-C069">' in html and "Showing the first" not in html
+
+
+def test_a_cut_table_says_what_it_leaves_out_and_where():
+    frame = pd.DataFrame({"Claim": [f"C{i:03d}" for i in range(70)]})
+    shown = display.table(frame, limit=60, rest="the annex below holds their claims")
+    assert "Showing the first 60 of 70 rows: 10 left out here; the annex below holds their " \
+        "claims." in shown.data and "C060" not in shown.data
+    assert len(pd.DataFrame({"a": range(display.MAX_ROWS)}).pipe(display.table).text
+               .splitlines()) == display.MAX_ROWS + 1  # a real report's table is never cut
+
+
+def test_cited_claim_is_always_in_the_annex(tmp_path):
+    from sitrep.authoring import synthetic
+    from sitrep.model.loader import load
+    from sitrep.views import annex
+
+    facts = load(synthetic.generate(tmp_path / "data", 1200, places=80, takeaways=10,
+                                    actors=20), cache=False)
+    cited = annex.brief_citations(facts)
+    assert len(cited) > display.MAX_ROWS  # more cited claims than any cap
+    scope = display.Scope(claims=frozenset(cited))
+    page = "".join(part.data for part in annex.claims(facts, cited, scope=scope))
+    assert [c for c in cited if f'<tr id="claim-{c}">' not in page] == []
+    assert "Showing the first" not in page
+    takeaway_claims = {c for claims in facts.takeaways["claims"] for c in claims}
+    assert takeaway_claims and takeaway_claims <= set(cited)
 
 
 def test_table_carries_the_report_table_style():

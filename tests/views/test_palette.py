@@ -6,6 +6,7 @@ diagram and every re-render), and an analyst's own colour is checked."""
 from __future__ import annotations
 
 import matplotlib.colors
+import matplotlib.patches
 import pandas as pd
 import pytest
 
@@ -103,17 +104,11 @@ def test_bad_actor_colour_is_refused(broken_dataset, colour, rule_broken):
 
 
 def _diagram_colours(facts) -> dict[str, str]:
-    """The edge colour of each actor's box in the relations diagram as drawn."""
+    """The colour of each actor's disc in the relations diagram as drawn (labelled with its
+    actor id)."""
     fig, _ = stance.relations_diagram(stance.relations(facts), facts)
-    names = facts.actors.set_index("name")["actor_id"]
-    found = {}
-    for text in fig.texts:
-        box = text.get_bbox_patch()
-        name = " ".join(text.get_text().split())
-        if box is not None and name in names.index:
-            found[names[name]] = matplotlib.colors.to_hex(
-                box.get_edgecolor()[:3])
-    return found
+    return {artist.get_label(): matplotlib.colors.to_hex(artist.get_facecolor()[:3])
+            for artist in fig.artists if isinstance(artist, matplotlib.patches.Circle)}
 
 
 @pytest.mark.slow
@@ -133,3 +128,35 @@ def test_colours_identical_across_renders_and_across_map_and_diagram(dataset):
         alone = maps.position_map(facts, actors=[actor_id]).symbols
         assert set(alone.loc[alone["actor_id"] == actor_id, "colour"]) == {a.loc[actor_id,
                                                                                  "colour"]}
+
+
+SHIPPED = [None, "datasets/eastern-drc-2024-2025", "datasets/red-sea-2023-2024",
+           "datasets/kursk-2024-sources", "tests/data/fictional"]
+
+
+def test_two_actors_never_share_a_look(tmp_path):
+    from sitrep.authoring import synthetic
+
+    one_country = load(synthetic.generate(tmp_path / "one-country", 60, actors=12,
+                                          country="RU"), cache=False)
+    for facts in [*map(load, SHIPPED), one_country]:
+        looks = style.actor_looks(facts.actors)
+        assert set(looks) == set(facts.actors["actor_id"])
+        pairs = [(look.colour, look.pattern) for look in looks.values()]
+        assert len(set(pairs)) == len(pairs), facts.actors["actor_id"].head(3).tolist()
+        assert all(rule.contrast(look.colour) >= 3.0 for look in looks.values())
+    # Actors of one country share its hue family: Russia's red, lighter or darker.
+    russian = [looks[a] for a in one_country.actors["actor_id"] if a.startswith("actor")]
+    assert len(russian) == 12 and russian[0].colour == style.COUNTRY_COLOURS["RU"]
+    for look in russian:
+        red, green, blue = (int(look.colour[i:i + 2], 16) for i in (1, 3, 5))
+        assert red > 2 * max(green, blue), look.colour
+
+
+def test_a_navy_and_its_coast_guard_differ():
+    actors = _actors([("navy", "state_forces", "CN", "party"),
+                      ("coast_guard", "state_forces", "CN", "party"),
+                      ("ministry", "state", "CN", "party")])
+    looks = style.actor_looks(actors)
+    assert len({(look.colour, look.pattern) for look in looks.values()}) == 3
+    assert len({look.colour for look in looks.values()}) == 3  # shades of one hue

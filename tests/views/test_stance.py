@@ -5,9 +5,13 @@ untrusted text stays text."""
 from __future__ import annotations
 
 import io
+import itertools
+import math
+import random
 import re
 
 import matplotlib as mpl
+import pandas as pd
 import pytest
 from conftest import overlapping_labels
 
@@ -183,3 +187,70 @@ def test_text_not_held_shows_the_analysts_paraphrase_in_notes_and_relations(drc)
     assert not table.empty
     for _, row in table.iterrows():
         assert row["Quote (verbatim)"] == f"(text not held) paraphrase: {statements[row['Claim']]}"
+
+
+# -- the relations as a network --------------------------------------------------------------------
+
+def _random_relations(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` actors (of two countries) and random relations among them, some both ways."""
+    rng = random.Random(seed)
+    ids = [f"a{i}" for i in range(n)]
+    actors = pd.DataFrame({"actor_id": ids, "name": [f"Actor {i}" for i in range(n)],
+                           "kind": "state", "country": [("RU", "KP")[i % 2] for i in range(n)]})
+    rows = []
+    for k in range(rng.randint(n, 3 * n)):
+        giver, taker = rng.sample(ids, 2)
+        relation = rng.choice(["provides", "seeks", "joins"])
+        rows.append({"claim_id": f"C{k}", "from_id": giver, "from": giver, "relation": relation,
+                     "to_id": taker, "to": taker, "item": "things"})
+        if rng.random() < 0.3:  # the other way too
+            rows.append({**rows[-1], "claim_id": f"C{k}b", "from_id": taker, "to_id": giver})
+    return pd.DataFrame(rows), actors
+
+
+def _distance(c, p, q) -> float:
+    (cx, cy), (px, py), (qx, qy) = c, p, q
+    dx, dy = qx - px, qy - py
+    t = max(0.0, min(1.0, ((cx - px) * dx + (cy - py) * dy) / (dx * dx + dy * dy)))
+    return math.hypot(cx - px - t * dx, cy - py - t * dy)
+
+
+@pytest.mark.parametrize("n", range(3, 16))
+def test_relations_edge_never_crosses_a_node(n):
+    for seed in range(5):
+        tidy, actors = _random_relations(n, seed)
+        plan = stance.relations_plan(tidy, actors)
+        drawn = set(tidy["from_id"]) | set(tidy["to_id"])
+        if len(drawn) > stance.MAX_NETWORK:
+            assert plan.kind == "matrix" and plan.edges.empty
+            matrix = stance.relations_matrix(tidy)
+            assert len(matrix) and matrix.shape[1] > 1
+            continue
+        assert plan.kind == "network" and set(plan.nodes["actor_id"]) == drawn
+        width, height = plan.size
+        nodes = plan.nodes.set_index("actor_id")
+        assert ((nodes["x"] > 0) & (nodes["x"] < width) & (nodes["y"] > 0)
+                & (nodes["y"] < height)).all()
+        assert len(plan.edges) == len({(s, t, r) for s, t, r in zip(
+            plan.edges["source"], plan.edges["target"], plan.edges["relation"], strict=True)})
+        for edge in plan.edges.itertuples(index=False):
+            points = edge.points
+            assert points[0] == tuple(nodes.loc[edge.source, ["x", "y"]])
+            assert points[-1] == tuple(nodes.loc[edge.target, ["x", "y"]])
+            for actor, node in nodes.iterrows():
+                if actor in (edge.source, edge.target):
+                    continue
+                closest = min(_distance((node["x"], node["y"]), p, q)
+                              for p, q in itertools.pairwise(points))
+                assert closest > node["radius"], (n, seed, edge.source, edge.target, actor)
+        # Two arrows of one pair never share a path.
+        lines = [frozenset((round(x, 6), round(y, 6)) for x, y in e) for e in plan.edges["points"]]
+        assert len(set(lines)) == len(lines)
+
+
+def test_a_dozen_actors_are_a_readable_network(facts):
+    tidy, actors = _random_relations(12, 1)
+    plan = stance.relations_plan(tidy, actors)
+    nodes = plan.nodes[["x", "y"]].to_numpy()
+    gaps = [math.dist(a, b) for a, b in itertools.combinations(nodes, 2)]
+    assert min(gaps) > 6 * stance.NODE  # the discs and their names stand apart

@@ -87,7 +87,10 @@ def figures_table(facts: Facts) -> pd.DataFrame:
 def evidence_figures(facts: Facts, *, scope: Scope = NO_SCOPE) -> list[HTML]:
     """The evidence part's first section: every figure in one table (the force-size report
     charts them)."""
-    return [heading("Every reported figure", 3), table(figures_table(facts), scope=scope)]
+    return [heading("Every reported figure", 3),
+            table(figures_table(facts), scope=scope,
+                  rest="the force-size report lists and charts every figure, and every "
+                       "figure's claim is in Annex A")]
 
 
 def positions_table(facts: Facts) -> pd.DataFrame:

@@ -102,29 +102,45 @@ def interval_plan(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _summary_plan(table: pd.DataFrame) -> pd.DataFrame:
-    """Too many figures to draw one by one: one band per measure, from the lowest number stated
-    to the highest, with counts; open-ended figures make the band open-ended."""
+    """Too many figures to draw one by one: per measure (one panel each, its own scale), one
+    band per status, from the lowest number stated to the highest, with counts: the present
+    counts first, then each plan, projection or hypothetical apart (never in one band with
+    the counts); superseded figures are left out of the bands and counted in the panel's
+    text. Open-ended figures are counted."""
     rows = []
     counts = table.groupby("label", sort=False).size().sort_values(ascending=False, kind="stable")
     for panel, label in enumerate(counts.index[:MAX_MEASURES]):
         group = table[table["label"] == label]
-        numbers = group[["lo", "hi"]].stack().dropna()
-        open_up = int(group["hi"].isna().sum())
         unit = str(group["unit"].iloc[0])
+        gone = group["superseded_by"].fillna("").astype(str).ne("") \
+            if "superseded_by" in group.columns else pd.Series(False, index=group.index)
+        status = group["status_key"].fillna("").astype(str) \
+            if "status_key" in group.columns else pd.Series("", index=group.index)
+        left = f"; {int(gone.sum()):,} superseded left out" if gone.any() else ""
         rows.append({"panel": panel, "y": 0.0, "kind": "measure", "unit": unit, "lines": 1,
-                     "text": _fit(f"{label} ({unit})", 62)})
-        rows.append({
-            "panel": panel, "unit": unit, "lines": 2,
-            "y": 1.2, "kind": "figure", "claim_id": f"{len(group):,} figures",
-            "measure_id": group["measure_id"].iloc[0], "shape": "span",
-            "x": numbers.min(), "x0": numbers.min(), "x1": numbers.max(),
-            "open": "", "hollow": True, "derived": False, "summary": True,
-            "text": f"{len(group):,} figures, {group['source_id'].nunique():,} sources",
-            "said": f"{number(numbers.min())} to {number(numbers.max())}; "
-                    f"{open_up:,} open-ended above",
-        })
+                     "text": _fit(f"{label} ({unit}){left}", 62)})
+        y = 1.2
+        for key in dict.fromkeys(sorted(status[~gone], key=bool)):
+            band = group[~gone & status.eq(key)]
+            numbers = band[["lo", "hi"]].stack().dropna()
+            if numbers.empty:
+                continue
+            what = key or "reported"
+            rows.append({
+                "panel": panel, "unit": unit, "lines": 2, "y": y, "kind": "figure",
+                "claim_id": f"{len(band):,} figures", "measure_id": band["measure_id"].iloc[0],
+                "shape": "span", "x": numbers.min(), "x0": numbers.min(), "x1": numbers.max(),
+                "open": "", "hollow": True, "derived": False, "summary": True,
+                "status_key": key,
+                "text": _fit(f"{what}: {len(band):,} figure{'s' if len(band) != 1 else ''}, "
+                             f"{band['source_id'].nunique():,} sources", 44),
+                "said": f"{number(numbers.min())} to {number(numbers.max())}; "
+                        f"{int(band['hi'].isna().sum()):,} open-ended above",
+            })
+            y += 1.2
     if len(counts) > MAX_MEASURES:
-        rows.append({"panel": MAX_MEASURES - 1, "y": 2.2, "kind": "more", "lines": 1,
+        last = max(r["y"] for r in rows if r["panel"] == MAX_MEASURES - 1)
+        rows.append({"panel": MAX_MEASURES - 1, "y": last + 1.0, "kind": "more", "lines": 1,
                      "text": f"… and {len(counts) - MAX_MEASURES:,} more measures (see tables)"})
     return pd.DataFrame(rows)
 
@@ -147,8 +163,10 @@ def _draw_interval(ax, mark: pd.Series, xmax: float) -> None:
                                 "mutation_scale": 16}, zorder=4)
         return
     if mark.get("summary") is True:
-        ax.plot([mark["x0"], mark["x1"]], [y, y], color=colour, lw=7, alpha=0.25,
-                solid_capstyle="butt")
+        # A plan, projection or hypothetical is drawn apart from the counts: dashed, hollow.
+        apart = bool(mark.get("status_key")) and isinstance(mark.get("status_key"), str)
+        ax.plot([mark["x0"], mark["x1"]], [y, y], "--" if apart else "-", color=colour,
+                lw=3 if apart else 7, alpha=0.6 if apart else 0.25, solid_capstyle="butt")
         return
     if mark["x1"] > mark["x0"]:
         ax.plot([mark["x0"], mark["x1"]], [y, y], style, color=colour, lw=2.4)

@@ -108,18 +108,24 @@ def empty_note(empty: str, subject: str = "", *, filtered: bool = True,
     return f"{what} in the data set."
 
 
-#: Rows a report table shows at most; the rest are counted, not printed.
-MAX_ROWS = 60
+#: Rows a report table shows at most: a cap for synthetic corpora (100,000 claims), far above
+#: any real report's table, so that no real table is cut. Past it a table is cut and says how
+#: many rows it leaves out and where they are. An annex (a table shown with ``anchor``: its
+#: rows are the targets of the report's claim links) is never cut: every claim the report cites
+#: is in it, at any size.
+MAX_ROWS = 500
 
 
 def table(frame: pd.DataFrame, *, caption: str | None = None,
           widths: dict[str, str] | None = None, empty: str = EMPTY,
-          limit: int = MAX_ROWS, anchor: str | None = None, note_links: bool = False,
-          scope: Scope = NO_SCOPE) -> Output:
+          limit: int | None = MAX_ROWS, anchor: str | None = None, note_links: bool = False,
+          scope: Scope = NO_SCOPE, rest: str = "") -> Output:
     """A DataFrame as an escaped HTML table without its index (a sentence when it is empty);
     its text and Markdown forms list the same rows.
 
-    Past ``limit`` rows the table shows the first ones and says how many it left out.
+    Past ``limit`` rows (``None``: no limit) the table shows the first ones and says how many
+    it left out and where they are (``rest``, e.g. "the force-size report lists every figure";
+    by default the data set's tables); a table with ``anchor`` is never cut.
     Linked provenance: the ids in a claim column (:data:`CLAIM_COLUMNS`) link to their rows in
     the claims annex, which is the table shown with ``anchor="Claim"`` (each row gets the id
     ``claim-<id>``, for the claim ids of ``scope``); http(s) URLs are links; with
@@ -134,11 +140,10 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
                                     filtered=frame.attrs.get(FILTERED, True),
                                     filters=scope.filters),
                          css_class="sitrep-empty")
-    if len(frame) > limit:
-        shown = table(frame.head(limit), caption=caption, widths=widths, limit=limit,
-                      anchor=anchor, note_links=note_links, scope=scope)
-        note = paragraph(f"Showing the first {limit:,} of {len(frame):,} rows; the data set "
-                         "holds them all.", css_class="sitrep-more")
+    if anchor is None and limit is not None and len(frame) > limit:
+        shown = table(frame.head(limit), caption=caption, widths=widths, limit=None,
+                      note_links=note_links, scope=scope)
+        note = paragraph(cut_note(limit, len(frame), rest), css_class="sitrep-more")
         return Output(shown.data + note.data, text=f"{shown.text}\n{note.text}",
                       markdown=f"{shown.markdown}\n\n{note.text}")
     # Column headers can come from data too (an actor's name heads a column): escape them.
@@ -165,6 +170,14 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
     if caption:
         text, markdown = f"{caption}\n{text}", f"{_pipe(caption)}\n\n{markdown}"
     return Output(table_style() + body, text=text, markdown=markdown)
+
+
+def cut_note(shown: int, total: int, rest: str = "") -> str:
+    """What a cut table says under its rows: how many it shows, how many it leaves out and
+    where they are."""
+    where = rest or "the data set's tables hold every one"
+    return (f"Showing the first {shown:,} of {total:,} rows: {total - shown:,} left out here; "
+            f"{where}.")
 
 
 #: Columns whose cells are claim ids (one, or several separated by ', ' or ';').

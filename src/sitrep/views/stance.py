@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -27,7 +28,7 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import Circle, FancyArrowPatch
 
 from sitrep.model.analysis.attribution import PARAPHRASE, attributions
 from sitrep.model.data.facts import Facts, about
@@ -154,94 +155,217 @@ def relations_table(tidy: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _layout(tidy: pd.DataFrame, facts_actors: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    """Node positions in figure fractions: a column per country (in order of appearance), a
-    row for states and people above a row for forces; several in one cell are stacked."""
-    kinds = facts_actors.set_index("actor_id")["kind"]
+#: Actors a relations diagram draws as a network; past them, who gives whom is a matrix.
+MAX_NETWORK = 12
+#: The network's geometry, in inches: the circle the actors sit on, each actor's disc.
+CIRCLE, NODE = 1.75, 0.11
+#: How far an arrow bows (matplotlib's ``arc3`` rad) where a pair has several arrows.
+BOW = 0.14
+
+
+@dataclass(frozen=True)
+class RelationsPlan:
+    """The relations diagram as data: ``nodes`` (actor_id, x, y, radius, angle: inches from
+    the figure's lower left corner, the angle in radians on the circle), ``edges`` (source,
+    target, relation, bow, points: the arrow's path as (x, y) points in inches, from centre to
+    centre), the figure's size, and ``kind``: 'network', 'matrix' (past :data:`MAX_NETWORK`
+    actors: no diagram, the matrix says who gives whom) or 'empty'."""
+
+    kind: str
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    size: tuple[float, float]
+
+
+def _circle_order(ids: list[str], facts_actors: pd.DataFrame) -> list[str]:
+    """The actors round the circle: those of one country next to each other (in order of
+    appearance), so the arrows between them are short."""
     country = facts_actors.set_index("actor_id")["country"]
-    ids = list(dict.fromkeys([*tidy["from_id"], *tidy["to_id"]]))
-    countries = list(dict.fromkeys(str(country.get(a, "")) or a for a in ids))
-    cells: dict[tuple[int, int], list[str]] = {}
-    for a in ids:
-        col = countries.index(str(country.get(a, "")) or a)
-        row = 1 if str(kinds.get(a, "")).endswith("forces") else 0
-        cells.setdefault((col, row), []).append(a)
-    xs = [0.5] if len(countries) == 1 else [0.17 + 0.66 * i / (len(countries) - 1)
-                                           for i in range(len(countries))]
-    where = {}
-    for (col, row), members in cells.items():
-        top, bottom = (0.8, 0.6) if row == 0 else (0.42, 0.24)
-        for n, a in enumerate(members):
-            y = (top + bottom) / 2 if len(members) == 1 else top - (top - bottom) * n / (
-                len(members) - 1)
-            where[a] = (xs[col], y)
-    return where
+    key = {a: str(country.get(a, "")) or a for a in ids}
+    groups = list(dict.fromkeys(key[a] for a in ids))
+    return sorted(ids, key=lambda a: groups.index(key[a]))
+
+
+def _path(a: tuple[float, float], b: tuple[float, float], bow: float,
+          steps: int = 24) -> list[tuple[float, float]]:
+    """Points along matplotlib's ``arc3`` connection from a to b (any uniform coordinates)."""
+    return _curve(a, b, bow, steps)
+
+
+def _clear(points: list[tuple[float, float]], others: list[tuple[float, float]],
+           radius: float) -> bool:
+    """Whether a path keeps more than ``radius`` from every one of ``others``."""
+    return all(_distance(c, p, q) > radius for c in others for p, q in pairwise(points))
+
+
+def _distance(c: tuple[float, float], p: tuple[float, float], q: tuple[float, float]) -> float:
+    """The distance from point c to the segment p-q."""
+    (cx, cy), (px, py), (qx, qy) = c, p, q
+    dx, dy = qx - px, qy - py
+    t = ((cx - px) * dx + (cy - py) * dy) / (dx * dx + dy * dy) if dx or dy else 0.0
+    t = min(max(t, 0.0), 1.0)
+    return math.hypot(cx - px - t * dx, cy - py - t * dy)
+
+
+def relations_plan(tidy: pd.DataFrame, facts_actors: pd.DataFrame, *,
+                   width: float = 7.0) -> RelationsPlan:
+    """Where the diagram puts each actor and each arrow. The actors sit on a circle: no
+    straight chord between two of them passes through a third. An arrow is straight where it
+    is its pair's only one; where a pair has several (both directions, or a gift and a
+    request), they bow apart, each on a bow of its own (:data:`BOW`, twice, half of it, ...),
+    the first that keeps it clear of every other actor's disc (by twice its radius)."""
+    ids = list(dict.fromkeys([*tidy["from_id"], *tidy["to_id"]])) if len(tidy) else []
+    empty_edges = pd.DataFrame(columns=["source", "target", "relation", "bow", "points"])
+    if not ids:
+        return RelationsPlan("empty", pd.DataFrame(columns=["actor_id", "x", "y", "radius",
+                                                            "angle"]), empty_edges, (width, 0.6))
+    if len(ids) > MAX_NETWORK:
+        return RelationsPlan("matrix", pd.DataFrame({"actor_id": ids}), empty_edges,
+                             (width, 0.6))
+    height = 2 * CIRCLE + 1.9
+    centre = (width / 2, CIRCLE + 1.05)
+    order = _circle_order(ids, facts_actors)
+    angles = [math.pi / 2 - 2 * math.pi * k / len(order) for k in range(len(order))]
+    where = {a: (centre[0] + CIRCLE * math.cos(t), centre[1] + CIRCLE * math.sin(t))
+             for a, t in zip(order, angles, strict=True)}
+    nodes = pd.DataFrame({"actor_id": order, "x": [where[a][0] for a in order],
+                          "y": [where[a][1] for a in order], "radius": NODE, "angle": angles})
+    pairs: dict[frozenset, list[tuple[str, str, str]]] = {}
+    for source, target, relation in _flows(tidy):
+        pairs.setdefault(frozenset((source, target)), []).append((source, target, relation))
+    rows = []
+    for members in pairs.values():
+        canonical = tuple(sorted(members[0][:2]))
+        used: set[float] = set()
+        for source, target, relation in members:
+            others = [where[a] for a in order if a not in (source, target)]
+            sign = 1.0 if (source, target) == canonical else -1.0
+            options = [0.0] if len(members) == 1 else []
+            options += [side * BOW * m for m in (1.0, 2.0, 0.5, 1.5, 0.25)
+                        for side in (1.0, -1.0)]
+            free = [o for o in options if o not in used]
+            offset = next((o for o in free if _clear(
+                _path(where[source], where[target], sign * o), others, 2 * NODE)), free[0])
+            used.add(offset)
+            points = _path(where[source], where[target], sign * offset)
+            rows.append({"source": source, "target": target, "relation": relation,
+                         "bow": sign * offset, "points": points})
+    return RelationsPlan("network", nodes, pd.DataFrame(rows, columns=empty_edges.columns),
+                         (width, height))
+
+
+def _flows(tidy: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Each arrow once: (source, target, relation), a thing sought running from the one
+    asked to the one asking."""
+    flows = []
+    for giver, relation, taker in zip(tidy["from_id"], tidy["relation"], tidy["to_id"],
+                                      strict=True):
+        flow = (taker, giver, relation) if relation == "seeks" else (giver, taker, relation)
+        if flow not in flows:
+            flows.append(flow)
+    return flows
+
+
+def relations_matrix(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Who gives whom, past :data:`MAX_NETWORK` actors (empty below them: the diagram shows
+    it): one row per giver (or the one asked), one column per receiver, each cell the things
+    with their claims."""
+    ids = list(dict.fromkeys([*tidy["from_id"], *tidy["to_id"]])) if len(tidy) else []
+    if len(ids) <= MAX_NETWORK:
+        return about(pd.DataFrame(), "relations matrix")
+    names = dict(zip(tidy["from_id"], tidy["from"], strict=True)) | dict(
+        zip(tidy["to_id"], tidy["to"], strict=True))
+    cells: dict[tuple[str, str], list[str]] = {}
+    for (claim_id, giver, relation, taker), g in tidy.groupby(
+            ["claim_id", "from_id", "relation", "to_id"], sort=False):
+        source, target = (taker, giver) if relation == "seeks" else (giver, taker)
+        word = {"seeks": "sought: ", "joins": "joins: "}.get(relation, "")
+        cells.setdefault((source, target), []).append(
+            f"{word}{', '.join(g['item'])} [{claim_id}]")
+    givers = [a for a in ids if any(k[0] == a for k in cells)]
+    takers = [a for a in ids if any(k[1] == a for k in cells)]
+    frame = pd.DataFrame({"From \u2193 / to \u2192": [names.get(a, a) for a in givers],
+                          **{names.get(t, t): ["; ".join(cells.get((g, t), [])) for g in givers]
+                             for t in takers}})
+    return about(frame, "relations matrix")
 
 
 def relations_diagram(tidy: pd.DataFrame, facts: Facts, *, width: float = 7.0
                       ) -> tuple[Figure, pd.DataFrame]:
-    """Who gives what to whom as a directed diagram; returns the figure and the table of its
-    labels (kind, text, box in inches) so tests can check nothing collides.
+    """Who gives what to whom as a directed network (:func:`relations_plan`); returns the
+    figure and the table of its labels (kind, text, box in inches) so tests can check nothing
+    collides. Past :data:`MAX_NETWORK` actors it draws one sentence: the matrix
+    (:func:`relations_matrix`) says who gives whom.
 
     Arrows run the way the things go: solid for given (or joining), dashed from the one asked
     to the one asking for what is sought. Each label lists the things with the claim and its
-    hedge. Drawn in stages: layout, nodes, edges, arrows, labels, legend."""
+    hedge. Drawn in stages: plan, nodes, arrows, labels, legend."""
+    plan = relations_plan(tidy, facts.actors, width=width)
     with mpl.rc_context(rc()):
-        fig = Figure(figsize=(width, 3.4), dpi=100)
+        fig = Figure(figsize=plan.size, dpi=100)
         placer = Placer(fig)
-        if tidy.empty:
-            fig.set_size_inches(width, 0.6)
-            draw_text(fig, 0.02, 0.5, "No relations recorded in the data set (up to the "
-                      "cut-off, if any).", va="center", color=INK)
+        if plan.kind != "network":
+            sentence = ("No relations recorded in the data set (up to the cut-off, if any)."
+                        if plan.kind == "empty" else
+                        f"{len(plan.nodes)} actors give, join or seek: more than a diagram "
+                        f"of {MAX_NETWORK} keeps readable; the matrix below says who gives "
+                        "whom (rows give, columns receive).")
+            draw_text(fig, 0.02, 0.5, sentence, va="center", color=INK)
             return fig, placer.table()
-        where = _layout(tidy, facts.actors)
         looks = actor_looks(facts.actors)
-        colours = {a: actor_look(looks, a).colour for a in where}
         names = facts.actors.set_index("actor_id")["name"]
-        boxes = _nodes(fig, placer, where, {a: actor_look(looks, a) for a in where}, names)
+        _nodes(fig, placer, plan.nodes, looks, names)
         edges = _edges(tidy, names)
-        curves = _arrows(fig, placer, list(edges), where, boxes, colours)
-        for owner, relation, start, end, bow in curves:
-            source, target, _ = owner.split(">")
-            _edge_label(fig, placer, "\n".join(edges[(source, target, relation)]), start, end,
-                        bow, relation, owner=owner)
+        dpi = fig.dpi
+        for edge in plan.edges.itertuples(index=False):
+            owner = f"{edge.source}>{edge.target}>{edge.relation}"
+            _arrow(fig, placer, edge, actor_look(looks, edge.source).colour, owner)
+            (x1, y1), (x2, y2) = edge.points[0], edge.points[-1]
+            _edge_label(fig, placer, "\n".join(edges[(edge.source, edge.target,
+                                                      edge.relation)]),
+                        (x1 * dpi, y1 * dpi), (x2 * dpi, y2 * dpi), edge.bow, edge.relation,
+                        owner=owner)
         _legend(fig)
     return fig, placer.table()
 
 
-#: Room for the swatch before an actor's name: figure spaces, which neither SVG nor HTML
-#: collapse (plain spaces at the start of a text vanish in the browser).
-SWATCH_ROOM = "\u2007" * 3
+def _nodes(fig: Figure, placer: Placer, nodes: pd.DataFrame, looks: dict[str, Look],
+           names: pd.Series) -> None:
+    """A disc per actor in its colour and pattern (as on the map), its name outside the
+    circle, away from the arrows (which stay inside it)."""
+    dpi = fig.dpi
+    width, height = fig.get_size_inches()
+    for node in nodes.itertuples(index=False):
+        look = actor_look(looks, node.actor_id)
+        fig.add_artist(Circle((node.x / width, node.y / height), node.radius / width,
+                              transform=fig.transFigure, fc=look.colour, ec=look.colour,
+                              lw=1.2, hatch=look.pattern or None, hatchcolor="white",
+                              zorder=5, label=str(node.actor_id)))
+        placer.block_point(node.x * dpi, node.y * dpi, node.radius * dpi + 2, kind="actor",
+                           text=str(node.actor_id))
+        cos, sin = math.cos(node.angle), math.sin(node.angle)
+        gap = node.radius + 0.08
+        text = draw_text(fig, (node.x + gap * cos) / width, (node.y + gap * sin) / height,
+                         textwrap.fill(str(names.get(node.actor_id, node.actor_id)), 20),
+                         ha="left" if cos > 0.3 else "right" if cos < -0.3 else "center",
+                         va="bottom" if sin > 0.3 else "top" if sin < -0.3 else "center",
+                         fontsize=8.5, fontweight="bold", color=INK, zorder=6)
+        placer.block_artist(text, "actor", str(names.get(node.actor_id, node.actor_id)))
 
 
-def _nodes(fig: Figure, placer: Placer, where: dict[str, tuple[float, float]],
-           looks: dict[str, Look], names: pd.Series) -> dict[str, Any]:
-    """A named box per actor at its place, outlined in the actor's colour, with a swatch of
-    its colour and pattern (as on the map) at its left; returns each box's extent (display
-    coordinates, padded), which arrows and labels keep clear of."""
-    nodes = {}
-    for actor_id, (x, y) in where.items():
-        look = looks[actor_id]
-        nodes[actor_id] = draw_text(
-            fig, x, y, SWATCH_ROOM + textwrap.fill(str(names.get(actor_id, actor_id)), 20),
-            ha="center", va="center", fontsize=8.5, fontweight="bold", color=INK, zorder=5,
-            bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": look.colour, "lw": 1.6})
-    fig.canvas.draw()
-    boxes = {}
-    to_fig = fig.transFigure.inverted().transform
-    for actor_id, text in nodes.items():
-        frame = text.get_bbox_patch().get_window_extent(placer.renderer)
-        look = looks[actor_id]
-        side = 11 * fig.dpi / 72
-        (x0, y0), (x1, y1) = to_fig((frame.x0 + 6, frame.y0 + frame.height / 2 - side / 2)), \
-            to_fig((frame.x0 + 6 + side, frame.y0 + frame.height / 2 + side / 2))
-        swatch = Rectangle((x0, y0), x1 - x0, y1 - y0, transform=fig.transFigure,
-                           fc=look.colour, ec=look.colour, lw=0.6, zorder=6,
-                           hatch=look.pattern or None, hatchcolor="white")
-        fig.add_artist(swatch)
-        boxes[actor_id] = frame.padded(3)
-        placer.block(boxes[actor_id], "actor", str(names.get(actor_id, actor_id)))
-    return boxes
+def _arrow(fig: Figure, placer: Placer, edge: Any, colour: str, owner: str) -> None:
+    """One arrow along its planned path, from disc edge to disc edge."""
+    dpi = fig.dpi
+    width, height = fig.get_size_inches()
+    (x1, y1), (x2, y2) = edge.points[0], edge.points[-1]
+    shrink = NODE * 72 + 2  # points: the arrow starts and ends at the discs' rims
+    fig.add_artist(FancyArrowPatch(
+        posA=(x1 / width, y1 / height), posB=(x2 / width, y2 / height),
+        transform=fig.transFigure, connectionstyle=f"arc3,rad={edge.bow}", arrowstyle="-|>",
+        mutation_scale=14, lw=1.6, color=colour, ls="--" if edge.relation == "seeks" else "-",
+        shrinkA=shrink, shrinkB=shrink, zorder=3))
+    for a, b in pairwise(edge.points):
+        placer.block_line(((a[0] * dpi, a[1] * dpi), (b[0] * dpi, b[1] * dpi)), owner=owner)
 
 
 def _edges(tidy: pd.DataFrame, names: pd.Series) -> dict[tuple[str, str, str], list[str]]:
@@ -259,43 +383,6 @@ def _edges(tidy: pd.DataFrame, names: pd.Series) -> dict[tuple[str, str, str], l
         edges.setdefault((source, target, relation), []).append(
             textwrap.fill(f"{lead}{items} {tag}", 54))
     return edges
-
-
-def _arrows(fig: Figure, placer: Placer, edges: list[tuple[str, str, str]],
-            where: dict[str, tuple[float, float]], boxes: dict[str, Any],
-            colours: dict[str, str]) -> list[tuple[str, str, Any, Any, float]]:
-    """Draw each edge's arrow; returns (owner, relation, start, end, bow) per arrow, for its
-    label."""
-    to_px = fig.transFigure.transform
-    from_px = fig.transFigure.inverted().transform
-    centre = to_px((0.5, 0.5))
-    count: dict[frozenset, int] = {}
-    curves = []
-    for source, target, relation in edges:
-        key = frozenset((source, target))
-        n = count.get(key, 0)
-        count[key] = n + 1
-        # The first arrow between two actors is straight, the next ones bow outwards
-        # (away from the middle of the diagram), so arrows do not cross needlessly.
-        (x1, y1), (x2, y2) = to_px(where[source]), to_px(where[target])
-        bow = 0.0 if n == 0 else 0.2 * ((n + 1) // 2)
-        out_x, out_y = (x1 + x2) / 2 - centre[0], (y1 + y2) / 2 - centre[1]
-        if bow and (y2 - y1) * out_x - (x2 - x1) * out_y < 0:
-            bow = -bow
-        # The arrow runs from edge to edge of the two boxes (never over their names).
-        cx, cy = (x1 + x2) / 2 + bow * (y2 - y1), (y1 + y2) / 2 - bow * (x2 - x1)
-        start = _exit((x1, y1), (cx, cy), boxes[source])
-        end = _exit((x2, y2), (cx, cy), boxes[target])
-        owner = f"{source}>{target}>{relation}"
-        curves.append((owner, relation, start, end, bow))
-        fig.add_artist(FancyArrowPatch(
-            posA=from_px(start), posB=from_px(end), transform=fig.transFigure,
-            connectionstyle=f"arc3,rad={bow}", arrowstyle="-|>", mutation_scale=14,
-            lw=1.6, color=colours[source], ls="--" if relation == "seeks" else "-",
-            shrinkA=0, shrinkB=0, zorder=3))
-        for a, b in pairwise(_curve(start, end, bow, 16)):
-            placer.block_line((tuple(a), tuple(b)), owner=owner)
-    return curves
 
 
 def _legend(fig: Figure) -> None:
@@ -319,16 +406,6 @@ def _curve(a, b, rad: float, steps: int) -> list[tuple[float, float]]:
             for t in (i / steps for i in range(steps + 1))]
 
 
-def _exit(centre: tuple[float, float], toward: tuple[float, float], box) -> tuple[float, float]:
-    """Where a line from a box's centre toward a point leaves the box (display coordinates)."""
-    (x, y), (tx, ty) = centre, toward
-    dx, dy = tx - x, ty - y
-    scales = [abs(box.width / 2 / dx) if dx else math.inf,
-              abs(box.height / 2 / dy) if dy else math.inf]
-    k = min(min(scales), 1.0)
-    return (x + dx * k, y + dy * k)
-
-
 def _edge_label(fig: Figure, placer: Placer, text: str, a: tuple[float, float],
                 b: tuple[float, float], rad: float, relation: str, owner: str) -> None:
     """A label on or beside its arrow's curve (ends ``a`` and ``b`` in display coordinates),
@@ -350,7 +427,7 @@ def _edge_label(fig: Figure, placer: Placer, text: str, a: tuple[float, float],
     for t in (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74):
         px = (1 - t) ** 2 * x1 + 2 * t * (1 - t) * cx + t ** 2 * x2
         py = (1 - t) ** 2 * y1 + 2 * t * (1 - t) * cy + t ** 2 * y2
-        for off in (0, 14, -14, 28, -28, 44, -44):
+        for off in (0, 14, -14, 28, -28, 44, -44, 62, -62, 84, -84):
             ox, oy = px + nx * off, py + ny * off
             options.append(((ox, oy), (ox - w / 2, oy - h / 2, ox + w / 2, oy + h / 2), None))
     chosen = placer.choose(options, kind="relation", text=text.replace("\n", " "),

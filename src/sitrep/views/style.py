@@ -116,17 +116,32 @@ def _is_party(rows: list[dict]) -> bool:
     return any(r.get("kind") in PARTY_KINDS and not r.get("party") for r in rows)
 
 
+#: How much darker (mixed toward black) each further actor of one country is drawn: its hue
+#: family, never its look. Darker only, so every shade keeps the contrast of its base.
+SHADES = [0.0, 0.3, 0.5, 0.18, 0.4, 0.6]
+
+
+def shade(colour: str, darker: float) -> str:
+    """``colour`` mixed toward black by ``darker`` (0 keeps it): a shade of its hue."""
+    channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c * (1 - darker)):02x}" for c in channels)
+
+
 def actor_looks(actors: pd.DataFrame) -> dict[str, Look]:
     """A look per actor of the data set, fixed by the data set alone (never by which actors
     a view shows or in what order): the analyst's ``colour`` where given; else the colour of
     the actor's country (RU, UA, KP keep theirs everywhere) or the next free one of its side,
-    parties first, in the order of actors.csv. The pattern follows the same order."""
+    parties first, in the order of actors.csv. Actors of one country share its hue: the first
+    its colour, the next ones darker shades of it (:data:`SHADES`), each with a pattern of its
+    own, so that no two actors ever share a look (colour and pattern); the pattern follows the
+    same order."""
     groups = _groups(actors)
     given = {str(c) for c in actors.get("colour", pd.Series(dtype=str)) if c}
     party = {key: _is_party(rows) for key, rows in groups.items()}
     free = {True: [c for c in PARTY_COLOURS if c not in given],
             False: [c for c in THIRD_COLOURS if c not in given]}
     looks: dict[str, Look] = {}
+    used: set[tuple[str, str]] = set()
     order = [k for k in groups if party[k]] + [k for k in groups if not party[k]]
     for rank, key in enumerate(order):
         rows = groups[key]
@@ -140,10 +155,24 @@ def actor_looks(actors: pd.DataFrame) -> dict[str, Look]:
             spare = free[party[key]]
             palette = PARTY_COLOURS if party[key] else THIRD_COLOURS
             colour = spare.pop(0) if spare else palette[rank % len(palette)]
-        for row in rows:
-            looks[str(row["actor_id"])] = Look(str(row.get("colour") or "") or colour,
-                                               PATTERNS[rank % len(PATTERNS)], party[key])
+        for k, row in enumerate(rows):
+            mine = str(row.get("colour") or "")
+            look = _free_look(mine or shade(colour, SHADES[k % len(SHADES)]), rank + k, used)
+            used.add(look)
+            looks[str(row["actor_id"])] = Look(*look, party[key])
     return looks
+
+
+def _free_look(colour: str, start: int, used: set[tuple[str, str]]) -> tuple[str, str]:
+    """The first (colour, pattern) no actor has yet: ``colour`` with the pattern at ``start``
+    or the next free one; past every pattern, a darker shade of it."""
+    for darker in (0.0, *SHADES[1:]):
+        tone = colour if not darker else shade(colour, darker)
+        for step in range(len(PATTERNS)):
+            look = (tone, PATTERNS[(start + step) % len(PATTERNS)])
+            if look not in used:
+                return look
+    raise ValueError("more actors than sitrep can tell apart")  # 9 patterns x 6 shades each
 
 
 def actor_look(looks: dict[str, Look], actor_id: str) -> Look:

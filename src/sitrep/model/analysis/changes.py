@@ -88,15 +88,43 @@ class Changes:
 
 
 def default_since(facts: Facts, as_of: str | None) -> str:
-    """A week before the cut-off, or before the latest publication when there is none."""
+    """The edition a report compares with when no ``since`` is given.
+
+    The end is the cut-off (``as_of``) or, without one, the latest publication. Where the
+    claims (up to the end) refer to nothing later than :data:`DEFAULT_WINDOW_DAYS` days
+    before it, the data set is a retrospective (published after the events) and is compared
+    with the previous edition of its own timeline: the latest day on which a source was
+    published that lies at least a week before the last day its claims refer to. Otherwise
+    (and where no source was published that early) a week before the end."""
+    window = pd.Timedelta(days=DEFAULT_WINDOW_DAYS)
+    published = pd.Series([when.period_end(d, p) for d, p in
+                           zip(facts.sources["published"], facts.sources["published_precision"],
+                               strict=True)], dtype="datetime64[ns]")
     if as_of:
         end = pd.Timestamp(as_of)
     else:
-        latest = [when.period_end(d, p) for d, p in
-                  zip(facts.sources["published"], facts.sources["published_precision"],
-                      strict=True)]
-        end = max(latest) if latest else pd.Timestamp.today().normalize()
-    return (end - pd.Timedelta(days=DEFAULT_WINDOW_DAYS)).strftime("%Y-%m-%d")
+        end = published.max() if len(published) else pd.Timestamp.today().normalize()
+    reporting = _reporting_end(facts, end)
+    if pd.notna(reporting) and reporting < end - window:
+        earlier = published[published <= reporting - window]
+        if len(earlier):
+            return earlier.max().strftime("%Y-%m-%d")
+    return (end - window).strftime("%Y-%m-%d")
+
+
+def _reporting_end(facts: Facts, end: pd.Timestamp) -> pd.Timestamp:
+    """The last day the claims refer to (the end of a period, at its precision), ``end`` at
+    the latest (a claim about the whole year, published in December, reaches its end); NaT
+    when no claim is dated."""
+    c = facts.claims
+    if c.empty:
+        return pd.NaT
+    start = pd.to_datetime(c["refers_to"], errors="coerce")
+    stop = pd.to_datetime(c["refers_to_end"], errors="coerce")
+    days = [when.period_end(b, bp) if pd.notna(b) else when.period_end(a, ap)
+            for a, ap, b, bp in zip(start, c["time_precision"], stop, c["end_precision"],
+                                    strict=True) if pd.notna(a)]
+    return min(max(days), end) if days else pd.NaT
 
 
 def compare(whole: Facts, since: str, as_of: str | None = None, *,
@@ -113,11 +141,15 @@ def compare(whole: Facts, since: str, as_of: str | None = None, *,
 def _changes(before: Facts, now: Facts, fig_before: pd.DataFrame, fig_now: pd.DataFrame,
              since: str, as_of: str | None) -> Changes:
     stale_now = _not_current(fig_now)
+    # Only what changed between the editions: a figure already no longer current in the
+    # earlier edition is no news in this one.
+    stale_before = set(_not_current(fig_before)["claim_id"]) if len(fig_before) else set()
     return Changes(
         since=since, as_of=as_of or "all reporting",
         new_claims=_new_claims(before, now),
         revised=_revised(fig_before, fig_now),
-        not_current=stale_now,
+        not_current=stale_now[~stale_now["claim_id"].isin(stale_before)].reset_index(
+            drop=True),
         conflicts=_conflicts(fig_before, fig_now, set(stale_now["claim_id"])),
         takeaways=_takeaways(before, now),
         left_out_before=before.cut.summary() if before.cut is not None else "",

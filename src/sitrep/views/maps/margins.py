@@ -276,7 +276,7 @@ def geo_credit(table: pd.DataFrame, context: Sequence[str] = (), *, short: bool 
         what = ", ".join(geonames) + (" and the towns for orientation" if context else "")
         parts.append(f"Town coordinates for {what.removeprefix(' and ')}: {gazetteer.CREDIT}.")
     if areas_counted and drawn:  # a summary's map: the areas' sources are in the full caption
-        count = int(mine.sum())
+        count = table.loc[mine, "place"].nunique()  # the areas drawn, not their marks
         drawn = [f"{count:,} area{'s' if count != 1 else ''} drawn by the analyst (each with its "
                  "source under the map of the actor-positions report)."]
     return " ".join(parts + drawn)
