@@ -16,7 +16,7 @@ from IPython.display import HTML
 
 from sitrep.model.analysis import changes, contested, reconcile
 from sitrep.model.analysis.attribution import attributions
-from sitrep.model.analysis.keyfigures import key_figures, key_lines, since_edition
+from sitrep.model.analysis.keyfigures import key_figures, key_lines, ranked, since_edition
 from sitrep.model.analysis.quantity import figures as figures_of
 from sitrep.model.analysis.quantity import with_unit
 from sitrep.model.data.facts import Facts, about
@@ -35,6 +35,9 @@ from sitrep.views.display import (
 #: Key takeaways and key-figure rows a summary shows at most; the rest follow in the evidence.
 BODY_TAKEAWAYS = 8
 BODY_FIGURES = 8
+#: Table lines the summary's key figures take at most (a contested measure takes a line a
+#: side, an assessment a line of its own); at least one measure is always shown.
+BODY_LINES = 10
 
 
 PARAPHRASED = " (text not held: paraphrase)"
@@ -132,7 +135,7 @@ def key_figures_rows(whole: Facts, facts: Facts, edition: changes.Changes | None
     lines a voice and its assessments (:func:`key_lines`), which a contested measure shows
     instead of a best figure."""
     table = figures_of(facts, kinds=None, **filters)
-    now = _with_lines(key_figures(table, facts), key_lines(table, facts))
+    now = _with_lines(ranked(key_figures(table, facts), facts), key_lines(table, facts))
     if edition is None:
         return now
     before = whole.until(edition.since, include_possible=bool(
@@ -233,7 +236,9 @@ KEY_FIGURES_NOTE = ("Per measure, at the latest time it refers to. Where two sid
                     "it, one of them a party to the conflict: a line a side (what it claims, "
                     "denies or admits), never one side's figure as the best. Otherwise: the best "
                     "figure (the lowest well-sourced one) and who gives it. An analyst's "
-                    "assessment stands on its own line.")
+                    "assessment stands on its own line. Measures the bottom line and the "
+                    "takeaways cite come first, then contested and assessed ones, then the rest "
+                    "by how much reporting they carry.")
 
 
 KEY_WIDTHS = {"Measure": "17%", "Who says": "13%", "Figure": "17%", "Refers to": "9%",
@@ -275,11 +280,32 @@ def assessments_section(facts: Facts, *, scope: Scope = NO_SCOPE) -> list[HTML]:
             table(shown, scope=scope, limit=max(len(shown), 1))]
 
 
+def _lines_of(r) -> int:
+    lines = list(getattr(r, "lines", []) or [])
+    voices = sum(x["role"] == "voice" for x in lines)
+    judged = sum(x["role"] == "assessment" for x in lines)
+    return (voices if getattr(r, "contested", False) and voices else 1) + judged
+
+
+def body_count(rows: pd.DataFrame, limit: int = BODY_FIGURES,
+               lines: int = BODY_LINES) -> int:
+    """How many of the ranked key-figure rows the summary shows: at most ``limit`` measures
+    and ``lines`` table lines, and at least one measure."""
+    used, count = 0, 0
+    for r in rows.head(limit).itertuples(index=False):
+        need = _lines_of(r)
+        if count and used + need > lines:
+            break
+        used, count = used + need, count + 1
+    return count
+
+
 def key_figures_section(rows: pd.DataFrame, *, since: str = "", limit: int = BODY_FIGURES,
                         scope: Scope = NO_SCOPE) -> list[HTML]:
     """The key figures as the summary shows them: the note and the table, at most ``limit``
     rows; past it a line says how many measures follow under "Key figures, continued" in the
     evidence part (:func:`key_figures_continued`)."""
+    limit = body_count(rows, limit)
     shown = key_figures_table(rows.head(limit), since=since)
     body = table(shown, widths=KEY_WIDTHS, scope=scope, limit=max(len(shown), 1)).data
     parts = [paragraph(KEY_FIGURES_NOTE, css_class="sitrep-note"),
@@ -296,6 +322,7 @@ def key_figures_continued(rows: pd.DataFrame, *, since: str = "", limit: int = B
                           scope: Scope = NO_SCOPE) -> list[HTML]:
     """The key-figure rows past the summary's ``limit``, under their own heading (nothing when
     the summary shows them all)."""
+    limit = body_count(rows, limit)
     if len(rows) <= limit:
         return []
     shown = key_figures_table(rows.iloc[limit:], since=since)
@@ -418,6 +445,6 @@ def force_summary(facts: Facts, figures: pd.DataFrame, *,
                   scope: Scope = NO_SCOPE) -> list[HTML]:
     """A force-size report's first section: 'In short', then the key figures of the figures it
     shows (``figures``: after its filters)."""
-    rows = _with_lines(key_figures(figures, facts), key_lines(figures, facts))
+    rows = _with_lines(ranked(key_figures(figures, facts), facts), key_lines(figures, facts))
     return [in_short(facts, figures, rows, scope=scope), heading("Key figures", 3),
             *key_figures_section(rows, scope=scope, limit=max(len(rows), 1))]

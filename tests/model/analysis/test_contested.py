@@ -81,7 +81,7 @@ def test_range_without_value_never_wins_by_row_order(war):
 def test_admission_without_number_reaches_its_measure(war):
     lines = _lines(war, "aircraft_lost")
     castrovia = lines[lines["claimant_side"].eq("castrovia")].iloc[0]
-    assert "admits losses, no number [C2]" in castrovia["figure"]
+    assert "admits it, no number [C2]" in castrovia["figure"]
     assert "C2" in castrovia["claims"]
 
 

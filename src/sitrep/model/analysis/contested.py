@@ -30,7 +30,7 @@ RELATION_WORDS = {"denies": "denies", "disputes": "disputes", "confirms": "confi
                   "admits": "admits"}
 
 #: Words of an admission that gives no number.
-ADMITS_NO_NUMBER = "admits losses, no number"
+ADMITS_NO_NUMBER = "admits it, no number"
 
 ANSWER_COLUMNS = ["measure_id", "claim_id", "relation", "target", "claimant_side",
                   "side_name", "words", "basis", "rationale"]
@@ -53,10 +53,7 @@ def _answers(facts: Facts) -> pd.DataFrame:
     if r.empty:
         return pd.DataFrame(columns=ANSWER_COLUMNS)
     of_claim = sides.of_claims(facts).set_index("claim_id")
-    names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
-    claimants = {c: " and ".join(str(names.get(a, a)) for a in who)
-                 for c, who in zip(facts.claims["claim_id"], facts.claims["claimants"],
-                                   strict=True)}
+    claimants = _claimant_names(facts)
     gives: dict[str, list[str]] = {}
     for claim, measure in zip(facts.quantities["claim_id"], facts.quantities["measure_id"],
                               strict=True):
@@ -101,7 +98,9 @@ def _assessments(facts: Facts) -> pd.DataFrame:
     units = dict(zip(facts.measures["measure_id"], facts.measures["unit"], strict=True))
     rows = []
     for r in a.itertuples(index=False):
-        figure = figure_label(r.value, r.lower, r.upper, r.qualifier)
+        one = r.qualifier == "range" and pd.notna(r.lower) and r.lower == r.upper
+        figure = (figure_label(r.lower, np.nan, np.nan, "exact") if one
+                  else figure_label(r.value, r.lower, r.upper, r.qualifier))
         unit = str(units.get(r.measure_id, ""))
         reference = when.date_label(r.refers_to, r.time_precision)
         if pd.notna(r.refers_to_end):
@@ -115,6 +114,13 @@ def _assessments(facts: Facts) -> pd.DataFrame:
                      r.confidence, ", ".join(r.rests_on), r.rationale,
                      when.date_label(r.assessed, "day"), line))
     return pd.DataFrame(rows, columns=ASSESSMENT_COLUMNS)
+
+
+def _claimant_names(facts: Facts) -> dict[str, str]:
+    """Per claim: its claimants' names ('Israel Defense Forces and Mossad')."""
+    names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
+    return {c: " and ".join(str(names.get(a, a)) for a in who)
+            for c, who in zip(facts.claims["claim_id"], facts.claims["claimants"], strict=True)}
 
 
 def _published(g: Group, k: int) -> pd.Timestamp:
@@ -147,8 +153,10 @@ def lines(g: Group, measure: str, facts: Facts | None,
     # parties first, then third parties, independents, mixed and unknown; by name within each
     voices.sort(key=lambda v: (LATER.get(v, 0 if v in parties else 0.5), names.get(v, v), v))
     out = []
+    answering = {} if facts is None else _claimant_names(facts)
     for order, side in enumerate(voices):
         ks = by_side.get(side, [])
+        speaker = ""
         words = []
         claims: list[str] = []
         figure, reference = "", ""
@@ -169,7 +177,9 @@ def lines(g: Group, measure: str, facts: Facts | None,
         who = names.get(side, side)
         if roles.get(side):
             who += f" ({roles[side]})"
-        if ks and speaker and speaker != names.get(side):
+        if not ks and len(mine):
+            speaker = answering.get(mine["claim_id"].iloc[0], "")
+        if (ks or len(mine)) and speaker and speaker != names.get(side):
             who += f": {speaker}"
         out.append((measure, order, who, side, "voice", "; ".join(words), claims, reference))
     assessed = assessments(facts) if facts is not None else pd.DataFrame(

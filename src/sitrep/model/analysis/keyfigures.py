@@ -81,6 +81,48 @@ def key_figures(table: pd.DataFrame, facts: Facts | None = None) -> pd.DataFrame
         .reset_index(drop=True)
 
 
+def ranked(rows: pd.DataFrame, facts: Facts) -> pd.DataFrame:
+    """Key figures in the order a reader needs them (README, "Key figures"): the measures whose
+    claims the bottom line cites, then those the key takeaways cite (in their order), then the
+    contested measures and those the analyst has assessed, then the rest by how much reporting
+    they carry (figures, and claims that deny, admit or confirm them), most first; ties keep
+    the order of measures.csv. ``rank_reason`` says which rule placed each row."""
+    if rows.empty:
+        return rows.assign(rank_reason=pd.Series(dtype=str))
+    cited: dict[str, tuple[int, int]] = {}
+    measure_of: dict[str, set[str]] = {}
+    for claim, measure in zip(facts.quantities["claim_id"], facts.quantities["measure_id"],
+                              strict=True):
+        measure_of.setdefault(claim, set()).add(measure)
+    answers = contested.answers(facts)
+    for claim, measure in zip(answers["claim_id"], answers["measure_id"], strict=True):
+        measure_of.setdefault(claim, set()).add(measure)
+    t = facts.takeaways
+    for k, (role, claims) in enumerate(zip(t["role"], t["claims"], strict=True)):
+        tier = 0 if role == "bottom_line" else 1
+        for c in claims:
+            for m in measure_of.get(c, ()):
+                cited[m] = min(cited.get(m, (tier, k)), (tier, k))
+    assessed = set(facts.assessments["measure_id"])
+    weight = answers.groupby("measure_id").size().to_dict()
+    order = {m: k for k, m in enumerate(facts.measures["measure_id"])}
+    keys, reasons = [], []
+    for m, disputed, n in zip(rows["measure_id"], rows["contested"], rows["figures"],
+                              strict=True):
+        if m in cited:
+            tier, k = cited[m]
+            keys.append((tier, k, 0, order.get(m, 0)))
+            reasons.append("cited by the bottom line" if tier == 0 else "cited by a takeaway")
+        elif disputed or m in assessed:
+            keys.append((2, 0, -(int(n) + weight.get(m, 0)), order.get(m, 0)))
+            reasons.append("contested" if disputed else "assessed by the analyst")
+        else:
+            keys.append((3, 0, -(int(n) + weight.get(m, 0)), order.get(m, 0)))
+            reasons.append("by the reporting it carries")
+    position = sorted(range(len(rows)), key=lambda i: keys[i])
+    return rows.assign(rank_reason=reasons).iloc[position].reset_index(drop=True)
+
+
 def key_lines(table: pd.DataFrame, facts: Facts | None = None) -> pd.DataFrame:
     """Per measure at its latest reference time of present counts: one line a voice (a side's
     figure and its denials, admissions, confirmations), then the analyst's assessments
