@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep import paths
+from sitrep.pipeline import guard
 from sitrep.pipeline.formats import DEFAULT_FORMATS, REGISTRY
 
 RENDER_JSON = "render.json"
@@ -89,7 +90,8 @@ class Entry:
         """What the output depends on: notebook, data set, parameters, formats (unless
         ``formats=False``: what every format of one render shares), sitrep's code."""
         hasher = hashlib.sha256()
-        hasher.update(self.notebook.read_bytes())
+        # The committed form: values explored in JupyterLab never make a report stale.
+        hasher.update(guard.committed_bytes(self.notebook))
         hasher.update(json.dumps({"parameters": self.parameters,
                                   "formats": list(self.formats) if formats else [],
                                   "dataset": dataset_digest, "code": code},

@@ -228,6 +228,8 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     outcomes: dict[str, Outcome] = {}
     with Progress(entries, live=live) as progress, _closing(lambda: kernels):
         progress.note(_first_line(entries, stale, jobs if reuse_kernels else 0))
+        for line in guard.notices(e.notebook for e in runnable):  # once per notebook
+            progress.note(line)
         if reuse_kernels and runnable:
             kernels = SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in runnable])
         problems = _validate({e.dataset for e in runnable})
