@@ -193,21 +193,30 @@ def _choose(args: argparse.Namespace, entries: list) -> list | None:
 
 
 def _list(entries: list, args: argparse.Namespace) -> int:
-    """What a render would do and why, rendering nothing."""
+    """What a render would do and why, rendering nothing: the checks a render makes before it
+    executes anything are made (guard, formats, data sets, parameters), and a report the render
+    would refuse is refused here with the render's message, exit 2."""
     from sitrep.pipeline import suite
 
-    why = suite.plan(entries, args.out, force=args.force)[2]
+    why, refusals, notices = suite.preflight(entries, args.out, force=args.force)
+    refused = {o.entry.name for o in refusals}
+    for line in notices:
+        say(line)
     width = max([len(e.name) for e in entries] + [6])
     say(f"{'report':<{width}}  {'action':<7}  why")
     for entry in entries:
         reason = why[entry.name]
-        say(f"{entry.name:<{width}}  {'render' if reason else 'skip':<7}  "
+        action = "refuse" if entry.name in refused else "render" if reason else "skip"
+        say(f"{entry.name:<{width}}  {action:<7}  "
             f"{_WHY.get(reason, 'current: rendered from these very inputs')}")
-    counts = {r: sum(w == r for w in why.values()) for r in _WHY}
+    counts = {r: sum(w == r and n not in refused for n, w in why.items()) for r in _WHY}
     said = ", ".join(f"{n} {r}" for r, n in counts.items() if n)
     say(f"{sum(counts.values())} of {len(entries)} would render" + (f" ({said})" if said else "")
+        + (f", {len(refused)} refused" if refused else "")
         + f", into {paths.display(args.out)}; nothing was rendered")
-    return EXIT_OK
+    for outcome in refusals:
+        say(suite.refusal_text(outcome), error=True)
+    return EXIT_BAD_INPUT if refusals else EXIT_OK
 
 
 #: What each reason to render means, for --list.
@@ -238,9 +247,9 @@ def _render(args: argparse.Namespace) -> int:
     outcomes = suite.render_suite(entries, out, jobs=args.jobs or 0, force=args.force,
                                   listed=listed)
     for outcome in outcomes:
-        if outcome.status == Status.REFUSED:  # one line, with the fix
-            say(f"{outcome.entry.name}: refused: {outcome.message}", error=True)
-        if outcome.status in (Status.FAILED, Status.BAD_DATA, Status.BAD_PARAMETER):
+        if outcome.status.refused:  # one line, with the fix: what --list says too
+            say(suite.refusal_text(outcome), error=True)
+        if outcome.status == Status.FAILED:
             say(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}", error=True)
     say(suite.summary(outcomes))
     if all(o.status == Status.UNCHANGED for o in outcomes):

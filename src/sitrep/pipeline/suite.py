@@ -36,8 +36,8 @@ from sitrep.pipeline.pdf import printer_thread
 from sitrep.pipeline.progress import Progress
 from sitrep.pipeline.render import render
 
-__all__ = ["STOP", "Outcome", "Status", "assemble_index", "cores", "plan", "render_entry",
-           "render_suite", "summary", "written"]
+__all__ = ["STOP", "Outcome", "Status", "assemble_index", "cores", "plan", "preflight",
+           "refusal_text", "render_entry", "render_suite", "summary", "written"]
 
 #: Name prefix of the threads that render entries.
 WORKER = "sitrep-render"
@@ -121,6 +121,54 @@ def _refusal(entry: Entry, problems: list, refused: str | None = None) -> Outcom
     return None
 
 
+def _browser_problem(entries: list[Entry]) -> str:
+    """Why the formats asked for cannot be made on this machine (a PDF without Chromium),
+    found before anything runs; empty when they can."""
+    if not needs((f for e in entries for f in e.formats), "browser"):
+        return ""
+    from sitrep.pipeline.pdf import chromium_path
+
+    try:
+        chromium_path()
+    except RenderError as error:
+        return f"its formats need a browser: {error}"
+    return ""
+
+
+def _blocked(stale: list[Entry]) -> dict[str, str]:
+    """Each entry refused before its data set is even validated, with why: its notebook (the
+    guard), or a format this machine cannot make."""
+    refused = guard.refusals(e.notebook for e in stale)
+    browser = _browser_problem(stale)
+    blocked = {e.name: refused[e.notebook] for e in stale if e.notebook in refused}
+    for entry in stale:
+        if browser and entry.name not in blocked and needs(entry.formats, "browser"):
+            blocked[entry.name] = browser
+    return blocked
+
+
+def preflight(entries: list[Entry], out_root: Path = paths.REPORTS, *, force: bool = False,
+              ) -> tuple[dict[str, Why | None], list[Outcome], list[str]]:
+    """What ``sitrep render --list`` asks: the checks a render makes before it executes
+    anything (the guard, the formats, each data set validated, the parameters against it), on
+    the entries it would render. Returns why each would render, the refusals (the outcomes
+    the render would give them) and the notices it would print."""
+    why = plan(entries, out_root, force=force)[2]
+    stale = [e for e in entries if why[e.name] is not None]
+    blocked = _blocked(stale)
+    runnable = [e for e in stale if e.name not in blocked]
+    problems = _validate({e.dataset for e in runnable})
+    refusals = [r for e in stale if (r := _refusal(e, problems.get(e.dataset, []),
+                                                    blocked.get(e.name))) is not None]
+    return why, refusals, guard.notices(e.notebook for e in runnable)
+
+
+def refusal_text(outcome: Outcome) -> str:
+    """What the command line says of an entry refused before anything ran: one line (a bad
+    data set's problems follow it, one a line), the same from a render and from --list."""
+    return f"{outcome.entry.name}: {outcome.status}: {outcome.message}"
+
+
 def _parameter_problem(entry: Entry) -> str:
     """Why an entry's parameters break their rules or do not fit its data set (ids it does
     not hold), checked before any kernel starts; empty when they are fine."""
@@ -193,7 +241,7 @@ def _first_line(entries: list[Entry], stale: list[Entry], jobs: int) -> str:
 
 def _validated(problems: dict[Path, list]) -> str:
     bad = [paths.display(d) for d, found in problems.items() if found]
-    return (f"data sets checked: {_plural(len(problems) - len(bad), 'clean')}"
+    return (f"data sets checked: {len(problems) - len(bad)} clean"
             + (f", {len(bad)} breaking rules ({', '.join(bad)})" if bad else ""))
 
 
@@ -220,8 +268,8 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     stale = [e for e in entries if why[e.name] is not None]
     # The guard first: a notebook saved from JupyterLab is refused before any data set is
     # validated or kernel started (guard.refusals), and needs neither.
-    refused = guard.refusals(e.notebook for e in stale)
-    runnable = [e for e in stale if e.notebook not in refused]
+    blocked = _blocked(stale)
+    runnable = [e for e in stale if e.name not in blocked]
     if any(_large(d) for d in {e.dataset for e in runnable}):
         jobs = 1  # a large data set in two kernels at once holds its memory twice
     kernels = None
@@ -243,7 +291,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                 progress.step(entry, "unchanged, skipped", done=True)
                 continue
             refusal = _refusal(entry, problems.get(entry.dataset, []),
-                               refused.get(entry.notebook))
+                               blocked.get(entry.name))
             if refusal is not None:
                 outcomes[entry.name] = refusal
                 progress.step(entry, f"not rendered: {refusal.status}", done=True)
