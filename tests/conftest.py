@@ -64,6 +64,14 @@ def busy_dataset(target: Path) -> Path:
 
     return synthetic.generate(target, BUSY_CLAIMS)
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_local_settings(tmp_path_factory):
+    """Every test, and every command a test starts, reads and writes local settings of its own
+    (``sitrep new`` outside the project registers the folder there), never the checkout's
+    ``.sitrep/local.toml``."""
+    os.environ["SITREP_SETTINGS"] = str(tmp_path_factory.mktemp("settings") / "local.toml")
+
+
 Mutation = Callable[["DatasetEditor"], object]
 
 

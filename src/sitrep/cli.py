@@ -73,12 +73,34 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from sitrep.authoring.scaffold import new_dataset
+    from sitrep import settings
+    from sitrep.authoring.scaffold import commands, new_dataset, outside_project
 
-    written = new_dataset(Path(args.dataset), args.title)  # a ScaffoldError: main says it
+    folder = Path(args.dataset)
+    outside = outside_project(folder)
+    if outside:  # refused before anything is written: a folder no report could read
+        problem = settings.root_problem(os.path.abspath(folder), exists=False)
+        if problem:
+            say(f"error: {paths.display(folder)} lies outside the project and {problem}",
+                error=True)
+            return EXIT_BAD_INPUT
+        settings.read()  # a SettingsError (file, line, rule): main says it, exit 2
+    written = new_dataset(folder, args.title)  # a ScaffoldError: main says it
     say(f"wrote {paths.display(written)}: every table with its header, sources/ and a README")
-    say(f"next: put a source text in {paths.display(paths.sources_dir(written))}, then "
-        f"sitrep draft {paths.display(written)} SOURCE.txt")
+    if outside:
+        kept = settings.register(written)
+        where = paths.display(settings.settings_file())
+        say(f"{paths.display(written)} lies outside the project: "
+            + (f"registered in {where}" if kept else f"already in {where}")
+            + (" (git-ignored)" if "SITREP_SETTINGS" not in os.environ else "")
+            + " so that reports may read it"
+            + ("; SITREP_DATA_ROOTS is set and is used instead of it"
+               if "SITREP_DATA_ROOTS" in os.environ else ""))
+    steps = commands(written)
+    say(f"next, from the project root: save a source text as "
+        f"{paths.display(paths.sources_dir(written) / 'article.txt')}, then")
+    for name in ("draft", "check", "render"):
+        say(f"  {steps[name]}")
     return EXIT_OK
 
 
@@ -498,9 +520,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _exit_code(error: Exception, command: str) -> int:
     """The exit code of an error that reached the command line: a path sitrep cannot use is
-    bad input (exit 2); so is anything else that fails in a command reading only a data set,
-    parameters and paths, while a render (or index) that fails is exit 1."""
-    if isinstance(error, OSError) or command not in ("render", "index"):
+    bad input (exit 2), and so are the local settings breaking a rule; so is anything else
+    that fails in a command reading only a data set, parameters and paths, while a render (or
+    index) that fails is exit 1."""
+    from sitrep.settings import SettingsError
+
+    if isinstance(error, OSError | SettingsError) or command not in ("render", "index"):
         return EXIT_BAD_INPUT
     return EXIT_RENDER_FAILED
 
