@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sitrep import paths
+from sitrep.model.data import hints
 from sitrep.pipeline.errors import did_you_mean
 from sitrep.pipeline.manifest import NAME, Entry, ManifestError, confine_dataset
 
@@ -60,6 +61,8 @@ def apply(entries: list[Entry], given: dict[str, str], *,
         folder = paths.dataset_folder(given["dataset"]).resolve()
         given = {**given, "dataset": str(confine_dataset(folder, given["dataset"],
                                                          "-p dataset"))}
+        if not folder.is_dir():  # one line, the folder meant named, before anything runs
+            raise ManifestError(f"-p dataset: {hints.missing_folder(folder)}")
     takers = {name: [e.name for e in entries if name in declared(e.notebook)] for name in given}
     for name, reports in takers.items():
         if not reports:

@@ -16,6 +16,7 @@ import ctypes
 import functools
 import gc
 import multiprocessing
+import re
 import shutil
 import tempfile
 import threading
@@ -53,6 +54,20 @@ def _keep_failed(executed: Path | None, name: str) -> Path | None:
     return writes.write_bytes(writes.root(paths.FAILED.parent, create=True),
                               Path(paths.FAILED.name) / f"{name}.ipynb",
                               Path(executed).read_bytes())
+
+
+def _failure_message(error: RenderError, work: Path, kept: Path | None) -> str:
+    """The failure as the analyst reads it: the executed notebook named where it is kept
+    (build/failed/), never in the work folder, which is removed once the entry is done."""
+    text = str(error)
+    if kept is not None and error.executed is not None:
+        text = text.replace(str(error.executed), paths.display(kept))
+    # Whatever else names the work folder goes: a path that will not exist is no help.
+    text = re.sub(rf"(;|\n)[^;\n]*{re.escape(str(work))}[^;\n]*", "", text)
+    shown = paths.display(kept) if kept is not None else ""
+    if shown and shown not in text:
+        text += f"\nexecuted notebook kept at {shown}"
+    return text
 
 
 def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: str,
@@ -93,8 +108,8 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
                          step=step, extra=record)
     except RenderError as error:
         kept = _keep_failed(error.executed, entry.name)
-        where = f"\nexecuted notebook kept at {paths.display(kept)}" if kept else ""
-        return Outcome(entry, Status.FAILED, time.perf_counter() - started, f"{error}{where}",
+        return Outcome(entry, Status.FAILED, time.perf_counter() - started,
+                       _failure_message(error, work, kept),
                        digest=digest, dataset_digest=dataset_digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
