@@ -27,13 +27,15 @@ MAX_ENTRIES = 5000
 def close(word: str, choices: Iterable[str], *, n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The (at most ``n``) choices closest to ``word`` by difflib's ratio, the closest first.
 
-    Only choices whose length is within a third of the word's (at least 3 characters) are
-    considered; of those, at most :data:`MAX_CANDIDATES` are compared, the ones sharing the
-    word's first letter and nearest in length first (a cheap sort, not a comparison)."""
-    slack = max(3, len(word) // 3)
-    near = [c for c in dict.fromkeys(choices) if abs(len(c) - len(word)) <= slack]
+    Past :data:`MAX_CANDIDATES` choices, only those whose length is within a third of the
+    word's (at least 3 characters) are considered, and at most :data:`MAX_CANDIDATES` of them
+    are compared: the ones sharing the word's first letter and nearest in length first (a cheap
+    sort, not a comparison)."""
+    near = list(dict.fromkeys(choices))
     if len(near) > MAX_CANDIDATES:
-        near = sorted(near, key=lambda c: (c[:1] != word[:1], abs(len(c) - len(word)), c))
+        slack = max(3, len(word) // 3)
+        near = sorted((c for c in near if abs(len(c) - len(word)) <= slack),
+                      key=lambda c: (c[:1] != word[:1], abs(len(c) - len(word)), c))
     return difflib.get_close_matches(word, near[:MAX_CANDIDATES], n=n, cutoff=cutoff)
 
 
