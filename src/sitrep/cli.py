@@ -208,7 +208,8 @@ def _choose(args: argparse.Namespace, entries: list) -> list | None:
         entries = [e.with_formats(tuple(f for f in e.formats if f in wanted) or wanted)
                    for e in entries]
     try:
-        return adhoc.apply(entries, dict(args.parameter or []), say=say)
+        return adhoc.apply(entries, dict(args.parameter or []), say=say, name=args.name,
+                           taken=frozenset(names))
     except manifest.ManifestError as error:
         say(f"error: {error}", error=True)
         return None
@@ -256,18 +257,26 @@ def _render(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.list:
         return _list(entries, args)
-    # Said before the suite (and the model under it) is even imported: within a second.
+    from sitrep.pipeline.entry import plan
+
+    # Checksums only (no suite, no model imported): a run with nothing to render says one line.
+    current = not args.force and all(w is None for w in plan(entries, args.out)[2].values())
     count, datasets = len(entries), len({e.dataset for e in entries})
-    print(f"{count} report{'s' * (count != 1)} chosen: checking which are current, then "
-          f"validating {datasets} data set{'s' * (datasets != 1)} and starting kernels",
-          flush=True)
+    if not current:  # said before the suite (and the model under it) is imported
+        print(f"{count} report{'s' * (count != 1)} chosen: checking which are current, then "
+              f"validating {datasets} data set{'s' * (datasets != 1)} and starting kernels",
+              flush=True)
     from sitrep.model.data import writes
     from sitrep.pipeline import suite
 
     # A file at --out, a dangling link, /proc: one message, exit 2, before any kernel starts.
     out = writes.root(args.out, create=True)
     outcomes = suite.render_suite(entries, out, jobs=args.jobs or 0, force=args.force,
-                                  listed=listed)
+                                  listed=listed, quiet=current)
+    if current and all(o.status == Status.UNCHANGED for o in outcomes):
+        say(f"nothing to render: {count} report{'s' * (count != 1)} current in "
+            f"{paths.display(args.out)} (--force renders them again)")
+        return EXIT_OK
     for outcome in outcomes:
         if outcome.status.refused:  # one line, with the fix: what --list says too
             say(suite.refusal_text(outcome), error=True)
@@ -357,7 +366,13 @@ def _add_render(render: argparse.ArgumentParser) -> None:
                         metavar="NAME=VALUE",
                         help="notebook parameter for the chosen reports that declare it "
                              "(repeatable); such an ad-hoc render is published as "
-                             "NAME.adhoc-XXXXXXXX, never over the manifest's report")
+                             "REPORT.<a slug of the parameters> (e.g. "
+                             "brief.dataset-red-sea-2023-2024), never over the manifest's "
+                             "report")
+    render.add_argument("--name", default=None,
+                        help="the name of the one ad-hoc render (-p ...) instead of the slug: "
+                             "lower-case letters, digits, '.', '_', '-'; not a manifest "
+                             "report's name")
     render.add_argument("--shard", metavar="I/N",
                         help="render only shard I of N: every N-th report of the sorted names, "
                              "starting at the I-th (to split the suite over N machines; "

@@ -64,18 +64,16 @@ class Entry:
     notebook: Path
     parameters: dict[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = DEFAULT_FORMATS
+    #: Rendered with parameters given on the command line, under a name of its own
+    #: (``brief.dataset-red-sea-2023-2024``: see :mod:`~sitrep.pipeline.adhoc`), never the
+    #: manifest's.
+    adhoc: bool = False
 
     @property
     def dataset(self) -> Path:
         """The data set folder the report reads."""
         given = self.parameters.get("dataset", "")
         return paths.dataset_folder(given).resolve() if given else paths.DEFAULT_DATASET
-
-    @property
-    def adhoc(self) -> bool:
-        """Rendered with parameters given on the command line (published under its own name,
-        ``brief.adhoc-1a2b3c4d``: see :mod:`~sitrep.pipeline.adhoc`)."""
-        return ".adhoc-" in self.name
 
     def kernel_parameters(self) -> dict[str, str]:
         """The parameters as the notebook gets them: the data set as an absolute path."""
@@ -150,6 +148,7 @@ class Entry:
         """The record the index and the next run read about this render."""
         record = {
             "name": self.name, "title": title, "notebook": self.notebook.name,
+            "adhoc": self.adhoc,
             "parameters": self.parameters, "formats": formats, "inputs": inputs,
             "status": str(Status.RENDERED), "seconds": round(seconds, 2), "digest": digest,
             "dataset": paths.display(self.dataset), "dataset_digest": dataset_digest,
@@ -168,7 +167,8 @@ class Entry:
         try:
             return cls(str(record["name"]), paths.NOTEBOOKS / str(record["notebook"]),
                        {str(k): str(v) for k, v in dict(record.get("parameters", {})).items()},
-                       tuple(map(str, record.get("formats", ()))))
+                       tuple(map(str, record.get("formats", ()))),
+                       adhoc=record.get("adhoc") is True)
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -184,3 +184,17 @@ class Outcome:
     files: list[Path] = field(default_factory=list)
     digest: str = ""
     dataset_digest: str = ""
+
+
+def plan(entries: list[Entry], out_root: Path = paths.REPORTS, *, force: bool = False,
+         ) -> tuple[dict[Path, str], dict[str, str], dict[str, Why | None]]:
+    """What a render of ``entries`` would do, without rendering: each data set's checksum,
+    each entry's input checksum, and why each would render (None: current, skipped). Light
+    (checksums only): the command line asks it before it imports the suite."""
+    from sitrep.model.data.digest import code_digest, dataset_digest
+
+    code = code_digest()
+    digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
+    wanted = {e.name: e.inputs(digests[e.dataset], code) for e in entries}
+    why = {e.name: e.why(out_root, wanted[e.name], force=force) for e in entries}
+    return digests, wanted, why

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from sitrep import paths
 from sitrep.model.data import writes
-from sitrep.model.data.digest import code_digest, dataset_digest
+from sitrep.model.data.digest import code_digest
 from sitrep.pipeline import cores, guard
-from sitrep.pipeline.entry import RENDER_JSON, Entry, Outcome, Status, Why
+from sitrep.pipeline.entry import RENDER_JSON, Entry, Outcome, Status, Why, plan
 from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.formats import needs
 from sitrep.pipeline.index import assemble_index, rebuild
@@ -226,17 +226,6 @@ def _closing(kernels: Callable[[], SharedKernels | None]) -> Iterator[None]:
             started.close()
 
 
-def plan(entries: list[Entry], out_root: Path = paths.REPORTS, *, force: bool = False,
-         ) -> tuple[dict[Path, str], dict[str, str], dict[str, Why | None]]:
-    """What a render of ``entries`` would do, without rendering: each data set's checksum,
-    each entry's input checksum, and why each would render (None: current, skipped)."""
-    code = code_digest()
-    digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
-    wanted = {e.name: e.inputs(digests[e.dataset], code) for e in entries}
-    why = {e.name: e.why(out_root, wanted[e.name], force=force) for e in entries}
-    return digests, wanted, why
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -262,9 +251,10 @@ def _validated(problems: dict[Path, list]) -> str:
 
 def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: int = 0,
                  force: bool = False, live: bool | None = None, reuse_kernels: bool = True,
-                 listed: list[Entry] | None = None) -> list[Outcome]:
+                 listed: list[Entry] | None = None, quiet: bool = False) -> list[Outcome]:
     """Render every entry (or skip it when unchanged); rebuild ``index.html``; return outcomes.
 
+    With ``quiet`` it says nothing (the command line asks so when every entry is current).
     The index lists every report of ``listed`` (the whole manifest; default the entries given
     that are not ad-hoc), not only those rendered now (see :func:`sitrep.pipeline.index.rebuild`).
 
@@ -289,7 +279,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
         jobs = 1  # a large data set in two kernels at once holds its memory twice
     kernels = None
     outcomes: dict[str, Outcome] = {}
-    with Progress(entries, live=live) as progress, _closing(lambda: kernels):
+    with Progress(entries, live=live, quiet=quiet) as progress, _closing(lambda: kernels):
         progress.note(_first_line(entries, stale, jobs if reuse_kernels else 0))
         for line in guard.notices(e.notebook for e in runnable):  # once per notebook
             progress.note(line)
