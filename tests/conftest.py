@@ -64,6 +64,14 @@ def busy_dataset(target: Path) -> Path:
 
     return synthetic.generate(target, BUSY_CLAIMS)
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_local_settings(tmp_path_factory):
+    """Every test, and every command a test starts, reads and writes local settings of its own
+    (``sitrep new`` outside the project registers the folder there), never the checkout's
+    ``.sitrep/local.toml``."""
+    os.environ["SITREP_SETTINGS"] = str(tmp_path_factory.mktemp("settings") / "local.toml")
+
+
 Mutation = Callable[["DatasetEditor"], object]
 
 
@@ -197,8 +205,8 @@ def clean_dataset(broken_dataset: Callable[..., Path]) -> Path:
 
 def published(out: Path, name: str, fmt: str) -> Path:
     """A report's published file: ``out/NAME/NAME.FMT``, or for an ad-hoc render (one with
-    ``-p`` parameters of its own) the one ``out/NAME.adhoc-*/NAME.adhoc-*.FMT``."""
-    adhoc = sorted(Path(out).glob(f"{name}.adhoc-*"))
+    ``-p`` parameters of its own) the one ``out/NAME.<slug>/NAME.<slug>.FMT``."""
+    adhoc = sorted(p for p in Path(out).glob(f"{name}.*") if p.is_dir())
     assert len(adhoc) <= 1, adhoc
     folder = adhoc[0] if adhoc else Path(out) / name
     return folder / f"{folder.name}.{fmt}"

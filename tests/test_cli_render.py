@@ -130,6 +130,56 @@ def test_list_says_what_would_render_and_why_without_rendering(two_reports, tmp_
     assert rows == [["two", "render", "missing:"]] and "one " not in shard.stdout
 
 
+def _notebook_saved_with_outputs(tmp_path: Path) -> dict[str, str]:
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS, notebooks)
+    nb = nbformat.read(notebooks / "force_sizes.ipynb", as_version=4)
+    nb.cells[1].execution_count = 4
+    nbformat.write(nb, notebooks / "force_sizes.ipynb")
+    return {"SITREP_NOTEBOOKS": str(notebooks)}
+
+
+#: What a real render refuses before it executes anything, and --list must refuse alike:
+#: (extra arguments, environment made in tmp_path, what the message says).
+PREFLIGHT = {
+    "notebook_saved_with_outputs": ((), _notebook_saved_with_outputs,
+                                    "one: refused: "),
+    "grade_out_of_range": (("-p", "min_grade=Z9"), None,
+                           "bad parameter: parameter 'min_grade' must be an Admiralty grade"),
+    "unknown_measure_id": (("-p", "measures=troops_nowhere"), None,
+                           "bad parameter: parameter 'measures' names 'troops_nowhere'"),
+    "missing_data_set_folder": (("-p", "dataset=datasets/red-sea-2023-2042"), None,
+                                "datasets/red-sea-2023-2042"),
+    "unknown_format": (("--format", "docx"), None, "error: --format: "),
+    "no_browser_for_pdf": (("--format", "pdf"),
+                           lambda tmp: {"SITREP_CHROMIUM": str(tmp / "no-chromium")},
+                           "refused: its formats need a browser: SITREP_CHROMIUM="),
+}
+
+
+def _refusal_lines(result: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in result.stderr.splitlines()
+            if line.startswith(("one", "error:"))]
+
+
+@pytest.mark.parametrize("case", list(PREFLIGHT))
+def test_list_is_the_preflight_and_refuses_as_the_render_does(two_reports, tmp_path,
+                                                               monkeypatch, case):
+    extra, environment, expected = PREFLIGHT[case]
+    for name, value in (environment(tmp_path) if environment else {}).items():
+        monkeypatch.setenv(name, value)
+    listed = sitrep("render", "one", *two_reports, *extra, "--list")
+    rendered = sitrep("render", "one", *two_reports, *extra)
+    assert (listed.returncode, rendered.returncode) == (2, 2), listed.stdout + rendered.stdout
+    said = _refusal_lines(listed)
+    assert said == _refusal_lines(rendered), (listed.stderr, rendered.stderr)
+    assert said and expected in said[0], said
+    assert "nothing was rendered" in listed.stdout or said[0].startswith("error:")
+    assert not (tmp_path / "out" / "one").exists()
+
+
 # -- a render that speaks first ------------------------------------------------------------------
 
 def _states(lines: list[str]) -> list[dict[str, str]]:

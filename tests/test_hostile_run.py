@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -157,9 +158,43 @@ def test_adhoc_render_gets_its_own_stable_name():
                            {"as_of": "2024-11-20"}, say=lambda _: None)
     (other,) = adhoc.apply([e for e in _entries() if e.name == "brief"],
                            {"as_of": "2024-11-21"}, say=lambda _: None)
-    assert first.name.startswith("brief.adhoc-") and manifest.NAME.fullmatch(first.name)
+    assert first.name == "brief.as_of-2024-11-20" and manifest.NAME.fullmatch(first.name)
     assert first.name == again.name != other.name
-    assert first.parameters["as_of"] == "2024-11-20"
+    assert first.parameters["as_of"] == "2024-11-20" and first.adhoc
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ({"dataset": "datasets/red-sea-2023-2024"}, r"brief\.dataset-red-sea-2023-2024"),
+    ({"as_of": "2024-11-20", "since": "2024-11-12"},
+     r"brief\.as_of-2024-11-20\.since-2024-11-12"),
+    ({"title": "It's a brief"}, r"brief\.title-it-s-a-brief-[0-9a-f]{8}"),
+    ({"title": "x" * 200}, r"brief\.title-x{50,}-[0-9a-f]{8}"),
+    ({"title": "../../etc"}, r"brief\.title-etc-[0-9a-f]{8}"),
+    ({"title": "///"}, r"brief\.title-empty-[0-9a-f]{8}"),
+], ids=["data_set_in_datasets", "two_dates", "value_the_slug_cannot_show", "value_too_long",
+        "value_like_a_path", "value_of_no_letters"])
+def test_an_adhoc_render_is_named_by_a_readable_slug_of_its_parameters(given, expected):
+    (entry,) = adhoc.apply([e for e in _entries() if e.name == "brief"], given,
+                           say=lambda _: None)
+    assert re.fullmatch(expected, entry.name), entry.name
+    assert manifest.NAME.fullmatch(entry.name) and len(entry.name) <= 80
+
+
+@pytest.mark.parametrize(("name", "given", "expected"), [
+    ("red-sea", {"dataset": "datasets/red-sea-2023-2024"}, None),
+    ("brief", {"as_of": "2024-11-20"}, "is a report of the manifest"),
+    ("Bad/Name", {"as_of": "2024-11-20"}, "must be lower-case letters"),
+    ("x", {}, "names one ad-hoc render"),
+], ids=["named", "manifest_name", "unsafe_name", "no_parameters"])
+def test_an_adhoc_render_named_on_the_command_line(name, given, expected):
+    brief = [e for e in _entries() if e.name == "brief"]
+    if expected is None:
+        (entry,) = adhoc.apply(brief, given, say=lambda _: None, name=name)
+        assert entry.name == name and entry.adhoc
+    else:
+        with pytest.raises(manifest.ManifestError, match=expected):
+            adhoc.apply(brief, given, say=lambda _: None, name=name,
+                        taken=frozenset(e.name for e in _entries()))
 
 
 # -- rendering for real: formats, failed notebooks, interrupts ---------------------------------

@@ -73,12 +73,34 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from sitrep.authoring.scaffold import new_dataset
+    from sitrep import settings
+    from sitrep.authoring.scaffold import commands, new_dataset, outside_project
 
-    written = new_dataset(Path(args.dataset), args.title)  # a ScaffoldError: main says it
+    folder = Path(args.dataset)
+    outside = outside_project(folder)
+    if outside:  # refused before anything is written: a folder no report could read
+        problem = settings.root_problem(os.path.abspath(folder), exists=False)
+        if problem:
+            say(f"error: {paths.display(folder)} lies outside the project and {problem}",
+                error=True)
+            return EXIT_BAD_INPUT
+        settings.read()  # a SettingsError (file, line, rule): main says it, exit 2
+    written = new_dataset(folder, args.title)  # a ScaffoldError: main says it
     say(f"wrote {paths.display(written)}: every table with its header, sources/ and a README")
-    say(f"next: put a source text in {paths.display(paths.sources_dir(written))}, then "
-        f"sitrep draft {paths.display(written)} SOURCE.txt")
+    if outside:
+        kept = settings.register(written)
+        where = paths.display(settings.settings_file())
+        say(f"{paths.display(written)} lies outside the project: "
+            + (f"registered in {where}" if kept else f"already in {where}")
+            + (" (git-ignored)" if "SITREP_SETTINGS" not in os.environ else "")
+            + " so that reports may read it"
+            + ("; SITREP_DATA_ROOTS is set and is used instead of it"
+               if "SITREP_DATA_ROOTS" in os.environ else ""))
+    steps = commands(written)
+    say(f"next, from the project root: save a source text as "
+        f"{paths.display(paths.sources_dir(written) / 'article.txt')}, then")
+    for name in ("draft", "check", "render"):
+        say(f"  {steps[name]}")
     return EXIT_OK
 
 
@@ -186,28 +208,38 @@ def _choose(args: argparse.Namespace, entries: list) -> list | None:
         entries = [e.with_formats(tuple(f for f in e.formats if f in wanted) or wanted)
                    for e in entries]
     try:
-        return adhoc.apply(entries, dict(args.parameter or []), say=say)
+        return adhoc.apply(entries, dict(args.parameter or []), say=say, name=args.name,
+                           taken=frozenset(names))
     except manifest.ManifestError as error:
         say(f"error: {error}", error=True)
         return None
 
 
 def _list(entries: list, args: argparse.Namespace) -> int:
-    """What a render would do and why, rendering nothing."""
+    """What a render would do and why, rendering nothing: the checks a render makes before it
+    executes anything are made (guard, formats, data sets, parameters), and a report the render
+    would refuse is refused here with the render's message, exit 2."""
     from sitrep.pipeline import suite
 
-    why = suite.plan(entries, args.out, force=args.force)[2]
+    why, refusals, notices = suite.preflight(entries, args.out, force=args.force)
+    refused = {o.entry.name for o in refusals}
+    for line in notices:
+        say(line)
     width = max([len(e.name) for e in entries] + [6])
     say(f"{'report':<{width}}  {'action':<7}  why")
     for entry in entries:
         reason = why[entry.name]
-        say(f"{entry.name:<{width}}  {'render' if reason else 'skip':<7}  "
+        action = "refuse" if entry.name in refused else "render" if reason else "skip"
+        say(f"{entry.name:<{width}}  {action:<7}  "
             f"{_WHY.get(reason, 'current: rendered from these very inputs')}")
-    counts = {r: sum(w == r for w in why.values()) for r in _WHY}
+    counts = {r: sum(w == r and n not in refused for n, w in why.items()) for r in _WHY}
     said = ", ".join(f"{n} {r}" for r, n in counts.items() if n)
     say(f"{sum(counts.values())} of {len(entries)} would render" + (f" ({said})" if said else "")
+        + (f", {len(refused)} refused" if refused else "")
         + f", into {paths.display(args.out)}; nothing was rendered")
-    return EXIT_OK
+    for outcome in refusals:
+        say(suite.refusal_text(outcome), error=True)
+    return EXIT_BAD_INPUT if refusals else EXIT_OK
 
 
 #: What each reason to render means, for --list.
@@ -225,22 +257,30 @@ def _render(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.list:
         return _list(entries, args)
-    # Said before the suite (and the model under it) is even imported: within a second.
+    from sitrep.pipeline.entry import plan
+
+    # Checksums only (no suite, no model imported): a run with nothing to render says one line.
+    current = not args.force and all(w is None for w in plan(entries, args.out)[2].values())
     count, datasets = len(entries), len({e.dataset for e in entries})
-    print(f"{count} report{'s' * (count != 1)} chosen: checking which are current, then "
-          f"validating {datasets} data set{'s' * (datasets != 1)} and starting kernels",
-          flush=True)
+    if not current:  # said before the suite (and the model under it) is imported
+        print(f"{count} report{'s' * (count != 1)} chosen: checking which are current, then "
+              f"validating {datasets} data set{'s' * (datasets != 1)} and starting kernels",
+              flush=True)
     from sitrep.model.data import writes
     from sitrep.pipeline import suite
 
     # A file at --out, a dangling link, /proc: one message, exit 2, before any kernel starts.
     out = writes.root(args.out, create=True)
     outcomes = suite.render_suite(entries, out, jobs=args.jobs or 0, force=args.force,
-                                  listed=listed)
+                                  listed=listed, quiet=current)
+    if current and all(o.status == Status.UNCHANGED for o in outcomes):
+        say(f"nothing to render: {count} report{'s' * (count != 1)} current in "
+            f"{paths.display(args.out)} (--force renders them again)")
+        return EXIT_OK
     for outcome in outcomes:
-        if outcome.status == Status.REFUSED:  # one line, with the fix
-            say(f"{outcome.entry.name}: refused: {outcome.message}", error=True)
-        if outcome.status in (Status.FAILED, Status.BAD_DATA, Status.BAD_PARAMETER):
+        if outcome.status.refused:  # one line, with the fix: what --list says too
+            say(suite.refusal_text(outcome), error=True)
+        if outcome.status == Status.FAILED:
             say(f"\n{outcome.entry.name}: {outcome.status}\n{outcome.message}", error=True)
     say(suite.summary(outcomes))
     if all(o.status == Status.UNCHANGED for o in outcomes):
@@ -326,7 +366,13 @@ def _add_render(render: argparse.ArgumentParser) -> None:
                         metavar="NAME=VALUE",
                         help="notebook parameter for the chosen reports that declare it "
                              "(repeatable); such an ad-hoc render is published as "
-                             "NAME.adhoc-XXXXXXXX, never over the manifest's report")
+                             "REPORT.<a slug of the parameters> (e.g. "
+                             "brief.dataset-red-sea-2023-2024), never over the manifest's "
+                             "report")
+    render.add_argument("--name", default=None,
+                        help="the name of the one ad-hoc render (-p ...) instead of the slug: "
+                             "lower-case letters, digits, '.', '_', '-'; not a manifest "
+                             "report's name")
     render.add_argument("--shard", metavar="I/N",
                         help="render only shard I of N: every N-th report of the sorted names, "
                              "starting at the I-th (to split the suite over N machines; "
@@ -489,9 +535,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _exit_code(error: Exception, command: str) -> int:
     """The exit code of an error that reached the command line: a path sitrep cannot use is
-    bad input (exit 2); so is anything else that fails in a command reading only a data set,
-    parameters and paths, while a render (or index) that fails is exit 1."""
-    if isinstance(error, OSError) or command not in ("render", "index"):
+    bad input (exit 2), and so are the local settings breaking a rule; so is anything else
+    that fails in a command reading only a data set, parameters and paths, while a render (or
+    index) that fails is exit 1."""
+    from sitrep.settings import SettingsError
+
+    if isinstance(error, OSError | SettingsError) or command not in ("render", "index"):
         return EXIT_BAD_INPUT
     return EXIT_RENDER_FAILED
 

@@ -1,10 +1,11 @@
 """HTML that works for everyone (issue 19, item 6), on the reports the suite renders once
 (conftest.SHARED_REPORTS: every notebook the manifest ships): axe-core (the npm package pinned
 in package.json, installed by scripts/setup-system) finds no WCAG 2.2 A/AA violation at a
-desktop width and on a phone; at 390 px the page never pans sideways and chart text stays
-legible; links are underlined and the row a link lands on is marked; no stray Tab stop; a skip
-link and a table of contents; charts with links are not images to a screen reader; the PDF
-opens with its outline and shows its title."""
+desktop width and on a phone; at 390 px the page never pans sideways, charts fit the column
+and, opened full size with a tap, their text is legible; links are underlined and the row a
+link lands on is marked; no stray Tab stop; a skip link and a table of contents; charts with
+links are not images to a screen reader; the PDF opens with its outline and shows its
+title."""
 
 from __future__ import annotations
 
@@ -58,11 +59,19 @@ def test_axe_finds_no_wcag_violation(browser, shared_report, name, width):
 def test_no_sideways_panning_at_390_px_and_charts_stay_legible(browser, shared_report, name):
     page = _page(browser, shared_report, name, 390)
     width = page.evaluate("document.documentElement.scrollWidth")
+    fitted = page.evaluate("""() => [...document.querySelectorAll('svg.sitrep-chart')]
+        .map(s => s.getBoundingClientRect().right)""")
+    cues = page.locator("details.sitrep-zoom > summary")
+    assert cues.count() == len(fitted), "every chart has its 'Open full size'"
+    for index in range(cues.count()):  # a tap on each: the chart at its own size
+        cues.nth(index).click()
+    opened = page.evaluate("document.documentElement.scrollWidth")
     smallest = page.evaluate("""() => Math.min(Infinity, ...[...document.querySelectorAll(
         'svg.sitrep-chart text')].filter(t => t.textContent.trim())
         .map(t => t.getBoundingClientRect().height).filter(h => h > 0))""")
     page.close()
-    assert width <= 390
+    assert width <= 390 and opened <= 390
+    assert all(right <= 390 for right in fitted), fitted
     # A rendered size is a float (7.99994 px for an 8 px text): a hundredth is rounding.
     assert smallest == float("inf") or smallest >= LEGIBLE_PX - 0.01, smallest
 

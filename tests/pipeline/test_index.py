@@ -3,6 +3,7 @@ every report's render.json, marks the stale and missing ones, and lists ad-hoc r
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -74,8 +75,8 @@ def test_partial_adhoc_and_sharded_renders_keep_every_report_in_the_index(three_
                            "three": ("manifest", "missing")}
 
     adhoc = _render(three_reports, "two", "-p", "title=Ad hoc")
-    (name,) = [p.name for p in out.iterdir() if ".adhoc-" in p.name]
-    assert name.startswith("two.adhoc-") and name in adhoc.stdout
+    (name,) = [p.name for p in out.iterdir() if p.name.startswith("two.")]
+    assert re.fullmatch(r"two\.title-ad-hoc-[0-9a-f]{8}", name) and name in adhoc.stdout
     assert _index(out) == {"one": ("manifest", "rendered"), "two": ("manifest", "missing"),
                            "three": ("manifest", "missing"), name: ("adhoc", "rendered")}
 

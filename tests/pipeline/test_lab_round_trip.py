@@ -7,7 +7,8 @@ server starts (REST API for the session, the kernel's websocket for the cells), 
 notebook through the contents API with what JupyterLab would send: every output, execution
 counts, the kernel's ``language_info`` and display name, execution timings in the cells'
 metadata. The file must then be the same bytes as before. An edit of one cell, saved the same
-way, changes that cell and nothing else.
+way, changes that cell and nothing else. A parameter value explored and saved changes no byte
+either: it is kept in .sitrep-lab/ and the notebook opens with it again.
 """
 
 from __future__ import annotations
@@ -183,3 +184,17 @@ def test_a_save_after_run_all_changes_no_byte(lab):
     old, new, added = (line[2:] for line in changed)  # ndiff marks a line with "- " or "+ "
     assert added == '    "An analyst\'s note."', changed
     assert new == old[:-1] + '\\n",', changed
+
+
+def test_explored_parameters_are_kept_beside_the_notebook_and_reopened(lab):
+    client, path = lab
+    before = path.read_bytes()
+    loaded = nbformat.from_dict(client.get(NOTEBOOK)["content"])
+    cell = next(c for c in loaded.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace('as_of = ""', 'as_of = "2024-11-01"')
+    client.save(NOTEBOOK, loaded)
+    assert path.read_bytes() == before, "an explored value reached the notebook on disk"
+    assert (path.parent / ".sitrep-lab" / "brief.json").is_file()
+    reopened = nbformat.from_dict(client.get(NOTEBOOK)["content"])
+    again = next(c for c in reopened.cells if "parameters" in c.metadata.get("tags", []))
+    assert again.source == cell.source

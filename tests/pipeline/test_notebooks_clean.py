@@ -47,6 +47,8 @@ def test_working_notebook_is_as_committed(path):
 
     refused = guard.problem(path)
     assert refused is None, refused
+    explored = guard.notice(path)  # renders, but must not be committed as the defaults
+    assert explored is None, f"{explored}: git checkout -- {paths.display(path)}"
     text = path.read_text(encoding="utf-8")
     assert lab.canonical_text(nbformat.reads(text, as_version=4)) == text, (
         f"{paths.display(path)} is not in canonical form (saved by another tool?): "

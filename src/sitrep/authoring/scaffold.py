@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import shlex
 from pathlib import Path
 
 from sitrep import paths
@@ -20,16 +21,39 @@ from sitrep.model.data.tables import load_schema
 
 NEXT_STEPS = """# {title}
 
-A sitrep data set. Next steps:
+A sitrep data set. Next steps, each command as written, from the sitrep project's root:
 
-1. Save a source text verbatim as `sources/<name>.txt` (UTF-8), or note a source whose text
-   you cannot keep (URL only) in `facts/sources.csv` with `document` and `sha256` empty.
-2. `sitrep draft {folder} sources/<name>.txt --source-id <id>`: proposes the rows of
-   `sentences.csv`, claims, quantities, hedges, claimants and places, each with the words it
-   rests on, into `draft/`. Nothing is written into `facts/`: review each row, then copy it.
-3. `sitrep check {folder}` until it says clean.
-4. `sitrep render brief -p dataset={folder}`.
+1. Save a source text verbatim as `sources/article.txt` (UTF-8; any name will do, the commands
+   below say `article.txt`), or note a source whose text you cannot keep (URL only) in
+   `facts/sources.csv` with `document` and `sha256` empty.
+2. `{draft}`: proposes the rows of `sentences.csv`, claims, quantities, hedges, claimants and
+   places, each with the words it rests on, into `draft/`. Nothing is written into `facts/`:
+   review each row, then copy it.
+3. `{check}` until it says clean.
+4. `{render}`.
+{outside}"""
+
+OUTSIDE = """
+This folder lies outside the project: the command that made it listed it in the project's
+`.sitrep/local.toml` (git-ignored), so that reports may read it (`SITREP_DATA_ROOTS`, when set,
+is used instead).
 """
+
+
+def commands(folder: Path) -> dict[str, str]:
+    """The commands that take a new data set from a first source to a report, each runnable as
+    written from the project root (paths as :func:`sitrep.paths.display` shows them, quoted
+    for a POSIX shell)."""
+    shown = paths.display(Path(folder))
+    quoted = shlex.quote(shown)
+    return {"draft": f"sitrep draft {quoted} article.txt --source-id article",
+            "check": f"sitrep check {quoted}",
+            "render": f"sitrep render brief -p {shlex.quote(f'dataset={shown}')}"}
+
+
+def outside_project(folder: Path) -> bool:
+    """Whether ``folder`` (resolved) lies outside the project."""
+    return not Path(folder).resolve().is_relative_to(paths.ROOT.resolve())
 
 
 class ScaffoldError(SitrepError):
@@ -88,7 +112,8 @@ def new_dataset(folder: Path, title: str) -> Path:
                           header(resource["schema"]["fields"]))
     if not confine.exists(base / "README.md"):
         writes.write_text(base, "README.md",
-                          NEXT_STEPS.format(title=title, folder=paths.display(shown)))
+                          NEXT_STEPS.format(title=title, **commands(shown),
+                                            outside=OUTSIDE if outside_project(shown) else ""))
     return Path(folder)
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import pickle
 from pathlib import Path
 
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.data import confine, memo, writes
+from sitrep.model.data import confine, hints, memo, writes
 from sitrep.model.data.digest import code_digest, dataset_digest
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Collector, FactsError, Problem, errors
@@ -107,6 +108,10 @@ def _write_cache(target: Path, facts: Facts) -> None:
 def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     out = Collector()
     facts_dir = paths.facts_dir(dataset)
+    if not os.path.lexists(dataset):  # a mistyped folder: said as such, with the one meant
+        out.add(paths.display(dataset), None, None, "dataset-layout", None,
+                hints.missing_folder(Path(dataset)))
+        return out.finish(), None
     for folder in (facts_dir, paths.sources_dir(dataset), Path(dataset) / paths.GEO_DIR):
         reason = confine.folder_refusal(folder, dataset)
         if reason is not None:

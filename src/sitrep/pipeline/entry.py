@@ -27,6 +27,7 @@ from typing import Any
 
 from sitrep import paths
 from sitrep.model.data import limits, writes
+from sitrep.pipeline import guard
 from sitrep.pipeline.formats import DEFAULT_FORMATS, FORMATS, REGISTRY
 
 RENDER_JSON = "render.json"
@@ -74,18 +75,16 @@ class Entry:
     notebook: Path
     parameters: dict[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = DEFAULT_FORMATS
+    #: Rendered with parameters given on the command line, under a name of its own
+    #: (``brief.dataset-red-sea-2023-2024``: see :mod:`~sitrep.pipeline.adhoc`), never the
+    #: manifest's.
+    adhoc: bool = False
 
     @property
     def dataset(self) -> Path:
         """The data set folder the report reads."""
         given = self.parameters.get("dataset", "")
         return paths.dataset_folder(given).resolve() if given else paths.DEFAULT_DATASET
-
-    @property
-    def adhoc(self) -> bool:
-        """Rendered with parameters given on the command line (published under its own name,
-        ``brief.adhoc-1a2b3c4d``: see :mod:`~sitrep.pipeline.adhoc`)."""
-        return ".adhoc-" in self.name
 
     def kernel_parameters(self) -> dict[str, str]:
         """The parameters as the notebook gets them: the data set as an absolute path."""
@@ -100,7 +99,8 @@ class Entry:
         """What the output depends on: notebook, data set, parameters, formats (unless
         ``formats=False``: what every format of one render shares), sitrep's code."""
         hasher = hashlib.sha256()
-        hasher.update(self.notebook.read_bytes())
+        # The committed form: values explored in JupyterLab never make a report stale.
+        hasher.update(guard.committed_bytes(self.notebook))
         hasher.update(json.dumps({"parameters": self.parameters,
                                   "formats": list(self.formats) if formats else [],
                                   "dataset": dataset_digest, "code": code},
@@ -162,6 +162,7 @@ class Entry:
         """The record the index and the next run read about this render."""
         record = {
             "name": self.name, "title": title, "notebook": self.notebook.name,
+            "adhoc": self.adhoc,
             "parameters": self.parameters, "formats": formats, "inputs": inputs,
             "status": str(Status.RENDERED), "seconds": round(seconds, 2), "digest": digest,
             "dataset": paths.display(self.dataset), "dataset_digest": dataset_digest,
@@ -180,7 +181,8 @@ class Entry:
         try:
             return cls(str(record["name"]), paths.NOTEBOOKS / str(record["notebook"]),
                        {str(k): str(v) for k, v in dict(record.get("parameters", {})).items()},
-                       tuple(map(str, record.get("formats", ()))))
+                       tuple(map(str, record.get("formats", ()))),
+                       adhoc=record.get("adhoc") is True)
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -322,3 +324,17 @@ def record_problem(key: str, value: object) -> str:
     if key in ("title", "dataset"):
         return "" if text() else f"must be text of at most {_TEXT:,} characters"
     return ""
+
+
+def plan(entries: list[Entry], out_root: Path = paths.REPORTS, *, force: bool = False,
+         ) -> tuple[dict[Path, str], dict[str, str], dict[str, Why | None]]:
+    """What a render of ``entries`` would do, without rendering: each data set's checksum,
+    each entry's input checksum, and why each would render (None: current, skipped). Light
+    (checksums only): the command line asks it before it imports the suite."""
+    from sitrep.model.data.digest import code_digest, dataset_digest
+
+    code = code_digest()
+    digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
+    wanted = {e.name: e.inputs(digests[e.dataset], code) for e in entries}
+    why = {e.name: e.why(out_root, wanted[e.name], force=force) for e in entries}
+    return digests, wanted, why

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from sitrep.model.data import hints
 from sitrep.model.data.errors import SitrepError
 
 __all__ = ["RenderError", "did_you_mean", "strip_ansi"]
@@ -38,7 +38,7 @@ def strip_ansi(text: str) -> str:
 def did_you_mean(word: str, choices: Iterable[str], *, lead: str = "; ") -> str:
     """``"; did you mean 'brief'?"`` (after ``lead``) when ``word`` is close to one or more of
     ``choices`` (difflib's ratio 0.6 or more, the closest first, at most three), else ``""``."""
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=3, cutoff=0.6)
+    close = hints.close(word, choices)  # bounded: a few thousand candidates at most
     if not close:
         return ""
     return f"{lead}did you mean " + " or ".join(repr(c) for c in close) + "?"

@@ -93,7 +93,8 @@ def _fits(value: Any, declared: type) -> bool:
     return isinstance(value, declared)
 
 
-def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str, Any]:
+def check_parameters(notebook: Path, parameters: Mapping[str, Any], *,
+                     declared_in: Path | None = None) -> dict[str, Any]:
     """Validate ``parameters`` against the notebook's ``parameters`` cell, before anything runs.
 
     papermill only warns about names the notebook does not declare (so a typo silently renders
@@ -119,7 +120,8 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any]) -> dict[str,
 
     from sitrep.pipeline import parameters as sitrep_parameters
 
-    declared = papermill.inspect_notebook(str(notebook))
+    # The declarations of the copy that runs (committed defaults), named as the notebook.
+    declared = papermill.inspect_notebook(str(declared_in or notebook))
     checked: dict[str, Any] = {}
     for name, value in parameters.items():
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
@@ -179,15 +181,21 @@ def _cell_failure_message(notebook: Path, executed: Path, exc: Any) -> str:
 RESET_CELL = "get_ipython().run_line_magic('reset', '-f')"
 
 
-def _with_reset_cell(notebook: Path, workdir: Path) -> Path:
-    """A copy of the notebook (in ``workdir``) whose first cell empties the kernel's namespace;
-    the cell is tagged ``remove-cell`` and never reaches a report."""
+def _source_copy(notebook: Path, workdir: Path, *, reset_namespace: bool) -> Path:
+    """The copy of the notebook (in ``workdir``) that is executed: its ``parameters`` cell holds
+    the committed defaults (values explored in JupyterLab set aside, :func:`guard.reset`), and
+    with ``reset_namespace`` a first cell, tagged ``remove-cell`` (it never reaches a report),
+    empties the kernel's namespace."""
     import nbformat
 
+    from sitrep.pipeline import guard
+
     nb = nbformat.read(notebook, as_version=4)
-    cell = nbformat.v4.new_code_cell(RESET_CELL)
-    cell.metadata["tags"] = ["remove-cell"]
-    nb.cells.insert(0, cell)
+    guard.reset(nb)
+    if reset_namespace:
+        cell = nbformat.v4.new_code_cell(RESET_CELL)
+        cell.metadata["tags"] = ["remove-cell"]
+        nb.cells.insert(0, cell)
     copy_path = workdir / f".source-{notebook.name}"
     nbformat.write(nb, copy_path)
     return copy_path
@@ -228,7 +236,6 @@ def execute(
     notebook = Path(notebook)
     if not notebook.is_file():
         raise RenderError(f"notebook {notebook} not found", notebook=notebook)
-    params = check_parameters(notebook, parameters)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     executed = workdir / notebook.name
@@ -238,13 +245,17 @@ def execute(
             f"{notebook}; use another directory",
             notebook=notebook,
         )
+    source = _source_copy(notebook, workdir, reset_namespace=kernels is not None)
+    try:
+        params = check_parameters(notebook, parameters, declared_in=source)
+    except RenderError:
+        source.unlink(missing_ok=True)  # nothing ran: nothing to keep
+        raise
     engine_kwargs: dict[str, Any] = {}
-    source = notebook
     own = None
     cwd = cwd if cwd is not None else notebook.resolve().parent
     if kernels is not None:
         engine_kwargs["km"] = kernels.get()
-        source = _with_reset_cell(notebook, workdir)
     else:
         engine_kwargs["km"] = own = ipc_kernel_manager()  # closed below
     if _papermill_accepts_shutdown_kernel():

@@ -237,7 +237,22 @@ def to_html(nb: nbformat.NotebookNode, title: str, *, sanitize: bool = True) -> 
     if date:  # the report's date, from its data: the PDF's creation date (pdfmeta)
         body = body.replace("</head>", f'<meta name="dcterms.date" content="{date}"/>\n</head>',
                             1)
-    return navigation(tune_tables(body))
+    return navigation(zoomable(tune_tables(body)))
+
+
+#: What comes before every chart and map: a disclosure that shows it at full size on a
+#: phone (report.css), no script needed.
+ZOOM = ('<details class="sitrep-zoom"><summary><span class="sitrep-zoom-full">'
+        "\u2922 Open full size</span><span class=\"sitrep-zoom-fit\">\u2921 Fit to the "
+        "screen</span></summary></details>")
+_FIGURE_RE = re.compile(r'<div class="sitrep-figure">')
+
+
+def zoomable(body: str) -> str:
+    """Every chart and map (``div.sitrep-figure``) preceded by :data:`ZOOM`: on a narrow
+    screen a chart is fitted to the column, and a tap on "Open full size" shows it at its own
+    size in a box that scrolls sideways (a closed ``<details>``, so print shows nothing)."""
+    return _FIGURE_RE.sub(lambda m: ZOOM + m.group(0), body)
 
 
 #: nbconvert makes every output and input wrapper a Tab stop (``tabindex="0"``), so a keyboard

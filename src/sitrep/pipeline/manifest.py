@@ -12,7 +12,7 @@ import stat
 import tomllib
 from pathlib import Path
 
-from sitrep import paths
+from sitrep import paths, settings
 from sitrep.model.data import limits, writes
 from sitrep.model.data.errors import SitrepError
 from sitrep.pipeline import formats as registry
@@ -29,11 +29,15 @@ class ManifestError(SitrepError, ValueError):
 
 
 def data_roots() -> list[Path]:
-    """Folders a manifest's data sets may lie in: the project, and any listed in the
-    environment variable SITREP_DATA_ROOTS (separated by the OS path separator)."""
-    extra = [Path(p).resolve() for p in os.environ.get("SITREP_DATA_ROOTS", "").split(os.pathsep)
-             if p]
-    return [paths.ROOT.resolve(), *extra]
+    """Folders a manifest's data sets may lie in: the project, and those listed in the local
+    settings (``.sitrep/local.toml``, which ``sitrep new DIR`` outside the project writes) or,
+    when it is set, in the environment variable SITREP_DATA_ROOTS (:mod:`sitrep.settings`)."""
+    return [paths.ROOT.resolve(), *settings.data_roots()]
+
+
+#: What a refusal of a data set outside the allowed folders says to do.
+OUTSIDE_FIX = ("register its folder with 'sitrep new DIR', or list it in "
+               ".sitrep/local.toml (data_roots) or SITREP_DATA_ROOTS")
 
 
 def _check_dataset(value: str, where: str) -> None:
@@ -45,18 +49,20 @@ def _check_dataset(value: str, where: str) -> None:
     if given.is_absolute() and not any(given.resolve().is_relative_to(r)
                                        for r in data_roots()[1:]):
         raise ManifestError(f"{where}: data set {value!r} is absolute; give it relative to the "
-                            "project (or list its folder in SITREP_DATA_ROOTS)")
+                            f"project (or {OUTSIDE_FIX})")
     confine_dataset((paths.ROOT / given).resolve(), value, where)
 
 
 def confine_dataset(resolved: Path, value: str, where: str) -> Path:
     """The one rule for a data set folder, from a manifest or the command line alike: resolved
-    (links followed), it must lie in the project or a folder listed in SITREP_DATA_ROOTS."""
+    (links followed), it must lie in the project or a folder of :func:`data_roots`."""
     if any(c in value for c in "\0\n\r"):
         raise ManifestError(f"{where}: the data set path must not hold NUL or line breaks")
+    if resolved.is_relative_to(paths.ROOT.resolve()):
+        return resolved  # the local settings are read only when they are needed
     if not any(resolved.is_relative_to(root) for root in data_roots()):
         raise ManifestError(f"{where}: data set {value!r} resolves to {resolved}, outside the "
-                            "project: list its folder in SITREP_DATA_ROOTS to use it")
+                            f"project: {OUTSIDE_FIX}")
     return resolved
 
 

@@ -31,8 +31,11 @@ def stop_live() -> None:
 class Progress:
     """Which entry, which step, how long: a live display on a terminal, log lines elsewhere."""
 
-    def __init__(self, entries: list[Entry], *, live: bool | None = None) -> None:
-        self.live = sys.stderr.isatty() if live is None else live
+    def __init__(self, entries: list[Entry], *, live: bool | None = None,
+                 quiet: bool = False) -> None:
+        #: Says nothing at all (a run with nothing to render: the command says one line).
+        self.quiet = quiet
+        self.live = False if quiet else sys.stderr.isatty() if live is None else live
         self.started = time.perf_counter()
         # Re-entrant: an interrupt lands in the main thread, maybe while it holds the lock.
         self._lock = threading.RLock()
@@ -66,6 +69,8 @@ class Progress:
 
     def note(self, text: str) -> None:
         """Say what the run as a whole does now (above the live display)."""
+        if self.quiet:
+            return
         with self._lock:
             if self._progress is not None:
                 self._progress.console.print(f"{self._elapsed()} {text}", markup=False,
@@ -75,6 +80,8 @@ class Progress:
 
     def step(self, entry: Entry, text: str, *, done: bool = False) -> None:
         """Report that ``entry`` is at ``text`` (e.g. 'executing', 'pdf', 'rendered')."""
+        if self.quiet:
+            return
         with self._lock:
             if self._progress is not None:
                 if entry.name not in self._tasks:

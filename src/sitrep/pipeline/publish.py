@@ -59,7 +59,8 @@ def publish(files: Mapping[str, bytes | str], out_dir: Path, *,
     writes.refuse_links(out_dir.parent, [Path(out_dir.name) / name for name in files])
     writes.folder(out_dir.parent, out_dir.name)
     if staging is not None:
-        writes.folder(temp_dir.parent, temp_dir.name)
+        # build/ may not exist yet (a fresh checkout whose every report was refused).
+        writes.folder(writes.root(temp_dir.parent, create=True), temp_dir.name)
     pending: list[tuple[Path, Path]] = []
     try:
         for name, content in files.items():

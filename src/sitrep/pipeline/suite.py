@@ -16,6 +16,7 @@ import ctypes
 import functools
 import gc
 import multiprocessing
+import re
 import shutil
 import tempfile
 import threading
@@ -25,9 +26,9 @@ from pathlib import Path
 
 from sitrep import paths
 from sitrep.model.data import writes
-from sitrep.model.data.digest import code_digest, dataset_digest
+from sitrep.model.data.digest import code_digest
 from sitrep.pipeline import cores, guard
-from sitrep.pipeline.entry import RENDER_JSON, Entry, Outcome, Status, Why
+from sitrep.pipeline.entry import RENDER_JSON, Entry, Outcome, Status, Why, plan
 from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.formats import needs
 from sitrep.pipeline.index import assemble_index, rebuild
@@ -36,8 +37,8 @@ from sitrep.pipeline.pdf import printer_thread
 from sitrep.pipeline.progress import Progress
 from sitrep.pipeline.render import render
 
-__all__ = ["STOP", "Outcome", "Status", "assemble_index", "cores", "plan", "render_entry",
-           "render_suite", "summary", "written"]
+__all__ = ["STOP", "Outcome", "Status", "assemble_index", "cores", "plan", "preflight",
+           "refusal_text", "render_entry", "render_suite", "summary", "written"]
 
 #: Name prefix of the threads that render entries.
 WORKER = "sitrep-render"
@@ -53,6 +54,20 @@ def _keep_failed(executed: Path | None, name: str) -> Path | None:
     return writes.write_bytes(writes.root(paths.FAILED.parent, create=True),
                               Path(paths.FAILED.name) / f"{name}.ipynb",
                               Path(executed).read_bytes())
+
+
+def _failure_message(error: RenderError, work: Path, kept: Path | None) -> str:
+    """The failure as the analyst reads it: the executed notebook named where it is kept
+    (build/failed/), never in the work folder, which is removed once the entry is done."""
+    text = str(error)
+    if kept is not None and error.executed is not None:
+        text = text.replace(str(error.executed), paths.display(kept))
+    # Whatever else names the work folder goes: a path that will not exist is no help.
+    text = re.sub(rf"(;|\n)[^;\n]*{re.escape(str(work))}[^;\n]*", "", text)
+    shown = paths.display(kept) if kept is not None else ""
+    if shown and shown not in text:
+        text += f"\nexecuted notebook kept at {shown}"
+    return text
 
 
 def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: str,
@@ -93,8 +108,8 @@ def render_entry(entry: Entry, out_root: Path, *, digest: str, dataset_digest: s
                          step=step, extra=record)
     except RenderError as error:
         kept = _keep_failed(error.executed, entry.name)
-        where = f"\nexecuted notebook kept at {paths.display(kept)}" if kept else ""
-        return Outcome(entry, Status.FAILED, time.perf_counter() - started, f"{error}{where}",
+        return Outcome(entry, Status.FAILED, time.perf_counter() - started,
+                       _failure_message(error, work, kept),
                        digest=digest, dataset_digest=dataset_digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -119,6 +134,54 @@ def _refusal(entry: Entry, problems: list, refused: str | None = None) -> Outcom
     if refused:
         return Outcome(entry, Status.BAD_PARAMETER, message=refused)
     return None
+
+
+def _browser_problem(entries: list[Entry]) -> str:
+    """Why the formats asked for cannot be made on this machine (a PDF without Chromium),
+    found before anything runs; empty when they can."""
+    if not needs((f for e in entries for f in e.formats), "browser"):
+        return ""
+    from sitrep.pipeline.pdf import chromium_path
+
+    try:
+        chromium_path()
+    except RenderError as error:
+        return f"its formats need a browser: {error}"
+    return ""
+
+
+def _blocked(stale: list[Entry]) -> dict[str, str]:
+    """Each entry refused before its data set is even validated, with why: its notebook (the
+    guard), or a format this machine cannot make."""
+    refused = guard.refusals(e.notebook for e in stale)
+    browser = _browser_problem(stale)
+    blocked = {e.name: refused[e.notebook] for e in stale if e.notebook in refused}
+    for entry in stale:
+        if browser and entry.name not in blocked and needs(entry.formats, "browser"):
+            blocked[entry.name] = browser
+    return blocked
+
+
+def preflight(entries: list[Entry], out_root: Path = paths.REPORTS, *, force: bool = False,
+              ) -> tuple[dict[str, Why | None], list[Outcome], list[str]]:
+    """What ``sitrep render --list`` asks: the checks a render makes before it executes
+    anything (the guard, the formats, each data set validated, the parameters against it), on
+    the entries it would render. Returns why each would render, the refusals (the outcomes
+    the render would give them) and the notices it would print."""
+    why = plan(entries, out_root, force=force)[2]
+    stale = [e for e in entries if why[e.name] is not None]
+    blocked = _blocked(stale)
+    runnable = [e for e in stale if e.name not in blocked]
+    problems = _validate({e.dataset for e in runnable})
+    refusals = [r for e in stale if (r := _refusal(e, problems.get(e.dataset, []),
+                                                    blocked.get(e.name))) is not None]
+    return why, refusals, guard.notices(e.notebook for e in runnable)
+
+
+def refusal_text(outcome: Outcome) -> str:
+    """What the command line says of an entry refused before anything ran: one line (a bad
+    data set's problems follow it, one a line), the same from a render and from --list."""
+    return f"{outcome.entry.name}: {outcome.status}: {outcome.message}"
 
 
 def _parameter_problem(entry: Entry) -> str:
@@ -163,17 +226,6 @@ def _closing(kernels: Callable[[], SharedKernels | None]) -> Iterator[None]:
             started.close()
 
 
-def plan(entries: list[Entry], out_root: Path = paths.REPORTS, *, force: bool = False,
-         ) -> tuple[dict[Path, str], dict[str, str], dict[str, Why | None]]:
-    """What a render of ``entries`` would do, without rendering: each data set's checksum,
-    each entry's input checksum, and why each would render (None: current, skipped)."""
-    code = code_digest()
-    digests = {d: dataset_digest(d) for d in {e.dataset for e in entries}}
-    wanted = {e.name: e.inputs(digests[e.dataset], code) for e in entries}
-    why = {e.name: e.why(out_root, wanted[e.name], force=force) for e in entries}
-    return digests, wanted, why
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -193,15 +245,16 @@ def _first_line(entries: list[Entry], stale: list[Entry], jobs: int) -> str:
 
 def _validated(problems: dict[Path, list]) -> str:
     bad = [paths.display(d) for d, found in problems.items() if found]
-    return (f"data sets checked: {_plural(len(problems) - len(bad), 'clean')}"
+    return (f"data sets checked: {len(problems) - len(bad)} clean"
             + (f", {len(bad)} breaking rules ({', '.join(bad)})" if bad else ""))
 
 
 def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: int = 0,
                  force: bool = False, live: bool | None = None, reuse_kernels: bool = True,
-                 listed: list[Entry] | None = None) -> list[Outcome]:
+                 listed: list[Entry] | None = None, quiet: bool = False) -> list[Outcome]:
     """Render every entry (or skip it when unchanged); rebuild ``index.html``; return outcomes.
 
+    With ``quiet`` it says nothing (the command line asks so when every entry is current).
     The index lists every report of ``listed`` (the whole manifest; default the entries given
     that are not ad-hoc), not only those rendered now (see :func:`sitrep.pipeline.index.rebuild`).
 
@@ -220,14 +273,16 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     stale = [e for e in entries if why[e.name] is not None]
     # The guard first: a notebook saved from JupyterLab is refused before any data set is
     # validated or kernel started (guard.refusals), and needs neither.
-    refused = guard.refusals(e.notebook for e in stale)
-    runnable = [e for e in stale if e.notebook not in refused]
+    blocked = _blocked(stale)
+    runnable = [e for e in stale if e.name not in blocked]
     if any(_large(d) for d in {e.dataset for e in runnable}):
         jobs = 1  # a large data set in two kernels at once holds its memory twice
     kernels = None
     outcomes: dict[str, Outcome] = {}
-    with Progress(entries, live=live) as progress, _closing(lambda: kernels):
+    with Progress(entries, live=live, quiet=quiet) as progress, _closing(lambda: kernels):
         progress.note(_first_line(entries, stale, jobs if reuse_kernels else 0))
+        for line in guard.notices(e.notebook for e in runnable):  # once per notebook
+            progress.note(line)
         if reuse_kernels and runnable:
             kernels = SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in runnable])
         problems = _validate({e.dataset for e in runnable})
@@ -241,7 +296,7 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
                 progress.step(entry, "unchanged, skipped", done=True)
                 continue
             refusal = _refusal(entry, problems.get(entry.dataset, []),
-                               refused.get(entry.notebook))
+                               blocked.get(entry.name))
             if refusal is not None:
                 outcomes[entry.name] = refusal
                 progress.step(entry, f"not rendered: {refusal.status}", done=True)

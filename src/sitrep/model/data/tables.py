@@ -9,7 +9,6 @@ minimums, primary and foreign keys (including the ``;``-separated id lists).
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 import re
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.data import confine, hygiene, limits, writes
+from sitrep.model.data import confine, hints, hygiene, limits, writes
 from sitrep.model.data.facts import ID_LIST_SEPARATOR
 from sitrep.model.data.problems import Collector, row_number
 
@@ -260,18 +259,30 @@ def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = Fal
                 f"the file is not a well-formed CSV table: {hygiene.terminal(str(failure))[:80]}")
         return None
     frame = hygiene.check_cells(shown, frame, out)
-    for column in frame.columns:
+    optional_columns = {f["name"] for f in schema["fields"] if f.get("optionalColumn")}
+    missing = [c for c in expected if c not in frame.columns]
+    # A mistyped column is one message: the column the schema declares, and the one written.
+    typo: dict[str, str] = {}
+    for column in map(str, frame.columns):
         if column not in expected:
-            out.add(shown, 1, str(column), "unknown-column", column,
+            meant = hints.close(column, [m for m in missing if m not in typo.values()], n=1)
+            if meant:
+                typo[column] = meant[0]
+                continue
+            out.add(shown, 1, column, "unknown-column", column,
                     "the header has a column the schema does not declare "
                     f"(declared: {', '.join(expected)})")
-    optional_columns = {f["name"] for f in schema["fields"] if f.get("optionalColumn")}
-    for column in expected:
-        if column in frame.columns:
-            continue
+    written = {meant: column for column, meant in typo.items()}
+    for column in missing:
+        if column in written:  # an optional one is read as empty, as when it is absent
+            optional = column in optional_columns
+            out.add(shown, 1, written[column] if optional else column,
+                    "unknown-column" if optional else "missing-column", written[column],
+                    f"the header has {written[column]!r} where the schema declares "
+                    f"{column!r}: did you mean {column!r}?")
         if column in optional_columns:
             frame[column] = ""
-        else:
+        elif column not in written:
             out.add(shown, 1, column, "missing-column", None,
                     "the header lacks a column the schema declares")
     return frame[[c for c in expected if c in frame.columns]
@@ -530,11 +541,16 @@ def _unknown_ids(shown: str, frame: pd.DataFrame, bad: pd.Series, fld: str, unkn
     if not bad.any():
         return
     choices = [str(k) for k in dict.fromkeys(known) if isinstance(k, str) and k]
-    for index in bad[bad].index:
+    rows = bad[bad].index
+    room = max(out.limit - out.counts.get((shown, "foreign-key"), 0), 0)
+    for index in rows[:room]:  # a hint only for the problems listed, never for every row
         ids = [str(i) for i in unknown.loc[index]]
-        hints = [f"{i!r}: did you mean {close[0]!r}?" for i in ids
-                 if (close := difflib.get_close_matches(i, choices, n=1, cutoff=0.6))]
-        message = rule + (f" ({'; '.join(hints)})" if hints else "")
+        found = [f"{i!r}: did you mean {close[0]!r}?" for i in ids
+                 if (close := hints.close(i, choices, n=1))]
+        message = rule + (f" ({'; '.join(found)})" if found else "")
         out.add(shown, row_number(index), fld, "foreign-key", ";".join(ids), message)
+    if len(rows) > room:  # counted, not listed
+        out.counts[(shown, "foreign-key")] = out.counts.get((shown, "foreign-key"), 0) \
+            + len(rows) - room
 
 

@@ -11,6 +11,7 @@ map can draw (:mod:`sitrep.model.geo.place`).
 from __future__ import annotations
 
 import hashlib
+import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -510,6 +511,7 @@ UNUSED_LISTED = 20
 def first_source_warning(facts_dir: Path) -> Problem:
     """The one message an empty data set gets."""
     return Problem(paths.display(facts_dir / "sources.csv"), None, None, "first-source", None,
-                   "the data set has no source yet: save a text in sources/ and draft its rows "
-                   f"with: sitrep draft {paths.display(facts_dir.parent)} sources/NAME.txt",
+                   "the data set has no source yet: save a text as sources/NAME.txt and draft "
+                   f"its rows with: sitrep draft {shlex.quote(paths.display(facts_dir.parent))} "
+                   "NAME.txt",
                    WARNING)
