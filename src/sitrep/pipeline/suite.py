@@ -199,7 +199,8 @@ def _validated(problems: dict[Path, list]) -> str:
 
 def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: int = 0,
                  force: bool = False, live: bool | None = None, reuse_kernels: bool = True,
-                 listed: list[Entry] | None = None) -> list[Outcome]:
+                 listed: list[Entry] | None = None,
+                 kernels: SharedKernels | None = None) -> list[Outcome]:
     """Render every entry (or skip it when unchanged); rebuild ``index.html``; return outcomes.
 
     The index lists every report of ``listed`` (the whole manifest; default the entries given
@@ -224,11 +225,11 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     runnable = [e for e in stale if e.notebook not in refused]
     if any(_large(d) for d in {e.dataset for e in runnable}):
         jobs = 1  # a large data set in two kernels at once holds its memory twice
-    kernels = None
+    kept = kernels is not None
     outcomes: dict[str, Outcome] = {}
-    with Progress(entries, live=live) as progress, _closing(lambda: kernels):
-        progress.note(_first_line(entries, stale, jobs if reuse_kernels else 0))
-        if reuse_kernels and runnable:
+    with Progress(entries, live=live) as progress, _closing(lambda: None if kept else kernels):
+        progress.note(_first_line(entries, stale, jobs if reuse_kernels and not kept else 0))
+        if reuse_kernels and runnable and not kept:
             kernels = SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in runnable])
         problems = _validate({e.dataset for e in runnable})
         if runnable:
