@@ -21,8 +21,6 @@ from conftest import ceiling
 from sitrep import paths
 from sitrep.pipeline import preview
 
-pytestmark = pytest.mark.e2e
-
 FICTIONAL = paths.ROOT / "tests" / "data" / "fictional"
 NAME = "preview-brief"
 #: A takeaway of the fictional data set, as the brief shows it, and as edited.
@@ -140,6 +138,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.e2e
 def test_paths_outside_the_report_are_refused_and_the_server_answers_on(running):
     folder = running.out / NAME
     (folder / "leak.html").symlink_to("/etc/passwd")
@@ -163,6 +162,7 @@ def test_paths_outside_the_report_are_refused_and_the_server_answers_on(running)
     assert "Traceback" not in running.output
 
 
+@pytest.mark.e2e
 def test_a_save_reloads_the_page_and_a_bad_edit_shows_its_message(running, browser):
     page = browser.new_page()
     try:
@@ -174,6 +174,8 @@ def test_a_save_reloads_the_page_and_a_bad_edit_shows_its_message(running, brows
         with page.expect_event("load", timeout=ceiling(20) * 1000):
             saved = time.perf_counter()
             takeaways.write_text(text.replace("Counts", "Tallies", 1), encoding="utf-8")
+            # While it renders, the page says it is not current yet (a render takes seconds).
+            page.locator("#sitrep-preview-rendering").wait_for(timeout=ceiling(10) * 1000)
         page.get_by_text(EDITED).first.wait_for(timeout=ceiling(20) * 1000)
         print(f"save to reloaded page: {time.perf_counter() - saved:.2f} s")
         assert page.get_by_text(SHOWN).count() == 0
@@ -208,6 +210,7 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+@pytest.mark.e2e
 def test_ctrl_c_stops_the_preview_at_once_with_its_kernel(tmp_path):
     started = Running(tmp_path)
     try:
@@ -239,3 +242,37 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/status").read_text().lower()
     except OSError:
         return "zombie"
+
+
+# -- without rendering -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("/", ""), ("/?reload=1", ""), ("/brief.html", "brief.html"),
+    ("/__sitrep/version", "__sitrep/version"), ("/a%20b.html", "a b.html"),
+    ("/../x", 400), ("/%2e%2e/x", 400), ("/a%2fb", 400), ("/a%5cb", 400), ("/a\\b", 400),
+    ("/%00", 400), ("/%0a", 400), ("/%ff", 400), ("//x", 400), ("x", 400), ("/./x", 400),
+])
+def test_a_request_path_names_one_file_or_is_refused(target, expected):
+    found = preview._file_name(target)
+    assert (found.value if isinstance(found, preview.HTTPStatus) else found) == expected
+
+
+def test_the_script_goes_into_the_served_copy_before_the_body_ends():
+    assert preview.inject(b"<html><body>x</BODY></html>", "<s>") == \
+        b"<html><body>x<s></BODY></html>"
+    assert preview.inject(b"no body", "<s>") == b"no body<s>"
+
+
+def test_a_change_renders_when_the_report_reads_it_and_restarts_on_sitrep_code(tmp_path):
+    from sitrep.pipeline.entry import Entry
+
+    notebook = paths.NOTEBOOKS / "brief.ipynb"
+    entry = Entry("x", notebook, {"dataset": str(FICTIONAL)})
+    roots, meaning = preview._watched(entry)
+    assert {FICTIONAL.resolve(), notebook.parent.resolve(), paths.PACKAGE} <= set(roots)
+    assert meaning(FICTIONAL / "facts" / "takeaways.csv") == "render"
+    assert meaning(FICTIONAL / "facts" / "gone.csv") == "render"  # a file removed
+    assert meaning(notebook) == "render"
+    assert meaning(notebook.parent / "changes.ipynb") == ""  # another report's notebook
+    assert meaning(paths.PACKAGE / "pipeline" / "suite.py") == "restart"
+    assert meaning(tmp_path / "elsewhere.csv") == ""

@@ -9,7 +9,8 @@
   preview afresh in the same process (``exec``, the listening socket kept), since code already
   imported here and in the kernel would otherwise be the old.
 - The served copy of the page, never the published file, carries a small script that polls
-  ``/__sitrep/version`` and reloads when the version changes. A render that is refused (bad
+  ``/__sitrep/version`` and reloads when the version changes; while a render runs, it marks
+  the page as not current yet. A render that is refused (bad
   data, a refused notebook or parameter) or fails replaces the page with a banner page that
   says so, with the time and the message: never a stale page that looks current.
 - The server (:class:`PreviewServer`) binds 127.0.0.1 only, answers GET and HEAD only, and
@@ -30,7 +31,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,14 +57,32 @@ MAX_FILE = 256 * 2**20
 SOCKET_FD = "SITREP_PREVIEW_FD"
 #: Seconds the watcher waits for a burst of writes (an editor's save) to settle.
 DEBOUNCE_MS = 150
+#: Milliseconds after which the watcher, watching and with nothing changed, says so: the
+#: first render starts then.
+WATCHER_READY_MS = 200
 
 _RELOAD = """<script nonce="{nonce}">(function () {{
-  var version = "{version}";
+  var version = "{version}", badge = null;
+  function rendering(on) {{
+    if (on && !badge) {{
+      badge = document.createElement("div");
+      badge.id = "sitrep-preview-rendering";
+      badge.setAttribute("role", "status");
+      badge.textContent = "sitrep preview: rendering a change; this page is not current yet";
+      badge.style.cssText = "position:fixed;top:0;right:0;z-index:2147483647;padding:.4em .8em;"
+        + "background:#8a5a00;color:#fff;font:14px sans-serif";
+      document.body.appendChild(badge);
+    }} else if (!on && badge) {{ badge.remove(); badge = null; }}
+  }}
   function poll() {{
     fetch("{path}", {{cache: "no-store"}})
       .then(function (r) {{ return r.text(); }})
-      .then(function (now) {{ if (now !== version) {{ location.reload(); }}
-                              else {{ setTimeout(poll, 250); }} }})
+      .then(function (now) {{
+        var said = now.split(" ");
+        if (said[0] !== version) {{ location.reload(); return; }}
+        rendering(said[1] === "rendering");
+        setTimeout(poll, 250);
+      }})
       .catch(function () {{ setTimeout(poll, 1000); }});
   }}
   setTimeout(poll, 250);
@@ -122,6 +141,7 @@ class Preview:
         self.nonce = secrets.token_urlsafe(12)
         self._count = 0
         self._lock = threading.Lock()
+        self.rendering = False  # a render runs now: the page says it is not current yet
         self.shown = Shown(b"", f"{self.boot}-0")
         self._show(self._banner("Rendering", f"{entry.name} is rendering; this page reloads "
                                 "when it is done.", error=False))
@@ -135,6 +155,7 @@ class Preview:
             version = f"{self.boot}-{self._count}"
             script = _RELOAD.format(nonce=self.nonce, version=version, path=VERSION_PATH)
             self.shown = Shown(inject(page, script), version, error)
+            self.rendering = False
 
     def _banner(self, heading: str, message: str, *, error: bool = True) -> bytes:
         when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
@@ -173,12 +194,15 @@ class Preview:
         from sitrep.pipeline import suite
 
         started = time.perf_counter()
+        self.rendering = True
         try:
             outcome = suite.render_suite([self.entry], self.out_root, jobs=1,
                                          listed=self.listed, kernels=self._kernels())[0]
         except SitrepError as error:  # e.g. a table that cannot be read at all
             self._failed("Bad data", str(error))
             return
+        finally:
+            self.rendering = False
         if outcome.status in (Status.RENDERED, Status.UNCHANGED):
             self._published(outcome.status, time.perf_counter() - started)
             return
@@ -319,8 +343,9 @@ class PreviewServer(ThreadingHTTPServer):
         shown = self.preview.shown
         if name in ("", f"{self.preview.entry.name}.html"):
             return HTTPStatus.OK, shown.page, "text/html"
-        if name == VERSION_PATH[1:]:
-            return HTTPStatus.OK, shown.version.encode(), "text/plain"
+        if name == VERSION_PATH[1:]:  # the version, and whether a render runs now
+            said = f"{shown.version} rendering" if self.preview.rendering else shown.version
+            return HTTPStatus.OK, said.encode(), "text/plain"
         content = None if shown.error else self.preview.asset(name)
         if content is None:
             return _refused(HTTPStatus.NOT_FOUND, "not found")
@@ -415,10 +440,7 @@ def serve(entry: Entry, out_root: Path, *, port: int, listed: list[Entry],
     thread.start()
     try:
         ready(server.url)
-        preview.render()
-        roots, meaning = _watched(entry)
-        say(f"watching {', '.join(paths.display(r) for r in roots)}; Ctrl-C stops")
-        _watch(roots, meaning, preview, stop)
+        _watch(*_watched(entry), preview, stop, say)
     except Restart:
         say(f"{_now()} sitrep's code changed: the preview starts afresh")
         _closed(server, preview, stop, keep_socket=True)
@@ -439,15 +461,21 @@ def _closed(server: PreviewServer, preview: Preview, stop: threading.Event, *,
     preview.close()
 
 
-def _watch(roots: Iterable[Path], meaning: Callable[[Path], str], preview: Preview,
-           stop: threading.Event) -> None:
-    """Render on every change the report reads; raise :class:`Restart` on one of sitrep's."""
+def _watch(roots: list[Path], meaning: Callable[[Path], str], preview: Preview,
+           stop: threading.Event, say: Say) -> None:
+    """Render first, once the watcher runs (so no save is missed in between), then on every
+    change the report reads; raise :class:`Restart` on a change of sitrep's code."""
     import watchfiles
 
+    first = True
     for changes in watchfiles.watch(*roots, stop_event=stop, debounce=DEBOUNCE_MS, step=50,
+                                    rust_timeout=WATCHER_READY_MS, yield_on_timeout=True,
                                     raise_interrupt=True):
         meant = {meaning(Path(path)) for _, path in changes}
         if "restart" in meant:
             raise Restart
-        if "render" in meant:
+        if first or "render" in meant:
             preview.render()
+        if first:
+            say(f"watching {', '.join(paths.display(r) for r in roots)}; Ctrl-C stops")
+            first = False
