@@ -101,8 +101,9 @@ pre {{ white-space: pre-wrap; }}</style></head>
 Say = Callable[..., None]
 
 
-class Restart(Exception):
-    """sitrep's code changed: the preview starts afresh."""
+class Restart(SitrepError):
+    """sitrep's code changed: the preview starts afresh (caught by :func:`serve`, never
+    reaching the command line)."""
 
 
 def inject(page: bytes, script: str) -> bytes:
