@@ -17,7 +17,8 @@ from sitrep.pipeline.errors import RenderError
 from sitrep.pipeline.parameters import ParameterError
 
 SUBCOMMANDS = {"check": [], "new": ["folder", "--title", "T"], "draft": ["data", "s.txt"],
-               "schema": ["data"], "rules": [], "render": [], "index": []}
+               "schema": ["data"], "rules": [], "render": [], "index": [],
+               "preview": ["brief"]}
 
 
 def exception_classes() -> list[type[BaseException]]:

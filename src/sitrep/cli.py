@@ -9,6 +9,8 @@ commands:
   sitrep rules                      list every rule a data set is checked against
   sitrep render [NAME ...]          render the reports of reports.toml into reports/
   sitrep render --list              say what would render and why, rendering nothing
+  sitrep preview NAME               render one report's HTML, serve it on 127.0.0.1 and
+                                    render it again (the page reloads) on every save
   sitrep index                      rebuild reports/index.html from every report's render.json
 
 'sitrep COMMAND --help' tells more about each. One message, never a traceback, for bad data,
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import logging
 import os
 import signal
@@ -295,6 +298,72 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from sitrep.pipeline.errors import did_you_mean
+
+    listed = _entries(args)
+    if listed is None:
+        return EXIT_BAD_INPUT
+    names = [e.name for e in listed]
+    if args.report not in names:
+        say(f"error: no report named {args.report!r} in {paths.display(args.manifest)}"
+            f"{did_you_mean(args.report, names)} ('sitrep render --list' lists them)",
+            error=True)
+        return EXIT_BAD_INPUT
+    args.reports, args.shard, args.format = [args.report], None, "html"
+    entries = _choose(args, listed)
+    if entries is None:
+        return EXIT_BAD_INPUT
+    from sitrep.model.data import writes
+    from sitrep.pipeline import preview
+
+    out = writes.root(args.out, create=True)
+
+    def ready(url: str) -> None:
+        say(f"previewing {entries[0].name} (HTML) at {url}")
+        sys.stdout.flush()
+
+    def told(text: str, *, error: bool = False) -> None:
+        say(text, error=error)
+        (sys.stderr if error else sys.stdout).flush()
+
+    try:
+        preview.serve(entries[0], out, port=args.port, listed=listed, say=told, ready=ready)
+    except OSError as error:
+        if error.errno in (errno.EADDRINUSE, errno.EACCES):
+            say(f"error: port {args.port} on {preview.HOST} is taken or not allowed; "
+                "leave --port out for a free one", error=True)
+            return EXIT_BAD_INPUT
+        raise
+    return EXIT_OK
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1024 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"--port takes a whole number from 1024 to 65535: "
+                                         f"{text!r}")
+    return port
+
+
+def _add_preview(preview: argparse.ArgumentParser) -> None:
+    """The options of ``sitrep preview``."""
+    preview.add_argument("report", help="the report's name in the manifest, e.g. brief")
+    preview.add_argument("-p", "--parameter", action="append", type=_parse_parameter,
+                         metavar="NAME=VALUE",
+                         help="notebook parameter, as 'sitrep render' takes it (repeatable; "
+                              "an ad-hoc render, published as NAME.adhoc-XXXXXXXX)")
+    preview.add_argument("--port", type=_port, default=0,
+                         help="the port on 127.0.0.1, 1024 to 65535 (default: a free one)")
+    preview.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
+    preview.add_argument("--manifest", type=Path, default=paths.MANIFEST,
+                         help="the report manifest (default: reports.toml)")
+    preview.set_defaults(run=_preview)
+
+
 def _default_jobs() -> int:
     from sitrep.pipeline import cores
 
@@ -435,6 +504,15 @@ def build_parser() -> argparse.ArgumentParser:
         "render", parents=[debug], **plain,
         help="render the report suite to reports/ (HTML, PDF, ...: the formats each report "
              "asks for)"))
+
+    _add_preview(sub.add_parser(
+        "preview", parents=[debug], **plain,
+        description="Render one report's HTML (as 'sitrep render NAME --format html'), serve "
+                    "it on 127.0.0.1 only\nand render it again on every save of its data set, "
+                    "its notebook or sitrep's code: the page\nreloads by itself, and a bad "
+                    "edit's message replaces the report until it is fixed. Ctrl-C\n(or SIGTERM) "
+                    "stops it, closing the kernel and the watcher: exit 130.",
+        help="render one report's HTML, serve it on 127.0.0.1 and reload it on every save"))
 
     index = sub.add_parser("index", parents=[debug], **plain,
                            help="write reports/index.html from every report's render.json "

@@ -300,3 +300,16 @@ class SharedKernels(KernelPool):
             close_kernel(km)
             self._hand_back(None)
             self._ran(False)
+
+
+class KeptKernels(SharedKernels):
+    """One warm kernel kept across runs (the live preview's): after each notebook it goes back
+    to the queue for the next run, and ends only with :meth:`close` (or after a failure, when
+    a fresh one takes its place)."""
+
+    def __init__(self, cwd: Path, notebooks: list[Path]) -> None:
+        super().__init__(cwd, 1, notebooks)
+
+    def _started(self, count: int) -> bool:
+        """No run is the last: the kernel stays for the next one."""
+        return False

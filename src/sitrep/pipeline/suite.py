@@ -251,7 +251,8 @@ def _validated(problems: dict[Path, list]) -> str:
 
 def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: int = 0,
                  force: bool = False, live: bool | None = None, reuse_kernels: bool = True,
-                 listed: list[Entry] | None = None, quiet: bool = False) -> list[Outcome]:
+                 listed: list[Entry] | None = None, quiet: bool = False,
+                 kernels: SharedKernels | None = None) -> list[Outcome]:
     """Render every entry (or skip it when unchanged); rebuild ``index.html``; return outcomes.
 
     With ``quiet`` it says nothing (the command line asks so when every entry is current).
@@ -277,13 +278,14 @@ def render_suite(entries: list[Entry], out_root: Path = paths.REPORTS, *, jobs: 
     runnable = [e for e in stale if e.name not in blocked]
     if any(_large(d) for d in {e.dataset for e in runnable}):
         jobs = 1  # a large data set in two kernels at once holds its memory twice
-    kernels = None
+    kept = kernels is not None
     outcomes: dict[str, Outcome] = {}
-    with Progress(entries, live=live, quiet=quiet) as progress, _closing(lambda: kernels):
-        progress.note(_first_line(entries, stale, jobs if reuse_kernels else 0))
+    with Progress(entries, live=live, quiet=quiet) as progress, \
+            _closing(lambda: None if kept else kernels):
+        progress.note(_first_line(entries, stale, jobs if reuse_kernels and not kept else 0))
         for line in guard.notices(e.notebook for e in runnable):  # once per notebook
             progress.note(line)
-        if reuse_kernels and runnable:
+        if reuse_kernels and runnable and not kept:
             kernels = SharedKernels(paths.NOTEBOOKS, jobs, [e.notebook for e in runnable])
         problems = _validate({e.dataset for e in runnable})
         if runnable:
