@@ -188,8 +188,10 @@ def pole(geometry: BaseGeometry) -> Point:
 
 
 def _callout_artist(content, anchor: tuple[float, float], offset: tuple[float, float],
-                    alignment: tuple[float, float]) -> AnnotationBbox:
-    return AnnotationBbox(content, anchor, xybox=offset, xycoords="data",
+                    alignment: tuple[float, float], gid: str = "") -> AnnotationBbox:
+    """A box joined to its anchor by a line. In the SVG the whole (box, line, text) is the
+    group ``map-callout-<gid>`` and its frame alone ``map-box-<gid>``."""
+    artist = AnnotationBbox(content, anchor, xybox=offset, xycoords="data",
                           boxcoords="offset points", box_alignment=alignment, frameon=True,
                           pad=0.35, zorder=12,
                           bboxprops={"boxstyle": "round,pad=0.3,rounding_size=0.25",
@@ -197,6 +199,10 @@ def _callout_artist(content, anchor: tuple[float, float], offset: tuple[float, f
                                      "alpha": 0.95},
                           arrowprops={"arrowstyle": "-", "color": "#3a3a3a", "lw": 0.8,
                                       "shrinkA": 0, "shrinkB": 1.5})
+    if gid:
+        artist.set_gid(f"map-callout-{gid}")
+        artist.patch.set_gid(f"map-box-{gid}")
+    return artist
 
 
 def _option(anchor_px: tuple[float, float], rect: tuple[float, float, float, float],
@@ -218,7 +224,7 @@ GRID_STEP = 16
 
 
 def place_callout(placer: Placer, ax, content, anchor: tuple[float, float], text: str,
-                   hidden: list) -> None:
+                   hidden: list, gid: str = "") -> AnnotationBbox:
     """A box of claims joined to its anchor by a thin line, where it collides with nothing.
 
     The box is measured once (its size does not depend on where it goes), each candidate's
@@ -266,4 +272,4 @@ def place_callout(placer: Placer, ax, content, anchor: tuple[float, float], text
 
     chosen = placer.choose(options, kind="claims box", text=text, required=True, soft=soft)
     dx, dy, bx, by = chosen  # type: ignore[misc]
-    ax.add_artist(_callout_artist(content, anchor, (dx, dy), (bx, by)))
+    return ax.add_artist(_callout_artist(content, anchor, (dx, dy), (bx, by), gid))

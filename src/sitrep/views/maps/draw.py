@@ -208,14 +208,14 @@ def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
     groups = [(pid, table[(table["place_id"] == pid) & table["in_view"]]) for pid in anchors]
     groups = sorted(((pid, rows) for pid, rows in groups if len(rows)),
                     key=lambda g: (-len(g[1]), g[0]))
-    for place_id, rows in groups:
+    for index, (place_id, rows) in enumerate(groups, start=1):
         place = places.loc[place_id]
         content = callouts.callout(str(place["place"]), int(place["precision"]),
                                    bool(place["approximate"]), rows, looks, canvas.compact,
                                    kind=str(place.get("kind", "")), drawn=drawn)
         callouts.place_callout(placer, ax, content, anchors[place_id],
                                f"{place_id}: " + ", ".join(sorted(set(rows["claim_id"]))),
-                               hidden)
+                               hidden, gid=str(index))
     return pd.DataFrame(drawn, columns=["claim_id", "actor_id", "colour", "pattern", "style"])
 
 

@@ -18,6 +18,10 @@ from sitrep.views.maps.layout import region_around
 from sitrep.views.maps.zones import SEA, add_shape, draw_land
 from sitrep.views.style import INK, draw_text
 
+#: The SVG ids of the furniture's groups (``map-`` ids: what a reader's browser measures, so
+#: a test can find the furniture and hold the boxes and names off it).
+SCALE_BAR_ID, NORTH_ARROW_ID, INSET_ID = "map-scale-bar", "map-north-arrow", "map-inset"
+
 
 def _nice(length: float) -> float:
     """A round number of metres at most ``length``: 10, 20, 25, 50, 100, 200, 250, 500 km..."""
@@ -45,6 +49,8 @@ def scale_bar(ax, corner: str, xlim, ylim) -> list:
     for frac, label in ((0, "0"), (0.5, f"{km / 2:g}"), (1, f"{km:g} km")):
         artists.append(draw_text(ax, x0 + frac * length, y0 + bar * 1.6, label, fontsize=6.3,
                              ha="center", va="bottom", color=INK, zorder=9))
+    for artist in artists:
+        artist.set_gid(SCALE_BAR_ID)
     return artists
 
 
@@ -64,6 +70,8 @@ def north_arrow(ax, crs: str, corner: str, xlim, ylim) -> list:
     ax.add_patch(arrow)
     label = draw_text(ax, x + dx * scale * 1.1, y + dy * scale * 1.1, "N", fontsize=8,
                   fontweight="bold", ha="center", va="bottom", color=INK, zorder=9)
+    arrow.set_gid(NORTH_ARROW_ID)
+    label.set_gid(NORTH_ARROW_ID)
     return [arrow, label]
 
 
@@ -81,6 +89,7 @@ def inset(fig: Figure, ax, layers: Layers, crs: str, view: BaseGeometry, corner:
     left = bbox.x0 + gap / fw if corner.endswith("left") else bbox.x1 - (w_in + gap) / fw
     bottom = bbox.y1 - (h_in + gap) / fh if corner.startswith("upper") else bbox.y0 + gap / fh
     overview = fig.add_axes((left, bottom, w_in / fw, h_in / fh), zorder=20)
+    overview.set_gid(INSET_ID)
     overview.set_facecolor(SEA)
     overview.set_xticks([])
     overview.set_yticks([])
