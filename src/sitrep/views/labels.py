@@ -88,6 +88,8 @@ class Placer:
     frame: Rect | None = None
     placed: list[_Placed] = field(default_factory=list)
     log: list[dict] = field(default_factory=list)
+    #: What the last label placed collides with (0: nothing).
+    placed_cost: float = 0.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.figure.canvas, FigureCanvasAgg):
@@ -95,9 +97,11 @@ class Placer:
         self.renderer = self.figure.canvas.get_renderer()
 
     # -- obstacles -----------------------------------------------------------------------------
-    def block(self, bbox: Bbox | Rect, kind: str = "obstacle", text: str = "") -> None:
-        """Keep labels off a box (display coordinates)."""
-        self.placed.append(_Placed(_rect(bbox), kind, text))
+    def block(self, bbox: Bbox | Rect, kind: str = "obstacle", text: str = "",
+              owner: str = "") -> None:
+        """Keep labels off a box (display coordinates); the label of ``owner`` may cover
+        it (a place's number may sit on the place's own anchor)."""
+        self.placed.append(_Placed(_rect(bbox), kind, text, owner=owner))
 
     def block_artist(self, artist: Artist, kind: str = "obstacle", text: str = "") -> Bbox:
         """Keep labels off an artist already drawn; returns its box."""
@@ -112,9 +116,9 @@ class Placer:
                                    "line", owner, segment, owner))
 
     def block_point(self, x: float, y: float, radius: float = 4.0, kind: str = "point",
-                    text: str = "") -> None:
+                    text: str = "", owner: str = "") -> None:
         """Keep labels off a mark at display point (x, y)."""
-        self.block((x - radius, y - radius, x + radius, y + radius), kind, text)
+        self.block((x - radius, y - radius, x + radius, y + radius), kind, text, owner)
 
     # -- placing -------------------------------------------------------------------------------
     def cost(self, rect: Rect, leader: Segment | None = None, owner: str = "") -> float:
@@ -168,19 +172,20 @@ class Placer:
                 best = (cost, index)
         if free is not None:
             candidate, rect, leader = options[free[1]]
-            self._keep(rect, kind, text, leader, 0.0)
+            self._keep(rect, kind, text, leader, 0.0, owner)
             return candidate
         if not required or best is None:
             self.log.append({"kind": kind, "text": text, "placed": False, "overlap": 0.0,
                              "x0": None, "y0": None, "x1": None, "y1": None})
             return None
         candidate, rect, leader = options[best[1]]
-        self._keep(rect, kind, text, leader, best[0])
+        self._keep(rect, kind, text, leader, best[0], owner)
         return candidate
 
     def _keep(self, rect: Rect, kind: str, text: str, leader: Segment | None,
-              cost: float) -> None:
-        self.placed.append(_Placed(rect, kind, text, leader))
+              cost: float, owner: str = "") -> None:
+        self.placed.append(_Placed(rect, kind, text, leader, owner))
+        self.placed_cost = cost
         dpi = self.figure.dpi
         self.log.append({"kind": kind, "text": text, "placed": True, "overlap": cost,
                          "x0": rect[0] / dpi, "y0": rect[1] / dpi, "x1": rect[2] / dpi,
@@ -194,7 +199,7 @@ class Placer:
             if a.kind != kind:
                 continue
             for b in self.placed:
-                if b is a or b.kind == "line":
+                if b is a or b.kind == "line" or (a.owner and b.owner == a.owner):
                     continue
                 if a.rect[0] < b.rect[2] and b.rect[0] < a.rect[2] and \
                         a.rect[1] < b.rect[3] and b.rect[1] < a.rect[3]:

@@ -35,6 +35,7 @@ from sitrep.views.maps.margins import (
     caption,
     geo_credit,
     key_table,
+    number_key,
     occupation_note,
     report_title,
 )
@@ -42,5 +43,5 @@ from sitrep.views.maps.marks import NAMED, marks
 from sitrep.views.maps.plan import PositionMap
 
 __all__ = ["ACTIVITY_MARKERS", "BOX_NOTE", "CRIMEA_NOTE", "HOLLOW_ROLES", "NAMED",
-           "PositionMap", "caption", "fit_extent", "geo_credit", "key_table", "marks",
+           "PositionMap", "caption", "fit_extent", "geo_credit", "key_table", "marks", "number_key",
            "occupation_note", "position_map", "projection", "report_title"]
