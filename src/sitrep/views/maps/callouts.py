@@ -50,6 +50,8 @@ NAMED_COLOUR = NEUTRAL
 HOLLOW_ROLES = {"objective", "target", "simulated_target"}
 #: Past this many claims a place's box lists the first ones and counts the rest.
 MAX_CALLOUT_ROWS = 8
+#: Claims that only name a place whose ids a box writes on their line (more go below it).
+NAMED_INLINE = 3
 #: Past this many places with claims a map numbers its places and keys them in a table under
 #: it (:func:`sitrep.views.maps.number_key`): so many boxes do not fit legibly on a page's map.
 #: Fewer boxes are numbered too when one of them cannot be placed free of every other box,
@@ -213,14 +215,16 @@ def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
     if named:
         look = actor_look(looks, "")
         drawn.extend((claim_id, "", look.colour, look.pattern, "filled") for claim_id in named)
-        children.append(HPacker(children=[
-            _marker_area(NAMED, [look], False),
-            TextArea(named_words(len(named), bool(claims)), textprops={
-                "fontsize": size, "color": INK, "parse_math": False})],
-            align="center", pad=0, sep=3))
-        lines = _id_lines(named, size - 0.3)
-        children.append(HPacker(children=[VPacker(children=lines, align="left", pad=0,
-                                                  sep=1.5)], pad=0, sep=0))
+        lead = [_marker_area(NAMED, [look], False),
+                TextArea(named_words(len(named), bool(claims)), textprops={
+                    "fontsize": size, "color": INK, "parse_math": False})]
+        if len(named) <= NAMED_INLINE:  # a few ids on the line itself, else lines below
+            children.append(HPacker(children=[*lead, *_id_lines(named, size, NAMED_INLINE)],
+                                    align="center", pad=0, sep=3))
+        else:
+            children.append(HPacker(children=lead, align="center", pad=0, sep=3))
+            children.append(VPacker(children=_id_lines(named, size - 0.3), align="left",
+                                    pad=0, sep=1.5))
     return VPacker(children=children, align="left", pad=0, sep=1.5)
 
 

@@ -226,7 +226,7 @@ def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
         callouts.place_callout(placer, ax, content, anchors[place_id],
                                f"{place_id}: " + ", ".join(sorted(set(rows["claim_id"]))),
                                hidden, gid=str(index))
-        if trial and placer.placed_cost > 0:
+        if trial and placer.placed_cost > 0 and placer.last_covers():
             return (f"the box of {place['place']} fits nowhere on the map without covering "
                     "another box, a name or the furniture")
     return pd.DataFrame(drawn, columns=["claim_id", "actor_id", "colour", "pattern", "style"])
