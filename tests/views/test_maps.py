@@ -364,3 +364,110 @@ def test_superseded_lines_are_not_drawn(drawn):
     stale = disputed.lines()
     assert stale.loc[stale["name"].eq("Ukrainian claim"), "status"].eq("superseded").all()
     assert set(drawn.disputed["name"]) == {"Moldovan claim"}
+
+
+# -- legible in the reader's browser ------------------------------------------------------------
+
+ROOT = Path(__file__).parents[2]
+#: The shipped data sets whose maps are measured, and a synthetic one of 80 places.
+MAP_DATASETS = ("data", "datasets/eastern-drc-2024-2025", "datasets/red-sea-2023-2024",
+                "datasets/israel-iran-2025", "synthetic")
+
+#: What the reader's browser draws, measured: the box (client rect) of every <text> of the map
+#: that shows words (a halo, a white copy under its label, is left out: it sits in a group
+#: ``halo``), each with the ``map-`` group it belongs to (a box of claims, a number, the
+#: furniture), and the frame of every such group: a box's frame (``map-box-N``, the box alone,
+#: not its line), a number (circle and numeral), the scale bar, the north arrow, the inset.
+MEASURE = r"""
+() => {
+  const svg = document.querySelector('svg.sitrep-map');
+  const rect = el => { const r = el.getBoundingClientRect();
+                       return [r.left, r.top, r.right, r.bottom]; };
+  const items = [];
+  let n = 0;
+  for (const t of svg.querySelectorAll('text')) {
+    if (t.closest('g[id="halo"]') || !t.textContent.trim()) continue;
+    const group = t.closest('g[id^="map-"]');
+    items.push({kind: 'text', name: t.textContent.trim(), rect: rect(t),
+                owner: group ? group.id : 'text-' + (n++)});
+  }
+  const frames = {};
+  for (const g of svg.querySelectorAll('g[id^="map-"]')) {
+    if (g.id.startsWith('map-callout-')) continue;
+    const id = g.id.replace(/^map-box-/, 'map-callout-');
+    const r = rect(g), f = frames[id];
+    frames[id] = f ? [Math.min(f[0], r[0]), Math.min(f[1], r[1]), Math.max(f[2], r[2]),
+                      Math.max(f[3], r[3])] : r;
+  }
+  for (const [id, r] of Object.entries(frames))
+    items.push({kind: 'frame', name: id, rect: r, owner: id});
+  return items;
+}
+"""
+
+
+def overlaps_in_browser(page, svg: str, tolerance: float = 0.5) -> tuple[list, list]:
+    """The map's texts and frames as the browser lays them out, and every pair of them that
+    overlaps by more than ``tolerance`` pixels each way: two texts anywhere, or a text or frame
+    with a frame of another group (a box's own words are inside its frame)."""
+    page.set_content(f"<!doctype html><html><body style='margin:0'>{svg}</body></html>")
+    items = page.evaluate(MEASURE)
+    found = []
+    for i, a in enumerate(items):
+        for b in items[i + 1:]:
+            if a["owner"] == b["owner"] and not a["kind"] == b["kind"] == "text":
+                continue
+            ix = min(a["rect"][2], b["rect"][2]) - max(a["rect"][0], b["rect"][0])
+            iy = min(a["rect"][3], b["rect"][3]) - max(a["rect"][1], b["rect"][1])
+            if ix > tolerance and iy > tolerance:
+                found.append((a["name"], b["name"]))
+    return items, found
+
+
+@pytest.fixture(scope="module")
+def crowded_dataset(tmp_path_factory) -> Path:
+    """A synthetic data set with claims at 80 places, on one map."""
+    from sitrep.authoring import synthetic
+
+    return synthetic.generate(tmp_path_factory.mktemp("crowded-map") / "data", 300,
+                              places=80, actors=20)
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("compact", [False, True], ids=["report", "brief"])
+@pytest.mark.parametrize("dataset", MAP_DATASETS)
+def test_map_has_no_text_over_text(page, crowded_dataset, dataset, compact):
+    """In the reader's browser (Chromium), no text of a map lies over another, and no box of
+    claims, place number or text over another box, number or piece of furniture: on every
+    shipped data set's map, as the report and the brief draw it, and on one of 80 places,
+    which the plan numbers (a key under the map lists each place's claims)."""
+    facts = load(crowded_dataset if dataset == "synthetic" else ROOT / dataset)
+    drawn = maps.position_map(facts, compact=compact)
+    items, found = overlaps_in_browser(page, display.figure(drawn.figure, kind="map").data)
+    assert found == []
+    frames = {i["name"] for i in items if i["kind"] == "frame"}
+    assert {"map-scale-bar", "map-north-arrow"} <= frames
+    assert ("map-inset" in frames) is not compact
+    in_view = drawn.marks.loc[drawn.marks["in_view"].astype(bool), "place_id"].nunique()
+    numbers = {f for f in frames if f.startswith("map-number-")}
+    boxes = {f for f in frames if f.startswith("map-callout-")}
+    if drawn.mode == "numbered":
+        assert len(numbers) == len(drawn.numbers) == in_view and not boxes
+        key = maps.number_key(drawn)
+        assert list(key["No."]) == [str(n) for n in range(1, in_view + 1)]
+        text = re.sub(r"\s+", " ", svg_text(drawn.figure))
+        assert "Too many places to label: numbered, see the key below the map" in text
+    else:
+        assert len(boxes) == in_view and not numbers
+        assert maps.number_key(drawn).empty
+    assert drawn.covered == []
+    if dataset in ("synthetic", "datasets/israel-iran-2025"):
+        assert drawn.mode == "numbered", drawn.mode_reason
+    if dataset == "data":
+        assert drawn.mode == "boxes"

@@ -186,7 +186,8 @@ CLAIM_COLUMNS = ("Claim", "Claims", "claim_id", "Inputs", "Input claims")
 #: the report's claim ids in them are links.
 CLAIM_TEXT_COLUMNS = ("Pair", "Reading", "Superseded by", "Before", "Now", "First", "Second",
                       "Figures", "Range", "Conservative figure", "Change and flags",
-                      "Best figure", "Figure", "Flags", "Said by", "Rests on")
+                      "Best figure", "Figure", "Flags", "Said by", "Rests on",
+                      "What is claimed there")
 #: Columns named for an edition ('Since 2024-11-12') whose cells name claims too.
 CLAIM_TEXT_PREFIXES = ("Since ",)
 CLAIM_ANCHOR, NOTE_ANCHOR = "claim-", "note-"

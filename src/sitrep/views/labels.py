@@ -49,6 +49,20 @@ def _rect(bbox: Bbox | Rect) -> Rect:
     return tuple(bbox)  # type: ignore[return-value]
 
 
+#: How much taller (in ems, above and below) a browser draws a line of text than matplotlib
+#: measures it: a browser's box is the font's ascent and descent (DejaVu Sans: 0.93 and 0.24
+#: em), matplotlib's the glyphs of "lp" (about 0.76 and 0.24 em). A label's box is grown by
+#: this much, so that what the placer keeps apart stays apart in the reader's browser.
+TEXT_SLACK = (0.05, 0.2)
+
+
+def text_box(bbox: Bbox | Rect, fontsize: float, dpi: float) -> Rect:
+    """A text's measured box (display pixels) grown to the line box a browser draws."""
+    x0, y0, x1, y1 = _rect(bbox)
+    em = fontsize * dpi / 72
+    return (x0, y0 - TEXT_SLACK[0] * em, x1, y1 + TEXT_SLACK[1] * em)
+
+
 def segment_hits(segment: Segment, rect: Rect) -> bool:
     """Whether a line segment passes through a rectangle (Liang–Barsky clipping)."""
     (xa, ya), (xb, yb) = segment
@@ -88,6 +102,8 @@ class Placer:
     frame: Rect | None = None
     placed: list[_Placed] = field(default_factory=list)
     log: list[dict] = field(default_factory=list)
+    #: What the last label placed collides with (0: nothing).
+    placed_cost: float = 0.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.figure.canvas, FigureCanvasAgg):
@@ -95,9 +111,11 @@ class Placer:
         self.renderer = self.figure.canvas.get_renderer()
 
     # -- obstacles -----------------------------------------------------------------------------
-    def block(self, bbox: Bbox | Rect, kind: str = "obstacle", text: str = "") -> None:
-        """Keep labels off a box (display coordinates)."""
-        self.placed.append(_Placed(_rect(bbox), kind, text))
+    def block(self, bbox: Bbox | Rect, kind: str = "obstacle", text: str = "",
+              owner: str = "") -> None:
+        """Keep labels off a box (display coordinates); the label of ``owner`` may cover
+        it (a place's number may sit on the place's own anchor)."""
+        self.placed.append(_Placed(_rect(bbox), kind, text, owner=owner))
 
     def block_artist(self, artist: Artist, kind: str = "obstacle", text: str = "") -> Bbox:
         """Keep labels off an artist already drawn; returns its box."""
@@ -112,9 +130,9 @@ class Placer:
                                    "line", owner, segment, owner))
 
     def block_point(self, x: float, y: float, radius: float = 4.0, kind: str = "point",
-                    text: str = "") -> None:
+                    text: str = "", owner: str = "") -> None:
         """Keep labels off a mark at display point (x, y)."""
-        self.block((x - radius, y - radius, x + radius, y + radius), kind, text)
+        self.block((x - radius, y - radius, x + radius, y + radius), kind, text, owner)
 
     # -- placing -------------------------------------------------------------------------------
     def cost(self, rect: Rect, leader: Segment | None = None, owner: str = "") -> float:
@@ -168,23 +186,41 @@ class Placer:
                 best = (cost, index)
         if free is not None:
             candidate, rect, leader = options[free[1]]
-            self._keep(rect, kind, text, leader, 0.0)
+            self._keep(rect, kind, text, leader, 0.0, owner)
             return candidate
         if not required or best is None:
             self.log.append({"kind": kind, "text": text, "placed": False, "overlap": 0.0,
                              "x0": None, "y0": None, "x1": None, "y1": None})
             return None
         candidate, rect, leader = options[best[1]]
-        self._keep(rect, kind, text, leader, best[0])
+        self._keep(rect, kind, text, leader, best[0], owner)
         return candidate
 
     def _keep(self, rect: Rect, kind: str, text: str, leader: Segment | None,
-              cost: float) -> None:
-        self.placed.append(_Placed(rect, kind, text, leader))
+              cost: float, owner: str = "") -> None:
+        self.placed.append(_Placed(rect, kind, text, leader, owner))
+        self.placed_cost = cost
         dpi = self.figure.dpi
         self.log.append({"kind": kind, "text": text, "placed": True, "overlap": cost,
                          "x0": rect[0] / dpi, "y0": rect[1] / dpi, "x1": rect[2] / dpi,
                          "y1": rect[3] / dpi})
+
+    def last_covers(self) -> bool:
+        """Whether the label placed last covers a mark or another label, or runs out of the
+        frame (a line crossing it, or its leader crossing others, does not count)."""
+        last = self.placed[-1]
+        x0, y0, x1, y1 = last.rect
+        if self.frame is not None:
+            fx0, fy0, fx1, fy1 = self.frame
+            if x0 < fx0 or y0 < fy0 or x1 > fx1 or y1 > fy1:
+                return True
+        for other in self.placed[:-1]:
+            if other.kind == "line" or (last.owner and other.owner == last.owner):
+                continue
+            ox0, oy0, ox1, oy1 = other.rect
+            if min(x1, ox1) > max(x0, ox0) and min(y1, oy1) > max(y0, oy0):
+                return True
+        return False
 
     def covered(self, kind: str) -> list[tuple[str, str, str]]:
         """What the placed boxes of ``kind`` cover: (box text, kind and text of the mark or
@@ -194,7 +230,7 @@ class Placer:
             if a.kind != kind:
                 continue
             for b in self.placed:
-                if b is a or b.kind == "line":
+                if b is a or b.kind == "line" or (a.owner and b.owner == a.owner):
                     continue
                 if a.rect[0] < b.rect[2] and b.rect[0] < a.rect[2] and \
                         a.rect[1] < b.rect[3] and b.rect[1] < a.rect[3]:

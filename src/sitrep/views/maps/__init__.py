@@ -12,7 +12,9 @@ How the map keeps the source's precision:
   but does not delimit ("eastern Ukraine") has a dashed outline: the analyst's reading;
 - a part of a region (precision 2) is a hatched zone with a dashed outline, drawn by the
   analyst's stated rule, never as a precise area;
-- the claims about a place are listed in a box joined to it by a line: the box marks no point.
+- the claims about a place are listed in a box joined to it by a line: the box marks no point;
+  on a crowded map (the plan's :attr:`PositionMap.mode` is ``numbered``) each place has a
+  circled number instead, and :func:`number_key` is the table of what is claimed at each.
 
 The world's land lies on the sea (Natural Earth, whole world); orientation towns are the most
 populous of the world gazetteer in view; the inset locates the view in its region. Built on
@@ -35,6 +37,7 @@ from sitrep.views.maps.margins import (
     caption,
     geo_credit,
     key_table,
+    number_key,
     occupation_note,
     report_title,
 )
@@ -42,5 +45,5 @@ from sitrep.views.maps.marks import NAMED, marks
 from sitrep.views.maps.plan import PositionMap
 
 __all__ = ["ACTIVITY_MARKERS", "BOX_NOTE", "CRIMEA_NOTE", "HOLLOW_ROLES", "NAMED",
-           "PositionMap", "caption", "fit_extent", "geo_credit", "key_table", "marks",
+           "PositionMap", "caption", "fit_extent", "geo_credit", "key_table", "marks", "number_key",
            "occupation_note", "position_map", "projection", "report_title"]

@@ -17,14 +17,24 @@ from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.offsetbox import AnnotationBbox, DrawingArea, HPacker, TextArea, VPacker
 from matplotlib.patches import PathPatch
-from matplotlib.transforms import Affine2D
+from matplotlib.text import Text
+from matplotlib.transforms import Affine2D, ScaledTranslation
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from sitrep.views.labels import Placer
 from sitrep.views.maps.marks import NAMED
-from sitrep.views.style import INK, MUTED, NEUTRAL, Look, actor_look, claim_url, precision_words
+from sitrep.views.style import (
+    INK,
+    MUTED,
+    NEUTRAL,
+    Look,
+    actor_look,
+    claim_url,
+    draw_text,
+    precision_words,
+)
 
 #: Marker of each activity (matplotlib marker codes) and the word the legend uses.
 ACTIVITY_MARKERS = {
@@ -40,6 +50,17 @@ NAMED_COLOUR = NEUTRAL
 HOLLOW_ROLES = {"objective", "target", "simulated_target"}
 #: Past this many claims a place's box lists the first ones and counts the rest.
 MAX_CALLOUT_ROWS = 8
+#: Claims that only name a place whose ids a box writes on their line (more go below it).
+NAMED_INLINE = 3
+#: Past this many places with claims a map numbers its places and keys them in a table under
+#: it (:func:`sitrep.views.maps.number_key`): so many boxes do not fit legibly on a page's map.
+#: Fewer boxes are numbered too when one of them cannot be placed free of every other box,
+#: name and piece of furniture (the plan records which, :attr:`PositionMap.mode`).
+MAX_BOXES = 12
+#: A place's number: a bold numeral in a white circle, at most this far (points) from its
+#: place when the place is crowded.
+NUMBER_SIZE = 6.5
+NUMBER_REACH = 200
 
 
 #: The outline of a claim's symbol (a position another side contests): dashed, on white.
@@ -95,13 +116,60 @@ def row_text(activity: str, role: str) -> str:
     return text
 
 
+def _id_lines(ids: Sequence[str], size: float, per_line: int = 6,
+              lines: int = 2) -> list[HPacker]:
+    """Claim ids as linked text, ``per_line`` a line, at most ``lines`` lines (then '…')."""
+    shown = list(ids[:per_line * lines])
+    out = []
+    for start in range(0, len(shown), per_line):
+        chunk = shown[start:start + per_line]
+        last = start + per_line >= len(shown)
+        parts = [TextArea(f"{claim_id}{'' if last and i == len(chunk) - 1 else ','}",
+                          textprops={"fontsize": size, "fontweight": "bold", "color": INK,
+                                     "parse_math": False, "url": claim_url(claim_id)})
+                 for i, claim_id in enumerate(chunk)]
+        if last and len(ids) > len(shown):
+            parts.append(TextArea("…", textprops={"fontsize": size, "color": MUTED,
+                                                  "parse_math": False}))
+        out.append(HPacker(children=parts, align="baseline", pad=0, sep=2.5))
+    return out
+
+
+def named_words(count: int, others: bool) -> str:
+    """'and 12 claims that name this place:' (after positions), '3 claims name this place:'."""
+    noun = "claim" if count == 1 else "claims"
+    if others:
+        return f"and {count:,} {noun} that name{'s' if count == 1 else ''} this place:"
+    return f"{count:,} {noun} name{'s' if count == 1 else ''} this place:"
+
+
+def claim_rows(rows: pd.DataFrame) -> list[tuple[str, list[tuple[str, str, list[str]]], str,
+                                                 str]]:
+    """The claims with a position at a place, each once, in the order of the marks: (claim
+    id, its (activity, role, actors) in order, the contest words, the hedge)."""
+    positioned = rows[rows["activity"] != NAMED]
+    out = []
+    for claim_id in dict.fromkeys(positioned["claim_id"]):
+        group = positioned[positioned["claim_id"] == claim_id]
+        doing = []
+        for (activity, role), part in group.groupby(["activity", "place_role"], sort=False):
+            doing.append((str(activity), str(role), [str(a) for a in part["actor_id"]]))
+        contest = next((str(c) for c in group.get("contest", pd.Series(dtype=str))
+                        if str(c)), "")
+        hedge = next((str(h) for h in group["hedge"] if str(h)), "")
+        out.append((str(claim_id), doing, contest, hedge))
+    return out
+
+
 def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
              looks: dict[str, Look], compact: bool, kind: str = "",
              drawn: list[tuple[str, str, str, str, str]] | None = None) -> VPacker:
-    """The box of claims about one place: a line per claim and activity, one symbol per
-    actor, the claim id, the activity, who says it and who denies it where another side
-    does (a claim, drawn dashed), and the hedge as written. Each symbol drawn is added to
-    ``drawn`` as (claim id, actor id, colour, pattern, style)."""
+    """The box of claims about one place: each claim once, with one symbol per actor and
+    activity, the claim id, the activity, who says it and who denies it where another side
+    does (a claim, drawn dashed), and the hedge as written; then the claims that only name
+    the place, counted with their ids ("and 12 claims that name this place: I05, I06, …").
+    Each symbol drawn is added to ``drawn`` as (claim id, actor id, colour, pattern,
+    style)."""
     drawn = [] if drawn is None else drawn
     size = 6.8 if compact else 7.2
     where = precision_words(int(precision), kind)
@@ -113,37 +181,50 @@ def callout(place: str, precision: int, approximate: bool, rows: pd.DataFrame,
         children.append(TextArea(where, textprops={"fontsize": size - 0.8, "color": MUTED,
                                                    "fontstyle": "italic",
                                                    "parse_math": False}))
-    keys = ["claim_id", "activity", "place_role", "hedge"]
-    distinct = rows.drop_duplicates(keys)
-    shown = distinct.head(MAX_CALLOUT_ROWS)
-    first = rows[rows["claim_id"].isin(set(shown["claim_id"]))]
-    for claim_id, activity, role, hedge in shown[keys].itertuples(index=False):
-        group = first[(first["claim_id"] == claim_id) & (first["activity"] == activity)
-                      & (first["place_role"] == role) & (first["hedge"] == hedge)]
-        symbols = [actor_look(looks, a) for a in group["actor_id"]]
-        contest = str(group["contest"].iloc[0]) if "contest" in group.columns else ""
-        style = symbol_style(role, bool(contest))
-        drawn.extend((claim_id, str(a), look.colour, look.pattern, style)
-                     for a, look in zip(group["actor_id"], symbols, strict=True))
-        parts = [_marker_area(activity, symbols, role in HOLLOW_ROLES, claimed=bool(contest)),
-                 TextArea(str(claim_id), textprops={"fontsize": size, "fontweight": "bold",
-                                                    "color": INK, "parse_math": False,
-                                                    "url": claim_url(claim_id)}),
-                 TextArea(row_text(activity, role), textprops={
-                     "fontsize": size, "color": INK, "parse_math": False})]
+    claims = claim_rows(rows)
+    for claim_id, doing, contest, hedge in claims[:MAX_CALLOUT_ROWS]:
+        parts: list = []
+        words = []
+        for activity, role, actors in doing:
+            symbols = [actor_look(looks, a) for a in actors]
+            style = symbol_style(role, bool(contest))
+            drawn.extend((claim_id, a, look.colour, look.pattern, style)
+                         for a, look in zip(actors, symbols, strict=True))
+            parts.append(_marker_area(activity, symbols, role in HOLLOW_ROLES,
+                                      claimed=bool(contest)))
+            words.append(row_text(activity, role))
+        parts.append(TextArea(claim_id, textprops={"fontsize": size, "fontweight": "bold",
+                                                   "color": INK, "parse_math": False,
+                                                   "url": claim_url(claim_id)}))
+        parts.append(TextArea(", ".join(dict.fromkeys(words)), textprops={
+            "fontsize": size, "color": INK, "parse_math": False}))
         if contest:
             parts.append(TextArea(f"({contest})", textprops={
                 "fontsize": size, "color": INK, "fontweight": "bold", "parse_math": False}))
         if hedge:
-            parts.append(TextArea(str(hedge), textprops={
+            parts.append(TextArea(hedge, textprops={
                 "fontsize": size, "color": MUTED, "fontstyle": "italic",
                 "parse_math": False}))
         children.append(HPacker(children=parts, align="center", pad=0, sep=3))
-    if len(distinct) > MAX_CALLOUT_ROWS:
-        children.append(TextArea(f"… and {len(distinct) - MAX_CALLOUT_ROWS:,} more claims "
-                                 "(see the table)", textprops={
+    if len(claims) > MAX_CALLOUT_ROWS:
+        children.append(TextArea(f"… and {len(claims) - MAX_CALLOUT_ROWS:,} more claims "
+                                 "with a position here (see the table)", textprops={
                                      "fontsize": size - 0.5, "color": MUTED,
                                      "parse_math": False}))
+    named = list(dict.fromkeys(rows.loc[rows["activity"] == NAMED, "claim_id"].astype(str)))
+    if named:
+        look = actor_look(looks, "")
+        drawn.extend((claim_id, "", look.colour, look.pattern, "filled") for claim_id in named)
+        lead = [_marker_area(NAMED, [look], False),
+                TextArea(named_words(len(named), bool(claims)), textprops={
+                    "fontsize": size, "color": INK, "parse_math": False})]
+        if len(named) <= NAMED_INLINE:  # a few ids on the line itself, else lines below
+            children.append(HPacker(children=[*lead, *_id_lines(named, size, NAMED_INLINE)],
+                                    align="center", pad=0, sep=3))
+        else:
+            children.append(HPacker(children=lead, align="center", pad=0, sep=3))
+            children.append(VPacker(children=_id_lines(named, size - 0.3), align="left",
+                                    pad=0, sep=1.5))
     return VPacker(children=children, align="left", pad=0, sep=1.5)
 
 
@@ -188,8 +269,10 @@ def pole(geometry: BaseGeometry) -> Point:
 
 
 def _callout_artist(content, anchor: tuple[float, float], offset: tuple[float, float],
-                    alignment: tuple[float, float]) -> AnnotationBbox:
-    return AnnotationBbox(content, anchor, xybox=offset, xycoords="data",
+                    alignment: tuple[float, float], gid: str = "") -> AnnotationBbox:
+    """A box joined to its anchor by a line. In the SVG the whole (box, line, text) is the
+    group ``map-callout-<gid>`` and its frame alone ``map-box-<gid>``."""
+    artist = AnnotationBbox(content, anchor, xybox=offset, xycoords="data",
                           boxcoords="offset points", box_alignment=alignment, frameon=True,
                           pad=0.35, zorder=12,
                           bboxprops={"boxstyle": "round,pad=0.3,rounding_size=0.25",
@@ -197,6 +280,10 @@ def _callout_artist(content, anchor: tuple[float, float], offset: tuple[float, f
                                      "alpha": 0.95},
                           arrowprops={"arrowstyle": "-", "color": "#3a3a3a", "lw": 0.8,
                                       "shrinkA": 0, "shrinkB": 1.5})
+    if gid:
+        artist.set_gid(f"map-callout-{gid}")
+        artist.patch.set_gid(f"map-box-{gid}")
+    return artist
 
 
 def _option(anchor_px: tuple[float, float], rect: tuple[float, float, float, float],
@@ -218,7 +305,7 @@ GRID_STEP = 16
 
 
 def place_callout(placer: Placer, ax, content, anchor: tuple[float, float], text: str,
-                   hidden: list) -> None:
+                   hidden: list, gid: str = "") -> AnnotationBbox:
     """A box of claims joined to its anchor by a thin line, where it collides with nothing.
 
     The box is measured once (its size does not depend on where it goes), each candidate's
@@ -266,4 +353,77 @@ def place_callout(placer: Placer, ax, content, anchor: tuple[float, float], text
 
     chosen = placer.choose(options, kind="claims box", text=text, required=True, soft=soft)
     dx, dy, bx, by = chosen  # type: ignore[misc]
-    ax.add_artist(_callout_artist(content, anchor, (dx, dy), (bx, by)))
+    return ax.add_artist(_callout_artist(content, anchor, (dx, dy), (bx, by), gid))
+
+
+def reading_order(anchors_px: dict[str, tuple[float, float]], height: float) -> list[str]:
+    """Places in reading order of their anchors (display pixels): by bands of an eighth of the
+    map's height, top first, then left to right, so a reader finds number 5 after 4."""
+    band = max(height / 8, 1.0)
+    return sorted(anchors_px, key=lambda p: (-int(anchors_px[p][1] // band),
+                                             anchors_px[p][0], p))
+
+
+def place_number(placer: Placer, ax, number: int, anchor: tuple[float, float], owner: str,
+                 on_spot: bool) -> Text:
+    """A place's number, a circled numeral: on the place itself (``on_spot``, a zone's
+    anchor, which the placer lets its own number cover), else as near it as is free, joined to
+    it by a thin line; never over another number, a name, a box or the furniture. In the SVG
+    its circle and numeral are the group ``map-number-<number>``."""
+    renderer = placer.renderer
+    k = placer.figure.dpi / 72
+    label = draw_text(ax, *anchor, str(number), fontsize=NUMBER_SIZE, fontweight="bold",
+                      color=INK, ha="center", va="center", zorder=13,
+                      bbox={"boxstyle": "circle,pad=0.22", "fc": "white", "ec": INK,
+                            "lw": 0.8})
+    label.set_gid(f"map-number-{number}")
+    label.update_bbox_position_size(renderer)
+    frame = label.get_bbox_patch().get_window_extent(renderer)
+    px, py = ax.transData.transform(anchor)
+    cx0, cy0 = (frame.x0 + frame.x1) / 2 - px, (frame.y0 + frame.y1) / 2 - py
+    fw, fh = frame.width, frame.height
+    reach = max(fw, fh) / 2
+
+    def option(dx: float, dy: float) -> tuple:
+        cx, cy = px + dx * k + cx0, py + dy * k + cy0
+        rect = (cx - fw / 2, cy - fh / 2, cx + fw / 2, cy + fh / 2)
+        length = math.hypot(cx - px, cy - py)
+        leader = None
+        if length > reach + 1.5:  # off the place: a line from the circle to 7 px short of it
+            ux, uy = (px - cx) / length, (py - cy) / length
+            start = (cx + ux * reach, cy + uy * reach)
+            stop = (px - ux * 7, py - uy * 7)
+            leader = (start, stop) if length - reach > 7 else None
+        return (dx, dy), rect, leader
+
+    angles = [45, 135, 315, 225, 0, 180, 90, 270, 22, 158, 338, 202, 68, 112, 292, 248]
+    options = [option(0.0, 0.0)] if on_spot else []
+    for radius in (9, 13, 18, 25, 34, 45, 58, 75, 95, 120):
+        options += [option(radius * math.cos(math.radians(a)),
+                           radius * math.sin(math.radians(a))) for a in angles]
+    if placer.frame is not None and not any(
+            placer.cost(rect, leader, owner) == 0.0 for _, rect, leader in options):
+        fx0, fy0, fx1, fy1 = placer.frame
+        near = NUMBER_REACH * k  # the grid within reach of the place, in the frame
+        grid = [option((x - px - cx0) / k, (y - py - cy0) / k)
+                for x in range(int(max(fx0 + fw, px - near)), int(min(fx1 - fw, px + near)), 8)
+                for y in range(int(max(fy0 + fh, py - near)), int(min(fy1 - fh, py + near)), 8)]
+        grid.sort(key=lambda o: math.hypot(o[0][0], o[0][1]))
+        options += grid
+    chosen = placer.choose(options, kind="place number", text=f"{number}: {owner}",
+                           required=True, owner=owner)
+    dx, dy = chosen  # type: ignore[misc]
+    label.set_transform(ax.transData + ScaledTranslation(dx / 72, dy / 72,
+                                                         placer.figure.dpi_scale_trans))
+    placed = placer.placed[-1]
+    if placed.leader is not None:
+        (sx, sy), _ = placed.leader
+        length = math.hypot(px - sx, py - sy)
+        # drawn to the place: 3 px short of a town's dot, to a zone's anchor
+        cut = (length - (0 if on_spot else 3)) / length
+        end = (sx + (px - sx) * cut, sy + (py - sy) * cut)
+        to_data = ax.transData.inverted().transform
+        (x0, y0), (x1, y1) = to_data((sx, sy)), to_data(end)
+        ax.plot([x0, x1], [y0, y1], color=INK, lw=0.7, zorder=12.5,
+                solid_capstyle="butt")
+    return label

@@ -68,8 +68,12 @@ def position_map(facts: Facts, *, actors: Sequence[str] | None = None,
     with mpl.rc_context(margins.style()):
         if table.empty:
             return _empty(table, chosen, crs, width)
-        return _draw(facts, table, layers, chosen, crs, width=width, compact=compact,
-                     title=title)
+        drawn = _draw(facts, table, layers, chosen, crs, width=width, compact=compact,
+                      title=title)
+        if isinstance(drawn, str):  # the boxes do not fit: numbered places and a key
+            drawn = _draw(facts, table, layers, chosen, crs, width=width, compact=compact,
+                          title=title, numbered=drawn)
+        return drawn  # type: ignore[return-value]
 
 
 def layers_fit(table: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -195,37 +199,77 @@ def _context_names(canvas: Canvas, context: list[tuple], rings: list) -> list[st
     return drawn
 
 
+def _groups(places: pd.DataFrame, table: gpd.GeoDataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Each place with claims in view and its marks, the place with the most marks first."""
+    groups = [(pid, table[(table["place_id"] == pid) & table["in_view"]]) for pid in places.index]
+    return sorted(((pid, rows) for pid, rows in groups if len(rows)),
+                  key=lambda g: (-len(g[1]), g[0]))
+
+
 def _callouts(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame,
-              looks: dict[str, Look]) -> pd.DataFrame:
+              looks: dict[str, Look], trial: bool) -> pd.DataFrame | str:
     """The boxes of claims, largest first; each joined to its place by a line. Returns the
-    symbols drawn: claim_id, actor_id, colour, pattern, style (filled, hollow, dashed)."""
+    symbols drawn: claim_id, actor_id, colour, pattern, style (filled, hollow, dashed). On a
+    ``trial`` (the plan has not yet ruled out boxes), a box that fits nowhere free stops the
+    boxes: the reason is returned instead, and the map is drawn numbered."""
     drawn: list[tuple[str, str, str, str, str]] = []
     ax, placer = canvas.ax, canvas.placer
     anchors = callouts.anchors(places)
     hidden = callouts.in_pixels(ax, [g for g in places.geometry if g.geom_type != "Point"])
     for place_id, xy in anchors.items():
         placer.block_point(*ax.transData.transform(xy), 2.5, "anchor", place_id)
-    groups = [(pid, table[(table["place_id"] == pid) & table["in_view"]]) for pid in anchors]
-    groups = sorted(((pid, rows) for pid, rows in groups if len(rows)),
-                    key=lambda g: (-len(g[1]), g[0]))
-    for place_id, rows in groups:
+    for index, (place_id, rows) in enumerate(_groups(places, table), start=1):
         place = places.loc[place_id]
         content = callouts.callout(str(place["place"]), int(place["precision"]),
                                    bool(place["approximate"]), rows, looks, canvas.compact,
                                    kind=str(place.get("kind", "")), drawn=drawn)
         callouts.place_callout(placer, ax, content, anchors[place_id],
                                f"{place_id}: " + ", ".join(sorted(set(rows["claim_id"]))),
-                               hidden)
+                               hidden, gid=str(index))
+        if trial and placer.placed_cost > 0 and placer.last_covers():
+            return (f"the box of {place['place']} fits nowhere on the map without covering "
+                    "another box, a name or the furniture")
     return pd.DataFrame(drawn, columns=["claim_id", "actor_id", "colour", "pattern", "style"])
 
 
+def _numbers(canvas: Canvas, places: pd.DataFrame, table: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The places with claims numbered in reading order, each number on its place or joined
+    to it by a line. Returns the numbers: number, place_id, place."""
+    ax, placer = canvas.ax, canvas.placer
+    anchors = callouts.anchors(places)
+    for place_id, xy in anchors.items():
+        placer.block_point(*ax.transData.transform(xy), 2.5, "anchor", place_id,
+                           owner=place_id)
+    with_claims = {pid for pid, _ in _groups(places, table)}
+    pixels = {pid: tuple(ax.transData.transform(xy)) for pid, xy in anchors.items()
+              if pid in with_claims}
+    order = callouts.reading_order(pixels, canvas.placer.frame[3] - canvas.placer.frame[1]
+                                   if canvas.placer.frame else 1.0)
+    rows = []
+    for number, place_id in enumerate(order, start=1):
+        on_spot = places.loc[place_id, "drawn_as"] != "point"
+        callouts.place_number(placer, ax, number, anchors[place_id], place_id, on_spot)
+        rows.append({"number": number, "place_id": place_id,
+                     "place": str(places.loc[place_id, "place"])})
+    return pd.DataFrame(rows, columns=["number", "place_id", "place"])
+
+
 def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: str, *,
-          width: float, compact: bool, title: str | None) -> PositionMap:
+          width: float, compact: bool, title: str | None,
+          numbered: str = "") -> PositionMap | str:
+    """The map, with boxes of claims, or with its places numbered (``numbered``: why, the
+    plan's reason). Boxes are tried when the plan allows them (at most
+    :data:`callouts.MAX_BOXES` places with claims); when one of them fits nowhere free, the
+    reason is returned instead of a map and the caller draws it numbered."""
     canvas = _layout(chosen, crs, width, compact)
     lon0, lat0, lon1, lat1 = canvas.view.bounds
     projected = marks.project_by_place(table, crs)
     table = table.assign(in_view=list(projected.geometry.intersects(canvas.view_proj)))
     places = projected.drop_duplicates("place_id").set_index("place_id")
+    boxes = len(_groups(places, table))
+    if not numbered and boxes > callouts.MAX_BOXES:
+        numbered = (f"{boxes:,} places with claims, more than the {callouts.MAX_BOXES} boxes "
+                    "a map holds legibly")
     point_places = [pid for pid in places.index if places.loc[pid, "drawn_as"] == "point"]
     context = names.orientation_towns(
         canvas.view_proj, canvas.view, crs, [places.loc[p, "geometry"] for p in point_places],
@@ -238,14 +282,15 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     shown = {a: looks[a] for a in table["actor_id"].unique() if a in looks}
     in_dispute = len(disputed.lines_in(canvas.view)) > 0
     keys = margins.legend_keys(table, shown, occupied_units=occupied,
-                               with_towns=bool(context), disputed_lines=in_dispute)
+                               with_towns=bool(context), disputed_lines=in_dispute,
+                               numbered=bool(numbered))
     context_names = [c[0] for c in context]
     outside = table[~table["in_view"].astype(bool)]
     lakes = len(water.lakes_in(canvas.view)) > 0
     notes = margins.notes(outside, margins.geo_credit(table, context_names, short=True,
                                                       lakes=lakes), width, occupied,
                           claims=bool(table["shown_as"].eq(marks.AS_CLAIM).any()),
-                          disputed_lines=in_dispute)
+                          disputed_lines=in_dispute, numbered=bool(numbered))
     legend_h, notes_h = margins.measure(keys, notes, width, MARGIN / width)
     below = notes_h + legend_h + 2 * GAP + 0.05
     _figure(canvas, below, 0.35 if title else 0.0)
@@ -257,7 +302,14 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
     features, region = _furniture(canvas, layers, places, marked, tones)
     town_rows, rings = _towns(canvas, places, point_places, context, table)
     zone_rows += town_rows
-    symbols = _callouts(canvas, places, table, looks)
+    numbers = None
+    if numbered:
+        numbers = _numbers(canvas, places, table)
+        symbols = pd.DataFrame(columns=["claim_id", "actor_id", "colour", "pattern", "style"])
+    else:
+        symbols = _callouts(canvas, places, table, looks, trial=True)
+        if isinstance(symbols, str):
+            return symbols
     shown_towns = _context_names(canvas, context, rings)
     names.country_labels(canvas.ax, canvas.placer, layers, crs, canvas.view, features)
     if not compact:
@@ -273,7 +325,10 @@ def _draw(facts: Facts, table: gpd.GeoDataFrame, layers: Layers, chosen, crs: st
                        credit_brief=margins.geo_credit(table, context_names, lakes=lakes,
                                                        areas_counted=True),
                        context_places=shown_towns, occupied=occupied, region=region,
-                       symbols=symbols, covered=canvas.placer.covered("claims box"),
+                       symbols=symbols, mode="numbered" if numbered else "boxes",
+                       mode_reason=numbered, numbers=numbers,
+                       covered=canvas.placer.covered("claims box")
+                       + canvas.placer.covered("place number"),
                        disputed=land.disputed.to_crs("EPSG:4326"),
                        borders=gpd.GeoSeries([land.borders], crs=crs).to_crs(
                            "EPSG:4326").iloc[0])

@@ -13,10 +13,15 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from sitrep.model.geo.place import Layers
+from sitrep.views.labels import text_box
 from sitrep.views.maps.callouts import pole
 from sitrep.views.maps.layout import region_around
 from sitrep.views.maps.zones import SEA, add_shape, draw_land
 from sitrep.views.style import INK, draw_text
+
+#: The SVG ids of the furniture's groups (``map-`` ids: what a reader's browser measures, so
+#: a test can find the furniture and hold the boxes and names off it).
+SCALE_BAR_ID, NORTH_ARROW_ID, INSET_ID = "map-scale-bar", "map-north-arrow", "map-inset"
 
 
 def _nice(length: float) -> float:
@@ -45,6 +50,8 @@ def scale_bar(ax, corner: str, xlim, ylim) -> list:
     for frac, label in ((0, "0"), (0.5, f"{km / 2:g}"), (1, f"{km:g} km")):
         artists.append(draw_text(ax, x0 + frac * length, y0 + bar * 1.6, label, fontsize=6.3,
                              ha="center", va="bottom", color=INK, zorder=9))
+    for artist in artists:
+        artist.set_gid(SCALE_BAR_ID)
     return artists
 
 
@@ -64,6 +71,8 @@ def north_arrow(ax, crs: str, corner: str, xlim, ylim) -> list:
     ax.add_patch(arrow)
     label = draw_text(ax, x + dx * scale * 1.1, y + dy * scale * 1.1, "N", fontsize=8,
                   fontweight="bold", ha="center", va="bottom", color=INK, zorder=9)
+    arrow.set_gid(NORTH_ARROW_ID)
+    label.set_gid(NORTH_ARROW_ID)
     return [arrow, label]
 
 
@@ -81,6 +90,7 @@ def inset(fig: Figure, ax, layers: Layers, crs: str, view: BaseGeometry, corner:
     left = bbox.x0 + gap / fw if corner.endswith("left") else bbox.x1 - (w_in + gap) / fw
     bottom = bbox.y1 - (h_in + gap) / fh if corner.startswith("upper") else bbox.y0 + gap / fh
     overview = fig.add_axes((left, bottom, w_in / fw, h_in / fh), zorder=20)
+    overview.set_gid(INSET_ID)
     overview.set_facecolor(SEA)
     overview.set_xticks([])
     overview.set_yticks([])
@@ -98,12 +108,31 @@ def inset(fig: Figure, ax, layers: Layers, crs: str, view: BaseGeometry, corner:
     vproj = gpd.GeoSeries([view.envelope.segmentize(0.1)], crs="EPSG:4326").to_crs(crs).iloc[0]
     add_shape(overview, vproj, fc="none", ec="#c0392b", lw=1.2, zorder=5)
     a0 = layers.admin0
+    renderer = fig.canvas.get_renderer()
+    frame = overview.get_window_extent(renderer)
+    named: list = []
     for code in marked[:2]:
         hit = a0[a0["iso_a2"] == code]
         piece = hit.geometry.iloc[0].intersection(region) if len(hit) else Point()
         if piece.is_empty or len(str(hit["name"].iloc[0])) > 14:  # too long for the inset
             continue
         at = gpd.GeoSeries([pole(piece)], crs="EPSG:4326").to_crs(crs).iloc[0]
-        draw_text(overview, at.x, at.y, str(hit["name"].iloc[0]).upper(), fontsize=5.5,
-                  color="#333333", ha="center", va="center", zorder=6, clip_on=True)
+        label = draw_text(overview, at.x, at.y, str(hit["name"].iloc[0]).upper(),
+                          fontsize=5.5, color="#333333", ha="center", va="center", zorder=6,
+                          clip_on=True)
+        # A name that runs out of the inset or over the other one is left out.
+        box = text_box(label.get_window_extent(renderer), 5.5, fig.dpi)
+        if not _inside(box, frame) or any(_meet(box, other) for other in named):
+            label.remove()
+        else:
+            named.append(box)
     return overview
+
+
+def _inside(rect, frame) -> bool:
+    return rect[0] >= frame.x0 and rect[1] >= frame.y0 and rect[2] <= frame.x1 \
+        and rect[3] <= frame.y1
+
+
+def _meet(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])

@@ -26,6 +26,7 @@ from sitrep.views.maps.callouts import (
     HOLLOW_ROLES,
     NAMED_COLOUR,
     NAMED_MARKER,
+    named_words,
     row_text,
 )
 from sitrep.views.maps.marks import AS_CLAIM, NAMED
@@ -55,6 +56,14 @@ NO_FRONT = "The map shows no front line and no area of control: it places claims
 CLAIM_NOTE = ("Dashed symbols: a claim that one side makes and another denies or disputes "
               "(who says it and who denies it in the box); the map does not settle which "
               "is true.")
+NUMBERED_NOTE = "Too many places to label: numbered, see the key below the map."
+NUMBER_NOTE = (NUMBERED_NOTE + " Each number sits on its place or points to it with a line; "
+               "the key lists what is claimed there, by whom, with the claim ids. Dashed "
+               "outlines: the analyst's approximations of places the source does not delimit.")
+NUMBER_CLAIM_NOTE = ("Some claims there are made by one side and denied or disputed by "
+                     "another: the key says who says it and who denies it; the map does not "
+                     "settle which is true.")
+NUMBER_KEY = "a place with claims: its\nnumber in the key below"
 DISPUTED_KEY = "disputed boundary or claim\nline (Natural Earth): not\na settled border"
 CLAIM_KEY = "dashed: one side's claim,\nthe other side denies\nor disputes it"
 
@@ -98,10 +107,11 @@ def occupation_note(units: Sequence[tuple[str, str, str]]) -> str:
 
 def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
                 occupied_units: Sequence[tuple[str, str, str]] = (),
-                with_towns: bool = True, disputed_lines: bool = False
-                ) -> list[tuple[str, list]]:
+                with_towns: bool = True, disputed_lines: bool = False,
+                numbered: bool = False) -> list[tuple[str, list]]:
     """The keys under the map: who (colour), doing what (shape), role (fill), where (how
-    precise). Only what the map shows is listed, and every symbol it shows is."""
+    precise). Only what the map shows is listed, and every symbol it shows is: a
+    ``numbered`` map draws no symbol of an actor (its key table names them), only numbers."""
     names = table.drop_duplicates("actor_id").set_index("actor_id")["actor"]
     who = [Patch(fc=look.colour, ec=look.colour, hatch=look.pattern or None,
                  hatchcolor="white", lw=0.6, label=str(names.get(actor_id, actor_id)))
@@ -124,6 +134,10 @@ def legend_keys(table: gpd.GeoDataFrame, looks: dict[str, Look], *,
         roles.append(Line2D([], [], marker=NAMED_MARKER, ls="", ms=7, mew=1.6,
                             mec=NAMED_COLOUR, label="a claim names the\nplace, no position"))
     where = []
+    if numbered:
+        who, what, roles = [], [], []
+        where.append(Line2D([], [], marker="o", ls="", ms=9, mfc="white", mec=INK, mew=0.8,
+                            label=NUMBER_KEY))
     at_sea = (table["kind"].isin(areas.AT_SEA) if "kind" in table.columns
               else pd.Series(False, index=table.index))
     kinds = {(d, int(p), bool(a)) for d, p, a in
@@ -202,15 +216,16 @@ def _legend(fig: Figure, title: str, handles: list, x: float, top: float):
 
 def notes(outside: pd.DataFrame, credit: str, width: float,
           units: Sequence[tuple[str, str, str]] = (), claims: bool = False,
-          disputed_lines: bool = False) -> str:
-    """The notes under the keys: what is outside the view, occupied units, the boxes, the
-    contested claims (``claims``: the map draws some), the point of view on disputed lines
+          disputed_lines: bool = False, numbered: bool = False) -> str:
+    """The notes under the keys: what is outside the view, occupied units, the boxes (or, on
+    a ``numbered`` map, that its places are numbered and keyed below it), the contested
+    claims (``claims``: the map draws some), the point of view on disputed lines
     (``disputed_lines``: some are in view), the credits."""
-    lines = [BOX_NOTE, credit]
+    lines = [NUMBER_NOTE if numbered else BOX_NOTE, credit]
     if disputed_lines:
         lines.insert(0, disputed.POINT_OF_VIEW)
     if claims:
-        lines.insert(0, CLAIM_NOTE)
+        lines.insert(0, NUMBER_CLAIM_NOTE if numbered else CLAIM_NOTE)
     if units:
         lines.insert(0, _occupied_label(units).replace("\n", " ") + " (hatched in red). "
                      + NO_FRONT)
@@ -299,7 +314,47 @@ def _analyst_credits(rows: pd.DataFrame) -> list[str]:
 def caption(facts: Facts, drawn: PositionMap) -> str:
     """The credit line under the map: the claims' sources, then boundaries and coordinates."""
     sources = credit_line(facts, drawn.marks["claim_id"])
-    return f"{sources}. {drawn.credit}" if drawn.credit else sources
+    line = f"{sources}. {drawn.credit}" if drawn.credit else sources
+    return f"{NUMBERED_NOTE} {line}" if drawn.mode == "numbered" else line
+
+
+def number_key(drawn: PositionMap) -> pd.DataFrame:
+    """The key of a numbered map (empty for a map of boxes): a row per number, the place, and
+    what is claimed there: each actor and activity with the claim ids, who says it and who
+    denies it for a contested claim, and the claims that only name the place, counted."""
+    columns = ["No.", "Place", "What is claimed there"]
+    if drawn.mode != "numbered" or drawn.numbers is None or drawn.numbers.empty:
+        return pd.DataFrame(columns=columns)
+    marks = drawn.marks[drawn.marks["in_view"].astype(bool)]
+    rows = []
+    for number, place_id, place in drawn.numbers[["number", "place_id", "place"]].itertuples(
+            index=False):
+        here = marks[marks["place_id"] == place_id]
+        rows.append({"No.": str(number), "Place": place,
+                     "What is claimed there": claimed_there(here)})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def claimed_there(marks: pd.DataFrame) -> str:
+    """What one place's marks claim, a sentence each: 'Israel Defense Forces: striking
+    (target): I21, I88. United States: striking (target), a claim, not a position (United
+    States says; Iran disputes): I77. And 12 claims that name this place: I05, I06, …'."""
+    positioned = marks[marks["activity"] != NAMED]
+    contest = positioned["contest"] if "contest" in positioned.columns else ""
+    frame = positioned.assign(contest=contest).fillna({"contest": ""})
+    sentences = []
+    keys = ["actor", "activity", "place_role", "contest"]
+    for (actor, activity, role, words), rows in frame.groupby(keys, sort=False):
+        ids = ", ".join(dict.fromkeys(rows["claim_id"].astype(str)))
+        what = f"{actor or '(no actor)'}: {row_text(activity, role)}"
+        if words:
+            what += f", a claim, not a position ({words})"
+        sentences.append(f"{what}: {ids}.")
+    named = list(dict.fromkeys(marks.loc[marks["activity"] == NAMED, "claim_id"].astype(str)))
+    if named:
+        sentences.append(f"{named_words(len(named), bool(sentences)).capitalize()} "
+                         f"{', '.join(named)}.")
+    return " ".join(sentences)
 
 
 def key_table(drawn: PositionMap) -> pd.DataFrame:

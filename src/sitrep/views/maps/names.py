@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sitrep.model.geo import gazetteer
 from sitrep.model.geo.place import Layers
-from sitrep.views.labels import Placer
+from sitrep.views.labels import Placer, text_box
 from sitrep.views.maps.callouts import pole
 from sitrep.views.style import draw_text
 
@@ -115,7 +115,9 @@ def label_dot(placer: Placer, ax, text: str, xy: tuple[float, float], *, kind: s
                            (r, -r, "left", "top"), (-r, -r, "right", "top")):
         x0 = px + dx * k - {"left": 0, "center": tw / 2, "right": tw}[ha]
         y0 = py + dy * k - {"bottom": 0, "center": th / 2, "top": th}[va]
-        options.append(((dx, dy, ha, va), (x0, y0, x0 + tw, y0 + th), None))
+        options.append(((dx, dy, ha, va), text_box((x0, y0, x0 + tw, y0 + th),
+                                                   label.get_fontsize(), placer.figure.dpi),
+                        None))
     chosen = placer.choose(options, kind=kind, text=text, required=required)
     if chosen is None:
         label.remove()
@@ -155,7 +157,8 @@ def country_labels(ax, placer: Placer, layers: Layers, crs: str, view: BaseGeome
         options = []
         for dx, dy in ((0, 0), (0, 14), (0, -14), (24, 0), (-24, 0), (0, 28), (0, -28)):
             x0, y0 = px + dx * k - size.width / 2, py + dy * k - size.height / 2
-            options.append(((dx, dy), (x0, y0, x0 + size.width, y0 + size.height), None))
+            options.append(((dx, dy), text_box((x0, y0, x0 + size.width, y0 + size.height),
+                                               label.get_fontsize(), placer.figure.dpi), None))
         chosen = placer.choose(options, kind="country name", text=str(r.name),
                                required=False)
         if chosen is None:
@@ -183,7 +186,8 @@ def unit_labels(ax, placer: Placer, a1: gpd.GeoDataFrame, view_proj,
         options = []
         for dx, dy in ((0, 0), (0, 9), (0, -9), (14, 0), (-14, 0)):
             x0, y0 = px + dx * k - size.width / 2, py + dy * k - size.height / 2
-            options.append(((dx, dy), (x0, y0, x0 + size.width, y0 + size.height), None))
+            options.append(((dx, dy), text_box((x0, y0, x0 + size.width, y0 + size.height),
+                                               label.get_fontsize(), placer.figure.dpi), None))
         chosen = placer.choose(options, kind="unit name", text=r.name, required=False)
         if chosen is None:
             label.remove()

@@ -33,3 +33,10 @@ class PositionMap:
     #: countries' outlines drawn solid (lon/lat): a disputed line is never among them.
     disputed: gpd.GeoDataFrame | None = None
     borders: BaseGeometry | None = None
+    #: How the claims are shown: ``boxes`` (a box of claims per place) or ``numbered`` (a
+    #: circled number per place, keyed by :func:`sitrep.views.maps.number_key` under the
+    #: map), and why a map is numbered: too many places for boxes, or a box that fits
+    #: nowhere free of the others, the names and the furniture.
+    mode: str = "boxes"
+    mode_reason: str = ""
+    numbers: pd.DataFrame | None = None  # number, place_id, place (numbered maps)
