@@ -46,8 +46,8 @@ def texts(tmp_path_factory) -> dict[str, str]:
     ("force_sizes-kursk-sources", "rest on one origin (US and Ukrainian officials speaking to"),
     ("force_sizes-kursk-sources", "every firm figure allows: 50,000"),
     ("force_sizes-kursk-sources", "Conservative figure"),
-    ("force_sizes-kursk-sources", "K18 and K21 meet only at their bound"),
-    ("force_sizes-kursk-sources", "50,000 [K17] → about 59,000 [K23]: rise"),
+    ("force_sizes-kursk-sources", "K21 and K18 meet only at their bound"),
+    ("force_sizes-kursk-sources", "50,000 [K21] → about 59,000 [K23]: rise"),
     ("force_sizes-kursk-sources", "different status: present count vs planned"),
     ("force_sizes-kursk-sources", "proposed 6: truth cannot be judged"),
     ("force_sizes-kursk-sources", "Russian troops held down in Kursk by the Ukrainian operation"),
@@ -74,7 +74,7 @@ def test_reference_date_is_not_the_publication_date():
     assert figures.at["K11", "reference"] == "4 Nov 2024"
     assert figures.at["K11", "published"] == "Nov 2024 (inferred)"
     pair = reconcile.pairs(quantity.figures(load(DATASET)))
-    k11 = pair[(pair["first"] == "K11") & (pair["second"] == "K12")]
+    k11 = pair[pair[["first", "second"]].apply(set, axis=1) == {"K11", "K12"}]
     assert k11["verdict"].tolist() == ["agree within tolerance"]
 
 

@@ -462,7 +462,7 @@ def test_map_has_no_text_over_text(page, crowded_dataset, dataset, compact):
         key = maps.number_key(drawn)
         assert list(key["No."]) == [str(n) for n in range(1, in_view + 1)]
         text = re.sub(r"\s+", " ", svg_text(drawn.figure))
-        assert "Too many places to label: numbered, see the key below the map" in text
+        assert "Too many places to label: numbered; the key to the numbers" in text
     else:
         assert len(boxes) == in_view and not numbers
         assert maps.number_key(drawn).empty

@@ -37,7 +37,7 @@ BODY_TAKEAWAYS = 8
 BODY_FIGURES = 8
 #: Table lines the summary's key figures take at most (a contested measure takes a line a
 #: side, an assessment a line of its own); at least one measure is always shown.
-BODY_LINES = 10
+BODY_LINES = 7
 
 
 PARAPHRASED = " (text not held: paraphrase)"
@@ -232,13 +232,11 @@ def key_figures_table(rows: pd.DataFrame, *, since: str = "") -> pd.DataFrame:
     return about(shown.reset_index(drop=True), "key figures")
 
 
-KEY_FIGURES_NOTE = ("Per measure, at the latest time it refers to. Where two sides speak to "
-                    "it, one of them a party to the conflict: a line a side (what it claims, "
-                    "denies or admits), never one side's figure as the best. Otherwise: the best "
-                    "figure (the lowest well-sourced one) and who gives it. An analyst's "
-                    "assessment stands on its own line. Measures the bottom line and the "
-                    "takeaways cite come first, then contested and assessed ones, then the rest "
-                    "by how much reporting they carry.")
+KEY_FIGURES_NOTE = ("At the latest time each measure refers to. Where two sides speak to it, "
+                    "one a party to the conflict: a line a side, never one side's figure as the "
+                    "best; else the best figure (the lowest well-sourced one) and who gives it. "
+                    "The analyst's assessment has a line of its own. Cited measures first, then "
+                    "contested and assessed ones, then by reporting.")
 
 
 KEY_WIDTHS = {"Measure": "17%", "Who says": "13%", "Figure": "17%", "Refers to": "9%",

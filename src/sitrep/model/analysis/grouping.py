@@ -224,8 +224,12 @@ def _compare(g: Group) -> np.ndarray:
     low = np.maximum(lo[i], lo[j])
     high = np.minimum(hi[i], hi[j])
     # which side sets the common bound, and whether it excludes its own number
-    low_strict = np.where(lo[i] >= lo[j], g.lo_strict[i], g.lo_strict[j])
-    high_strict = np.where(hi[i] <= hi[j], g.hi_strict[i], g.hi_strict[j])
+    # (a bound both share is strict when either figure's is: the order of the pair never
+    # decides whether 'nearly 50,000' and '50,000' meet)
+    low_strict = np.where(lo[i] > lo[j], g.lo_strict[i], np.where(
+        lo[j] > lo[i], g.lo_strict[j], g.lo_strict[i] | g.lo_strict[j]))
+    high_strict = np.where(hi[i] < hi[j], g.hi_strict[i], np.where(
+        hi[j] < hi[i], g.hi_strict[j], g.hi_strict[i] | g.hi_strict[j]))
     meet = (low == high) & (low_strict | high_strict)
     verdict = np.where(low > high, DISAGREE, np.where(meet, MEET, AGREE)).astype(np.uint8)
     verdict = np.where(same_time, verdict, SERIES)

@@ -56,7 +56,8 @@ NO_FRONT = "The map shows no front line and no area of control: it places claims
 CLAIM_NOTE = ("Dashed symbols: a claim that one side makes and another denies or disputes "
               "(who says it and who denies it in the box); the map does not settle which "
               "is true.")
-NUMBERED_NOTE = "Too many places to label: numbered, see the key below the map."
+NUMBERED_NOTE = ("Too many places to label: numbered; the key to the numbers lists what is "
+                 "claimed at each place.")
 NUMBER_NOTE = (NUMBERED_NOTE + " Each number sits on its place or points to it with a line; "
                "the key lists what is claimed there, by whom, with the claim ids. Dashed "
                "outlines: the analyst's approximations of places the source does not delimit.")
