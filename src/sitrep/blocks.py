@@ -19,6 +19,11 @@ notebook and write each block their own way. A block is a JSON-serialisable dict
   ``claims`` (the claim ids its marks link to), ``figure`` (``chart`` or ``map``) and
   ``width_in`` (its width in inches).
 
+Reading a notebook (:func:`sitrep.pipeline.blocks.read`) adds two kinds for what no display
+helper showed: ``text`` (plain text shown as written: a stream, an error) and ``html`` (another
+library's HTML, sanitised), and reads markdown cells into headings, paragraphs and lists that
+keep the Markdown they were written as (``source``).
+
 Inline text (a paragraph, a cell, an item) is a plain string when it links nothing, else a list
 of spans: a string, or a dict with ``text`` and one target: ``claim`` (a claim id, whose row
 is ``claim-<id>``), ``note`` (a note's number, ``note-<n>``) or ``url`` (an http(s) address).
