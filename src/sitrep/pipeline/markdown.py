@@ -185,5 +185,5 @@ def to_markdown(nb: Any, name: str) -> tuple[str, dict[str, str]]:
 
 def convert(job: Job) -> dict[str, str]:
     """The ``md`` format (see :mod:`sitrep.pipeline.formats`)."""
-    text, charts = to_markdown(job.nb, job.name)
+    text, charts = write(job.blocks, job.name)
     return {f"{job.name}.md": text, **charts}
