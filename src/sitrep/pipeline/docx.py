@@ -46,6 +46,9 @@ _BOOKMARK = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
 #: How wide a column of a role is, against the others (a share of the page when the block
 #: gives none): claim ids are short, quotes long.
 ROLE_WEIGHT = {"claim_ids": 0.5, "quote": 2.5, "url": 1.5}
+#: A table cell's padding and a character's width at :data:`TABLE_PT` (mm), for the least
+#: width of a column.
+CELL_PADDING_MM, CHAR_MM = 4.0, 1.6
 
 
 def convert(job: Job) -> dict[str, bytes]:
@@ -297,33 +300,51 @@ class _Writer:
 
 
 def _repeat_header(table: Table) -> None:
-    """The table's first row repeats at the top of each page it runs onto."""
+    """The table's first row repeats at the top of each page it runs onto; no row is split
+    between two pages."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    table.rows[0]._tr.get_or_add_trPr().append(header)
+    for n, row in enumerate(table.rows):
+        properties = row._tr.get_or_add_trPr()
+        keep = OxmlElement("w:cantSplit")
+        keep.set(qn("w:val"), "true")
+        properties.append(keep)
+        if n == 0:
+            header = OxmlElement("w:tblHeader")
+            header.set(qn("w:val"), "true")
+            properties.append(header)
 
 
 def _widths(columns: list[dict], rows: list[list], total_mm: float) -> list[float]:
     """Column widths (mm): a column's own share (``width``, ``"17%"``), else the rest of the
-    page shared by how much its cells hold, weighted by its role."""
+    page shared by how much its cells hold, weighted by its role; no column narrower than its
+    longest word (a claim id, a number) needs, so that no word is split letter by letter."""
     given: dict[int, float] = {}
     for i, column in enumerate(columns):
         match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*", str(column.get("width") or ""))
         if match:
             given[i] = float(match.group(1)) / 100 * total_mm
-    rest = max(total_mm - sum(given.values()), total_mm * 0.1)
-    weights = {}
+    least, weights = {}, {}
     for i, column in enumerate(columns):
-        if i in given:
-            continue
-        lengths = sorted(len(blocks.plain(r[i])) for r in rows if i < len(r)) or [0]
-        typical = max(lengths[len(lengths) * 3 // 4], len(str(column.get("name", ""))) / 2)
+        texts = [str(column.get("name", "")), *(blocks.plain(r[i]) for r in rows if i < len(r))]
+        word = max((len(w) for t in texts for w in t.split()), default=1)
+        least[i] = min(max(CELL_PADDING_MM + CHAR_MM * word, 8.0), 30.0)
+        lengths = sorted(len(t) for t in texts[1:]) or [0]
+        typical = max(lengths[len(lengths) * 3 // 4], len(texts[0]) / 2)
         weights[i] = min(max(typical, 4), 60) * ROLE_WEIGHT.get(str(column.get("role")), 1)
-    scale = rest / sum(weights.values()) if weights else 0
-    widths = [given.get(i, weights.get(i, 0) * scale) for i in range(len(columns))]
+    fixed = {i: max(w, least[i]) for i, w in given.items()}
+    free = [i for i in range(len(columns)) if i not in fixed]
+    while free:  # share the rest; a column that would be too narrow gets its least
+        rest = max(total_mm - sum(fixed.values()), 0.0)
+        scale = rest / sum(weights[i] for i in free)
+        narrow = [i for i in free if weights[i] * scale < least[i]]
+        if not narrow:
+            fixed.update({i: weights[i] * scale for i in free})
+            break
+        fixed.update({i: least[i] for i in narrow})
+        free = [i for i in free if i not in narrow]
+    widths = [fixed[i] for i in range(len(columns))]
     factor = total_mm / sum(widths) if sum(widths) > total_mm else 1
     return [w * factor for w in widths]
 
