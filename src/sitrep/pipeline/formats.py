@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import glob
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,9 @@ class Job:
     printer: Callable[[str], bytes] | None = None
     #: The figure type of the format converting now (:attr:`Format.figures`).
     figures: str = "svg"
+    #: Draws charts (SVG, width in inches) as PNG, None for one it refuses: for the formats
+    #: wanting PNG figures (:func:`sitrep.pipeline.raster.to_png`, given by the renderer).
+    draw: Callable[[Sequence[tuple[str, float]]], list[bytes | None]] | None = None
     _html: str | None = field(default=None, repr=False)
     _blocks: dict[str, list[dict]] = field(default_factory=dict, repr=False)
 
@@ -104,18 +107,16 @@ class Job:
     def blocks(self) -> list[dict]:
         """What the report shows, as blocks (:func:`sitrep.pipeline.blocks.read`), read once
         per job; for a format wanting PNG figures each figure block also carries ``png`` (its
-        SVG drawn by :mod:`sitrep.pipeline.raster`; None when the SVG was refused)."""
+        SVG drawn by :attr:`draw`; None when the SVG was refused or nothing draws)."""
         if self.figures not in self._blocks:
             from sitrep.pipeline.blocks import read
 
             shown = self._blocks.get("svg") or read(self.nb)
             self._blocks["svg"] = shown
             if self.figures == "png":
-                from sitrep.pipeline.raster import to_png
-
                 charts = [b for b in shown if b.get("kind") == "figure"]
-                drawn = to_png([(str(b.get("svg", "")), float(b.get("width_in") or 6))
-                                for b in charts])
+                given = [(str(b.get("svg", "")), float(b.get("width_in") or 6)) for b in charts]
+                drawn = self.draw(given) if self.draw is not None else [None] * len(given)
                 pngs = {id(b): png for b, png in zip(charts, drawn, strict=True)}
                 self._blocks["png"] = [{**b, "png": pngs[id(b)]} if id(b) in pngs else b
                                        for b in shown]
