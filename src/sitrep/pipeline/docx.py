@@ -387,8 +387,9 @@ def _hyperlink(paragraph: Paragraph, text: str, *, anchor: str | None = None,
     paragraph._p.append(link)
 
 
-#: Characters XML 1.0 cannot hold (lxml refuses them): controls but tab and line breaks.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML 1.0 cannot hold (lxml refuses them): controls but tab and line breaks, lone
+#: surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
