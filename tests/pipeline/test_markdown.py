@@ -20,9 +20,17 @@ from sitrep.views import display
 matplotlib.use("agg")
 
 
-def _notebook(*html: str, tags: list[str] | None = None):
-    cells = [new_code_cell("", outputs=[new_output("display_data", data={"text/html": h})])
-             for h in html]
+def _output(shown):
+    """A display_data output as a kernel publishes it: a display helper's output with its
+    blocks in the metadata, or a string as another library's HTML (no blocks)."""
+    if isinstance(shown, str):
+        return new_output("display_data", data={"text/html": shown})
+    data, metadata = shown._repr_mimebundle_()
+    return new_output("display_data", data=data, metadata=metadata)
+
+
+def _notebook(*shown, tags: list[str] | None = None):
+    cells = [new_code_cell("", outputs=[_output(s)]) for s in shown]
     if tags is not None:
         cells[-1].metadata["tags"] = tags
     return new_notebook(cells=cells)
@@ -49,12 +57,14 @@ def _cell_text(markdown: str) -> str:
         "backticks", "html_comment"])
 def test_text_from_a_data_set_stays_text_in_markdown(value, forbidden):
     frame = pd.DataFrame({"Claim": ["C01"], "Quote (verbatim)": [value]})
-    markdown, charts = to_markdown(_notebook(display.table(frame).data), "brief")
-    rows = _cell_text(markdown)
-    assert rows.startswith("| C01 |"), markdown
-    assert rows.count("\n") == 0 and len(re.findall(r"(?<!\\)\|", rows)) == 3, rows
-    assert not re.search(forbidden, markdown), markdown
-    assert charts == {}
+    shown = display.table(frame)
+    for given in (shown, shown.data):  # its blocks; the HTML alone, as another library's
+        markdown, charts = to_markdown(_notebook(given), "brief")
+        rows = _cell_text(markdown)
+        assert rows.startswith("| C01 |"), markdown
+        assert rows.count("\n") == 0 and len(re.findall(r"(?<!\\)\|", rows)) == 3, rows
+        assert not re.search(forbidden, markdown), markdown
+        assert charts == {}
 
 
 @pytest.mark.parametrize(("href", "link"), [
@@ -75,15 +85,16 @@ def test_a_chart_becomes_an_svg_file_beside_the_markdown():
 
     fig, ax = plt.subplots()
     ax.bar([1, 2], [3, 4])
-    html = display.figure(fig, caption="Source: officials [C01]", alt="Troops <by> actor").data
+    shown = display.figure(fig, caption="Source: officials [C01]", alt="Troops <by> actor")
     plt.close(fig)
-    markdown, charts = to_markdown(_notebook("<h1>Title</h1>", html), "brief")
-    assert list(charts) == ["brief-chart-1.svg"]
-    assert charts["brief-chart-1.svg"].startswith("<svg")
-    assert "<script" not in charts["brief-chart-1.svg"]
-    assert "![Troops \\<by\\> actor](brief-chart-1.svg)" in markdown
-    assert markdown.startswith("# Title\n")
-    assert "Source: officials \\[C01\\]" in markdown
+    for title, given in ((display.heading("Title", 1), shown), ("<h1>Title</h1>", shown.data)):
+        markdown, charts = to_markdown(_notebook(title, given), "brief")
+        assert list(charts) == ["brief-chart-1.svg"]
+        assert charts["brief-chart-1.svg"].startswith("<svg")
+        assert "<script" not in charts["brief-chart-1.svg"]
+        assert "![Troops \\<by\\> actor](brief-chart-1.svg)" in markdown
+        assert markdown.startswith("# Title\n")
+        assert "Source: officials \\[C01\\]" in markdown
 
 
 def test_removed_cells_and_outputs_stay_out():
@@ -229,8 +240,9 @@ def _row(markdown: str) -> str:
 @pytest.mark.parametrize("payload", [p for _, p in PAYLOADS], ids=IDS)
 def test_markup_in_a_table_cell_reads_as_written(payload):
     frame = pd.DataFrame({"Claim": ["C01"], "Quote (verbatim)": [payload]})
-    for markdown in (to_markdown(_notebook(display.table(frame).data), "brief")[0],
-                     display.table(frame).markdown):
+    shown = display.table(frame)
+    for markdown in (to_markdown(_notebook(shown), "brief")[0],
+                     to_markdown(_notebook(shown.data), "brief")[0], shown.markdown):
         rendered = _rendered(markdown)
         assert rendered.tags.count("td") == 2, markdown  # the pipe split no cell
         _assert_reads_as_written(markdown, payload, "td")
@@ -240,8 +252,9 @@ def test_markup_in_a_table_cell_reads_as_written(payload):
 def test_markup_in_a_paragraph_heading_or_list_reads_as_written(payload):
     for shown, parent in ((display.paragraph(payload), "p"), (display.heading(payload), "h2"),
                           (display.items([(payload, payload)]), "li")):
-        markdown = to_markdown(_notebook(shown.data), "brief")[0]
-        _assert_reads_as_written(markdown, payload, parent)
+        for given in (shown, shown.data):  # its blocks; the HTML alone
+            markdown = to_markdown(_notebook(given), "brief")[0]
+            _assert_reads_as_written(markdown, payload, parent)
+            assert parent == "p" or _rendered(markdown).tags.count(parent) == 1, markdown
         if shown.markdown is not None:
             _assert_reads_as_written(shown.markdown, payload, parent)
-        assert parent == "p" or _rendered(markdown).tags.count(parent) == 1, markdown

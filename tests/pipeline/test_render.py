@@ -508,7 +508,7 @@ def test_render_publishes_every_format(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"formats": ("html", "docx")}, "formats must be"),
+        ({"formats": ("html", "odt")}, "formats must be"),
         ({"formats": ()}, "formats must be"),
         ({"name": "../escape"}, "not a plain file name"),
     ],

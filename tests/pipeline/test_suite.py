@@ -44,7 +44,7 @@ def test_manifest_expands_matrices(tmp_path, text, names):
     ('[[report]]\nname = "../escape"\nnotebook = "brief.ipynb"\n', "must be lower-case"),
     ('[[report]]\nname = "/abs"\nnotebook = "brief.ipynb"\n', "must be lower-case"),
     ('[[report]]\nname = "x"\nnotebook = "../README.md"\n', "must be a file in notebooks/"),
-    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nformats = ["docx"]\n', "formats"),
+    ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\nformats = ["odt"]\n', "formats"),
     ('[[report]]\nname = "x-{nope}"\nnotebook = "brief.ipynb"\n', "not a parameter"),
     ('[[report]]\nname = "x"\nnotebook = "brief.ipynb"\n[[report]]\nname = "x"\n'
      'notebook = "brief.ipynb"\n', "must be unique"),
@@ -174,7 +174,7 @@ def test_every_format_of_the_one_list_reaches_the_suite(suite):
     assert given == {"dataset": str(suite["first"].resolve())}
     assert json.loads((folder / "render.json").read_text(encoding="utf-8"))["formats"] == \
         ["ipynb"]
-    refused = _render(suite, "one", "--format", "docx")
+    refused = _render(suite, "one", "--format", "odt")
     assert refused.returncode == 2 and ", ".join(formats.FORMATS) in refused.stderr
 
 

@@ -116,7 +116,8 @@ def render(
             work.rmdir()  # nothing ran (e.g. a bad parameter): nothing to keep
         raise
     title = title or report_title(nb) or name
-    job = Job(nb, notebook, work / notebook.name, name, title, sanitize=sanitize, printer=printer)
+    job = Job(nb, notebook, work / notebook.name, name, title, sanitize=sanitize, printer=printer,
+              draw=_draw)
     files = _convert(job, wanted, tell)
     if extra is not None:
         files.update(extra(title))
@@ -125,6 +126,13 @@ def render(
     if workdir is None:
         shutil.rmtree(work, ignore_errors=True)
     return published
+
+
+def _draw(charts: Sequence[tuple[str, float]]) -> list[bytes | None]:
+    """Charts as PNG, for the formats that want PNG figures (Chromium, imported lazily)."""
+    from sitrep.pipeline.raster import to_png
+
+    return to_png(charts)
 
 
 def _convert(job: Job, wanted: Sequence[str],

@@ -21,17 +21,26 @@ def hold(text: str) -> tuple[str, dict[str, str]]:
     nonce = secrets.token_hex(8)
 
     def take(match: re.Match[str]) -> str:
-        block = match.group()
-        if "xmlns=" not in block.split(">", 1)[0]:
-            block = block.replace("<svg", "<svg" + _SVG_NS, 1)
         key = f"sitrepsvg{nonce}n{len(held)}"
         try:
-            held[key] = svgsafe.clean(block)  # plain attributes (class, style) are kept
+            held[key] = check(match.group())
         except svgsafe.UnsafeSvg as error:
             held[key] = f"<p>(a chart was left out: {html_lib.escape(str(error))})</p>"
         return key
 
     return _SVG_BLOCK.sub(take, text), held
+
+
+def check(block: str) -> str:
+    """One ``<svg>`` block checked by :func:`sitrep.svgsafe.clean` (plain attributes such as
+    class and style kept), in the SVG namespace.
+
+    Raises:
+        sitrep.svgsafe.UnsafeSvg: it is no SVG document the check can read.
+    """
+    if "xmlns=" not in block.split(">", 1)[0]:
+        block = block.replace("<svg", "<svg" + _SVG_NS, 1)
+    return svgsafe.clean(block)
 
 
 def restore(held: dict[str, str], text: str) -> str:

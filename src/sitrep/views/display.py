@@ -21,7 +21,7 @@ from IPython.display import HTML
 from IPython.display import display as _display
 from matplotlib.figure import Figure
 
-from sitrep import paths, svgsafe
+from sitrep import blocks, paths, svgsafe
 from sitrep.model.data import hygiene
 from sitrep.model.data.facts import FILTERED, SUBJECT
 from sitrep.views.headings import shown as _headed
@@ -47,12 +47,21 @@ NO_SCOPE = Scope()
 
 class Output(HTML):
     """HTML for the report, with a plain-text (and, where it helps, Markdown) form of the same
-    content: what a terminal, a diff or a Markdown export shows instead of the HTML."""
+    content: what a terminal, a diff or a Markdown export shows instead of the HTML; and the
+    blocks it shows (:mod:`sitrep.blocks`), in the output's metadata
+    (``metadata["sitrep"]["blocks"]``), which every other format walks."""
 
-    def __init__(self, data: str, *, text: str = "", markdown: str | None = None) -> None:
+    def __init__(self, data: str, *, text: str = "", markdown: str | None = None,
+                 blocks: Iterable[dict] = ()) -> None:
         super().__init__(data)
         self.text = text
         self.markdown = markdown
+        self.blocks = list(blocks)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if not self.blocks:
+            return None
+        return {"text/html": self.data}, {"sitrep": {"blocks": self.blocks}}
 
     def __repr__(self) -> str:
         return self.text or super().__repr__()
@@ -126,7 +135,7 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
     Past ``limit`` rows (``None``: no limit) the table shows the first ones and says how many
     it left out and where they are (``rest``, e.g. "the force-size report lists every figure";
     by default the data set's tables); a table with ``anchor`` is never cut.
-    Linked provenance: the ids in a claim column (:data:`CLAIM_COLUMNS`) link to their rows in
+    Linked provenance: the ids in a claim column (:func:`column_role`) link to their rows in
     the claims annex, which is the table shown with ``anchor="Claim"`` (each row gets the id
     ``claim-<id>``, for the claim ids of ``scope``); http(s) URLs are links; with
     ``note_links`` a "[3]" links to note 3.
@@ -145,7 +154,8 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
                       note_links=note_links, scope=scope)
         note = paragraph(cut_note(limit, len(frame), rest), css_class="sitrep-more")
         return Output(shown.data + note.data, text=f"{shown.text}\n{note.text}",
-                      markdown=f"{shown.markdown}\n\n{note.text}")
+                      markdown=f"{shown.markdown}\n\n{note.text}",
+                      blocks=[*shown.blocks, *note.blocks])
     # Column headers can come from data too (an actor's name heads a column): escape them.
     styler = (frame.style.hide(axis="index").format(escape="html", na_rep="")
               .format_index(escape="html", axis=1))
@@ -163,13 +173,17 @@ def table(frame: pd.DataFrame, *, caption: str | None = None,
                            "props": [("width", width)]})
     styler = styler.set_table_styles(styles).set_table_attributes('class="sitrep-table"')
     body = styler.to_html()
+    row_ids = None
     if anchor is not None and anchor in frame.columns:
-        body = _row_ids(body, [anchor_id(CLAIM_ANCHOR, v) for v in frame[anchor]])
+        row_ids = [anchor_id(CLAIM_ANCHOR, v) for v in frame[anchor]]
+        body = _row_ids(body, row_ids)
+    block = table_block(frame, caption=caption, widths=widths, row_ids=row_ids,
+                        note_links=note_links, claims=scope.claims)
     text = readable(frame).to_string(index=False, na_rep="")
     markdown = markdown_table(frame)
     if caption:
         text, markdown = f"{caption}\n{text}", f"{_pipe(caption)}\n\n{markdown}"
-    return Output(table_style() + body, text=text, markdown=markdown)
+    return Output(table_style() + body, text=text, markdown=markdown, blocks=[block])
 
 
 def cut_note(shown: int, total: int, rest: str = "") -> str:
@@ -180,19 +194,38 @@ def cut_note(shown: int, total: int, rest: str = "") -> str:
             f"{where}.")
 
 
-#: Columns whose cells are claim ids (one, or several separated by ', ' or ';').
-CLAIM_COLUMNS = ("Claim", "Claims", "claim_id", "Inputs", "Input claims")
-#: Columns whose cells are text naming claims ('50,000 [K01] (November 2024)', 'K01 and K17'):
-#: the report's claim ids in them are links.
-CLAIM_TEXT_COLUMNS = ("Pair", "Reading", "Superseded by", "Before", "Now", "First", "Second",
-                      "Figures", "Range", "Conservative figure", "Change and flags",
-                      "Best figure", "Figure", "Flags", "Said by", "Rests on",
-                      "What is claimed there")
+#: The role of each column a report's tables show (:data:`sitrep.blocks.ROLES`), by heading:
+#: the one place a heading decides how a column is linked and shown. A heading not named here
+#: holds text (a ``Since 2024-11-12`` column text naming claims, a ``URL`` one an address).
+ROLES: dict[str, str] = {
+    **dict.fromkeys(("Claim", "Claims", "claim_id", "Inputs", "Input claims"), "claim_ids"),
+    **dict.fromkeys(("Figure", "Figures", "Best figure", "Conservative figure", "Range"),
+                    "figure"),
+    **dict.fromkeys(("Said by", "Who says"), "claimant"),
+    "Measure": "measure",
+    "Quote (verbatim)": "quote",
+    **dict.fromkeys(("Pair", "Reading", "Superseded by", "Before", "Now", "First", "Second",
+                     "Change and flags", "Flags", "Rests on", "What is claimed there"),
+                    "claim_text"),
+}
 #: Columns named for an edition ('Since 2024-11-12') whose cells name claims too.
 CLAIM_TEXT_PREFIXES = ("Since ",)
-CLAIM_ANCHOR, NOTE_ANCHOR = "claim-", "note-"
+CLAIM_ANCHOR, NOTE_ANCHOR = blocks.CLAIM_PREFIX, blocks.NOTE_PREFIX
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _NOTE = re.compile(r"\[(\d+)\]")
+_MENTION = re.compile(r"(?<![\w.&#;-])[A-Za-z0-9][A-Za-z0-9_.-]*(?![\w-])")
+_URL = re.compile(r"https?://[^\s\"<>]+")
+
+
+def column_role(column: object) -> str:
+    """What a column holds (:data:`sitrep.blocks.ROLES`), from its heading: claim ids, text
+    naming claims, a figure, who said it, a measure, a quote, an address or other text."""
+    name = str(column)
+    if name in ROLES:
+        return ROLES[name]
+    if name.startswith(CLAIM_TEXT_PREFIXES):
+        return "claim_text"
+    return "url" if name.lower() in ("url", "link") else "text"
 
 
 def anchor_id(prefix: str, value: object) -> str:
@@ -208,56 +241,156 @@ def claim_link(claim_id: str) -> str:
     return f'<a class="sitrep-claim" href="#{anchor_id(CLAIM_ANCHOR, claim_id)}">{text}</a>'
 
 
-def _link_ids(escaped: object, claims: frozenset[str]) -> str:
-    # The Styler escaped the cell before this formatter: ids match _ID or are left as text.
-    def link(token: str) -> str:
-        known = token in claims
-        return claim_link(token) if known and _ID.fullmatch(token) and token != "none" \
-            else token
+# Links are found once, in escaped text, as pieces: escaped text, or (target kind, escaped
+# value). The HTML writes the pieces as markup (:func:`_markup`); the blocks as spans of the
+# text as written (:func:`_inline`): both link the same ids.
+Piece = str | tuple[str, str]
 
-    return re.sub(r"[^,;\s]+", lambda m: link(m.group()), str(escaped))
+
+def _id_pieces(escaped: str, claims: frozenset[str]) -> list[Piece]:
+    """A claim-id cell ('C01, C02'): each id among ``claims`` a link."""
+    out: list[Piece] = []
+    at = 0
+    for match in re.finditer(r"[^,;\s]+", escaped):
+        token = match.group()
+        if token in claims and _ID.fullmatch(token) and token != "none":
+            out += [escaped[at:match.start()], ("claim", token)]
+            at = match.end()
+    return [*out, escaped[at:]]
+
+
+def _mention_pieces(escaped: str, claims: frozenset[str]) -> list[Piece]:
+    """Running text ('C01: Dagens · C02: ...'): the ids among ``claims`` links."""
+    out: list[Piece] = []
+    at = 0
+    for match in _MENTION.finditer(escaped):
+        core = match.group().rstrip(".")
+        if core in claims:
+            out += [escaped[at:match.start()], ("claim", core)]
+            at = match.start() + len(core)
+    return [*out, escaped[at:]]
+
+
+def _url_pieces(escaped: str) -> list[Piece]:
+    return [("url", escaped)] if _URL.fullmatch(escaped) else [escaped]
+
+
+def _note_pieces(escaped: str) -> list[Piece]:
+    out: list[Piece] = []
+    at = 0
+    for match in _NOTE.finditer(escaped):
+        out += [escaped[at:match.start()], ("note", match.group(1))]
+        at = match.end()
+    return [*out, escaped[at:]]
+
+
+def _markup(pieces: list[Piece]) -> str:
+    def one(piece: Piece) -> str:
+        if isinstance(piece, str):
+            return piece
+        kind, value = piece
+        if kind == "claim":
+            return claim_link(value)
+        if kind == "url":
+            return f'<a href="{value}">{value}</a>'
+        return f'<a href="#{anchor_id(NOTE_ANCHOR, value)}">[{value}]</a>'
+
+    return "".join(map(one, pieces))
+
+
+def _inline(pieces: list[Piece]) -> str | list[blocks.Span]:
+    """The pieces as inline text of a block (:mod:`sitrep.blocks`): a string when nothing is a
+    link, else spans; the text unescaped, as written."""
+    out: list[blocks.Span] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            text = html.unescape(piece)
+            if text and out and isinstance(out[-1], str):
+                out[-1] += text
+            elif text:
+                out.append(text)
+            continue
+        kind, value = piece
+        value = html.unescape(value)
+        shown = f"[{value}]" if kind == "note" else value
+        out.append({"text": shown, kind: value})
+    if all(isinstance(span, str) for span in out):
+        return "".join(out)  # type: ignore[arg-type]
+    return out
+
+
+def _pieces(kind: str, escaped: str, claims: frozenset[str], note_links: bool) -> list[Piece]:
+    """A cell's pieces by how its column is linked (:func:`_kind`)."""
+    if kind == "claim_ids":
+        return _id_pieces(escaped, claims)
+    if kind == "claim_text":
+        return _mention_pieces(escaped, claims)
+    if kind == "url":
+        return _url_pieces(escaped)
+    return _note_pieces(escaped) if note_links else [escaped]
 
 
 def link_known_claims(escaped: object, claims: frozenset[str] = frozenset()) -> str:
     """In escaped running text ('C01: Dagens · C02: ...'), link the ids among ``claims``."""
-    def link(match: re.Match[str]) -> str:
-        token = match.group()
-        core = token.rstrip(".")
-        return claim_link(core) + token[len(core):] if core in claims else token
-
-    return re.sub(r"(?<![\w.&#;-])[A-Za-z0-9][A-Za-z0-9_.-]*(?![\w-])", link, str(escaped))
+    return _markup(_mention_pieces(str(escaped), claims))
 
 
-def _link_url(escaped: object) -> str:
-    text = str(escaped)
-    if re.fullmatch(r"https?://[^\s\"<>]+", text):
-        return f'<a href="{text}">{text}</a>'
-    return text
+def linked_text(text: str, claims: frozenset[str] = frozenset()) -> str | list[blocks.Span]:
+    """Running text as a block's inline text, the ids among ``claims`` links."""
+    return _inline(_mention_pieces(html.escape(text), claims))
 
 
-def _link_notes(escaped: object) -> str:
-    return _NOTE.sub(lambda m: f'<a href="#{anchor_id(NOTE_ANCHOR, m.group(1))}">'
-                               f"{m.group()}</a>", str(escaped))
+def _kind(role: str, note_links: bool) -> str | None:
+    """How a column of ``role`` is linked: its claim ids, the claim ids its text names, its
+    address, its notes (with ``note_links``), or not at all (None)."""
+    if role == "claim_ids" or role == "url":
+        return role
+    if role in blocks.LINKING:
+        return "claim_text"
+    return "text" if note_links else None
+
+
+def _cell_markup(value: object, *, kind: str, claims: frozenset[str]) -> str:
+    return _markup(_pieces(kind, str(value), claims, note_links=True))
 
 
 def _links(styler, frame: pd.DataFrame, note_links: bool, known: frozenset[str]):
-    claims = [c for c in frame.columns if c in CLAIM_COLUMNS]
-    urls = [c for c in frame.columns if str(c).lower() in ("url", "link")]
-    if claims:
-        styler = styler.format(functools.partial(_link_ids, claims=known), subset=claims,
-                               escape="html", na_rep="")
-    mentions = [c for c in frame.columns if c in CLAIM_TEXT_COLUMNS
-                or str(c).startswith(CLAIM_TEXT_PREFIXES)]
-    if mentions:
-        styler = styler.format(functools.partial(link_known_claims, claims=known),
-                               subset=mentions, escape="html", na_rep="")
-    if urls:
-        styler = styler.format(_link_url, subset=urls, escape="html", na_rep="")
-    if note_links:
-        rest = [c for c in frame.columns if c not in claims and c not in urls
-                and c not in mentions]
-        styler = styler.format(_link_notes, subset=rest, escape="html", na_rep="")
+    """The Styler's cells linked by their columns' roles (:func:`column_role`)."""
+    groups: dict[str, list] = {}
+    for column in frame.columns:
+        kind = _kind(column_role(column), note_links)
+        if kind is not None:
+            groups.setdefault(kind, []).append(column)
+    for kind, columns in groups.items():
+        styler = styler.format(functools.partial(_cell_markup, kind=kind, claims=known),
+                               subset=columns, escape="html", na_rep="")
     return styler
+
+
+def cell_text(value: object, *, linked: bool = False) -> str:
+    """A cell's text as the HTML table shows it: '' for a missing value; unless the cell is
+    ``linked`` (formatted as text by its links), a float with pandas' display precision."""
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return ""
+    if not linked and isinstance(value, float):
+        return f"{value:.{pd.get_option('styler.format.precision')}f}"
+    return str(value)
+
+
+def table_block(frame: pd.DataFrame, *, caption: str | None, widths: dict[str, str] | None,
+                row_ids: list[str] | None, note_links: bool, claims: frozenset[str]) -> dict:
+    """A table as a block (:mod:`sitrep.blocks`): columns with their roles and widths, rows as
+    text with the links their roles make."""
+    roles = [column_role(c) for c in frame.columns]
+    kinds = [_kind(role, note_links) for role in roles]
+    rows = [[_inline(_pieces(kind or "text", html.escape(cell_text(value, linked=bool(kind))),
+                             claims, note_links=kind is not None))
+             for kind, value in zip(kinds, row, strict=True)]
+            for row in frame.itertuples(index=False)]
+    return {"kind": "table", "caption": caption or None,
+            "columns": [{"name": str(c), "role": role, "width": (widths or {}).get(c)}
+                        for c, role in zip(frame.columns, roles, strict=True)],
+            "rows": rows, "row_ids": row_ids}
 
 
 def content_id(*parts: object) -> str:
@@ -288,14 +421,36 @@ def table_style() -> str:
 def heading(text: str, level: int = 2) -> Output:
     """A heading whose text comes from data or parameters."""
     return Output(f"<h{level}>{html.escape(text)}</h{level}>", text=text,
-                  markdown=f"{'#' * level} {_pipe(text)}")
+                  markdown=f"{'#' * level} {_pipe(text)}",
+                  blocks=[{"kind": "heading", "level": level, "text": text}])
 
 
 def paragraph(text: str, *, css_class: str = "", scope: Scope = NO_SCOPE) -> Output:
     """A paragraph of untrusted text; the claim ids of ``scope`` in it link to their rows."""
     attribute = f' class="{html.escape(css_class)}"' if css_class else ""
     linked = link_known_claims(html.escape(text), scope.claims)
-    return Output(f"<p{attribute}>{linked}</p>", text=text)
+    return Output(f"<p{attribute}>{linked}</p>", text=text,
+                  blocks=[paragraph_block(text, css_class, scope.claims)])
+
+
+#: Paragraph classes that set a paragraph apart: a ``note`` block of this ``class``.
+NOTES = {"sitrep-note": "note", "sitrep-empty": "empty", "sitrep-more": "more"}
+
+
+def paragraph_block(text: str, css_class: str = "",
+                    claims: frozenset[str] = frozenset()) -> dict:
+    """A paragraph (or, set apart by its class, a note) as a block."""
+    block = {"kind": "note" if css_class in NOTES else "paragraph",
+             "text": linked_text(text, claims)}
+    if css_class:
+        block["class"] = NOTES.get(css_class, css_class.removeprefix("sitrep-"))
+    return block
+
+
+def wrap(shown: Output, css_class: str) -> Output:
+    """``shown`` in a ``<div>`` of ``css_class`` (a page layout's hook), its blocks kept."""
+    return Output(f'<div class="{html.escape(css_class)}">{shown.data}</div>', text=shown.text,
+                  markdown=shown.markdown, blocks=shown.blocks)
 
 
 class Entries(list):
@@ -336,8 +491,14 @@ def items(entries: Iterable[tuple[str, str]], *, ordered: bool = False,
                                                               if detail else "")
              for n, (text, detail) in enumerate(entries, start=1)]
     classes = html.escape(f"sitrep-list {css_class}".strip())
+    block = {"kind": "list", "ordered": ordered,
+             "items": [{"text": linked_text(text, known), "detail": linked_text(detail, known),
+                        **({"id": anchor_id(anchor, n)} if anchor else {})}
+                       for n, (text, detail) in enumerate(entries, start=1)]}
+    if css_class:
+        block["class"] = css_class.removeprefix("sitrep-")
     return Output(f"<{tag} class=\"{classes}\">{body}</{tag}>", text="\n".join(lines),
-                  markdown="\n".join(marks))
+                  markdown="\n".join(marks), blocks=[block])
 
 
 def title(text: str, subtitle: str = "", *, date: str = "") -> None:
@@ -348,7 +509,11 @@ def title(text: str, subtitle: str = "", *, date: str = "") -> None:
     if subtitle:
         body += f'<p class="sitrep-subtitle">{html.escape(subtitle)}</p>'
     plain = f"{text}\n\n{subtitle}" if subtitle else text
-    _display(Output(body, text=plain, markdown=f"# {_pipe(text)}\n\n{_pipe(subtitle)}".rstrip()),
+    shown = [{"kind": "heading", "level": 1, "text": text}]
+    if subtitle:
+        shown.append({"kind": "paragraph", "text": subtitle, "class": "subtitle"})
+    _display(Output(body, text=plain, markdown=f"# {_pipe(text)}\n\n{_pipe(subtitle)}".rstrip(),
+                    blocks=shown),
              metadata={"sitrep": {"title": text, **({"date": date} if date else {})}})
 
 
@@ -409,7 +574,16 @@ def figure(fig: Figure, *, caption: str = "", alt: str = "chart",
             f"{link_known_claims(html.escape(caption), scope.claims)}</small></p>"
             if caption else "")
     text = f"[{alt}]" + (f"\n{caption}" if caption else "")
-    return Output(f'<div class="sitrep-figure">{inline}</div>' + note, text=text)
+    block = {"kind": "figure", "svg": inline, "alt": alt,
+             "caption": linked_text(caption, scope.claims) if caption else "",
+             "claims": list(dict.fromkeys(_DRAWN.findall(inline))), "figure": kind,
+             "width_in": round(width_in, 2)}
+    return Output(f'<div class="sitrep-figure">{inline}</div>' + note, text=text,
+                  blocks=[block])
+
+
+#: The claim a chart's mark links to (:func:`sitrep.views.style.link_claim`).
+_DRAWN = re.compile(r'href="#' + re.escape(CLAIM_ANCHOR) + r'([^"]+)"')
 
 
 def show(*objects: object) -> None:

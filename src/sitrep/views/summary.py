@@ -9,8 +9,6 @@ more there are and where they are (the evidence part lists them all).
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 from IPython.display import HTML
 
@@ -27,9 +25,9 @@ from sitrep.views.display import (
     figure,
     heading,
     items,
-    link_known_claims,
     paragraph,
     table,
+    wrap,
 )
 
 #: Key takeaways and key-figure rows a summary shows at most; the rest follow in the evidence.
@@ -305,9 +303,9 @@ def key_figures_section(rows: pd.DataFrame, *, since: str = "", limit: int = BOD
     evidence part (:func:`key_figures_continued`)."""
     limit = body_count(rows, limit)
     shown = key_figures_table(rows.head(limit), since=since)
-    body = table(shown, widths=KEY_WIDTHS, scope=scope, limit=max(len(shown), 1)).data
+    body = table(shown, widths=KEY_WIDTHS, scope=scope, limit=max(len(shown), 1))
     parts = [paragraph(KEY_FIGURES_NOTE, css_class="sitrep-note"),
-             HTML(f'<div class="sitrep-key-figures">{body}</div>')]
+             wrap(body, "sitrep-key-figures")]
     if len(rows) > limit:
         more = len(rows) - limit
         parts.append(paragraph(f"{more:,} more measure{'s' if more != 1 else ''}: under "
@@ -324,9 +322,8 @@ def key_figures_continued(rows: pd.DataFrame, *, since: str = "", limit: int = B
     if len(rows) <= limit:
         return []
     shown = key_figures_table(rows.iloc[limit:], since=since)
-    body = table(shown, widths=KEY_WIDTHS, scope=scope, limit=max(len(shown), 1)).data
-    return [heading("Key figures, continued", 3),
-            HTML(f'<div class="sitrep-key-figures">{body}</div>')]
+    body = table(shown, widths=KEY_WIDTHS, scope=scope, limit=max(len(shown), 1))
+    return [heading("Key figures, continued", 3), wrap(body, "sitrep-key-figures")]
 
 
 def _first(items: pd.Series, sep: str, noun: str) -> str:
@@ -367,8 +364,7 @@ def what_changed(edition: changes.Changes | None, whole: Facts | None = None, *,
         return []
     text = (f"Since the edition of {edition.since}: " + "; ".join(lines) + ". The change of "
             "each best figure is in the key figures; the changes report gives every table.")
-    linked = link_known_claims(html.escape(text), scope.claims)
-    return [heading("What changed"), HTML(f"<p>{linked}</p>")]
+    return [heading("What changed"), paragraph(text, scope=scope)]
 
 
 def body_map(facts: Facts, *, scope: Scope = NO_SCOPE) -> HTML:
@@ -379,7 +375,7 @@ def body_map(facts: Facts, *, scope: Scope = NO_SCOPE) -> HTML:
     drawn = maps.position_map(facts, compact=True)
     shown = figure(drawn.figure, caption=map_credit(facts, drawn),
                    alt="Map of who is where, doing what", scope=scope, kind="map")
-    return HTML(f'<div class="sitrep-body-map">{shown.data}</div>')
+    return wrap(shown, "sitrep-body-map")
 
 
 #: Sources a body map's credit line names one by one; past it the line counts them and points to
