@@ -223,3 +223,23 @@ def test_claim_ids_change_nothing(dataset):
         restored = after[name].map(read_back)
         pd.testing.assert_frame_equal(frame.reset_index(drop=True),
                                       restored.reset_index(drop=True), obj=name)
+
+
+@pytest.mark.parametrize("dataset", SHIPPED, ids=lambda p: p.name)
+def test_body_ranks_cited_measures_first(dataset):
+    """The measures the bottom line cites come first, then those the takeaways cite, then the
+    contested and assessed ones, then the rest: the rank never goes back a tier."""
+    facts = load(dataset)
+    rows = summary.key_figures_rows(facts, facts)
+    tiers = {"cited by the bottom line": 0, "cited by a takeaway": 1, "contested": 2,
+             "assessed by the analyst": 2, "by the reporting it carries": 3}
+    ranks = [tiers[r] for r in rows["rank_reason"]]
+    assert ranks == sorted(ranks), dataset.name
+    if len(facts.takeaways):
+        assert ranks[0] <= 1, "a data set with takeaways opens with a measure they cite"
+
+
+def test_body_shows_the_contested_measure_on_page_one(war):
+    rows = summary.key_figures_rows(war, war)
+    shown = rows.head(summary.body_count(rows))
+    assert "aircraft_lost" in set(shown["measure_id"])
