@@ -152,7 +152,7 @@ PREFLIGHT = {
                            "bad parameter: parameter 'measures' names 'troops_nowhere'"),
     "missing_data_set_folder": (("-p", "dataset=datasets/red-sea-2023-2042"), None,
                                 "datasets/red-sea-2023-2042"),
-    "unknown_format": (("--format", "docx"), None, "error: --format: "),
+    "unknown_format": (("--format", "odt"), None, "error: --format: "),
     "no_browser_for_pdf": (("--format", "pdf"),
                            lambda tmp: {"SITREP_CHROMIUM": str(tmp / "no-chromium")},
                            "refused: its formats need a browser: SITREP_CHROMIUM="),

@@ -477,9 +477,9 @@ def test_render_publishes_every_format(
 ) -> None:
     checked = []
 
-    def counted(notebook, parameters):
+    def counted(notebook, parameters, **options):
         checked.append(dict(parameters))
-        return check_parameters(notebook, parameters)
+        return check_parameters(notebook, parameters, **options)
 
     monkeypatch.setattr(execute_module, "check_parameters", counted)
     out = tmp_path / "reports"

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import logging
 import os
 import signal
@@ -32,23 +31,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitrep import __version__, paths
+from sitrep.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_CODES,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_RENDER_FAILED,
+    _choose,
+    _entries,
+    _parse_parameter,
+    _whole,
+    say,
+)
 from sitrep.model.data.errors import SitrepError
-
-EXIT_OK, EXIT_RENDER_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-#: The exit codes, as --help states them.
-EXIT_CODES = """exit codes:
-  0    done: clean data, every report rendered or current
-  1    a report failed to render (or, for index, one is stale or missing)
-  2    bad data, a refused notebook or parameter, or bad usage
-  130  interrupted (Ctrl-C or SIGTERM): nothing half-written was published"""
-
-
-def say(text: str, *, error: bool = False) -> None:
-    """Print a line with every control character escaped: names, values and file names read
-    from a data set never drive the terminal (no ESC, BEL or OSC sequences reach it)."""
-    from sitrep.model.data.hygiene import terminal
-
-    print(terminal(text), file=sys.stderr if error else sys.stdout)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -162,62 +157,6 @@ def _schema_title() -> str:
     return str(load_schema().get("title", ""))
 
 
-def _parse_parameter(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.isidentifier():
-        raise argparse.ArgumentTypeError(
-            f"a parameter is NAME=VALUE with NAME an identifier: {text!r}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:  # bytes the locale could not decode (surrogateescape)
-        byte = ord(value[error.start]) - 0xDC00
-        raise argparse.ArgumentTypeError(
-            f"parameter {name!r}: the value must be UTF-8 text (byte 0x{byte:02x} at "
-            f"position {error.start} is not)") from None
-    return name, value
-
-
-def _choose(args: argparse.Namespace, entries: list) -> list | None:
-    """The entries the command line names (patterns, shard, formats, -p parameters), or None
-    after saying why it cannot be done."""
-    import fnmatch
-
-    from sitrep.pipeline import adhoc, formats, manifest
-    from sitrep.pipeline.errors import did_you_mean
-
-    names = [e.name for e in entries]
-    if args.reports:
-        unmatched = [p for p in args.reports if not fnmatch.filter(names, p)]
-        if unmatched:
-            hinted = [repr(p) + (f" ({hint})" if (hint := did_you_mean(p, names, lead="")) else "")
-                      for p in unmatched]
-            say(f"error: no report named {', '.join(hinted)} in {paths.display(args.manifest)}; "
-                f"'sitrep render --list' lists them", error=True)
-            return None
-        entries = [e for e in entries if any(fnmatch.fnmatchcase(e.name, p)
-                                             for p in args.reports)]
-    try:
-        if args.shard:
-            entries = manifest.shard(entries, *manifest.parse_shard(args.shard))
-    except manifest.ManifestError as error:
-        say(f"error: --shard: {error}", error=True)
-        return None
-    if args.format is not None:  # without --format, each report gets the formats it declares
-        try:
-            wanted = formats.check(f.strip() for f in args.format.split(",") if f.strip())
-        except formats.FormatError as error:
-            say(f"error: --format: {error} (comma-separated)", error=True)
-            return None
-        entries = [e.with_formats(tuple(f for f in e.formats if f in wanted) or wanted)
-                   for e in entries]
-    try:
-        return adhoc.apply(entries, dict(args.parameter or []), say=say, name=args.name,
-                           taken=frozenset(names))
-    except manifest.ManifestError as error:
-        say(f"error: {error}", error=True)
-        return None
-
-
 def _list(entries: list, args: argparse.Namespace) -> int:
     """What a render would do and why, rendering nothing: the checks a render makes before it
     executes anything are made (guard, formats, data sets, parameters), and a report the render
@@ -298,87 +237,10 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _preview(args: argparse.Namespace) -> int:
-    from sitrep.pipeline.errors import did_you_mean
-
-    listed = _entries(args)
-    if listed is None:
-        return EXIT_BAD_INPUT
-    names = [e.name for e in listed]
-    if args.report not in names:
-        say(f"error: no report named {args.report!r} in {paths.display(args.manifest)}"
-            f"{did_you_mean(args.report, names)} ('sitrep render --list' lists them)",
-            error=True)
-        return EXIT_BAD_INPUT
-    args.reports, args.shard, args.format = [args.report], None, "html"
-    entries = _choose(args, listed)
-    if entries is None:
-        return EXIT_BAD_INPUT
-    from sitrep.model.data import writes
-    from sitrep.pipeline import preview
-
-    out = writes.root(args.out, create=True)
-
-    def ready(url: str) -> None:
-        say(f"previewing {entries[0].name} (HTML) at {url}")
-        sys.stdout.flush()
-
-    def told(text: str, *, error: bool = False) -> None:
-        say(text, error=error)
-        (sys.stderr if error else sys.stdout).flush()
-
-    try:
-        preview.serve(entries[0], out, port=args.port, listed=listed, say=told, ready=ready)
-    except OSError as error:
-        if error.errno in (errno.EADDRINUSE, errno.EACCES):
-            say(f"error: port {args.port} on {preview.HOST} is taken or not allowed; "
-                "leave --port out for a free one", error=True)
-            return EXIT_BAD_INPUT
-        raise
-    return EXIT_OK
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = 0
-    if not 1024 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"--port takes a whole number from 1024 to 65535: "
-                                         f"{text!r}")
-    return port
-
-
-def _add_preview(preview: argparse.ArgumentParser) -> None:
-    """The options of ``sitrep preview``."""
-    preview.add_argument("report", help="the report's name in the manifest, e.g. brief")
-    preview.add_argument("-p", "--parameter", action="append", type=_parse_parameter,
-                         metavar="NAME=VALUE",
-                         help="notebook parameter, as 'sitrep render' takes it (repeatable; "
-                              "an ad-hoc render, published as NAME.adhoc-XXXXXXXX)")
-    preview.add_argument("--port", type=_port, default=0,
-                         help="the port on 127.0.0.1, 1024 to 65535 (default: a free one)")
-    preview.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
-    preview.add_argument("--manifest", type=Path, default=paths.MANIFEST,
-                         help="the report manifest (default: reports.toml)")
-    preview.set_defaults(run=_preview)
-
-
 def _default_jobs() -> int:
     from sitrep.pipeline import cores
 
     return cores()
-
-
-def _entries(args: argparse.Namespace) -> list | None:
-    """The manifest's entries, or None after saying why it cannot be read."""
-    from sitrep.pipeline import manifest
-
-    try:
-        return manifest.load(args.manifest)
-    except manifest.ManifestError as error:
-        say(f"error: {error}", error=True)
-        return None
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -401,16 +263,6 @@ def _index(args: argparse.Namespace) -> int:
         else EXIT_RENDER_FAILED
 
 
-def _jobs(text: str) -> int:
-    """``-j N``: bounded on its text before it is converted (:func:`limits.whole_option`)."""
-    from sitrep.model.data import limits
-
-    try:
-        return limits.whole_option(text, "--jobs", 1, limits.JOBS_MAX)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
 def _add_render(render: argparse.ArgumentParser) -> None:
     """The options of ``sitrep render``."""
     from sitrep.pipeline.formats import DEFAULT_FORMATS, REGISTRY
@@ -426,7 +278,7 @@ def _add_render(render: argparse.ArgumentParser) -> None:
     render.add_argument("--out", type=Path, default=paths.REPORTS, help="output folder")
     render.add_argument("--manifest", type=Path, default=paths.MANIFEST,
                         help="the report manifest (default: reports.toml)")
-    render.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+    render.add_argument("-j", "--jobs", type=_whole("--jobs", 1), default=None, metavar="N",
                         help="reports rendered side by side, 1 to 256 (default: one per core, "
                              f"{_default_jobs()} here)")
     render.add_argument("--force", action="store_true",
@@ -505,7 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="render the report suite to reports/ (HTML, PDF, ...: the formats each report "
              "asks for)"))
 
-    _add_preview(sub.add_parser(
+    from sitrep.cli.preview import add_preview
+
+    add_preview(sub.add_parser(
         "preview", parents=[debug], **plain,
         description="Render one report's HTML (as 'sitrep render NAME --format html'), serve "
                     "it on 127.0.0.1 only\nand render it again on every save of its data set, "
@@ -622,6 +476,3 @@ def _exit_code(error: Exception, command: str) -> int:
         return EXIT_BAD_INPUT
     return EXIT_RENDER_FAILED
 
-
-if __name__ == "__main__":
-    sys.exit(main())
