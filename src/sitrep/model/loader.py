@@ -16,6 +16,7 @@ import pandas as pd
 
 from sitrep import paths
 from sitrep.model.data import confine, memo, writes
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data.digest import code_digest, dataset_digest
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Collector, FactsError, Problem, errors
@@ -114,7 +115,7 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     if out.problems:
         return out.finish(), None
     if not facts_dir.is_dir():
-        out.add(paths.display(facts_dir), None, None, "dataset-layout", None,
+        out.add(paths.display(facts_dir), None, None, R.DATASET_LAYOUT, None,
                 "a data set is a folder holding facts/ (the tables) and sources/ (the texts)")
         return out.finish(), None
     schema = load_schema()
@@ -134,10 +135,10 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
     for name, frame in typed.items():
         check_keys(facts_dir, name, frame, resources[name]["schema"], typed, resources, out,
                    known_sets)
-    structural = {"file-exists", "utf-8", "header", "csv", "missing-column", "descriptor",
-                  confine.RULE}
+    structural = {R.FILE_EXISTS, R.UTF_8, R.HEADER, R.CSV, R.MISSING_COLUMN, R.DESCRIPTOR,
+                  R.FILE_INSIDE_DATASET}
     if len(typed) != len(resources) or any(p.rule in structural for p in out.problems):
-        if all(p.rule == "file-exists" for p in out.problems) and not typed:
+        if all(p.rule == R.FILE_EXISTS for p in out.problems) and not typed:
             return [_not_a_data_set(facts_dir)], None
         # Domain rules read across tables: they need every table present with its columns.
         return out.finish(), None
@@ -153,6 +154,6 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
 
 def _not_a_data_set(facts_dir: Path) -> Problem:
     """One message, not one per missing table, when facts/ holds no table at all."""
-    return Problem(paths.display(facts_dir), None, None, "file-exists", None,
+    return Problem(paths.display(facts_dir), None, None, R.FILE_EXISTS, None,
                    "facts/ holds none of the tables: start a data set with "
                    f"sitrep new {paths.display(facts_dir.parent)} --title '...'")
