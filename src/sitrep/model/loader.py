@@ -1,6 +1,7 @@
 """Load a data set's facts into tidy pandas DataFrames, validating everything at once.
 
-:mod:`tables` applies the Table Schema, :mod:`domain` the domain rules;
+:mod:`tables` applies the Table Schema, :func:`read_texts` reads the source texts, and the
+registry (:mod:`sitrep.model.rules.registry`) applies the domain rules, which only read;
 every problem is collected and reported together, each with the file, row, field, rule and value.
 A clean data set is cached by the checksum of its files and of sitrep's code.
 """
@@ -15,11 +16,12 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.data import confine, memo, writes
+from sitrep.model.data import confine, hygiene, memo, writes
 from sitrep.model.data import rule_ids as R
 from sitrep.model.data.digest import code_digest, dataset_digest
 from sitrep.model.data.facts import Facts
-from sitrep.model.data.problems import Collector, FactsError, Problem, errors
+from sitrep.model.data.problems import Collector, FactsError, Problem, errors, records, row_number
+from sitrep.model.data.sources import split_sentences
 from sitrep.model.data.tables import (
     check_descriptor_copy,
     check_fields,
@@ -28,7 +30,6 @@ from sitrep.model.data.tables import (
     read_settings,
     read_table,
 )
-from sitrep.model.rules.domain import first_source_warning
 from sitrep.model.rules.registry import check_domain
 
 
@@ -143,13 +144,60 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
         # Domain rules read across tables: they need every table present with its columns.
         return out.finish(), None
     facts = Facts(dataset=dataset, tables=typed, title=title, settings=settings)
+    read_texts(facts, facts_dir, out)
     check_domain(facts, facts_dir, out)
-    if facts.sources.empty:
-        out.problems.append(first_source_warning(facts_dir))
     problems = out.finish()
     return problems, (None if errors(problems) else facts)
 
 
+def read_texts(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """The loader's last step, before any domain rule: each source's held text, as a reader sees
+    it, into ``facts.texts``, and its sentences into ``facts.sentences_of``. A text that cannot
+    be used (no checksum, missing, edited, not UTF-8, a link out) is reported on sources.csv and
+    left out; the rules only read what is here."""
+    shown = paths.display(facts_dir / "sources.csv")
+    documents = paths.sources_dir(facts.dataset)
+    for index, src in records(facts.sources):
+        row = row_number(index)
+        if bool(src["document"]) != bool(src["sha256"]):
+            out.add(shown, row, "sha256", R.CHECKSUM_REQUIRED, src["sha256"],
+                    "a source with a document needs its sha256, and a sha256 needs a document")
+            continue
+        if not src["document"]:
+            continue
+        text = _document_text(src["document"], src["sha256"], documents, shown, row, out)
+        if text is not None:
+            facts.texts[src["source_id"]] = text
+            facts.sentences_of[src["source_id"]] = split_sentences(text)
+
+
+def _document_text(name: str, recorded: str, documents: Path, shown: str, row: int,
+                   out: Collector) -> str | None:
+    """A source document's text (NFC, without invisible characters: what a reader sees) when it
+    is a regular file in sources/, unedited and UTF-8; None otherwise (reported). A link out of
+    the folder, a device or a pipe is never opened, so no path, checksum or text from outside
+    the data set reaches a message."""
+    path = documents / name
+    if not confine.exists(path) or not confine.inside(path.parent, documents):
+        out.add(shown, row, "document", R.DOCUMENT_EXISTS, name,
+                f"the document must be a file in {paths.display(documents)}")
+        return None
+    try:
+        data = confine.read_bytes(path, documents)
+    except confine.OutsideError as error:
+        out.add(shown, row, "document", confine.RULE, name, f"the document {error}")
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != recorded:
+        out.add(shown, row, "sha256", R.CHECKSUM, digest,
+                f"{paths.display(path)} has changed since it was recorded: source texts are "
+                "verbatim and never edited (the value shown is the file's digest now)")
+        return None
+    try:
+        return hygiene.nfc(hygiene.visible(data.decode("utf-8")))
+    except UnicodeDecodeError:
+        out.add(shown, row, "document", R.UTF_8, name, "the document must be UTF-8")
+        return None
 
 
 def _not_a_data_set(facts_dir: Path) -> Problem:

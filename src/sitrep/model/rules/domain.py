@@ -10,27 +10,22 @@ map can draw (:mod:`sitrep.model.geo.place`).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.data import confine, hygiene
 from sitrep.model.data import rule_ids as R
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import (
-    ERROR,
     WARNING,
     Collector,
-    Problem,
     by_id,
     records,
     row_number,
     shorten,
 )
-from sitrep.model.data.sources import split_sentences
 from sitrep.model.data.when import period_end
 from sitrep.model.geo import place
 from sitrep.model.rules import measures_apart as apart
@@ -76,25 +71,11 @@ def _unusable_documents(facts: Facts) -> set[str]:
     return set(recorded) - set(facts.texts)
 
 
-def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
-    """Source texts exist, are unedited, and every sentence is accounted for."""
-    sources, sentences = facts.sources, facts.sentences
-    shown = paths.display(facts_dir / "sources.csv")
+def _check_sentences(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Every sentence of a held text is accounted for, and each listed one is in its text (the
+    texts are read by the loader: :func:`sitrep.model.loader.read_texts`)."""
+    sentences = facts.sentences
     shown_sentences = paths.display(facts_dir / "sentences.csv")
-    documents = paths.sources_dir(facts.dataset)
-    for index, src in records(sources):
-        row = row_number(index)
-        if bool(src["document"]) != bool(src["sha256"]):
-            out.add(shown, row, "sha256", R.CHECKSUM_REQUIRED, src["sha256"],
-                    "a source with a document needs its sha256, and a sha256 needs a document")
-            continue
-        if not src["document"]:
-            continue
-        text = _document_text(src["document"], src["sha256"], documents, shown, row, out)
-        if text is not None:
-            facts.texts[src["source_id"]] = text
-            facts.sentences_of[src["source_id"]] = split_sentences(text)
-
     unusable = _unusable_documents(facts)
     cited: dict[tuple[str, int], int] = {}
     for _, claim in records(facts.claims):
@@ -136,35 +117,6 @@ def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
                         f"{source_id} {number}",
                         f"every sentence must be listed, as 'claims', 'heading' or 'context': "
                         f"sentence {number} ({shorten(split[number - 1], 40)!r}) is missing")
-
-
-def _document_text(name: str, recorded: str, documents: Path, shown: str, row: int,
-                   out: Collector) -> str | None:
-    """A source document's text (NFC, without invisible characters: what a reader sees) when it
-    is a regular file in sources/, unedited and UTF-8; None otherwise (reported). A link out of
-    the folder, a device or a pipe is never opened, so no path, checksum or text from outside
-    the data set reaches a message."""
-    path = documents / name
-    if not confine.exists(path) or not confine.inside(path.parent, documents):
-        out.add(shown, row, "document", R.DOCUMENT_EXISTS, name,
-                f"the document must be a file in {paths.display(documents)}")
-        return None
-    try:
-        data = confine.read_bytes(path, documents)
-    except confine.OutsideError as error:
-        out.add(shown, row, "document", confine.RULE, name, f"the document {error}")
-        return None
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != recorded:
-        out.add(shown, row, "sha256", R.CHECKSUM, digest,
-                f"{paths.display(path)} has changed since it was recorded: source texts are "
-                "verbatim and never edited (the value shown is the file's digest now)")
-        return None
-    try:
-        return hygiene.nfc(hygiene.visible(data.decode("utf-8")))
-    except UnicodeDecodeError:
-        out.add(shown, row, "document", R.UTF_8, name, "the document must be UTF-8")
-        return None
 
 
 def _check_claims(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -290,7 +242,7 @@ def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
     hedges = by_id(facts.claims, "claim_id")["hedge"]
     numbers: dict[str, list[tuple[float, str]]] = {}
     # A quantity row with a problem of its own is not checked again through its takeaway.
-    broken = {p.row for p in out.problems if p.file == paths.display(facts_dir / "quantities.csv")}
+    broken = {p.row for p in out.before if p.file == paths.display(facts_dir / "quantities.csv")}
     for index, q in records(facts.quantities):
         qualifier = "" if row_number(index) in broken else q["qualifier"]
         bucket = numbers.setdefault(q["claim_id"], [])
@@ -469,16 +421,15 @@ def _check_target_after_reference(facts: Facts, shown: str, out: Collector) -> N
 
 
 def _check_geometry(facts: Facts, facts_dir: Path, out: Collector) -> None:
-    """Places the map cannot draw (:mod:`place`); rows with a problem above are skipped."""
-    out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
+    """Places the map cannot draw (:mod:`place`); rows with a problem found before (it reads
+    ``problems``) are skipped."""
+    out.problems.extend(place.geometry_problems(facts, facts_dir, out.before))
 
 
 def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
-    """Unused actors and places, warned about only when nothing else is wrong: a slip elsewhere
-    (a claimant typed as a relay) often leaves one unused (one slip, one message)."""
-    if any(p.severity == ERROR for p in out.problems):
-        return
-    """Warnings, not errors: an actor or a place that no claim, source or detail uses."""
+    """Warnings, not errors: an actor or a place that no claim, source or detail uses. The
+    registry keeps them only when nothing else is wrong (``quiet_after_errors``): a slip
+    elsewhere (a claimant typed as a relay) often leaves one unused (one slip, one message)."""
     t = facts.tables
     claims = t["claims"]
     used_actors = set(t["sources"]["outlet_id"]) | set(t["positions"]["actor_id"]) \
@@ -508,9 +459,10 @@ def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
 UNUSED_LISTED = 20
 
 
-def first_source_warning(facts_dir: Path) -> Problem:
+def _check_first_source(facts: Facts, facts_dir: Path, out: Collector) -> None:
     """The one message an empty data set gets."""
-    return Problem(paths.display(facts_dir / "sources.csv"), None, None, R.FIRST_SOURCE, None,
-                   "the data set has no source yet: save a text in sources/ and draft its rows "
-                   f"with: sitrep draft {paths.display(facts_dir.parent)} sources/NAME.txt",
-                   WARNING)
+    if facts.sources.empty:
+        out.add(paths.display(facts_dir / "sources.csv"), None, None, R.FIRST_SOURCE, None,
+                "the data set has no source yet: save a text in sources/ and draft its rows "
+                f"with: sitrep draft {paths.display(facts_dir.parent)} sources/NAME.txt",
+                severity=WARNING)
