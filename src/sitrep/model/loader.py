@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import pickle
+import random
 from pathlib import Path
 
 import pandas as pd
@@ -107,6 +108,27 @@ def _write_cache(target: Path, facts: Facts) -> None:
 
 
 def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
+    """Every problem of a data set, and its facts when it has no error."""
+    out, facts, stopped = read(dataset)
+    if facts is None:
+        return stopped, None
+    return apply_rules(facts, out)
+
+
+def apply_rules(facts: Facts, out: Collector, *,
+                shuffle: random.Random | None = None) -> tuple[list[Problem], Facts | None]:
+    """The domain rules on facts read by :func:`read` (``out`` holds what the reading found);
+    ``shuffle`` runs the checks in a random order, which changes nothing (tests)."""
+    check_domain(facts, paths.facts_dir(facts.dataset), out, shuffle=shuffle)
+    problems = out.finish()
+    return problems, (None if errors(problems) else facts)
+
+
+def read(dataset: Path) -> tuple[Collector, Facts | None, list[Problem]]:
+    """The reading: the folders, the descriptor, each table through its Table Schema, then the
+    source texts (:func:`read_texts`). Returns what it found, the facts when every table could
+    be read with its columns (the domain rules read across tables), and otherwise the problems
+    that stop it."""
     out = Collector()
     facts_dir = paths.facts_dir(dataset)
     for folder in (facts_dir, paths.sources_dir(dataset), Path(dataset) / paths.GEO_DIR):
@@ -114,11 +136,11 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
         if reason is not None:
             out.add(paths.display(folder), None, None, confine.RULE_FOLDER, None, reason)
     if out.problems:
-        return out.finish(), None
+        return out, None, out.finish()
     if not facts_dir.is_dir():
         out.add(paths.display(facts_dir), None, None, R.DATASET_LAYOUT, None,
                 "a data set is a folder holding facts/ (the tables) and sources/ (the texts)")
-        return out.finish(), None
+        return out, None, out.finish()
     schema = load_schema()
     title = check_descriptor_copy(facts_dir, schema, out)
     settings = read_settings(facts_dir, out)
@@ -140,14 +162,12 @@ def _validate(dataset: Path) -> tuple[list[Problem], Facts | None]:
                   R.FILE_INSIDE_DATASET}
     if len(typed) != len(resources) or any(p.rule in structural for p in out.problems):
         if all(p.rule == R.FILE_EXISTS for p in out.problems) and not typed:
-            return [_not_a_data_set(facts_dir)], None
+            return out, None, [_not_a_data_set(facts_dir)]
         # Domain rules read across tables: they need every table present with its columns.
-        return out.finish(), None
+        return out, None, out.finish()
     facts = Facts(dataset=dataset, tables=typed, title=title, settings=settings)
     read_texts(facts, facts_dir, out)
-    check_domain(facts, facts_dir, out)
-    problems = out.finish()
-    return problems, (None if errors(problems) else facts)
+    return out, facts, []
 
 
 def read_texts(facts: Facts, facts_dir: Path, out: Collector) -> None:
