@@ -1,8 +1,10 @@
 """The domain rules a schema cannot state, read across the tables of a data set; each is listed
-with its doc in :mod:`registry`, which runs them.
+with its doc in :mod:`registry`, which runs them, each check given the tables (and texts) it
+declares there. The checks only read: the source texts are read (and their checksums checked) by
+the loader (:func:`sitrep.model.loader.read_texts`).
 
 Quotes found verbatim in their sentences, every sentence accounted for, bounds in order and
-consistent with their qualifier, checksums of source texts, grades with their rationale,
+consistent with their qualifier, grades with their rationale,
 takeaways that keep their claims' hedges and figures and keep measures apart
 (:mod:`sitrep.model.rules.measures_apart`), claims dated no later than their source, and places the
 map can draw (:mod:`sitrep.model.geo.place`).
