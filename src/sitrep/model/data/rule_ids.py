@@ -44,10 +44,12 @@ BIDI_CONTROL = "bidi-control"
 INVISIBLE_CHARACTER = "invisible-character"
 GEO_FILE = "geo-file"
 
-# -- domain: read across the loaded tables (and the texts the loader reads)
+# -- read: the source texts (the loader's last step)
 CHECKSUM_REQUIRED = "checksum-required"
 DOCUMENT_EXISTS = "document-exists"
 CHECKSUM = "checksum"
+
+# -- domain: read across the loaded tables (and the texts the loader reads)
 SENTENCE_SOURCE = "sentence-source"
 SENTENCE_EXISTS = "sentence-exists"
 SENTENCE_STARTS_WITH = "sentence-starts-with"
