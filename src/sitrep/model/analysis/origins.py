@@ -25,6 +25,7 @@ import pandas as pd
 
 from sitrep import paths
 from sitrep.model.data import limits
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Collector, records, row_number
 
@@ -117,17 +118,17 @@ def _check_relays(facts: Facts, facts_dir: Path, out: Collector) -> None:
     for index, claim in records(facts.claims[["claim_id", "source_id", "claimants", "relays"]]):
         relays, row = claim["relays"], row_number(index)
         for relay in dict.fromkeys(r for r in relays if r in claim["claimants"]):
-            out.add(shown, row, "relays", "relay-is-claimant", relay,
+            out.add(shown, row, "relays", R.RELAY_IS_CLAIMANT, relay,
                     "a relay passes on what someone else said: it cannot also be the claimant "
                     "(an outlet's own reporting has the outlet as claimant and no relay)")
         outlet = outlets.get(claim["source_id"])
         if outlet in relays and outlet not in claim["claimants"]:
-            out.add(shown, row, "relays", "relay-is-outlet", outlet,
+            out.add(shown, row, "relays", R.RELAY_IS_OUTLET, outlet,
                     "relays are the intermediaries between the claimant and the source: the "
                     "source's own outlet is not one of them")
         repeated = [r for i, r in enumerate(relays) if r in relays[:i]]
         if repeated:
-            out.add(shown, row, "relays", "relay-cycle", ";".join(relays),
+            out.add(shown, row, "relays", R.RELAY_CYCLE, ";".join(relays),
                     f"{repeated[0]} appears twice in the chain of relays: a chain runs from the "
                     "claimant to the source without coming back")
 
@@ -138,16 +139,16 @@ SHOWN_CYCLES = 50
 
 def _check_cycles(facts: Facts, facts_dir: Path, out: Collector) -> None:
     for table, key, column, rule, what in (
-            ("sources", "source_id", "republishes", "republish-cycle",
+            ("sources", "source_id", "republishes", R.REPUBLISH_CYCLE,
              "a source cannot republish itself, directly or through the sources it republishes"),
-            ("origins", "origin_id", "draws_on", "origin-cycle",
+            ("origins", "origin_id", "draws_on", R.ORIGIN_CYCLE,
              "an origin cannot draw on itself, directly or through the origins it draws on"),
-            ("measures", "measure_id", "part_of", "part-of-cycle",
+            ("measures", "measure_id", "part_of", R.PART_OF_CYCLE,
              "a measure cannot be part of itself through the measures it is part of")):
         frame = facts.tables[table]
         shown = paths.display(facts_dir / f"{table}.csv")
         if len(frame) > limits.GRAPH_NODES:
-            out.add(shown, None, column, "graph-size", None,
+            out.add(shown, None, column, R.GRAPH_SIZE, None,
                     f"has {len(frame):,} rows: cycles are looked for in at most "
                     f"{limits.GRAPH_NODES:,}")
             continue
@@ -169,13 +170,13 @@ def _check_origin_basis(facts: Facts, facts_dir: Path, out: Collector) -> None:
     shown = paths.display(facts_dir / "claims.csv")
     c = facts.claims
     has = c["origin"].ne("")
-    out.add_rows(shown, c, has & c["origin_basis"].eq(""), "origin_basis", "origin-basis",
+    out.add_rows(shown, c, has & c["origin_basis"].eq(""), "origin_basis", R.ORIGIN_BASIS,
                  "an origin needs its basis: stated (the text says so) or inferred (the "
                  "analyst's reading)", c["origin"])
-    out.add_rows(shown, c, ~has & c["origin_basis"].ne(""), "origin_basis", "origin-basis",
+    out.add_rows(shown, c, ~has & c["origin_basis"].ne(""), "origin_basis", R.ORIGIN_BASIS,
                  "a basis is given only with an origin")
     out.add_rows(shown, c, has & c["origin_basis"].eq("inferred") & c["origin_rationale"].eq(""),
-                 "origin_rationale", "origin-basis",
+                 "origin_rationale", R.ORIGIN_BASIS,
                  "an inferred origin needs the analyst's rationale", c["origin"])
 
 

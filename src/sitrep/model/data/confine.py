@@ -13,12 +13,13 @@ import os
 import stat
 from pathlib import Path
 
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data.errors import SitrepError
 
 #: The largest file of a data set sitrep reads (tables, source texts, geo layers).
 MAX_BYTES = 256 * 1024 * 1024
 
-RULE = "file-inside-dataset"
+RULE = R.FILE_INSIDE_DATASET
 OUTSIDE = "must be inside the data set folder: it is a link that leads out of it (not read)"
 
 
@@ -60,7 +61,7 @@ def read_bytes(path: Path, root: Path, *, limit: int = MAX_BYTES) -> bytes:
     return Path(os.path.realpath(path)).read_bytes()
 
 
-RULE_FOLDER = "folder-inside-dataset"
+RULE_FOLDER = R.FOLDER_INSIDE_DATASET
 
 
 def folder_refusal(folder: Path, root: Path) -> str | None:

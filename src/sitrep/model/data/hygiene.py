@@ -33,6 +33,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from sitrep.model.data import rule_ids as R
+
 if TYPE_CHECKING:  # pandas is imported by the functions that read tables: terminal() needs none
     import pandas as pd
 
@@ -59,11 +61,11 @@ JOINERS = re.compile("[\u200c\u200d]")
 #: bidirectional controls.
 _TERMINAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
-RULE_CONTROL = "control-character"
-RULE_BIDI = "bidi-control"
-RULE_FINITE = "finite"
-RULE_INVISIBLE = "invisible-character"
-RULE_ASCII_DIGITS = "ascii-digits"
+RULE_CONTROL = R.CONTROL_CHARACTER
+RULE_BIDI = R.BIDI_CONTROL
+RULE_FINITE = R.FINITE
+RULE_INVISIBLE = R.INVISIBLE_CHARACTER
+RULE_ASCII_DIGITS = R.ASCII_DIGITS
 
 
 def nfc(text: str) -> str:

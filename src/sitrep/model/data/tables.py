@@ -19,6 +19,7 @@ import pandas as pd
 
 from sitrep import paths
 from sitrep.model.data import confine, hints, hygiene, limits, writes
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data.facts import ID_LIST_SEPARATOR
 from sitrep.model.data.problems import Collector, row_number
 
@@ -119,7 +120,7 @@ def check_descriptor_copy(facts_dir: Path, schema: dict, out: Collector) -> str:
     theirs = {r.get("name"): r.get("schema") for r in copy["resources"]}
     for resource in schema["resources"]:
         if theirs.get(resource["name"]) != resource["schema"]:
-            out.add(shown, None, resource["name"], "descriptor", None,
+            out.add(shown, None, resource["name"], R.DESCRIPTOR, None,
                     "the data set's schema copy must equal sitrep's schema "
                     "(update it with: sitrep schema DATA_DIR)")
     return _title(shown, copy.get("title", ""), out)
@@ -128,7 +129,7 @@ def check_descriptor_copy(facts_dir: Path, schema: dict, out: Collector) -> str:
 def _title(shown: str, title: object, out: Collector) -> str:
     """The data set's title (NFC) when it is plain text; reported otherwise."""
     if not isinstance(title, str):
-        out.add(shown, None, "title", "descriptor", None, "the title must be text")
+        out.add(shown, None, "title", R.DESCRIPTOR, None, "the title must be text")
         return ""
     if hygiene.CONTROL.search(title) or hygiene.BIDI.search(title):
         out.add(shown, None, "title", hygiene.RULE_CONTROL, None,
@@ -139,7 +140,7 @@ def _title(shown: str, title: object, out: Collector) -> str:
                 f"the title must hold no invisible character: found {found}; delete it")
         return ""
     if len(title) > limits.NAME_LENGTH:
-        out.add(shown, None, "title", "length", None,
+        out.add(shown, None, "title", R.LENGTH, None,
                 f"the title must be at most {limits.NAME_LENGTH} characters long "
                 f"(it is {len(title):,})")
         return ""
@@ -151,7 +152,7 @@ def _read_descriptor(descriptor: Path, root: Path, out: Collector) -> dict | Non
     (reported, naming the file) when it is missing, outside the data set or malformed."""
     shown = paths.display(descriptor)
     if not confine.exists(descriptor):
-        out.add(shown, None, None, "descriptor", None,
+        out.add(shown, None, None, R.DESCRIPTOR, None,
                 "each data set carries a copy of the schema for outside validators "
                 "(write it with: sitrep schema DATA_DIR)")
         return None
@@ -161,12 +162,12 @@ def _read_descriptor(descriptor: Path, root: Path, out: Collector) -> dict | Non
         out.add(shown, None, None, confine.RULE, None, str(error))
         return None
     except (ValueError, UnicodeDecodeError) as error:
-        out.add(shown, None, None, "descriptor", None,
+        out.add(shown, None, None, R.DESCRIPTOR, None,
                 f"is not valid JSON: {hygiene.terminal(str(error))[:80]}")
         return None
     resources = copy.get("resources") if isinstance(copy, dict) else None
     if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
-        out.add(shown, None, None, "descriptor", None,
+        out.add(shown, None, None, R.DESCRIPTOR, None,
                 "must be a Data Package: a JSON object whose 'resources' is a list of objects "
                 "(write it with: sitrep schema DATA_DIR)")
         return None
@@ -197,10 +198,10 @@ def read_settings(facts_dir: Path, out: Collector) -> dict[str, str]:
         own = {}
     for name, value in own.items():
         if name not in SETTINGS:
-            out.add(paths.display(descriptor), None, f"sitrep.{name}", "setting", value,
+            out.add(paths.display(descriptor), None, f"sitrep.{name}", R.SETTING, value,
                     f"is not a sitrep setting (known: {', '.join(SETTINGS)})")
         elif not isinstance(value, str) or not _TOLERANCE.fullmatch(value):
-            out.add(paths.display(descriptor), None, f"sitrep.{name}", "setting", value,
+            out.add(paths.display(descriptor), None, f"sitrep.{name}", R.SETTING, value,
                     "must be 'rounding' or a percentage below 100 such as '10%'")
         else:
             settings[name] = value
@@ -220,7 +221,7 @@ def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = Fal
     if not confine.exists(path):
         if optional:
             return pd.DataFrame({name: pd.Series(dtype=str) for name in expected})
-        out.add(shown, None, None, "file-exists", None, "the table is missing")
+        out.add(shown, None, None, R.FILE_EXISTS, None, "the table is missing")
         return None
     try:
         data = confine.read_bytes(path, root if root is not None else path.parent.parent)
@@ -231,11 +232,11 @@ def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = Fal
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        out.add(shown, line, None, "utf-8", repr(data[error.start : error.start + 4]),
+        out.add(shown, line, None, R.UTF_8, repr(data[error.start : error.start + 4]),
                 f"the file must be UTF-8 (byte {error.start} cannot be decoded)")
         return None
     if not text or text.isspace():
-        out.add(shown, None, None, "header", None, "the file is empty: a header row is required")
+        out.add(shown, None, None, R.HEADER, None, "the file is empty: a header row is required")
         return None
     del data
     # pandas' C parser reads the table; a row with more cells than the header makes it fail, or
@@ -249,13 +250,13 @@ def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = Fal
         frame, failure = None, error
     long = _long_rows(text) if frame is None or not isinstance(frame.index, pd.RangeIndex) else []
     for row, record, width in long:
-        out.add(shown, row, None, "csv", ",".join(record),
+        out.add(shown, row, None, R.CSV, ",".join(record),
                 f"the row has {len(record)} cells but the header has {width}: "
                 "a cell holding a comma must be in double quotes")
     if long:
         return None
     if frame is None:
-        out.add(shown, None, None, "csv", None,
+        out.add(shown, None, None, R.CSV, None,
                 f"the file is not a well-formed CSV table: {hygiene.terminal(str(failure))[:80]}")
         return None
     frame = hygiene.check_cells(shown, frame, out)
@@ -269,7 +270,7 @@ def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = Fal
             if meant:
                 typo[column] = meant[0]
                 continue
-            out.add(shown, 1, column, "unknown-column", column,
+            out.add(shown, 1, column, R.UNKNOWN_COLUMN, column,
                     "the header has a column the schema does not declare "
                     f"(declared: {', '.join(expected)})")
     written = {meant: column for column, meant in typo.items()}
@@ -277,13 +278,13 @@ def read_table(path: Path, schema: dict, out: Collector, *, optional: bool = Fal
         if column in written:  # an optional one is read as empty, as when it is absent
             optional = column in optional_columns
             out.add(shown, 1, written[column] if optional else column,
-                    "unknown-column" if optional else "missing-column", written[column],
+                    R.UNKNOWN_COLUMN if optional else R.MISSING_COLUMN, written[column],
                     f"the header has {written[column]!r} where the schema declares "
                     f"{column!r}: did you mean {column!r}?")
         if column in optional_columns:
             frame[column] = ""
         elif column not in written:
-            out.add(shown, 1, column, "missing-column", None,
+            out.add(shown, 1, column, R.MISSING_COLUMN, None,
                     "the header lacks a column the schema declares")
     return frame[[c for c in expected if c in frame.columns]
                  + [c for c in frame.columns if c not in expected]]
@@ -328,7 +329,7 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
     constraints = spec.get("constraints", {})
     empty = column.eq("")
     if constraints.get("required"):
-        out.add_rows(shown, frame, empty, name, "required", "a value is required")
+        out.add_rows(shown, frame, empty, name, R.REQUIRED, "a value is required")
     present = ~empty
     if _takes_ascii_digits(spec) and not "".join(column.where(present, "").tolist()).isascii():
         present = _refuse_foreign_digits(shown, frame, column, present, name, out)
@@ -336,7 +337,7 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
         return _check_list(shown, frame, column.where(present, ""), spec, out)
     if kind == "string":
         long = present & column.str.len().gt(limits.length_of(name))
-        out.add_rows(shown, frame, long, name, "length", limits.too_long(name),
+        out.add_rows(shown, frame, long, name, R.LENGTH, limits.too_long(name),
                      column.where(~long, "").str.slice(0, 40))
         present = present & ~long
     if kind == "integer":
@@ -345,48 +346,48 @@ def _check_field(shown: str, frame: pd.DataFrame, column: pd.Series, spec: dict,
         values = pd.to_numeric(column.where(present).str.replace(",", "", regex=False),
                                errors="coerce")
         bad = present & values.isna()
-        out.add_rows(shown, frame, bad, name, "type", "must be a number")
+        out.add_rows(shown, frame, bad, name, R.TYPE, "must be a number")
         infinite = present & hygiene.not_finite(values)
         out.add_rows(shown, frame, infinite, name, hygiene.RULE_FINITE,
                      "must be a finite number (inf, Infinity and 1e309 are not figures)")
         values = values.mask(infinite)
         # A thousands separator is ambiguous across locales: demand plain digits.
         comma = present & column.str.contains(",", regex=False)
-        out.add_rows(shown, frame, comma, name, "type",
+        out.add_rows(shown, frame, comma, name, R.TYPE,
                      "must be written without thousands separators (e.g. 50000)")
         huge = present & values.abs().gt(limits.NUMBER_MAX).fillna(False).astype(bool)
-        out.add_rows(shown, frame, huge, name, "range",
+        out.add_rows(shown, frame, huge, name, R.RANGE,
                      f"must be at most {limits.NUMBER_MAX:.0e}: a chart cannot draw it")
         values = values.mask(huge)
     elif kind == "date":
         shaped = column.str.fullmatch(_DATE.pattern)
         span = shaped & (column.lt(limits.FIRST_DATE) | column.gt(limits.LAST_DATE))
-        out.add_rows(shown, frame, present & span, name, "date-span",
+        out.add_rows(shown, frame, present & span, name, R.DATE_SPAN,
                      f"must lie between {limits.FIRST_DATE} and {limits.LAST_DATE}")
         shaped = shaped & ~span
-        out.add_rows(shown, frame, present & ~shaped, name, "date-format",
+        out.add_rows(shown, frame, present & ~shaped, name, R.DATE_FORMAT,
                      "must be a date written YYYY-MM-DD")
         values = pd.to_datetime(column.where(present & shaped), format="%Y-%m-%d", errors="coerce")
-        out.add_rows(shown, frame, present & shaped & values.isna(), name, "date-exists",
+        out.add_rows(shown, frame, present & shaped & values.isna(), name, R.DATE_EXISTS,
                      "must be a day that exists in the calendar")
     else:
         values = column
     if "enum" in constraints:
         allowed = constraints["enum"]
         bad = present & ~column.isin([str(a) for a in allowed])
-        out.add_rows(shown, frame, bad, name, "enum",
+        out.add_rows(shown, frame, bad, name, R.ENUM,
                      "must be one of: " + ", ".join(str(a) for a in allowed))
     if "pattern" in constraints and kind == "string":
         bad = present & ~column.str.fullmatch(constraints["pattern"])
-        out.add_rows(shown, frame, bad, name, "pattern",
+        out.add_rows(shown, frame, bad, name, R.PATTERN,
                      f"must match the pattern {constraints['pattern']}")
     if "minimum" in constraints and kind in ("integer", "number"):
         bad = present & (values < constraints["minimum"]).fillna(False).astype(bool)
-        out.add_rows(shown, frame, bad, name, "minimum",
+        out.add_rows(shown, frame, bad, name, R.MINIMUM,
                      f"must be at least {constraints['minimum']}")
     if constraints.get("unique"):
         dup = present & column.duplicated(keep="first")
-        out.add_rows(shown, frame, dup, name, "unique", "must be unique: the id is used above")
+        out.add_rows(shown, frame, dup, name, R.UNIQUE, "must be unique: the id is used above")
     return values
 
 
@@ -420,11 +421,11 @@ def _integers(shown: str, frame: pd.DataFrame, column: pd.Series, present: pd.Se
     """Whole numbers up to limits.INTEGER_MAX (checked on the text first: 400 digits never
     reach a 64-bit integer); the typed column and the cells still present."""
     bad = present & ~column.str.fullmatch(_INTEGER.pattern)
-    out.add_rows(shown, frame, bad, name, "type", "must be a whole number")
+    out.add_rows(shown, frame, bad, name, R.TYPE, "must be a whole number")
     fits = present & ~bad & column.str.len().le(11)
     values = pd.to_numeric(column.where(fits), errors="coerce")
     big = present & ~bad & ~(fits & values.abs().le(limits.INTEGER_MAX).fillna(False))
-    out.add_rows(shown, frame, big, name, "range",
+    out.add_rows(shown, frame, big, name, R.RANGE,
                  f"must be at most {limits.INTEGER_MAX:,}", column.where(big, "").str.slice(0, 40))
     return values.where(~big).astype("Int64"), present & ~big
 
@@ -444,16 +445,16 @@ def _check_list(shown: str, frame: pd.DataFrame, cells: pd.Series, spec: dict,
     items = _per_value(cells, lambda cell: tuple(x.strip() for x in cell.split(ID_LIST_SEPARATOR))
                        if cell else ())
     many = _per_value(items, lambda xs: len(xs) > limits.LIST_ITEMS).astype(bool)
-    out.add_rows(shown, frame, many, name, "list-length",
+    out.add_rows(shown, frame, many, name, R.LIST_LENGTH,
                  f"must list at most {limits.LIST_ITEMS} items", cells.str.slice(0, 40))
     twice = _per_value(items, lambda xs: len(set(xs)) != len(xs)).astype(bool) & ~many
     if name == "relays":  # a relay named twice has its own rule (relay-cycle), with the chain
         twice &= False
-    out.add_rows(shown, frame, twice, name, "list-duplicate",
+    out.add_rows(shown, frame, twice, name, R.LIST_DUPLICATE,
                  "must list each item once", cells.str.slice(0, 40))
     long = _per_value(items, lambda xs: any(len(x) > limits.length_of(name) for x in xs))
     long = long.astype(bool) & ~many
-    out.add_rows(shown, frame, long, name, "length",
+    out.add_rows(shown, frame, long, name, R.LENGTH,
                  f"each item must be at most {limits.length_of(name)} characters long",
                  cells.str.slice(0, 40))
     refused = many | long
@@ -464,12 +465,12 @@ def _check_list(shown: str, frame: pd.DataFrame, cells: pd.Series, spec: dict,
             return bool(_INTEGER.fullmatch(x)) and len(x) <= 11 and abs(int(x)) <= \
                 limits.INTEGER_MAX
         bad = _per_value(items, lambda xs: any(not whole(x) for x in xs))
-        out.add_rows(shown, frame, bad.astype(bool), name, "type",
+        out.add_rows(shown, frame, bad.astype(bool), name, R.TYPE,
                      f"must be whole numbers up to {limits.INTEGER_MAX:,} separated by "
                      f"'{ID_LIST_SEPARATOR}'", cells)
         return _per_value(items, lambda xs: tuple(int(x) for x in xs if whole(x)))
     bad = _per_value(items, lambda xs: any(x == "" for x in xs))
-    out.add_rows(shown, frame, bad.astype(bool), name, "type",
+    out.add_rows(shown, frame, bad.astype(bool), name, R.TYPE,
                  f"must be ids separated by '{ID_LIST_SEPARATOR}', with no empty item", cells)
     return items
 
@@ -507,7 +508,7 @@ def check_keys(facts_dir: Path, name: str, frame: pd.DataFrame, schema: dict,
     if primary and all(f in frame.columns for f in primary) and len(primary) > 1:
         dup = frame[primary].astype(object).fillna("").duplicated(keep="first")
         if dup.any():
-            out.add_rows(shown, frame, dup, ",".join(primary), "unique",
+            out.add_rows(shown, frame, dup, ",".join(primary), R.UNIQUE,
                          "this combination must be unique: the same row stands above",
                          _key_text(frame[dup], primary))
     for foreign in schema.get("foreignKeys", []):
@@ -542,15 +543,15 @@ def _unknown_ids(shown: str, frame: pd.DataFrame, bad: pd.Series, fld: str, unkn
         return
     choices = [str(k) for k in dict.fromkeys(known) if isinstance(k, str) and k]
     rows = bad[bad].index
-    room = max(out.limit - out.counts.get((shown, "foreign-key"), 0), 0)
+    room = max(out.limit - out.counts.get((shown, R.FOREIGN_KEY), 0), 0)
     for index in rows[:room]:  # a hint only for the problems listed, never for every row
         ids = [str(i) for i in unknown.loc[index]]
         found = [f"{i!r}: did you mean {close[0]!r}?" for i in ids
                  if (close := hints.close(i, choices, n=1))]
         message = rule + (f" ({'; '.join(found)})" if found else "")
-        out.add(shown, row_number(index), fld, "foreign-key", ";".join(ids), message)
+        out.add(shown, row_number(index), fld, R.FOREIGN_KEY, ";".join(ids), message)
     if len(rows) > room:  # counted, not listed
-        out.counts[(shown, "foreign-key")] = out.counts.get((shown, "foreign-key"), 0) \
+        out.counts[(shown, R.FOREIGN_KEY)] = out.counts.get((shown, R.FOREIGN_KEY), 0) \
             + len(rows) - room
 
 

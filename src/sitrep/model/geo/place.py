@@ -45,6 +45,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sitrep import paths
 from sitrep.model.data import confine, limits
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data.errors import SitrepError
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Problem
@@ -59,9 +60,9 @@ GAZETTEER = "places.csv"
 #: Radius of the zone drawn for a town at precision 2 ("near Pokrovsk").
 NEAR_TOWN_KM = 10.0
 
-RULE = "place-geometry"
-RULE_IN_REGION = "place-in-region"
-RULE_GEO_FILE = "geo-file"
+RULE = R.PLACE_GEOMETRY
+RULE_IN_REGION = R.PLACE_IN_REGION
+RULE_GEO_FILE = R.GEO_FILE
 #: A place not drawn because its parent is not: reported on the parent's row only.
 _PARENT_FAILED = "parent-failed"
 
@@ -524,7 +525,7 @@ def _extent_problems(places: pd.DataFrame, done: dict[str, Located], shown: str,
             continue
         problem = limits.extent_problem(*located.geometry.bounds)
         if problem:
-            problems.append(Problem(shown, int(index) + 2, "place_id", "map-extent", place_id,
+            problems.append(Problem(shown, int(index) + 2, "place_id", R.MAP_EXTENT, place_id,
                                     f"the place as drawn {problem}"))
     return problems
 

@@ -22,18 +22,19 @@ import pandas as pd
 
 from sitrep import paths
 from sitrep.model.analysis.sides import INDEPENDENT, UNKNOWN
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Collector
 from sitrep.model.rules.domain import QUALIFIER_BOUNDS
 
-RULE_SIDE = "side-party"
-RULE_NAMES = "relation-names"
-RULE_SELF = "relation-self"
-RULE_BASIS = "relation-basis"
-RULE_MEASURE = "relation-measure"
-RULE_BOUNDS = "assessment-bounds"
-RULE_PERIOD = "assessment-period"
-RULE_RESTS_ON = "assessment-rests-on"
+RULE_SIDE = R.SIDE_PARTY
+RULE_NAMES = R.RELATION_NAMES
+RULE_SELF = R.RELATION_SELF
+RULE_BASIS = R.RELATION_BASIS
+RULE_MEASURE = R.RELATION_MEASURE
+RULE_BOUNDS = R.ASSESSMENT_BOUNDS
+RULE_PERIOD = R.ASSESSMENT_PERIOD
+RULE_RESTS_ON = R.ASSESSMENT_RESTS_ON
 
 
 def check(facts: Facts, facts_dir: Path, out: Collector) -> None:

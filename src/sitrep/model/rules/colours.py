@@ -9,13 +9,14 @@ import re
 from pathlib import Path
 
 from sitrep import paths
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import Collector, records, row_number
 
 #: The background every actor's mark is drawn on, and the contrast a mark needs against it.
 BACKGROUND = "#ffffff"
 MIN_CONTRAST = 3.0
-RULE = "colour-contrast"
+RULE = R.COLOUR_CONTRAST
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
 

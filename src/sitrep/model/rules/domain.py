@@ -1,8 +1,10 @@
 """The domain rules a schema cannot state, read across the tables of a data set; each is listed
-with its doc in :mod:`registry`, which runs them.
+with its doc in :mod:`registry`, which runs them, each check given the tables (and texts) it
+declares there. The checks only read: the source texts are read (and their checksums checked) by
+the loader (:func:`sitrep.model.loader.read_texts`).
 
 Quotes found verbatim in their sentences, every sentence accounted for, bounds in order and
-consistent with their qualifier, checksums of source texts, grades with their rationale,
+consistent with their qualifier, grades with their rationale,
 takeaways that keep their claims' hedges and figures and keep measures apart
 (:mod:`sitrep.model.rules.measures_apart`), claims dated no later than their source, and places the
 map can draw (:mod:`sitrep.model.geo.place`).
@@ -10,7 +12,6 @@ map can draw (:mod:`sitrep.model.geo.place`).
 
 from __future__ import annotations
 
-import hashlib
 import shlex
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,19 +19,16 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
-from sitrep.model.data import confine, hygiene
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data.facts import Facts
 from sitrep.model.data.problems import (
-    ERROR,
     WARNING,
     Collector,
-    Problem,
     by_id,
     records,
     row_number,
     shorten,
 )
-from sitrep.model.data.sources import split_sentences
 from sitrep.model.data.when import period_end
 from sitrep.model.geo import place
 from sitrep.model.rules import measures_apart as apart
@@ -76,25 +74,11 @@ def _unusable_documents(facts: Facts) -> set[str]:
     return set(recorded) - set(facts.texts)
 
 
-def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
-    """Source texts exist, are unedited, and every sentence is accounted for."""
-    sources, sentences = facts.sources, facts.sentences
-    shown = paths.display(facts_dir / "sources.csv")
+def _check_sentences(facts: Facts, facts_dir: Path, out: Collector) -> None:
+    """Every sentence of a held text is accounted for, and each listed one is in its text (the
+    texts are read by the loader: :func:`sitrep.model.loader.read_texts`)."""
+    sentences = facts.sentences
     shown_sentences = paths.display(facts_dir / "sentences.csv")
-    documents = paths.sources_dir(facts.dataset)
-    for index, src in records(sources):
-        row = row_number(index)
-        if bool(src["document"]) != bool(src["sha256"]):
-            out.add(shown, row, "sha256", "checksum-required", src["sha256"],
-                    "a source with a document needs its sha256, and a sha256 needs a document")
-            continue
-        if not src["document"]:
-            continue
-        text = _document_text(src["document"], src["sha256"], documents, shown, row, out)
-        if text is not None:
-            facts.texts[src["source_id"]] = text
-            facts.sentences_of[src["source_id"]] = split_sentences(text)
-
     unusable = _unusable_documents(facts)
     cited: dict[tuple[str, int], int] = {}
     for _, claim in records(facts.claims):
@@ -111,60 +95,31 @@ def _check_documents(facts: Facts, facts_dir: Path, out: Collector) -> None:
         if sent["source_id"] in unusable:
             continue
         if split is None:
-            out.add(shown_sentences, row, "source_id", "sentence-source", sent["source_id"],
+            out.add(shown_sentences, row, "source_id", R.SENTENCE_SOURCE, sent["source_id"],
                     "sentences are listed only for sources whose text is held in sources/")
             continue
         if key[1] > len(split):
-            out.add(shown_sentences, row, "sentence", "sentence-exists", key[1],
+            out.add(shown_sentences, row, "sentence", R.SENTENCE_EXISTS, key[1],
                     f"the document has only {len(split)} sentences")
             continue
         if not split[key[1] - 1].startswith(sent["starts_with"]):
-            out.add(shown_sentences, row, "starts_with", "sentence-starts-with",
+            out.add(shown_sentences, row, "starts_with", R.SENTENCE_STARTS_WITH,
                     sent["starts_with"],
                     f"sentence {key[1]} begins {shorten(split[key[1] - 1], 40)!r}: the numbering "
                     "is off or the text changed")
         if sent["role"] == "claims" and key not in cited:
-            out.add(shown_sentences, row, "role", "sentence-covered", sent["role"],
+            out.add(shown_sentences, row, "role", R.SENTENCE_COVERED, sent["role"],
                     "a sentence marked 'claims' must be cited by at least one claim")
         if sent["role"] != "claims" and key in cited:
-            out.add(shown_sentences, row, "role", "sentence-covered", sent["role"],
+            out.add(shown_sentences, row, "role", R.SENTENCE_COVERED, sent["role"],
                     f"a sentence marked {sent['role']!r} carries no claim, yet a claim cites it")
     for source_id, split in facts.sentences_of.items():
         for number in range(1, len(split) + 1):
             if (source_id, number) not in listed:
-                out.add(shown_sentences, None, "sentence", "sentence-accounted",
+                out.add(shown_sentences, None, "sentence", R.SENTENCE_ACCOUNTED,
                         f"{source_id} {number}",
                         f"every sentence must be listed, as 'claims', 'heading' or 'context': "
                         f"sentence {number} ({shorten(split[number - 1], 40)!r}) is missing")
-
-
-def _document_text(name: str, recorded: str, documents: Path, shown: str, row: int,
-                   out: Collector) -> str | None:
-    """A source document's text (NFC, without invisible characters: what a reader sees) when it
-    is a regular file in sources/, unedited and UTF-8; None otherwise (reported). A link out of
-    the folder, a device or a pipe is never opened, so no path, checksum or text from outside
-    the data set reaches a message."""
-    path = documents / name
-    if not confine.exists(path) or not confine.inside(path.parent, documents):
-        out.add(shown, row, "document", "document-exists", name,
-                f"the document must be a file in {paths.display(documents)}")
-        return None
-    try:
-        data = confine.read_bytes(path, documents)
-    except confine.OutsideError as error:
-        out.add(shown, row, "document", confine.RULE, name, f"the document {error}")
-        return None
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != recorded:
-        out.add(shown, row, "sha256", "checksum", digest,
-                f"{paths.display(path)} has changed since it was recorded: source texts are "
-                "verbatim and never edited (the value shown is the file's digest now)")
-        return None
-    try:
-        return hygiene.nfc(hygiene.visible(data.decode("utf-8")))
-    except UnicodeDecodeError:
-        out.add(shown, row, "document", "utf-8", name, "the document must be UTF-8")
-        return None
 
 
 def _check_claims(facts: Facts, facts_dir: Path, out: Collector) -> None:
@@ -180,30 +135,30 @@ def _check_claims(facts: Facts, facts_dir: Path, out: Collector) -> None:
             _check_claim_without_text(shown, row, claim, out)
             continue
         if not claim["sentences"]:
-            out.add(shown, row, "sentences", "required", None,
+            out.add(shown, row, "sentences", R.REQUIRED, None,
                     "a claim from a held text must cite its sentence numbers")
             continue
         missing = [n for n in claim["sentences"] if not 1 <= n <= len(split)]
         if missing:
-            out.add(shown, row, "sentences", "sentence-exists", ";".join(map(str, missing)),
+            out.add(shown, row, "sentences", R.SENTENCE_EXISTS, ";".join(map(str, missing)),
                     f"the document has sentences 1 to {len(split)}")
             continue
         cited_text = " ".join(split[n - 1] for n in claim["sentences"])
         if not claim["quote"]:
-            out.add(shown, row, "quote", "quote-required", None,
+            out.add(shown, row, "quote", R.QUOTE_REQUIRED, None,
                     "a claim from a held text needs a verbatim quote")
         elif claim["quote"] not in cited_text:
             where = "elsewhere in the document" if claim["quote"] in facts.texts[
                 claim["source_id"]] else "nowhere in the document"
-            out.add(shown, row, "quote", "quote-in-source", claim["quote"],
+            out.add(shown, row, "quote", R.QUOTE_IN_SOURCE, claim["quote"],
                     f"the quote must occur verbatim in the cited sentence(s) "
                     f"{';'.join(map(str, claim['sentences']))}; it occurs {where}")
         for hedge in claim["hedge"]:
             if hedge.lower() not in cited_text.lower():
-                out.add(shown, row, "hedge", "hedge-in-source", hedge,
+                out.add(shown, row, "hedge", R.HEDGE_IN_SOURCE, hedge,
                         "a hedge is recorded as written: it must occur in the cited sentence(s)")
         if claim["likelihood"] and not claim["hedge"]:
-            out.add(shown, row, "likelihood", "likelihood-needs-hedge", claim["likelihood"],
+            out.add(shown, row, "likelihood", R.LIKELIHOOD_NEEDS_HEDGE, claim["likelihood"],
                     "an ICD 203 likelihood maps a hedge word: record the hedge as written")
 
 
@@ -212,7 +167,7 @@ def _check_claim_without_text(shown: str, row: int, claim: dict, out: Collector)
     fld = "quote" if claim["quote"] else "sentences" if claim["sentences"] else None
     if fld is not None:
         value = claim["quote"] or ";".join(map(str, claim["sentences"]))
-        out.add(shown, row, fld, "quote-without-text", value,
+        out.add(shown, row, fld, R.QUOTE_WITHOUT_TEXT, value,
                 "a claim from a source whose text is not held in sources/ carries no "
                 "quote and no sentence numbers")
 
@@ -222,29 +177,29 @@ def _check_quantities(facts: Facts, facts_dir: Path, out: Collector) -> None:
     shown = paths.display(facts_dir / "quantities.csv")
     q = facts.quantities
     value, lower, upper = q["value"], q["lower"], q["upper"]
-    out.add_rows(shown, q, (lower > value).fillna(False), "lower", "bounds-order",
+    out.add_rows(shown, q, (lower > value).fillna(False), "lower", R.BOUNDS_ORDER,
                  "the lower bound must not exceed the value")
-    out.add_rows(shown, q, (upper < value).fillna(False), "upper", "bounds-order",
+    out.add_rows(shown, q, (upper < value).fillna(False), "upper", R.BOUNDS_ORDER,
                  "the upper bound must not be below the value")
-    out.add_rows(shown, q, (lower > upper).fillna(False), "lower", "bounds-order",
+    out.add_rows(shown, q, (lower > upper).fillna(False), "lower", R.BOUNDS_ORDER,
                  "the lower bound must not exceed the upper bound")
     out.add_rows(shown, q, value.isna() & q["qualifier"].ne("range"), "value",
-                 "value-required", "a figure needs its number; only a range (qualifier range) "
+                 R.VALUE_REQUIRED, "a figure needs its number; only a range (qualifier range) "
                  "may leave it empty and be given by its bounds")
     units = by_id(facts.measures, "measure_id")["unit"]
     expected = q["measure_id"].map(units)
-    out.add_rows(shown, q, expected.notna() & q["unit"].ne(expected), "unit", "unit-of-measure",
+    out.add_rows(shown, q, expected.notna() & q["unit"].ne(expected), "unit", R.UNIT_OF_MEASURE,
                  "must be the unit of its measure in measures.csv")
     for qualifier, (need_low, need_up, no_low, no_up) in QUALIFIER_BOUNDS.items():
         this = q["qualifier"].eq(qualifier)
         for flag, column, wording in ((need_low, "lower", "needs a lower bound"),
                                       (need_up, "upper", "needs an upper bound")):
             if flag:
-                out.add_rows(shown, q, this & q[column].isna(), column, "qualifier-bounds",
+                out.add_rows(shown, q, this & q[column].isna(), column, R.QUALIFIER_BOUNDS,
                              f"the qualifier {qualifier!r} {wording}", q["qualifier"])
         for flag, column in ((no_low, "lower"), (no_up, "upper")):
             if flag:
-                out.add_rows(shown, q, this & q[column].notna(), column, "qualifier-bounds",
+                out.add_rows(shown, q, this & q[column].notna(), column, R.QUALIFIER_BOUNDS,
                              f"the qualifier {qualifier!r} gives no {column} bound: leave it empty")
 
 
@@ -256,7 +211,7 @@ def _check_places(facts: Facts, facts_dir: Path, out: Collector) -> None:
     # An unknown kind or a missing precision is reported already (enum, type, required).
     bad = pd.Series([isinstance(kinds, set) and pd.notna(prec) and prec not in kinds
                      for prec, kinds in pairs], index=p.index)
-    out.add_rows(shown, p, bad, "geo_precision", "precision-of-kind",
+    out.add_rows(shown, p, bad, "geo_precision", R.PRECISION_OF_KIND,
                  "must fit the place's kind: town 1 or 2, region_part 2, region or country 3, "
                  "sea_area, strait or air_zone 2 or 3, drill_zone 2, island 1 to 3, point 1 "
                  "or 2")
@@ -279,7 +234,7 @@ def _check_claim_mentions(facts: Facts, facts_dir: Path, out: Collector) -> None
         known = set(facts.tables[listed].iloc[:, 0])
         bad = pd.Series([isinstance(ids, tuple) and v not in ids and v in known
                          for v, ids in zip(frame[column], lists, strict=True)], index=frame.index)
-        out.add_rows(shown, frame, bad, column, "listed-on-claim",
+        out.add_rows(shown, frame, bad, column, R.LISTED_ON_CLAIM,
                      f"must also be listed in the claim's {listed!r} in claims.csv")
 
 
@@ -290,7 +245,7 @@ def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
     hedges = by_id(facts.claims, "claim_id")["hedge"]
     numbers: dict[str, list[tuple[float, str]]] = {}
     # A quantity row with a problem of its own is not checked again through its takeaway.
-    broken = {p.row for p in out.problems if p.file == paths.display(facts_dir / "quantities.csv")}
+    broken = {p.row for p in out.before if p.file == paths.display(facts_dir / "quantities.csv")}
     for index, q in records(facts.quantities):
         qualifier = "" if row_number(index) in broken else q["qualifier"]
         bucket = numbers.setdefault(q["claim_id"], [])
@@ -298,7 +253,7 @@ def _check_takeaways(facts: Facts, facts_dir: Path, out: Collector) -> None:
                       if pd.notna(v))
     lines = facts.takeaways.index[facts.takeaways["role"].eq("bottom_line")]
     for index in lines[1:]:
-        out.add(shown, row_number(index), "role", "one-bottom-line", "bottom_line",
+        out.add(shown, row_number(index), "role", R.ONE_BOTTOM_LINE, "bottom_line",
                 f"the bottom line is already given in row {row_number(lines[0])}: a data set "
                 "has at most one (make this row a key takeaway: leave its role empty)")
     for index, takeaway in records(facts.takeaways):
@@ -317,7 +272,7 @@ def _check_grades(facts: Facts, facts_dir: Path, out: Collector) -> None:
         frame = facts.tables[table]
         graded = frame[grade].notna() & frame[grade].astype(str).ne("")
         out.add_rows(paths.display(facts_dir / f"{table}.csv"), frame,
-                     graded & frame[rationale].eq(""), rationale, "grade-rationale",
+                     graded & frame[rationale].eq(""), rationale, R.GRADE_RATIONALE,
                      f"a {grade} grade needs the analyst's rationale", frame[grade])
 
 
@@ -326,10 +281,10 @@ def _check_measures(facts: Facts, facts_dir: Path, out: Collector) -> None:
     shown = paths.display(facts_dir / "measures.csv")
     m = facts.measures
     has_part = m["part_of"].ne("")
-    out.add_rows(shown, m, has_part & m["part_basis"].eq(""), "part_basis", "part-basis",
+    out.add_rows(shown, m, has_part & m["part_basis"].eq(""), "part_basis", R.PART_BASIS,
                  "a measure read as part of another needs the wording it rests on",
                  m["part_of"])
-    out.add_rows(shown, m, has_part & m["part_of"].eq(m["measure_id"]), "part_of", "part-basis",
+    out.add_rows(shown, m, has_part & m["part_of"].eq(m["measure_id"]), "part_of", R.PART_BASIS,
                  "a measure cannot be part of itself")
 
 
@@ -344,11 +299,11 @@ def _check_derived(facts: Facts, facts_dir: Path, out: Collector) -> None:
             if claim_id not in set(facts.claims["claim_id"]):
                 continue  # reported as a foreign key
             if counts.get(claim_id, 0) != 1:
-                out.add(shown, row_number(index), "inputs", "derived-input", claim_id,
+                out.add(shown, row_number(index), "inputs", R.DERIVED_INPUT, claim_id,
                         "each input must be a claim with exactly one number in quantities.csv "
                         f"(it has {counts.get(claim_id, 0)})")
             elif unit_of_claim[claim_id] != units.get(row["measure_id"]):
-                out.add(shown, row_number(index), "inputs", "unit-of-measure", claim_id,
+                out.add(shown, row_number(index), "inputs", R.UNIT_OF_MEASURE, claim_id,
                         "each input must be in the unit of the derived measure")
 
 
@@ -363,7 +318,7 @@ def _check_claim_dates(facts: Facts, facts_dir: Path, out: Collector) -> None:
     latest = pd.to_datetime(c["source_id"].map(ends), errors="coerce")
     refers = pd.to_datetime(c["refers_to"], errors="coerce")
     late = (refers > latest).fillna(False).astype(bool)
-    out.add_rows(shown, c, late, "refers_to", "date-after-source",
+    out.add_rows(shown, c, late, "refers_to", R.DATE_AFTER_SOURCE,
                  "a claim cannot refer to a time after its source was published (the source's "
                  "date read at its precision ends earlier)",
                  refers.dt.strftime("%Y-%m-%d"))
@@ -378,15 +333,15 @@ def _check_periods(facts: Facts, facts_dir: Path, out: Collector) -> None:
     c = facts.claims
     has_end = c["refers_to_end"].notna()
     out.add_rows(shown, c, has_end & c["end_precision"].eq(""), "end_precision",
-                 "end-precision", "the end of a period needs its precision (day, week, month "
+                 R.END_PRECISION, "the end of a period needs its precision (day, week, month "
                  "or year)", c["refers_to_end"].dt.strftime("%Y-%m-%d"))
     out.add_rows(shown, c, ~has_end & c["end_precision"].ne(""), "end_precision",
-                 "end-precision", "a precision of the end is given only with refers_to_end")
+                 R.END_PRECISION, "a precision of the end is given only with refers_to_end")
     ends = pd.Series([period_end(e, p or "day") for e, p in
                       zip(c["refers_to_end"], c["end_precision"], strict=True)], index=c.index,
                      dtype="datetime64[ns]")
     out.add_rows(shown, c, (ends < c["refers_to"]).fillna(False).astype(bool), "refers_to_end",
-                 "period-order", "a period cannot end before it starts (refers_to)",
+                 R.PERIOD_ORDER, "a period cannot end before it starts (refers_to)",
                  c["refers_to_end"].dt.strftime("%Y-%m-%d"))
     latest = pd.to_datetime(c["source_id"].map({
         s: period_end(d, p) for s, d, p in zip(facts.sources["source_id"],
@@ -401,7 +356,7 @@ def _check_periods(facts: Facts, facts_dir: Path, out: Collector) -> None:
     starts_late = (c["refers_to"] > latest).fillna(False)  # reported on refers_to already
     announced = ~c["claim_id"].isin(counted) | starts_late
     out.add_rows(shown, c, ((c["refers_to_end"] > latest) & ~announced).fillna(False)
-                 .astype(bool), "refers_to_end", "date-after-source",
+                 .astype(bool), "refers_to_end", R.DATE_AFTER_SOURCE,
                  "a period with a present count cannot end after its source was published: a "
                  "figure about a later time is a projection (quantities.csv status and "
                  "target_date); a period announced without a present count may run on if it "
@@ -414,20 +369,20 @@ def _check_status(facts: Facts, facts_dir: Path, out: Collector) -> None:
     q = facts.quantities
     status = q["status"]
     has_target, has_condition = q["target_date"].notna(), q["condition"].ne("")
-    out.add_rows(shown, q, status.eq("projection") & ~has_target, "target_date", "status-fields",
+    out.add_rows(shown, q, status.eq("projection") & ~has_target, "target_date", R.STATUS_FIELDS,
                  "a projection needs the date it is for (target_date)", status)
     out.add_rows(shown, q, has_target & ~status.isin(["plan", "projection"]), "target_date",
-                 "status-fields", "a target date belongs to a plan or a projection only",
+                 R.STATUS_FIELDS, "a target date belongs to a plan or a projection only",
                  status.where(status.ne(""), "present"))
     out.add_rows(shown, q, has_target & q["target_precision"].eq(""), "target_precision",
-                 "status-fields", "a target date needs its precision (day, week, month, year)")
+                 R.STATUS_FIELDS, "a target date needs its precision (day, week, month, year)")
     out.add_rows(shown, q, ~has_target & q["target_precision"].ne(""), "target_precision",
-                 "status-fields", "a precision of the target is given only with target_date")
+                 R.STATUS_FIELDS, "a precision of the target is given only with target_date")
     out.add_rows(shown, q, status.eq("hypothetical") & ~has_condition, "condition",
-                 "status-fields", "a hypothetical figure needs the condition it holds under",
+                 R.STATUS_FIELDS, "a hypothetical figure needs the condition it holds under",
                  status)
     out.add_rows(shown, q, has_condition & status.ne("hypothetical"), "condition",
-                 "status-fields", "a condition belongs to a hypothetical figure only")
+                 R.STATUS_FIELDS, "a condition belongs to a hypothetical figure only")
     out.add_rows(shown, q, status.eq("plan") & ~has_target & ~says_no_target(q["note"]),
                  "target_date", RULE_PLAN_TARGET,
                  "a plan states the date it is for (target_date), or its note says the source "
@@ -436,7 +391,7 @@ def _check_status(facts: Facts, facts_dir: Path, out: Collector) -> None:
 
 
 #: Rule ids of the status checks beyond status-fields.
-RULE_PLAN_TARGET, RULE_TARGET_ORDER = "plan-target-date", "projection-after-reference"
+RULE_PLAN_TARGET, RULE_TARGET_ORDER = R.PLAN_TARGET_DATE, R.PROJECTION_AFTER_REFERENCE
 #: What a plan's note says when the source gives no date it is for.
 NO_TARGET = "no target date"
 
@@ -469,16 +424,15 @@ def _check_target_after_reference(facts: Facts, shown: str, out: Collector) -> N
 
 
 def _check_geometry(facts: Facts, facts_dir: Path, out: Collector) -> None:
-    """Places the map cannot draw (:mod:`place`); rows with a problem above are skipped."""
-    out.problems.extend(place.geometry_problems(facts, facts_dir, out.problems))
+    """Places the map cannot draw (:mod:`place`); rows with a problem found before (it reads
+    ``problems``) are skipped."""
+    out.problems.extend(place.geometry_problems(facts, facts_dir, out.before))
 
 
 def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
-    """Unused actors and places, warned about only when nothing else is wrong: a slip elsewhere
-    (a claimant typed as a relay) often leaves one unused (one slip, one message)."""
-    if any(p.severity == ERROR for p in out.problems):
-        return
-    """Warnings, not errors: an actor or a place that no claim, source or detail uses."""
+    """Warnings, not errors: an actor or a place that no claim, source or detail uses. The
+    registry keeps them only when nothing else is wrong (``quiet_after_errors``): a slip
+    elsewhere (a claimant typed as a relay) often leaves one unused (one slip, one message)."""
     t = facts.tables
     claims = t["claims"]
     used_actors = set(t["sources"]["outlet_id"]) | set(t["positions"]["actor_id"]) \
@@ -489,17 +443,17 @@ def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
         used_actors.update(a for ids in claims[column] for a in ids)
     used_places = set(t["positions"]["place_id"]) | set(t["places"]["parent_id"])
     used_places.update(p for ids in claims["places"] for p in ids)
-    for table, key, used in (("actors", "actor_id", used_actors),
-                             ("places", "place_id", used_places)):
+    for table, key, used, rule in (("actors", "actor_id", used_actors, R.UNUSED_ACTOR),
+                                   ("places", "place_id", used_places, R.UNUSED_PLACE)):
         frame, noun = t[table], table[:-1]
         unused = frame.index[~frame[key].isin(used)]
         shown = paths.display(facts_dir / f"{table}.csv")
         for index in unused[:UNUSED_LISTED]:
-            out.add(shown, row_number(index), key, f"unused-{noun}", frame.at[index, key],
+            out.add(shown, row_number(index), key, rule, frame.at[index, key],
                     f"no claim, source or detail names this {noun}: list it on a claim or "
                     "delete the row", severity=WARNING)
         if len(unused) > UNUSED_LISTED:
-            out.add(shown, None, key, f"unused-{noun}", None,
+            out.add(shown, None, key, rule, None,
                     f"and {len(unused) - UNUSED_LISTED:,} more {table} that nothing names",
                     severity=WARNING)
 
@@ -508,10 +462,11 @@ def _check_unused(facts: Facts, facts_dir: Path, out: Collector) -> None:
 UNUSED_LISTED = 20
 
 
-def first_source_warning(facts_dir: Path) -> Problem:
+def _check_first_source(facts: Facts, facts_dir: Path, out: Collector) -> None:
     """The one message an empty data set gets."""
-    return Problem(paths.display(facts_dir / "sources.csv"), None, None, "first-source", None,
-                   "the data set has no source yet: save a text as sources/NAME.txt and draft "
-                   f"its rows with: sitrep draft {shlex.quote(paths.display(facts_dir.parent))} "
-                   "NAME.txt",
-                   WARNING)
+    if facts.sources.empty:
+        out.add(paths.display(facts_dir / "sources.csv"), None, None, R.FIRST_SOURCE, None,
+                "the data set has no source yet: save a text as sources/NAME.txt and draft "
+                f"its rows with: sitrep draft {shlex.quote(paths.display(facts_dir.parent))} "
+                "NAME.txt",
+                severity=WARNING)

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data.wording import Figure, same_value, word_form
 
-RULE = "takeaway-keeps-measures-apart"
+RULE = R.TAKEAWAY_KEEPS_MEASURES_APART
 COMBINED = "a takeaway never adds up or subtracts figures of different measures: state each " \
            "figure with its own claim"
 ONE_FOR_TWO = "a takeaway states each measure's figure on its own, once for each measure, so " \

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sitrep.model.data import rule_ids as R
 from sitrep.model.data import wording as words
 from sitrep.model.rules import measures_apart as apart
 
@@ -39,7 +40,7 @@ def slips(text: str, hedges: Mapping[str, Sequence[str]],
                 missing.setdefault(hedge, []).append(claim_id)
     for hedge, claim_ids in missing.items():
         many = len(claim_ids) > 1
-        found.append(Slip("takeaway-keeps-hedge", hedge,
+        found.append(Slip(R.TAKEAWAY_KEEPS_HEDGE, hedge,
                           f"claim{'s' if many else ''} {' and '.join(claim_ids)} "
                           f"{'are' if many else 'is'} hedged {hedge!r}: the takeaway must say "
                           "so (any form of the word)"))
@@ -72,7 +73,7 @@ def _figure_slips(text: str, allowed: list[tuple[float, str]],
             if figure.text not in reported:
                 reported.add(figure.text)
                 combined = apart.combination(figure, cited)
-                found.append(Slip(apart.RULE if combined else "takeaway-figure", figure.text,
+                found.append(Slip(apart.RULE if combined else R.TAKEAWAY_FIGURE, figure.text,
                                   combined or "every number in a takeaway must be a figure of "
                                   "a claim it cites (dates, clock times and names with digits "
                                   "are not figures)"))
@@ -101,7 +102,7 @@ def _figure_slips(text: str, allowed: list[tuple[float, str]],
             reported.add(figure.text)
             qualifier = sorted(matching)[0]
             examples = " or ".join(repr(w) for w in words.QUALIFIER_WORDS[qualifier][:3])
-            found.append(Slip("takeaway-keeps-qualifier", figure.text,
+            found.append(Slip(R.TAKEAWAY_KEEPS_QUALIFIER, figure.text,
                               f"a cited claim gives this figure with the qualifier "
                               f"{qualifier!r}: the takeaway must keep it before the number, "
                               f"at one mention at least (e.g. {examples}; the forms are "
