@@ -22,8 +22,7 @@ BRIEFS = {"brief": paths.DATA,
           "brief-kursk-sources": paths.ROOT / "datasets" / "kursk-2024-sources",
           "brief-eastern-drc": paths.ROOT / "datasets" / "eastern-drc-2024-2025",
           "brief-fictional": paths.ROOT / "tests" / "data" / "fictional",
-          "brief-red-sea": paths.ROOT / "datasets" / "red-sea-2023-2024",
-          "brief-israel-iran": paths.ROOT / "datasets" / "israel-iran-2025"}
+          "brief-red-sea": paths.ROOT / "datasets" / "red-sea-2023-2024"}
 ANNEX = "Annex A: claims, claimants and relays"
 
 
