@@ -215,8 +215,7 @@ def key_figures_table(rows: pd.DataFrame, *, since: str = "") -> pd.DataFrame:
             shown[0] = {**first, **shown[0],
                         "Refers to": shown[0]["Refers to"] or r.reference}
         else:
-            own = "; ".join(w for x in voices for w in x["figure"].split("; ")
-                            if not w.startswith(("claims ", "reports ", "its latest of ")))
+            own = "; ".join(x["answers"] for x in voices if x["answers"])
             figure = with_unit(r.figure, r.unit) + f" [{r.claim_id}]" + (
                 " (derived)" if derived else "") + (f"; {own}" if own else "")
             shown = [{**first, "Who says": _who(r), "Figure": figure}]

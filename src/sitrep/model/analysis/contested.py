@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sitrep.model.analysis import sides, updates
+from sitrep.model.analysis.attribution import attributions
 from sitrep.model.analysis.grouping import Group
 from sitrep.model.analysis.quantity import figure_label, with_unit
 from sitrep.model.data import when
@@ -37,8 +38,10 @@ ANSWER_COLUMNS = ["measure_id", "claim_id", "relation", "target", "claimant_side
 ASSESSMENT_COLUMNS = ["assessment_id", "measure_id", "figure", "reference", "lo", "hi",
                       "probability", "confidence", "rests_on", "rationale", "assessed",
                       "line"]
+#: ``figure`` is a line's whole text; ``answers`` its denials, disputes, admissions and
+#: confirmations alone (what a best-figure row adds to its figure).
 LINE_COLUMNS = ["measure_id", "order", "who", "claimant_side", "role", "figure", "claims",
-                "reference"]
+                "reference", "answers"]
 
 
 def answers(facts: Facts) -> pd.DataFrame:
@@ -54,17 +57,14 @@ def _answers(facts: Facts) -> pd.DataFrame:
         return pd.DataFrame(columns=ANSWER_COLUMNS)
     of_claim = sides.of_claims(facts).set_index("claim_id")
     claimants = _claimant_names(facts)
-    gives: dict[str, list[str]] = {}
-    for claim, measure in zip(facts.quantities["claim_id"], facts.quantities["measure_id"],
-                              strict=True):
-        gives.setdefault(claim, []).append(measure)
+    gives = updates.measures_of(facts)
     rows = []
     for claim, relation, target, measure, basis, rationale in zip(
             r["claim_id"], r["relation"], r["target"], r["measure_id"], r["basis"],
             r["rationale"], strict=True):
         side = of_claim.at[claim, "claimant_side"] if claim in of_claim.index else sides.UNKNOWN
         name = of_claim.at[claim, "side_name"] if claim in of_claim.index else ""
-        reach = [measure] if measure else gives.get(target, [])
+        reach = [measure] if measure else sorted(gives.get(target, ()))
         whose = ""
         if target and target in of_claim.index:
             side_of = of_claim.at[target, "claimant_side"]
@@ -72,7 +72,7 @@ def _answers(facts: Facts) -> pd.DataFrame:
                      else claimants.get(target, "") or of_claim.at[target, "side_name"])
             whose = f"{owner}'s claim [{target}]"
         for m in dict.fromkeys(reach):
-            if relation == "admits" and m not in gives.get(claim, []):
+            if relation == "admits" and m not in gives.get(claim, ()):
                 words = ADMITS_NO_NUMBER + f" [{claim}]"
             else:
                 words = f"{RELATION_WORDS[relation]} {whose or 'it'} in [{claim}]"
@@ -117,10 +117,9 @@ def _assessments(facts: Facts) -> pd.DataFrame:
 
 
 def _claimant_names(facts: Facts) -> dict[str, str]:
-    """Per claim: its claimants' names ('Israel Defense Forces and Mossad')."""
-    names = dict(zip(facts.actors["actor_id"], facts.actors["name"], strict=True))
-    return {c: " and ".join(str(names.get(a, a)) for a in who)
-            for c, who in zip(facts.claims["claim_id"], facts.claims["claimants"], strict=True)}
+    """Per claim: its claimants' names, as the attributions write them."""
+    said = attributions(facts)
+    return dict(zip(said["claim_id"], said["claimant"], strict=True))
 
 
 def _published(g: Group, k: int) -> pd.Timestamp:
@@ -181,10 +180,11 @@ def lines(g: Group, measure: str, facts: Facts | None,
             speaker = answering.get(mine["claim_id"].iloc[0], "")
         if (ks or len(mine)) and speaker and speaker != names.get(side):
             who += f": {speaker}"
-        out.append((measure, order, who, side, "voice", "; ".join(words), claims, reference))
+        out.append((measure, order, who, side, "voice", "; ".join(words), claims, reference,
+                    "; ".join(mine["words"])))
     assessed = assessments(facts) if facts is not None else pd.DataFrame(
         columns=ASSESSMENT_COLUMNS)
     for r in assessed[assessed["measure_id"].eq(measure)].itertuples(index=False):
         out.append((measure, len(out), "the analyst's assessment", "", "assessment", r.line,
-                    [c.strip() for c in r.rests_on.split(",")], r.reference))
+                    [c.strip() for c in r.rests_on.split(",")], r.reference, ""))
     return out, contested

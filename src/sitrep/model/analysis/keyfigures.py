@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sitrep.model.analysis import contested, reconcile
+from sitrep.model.analysis import contested, reconcile, updates
 from sitrep.model.analysis.reconcile import Group
 from sitrep.model.data.facts import Facts
 
@@ -90,10 +90,7 @@ def ranked(rows: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     if rows.empty:
         return rows.assign(rank_reason=pd.Series(dtype=str))
     cited: dict[str, tuple[int, int]] = {}
-    measure_of: dict[str, set[str]] = {}
-    for claim, measure in zip(facts.quantities["claim_id"], facts.quantities["measure_id"],
-                              strict=True):
-        measure_of.setdefault(claim, set()).add(measure)
+    measure_of = {c: set(m) for c, m in updates.measures_of(facts).items()}
     answers = contested.answers(facts)
     for claim, measure in zip(answers["claim_id"], answers["measure_id"], strict=True):
         measure_of.setdefault(claim, set()).add(measure)

@@ -221,7 +221,7 @@ def _supersede_per_measure(q: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     found = updates.links(facts)
     if found.empty:
         return q
-    gives = set(zip(facts.quantities["claim_id"], facts.quantities["measure_id"], strict=True))
+    gives = updates.measures_of(facts)
     rank = updates.claim_rank(facts)
     later: dict[str, list[tuple[str, str]]] = {}
     for c, u, k in sorted(zip(found["claim_id"], found["updates"], found["kind"], strict=True),
@@ -230,7 +230,7 @@ def _supersede_per_measure(q: pd.DataFrame, facts: Facts) -> pd.DataFrame:
     by, how = [], []
     for claim, measure in zip(q["claim_id"], q["measure_id"], strict=True):
         hit = next(((c, k) for c, k in later.get(claim, ())
-                    if k == "retracts" or (c, measure) in gives), ("", ""))
+                    if k == "retracts" or measure in gives.get(c, ())), ("", ""))
         by.append(hit[0])
         how.append(hit[1])
     return q.assign(superseded_by=by, update_kind=how)

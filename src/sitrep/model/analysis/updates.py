@@ -76,6 +76,20 @@ def of_claims(facts: Facts) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def measures_of(facts: Facts) -> dict[str, frozenset[str]]:
+    """Per claim: the measures it gives a figure of (``quantities.csv``). Computed once per
+    Facts object."""
+    return facts.memo("updates.measures_of", _measures_of)
+
+
+def _measures_of(facts: Facts) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for claim, measure in zip(facts.quantities["claim_id"], facts.quantities["measure_id"],
+                              strict=True):
+        found.setdefault(claim, set()).add(measure)
+    return {claim: frozenset(measures) for claim, measures in found.items()}
+
+
 def claim_rank(facts: Facts) -> dict[str, tuple]:
     """Claims in the order of what they say: publication, time, words (never their ids)."""
     published = dict(zip(facts.sources["source_id"], facts.sources["published"], strict=True))

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from sitrep import paths
+from sitrep.model.analysis import updates
 from sitrep.model.analysis.sides import INDEPENDENT, UNKNOWN
 from sitrep.model.data import rule_ids as R
 from sitrep.model.data.facts import Facts
@@ -55,15 +56,6 @@ def _check_sides(facts: Facts, facts_dir: Path, out: Collector) -> None:
                  "party (an actor marked party or third_party in actors.csv)")
 
 
-def figures_of(facts: Facts) -> dict[str, set[str]]:
-    """Per claim: the measures it gives a figure of."""
-    found: dict[str, set[str]] = {}
-    for claim, measure in zip(facts.quantities["claim_id"], facts.quantities["measure_id"],
-                              strict=True):
-        found.setdefault(claim, set()).add(measure)
-    return found
-
-
 def _check_relations(facts: Facts, facts_dir: Path, out: Collector) -> None:
     shown = paths.display(facts_dir / "claim_relations.csv")
     r = facts.claim_relations
@@ -76,7 +68,7 @@ def _check_relations(facts: Facts, facts_dir: Path, out: Collector) -> None:
                  RULE_SELF, "a claim does not deny, dispute, confirm or admit itself")
     out.add_rows(shown, r, r["basis"].eq("inferred") & r["rationale"].str.strip().eq(""),
                  "rationale", RULE_BASIS, "an inferred relation needs the analyst's rationale")
-    gives = figures_of(facts)
+    gives = updates.measures_of(facts)
     off = pd.Series([bool(t and m and gives.get(t) and m not in gives[t])
                      for t, m in zip(r["target"], r["measure_id"], strict=True)], index=r.index)
     out.add_rows(shown, r, off, "measure_id", RULE_MEASURE,
@@ -85,13 +77,14 @@ def _check_relations(facts: Facts, facts_dir: Path, out: Collector) -> None:
 
 
 def answered(facts: Facts) -> dict[str, set[str]]:
-    """Per claim: the measures its relations reach (named, or given by the claim answered)."""
-    gives = figures_of(facts)
+    """Per claim: the measures its relations reach (named, or given by the claim answered), as
+    :func:`sitrep.model.analysis.contested.answers` reads them, from the two tables this
+    check declares."""
+    gives = updates.measures_of(facts)
     found: dict[str, set[str]] = {}
     r = facts.claim_relations
     for claim, target, measure in zip(r["claim_id"], r["target"], r["measure_id"], strict=True):
-        reach = {measure} if measure else set(gives.get(target, ()))
-        found.setdefault(claim, set()).update(reach)
+        found.setdefault(claim, set()).update({measure} if measure else gives.get(target, ()))
     return found
 
 
@@ -128,7 +121,7 @@ def _check_assessments(facts: Facts, facts_dir: Path, out: Collector) -> None:
                  "an end precision goes with refers_to_end only")
     out.add_rows(shown, a, has_end & (a["refers_to_end"] < a["refers_to"]), "refers_to_end",
                  RULE_PERIOD, "a period does not end before it starts")
-    gives, answers = figures_of(facts), answered(facts)
+    gives, answers = updates.measures_of(facts), answered(facts)
     bad_rows = []
     for index, measure, rests in zip(a.index, a["measure_id"], a["rests_on"], strict=True):
         off = [c for c in rests if measure not in gives.get(c, set()) | answers.get(c, set())]
